@@ -1,0 +1,147 @@
+/* config.c - defaults and ZPL config files. */
+#include "config.h"
+
+#include "error.h"
+#include "event.h"
+#include "log.h"
+
+#include <czmq.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Unix socket paths are limited to 107 bytes (sun_path). */
+#define IPC_PATH_MAX 107
+
+int sd_config_endpoint_for(const char *datadir, char *out, size_t cap)
+{
+    char path[4096];
+    if (!realpath(datadir, path))
+        snprintf(path, sizeof path, "%s", datadir);
+    int n = snprintf(out, cap, "ipc://%s/%s", path, SD_SOCKET_NAME);
+    if (n < 0 || (size_t)n >= cap || (size_t)n - strlen("ipc://") > IPC_PATH_MAX)
+        return SD_ECONFIG;
+    return 0;
+}
+
+int sd_config_defaults(sd_config_t *cfg, const char *datadir, char *err, size_t cap)
+{
+    memset(cfg, 0, sizeof *cfg);
+    strcpy(cfg->site, "LOCAL");
+    strcpy(cfg->role, "site");
+    cfg->log_level = SD_LOG_INFO;
+    sd_policy_default(&cfg->policy);
+    if (sd_config_endpoint_for(datadir, cfg->endpoint, sizeof cfg->endpoint) != 0) {
+        snprintf(err, cap, "data directory path too long for an ipc socket (max %d bytes): %s",
+                 IPC_PATH_MAX, datadir);
+        return SD_ECONFIG;
+    }
+    return 0;
+}
+
+/* Parses exactly n integers in [lo, hi] from s. */
+static bool s_ints(const char *s, int *out, int n, int lo, int hi)
+{
+    for (int i = 0; i < n; i++) {
+        char *end;
+        long v = strtol(s, &end, 10);
+        if (end == s || v < lo || v > hi)
+            return false;
+        out[i] = (int)v;
+        s = end;
+    }
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return *s == 0;
+}
+
+static int s_node_key(sd_config_t *cfg, const char *key, const char *value, char *why, size_t cap)
+{
+    if (strcmp(key, "site") == 0) {
+        if (!sd_site_valid(value)) {
+            snprintf(why, cap, "must be 1-%d of A-Z, 0-9, '-', '_'", SD_SITE_MAX);
+            return SD_ECONFIG;
+        }
+        strcpy(cfg->site, value);
+    } else if (strcmp(key, "role") == 0) {
+        if (strcmp(value, "site") != 0 && strcmp(value, "hub") != 0) {
+            snprintf(why, cap, "must be site or hub");
+            return SD_ECONFIG;
+        }
+        strcpy(cfg->role, value);
+    } else if (strcmp(key, "endpoint") == 0) {
+        if (strlen(value) >= sizeof cfg->endpoint ||
+            (strncmp(value, "ipc://", 6) != 0 && strncmp(value, "tcp://127.", 10) != 0)) {
+            snprintf(why, cap, "must be ipc://PATH or tcp://127.x.x.x:PORT (local clients only)");
+            return SD_ECONFIG;
+        }
+        strcpy(cfg->endpoint, value);
+    } else if (strcmp(key, "log_level") == 0) {
+        if ((cfg->log_level = sd_log_level_value(value)) < 0) {
+            snprintf(why, cap, "must be error, warning, info or debug");
+            return SD_ECONFIG;
+        }
+    } else {
+        snprintf(why, cap, "unknown option (known: site, role, endpoint, log_level)");
+        return SD_ECONFIG;
+    }
+    return 0;
+}
+
+static int s_policy_key(sd_config_t *cfg, const char *key, const char *value, char *why, size_t cap)
+{
+    int v[9];
+    sd_policy_t *p = &cfg->policy;
+    if (strcmp(key, "matrix") == 0) {
+        if (!s_ints(value, v, 9, 1, 4)) {
+            snprintf(why, cap, "must be 9 priorities 1-4 (rows: impact 1..3)");
+            return SD_ECONFIG;
+        }
+        for (int i = 0; i < 9; i++)
+            p->matrix[i / 3][i % 3] = v[i] - 1;
+    } else if (strcmp(key, "response_hours") == 0 || strcmp(key, "resolve_hours") == 0) {
+        if (!s_ints(value, v, 4, 1, 24 * 365)) {
+            snprintf(why, cap, "must be 4 whole hours, for P1..P4");
+            return SD_ECONFIG;
+        }
+        uint64_t *target = key[2] == 's' ? p->response_ms : p->resolve_ms;
+        for (int i = 0; i < 4; i++)
+            target[i] = (uint64_t)v[i] * SD_HOUR_MS;
+    } else {
+        snprintf(why, cap, "unknown option (known: matrix, response_hours, resolve_hours)");
+        return SD_ECONFIG;
+    }
+    return 0;
+}
+
+int sd_config_load(sd_config_t *cfg, const char *path, char *err, size_t cap)
+{
+    if (!zsys_file_exists(path)) {
+        snprintf(err, cap, "%s: cannot read the config file", path);
+        return SD_ECONFIG;
+    }
+    zconfig_t *root = zconfig_load(path);
+    if (!root) {
+        snprintf(err, cap, "%s: not a valid ZPL config file", path);
+        return SD_ECONFIG;
+    }
+    int rc = 0;
+    for (zconfig_t *sec = zconfig_child(root); sec && !rc; sec = zconfig_next(sec)) {
+        const char *section = zconfig_name(sec);
+        bool node = strcmp(section, "node") == 0, policy = strcmp(section, "policy") == 0;
+        if (!node && !policy) {
+            snprintf(err, cap, "%s: unknown section '%s' (known: node, policy)", path, section);
+            rc = SD_ECONFIG;
+            break;
+        }
+        for (zconfig_t *item = zconfig_child(sec); item && !rc; item = zconfig_next(item)) {
+            char why[160] = "";
+            const char *value = zconfig_value(item) ? zconfig_value(item) : "";
+            rc = node ? s_node_key(cfg, zconfig_name(item), value, why, sizeof why)
+                      : s_policy_key(cfg, zconfig_name(item), value, why, sizeof why);
+            if (rc)
+                snprintf(err, cap, "%s: %s/%s: %s", path, section, zconfig_name(item), why);
+        }
+    }
+    zconfig_destroy(&root);
+    return rc;
+}

@@ -1,0 +1,483 @@
+/* server.c - request loop, group commit, request handlers. */
+#include "server.h"
+
+#include "error.h"
+#include "hlc.h"
+#include "log.h"
+#include "request.h"
+#include "workflow.h"
+
+#include <czmq.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+
+/* Largest ZeroMQ message accepted at all; bigger ones make libzmq drop the
+ * peer before we read it. Between SD_MESSAGE_MAX and this a client gets a
+ * too_big reply. */
+#define SD_SOCKET_MAXMSG (4 << 20)
+
+/* One request of a batch, from arrival to reply. */
+typedef struct {
+    zmsg_t *envelope;      /* routing frames to send the reply back with */
+    sd_request_t req;      /* decoded request */
+    int rc;                /* 0, or why it failed */
+    sd_fault_t fault;      /* detail for rc */
+    sd_mp_writer_t *reply; /* encoded reply */
+} s_job_t;
+
+struct sd_server {
+    const sd_config_t *cfg;         /* configuration (borrowed) */
+    sd_store_t *store;              /* the store (borrowed) */
+    zsock_t *router;                /* client socket */
+    sd_hlc_t clock;                 /* this node's hybrid logical clock */
+    int64_t started_ms;             /* for uptime */
+    uint64_t requests, errors;      /* counters since start */
+    s_job_t jobs[SD_SERVER_BATCH];  /* the current batch */
+    size_t njobs;                   /* used entries of jobs */
+};
+
+static uint64_t s_now_ms(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
+}
+
+int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out)
+{
+    *out = NULL;
+    sd_server_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return SD_ENOMEM;
+    s->cfg = cfg;
+    s->store = store;
+    s->started_ms = zclock_time();
+    for (int i = 0; i < SD_SERVER_BATCH; i++)
+        if (!(s->jobs[i].reply = sd_mp_writer_new()))
+            goto nomem;
+    sd_store_txn_t *txn;
+    int rc = sd_store_begin(store, false, &txn);
+    if (!rc) {
+        rc = sd_store_get_clock(txn, &s->clock.last);
+        sd_store_abort(&txn);
+    }
+    if (rc) {
+        sd_server_destroy(&s);
+        return rc;
+    }
+    s->router = zsock_new(ZMQ_ROUTER);
+    if (!s->router)
+        goto nomem;
+    zsock_set_maxmsgsize(s->router, SD_SOCKET_MAXMSG);
+    zsock_set_linger(s->router, 0);
+    /* Replies to clients that went away must not pile up or block. */
+    zsock_set_router_mandatory(s->router, 0);
+    if (zsock_bind(s->router, "%s", cfg->endpoint) < 0) {
+        sd_log(SD_LOG_ERROR, "cannot bind client socket: endpoint=%s reason=\"%s\"",
+               cfg->endpoint, zmq_strerror(zmq_errno()));
+        sd_server_destroy(&s);
+        return SD_EIO;
+    }
+    *out = s;
+    return 0;
+nomem:
+    sd_server_destroy(&s);
+    return SD_ENOMEM;
+}
+
+void sd_server_destroy(sd_server_t **server)
+{
+    if (!server || !*server)
+        return;
+    sd_server_t *s = *server;
+    zsock_destroy(&s->router);
+    for (int i = 0; i < SD_SERVER_BATCH; i++)
+        sd_mp_writer_destroy(&s->jobs[i].reply);
+    free(s);
+    *server = NULL;
+}
+
+/* ---- reading requests ---------------------------------------------------- */
+
+/* Splits a ROUTER message into envelope and body: [identity][body] from a
+ * DEALER, or [identity][empty][body] from a REQ socket. */
+static void s_take_request(sd_server_t *s, zmsg_t *msg)
+{
+    s_job_t *job = &s->jobs[s->njobs++];
+    job->rc = 0;
+    job->req = (sd_request_t){0};
+    sd_mp_writer_reset(job->reply);
+    size_t frames = zmsg_size(msg);
+    zmsg_first(msg); /* the identity */
+    zframe_t *second = zmsg_next(msg);
+    zframe_t *body = frames == 2 ? second : frames == 3 ? zmsg_next(msg) : NULL;
+    zframe_t *delim = frames == 3 ? second : NULL;
+    job->envelope = msg;
+    if (!body || (delim && zframe_size(delim) != 0)) {
+        sd_fault_set(&job->fault, SD_EFRAMING,
+                     "send one frame (DEALER) or an empty frame then one frame (REQ)");
+        job->rc = SD_EFRAMING;
+        /* Reply along the identity alone. */
+        while (zmsg_size(msg) > 1) {
+            zframe_t *f = zmsg_last(msg);
+            zmsg_remove(msg, f);
+            zframe_destroy(&f);
+        }
+        return;
+    }
+    if (zframe_size(body) > SD_MESSAGE_MAX) {
+        job->rc = sd_fault_set(&job->fault, SD_ETOOBIG, "request of %zu bytes (max %d)",
+                               zframe_size(body), SD_MESSAGE_MAX);
+    } else {
+        job->rc = sd_request_decode(zframe_data(body), zframe_size(body), &job->req, &job->fault);
+    }
+    zmsg_remove(msg, body);
+    zframe_destroy(&body);
+}
+
+/* ---- writing requests ---------------------------------------------------- */
+
+static void s_reply_ticket(s_job_t *job, const sd_ticket_t *t)
+{
+    sd_mp_writer_reset(job->reply);
+    sd_reply_ok_begin(job->reply, job->req.id);
+    sd_ticket_encode(t, false, job->reply);
+}
+
+/* Makes and applies the event of one writing request inside txn. */
+static int s_write_one(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job, uint64_t now)
+{
+    const sd_request_t *req = &job->req;
+    sd_ticket_t cur = {0};
+    sd_event_t ev = {0};
+    char id[SD_ID_MAX + 1];
+    int rc;
+    bool have = false;
+    if (req->op == SD_REQ_TICKET_NEW) {
+        rc = sd_store_next_ticket_id(txn, id);
+    } else {
+        snprintf(id, sizeof id, "%s", req->args.id);
+        rc = sd_store_get_ticket(txn, id, &cur);
+        have = rc == 0;
+        if (rc == SD_ENOTFOUND)
+            rc = 0;
+    }
+    if (rc)
+        goto done;
+    sd_workflow_ctx_t ctx = {.site = s->cfg->site, .policy = &s->cfg->policy, .now_ms = now};
+    rc = sd_workflow_build(&ctx, have ? &cur : NULL, req, &ev, &job->fault);
+    if (rc)
+        goto done;
+    strcpy(ev.origin, s->cfg->site);
+    strcpy(ev.key, id);
+    ev.hlc = sd_hlc_tick(&s->clock, now);
+    rc = sd_store_next_seq(txn, ev.origin, &ev.seq);
+    rc = rc ?: sd_store_apply(txn, &ev);
+    sd_ticket_clear(&cur);
+    rc = rc ?: sd_store_get_ticket(txn, id, &cur);
+    if (!rc)
+        s_reply_ticket(job, &cur);
+    if (!rc)
+        sd_log(SD_LOG_DEBUG, "event: id=%s op=%s origin=%s seq=%llu", id, sd_op_name(ev.op),
+               ev.origin, (unsigned long long)ev.seq);
+done:
+    sd_ticket_clear(&cur);
+    sd_event_clear(&ev);
+    return rc;
+}
+
+/* Applies every decoded writing request of the batch in one transaction.
+ * Returns 0 when committed; SD_EMAPFULL when the caller must grow and redo;
+ * another error when nothing of the batch was committed. */
+static int s_write_batch(sd_server_t *s, size_t *writes)
+{
+    sd_store_txn_t *txn = NULL;
+    uint64_t now = s_now_ms();
+    uint64_t clock_before = s->clock.last;
+    int rc = sd_store_begin(s->store, true, &txn);
+    if (rc)
+        return rc;
+    *writes = 0;
+    for (size_t i = 0; i < s->njobs && !rc; i++) {
+        s_job_t *job = &s->jobs[i];
+        if (job->rc || !sd_req_op_writes(job->req.op))
+            continue;
+        sd_store_txn_t *one = NULL;
+        rc = sd_store_begin_nested(txn, &one);
+        if (rc)
+            break;
+        int one_rc = s_write_one(s, one, job, now);
+        if (one_rc == 0) {
+            rc = sd_store_commit(&one);
+            (*writes)++;
+        } else {
+            sd_store_abort(&one);
+            /* Store trouble fails the batch; a refused request fails alone. */
+            if (one_rc == SD_EMAPFULL || one_rc == SD_EFULL || one_rc == SD_ESTORE ||
+                one_rc == SD_EIO || one_rc == SD_ENOMEM)
+                rc = one_rc;
+            else
+                job->rc = one_rc;
+        }
+    }
+    rc = rc ?: sd_store_put_clock(txn, s->clock.last);
+    if (rc) {
+        sd_store_abort(&txn);
+    } else {
+        rc = sd_store_commit(&txn);
+    }
+    if (rc) {
+        s->clock.last = clock_before > s->clock.last ? clock_before : s->clock.last;
+    }
+    return rc;
+}
+
+/* ---- read requests ------------------------------------------------------- */
+
+typedef struct {
+    sd_mp_writer_t *items; /* encoded list items */
+    uint32_t count;        /* how many */
+} s_list_t;
+
+static int s_list_item(const sd_ticket_t *t, void *arg)
+{
+    s_list_t *list = arg;
+    /* A list shows the queue: everything but the comment thread. */
+    sd_ticket_t view = *t;
+    view.ncomments = 0;
+    sd_ticket_encode(&view, false, list->items);
+    list->count++;
+    return 0;
+}
+
+static int s_history_item(const void *event, size_t len, void *arg)
+{
+    s_list_t *list = arg;
+    sd_mp_raw(list->items, event, len);
+    list->count++;
+    return 0;
+}
+
+static int s_read_list(sd_store_txn_t *txn, s_job_t *job, bool history)
+{
+    const sd_args_t *a = &job->req.args;
+    s_list_t list = {.items = sd_mp_writer_new()};
+    bool more = false;
+    int rc = list.items ? 0 : SD_ENOMEM;
+    if (!rc && history) {
+        rc = sd_store_history(txn, a->id, s_history_item, &list);
+        if (rc == SD_ENOTFOUND)
+            sd_fault_set(&job->fault, rc, "ticket %s does not exist", a->id);
+    } else if (!rc) {
+        const sd_request_t *r = &job->req;
+        sd_store_filter_t f = {
+            .status = sd_request_has(r, "status") ? a->status : -1,
+            .priority = sd_request_has(r, "priority") ? a->priority : -1,
+            .open_only = a->open,
+            .assignee = a->assignee,
+            .requester = a->requester,
+            .after = a->after,
+            .limit = sd_request_has(r, "limit") ? a->limit : 100,
+        };
+        rc = sd_store_list(txn, &f, s_list_item, &list, &more);
+    }
+    if (!rc && sd_mp_writer_error(list.items))
+        rc = SD_ENOMEM;
+    if (!rc) {
+        size_t len;
+        const void *data = sd_mp_writer_data(list.items, &len);
+        sd_reply_ok_begin(job->reply, job->req.id);
+        sd_mp_map(job->reply, history ? 1 : 2);
+        sd_mp_str(job->reply, history ? "events" : "tickets");
+        sd_mp_array(job->reply, list.count);
+        sd_mp_raw(job->reply, data, len);
+        if (!history) {
+            sd_mp_str(job->reply, "more");
+            sd_mp_bool(job->reply, more);
+        }
+    }
+    sd_mp_writer_destroy(&list.items);
+    return rc;
+}
+
+static int s_read_status(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job)
+{
+    uint64_t counts[SD_STATUS_COUNT_], map_bytes, used;
+    int rc = sd_store_count(txn, counts);
+    if (rc)
+        return rc;
+    sd_store_usage(s->store, &map_bytes, &used);
+    sd_mp_writer_t *w = job->reply;
+    sd_reply_ok_begin(w, job->req.id);
+    sd_mp_map(w, 9);
+    sd_mp_str(w, "site"), sd_mp_str(w, s->cfg->site);
+    sd_mp_str(w, "role"), sd_mp_str(w, s->cfg->role);
+    sd_mp_str(w, "version"), sd_mp_str(w, SD_VERSION);
+    sd_mp_str(w, "uptime_ms"), sd_mp_u64(w, (uint64_t)(zclock_time() - s->started_ms));
+    sd_mp_str(w, "requests"), sd_mp_u64(w, s->requests);
+    sd_mp_str(w, "errors"), sd_mp_u64(w, s->errors);
+    sd_mp_str(w, "map_bytes"), sd_mp_u64(w, map_bytes);
+    sd_mp_str(w, "used_bytes"), sd_mp_u64(w, used);
+    sd_mp_str(w, "tickets");
+    sd_mp_map(w, SD_STATUS_COUNT_);
+    for (int i = 0; i < SD_STATUS_COUNT_; i++)
+        sd_mp_str(w, sd_status_name(i)), sd_mp_u64(w, counts[i]);
+    return 0;
+}
+
+static int s_read_one(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job)
+{
+    sd_mp_writer_t *w = job->reply;
+    char hex[SD_DIGEST_BYTES * 2 + 1];
+    int rc = 0;
+    switch (job->req.op) {
+    case SD_REQ_NODE_PING:
+        sd_reply_ok_begin(w, job->req.id);
+        sd_mp_map(w, 3);
+        sd_mp_str(w, "site"), sd_mp_str(w, s->cfg->site);
+        sd_mp_str(w, "role"), sd_mp_str(w, s->cfg->role);
+        sd_mp_str(w, "version"), sd_mp_str(w, SD_VERSION);
+        return 0;
+    case SD_REQ_NODE_STATUS:
+        return s_read_status(s, txn, job);
+    case SD_REQ_NODE_DIGEST:
+        rc = sd_store_digest(txn, hex);
+        if (!rc) {
+            sd_reply_ok_begin(w, job->req.id);
+            sd_mp_map(w, 1);
+            sd_mp_str(w, "digest"), sd_mp_str(w, hex);
+        }
+        return rc;
+    case SD_REQ_TICKET_GET: {
+        sd_ticket_t t = {0};
+        rc = sd_store_get_ticket(txn, job->req.args.id, &t);
+        if (rc == SD_ENOTFOUND)
+            sd_fault_set(&job->fault, rc, "ticket %s does not exist", job->req.args.id);
+        if (!rc)
+            s_reply_ticket(job, &t);
+        sd_ticket_clear(&t);
+        return rc;
+    }
+    case SD_REQ_TICKET_LIST:
+        return s_read_list(txn, job, false);
+    case SD_REQ_TICKET_HISTORY:
+        return s_read_list(txn, job, true);
+    }
+    return SD_EUNKNOWN_OP;
+}
+
+/* ---- the loop ------------------------------------------------------------ */
+
+static void s_send_replies(sd_server_t *s)
+{
+    for (size_t i = 0; i < s->njobs; i++) {
+        s_job_t *job = &s->jobs[i];
+        s->requests++;
+        if (job->rc == 0 && sd_mp_writer_error(job->reply))
+            job->rc = sd_fault_set(&job->fault, SD_ENOMEM, "out of memory encoding the reply");
+        if (job->rc) {
+            s->errors++;
+            if (job->fault.code != job->rc)
+                sd_fault_set(&job->fault, job->rc, "%s", sd_strerror(job->rc));
+            sd_log(SD_LOG_DEBUG, "request refused: op=%s error=%s",
+                   job->rc == SD_EFRAMING ? "?" : sd_req_op_name(job->req.op),
+                   sd_error_name(job->rc));
+            sd_mp_writer_reset(job->reply);
+            sd_reply_error(job->reply, job->req.id, job->rc, job->fault.text);
+        }
+        size_t len;
+        const void *data = sd_mp_writer_data(job->reply, &len);
+        zmsg_addmem(job->envelope, data, len);
+        zmsg_send(&job->envelope, s->router);
+        zmsg_destroy(&job->envelope);
+        sd_request_clear(&job->req);
+        job->fault = (sd_fault_t){0};
+    }
+    s->njobs = 0;
+}
+
+/* Store failures that fail a whole batch get the same answer for each write. */
+static void s_fail_writes(sd_server_t *s, int rc)
+{
+    for (size_t i = 0; i < s->njobs; i++) {
+        s_job_t *job = &s->jobs[i];
+        if (job->rc == 0 && sd_req_op_writes(job->req.op)) {
+            job->rc = rc;
+            if (rc == SD_EFULL)
+                sd_fault_set(&job->fault, rc, "the node's disk is full; nothing was written");
+            else
+                sd_fault_set(&job->fault, rc, "store failure (%s); nothing was written",
+                             sd_strerror(rc));
+        }
+    }
+}
+
+static void s_serve_batch(sd_server_t *s)
+{
+    size_t writes = 0;
+    int rc;
+    bool any_write = false;
+    for (size_t i = 0; i < s->njobs; i++)
+        any_write |= s->jobs[i].rc == 0 && sd_req_op_writes(s->jobs[i].req.op);
+    if (any_write) {
+        while ((rc = s_write_batch(s, &writes)) == SD_EMAPFULL) {
+            /* Replies written for the failed attempt are stale. */
+            for (size_t i = 0; i < s->njobs; i++)
+                if (s->jobs[i].rc == 0 && sd_req_op_writes(s->jobs[i].req.op))
+                    sd_mp_writer_reset(s->jobs[i].reply);
+            if ((rc = sd_store_grow(s->store)) != 0)
+                break;
+        }
+        if (rc) {
+            sd_log(SD_LOG_ERROR, "write batch failed: error=%s requests=%zu", sd_error_name(rc),
+                   s->njobs);
+            s_fail_writes(s, rc);
+        }
+    }
+    sd_store_txn_t *txn = NULL;
+    for (size_t i = 0; i < s->njobs; i++) {
+        s_job_t *job = &s->jobs[i];
+        if (job->rc || sd_req_op_writes(job->req.op))
+            continue;
+        if (!txn && (rc = sd_store_begin(s->store, false, &txn)) != 0) {
+            job->rc = rc;
+            continue;
+        }
+        job->rc = s_read_one(s, txn, job);
+    }
+    sd_store_abort(&txn);
+    s_send_replies(s);
+}
+
+int sd_server_run(sd_server_t *s)
+{
+    zpoller_t *poller = zpoller_new(s->router, NULL);
+    if (!poller)
+        return SD_ENOMEM;
+    sd_log(SD_LOG_INFO, "serving: site=%s role=%s endpoint=%s", s->cfg->site, s->cfg->role,
+           s->cfg->endpoint);
+    while (!zsys_interrupted) {
+        if (!zpoller_wait(poller, 500)) {
+            if (zpoller_terminated(poller))
+                break;
+            continue;
+        }
+        /* Drain what is waiting: those requests share one commit. */
+        while (s->njobs < SD_SERVER_BATCH) {
+            zmq_pollitem_t item = {zsock_resolve(s->router), 0, ZMQ_POLLIN, 0};
+            if (zmq_poll(&item, 1, 0) <= 0)
+                break;
+            zmsg_t *msg = zmsg_recv(s->router);
+            if (!msg)
+                break;
+            s_take_request(s, msg);
+        }
+        if (s->njobs)
+            s_serve_batch(s);
+    }
+    zpoller_destroy(&poller);
+    sd_log(SD_LOG_INFO, "stopping: requests=%llu errors=%llu", (unsigned long long)s->requests,
+           (unsigned long long)s->errors);
+    return 0;
+}

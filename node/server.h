@@ -1,0 +1,30 @@
+/* server.h - the client API of a node: a ZeroMQ ROUTER socket served with group commit.
+ *
+ * One thread owns the socket and the store. Each turn it drains every request
+ * that is waiting (up to SD_SERVER_BATCH), applies all writing requests in one
+ * LMDB write transaction (each in a nested transaction, so a refused request
+ * leaves no trace), commits once, and only then sends the replies: a client
+ * hears "ok" only for what is durably on disk. Read requests are answered
+ * from a read transaction after the commit. See proto/PROTOCOL.md. */
+#ifndef SD_SERVER_H
+#define SD_SERVER_H
+
+#include "config.h"
+#include "store.h"
+
+#define SD_SERVER_BATCH 256 /* most requests committed together */
+
+typedef struct sd_server sd_server_t;
+
+/* Binds the client socket at cfg->endpoint and prepares to serve store
+ * (borrowed; must outlive the server). Returns 0 and *server, or SD_EIO when
+ * the endpoint cannot be bound (another node on the same data dir), SD_ENOMEM. */
+int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **server);
+
+/* Serves until SIGINT/SIGTERM (zsys_interrupted). Returns 0 on a clean stop. */
+int sd_server_run(sd_server_t *server);
+
+/* Closes the socket and frees the server; NULL-safe, nulls *server. */
+void sd_server_destroy(sd_server_t **server);
+
+#endif

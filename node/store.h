@@ -1,0 +1,124 @@
+/* store.h - the node's LMDB store: event log, applied vector, tickets, indexes.
+ *
+ * One LMDB environment per node (DESIGN 2.2) with these databases:
+ *   events   (origin, seq)            -> event, msgpack as on the wire
+ *   vector   origin                   -> highest seq applied (big-endian u64)
+ *   tickets  ticket id                -> ticket record (sd_ticket_encode, stamps)
+ *   history  id, hlc, origin, seq     -> ""   (a ticket's events in clock order)
+ *   queue    open, priority, due, id  -> ""   (the work queue, best first)
+ *   byreq    requester, id            -> ""
+ *   byasg    assignee, id             -> ""
+ *   meta     name                     -> value (site, schema, ticket counter)
+ * An event, the vector, the ticket and its index entries change in one write
+ * transaction, so a crash never leaves them out of step. Commits are durable
+ * (no MDB_NOSYNC / MDB_NOMETASYNC): when sd_store_commit returns 0 the data
+ * is on disk. A full map is reported as SD_EMAPFULL; the caller aborts,
+ * calls sd_store_grow and redoes the transaction.
+ *
+ * Threads: one writer; sd_store_read_* may run in the same thread only
+ * (the node serves everything from one thread, see server.h). */
+#ifndef SD_STORE_H
+#define SD_STORE_H
+
+#include "digest.h"
+#include "event.h"
+#include "ticket.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sd_store sd_store_t;
+typedef struct sd_store_txn sd_store_txn_t;
+
+/* Opens (creating if needed) the store in directory dir for site `site`.
+ * Clears stale reader slots (mdb_reader_check). A store made for another
+ * site is refused. Returns 0 and *store, or SD_ECONFIG (site mismatch),
+ * SD_ECORRUPT (not a sundesk store / unknown schema), SD_EIO, SD_ENOMEM. */
+int sd_store_open(const char *dir, const char *site, sd_store_t **store);
+
+/* Closes the store and sets *store to NULL; NULL-safe. No transaction may be
+ * open. */
+void sd_store_close(sd_store_t **store);
+
+/* The site id the store belongs to; borrowed, lives as long as the store. */
+const char *sd_store_site(const sd_store_t *store);
+
+/* Current map size in bytes and bytes in use. */
+void sd_store_usage(const sd_store_t *store, uint64_t *map_bytes, uint64_t *used_bytes);
+
+/* Doubles the map size. No transaction may be open. Returns 0, SD_EFULL
+ * when the map cannot grow further, SD_ESTORE. */
+int sd_store_grow(sd_store_t *store);
+
+/* Begins a write (write = true) or read transaction. Returns 0 and *txn, or
+ * SD_ESTORE / SD_EFULL / SD_ENOMEM. */
+int sd_store_begin(sd_store_t *store, bool write, sd_store_txn_t **txn);
+
+/* Begins a nested write transaction inside parent, so one request of a batch
+ * can be undone alone. */
+int sd_store_begin_nested(sd_store_txn_t *parent, sd_store_txn_t **txn);
+
+/* Commits and frees *txn (sets it to NULL). Durable when it returns 0.
+ * Errors: SD_EMAPFULL, SD_EFULL (disk full: nothing was written), SD_EIO,
+ * SD_ESTORE; *txn is freed either way. */
+int sd_store_commit(sd_store_txn_t **txn);
+
+/* Aborts and frees *txn; NULL-safe. */
+void sd_store_abort(sd_store_txn_t **txn);
+
+/* Allocates the next ticket id of this site, "SITE-000001" and on. */
+int sd_store_next_ticket_id(sd_store_txn_t *txn, char id[SD_ID_MAX + 1]);
+
+/* The seq the next event of origin will have (applied + 1). */
+int sd_store_next_seq(sd_store_txn_t *txn, const char *origin, uint64_t *seq);
+
+/* Highest seq applied for origin, 0 when none. */
+int sd_store_applied(sd_store_txn_t *txn, const char *origin, uint64_t *seq);
+
+/* Applies one event: appends it to the log, advances the vector, folds it
+ * into its ticket and updates the indexes. Returns 0, or 1 when the event is
+ * a duplicate (seq <= applied) and nothing changed, SD_ERANGE when it would
+ * leave a gap (seq > applied + 1), SD_EMAPFULL, SD_ESTORE, SD_ENOMEM.
+ * ev->hlc must already be stamped. */
+int sd_store_apply(sd_store_txn_t *txn, const sd_event_t *ev);
+
+/* Reads ticket id into *t (t zeroed; clear it with sd_ticket_clear).
+ * Returns 0, SD_ENOTFOUND, SD_ECORRUPT, SD_ESTORE. */
+int sd_store_get_ticket(sd_store_txn_t *txn, const char *id, sd_ticket_t *t);
+
+/* Loads / saves the node's clock so stamps never go back after a restart. */
+int sd_store_get_clock(sd_store_txn_t *txn, uint64_t *hlc);
+int sd_store_put_clock(sd_store_txn_t *txn, uint64_t hlc);
+
+/* Filter of sd_store_list; unset members do not filter. */
+typedef struct {
+    int status;            /* sd_status_t, or -1 */
+    int priority;          /* sd_priority_t, or -1 */
+    bool open_only;        /* only new .. pending */
+    const char *assignee;  /* exact match, or NULL */
+    const char *requester; /* exact match, or NULL */
+    const char *after;     /* resume after this id (from a previous page), or NULL */
+    int limit;             /* most tickets to return */
+} sd_store_filter_t;
+
+/* Calls fn for each matching ticket, in queue order (open first, then by
+ * priority, then by resolution due time, then id). The ticket is borrowed for
+ * the call. Stops early when fn returns non-zero (that value is returned).
+ * Returns 0, SD_ECORRUPT, SD_ESTORE. *more is set when tickets were left. */
+int sd_store_list(sd_store_txn_t *txn, const sd_store_filter_t *filter,
+                  int (*fn)(const sd_ticket_t *t, void *arg), void *arg, bool *more);
+
+/* Calls fn with the stored bytes of each event of ticket id, in clock order.
+ * The bytes are borrowed for the call only. Returns 0, SD_ENOTFOUND, SD_ESTORE. */
+int sd_store_history(sd_store_txn_t *txn, const char *id,
+                     int (*fn)(const void *event, size_t len, void *arg), void *arg);
+
+/* Number of tickets by status into counts[SD_STATUS_COUNT_]. */
+int sd_store_count(sd_store_txn_t *txn, uint64_t counts[SD_STATUS_COUNT_]);
+
+/* Digest of the whole materialised state (vector and every ticket record):
+ * equal digests mean byte-identical state. hex gets 65 bytes. */
+int sd_store_digest(sd_store_txn_t *txn, char hex[SD_DIGEST_BYTES * 2 + 1]);
+
+#endif

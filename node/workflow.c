@@ -1,0 +1,274 @@
+/* workflow.c - state machine and event construction for client requests. */
+#include "workflow.h"
+
+#include "error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sd_policy_default(sd_policy_t *p)
+{
+    static const int matrix[3][3] = {{SD_P1, SD_P2, SD_P3}, {SD_P2, SD_P3, SD_P4},
+                                     {SD_P3, SD_P4, SD_P4}};
+    memcpy(p->matrix, matrix, sizeof matrix);
+    const uint64_t response[] = {1, 1, 24, 24}, resolve[] = {4, 8, 72, 120};
+    for (int i = 0; i < SD_PRIORITY_COUNT_; i++) {
+        p->response_ms[i] = response[i] * SD_HOUR_MS;
+        p->resolve_ms[i] = resolve[i] * SD_HOUR_MS;
+    }
+}
+
+#define S(x) (1u << SD_STATUS_##x)
+#define OPEN (S(NEW) | S(ACKNOWLEDGED) | S(ASSIGNED) | S(IN_PROGRESS) | S(PENDING))
+#define ANY (OPEN | S(RESOLVED) | S(CLOSED) | S(CANCELLED))
+
+/* For each writing request: the statuses it may start from, the event op. */
+typedef struct {
+    int req;         /* sd_req_op_t */
+    int op;          /* sd_op_t */
+    unsigned from;   /* bit set of sd_status_t it is allowed in */
+    const char *verb; /* the CLI word, for "allowed: ..." messages */
+} s_move_t;
+
+static const s_move_t s_moves[] = {
+    {SD_REQ_TICKET_ACK, SD_OP_ACK, S(NEW), "ack"},
+    {SD_REQ_TICKET_ASSIGN, SD_OP_ASSIGN, S(ACKNOWLEDGED) | S(ASSIGNED) | S(IN_PROGRESS) | S(PENDING),
+     "assign"},
+    {SD_REQ_TICKET_START, SD_OP_START, S(ASSIGNED) | S(PENDING), "start"},
+    {SD_REQ_TICKET_PENDING, SD_OP_PENDING, S(IN_PROGRESS), "pending"},
+    {SD_REQ_TICKET_RESOLVE, SD_OP_RESOLVE, S(ASSIGNED) | S(IN_PROGRESS) | S(PENDING), "resolve"},
+    {SD_REQ_TICKET_CLOSE, SD_OP_CLOSE, S(RESOLVED), "close"},
+    {SD_REQ_TICKET_REOPEN, SD_OP_REOPEN, S(RESOLVED) | S(CLOSED), "reopen"},
+    {SD_REQ_TICKET_CANCEL, SD_OP_CANCEL, OPEN, "cancel"},
+    {SD_REQ_TICKET_COMMENT, SD_OP_COMMENT, ANY & ~S(CANCELLED), "comment"},
+    {SD_REQ_TICKET_UPDATE, SD_OP_UPDATE, OPEN | S(RESOLVED), "update"},
+};
+#define MOVE_COUNT (sizeof s_moves / sizeof s_moves[0])
+
+void sd_workflow_allowed(int status, char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < MOVE_COUNT && used < cap; i++) {
+        if (!(s_moves[i].from & (1u << status)))
+            continue;
+        int k = snprintf(out + used, cap - used, "%s%s", used ? ", " : "", s_moves[i].verb);
+        if (k < 0)
+            break;
+        used += (size_t)k;
+    }
+    if (!out[0])
+        snprintf(out, cap, "nothing (the ticket is final)");
+}
+
+/* Starts an event that writes register reg, with cur's values (a register is
+ * written whole). */
+static int s_take(sd_event_t *ev, const sd_ticket_t *cur, int reg)
+{
+    uint64_t mask = sd_ticket_register_mask(reg);
+    ev->mask |= mask;
+    return cur ? sd_fields_copy(sd_ticket_fields, sd_ticket_field_count, &ev->fields, cur, mask)
+               : 0;
+}
+
+static int s_set_str(char **slot, const char *value)
+{
+    char *copy = NULL;
+    if (value && !(copy = strdup(value)))
+        return SD_ENOMEM;
+    free(*slot);
+    *slot = copy;
+    return 0;
+}
+
+/* Priority and due times from impact and urgency, counted from created_at. */
+static void s_prioritise(const sd_workflow_ctx_t *ctx, sd_ticket_t *f, uint64_t created_at)
+{
+    f->priority = ctx->policy->matrix[f->impact - 1][f->urgency - 1];
+    f->response_due = created_at + ctx->policy->response_ms[f->priority];
+    f->resolve_due = created_at + ctx->policy->resolve_ms[f->priority];
+}
+
+static int s_create(const sd_workflow_ctx_t *ctx, const sd_request_t *req, sd_event_t *ev)
+{
+    const sd_args_t *a = &req->args;
+    sd_ticket_t *f = &ev->fields;
+    ev->mask = sd_ticket_all_fields();
+    f->created_at = ctx->now_ms;
+    f->type = sd_request_has(req, "type") ? a->type : SD_TYPE_INCIDENT;
+    f->major = a->major;
+    f->channel = sd_request_has(req, "channel") ? a->channel : SD_CHANNEL_WEB;
+    f->impact = sd_request_has(req, "impact") ? a->impact : 2;
+    f->urgency = sd_request_has(req, "urgency") ? a->urgency : 2;
+    s_prioritise(ctx, f, ctx->now_ms);
+    f->tier = sd_request_has(req, "tier") ? a->tier : SD_TIER_L1;
+    f->status = SD_STATUS_NEW;
+    if (s_set_str(&f->origin_site, ctx->site) || s_set_str(&f->title, a->title) ||
+        s_set_str(&f->description, a->description) || s_set_str(&f->requester, a->requester) ||
+        s_set_str(&f->category, a->category) || s_set_str(&f->team, a->team) ||
+        s_set_str(&f->assignee, a->assignee) || s_set_str(&f->owner, a->author) ||
+        s_set_str(&f->owner_site, ctx->site))
+        return SD_ENOMEM;
+    return 0;
+}
+
+static int s_update(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const sd_request_t *req,
+                    sd_event_t *ev, sd_fault_t *fault)
+{
+    const sd_args_t *a = &req->args;
+    sd_ticket_t *f = &ev->fields;
+    int rc = 0;
+    if (sd_request_has(req, "type") || sd_request_has(req, "major")) {
+        rc = rc ?: s_take(ev, cur, SD_REG_TYPE);
+        if (sd_request_has(req, "type"))
+            f->type = a->type;
+        if (sd_request_has(req, "major"))
+            f->major = a->major;
+    }
+    if (sd_request_has(req, "title"))
+        rc = rc ?: s_take(ev, cur, SD_REG_TITLE) ?: s_set_str(&f->title, a->title);
+    if (sd_request_has(req, "description"))
+        rc = rc ?: s_take(ev, cur, SD_REG_DESC) ?: s_set_str(&f->description, a->description);
+    if (sd_request_has(req, "requester") || sd_request_has(req, "channel")) {
+        rc = rc ?: s_take(ev, cur, SD_REG_REQUESTER);
+        if (!rc && sd_request_has(req, "requester"))
+            rc = s_set_str(&f->requester, a->requester);
+        if (sd_request_has(req, "channel"))
+            f->channel = a->channel;
+    }
+    if (sd_request_has(req, "category"))
+        rc = rc ?: s_take(ev, cur, SD_REG_CATEGORY) ?: s_set_str(&f->category, a->category);
+    if (sd_request_has(req, "impact") || sd_request_has(req, "urgency")) {
+        rc = rc ?: s_take(ev, cur, SD_REG_PRIORITY);
+        if (sd_request_has(req, "impact"))
+            f->impact = a->impact;
+        if (sd_request_has(req, "urgency"))
+            f->urgency = a->urgency;
+        s_prioritise(ctx, f, cur->created_at);
+    }
+    if (!rc && ev->mask == 0)
+        rc = sd_fault_set(fault, SD_EMISSING, "args: ticket.update needs at least one field");
+    return rc;
+}
+
+/* Sets the status register for a transition from cur. */
+static int s_transition(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
+                        const sd_request_t *req, sd_event_t *ev)
+{
+    const sd_args_t *a = &req->args;
+    sd_ticket_t *f = &ev->fields;
+    int rc = s_take(ev, cur, SD_REG_STATUS);
+    if (rc)
+        return rc;
+    /* A reason belongs to the move that gave it (pending, reopen, cancel). */
+    f->waiting_on = SD_WAIT_NONE;
+    if ((rc = s_set_str(&f->status_reason, NULL)) != 0)
+        return rc;
+    switch (ev->op) {
+    case SD_OP_ACK:
+        f->status = SD_STATUS_ACKNOWLEDGED;
+        f->acknowledged_at = ctx->now_ms;
+        f->reply_due = sd_request_has(req, "reply_due") ? a->reply_due : cur->response_due;
+        return 0;
+    case SD_OP_START:
+        f->status = SD_STATUS_IN_PROGRESS;
+        return 0;
+    case SD_OP_PENDING:
+        f->status = SD_STATUS_PENDING;
+        f->waiting_on = a->waiting_on;
+        return s_set_str(&f->status_reason, a->reason);
+    case SD_OP_RESOLVE:
+        f->status = SD_STATUS_RESOLVED;
+        f->resolved_at = ctx->now_ms;
+        return s_set_str(&f->resolution, a->resolution);
+    case SD_OP_CLOSE:
+        f->status = SD_STATUS_CLOSED;
+        f->closed_at = ctx->now_ms;
+        f->satisfaction = a->satisfaction;
+        return s_set_str(&f->feedback, a->feedback);
+    case SD_OP_REOPEN:
+        f->status = SD_STATUS_IN_PROGRESS;
+        f->resolved_at = f->closed_at = 0;
+        f->satisfaction = 0;
+        f->reopen_count++;
+        return s_set_str(&f->feedback, NULL) ?: s_set_str(&f->status_reason, a->reason);
+    case SD_OP_CANCEL:
+        f->status = SD_STATUS_CANCELLED;
+        return s_set_str(&f->status_reason, a->reason);
+    }
+    return SD_EINVAL;
+}
+
+static int s_assign(const sd_ticket_t *cur, const sd_request_t *req, sd_event_t *ev)
+{
+    const sd_args_t *a = &req->args;
+    int rc = s_take(ev, cur, SD_REG_ASSIGN) ?: s_set_str(&ev->fields.assignee, a->assignee);
+    if (!rc && sd_request_has(req, "team"))
+        rc = s_set_str(&ev->fields.team, a->team);
+    if (sd_request_has(req, "tier"))
+        ev->fields.tier = a->tier;
+    /* Reassigning work in progress or pending keeps its status. */
+    if (!rc && cur->status == SD_STATUS_ACKNOWLEDGED) {
+        rc = s_take(ev, cur, SD_REG_STATUS);
+        ev->fields.status = SD_STATUS_ASSIGNED;
+    }
+    return rc;
+}
+
+int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
+                      const sd_request_t *req, sd_event_t *ev, sd_fault_t *fault)
+{
+    int rc;
+    strcpy(ev->author, req->args.author);
+    if (req->op == SD_REQ_TICKET_NEW) {
+        ev->op = SD_OP_CREATE;
+        rc = s_create(ctx, req, ev);
+        goto done;
+    }
+    const s_move_t *move = NULL;
+    for (size_t i = 0; i < MOVE_COUNT; i++)
+        if (s_moves[i].req == req->op)
+            move = &s_moves[i];
+    if (!move) {
+        rc = sd_fault_set(fault, SD_EUNKNOWN_OP, "%s does not write", sd_req_op_name(req->op));
+        goto done;
+    }
+    if (!cur) {
+        rc = sd_fault_set(fault, SD_ENOTFOUND, "ticket %s does not exist", req->args.id);
+        goto done;
+    }
+    if (!(move->from & (1u << cur->status))) {
+        char allowed[160];
+        sd_workflow_allowed(cur->status, allowed, sizeof allowed);
+        rc = sd_fault_set(fault, SD_ETRANSITION, "ticket %s is %s; %s is not allowed (allowed: %s)",
+                          cur->id, sd_status_name(cur->status), move->verb, allowed);
+        goto done;
+    }
+    ev->op = move->op;
+    switch (move->op) {
+    case SD_OP_COMMENT:
+        if (cur->ncomments >= SD_COMMENTS_MAX) {
+            rc = sd_fault_set(fault, SD_ETOOBIG, "ticket %s has %d comments, the most it can hold",
+                              cur->id, SD_COMMENTS_MAX);
+            goto done;
+        }
+        ev->comment.public_reply = req->args.public_reply;
+        rc = s_set_str(&ev->comment.body, req->args.body);
+        break;
+    case SD_OP_UPDATE:
+        rc = s_update(ctx, cur, req, ev, fault);
+        break;
+    case SD_OP_ASSIGN:
+        rc = s_assign(cur, req, ev);
+        break;
+    default:
+        rc = s_transition(ctx, cur, req, ev);
+    }
+done:
+    if (rc == SD_ENOMEM)
+        sd_fault_set(fault, rc, "out of memory");
+    if (rc)
+        sd_event_clear(ev);
+    return rc;
+}

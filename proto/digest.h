@@ -1,0 +1,23 @@
+/* digest.h - incremental BLAKE2b-256 digest of store state, to prove convergence.
+ *
+ * Wraps libsodium; this is the only module that includes <sodium.h>. */
+#ifndef SD_DIGEST_H
+#define SD_DIGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SD_DIGEST_BYTES 32
+
+typedef struct {
+    _Alignas(64) unsigned char opaque[384]; /* crypto_generichash_state, kept opaque */
+} sd_digest_t;
+
+/* Starts a digest. Returns 0 or SD_EINVAL when libsodium cannot initialise. */
+int sd_digest_init(sd_digest_t *d);
+/* Adds len bytes; a length prefix is mixed in so ("ab","c") != ("a","bc"). */
+void sd_digest_add(sd_digest_t *d, const void *data, size_t len);
+/* Writes the digest and, as hex (65 bytes with NUL), to hex if not NULL. */
+void sd_digest_final(sd_digest_t *d, uint8_t out[SD_DIGEST_BYTES], char *hex);
+
+#endif

@@ -1,0 +1,330 @@
+/* fields.c - table-driven, strict encoding and decoding of C structs as msgpack maps. */
+#include "mp.h"
+
+#include "error.h"
+#include "utf8.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int sd_fault_set(sd_fault_t *fault, int code, const char *fmt, ...)
+{
+    if (fault) {
+        va_list ap;
+        va_start(ap, fmt);
+        fault->code = code;
+        vsnprintf(fault->text, sizeof fault->text, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+#define MEMBER(obj, f, type) ((type *)((char *)(obj) + (f)->offset))
+#define CMEMBER(obj, f, type) ((const type *)((const char *)(obj) + (f)->offset))
+
+const char *sd_field_enum_name(const sd_field_t *f, int v)
+{
+    if (v < 0 || (uint32_t)v >= f->max)
+        return "?";
+    return f->names[v];
+}
+
+int sd_field_enum_value(const sd_field_t *f, const char *name)
+{
+    for (uint32_t i = 0; i < f->max; i++)
+        if (strcmp(f->names[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+int sd_fields_find(const sd_field_t *table, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(table[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int s_find_bytes(const sd_field_t *table, size_t n, const char *name, size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(table[i].name) == len && memcmp(table[i].name, name, len) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* The list of allowed enum names, for an error message a user can act on. */
+static void s_enum_list(const sd_field_t *f, char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = 0;
+    for (uint32_t i = 0; i < f->max && used + 2 < cap; i++) {
+        int k = snprintf(out + used, cap - used, "%s%s", i ? ", " : "", f->names[i]);
+        if (k < 0)
+            break;
+        used += (size_t)k;
+    }
+}
+
+static int s_decode_str(const sd_field_t *f, const sd_mp_node_t *v, const char *where, void *obj,
+                        sd_fault_t *fault)
+{
+    char **slot = MEMBER(obj, f, char *);
+    if (sd_mp_kind(v) == SD_MP_NIL && !(f->flags & SD_F_REQUIRED)) {
+        free(*slot);
+        *slot = NULL;
+        return 0;
+    }
+    if (sd_mp_kind(v) != SD_MP_STR)
+        return sd_fault_set(fault, SD_ETYPE, "%s.%s: expected a string", where, f->name);
+    size_t len;
+    const char *s = sd_mp_bytes(v, &len);
+    if (len > f->max)
+        return sd_fault_set(fault, SD_ETOOLONG, "%s.%s: string too long (%zu bytes, max %u)",
+                            where, f->name, len, f->max);
+    if ((f->flags & SD_F_NONEMPTY) && len == 0)
+        return sd_fault_set(fault, SD_ERANGE, "%s.%s: must not be empty", where, f->name);
+    if (!sd_utf8_valid(s, len))
+        return sd_fault_set(fault, SD_EUTF8, "%s.%s: not valid UTF-8", where, f->name);
+    if (sd_utf8_has_control(s, len, f->flags & SD_F_LINE))
+        return sd_fault_set(fault, SD_EUTF8, "%s.%s: control characters are not allowed", where,
+                            f->name);
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return sd_fault_set(fault, SD_ENOMEM, "out of memory");
+    memcpy(copy, s, len);
+    copy[len] = 0;
+    free(*slot);
+    *slot = copy;
+    return 0;
+}
+
+int sd_field_decode(const sd_field_t *f, const sd_mp_node_t *v, const char *where, void *obj,
+                    sd_fault_t *fault)
+{
+    uint64_t u;
+    switch (f->kind) {
+    case SD_F_STR:
+        return s_decode_str(f, v, where, obj, fault);
+    case SD_F_U64:
+        if (sd_mp_uint(v, &u) != 0)
+            return sd_fault_set(fault, SD_ETYPE, "%s.%s: expected a non-negative integer", where,
+                                f->name);
+        *MEMBER(obj, f, uint64_t) = u;
+        return 0;
+    case SD_F_INT:
+        if (sd_mp_uint(v, &u) != 0)
+            return sd_fault_set(fault, SD_ETYPE, "%s.%s: expected an integer", where, f->name);
+        if (u < f->min || u > f->max)
+            return sd_fault_set(fault, SD_ERANGE, "%s.%s: %llu is out of range %u..%u", where,
+                                f->name, (unsigned long long)u, f->min, f->max);
+        *MEMBER(obj, f, int) = (int)u;
+        return 0;
+    case SD_F_BOOL:
+        if (sd_mp_boolean(v, MEMBER(obj, f, bool)) != 0)
+            return sd_fault_set(fault, SD_ETYPE, "%s.%s: expected true or false", where, f->name);
+        return 0;
+    case SD_F_ENUM: {
+        size_t len;
+        const char *s = sd_mp_bytes(v, &len);
+        if (sd_mp_kind(v) != SD_MP_STR)
+            return sd_fault_set(fault, SD_ETYPE, "%s.%s: expected a string", where, f->name);
+        for (uint32_t i = 0; i < f->max; i++) {
+            if (strlen(f->names[i]) == len && memcmp(f->names[i], s, len) == 0) {
+                *MEMBER(obj, f, int) = (int)i;
+                return 0;
+            }
+        }
+        char allowed[160];
+        s_enum_list(f, allowed, sizeof allowed);
+        return sd_fault_set(fault, SD_ERANGE, "%s.%s: unknown value, expected one of: %s", where,
+                            f->name, allowed);
+    }
+    }
+    return sd_fault_set(fault, SD_EINVAL, "%s.%s: bad schema", where, f->name);
+}
+
+int sd_field_parse(const sd_field_t *f, const char *text, void *obj, sd_fault_t *fault)
+{
+    char *end;
+    unsigned long long u;
+    size_t len = strlen(text);
+    switch (f->kind) {
+    case SD_F_STR: {
+        if (len > f->max)
+            return sd_fault_set(fault, SD_ETOOLONG, "--%s: too long (%zu bytes, max %u)", f->name,
+                                len, f->max);
+        if (!sd_utf8_valid(text, len) || sd_utf8_has_control(text, len, f->flags & SD_F_LINE))
+            return sd_fault_set(fault, SD_EUTF8, "--%s: not valid text for this field", f->name);
+        char *copy = strdup(text);
+        if (!copy)
+            return sd_fault_set(fault, SD_ENOMEM, "out of memory");
+        free(*MEMBER(obj, f, char *));
+        *MEMBER(obj, f, char *) = copy;
+        return 0;
+    }
+    case SD_F_U64:
+    case SD_F_INT:
+        errno = 0;
+        u = strtoull(text, &end, 10);
+        if (!len || *end || errno || text[0] == '-')
+            return sd_fault_set(fault, SD_ETYPE, "--%s: expected a number", f->name);
+        if (f->kind == SD_F_U64) {
+            *MEMBER(obj, f, uint64_t) = u;
+            return 0;
+        }
+        if (u < f->min || u > f->max)
+            return sd_fault_set(fault, SD_ERANGE, "--%s: must be %u..%u", f->name, f->min, f->max);
+        *MEMBER(obj, f, int) = (int)u;
+        return 0;
+    case SD_F_BOOL:
+        if (!strcmp(text, "true") || !strcmp(text, "yes") || !strcmp(text, "1"))
+            *MEMBER(obj, f, bool) = true;
+        else if (!strcmp(text, "false") || !strcmp(text, "no") || !strcmp(text, "0"))
+            *MEMBER(obj, f, bool) = false;
+        else
+            return sd_fault_set(fault, SD_ETYPE, "--%s: expected yes or no", f->name);
+        return 0;
+    case SD_F_ENUM: {
+        int v = sd_field_enum_value(f, text);
+        if (v < 0) {
+            char allowed[160];
+            s_enum_list(f, allowed, sizeof allowed);
+            return sd_fault_set(fault, SD_ERANGE, "--%s: expected one of: %s", f->name, allowed);
+        }
+        *MEMBER(obj, f, int) = v;
+        return 0;
+    }
+    }
+    return sd_fault_set(fault, SD_EINVAL, "--%s: bad schema", f->name);
+}
+
+int sd_fields_decode(const sd_field_t *table, size_t n, const sd_mp_node_t *map, const char *where,
+                     void *obj, uint64_t *present, sd_fault_t *fault)
+{
+    *present = 0;
+    if (sd_mp_kind(map) != SD_MP_MAP)
+        return sd_fault_set(fault, SD_ETYPE, "%s: expected a map", where);
+    size_t count = sd_mp_len(map);
+    for (size_t i = 0; i < count; i++) {
+        const sd_mp_node_t *key = sd_mp_key(map, i);
+        size_t len;
+        const char *name = sd_mp_bytes(key, &len);
+        if (sd_mp_kind(key) != SD_MP_STR)
+            return sd_fault_set(fault, SD_ETYPE, "%s: map keys must be strings", where);
+        int idx = s_find_bytes(table, n, name, len);
+        if (idx < 0) {
+            /* Quote at most 40 bytes of the unknown name, printable only. */
+            char shown[41];
+            size_t k = 0;
+            for (; k < len && k < 40; k++)
+                shown[k] = (name[k] >= 0x20 && name[k] < 0x7f) ? name[k] : '?';
+            shown[k] = 0;
+            return sd_fault_set(fault, SD_EUNKNOWN_FIELD, "%s: unknown field '%s'", where, shown);
+        }
+        if (*present & (1ull << idx))
+            return sd_fault_set(fault, SD_EDUPLICATE, "%s.%s: given twice", where,
+                                table[idx].name);
+        int rc = sd_field_decode(&table[idx], sd_mp_val(map, i), where, obj, fault);
+        if (rc)
+            return rc;
+        *present |= 1ull << idx;
+    }
+    for (size_t i = 0; i < n; i++)
+        if ((table[i].flags & SD_F_REQUIRED) && !(*present & (1ull << i)))
+            return sd_fault_set(fault, SD_EMISSING, "%s.%s: required field missing", where,
+                                table[i].name);
+    return 0;
+}
+
+uint32_t sd_fields_encode(const sd_field_t *table, size_t n, const void *obj, uint64_t mask,
+                          sd_mp_writer_t *w)
+{
+    uint32_t pairs = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!(mask & (1ull << i)))
+            continue;
+        const sd_field_t *f = &table[i];
+        sd_mp_str(w, f->name);
+        switch (f->kind) {
+        case SD_F_STR: sd_mp_str(w, *CMEMBER(obj, f, char *)); break;
+        case SD_F_U64: sd_mp_u64(w, *CMEMBER(obj, f, uint64_t)); break;
+        case SD_F_INT: sd_mp_i64(w, *CMEMBER(obj, f, int)); break;
+        case SD_F_BOOL: sd_mp_bool(w, *CMEMBER(obj, f, bool)); break;
+        case SD_F_ENUM: sd_mp_str(w, sd_field_enum_name(f, *CMEMBER(obj, f, int))); break;
+        }
+        pairs++;
+    }
+    return pairs;
+}
+
+void sd_fields_free(const sd_field_t *table, size_t n, void *obj, uint64_t mask)
+{
+    for (size_t i = 0; i < n; i++) {
+        if ((mask & (1ull << i)) && table[i].kind == SD_F_STR) {
+            char **slot = MEMBER(obj, &table[i], char *);
+            free(*slot);
+            *slot = NULL;
+        }
+    }
+}
+
+int sd_fields_copy(const sd_field_t *table, size_t n, void *dst, const void *src, uint64_t mask)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!(mask & (1ull << i)))
+            continue;
+        const sd_field_t *f = &table[i];
+        switch (f->kind) {
+        case SD_F_STR: {
+            const char *s = *CMEMBER(src, f, char *);
+            char *copy = NULL;
+            if (s && !(copy = strdup(s)))
+                return SD_ENOMEM;
+            char **slot = MEMBER(dst, f, char *);
+            free(*slot);
+            *slot = copy;
+            break;
+        }
+        case SD_F_U64: *MEMBER(dst, f, uint64_t) = *CMEMBER(src, f, uint64_t); break;
+        case SD_F_INT:
+        case SD_F_ENUM: *MEMBER(dst, f, int) = *CMEMBER(src, f, int); break;
+        case SD_F_BOOL: *MEMBER(dst, f, bool) = *CMEMBER(src, f, bool); break;
+        }
+    }
+    return 0;
+}
+
+bool sd_fields_equal(const sd_field_t *table, size_t n, const void *a, const void *b, uint64_t mask)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!(mask & (1ull << i)))
+            continue;
+        const sd_field_t *f = &table[i];
+        switch (f->kind) {
+        case SD_F_STR: {
+            const char *x = *CMEMBER(a, f, char *), *y = *CMEMBER(b, f, char *);
+            if ((x == NULL) != (y == NULL) || (x && strcmp(x, y) != 0))
+                return false;
+            break;
+        }
+        case SD_F_U64:
+            if (*CMEMBER(a, f, uint64_t) != *CMEMBER(b, f, uint64_t))
+                return false;
+            break;
+        case SD_F_INT:
+        case SD_F_ENUM:
+            if (*CMEMBER(a, f, int) != *CMEMBER(b, f, int))
+                return false;
+            break;
+        case SD_F_BOOL:
+            if (*CMEMBER(a, f, bool) != *CMEMBER(b, f, bool))
+                return false;
+            break;
+        }
+    }
+    return true;
+}

@@ -1,0 +1,332 @@
+/* pg_workload.c - PostgreSQL half of the ticket-creation benchmark: schema, clients, timing. */
+/* clock_gettime() is POSIX, hidden by a strict -std=c11 unless asked for. */
+#if !defined(_POSIX_C_SOURCE) && !defined(_GNU_SOURCE)
+#define _POSIX_C_SOURCE 200809L
+#endif
+#include "pg_workload.h"
+
+#include "../../proto/error.h"
+
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define S_MAX_CLIENTS 1000
+#define S_STMT_NAME   "sd_create_ticket"
+#define S_NPARAMS     19
+
+/* The id comes from the sequence inside the statement, as the node makes it
+ * inside its write transaction. lpad() alone would truncate numbers past six
+ * digits and collide, hence greatest(); the scalar subquery calls nextval once. */
+static const char s_insert_sql[] =
+    "INSERT INTO tickets (id, type, major, title, description, requester, channel, category,"
+    " impact, urgency, priority, status, tier, assignee, owner, owner_site,"
+    " response_due, resolve_due, created_at, updated_at)"
+    " VALUES ((SELECT 'LOCAL-' || lpad(n::text, greatest(6, length(n::text)), '0')"
+    " FROM nextval('ticket_no') AS n),"
+    " $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
+
+/* One transaction, so a failed setup leaves the previous schema (or none). */
+static const char s_schema_sql[] =
+    "SET client_min_messages = warning;"
+    "DROP TABLE IF EXISTS tickets;"
+    "DROP SEQUENCE IF EXISTS ticket_no;"
+    "CREATE SEQUENCE ticket_no;"
+    "CREATE TABLE tickets ("
+    " id text PRIMARY KEY,"
+    " type text NOT NULL,"
+    " major bool NOT NULL,"
+    " title text NOT NULL,"
+    " description text NOT NULL,"
+    " requester text NOT NULL,"
+    " channel text NOT NULL,"
+    " category text NOT NULL,"
+    " impact smallint NOT NULL,"
+    " urgency smallint NOT NULL,"
+    " priority smallint NOT NULL,"
+    " status text NOT NULL,"
+    " tier text NOT NULL,"
+    " assignee text,"
+    " owner text,"
+    " owner_site text NOT NULL,"
+    " response_due bigint NOT NULL,"
+    " resolve_due bigint NOT NULL,"
+    " created_at bigint NOT NULL,"
+    " updated_at bigint NOT NULL);"
+    "CREATE INDEX tickets_queue_idx ON tickets (status, priority, resolve_due);"
+    "CREATE INDEX tickets_requester_idx ON tickets (requester);"
+    "CREATE INDEX tickets_assignee_idx ON tickets (assignee);";
+
+/* ~200 bytes, like a short e-mail body. */
+static const char s_description[] =
+    "Since this morning the VPN drops every few minutes on the office Wi-Fi. "
+    "Reconnecting works, then it drops again. Colleagues on the same floor see it too. "
+    "Laptop was rebooted, no change. Please have a look.";
+
+/* Start line: clients connect and prepare, then wait here so that the timed
+ * part starts for all of them at once and excludes connection set-up. */
+typedef struct {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int ready; /* clients waiting at the line */
+    int go;    /* set once by the main thread */
+} s_gate_t;
+
+typedef struct {
+    const char *conninfo;
+    int index;   /* 0-based client number, varies the payload */
+    int tickets; /* this client's share */
+    s_gate_t *gate;
+    atomic_int *failed;      /* any client failed: everyone stops */
+    sd_bench_stats_t *stats; /* this client's latencies, usec */
+    int rc;                  /* 0 or a negative error */
+} s_client_t;
+
+/* Connect and pin synchronous_commit = on: it is the server default, but a
+ * role or database setting could have changed it and the figures would lie. */
+static int s_connect(const char *conninfo, const char *who, PGconn **out)
+{
+    PGconn *conn = PQconnectdb(conninfo);
+    if (!conn) {
+        fprintf(stderr, "pg_workload: %s: out of memory connecting\n", who);
+        return SD_ENOMEM;
+    }
+    if (PQstatus(conn) != CONNECTION_OK) {
+        fprintf(stderr, "pg_workload: %s: connect: %s", who, PQerrorMessage(conn));
+        PQfinish(conn);
+        return SD_EUNAVAILABLE;
+    }
+    PGresult *res = PQexec(conn, "SET synchronous_commit = on");
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        fprintf(stderr, "pg_workload: %s: SET synchronous_commit: %s", who, PQerrorMessage(conn));
+        PQclear(res);
+        PQfinish(conn);
+        return SD_ESTORE;
+    }
+    PQclear(res);
+    *out = conn;
+    return 0;
+}
+
+int sd_bench_pg_setup(const char *conninfo)
+{
+    if (!conninfo)
+        return SD_EINVAL;
+    PGconn *conn = NULL;
+    int rc = s_connect(conninfo, "setup", &conn);
+    if (rc < 0)
+        return rc;
+
+    PGresult *res = PQexec(conn, s_schema_sql);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        fprintf(stderr, "pg_workload: setup: create schema: %s", PQerrorMessage(conn));
+        rc = SD_ESTORE;
+    }
+    PQclear(res);
+
+    if (rc == 0) {
+        res = PQexec(conn, "SHOW fsync");
+        if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+            strcmp(PQgetvalue(res, 0, 0), "on") != 0)
+            fprintf(stderr,
+                    "pg_workload: warning: server runs with fsync = %s, "
+                    "commits are not durable\n",
+                    PQgetvalue(res, 0, 0));
+        PQclear(res);
+    }
+    PQfinish(conn);
+    return rc;
+}
+
+/* Wall-clock milliseconds, the unit of the ticket's time fields. */
+static long long s_epoch_ms(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+        return 0;
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Insert one ticket and wait for its commit. Returns 0 or SD_ESTORE. */
+static int s_create_ticket(PGconn *conn, const s_client_t *c, int seq)
+{
+    char title[64], requester[48], due_resp[24], due_res[24], now_s[24];
+    snprintf(title, sizeof(title), "VPN drops every few minutes (c%03d #%06d)", c->index, seq);
+    snprintf(requester, sizeof(requester), "user%d@example.com", (c->index * 7919 + seq) % 1000);
+    long long now = s_epoch_ms();
+    snprintf(now_s, sizeof(now_s), "%lld", now);
+    snprintf(due_resp, sizeof(due_resp), "%lld", now + 4LL * 3600 * 1000);
+    snprintf(due_res, sizeof(due_res), "%lld", now + 24LL * 3600 * 1000);
+
+    /* Text format everywhere: the server casts each to its column's type. */
+    const char *values[S_NPARAMS] = {
+        "incident",    /* type */
+        "f",           /* major */
+        title,         /* title */
+        s_description, /* description */
+        requester,     /* requester */
+        "email",       /* channel */
+        "network",     /* category */
+        "2",           /* impact */
+        "2",           /* urgency */
+        "3",           /* priority */
+        "new",         /* status */
+        "L1",          /* tier */
+        NULL,          /* assignee: a new ticket has none */
+        NULL,          /* owner */
+        "LOCAL",       /* owner_site */
+        due_resp,      /* response_due */
+        due_res,       /* resolve_due */
+        now_s,         /* created_at */
+        now_s,         /* updated_at */
+    };
+    PGresult *res = PQexecPrepared(conn, S_STMT_NAME, S_NPARAMS, values, NULL, NULL, 0);
+    int rc = 0;
+    if (PQresultStatus(res) != PGRES_COMMAND_OK || strcmp(PQcmdTuples(res), "1") != 0) {
+        fprintf(stderr, "pg_workload: client %d: INSERT: %s", c->index, PQerrorMessage(conn));
+        rc = SD_ESTORE;
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* Wait at the start line; returns once the main thread says go. */
+static void s_gate_wait(s_gate_t *gate)
+{
+    pthread_mutex_lock(&gate->lock);
+    gate->ready++;
+    pthread_cond_broadcast(&gate->cond);
+    while (!gate->go)
+        pthread_cond_wait(&gate->cond, &gate->lock);
+    pthread_mutex_unlock(&gate->lock);
+}
+
+static void *s_client_main(void *arg)
+{
+    s_client_t *c = arg;
+    char who[32];
+    snprintf(who, sizeof(who), "client %d", c->index);
+
+    PGconn *conn = NULL;
+    int rc = s_connect(c->conninfo, who, &conn);
+    if (rc == 0) {
+        PGresult *res = PQprepare(conn, S_STMT_NAME, s_insert_sql, S_NPARAMS, NULL);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            fprintf(stderr, "pg_workload: %s: prepare: %s", who, PQerrorMessage(conn));
+            rc = SD_ESTORE;
+        }
+        PQclear(res);
+    }
+    if (rc < 0)
+        atomic_store(c->failed, 1);
+
+    /* Even a failed client must reach the line, or the main thread waits forever. */
+    s_gate_wait(c->gate);
+
+    for (int i = 0; rc == 0 && i < c->tickets; i++) {
+        if (atomic_load_explicit(c->failed, memory_order_relaxed))
+            break;
+        uint64_t t0 = sd_bench_now_usec();
+        rc = s_create_ticket(conn, c, i);
+        uint64_t t1 = sd_bench_now_usec();
+        if (rc == 0)
+            rc = sd_bench_stats_add(c->stats, t1 - t0);
+        if (rc < 0)
+            atomic_store(c->failed, 1);
+    }
+    if (conn)
+        PQfinish(conn);
+    c->rc = rc;
+    return NULL;
+}
+
+int sd_bench_pg_run(const char *conninfo, int clients, int tickets, sd_bench_result_t *out)
+{
+    if (!conninfo || !out || clients < 1 || clients > S_MAX_CLIENTS || tickets < 1)
+        return SD_EINVAL;
+
+    s_client_t *cs = calloc((size_t)clients, sizeof(*cs));
+    pthread_t *tids = calloc((size_t)clients, sizeof(*tids));
+    sd_bench_stats_t *all = sd_bench_stats_new((size_t)tickets);
+    s_gate_t gate = {.ready = 0, .go = 0};
+    atomic_int failed = 0;
+    int started = 0;
+    int rc = 0;
+    if (!cs || !tids || !all) {
+        rc = SD_ENOMEM;
+        goto out;
+    }
+    pthread_mutex_init(&gate.lock, NULL);
+    pthread_cond_init(&gate.cond, NULL);
+
+    for (int i = 0; i < clients; i++) {
+        cs[i].conninfo = conninfo;
+        cs[i].index = i;
+        cs[i].tickets = tickets / clients + (i < tickets % clients ? 1 : 0);
+        cs[i].gate = &gate;
+        cs[i].failed = &failed;
+        /* Sized up front so that no realloc happens inside the timed loop. */
+        cs[i].stats = sd_bench_stats_new((size_t)cs[i].tickets);
+        if (!cs[i].stats) {
+            rc = SD_ENOMEM;
+            break;
+        }
+    }
+    for (int i = 0; rc == 0 && i < clients; i++) {
+        if (pthread_create(&tids[i], NULL, s_client_main, &cs[i]) != 0) {
+            fprintf(stderr, "pg_workload: cannot start client thread %d\n", i);
+            rc = SD_ENOMEM;
+            break;
+        }
+        started++;
+    }
+    if (rc < 0)
+        atomic_store(&failed, 1);
+
+    /* Release everyone at once; started clients see failed and quit if set. */
+    pthread_mutex_lock(&gate.lock);
+    while (gate.ready < started)
+        pthread_cond_wait(&gate.cond, &gate.lock);
+    uint64_t t0 = sd_bench_now_usec();
+    gate.go = 1;
+    pthread_cond_broadcast(&gate.cond);
+    pthread_mutex_unlock(&gate.lock);
+
+    for (int i = 0; i < started; i++)
+        pthread_join(tids[i], NULL);
+    uint64_t t1 = sd_bench_now_usec();
+
+    for (int i = 0; i < started; i++) {
+        /* A client stopped because another failed returns 0, so any error is real. */
+        if (rc == 0 && cs[i].rc < 0)
+            rc = cs[i].rc;
+        if (rc == 0)
+            rc = sd_bench_stats_merge(all, cs[i].stats);
+    }
+    if (rc == 0 && sd_bench_stats_count(all) != (size_t)tickets)
+        rc = SD_ESTORE; /* cannot happen without a client error; guards the figures */
+    if (rc == 0) {
+        double secs = (double)(t1 - t0) / 1e6;
+        out->clients = clients;
+        out->tickets = tickets;
+        out->seconds = secs;
+        out->tickets_per_sec = secs > 0.0 ? (double)tickets / secs : 0.0;
+        out->p50_ms = sd_bench_stats_percentile(all, 0.50) / 1000.0;
+        out->p99_ms = sd_bench_stats_percentile(all, 0.99) / 1000.0;
+    }
+    pthread_cond_destroy(&gate.cond);
+    pthread_mutex_destroy(&gate.lock);
+
+out:
+    if (cs)
+        for (int i = 0; i < clients; i++)
+            sd_bench_stats_destroy(&cs[i].stats);
+    free(cs);
+    free(tids);
+    sd_bench_stats_destroy(&all);
+    return rc;
+}

@@ -1,0 +1,256 @@
+/* render.c - JSON, tables, CSV and reports for the CLI. */
+#include "render.h"
+
+#include "event.h"
+#include "hlc.h"
+
+#include <string.h>
+#include <time.h>
+
+static void s_json_str(FILE *out, const char *s, size_t len)
+{
+    fputc('"', out);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\r': fputs("\\r", out); break;
+        case '\t': fputs("\\t", out); break;
+        default:
+            if (c < 0x20)
+                fprintf(out, "\\u%04x", c);
+            else
+                fputc(c, out);
+        }
+    }
+    fputc('"', out);
+}
+
+void sd_render_json(FILE *out, const sd_mp_node_t *v)
+{
+    size_t len;
+    const char *s;
+    uint64_t u;
+    int64_t i;
+    bool b;
+    switch (sd_mp_kind(v)) {
+    case SD_MP_NIL: fputs("null", out); return;
+    case SD_MP_BOOL: sd_mp_boolean(v, &b), fputs(b ? "true" : "false", out); return;
+    case SD_MP_UINT: sd_mp_uint(v, &u), fprintf(out, "%llu", (unsigned long long)u); return;
+    case SD_MP_INT: sd_mp_int(v, &i), fprintf(out, "%lld", (long long)i); return;
+    case SD_MP_STR: s = sd_mp_bytes(v, &len), s_json_str(out, s, len); return;
+    case SD_MP_BIN:
+        s = sd_mp_bytes(v, &len);
+        fputc('"', out);
+        for (size_t k = 0; k < len; k++)
+            fprintf(out, "%02x", (unsigned char)s[k]);
+        fputc('"', out);
+        return;
+    case SD_MP_ARRAY:
+        fputc('[', out);
+        for (size_t k = 0; k < sd_mp_len(v); k++) {
+            if (k)
+                fputc(',', out);
+            sd_render_json(out, sd_mp_at(v, k));
+        }
+        fputc(']', out);
+        return;
+    case SD_MP_MAP:
+        fputc('{', out);
+        for (size_t k = 0; k < sd_mp_len(v); k++) {
+            if (k)
+                fputc(',', out);
+            const sd_mp_node_t *key = sd_mp_key(v, k);
+            if (sd_mp_kind(key) == SD_MP_STR) {
+                s = sd_mp_bytes(key, &len);
+                s_json_str(out, s, len);
+            } else {
+                fputc('"', out);
+                sd_render_json(out, key);
+                fputc('"', out);
+            }
+            fputc(':', out);
+            sd_render_json(out, sd_mp_val(v, k));
+        }
+        fputc('}', out);
+        return;
+    default: fputs("null", out); return;
+    }
+}
+
+const char *sd_render_time(uint64_t ms, char *buf)
+{
+    if (!ms)
+        return strcpy(buf, "-");
+    time_t secs = (time_t)(ms / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    strftime(buf, 24, "%Y-%m-%d %H:%MZ", &tm);
+    return buf;
+}
+
+const char *sd_render_span(uint64_t from, uint64_t to, char *buf, size_t cap)
+{
+    if (!from || !to || to < from) {
+        snprintf(buf, cap, "-");
+        return buf;
+    }
+    uint64_t s = (to - from) / 1000;
+    if (s < 60)
+        snprintf(buf, cap, "%llus", (unsigned long long)s);
+    else if (s < 3600)
+        snprintf(buf, cap, "%llum%02llus", (unsigned long long)(s / 60),
+                 (unsigned long long)(s % 60));
+    else if (s < 86400)
+        snprintf(buf, cap, "%lluh%02llum", (unsigned long long)(s / 3600),
+                 (unsigned long long)(s / 60 % 60));
+    else
+        snprintf(buf, cap, "%llud%02lluh", (unsigned long long)(s / 86400),
+                 (unsigned long long)(s / 3600 % 24));
+    return buf;
+}
+
+static const char *s_or(const char *s, const char *dflt)
+{
+    return s && *s ? s : dflt;
+}
+
+void sd_render_ticket(FILE *out, const sd_ticket_t *t)
+{
+    char a[24], b[24];
+    fprintf(out, "%s  %s\n", t->id, s_or(t->title, ""));
+    fprintf(out, "  status      %s%s%s\n", sd_status_name(t->status),
+             t->status == SD_STATUS_PENDING ? " on " : "",
+             t->status == SD_STATUS_PENDING ? sd_wait_names[t->waiting_on] : "");
+    fprintf(out, "  type        %s%s\n", sd_type_name(t->type), t->major ? " (MAJOR INCIDENT)" : "");
+    fprintf(out, "  priority    %s (impact %d, urgency %d)\n", sd_priority_name(t->priority),
+            t->impact, t->urgency);
+    fprintf(out, "  requester   %s via %s\n", s_or(t->requester, "-"), sd_channel_name(t->channel));
+    fprintf(out, "  category    %s\n", s_or(t->category, "-"));
+    fprintf(out, "  tier        %s  team %s  assignee %s\n", sd_tier_name(t->tier),
+            s_or(t->team, "-"), s_or(t->assignee, "-"));
+    fprintf(out, "  owner       %s at site %s\n", s_or(t->owner, "-"), s_or(t->owner_site, "-"));
+    fprintf(out, "  created     %s  updated %s\n", sd_render_time(t->created_at, a),
+            sd_render_time(t->updated_at, b));
+    fprintf(out, "  reply due   %s  promised %s\n", sd_render_time(t->response_due, a),
+            sd_render_time(t->reply_due, b));
+    fprintf(out, "  resolve due %s\n", sd_render_time(t->resolve_due, a));
+    if (t->acknowledged_at || t->first_response_at)
+        fprintf(out, "  acknowledged %s  first response %s\n",
+                sd_render_time(t->acknowledged_at, a), sd_render_time(t->first_response_at, b));
+    if (t->resolved_at || t->resolution)
+        fprintf(out, "  resolved    %s: %s\n", sd_render_time(t->resolved_at, a),
+                s_or(t->resolution, "-"));
+    if (t->closed_at)
+        fprintf(out, "  closed      %s  satisfaction %d/5%s%s\n", sd_render_time(t->closed_at, a),
+                t->satisfaction, t->feedback ? "  " : "", s_or(t->feedback, ""));
+    if (t->status_reason)
+        fprintf(out, "  reason      %s\n", t->status_reason);
+    if (t->reopen_count)
+        fprintf(out, "  reopened    %llu time(s)\n", (unsigned long long)t->reopen_count);
+    if (t->description && *t->description)
+        fprintf(out, "\n%s\n", t->description);
+    for (size_t i = 0; i < t->ncomments; i++) {
+        const sd_comment_t *c = &t->comments[i];
+        fprintf(out, "\n  [%s] %s %s:\n  %s\n", sd_render_time(sd_hlc_ms(c->hlc), a),
+                c->public_reply ? "reply by" : "note by", s_or(c->author, "?"), s_or(c->body, ""));
+    }
+}
+
+void sd_render_queue_header(FILE *out)
+{
+    fprintf(out, "%-14s %-3s %-12s %-6s %-16s %-17s %s\n", "ID", "PRI", "STATUS", "TIER",
+            "ASSIGNEE", "RESOLVE DUE", "TITLE");
+}
+
+void sd_render_queue_row(FILE *out, const sd_ticket_t *t)
+{
+    char due[24];
+    fprintf(out, "%-14s %-3s %-12s %-6s %-16.16s %-17s %.60s\n", t->id,
+            sd_priority_name(t->priority), sd_status_name(t->status), sd_tier_name(t->tier),
+            s_or(t->assignee, "-"), sd_render_time(t->resolve_due, due), s_or(t->title, ""));
+}
+
+static void s_csv(FILE *out, const char *s, bool last)
+{
+    s = s ? s : "";
+    if (strpbrk(s, ",\"\r\n")) {
+        fputc('"', out);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', out);
+            fputc(*s, out);
+        }
+        fputc('"', out);
+    } else {
+        fputs(s, out);
+    }
+    fputs(last ? "\r\n" : ",", out);
+}
+
+void sd_render_csv_header(FILE *out)
+{
+    fputs("id,received,requester,channel,type,category,priority,title,status,acknowledged,"
+          "reply_promised,team,assignee,last_update,resolved,completed,satisfaction,feedback\r\n",
+          out);
+}
+
+void sd_render_csv_row(FILE *out, const sd_ticket_t *t)
+{
+    char buf[8][24], sat[8];
+    snprintf(sat, sizeof sat, "%d", t->satisfaction);
+    s_csv(out, t->id, false);
+    s_csv(out, sd_render_time(t->created_at, buf[0]), false);
+    s_csv(out, t->requester, false);
+    s_csv(out, sd_channel_name(t->channel), false);
+    s_csv(out, sd_type_name(t->type), false);
+    s_csv(out, t->category, false);
+    s_csv(out, sd_priority_name(t->priority), false);
+    s_csv(out, t->title, false);
+    s_csv(out, sd_status_name(t->status), false);
+    s_csv(out, sd_render_time(t->acknowledged_at, buf[1]), false);
+    s_csv(out, sd_render_time(t->reply_due, buf[2]), false);
+    s_csv(out, t->team, false);
+    s_csv(out, t->assignee, false);
+    s_csv(out, sd_render_time(t->updated_at, buf[3]), false);
+    s_csv(out, sd_render_time(t->resolved_at, buf[4]), false);
+    s_csv(out, sd_render_time(t->closed_at, buf[5]), false);
+    s_csv(out, t->satisfaction ? sat : "", false);
+    s_csv(out, t->feedback, true);
+}
+
+void sd_render_report(FILE *out, const sd_ticket_t *t, const sd_mp_node_t *events)
+{
+    char a[24], b[24];
+    sd_render_ticket(out, t);
+    fprintf(out, "\nTimings\n");
+    fprintf(out, "  to acknowledge   %s\n", sd_render_span(t->created_at, t->acknowledged_at, a, 24));
+    fprintf(out, "  to first reply   %s (target %s)\n",
+            sd_render_span(t->created_at, t->first_response_at, a, 24),
+            sd_render_span(t->created_at, t->response_due, b, 24));
+    fprintf(out, "  to resolve       %s (target %s)\n",
+            sd_render_span(t->created_at, t->resolved_at, a, 24),
+            sd_render_span(t->created_at, t->resolve_due, b, 24));
+    fprintf(out, "  to close         %s\n", sd_render_span(t->created_at, t->closed_at, a, 24));
+    bool met = t->resolved_at && t->resolved_at <= t->resolve_due;
+    if (t->resolved_at)
+        fprintf(out, "  resolution SLA   %s\n", met ? "met" : "BREACHED");
+    fprintf(out, "\nHistory\n");
+    for (size_t i = 0; events && i < sd_mp_len(events); i++) {
+        sd_event_t ev = {0};
+        if (sd_event_decode_node(sd_mp_at(events, i), &ev, NULL) != 0) {
+            fprintf(out, "  (an event this client cannot read)\n");
+            continue;
+        }
+        fprintf(out, "  %s  %-8s by %-20s %s#%llu", sd_render_time(sd_hlc_ms(ev.hlc), a),
+                sd_op_name(ev.op), ev.author, ev.origin, (unsigned long long)ev.seq);
+        if (ev.mask & sd_ticket_register_mask(SD_REG_STATUS))
+            fprintf(out, "  -> %s", sd_status_name(ev.fields.status));
+        if (ev.op == SD_OP_ASSIGN)
+            fprintf(out, "  -> %s (%s)", s_or(ev.fields.assignee, "-"), sd_tier_name(ev.fields.tier));
+        fputc('\n', out);
+        sd_event_clear(&ev);
+    }
+}

@@ -1,0 +1,34 @@
+/* render.h - how the sundesk CLI shows things: JSON, human tables, CSV, reports. */
+#ifndef SD_RENDER_H
+#define SD_RENDER_H
+
+#include "mp.h"
+#include "ticket.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* Writes a msgpack value as JSON (strings escaped, bin as base16 string). */
+void sd_render_json(FILE *out, const sd_mp_node_t *value);
+
+/* "2026-11-24 16:05Z" for Unix ms, "-" for 0. buf needs 24 bytes. */
+const char *sd_render_time(uint64_t ms, char *buf);
+
+/* A duration "3h05m" / "2d04h" / "45s" between two Unix ms, "-" if not both set. */
+const char *sd_render_span(uint64_t from, uint64_t to, char *buf, size_t cap);
+
+/* The ticket card of `ticket show`. */
+void sd_render_ticket(FILE *out, const sd_ticket_t *t);
+
+/* The queue table of `ticket list`. */
+void sd_render_queue_header(FILE *out);
+void sd_render_queue_row(FILE *out, const sd_ticket_t *t);
+
+/* The tracking table of seed 001 (客户服务请求记录跟踪表) as CSV (RFC 4180). */
+void sd_render_csv_header(FILE *out);
+void sd_render_csv_row(FILE *out, const sd_ticket_t *t);
+
+/* The per-ticket report of `ticket report`: card, timings, comments, history. */
+void sd_render_report(FILE *out, const sd_ticket_t *t, const sd_mp_node_t *events);
+
+#endif
