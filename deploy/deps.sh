@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# deps.sh - installs the Debian 12 packages sundesk needs to build and test (only the missing ones).
+set -euo pipefail
+
+packages=(build-essential cmake pkg-config libzmq3-dev libczmq-dev liblmdb-dev libmsgpack-dev
+          libsodium-dev libcmocka-dev lmdb-utils python3 python3-zmq python3-msgpack "$@")
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "sundesk: installing ${missing[*]}"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# test_workflow_cli.sh - the whole seed-001 workflow through the sundesk CLI against a real sundeskd.
+set -uo pipefail
+bin=${SD_BIN:?SD_BIN must point at the build directory}
+dir=$(mktemp -d /tmp/sd-cli.XXXXXX)
+node_pid=""
+cleanup() {
+    [ -n "$node_pid" ] && kill -9 "$node_pid" 2>/dev/null
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+passed=0 failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+sd() { "$bin/tools/sundesk" --data "$dir/d" --author tester "$@"; }
+expect_ok() { local out; if out=$(sd "$@" 2>&1); then ok; else bad "sundesk $* -> $out"; fi; }
+# expect_fail PATTERN ARGS...: exits non-zero with exactly one stderr line matching PATTERN.
+expect_fail() {
+    local pattern=$1 err rc; shift
+    err=$(sd "$@" 2>&1 >/dev/null); rc=$?
+    if [ $rc -ne 0 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ $err == *$pattern* ]]; then ok
+    else bad "sundesk $* -> rc=$rc err=$err (wanted '$pattern')"; fi
+}
+field() { sd --json ticket show "$1" | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)['$2'])"; }
+
+# No node yet: a clear error, not a hang.
+expect_fail "no node is running" ticket list
+
+"$bin/node/sundeskd" --data "$dir/d" >"$dir/node.log" 2>&1 &
+node_pid=$!
+for _ in $(seq 100); do sd node ping >/dev/null 2>&1 && break; sleep 0.05; done
+
+# 1. record
+id=$(sd ticket new --title "Mail stuck in outbox" --requester ann@example.com --channel email \
+     --impact 1 --urgency 1 --category mail --description "Since 9:00")
+[[ $id == LOCAL-000001 ]] && ok || bad "new printed '$id'"
+[ "$(field "$id" priority)" = P1 ] && ok || bad "priority of impact 1 x urgency 1"
+[ "$(field "$id" status)" = new ] && ok || bad "status after new"
+json_id=$(sd --json ticket new --title "Second" --requester bob@example.com | /usr/bin/python3 -c \
+    "import json,sys; print(json.load(sys.stdin)['id'])")
+[ "$json_id" = LOCAL-000002 ] && ok || bad "new --json id '$json_id'"
+
+# Invalid transition before acknowledging: refused with what is allowed.
+expect_fail "is new; start is not allowed (allowed: ack, cancel, comment, update)" ticket start "$id"
+# 2. acknowledge (reply promised)
+expect_ok ticket ack "$id"
+[ "$(field "$id" reply_due)" = "$(field "$id" response_due)" ] && ok || bad "reply_due"
+# 3. route
+expect_ok ticket assign "$id" carol --team messaging --tier L1.5
+[ "$(field "$id" status)" = assigned ] && ok || bad "status after assign"
+# 4. handle, with a wait on the customer
+expect_ok ticket start "$id"
+expect_ok ticket comment "$id" "Looking at the queue" --public
+expect_ok ticket pending "$id" customer --reason "need a screenshot"
+[ "$(field "$id" waiting_on)" = customer ] && ok || bad "waiting_on"
+expect_ok ticket start "$id"
+# 5. track
+expect_ok ticket comment "$id" "Queue was blocked by a rule"
+# 6. confirm
+expect_ok ticket resolve "$id" "Removed the broken transport rule"
+# 7. close with satisfaction
+expect_fail "satisfaction" ticket close "$id" 9
+expect_ok ticket close "$id" 4 --feedback "Thanks"
+[ "$(field "$id" status)" = closed ] && ok || bad "status closed"
+[ "$(field "$id" satisfaction)" = 4 ] && ok || bad "satisfaction"
+[ "$(field "$id" closed_at)" != 0 ] && ok || bad "closed_at"
+expect_fail "is closed; close is not allowed (allowed: reopen, comment)" ticket close "$id" 5
+expect_ok ticket reopen "$id" "Happened again"
+[ "$(field "$id" reopen_count)" = 1 ] && ok || bad "reopen_count"
+expect_ok ticket resolve "$id" "Fixed the rule for good"
+expect_ok ticket close "$id" 5
+
+# Cancel the second one.
+expect_ok ticket cancel "$json_id" "Duplicate of $id"
+expect_fail "is cancelled" ticket ack "$json_id"
+
+# Reports and lists.
+report=$(sd ticket report "$id")
+for word in "Timings" "History" "create" "resolve" "reopen" "Queue was blocked"; do
+    [[ $report == *"$word"* ]] && ok || bad "report lacks '$word'"
+done
+sd ticket new --title "Printer" --requester ann@example.com --impact 3 --urgency 3 >/dev/null
+sd ticket new --title "VPN" --requester dan@example.com --impact 1 --urgency 2 --assignee eve >/dev/null
+n=$(sd --json ticket list --open | /usr/bin/python3 -c "import json,sys; print(len(json.load(sys.stdin)))")
+[ "$n" = 2 ] && ok || bad "open tickets: $n"
+first=$(sd --json ticket list --open | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)[0]['title'])")
+[ "$first" = VPN ] && ok || bad "queue order: first is '$first'"
+n=$(sd --json ticket list --requester ann@example.com | /usr/bin/python3 -c "import json,sys; print(len(json.load(sys.stdin)))")
+[ "$n" = 2 ] && ok || bad "by requester: $n"
+n=$(sd --json ticket list --assignee eve | /usr/bin/python3 -c "import json,sys; print(len(json.load(sys.stdin)))")
+[ "$n" = 1 ] && ok || bad "by assignee: $n"
+csv=$(sd ticket list --csv)
+[[ $(head -1 <<<"$csv") == id,received,requester,* ]] && ok || bad "csv header"
+[ "$(wc -l <<<"$csv")" = 5 ] && ok || bad "csv rows"
+human=$(sd ticket list --status closed)
+[[ $human == *"$id"*closed* ]] && ok || bad "human list"
+
+# Bad arguments and unknown things: one clear line, non-zero.
+expect_fail "does not exist" ticket show LOCAL-999999
+expect_fail "does not exist" ticket ack LOCAL-999999
+expect_fail "missing ID" ticket show
+expect_fail "unknown option --colour" ticket list --colour red
+expect_fail "impact" ticket new --title x --requester y --impact 7
+expect_fail "title" ticket new --requester y
+expect_fail "unknown verb" ticket frobnicate
+expect_fail "expected one of" ticket list --status sleeping
+
+# SIGTERM stops the node cleanly.
+kill -TERM "$node_pid"; wait "$node_pid"; rc=$?
+[ $rc -eq 0 ] && ok || bad "sundeskd exit status on SIGTERM: $rc"
+node_pid=""
+expect_fail "" ticket list
+grep -q "Mail stuck" "$dir/node.log" && bad "ticket title in the log" || ok
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
