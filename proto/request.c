@@ -192,19 +192,15 @@ int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t
     }
     const s_op_spec_t *spec = &s_ops[req->op];
     uint64_t required = s_mask(spec->required), allowed = required | s_mask(spec->optional);
-    for (size_t i = 0; i < sd_args_field_count; i++) {
-        uint64_t bit = 1ull << i;
-        if ((req->present & bit) && !(allowed & bit)) {
+    /* Unknown arguments first: a misspelt name also shows up as "missing". */
+    for (size_t i = 0; i < sd_args_field_count && !rc; i++)
+        if ((req->present & ~allowed) & (1ull << i))
             rc = sd_fault_set(fault, SD_EUNKNOWN_FIELD, "args.%s: not an argument of %s",
                               sd_args_fields[i].name, spec->name);
-            goto done;
-        }
-        if ((required & bit) && !(req->present & bit)) {
+    for (size_t i = 0; i < sd_args_field_count && !rc; i++)
+        if ((required & ~req->present) & (1ull << i))
             rc = sd_fault_set(fault, SD_EMISSING, "args.%s: required by %s",
                               sd_args_fields[i].name, spec->name);
-            goto done;
-        }
-    }
 done:
     sd_mp_doc_destroy(&doc);
     return rc;

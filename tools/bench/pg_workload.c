@@ -5,6 +5,7 @@
 #endif
 #include "pg_workload.h"
 
+#include "bench_payload.h"
 #include "../../proto/error.h"
 
 #include <libpq-fe.h>
@@ -60,12 +61,6 @@ static const char s_schema_sql[] =
     "CREATE INDEX tickets_queue_idx ON tickets (status, priority, resolve_due);"
     "CREATE INDEX tickets_requester_idx ON tickets (requester);"
     "CREATE INDEX tickets_assignee_idx ON tickets (assignee);";
-
-/* ~200 bytes, like a short e-mail body. */
-static const char s_description[] =
-    "Since this morning the VPN drops every few minutes on the office Wi-Fi. "
-    "Reconnecting works, then it drops again. Colleagues on the same floor see it too. "
-    "Laptop was rebooted, no change. Please have a look.";
 
 /* Start line: clients connect and prepare, then wait here so that the timed
  * part starts for all of them at once and excludes connection set-up. */
@@ -151,12 +146,16 @@ static long long s_epoch_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Insert one ticket and wait for its commit. Returns 0 or SD_ESTORE. */
+/* Insert one ticket and wait for its commit. Returns 0 or SD_ESTORE. The text
+ * fields come from bench_payload so that both halves send the same bytes. */
 static int s_create_ticket(PGconn *conn, const s_client_t *c, int seq)
 {
     char title[64], requester[48], due_resp[24], due_res[24], now_s[24];
-    snprintf(title, sizeof(title), "VPN drops every few minutes (c%03d #%06d)", c->index, seq);
-    snprintf(requester, sizeof(requester), "user%d@example.com", (c->index * 7919 + seq) % 1000);
+    if (sd_bench_title(title, sizeof(title), c->index, seq) < 0 ||
+        sd_bench_requester(requester, sizeof(requester), c->index, seq) < 0) {
+        fprintf(stderr, "pg_workload: client %d: ticket text does not fit\n", c->index);
+        return SD_ESTORE;
+    }
     long long now = s_epoch_ms();
     snprintf(now_s, sizeof(now_s), "%lld", now);
     snprintf(due_resp, sizeof(due_resp), "%lld", now + 4LL * 3600 * 1000);
@@ -164,15 +163,15 @@ static int s_create_ticket(PGconn *conn, const s_client_t *c, int seq)
 
     /* Text format everywhere: the server casts each to its column's type. */
     const char *values[S_NPARAMS] = {
-        "incident",    /* type */
+        SD_BENCH_TYPE, /* type */
         "f",           /* major */
         title,         /* title */
-        s_description, /* description */
+        sd_bench_description, /* description */
         requester,     /* requester */
-        "email",       /* channel */
-        "network",     /* category */
-        "2",           /* impact */
-        "2",           /* urgency */
+        SD_BENCH_CHANNEL,  /* channel */
+        SD_BENCH_CATEGORY, /* category */
+        SD_BENCH_IMPACT,   /* impact */
+        SD_BENCH_URGENCY,  /* urgency */
         "3",           /* priority */
         "new",         /* status */
         "L1",          /* tier */

@@ -1,0 +1,35 @@
+/* bench_payload.c - the benchmark ticket's text fields. */
+#include "bench_payload.h"
+
+#include "../../proto/error.h"
+
+#include <stdio.h>
+
+const char sd_bench_description[] =
+    "Since this morning the VPN drops every few minutes on the office Wi-Fi. "
+    "Reconnecting works, then it drops again. Colleagues on the same floor see it too. "
+    "Laptop was rebooted, no change. Please have a look.";
+
+/* snprintf's result tells truncation apart from success; a truncated title
+ * would make the two halves send different payloads. */
+static int s_fit(int n, size_t cap)
+{
+    return n < 0 || (size_t)n >= cap ? SD_EINVAL : 0;
+}
+
+int sd_bench_title(char *buf, size_t cap, int client, int seq)
+{
+    if (!buf || cap == 0)
+        return SD_EINVAL;
+    return s_fit(snprintf(buf, cap, "VPN drops every few minutes (c%03d #%06d)", client, seq),
+                 cap);
+}
+
+int sd_bench_requester(char *buf, size_t cap, int client, int seq)
+{
+    if (!buf || cap == 0)
+        return SD_EINVAL;
+    /* Unsigned arithmetic: client * 7919 must not overflow into a negative user. */
+    unsigned user = ((unsigned)client * 7919u + (unsigned)seq) % 1000u;
+    return s_fit(snprintf(buf, cap, "user%u@example.com", user), cap);
+}
