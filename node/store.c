@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #define SD_STORE_SCHEMA   "1"
 #define SD_STORE_MAP_INIT (64ull << 20) /* first map size; grows by doubling */
 #define SD_STORE_MAP_MAX  (1ull << 40)  /* 1 TiB: the most we grow to */
+#define SD_STORE_LOW_SPACE (1ull << 20) /* below this free, an EIO on commit means disk full */
 #define KEY_MAX           480           /* LMDB's default key limit is 511 */
 
 enum { DB_EVENTS, DB_VECTOR, DB_TICKETS, DB_HISTORY, DB_QUEUE, DB_BYREQ, DB_BYASG, DB_META, DB_N };
@@ -25,6 +27,7 @@ struct sd_store {
     MDB_env *env;                /* the environment */
     MDB_dbi dbi[DB_N];           /* its databases */
     char site[SD_SITE_MAX + 1];  /* this node's site id */
+    char dir[4096];              /* the data directory */
     uint64_t map_size;           /* current map size */
     sd_mp_writer_t *writer;      /* scratch buffer for encoding records */
 };
@@ -42,6 +45,7 @@ static int s_err(int rc)
     case MDB_NOTFOUND: return SD_ENOTFOUND;
     case MDB_MAP_FULL: return SD_EMAPFULL;
     case ENOSPC:
+    case EFBIG:
     case EDQUOT: return SD_EFULL;
     case ENOMEM: return SD_ENOMEM;
     case EIO: return SD_EIO;
@@ -195,6 +199,7 @@ int sd_store_open(const char *dir, const char *site, sd_store_t **out)
         return SD_ENOMEM;
     }
     strcpy(store->site, site);
+    snprintf(store->dir, sizeof store->dir, "%s", dir);
     int rc = s_err(mdb_env_create(&store->env));
     if (rc)
         goto fail;
@@ -310,9 +315,20 @@ int sd_store_begin_nested(sd_store_txn_t *parent, sd_store_txn_t **txn)
     return s_begin(parent->store, parent->txn, 0, txn);
 }
 
+/* LMDB reports a short write - what a full disk usually causes - as EIO, so
+ * an I/O error on a disk with no space left is called what it is. */
+static int s_commit_error(const sd_store_t *store, int rc)
+{
+    struct statvfs fs;
+    if (rc == SD_EIO && statvfs(store->dir, &fs) == 0 &&
+        (uint64_t)fs.f_bavail * fs.f_frsize < SD_STORE_LOW_SPACE)
+        return SD_EFULL;
+    return rc;
+}
+
 int sd_store_commit(sd_store_txn_t **txn)
 {
-    int rc = s_err(mdb_txn_commit((*txn)->txn));
+    int rc = s_commit_error((*txn)->store, s_err(mdb_txn_commit((*txn)->txn)));
     free(*txn);
     *txn = NULL;
     return rc;

@@ -223,6 +223,7 @@ static int s_scan(s_scan_t *s, int depth)
 
 struct sd_mp_doc {
     msgpack_unpacked result; /* owns the zone the nodes live in */
+    char *bytes;             /* copy of the input: msgpack-c points str/bin nodes into it */
 };
 
 static const msgpack_object *s_obj(const sd_mp_node_t *n)
@@ -242,13 +243,20 @@ int sd_mp_doc_parse(const void *buf, size_t len, sd_mp_doc_t **doc)
     if (scan.pos != len)
         return SD_ETRAILING;
     sd_mp_doc_t *d = malloc(sizeof *d);
-    if (!d)
+    char *bytes = malloc(len ? len : 1);
+    if (!d || !bytes) {
+        free(d);
+        free(bytes);
         return SD_ENOMEM;
+    }
+    memcpy(bytes, buf, len);
+    d->bytes = bytes;
     msgpack_unpacked_init(&d->result);
     size_t off = 0;
-    msgpack_unpack_return ret = msgpack_unpack_next(&d->result, buf, len, &off);
+    msgpack_unpack_return ret = msgpack_unpack_next(&d->result, bytes, len, &off);
     if (ret != MSGPACK_UNPACK_SUCCESS || off != len) {
         msgpack_unpacked_destroy(&d->result);
+        free(d->bytes);
         free(d);
         return ret == MSGPACK_UNPACK_NOMEM_ERROR ? SD_ENOMEM : SD_EMSGPACK;
     }
@@ -261,6 +269,7 @@ void sd_mp_doc_destroy(sd_mp_doc_t **doc)
     if (!doc || !*doc)
         return;
     msgpack_unpacked_destroy(&(*doc)->result);
+    free((*doc)->bytes);
     free(*doc);
     *doc = NULL;
 }
