@@ -23,11 +23,11 @@
 #define SD_SOCKET_NAME  "sundesk.sock"
 
 typedef struct {
-    char site[SD_SITE_MAX + 1];        /* this node's site id */
-    char role[8];                      /* "site" or "hub" */
-    char endpoint[SD_ENDPOINT_MAX];    /* client socket (ZeroMQ endpoint) */
-    int log_level;                     /* sd_log_level_t */
-    sd_policy_t policy;                /* priority and due-time policy */
+    char site[SD_SITE_MAX + 1];     /* this node's site id */
+    char role[8];                   /* "site" or "hub" */
+    char endpoint[SD_ENDPOINT_MAX]; /* client socket (ZeroMQ endpoint) */
+    int log_level;                  /* sd_log_level_t */
+    sd_policy_t policy;             /* priority and due-time policy */
 } sd_config_t;
 
 /* Fills the defaults for a node whose data directory is datadir: site LOCAL,

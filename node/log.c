@@ -31,9 +31,17 @@ void sd_log(sd_log_level_t level, const char *fmt, ...)
     vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
     switch (level) {
-    case SD_LOG_ERROR: zsys_error("%s", line); break;
-    case SD_LOG_WARNING: zsys_warning("%s", line); break;
-    case SD_LOG_INFO: zsys_info("%s", line); break;
-    case SD_LOG_DEBUG: zsys_debug("%s", line); break;
+    case SD_LOG_ERROR:
+        zsys_error("%s", line);
+        break;
+    case SD_LOG_WARNING:
+        zsys_warning("%s", line);
+        break;
+    case SD_LOG_INFO:
+        zsys_info("%s", line);
+        break;
+    case SD_LOG_DEBUG:
+        zsys_debug("%s", line);
+        break;
     }
 }

@@ -27,14 +27,14 @@ typedef struct {
 } s_job_t;
 
 struct sd_server {
-    const sd_config_t *cfg;         /* configuration (borrowed) */
-    sd_store_t *store;              /* the store (borrowed) */
-    zsock_t *router;                /* client socket */
-    sd_hlc_t clock;                 /* this node's hybrid logical clock */
-    int64_t started_ms;             /* for uptime */
-    uint64_t requests, errors;      /* counters since start */
-    s_job_t jobs[SD_SERVER_BATCH];  /* the current batch */
-    size_t njobs;                   /* used entries of jobs */
+    const sd_config_t *cfg;        /* configuration (borrowed) */
+    sd_store_t *store;             /* the store (borrowed) */
+    zsock_t *router;               /* client socket */
+    sd_hlc_t clock;                /* this node's hybrid logical clock */
+    int64_t started_ms;            /* for uptime */
+    uint64_t requests, errors;     /* counters since start */
+    s_job_t jobs[SD_SERVER_BATCH]; /* the current batch */
+    size_t njobs;                  /* used entries of jobs */
 };
 
 static uint64_t s_now_ms(void)
@@ -74,8 +74,8 @@ int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out)
     /* Replies to clients that went away must not pile up or block. */
     zsock_set_router_mandatory(s->router, 0);
     if (zsock_bind(s->router, "%s", cfg->endpoint) < 0) {
-        sd_log(SD_LOG_ERROR, "cannot bind client socket: endpoint=%s reason=\"%s\"",
-               cfg->endpoint, zmq_strerror(zmq_errno()));
+        sd_log(SD_LOG_ERROR, "cannot bind client socket: endpoint=%s reason=\"%s\"", cfg->endpoint,
+               zmq_strerror(zmq_errno()));
         sd_server_destroy(&s);
         return SD_EIO;
     }

@@ -13,23 +13,23 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
-#define SD_STORE_SCHEMA   "1"
-#define SD_STORE_MAP_INIT (64ull << 20) /* first map size; grows by doubling */
-#define SD_STORE_MAP_MAX  (1ull << 40)  /* 1 TiB: the most we grow to */
-#define SD_STORE_LOW_SPACE (1ull << 20) /* below this free, an EIO on commit means disk full */
-#define KEY_MAX           480           /* LMDB's default key limit is 511 */
+#define SD_STORE_SCHEMA    "1"
+#define SD_STORE_MAP_INIT  (64ull << 20) /* first map size; grows by doubling */
+#define SD_STORE_MAP_MAX   (1ull << 40)  /* 1 TiB: the most we grow to */
+#define SD_STORE_LOW_SPACE (1ull << 20)  /* below this free, an EIO on commit means disk full */
+#define KEY_MAX            480           /* LMDB's default key limit is 511 */
 
 enum { DB_EVENTS, DB_VECTOR, DB_TICKETS, DB_HISTORY, DB_QUEUE, DB_BYREQ, DB_BYASG, DB_META, DB_N };
 static const char *const s_db_names[DB_N] = {"events", "vector", "tickets", "history",
                                              "queue",  "byreq",  "byasg",   "meta"};
 
 struct sd_store {
-    MDB_env *env;                /* the environment */
-    MDB_dbi dbi[DB_N];           /* its databases */
-    char site[SD_SITE_MAX + 1];  /* this node's site id */
-    char dir[4096];              /* the data directory */
-    uint64_t map_size;           /* current map size */
-    sd_mp_writer_t *writer;      /* scratch buffer for encoding records */
+    MDB_env *env;               /* the environment */
+    MDB_dbi dbi[DB_N];          /* its databases */
+    char site[SD_SITE_MAX + 1]; /* this node's site id */
+    char dir[4096];             /* the data directory */
+    uint64_t map_size;          /* current map size */
+    sd_mp_writer_t *writer;     /* scratch buffer for encoding records */
 };
 
 struct sd_store_txn {
@@ -41,18 +41,26 @@ struct sd_store_txn {
 static int s_err(int rc)
 {
     switch (rc) {
-    case MDB_SUCCESS: return 0;
-    case MDB_NOTFOUND: return SD_ENOTFOUND;
-    case MDB_MAP_FULL: return SD_EMAPFULL;
+    case MDB_SUCCESS:
+        return 0;
+    case MDB_NOTFOUND:
+        return SD_ENOTFOUND;
+    case MDB_MAP_FULL:
+        return SD_EMAPFULL;
     case ENOSPC:
     case EFBIG:
-    case EDQUOT: return SD_EFULL;
-    case ENOMEM: return SD_ENOMEM;
-    case EIO: return SD_EIO;
+    case EDQUOT:
+        return SD_EFULL;
+    case ENOMEM:
+        return SD_ENOMEM;
+    case EIO:
+        return SD_EIO;
     case MDB_CORRUPTED:
     case MDB_INVALID:
-    case MDB_VERSION_MISMATCH: return SD_ECORRUPT;
-    default: return SD_ESTORE;
+    case MDB_VERSION_MISMATCH:
+        return SD_ECORRUPT;
+    default:
+        return SD_ESTORE;
     }
 }
 
@@ -170,9 +178,9 @@ static int s_init_meta(sd_store_t *store)
         }
         return sd_store_commit(&txn);
     }
-    if (!rc && (s_get(txn, DB_META, &kv, &schema) != 0 ||
-                schema.mv_size != strlen(SD_STORE_SCHEMA) ||
-                memcmp(schema.mv_data, SD_STORE_SCHEMA, schema.mv_size) != 0)) {
+    if (!rc &&
+        (s_get(txn, DB_META, &kv, &schema) != 0 || schema.mv_size != strlen(SD_STORE_SCHEMA) ||
+         memcmp(schema.mv_data, SD_STORE_SCHEMA, schema.mv_size) != 0)) {
         sd_log(SD_LOG_ERROR, "store schema unknown: want=%s", SD_STORE_SCHEMA);
         rc = SD_ECORRUPT;
     }

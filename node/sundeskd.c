@@ -16,20 +16,19 @@
 
 static void s_usage(FILE *out)
 {
-    fprintf(out,
-            "usage: sundeskd [--data DIR] [--config FILE] [--check-config]\n"
-            "\n"
-            "Runs a sundesk node: the ticket store of one site and its client API.\n"
-            "\n"
-            "  -d, --data DIR      data directory (default ./sundesk-data); holds the\n"
-            "                      LMDB store and the client socket DIR/sundesk.sock\n"
-            "  -c, --config FILE   ZPL config file (site, role, policy); without one the\n"
-            "                      node is a single-site desk: site LOCAL, default policy\n"
-            "      --check-config  validate the config and exit (0 = valid)\n"
-            "  -h, --help          this text\n"
-            "  -V, --version       print the version\n"
-            "\n"
-            "Stops cleanly on SIGINT or SIGTERM. Logs one line per event to stdout.\n");
+    fprintf(out, "usage: sundeskd [--data DIR] [--config FILE] [--check-config]\n"
+                 "\n"
+                 "Runs a sundesk node: the ticket store of one site and its client API.\n"
+                 "\n"
+                 "  -d, --data DIR      data directory (default ./sundesk-data); holds the\n"
+                 "                      LMDB store and the client socket DIR/sundesk.sock\n"
+                 "  -c, --config FILE   ZPL config file (site, role, policy); without one the\n"
+                 "                      node is a single-site desk: site LOCAL, default policy\n"
+                 "      --check-config  validate the config and exit (0 = valid)\n"
+                 "  -h, --help          this text\n"
+                 "  -V, --version       print the version\n"
+                 "\n"
+                 "Stops cleanly on SIGINT or SIGTERM. Logs one line per event to stdout.\n");
 }
 
 /* One node per data directory: a second one would steal the ipc socket. */
@@ -59,12 +58,24 @@ int main(int argc, char **argv)
     int opt;
     while ((opt = getopt_long(argc, argv, "d:c:hV", options, NULL)) != -1) {
         switch (opt) {
-        case 'd': data = optarg; break;
-        case 'c': config_path = optarg; break;
-        case 'k': check_only = true; break;
-        case 'h': s_usage(stdout); return 0;
-        case 'V': printf("sundeskd %s\n", SD_VERSION); return 0;
-        default: s_usage(stderr); return 2;
+        case 'd':
+            data = optarg;
+            break;
+        case 'c':
+            config_path = optarg;
+            break;
+        case 'k':
+            check_only = true;
+            break;
+        case 'h':
+            s_usage(stdout);
+            return 0;
+        case 'V':
+            printf("sundeskd %s\n", SD_VERSION);
+            return 0;
+        default:
+            s_usage(stderr);
+            return 2;
         }
     }
     if (optind < argc) {

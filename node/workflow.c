@@ -9,8 +9,8 @@
 
 void sd_policy_default(sd_policy_t *p)
 {
-    static const int matrix[3][3] = {{SD_P1, SD_P2, SD_P3}, {SD_P2, SD_P3, SD_P4},
-                                     {SD_P3, SD_P4, SD_P4}};
+    static const int matrix[3][3] = {
+        {SD_P1, SD_P2, SD_P3}, {SD_P2, SD_P3, SD_P4}, {SD_P3, SD_P4, SD_P4}};
     memcpy(p->matrix, matrix, sizeof matrix);
     const uint64_t response[] = {1, 1, 24, 24}, resolve[] = {4, 8, 72, 120};
     for (int i = 0; i < SD_PRIORITY_COUNT_; i++) {
@@ -21,20 +21,20 @@ void sd_policy_default(sd_policy_t *p)
 
 #define S(x) (1u << SD_STATUS_##x)
 #define OPEN (S(NEW) | S(ACKNOWLEDGED) | S(ASSIGNED) | S(IN_PROGRESS) | S(PENDING))
-#define ANY (OPEN | S(RESOLVED) | S(CLOSED) | S(CANCELLED))
+#define ANY  (OPEN | S(RESOLVED) | S(CLOSED) | S(CANCELLED))
 
 /* For each writing request: the statuses it may start from, the event op. */
 typedef struct {
-    int req;         /* sd_req_op_t */
-    int op;          /* sd_op_t */
-    unsigned from;   /* bit set of sd_status_t it is allowed in */
+    int req;          /* sd_req_op_t */
+    int op;           /* sd_op_t */
+    unsigned from;    /* bit set of sd_status_t it is allowed in */
     const char *verb; /* the CLI word, for "allowed: ..." messages */
 } s_move_t;
 
 static const s_move_t s_moves[] = {
     {SD_REQ_TICKET_ACK, SD_OP_ACK, S(NEW), "ack"},
-    {SD_REQ_TICKET_ASSIGN, SD_OP_ASSIGN, S(ACKNOWLEDGED) | S(ASSIGNED) | S(IN_PROGRESS) | S(PENDING),
-     "assign"},
+    {SD_REQ_TICKET_ASSIGN, SD_OP_ASSIGN,
+     S(ACKNOWLEDGED) | S(ASSIGNED) | S(IN_PROGRESS) | S(PENDING), "assign"},
     {SD_REQ_TICKET_START, SD_OP_START, S(ASSIGNED) | S(PENDING), "start"},
     {SD_REQ_TICKET_PENDING, SD_OP_PENDING, S(IN_PROGRESS), "pending"},
     {SD_REQ_TICKET_RESOLVE, SD_OP_RESOLVE, S(ASSIGNED) | S(IN_PROGRESS) | S(PENDING), "resolve"},
@@ -216,8 +216,8 @@ static int s_assign(const sd_ticket_t *cur, const sd_request_t *req, sd_event_t 
     return rc;
 }
 
-int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
-                      const sd_request_t *req, sd_event_t *ev, sd_fault_t *fault)
+int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const sd_request_t *req,
+                      sd_event_t *ev, sd_fault_t *fault)
 {
     int rc;
     strcpy(ev->author, req->args.author);

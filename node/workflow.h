@@ -20,7 +20,7 @@
 
 /* How priority and due times are derived (config: [policy]). */
 typedef struct {
-    int matrix[3][3];                      /* [impact-1][urgency-1] -> sd_priority_t */
+    int matrix[3][3];                         /* [impact-1][urgency-1] -> sd_priority_t */
     uint64_t response_ms[SD_PRIORITY_COUNT_]; /* first reply target after creation */
     uint64_t resolve_ms[SD_PRIORITY_COUNT_];  /* resolution target after creation */
 } sd_policy_t;
@@ -31,9 +31,9 @@ void sd_policy_default(sd_policy_t *policy);
 
 /* Who makes the event, and when. */
 typedef struct {
-    const char *site;         /* this node's site id */
+    const char *site;          /* this node's site id */
     const sd_policy_t *policy; /* priority and due times */
-    uint64_t now_ms;          /* wall clock, Unix ms */
+    uint64_t now_ms;           /* wall clock, Unix ms */
 } sd_workflow_ctx_t;
 
 /* Builds the event for a writing request (sd_req_op_writes). `cur` is the
@@ -43,8 +43,8 @@ typedef struct {
  * Errors: SD_ENOTFOUND (no such ticket), SD_ETRANSITION (status does not
  * allow it; the fault says what is allowed), SD_ETOOBIG (too many comments),
  * SD_ENOMEM. */
-int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
-                      const sd_request_t *req, sd_event_t *ev, sd_fault_t *fault);
+int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const sd_request_t *req,
+                      sd_event_t *ev, sd_fault_t *fault);
 
 /* Writes "ack, cancel, comment" - the operations status allows - into out. */
 void sd_workflow_allowed(int status, char *out, size_t cap);

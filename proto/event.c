@@ -76,14 +76,14 @@ void sd_event_encode(const sd_event_t *ev, sd_mp_writer_t *w)
 
 /* The envelope of an event: everything but `fields`, checked by a table. */
 typedef struct {
-    int v;         /* protocol version */
-    char *origin;  /* site id */
-    uint64_t seq;  /* sequence */
-    uint64_t hlc;  /* clock */
-    int entity;    /* only "ticket" so far */
-    char *key;     /* ticket id */
-    int op;        /* sd_op_t */
-    char *author;  /* who */
+    int v;        /* protocol version */
+    char *origin; /* site id */
+    uint64_t seq; /* sequence */
+    uint64_t hlc; /* clock */
+    int entity;   /* only "ticket" so far */
+    char *key;    /* ticket id */
+    int op;       /* sd_op_t */
+    char *author; /* who */
 } s_envelope_t;
 
 static const char *const s_entity_names[] = {"ticket"};
@@ -97,8 +97,8 @@ static const sd_field_t s_envelope_fields[] = {
     {"entity", SD_F_ENUM, SD_F_REQUIRED, 0, EOFF(entity), 0, 1, s_entity_names},
     {"key", SD_F_STR, SD_F_REQUIRED | SD_F_LINE | SD_F_NONEMPTY, 0, EOFF(key), 0, SD_ID_MAX, NULL},
     {"op", SD_F_ENUM, SD_F_REQUIRED, 0, EOFF(op), 0, SD_OP_COUNT_, s_op_names},
-    {"author", SD_F_STR, SD_F_REQUIRED | SD_F_LINE | SD_F_NONEMPTY, 0, EOFF(author), 0,
-     SD_NAME_MAX, NULL},
+    {"author", SD_F_STR, SD_F_REQUIRED | SD_F_LINE | SD_F_NONEMPTY, 0, EOFF(author), 0, SD_NAME_MAX,
+     NULL},
     {"fields", SD_F_BOOL, SD_F_REQUIRED, 0, 0, 0, 0, NULL}, /* decoded by hand */
 };
 #define ENVELOPE_COUNT (sizeof s_envelope_fields / sizeof s_envelope_fields[0])

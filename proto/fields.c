@@ -22,7 +22,7 @@ int sd_fault_set(sd_fault_t *fault, int code, const char *fmt, ...)
     return code;
 }
 
-#define MEMBER(obj, f, type) ((type *)((char *)(obj) + (f)->offset))
+#define MEMBER(obj, f, type)  ((type *)((char *)(obj) + (f)->offset))
 #define CMEMBER(obj, f, type) ((const type *)((const char *)(obj) + (f)->offset))
 
 const char *sd_field_enum_name(const sd_field_t *f, int v)
@@ -83,8 +83,8 @@ static int s_decode_str(const sd_field_t *f, const sd_mp_node_t *v, const char *
     size_t len;
     const char *s = sd_mp_bytes(v, &len);
     if (len > f->max)
-        return sd_fault_set(fault, SD_ETOOLONG, "%s.%s: string too long (%zu bytes, max %u)",
-                            where, f->name, len, f->max);
+        return sd_fault_set(fault, SD_ETOOLONG, "%s.%s: string too long (%zu bytes, max %u)", where,
+                            f->name, len, f->max);
     if ((f->flags & SD_F_NONEMPTY) && len == 0)
         return sd_fault_set(fault, SD_ERANGE, "%s.%s: must not be empty", where, f->name);
     if (!sd_utf8_valid(s, len))
@@ -226,8 +226,7 @@ int sd_fields_decode(const sd_field_t *table, size_t n, const sd_mp_node_t *map,
             return sd_fault_set(fault, SD_EUNKNOWN_FIELD, "%s: unknown field '%s'", where, shown);
         }
         if (*present & (1ull << idx))
-            return sd_fault_set(fault, SD_EDUPLICATE, "%s.%s: given twice", where,
-                                table[idx].name);
+            return sd_fault_set(fault, SD_EDUPLICATE, "%s.%s: given twice", where, table[idx].name);
         int rc = sd_field_decode(&table[idx], sd_mp_val(map, i), where, obj, fault);
         if (rc)
             return rc;
@@ -250,11 +249,21 @@ uint32_t sd_fields_encode(const sd_field_t *table, size_t n, const void *obj, ui
         const sd_field_t *f = &table[i];
         sd_mp_str(w, f->name);
         switch (f->kind) {
-        case SD_F_STR: sd_mp_str(w, *CMEMBER(obj, f, char *)); break;
-        case SD_F_U64: sd_mp_u64(w, *CMEMBER(obj, f, uint64_t)); break;
-        case SD_F_INT: sd_mp_i64(w, *CMEMBER(obj, f, int)); break;
-        case SD_F_BOOL: sd_mp_bool(w, *CMEMBER(obj, f, bool)); break;
-        case SD_F_ENUM: sd_mp_str(w, sd_field_enum_name(f, *CMEMBER(obj, f, int))); break;
+        case SD_F_STR:
+            sd_mp_str(w, *CMEMBER(obj, f, char *));
+            break;
+        case SD_F_U64:
+            sd_mp_u64(w, *CMEMBER(obj, f, uint64_t));
+            break;
+        case SD_F_INT:
+            sd_mp_i64(w, *CMEMBER(obj, f, int));
+            break;
+        case SD_F_BOOL:
+            sd_mp_bool(w, *CMEMBER(obj, f, bool));
+            break;
+        case SD_F_ENUM:
+            sd_mp_str(w, sd_field_enum_name(f, *CMEMBER(obj, f, int)));
+            break;
         }
         pairs++;
     }
@@ -289,10 +298,16 @@ int sd_fields_copy(const sd_field_t *table, size_t n, void *dst, const void *src
             *slot = copy;
             break;
         }
-        case SD_F_U64: *MEMBER(dst, f, uint64_t) = *CMEMBER(src, f, uint64_t); break;
+        case SD_F_U64:
+            *MEMBER(dst, f, uint64_t) = *CMEMBER(src, f, uint64_t);
+            break;
         case SD_F_INT:
-        case SD_F_ENUM: *MEMBER(dst, f, int) = *CMEMBER(src, f, int); break;
-        case SD_F_BOOL: *MEMBER(dst, f, bool) = *CMEMBER(src, f, bool); break;
+        case SD_F_ENUM:
+            *MEMBER(dst, f, int) = *CMEMBER(src, f, int);
+            break;
+        case SD_F_BOOL:
+            *MEMBER(dst, f, bool) = *CMEMBER(src, f, bool);
+            break;
         }
     }
     return 0;

@@ -174,11 +174,14 @@ static int s_scan(s_scan_t *s, int depth)
         n = b & 0x0f;
     } else {
         switch (b) {
-        case 0xc4: case 0xd9: /* bin8, str8 */
+        case 0xc4:
+        case 0xd9: /* bin8, str8 */
             return (rc = s_be(s, 1, &n)) ? rc : s_take(s, n);
-        case 0xc5: case 0xda:
+        case 0xc5:
+        case 0xda:
             return (rc = s_be(s, 2, &n)) ? rc : s_take(s, n);
-        case 0xc6: case 0xdb:
+        case 0xc6:
+        case 0xdb:
             return (rc = s_be(s, 4, &n)) ? rc : s_take(s, n);
         case 0xc7:
             return (rc = s_be(s, 1, &n)) ? rc : s_take(s, n + 1);
@@ -186,23 +189,42 @@ static int s_scan(s_scan_t *s, int depth)
             return (rc = s_be(s, 2, &n)) ? rc : s_take(s, n + 1);
         case 0xc9:
             return (rc = s_be(s, 4, &n)) ? rc : s_take(s, n + 1);
-        case 0xca: case 0xce: case 0xd2:
+        case 0xca:
+        case 0xce:
+        case 0xd2:
             return s_take(s, 4);
-        case 0xcb: case 0xcf: case 0xd3:
+        case 0xcb:
+        case 0xcf:
+        case 0xd3:
             return s_take(s, 8);
-        case 0xcc: case 0xd0:
+        case 0xcc:
+        case 0xd0:
             return s_take(s, 1);
-        case 0xcd: case 0xd1:
+        case 0xcd:
+        case 0xd1:
             return s_take(s, 2);
-        case 0xd4: return s_take(s, 2);
-        case 0xd5: return s_take(s, 3);
-        case 0xd6: return s_take(s, 5);
-        case 0xd7: return s_take(s, 9);
-        case 0xd8: return s_take(s, 17);
-        case 0xdc: rc = s_be(s, 2, &n); break;
-        case 0xdd: rc = s_be(s, 4, &n); break;
-        case 0xde: rc = s_be(s, 2, &n), is_map = true; break;
-        case 0xdf: rc = s_be(s, 4, &n), is_map = true; break;
+        case 0xd4:
+            return s_take(s, 2);
+        case 0xd5:
+            return s_take(s, 3);
+        case 0xd6:
+            return s_take(s, 5);
+        case 0xd7:
+            return s_take(s, 9);
+        case 0xd8:
+            return s_take(s, 17);
+        case 0xdc:
+            rc = s_be(s, 2, &n);
+            break;
+        case 0xdd:
+            rc = s_be(s, 4, &n);
+            break;
+        case 0xde:
+            rc = s_be(s, 2, &n), is_map = true;
+            break;
+        case 0xdf:
+            rc = s_be(s, 4, &n), is_map = true;
+            break;
         default:
             return SD_EMSGPACK; /* 0xc1 is never used */
         }
@@ -282,17 +304,27 @@ const sd_mp_node_t *sd_mp_doc_root(const sd_mp_doc_t *doc)
 sd_mp_kind_t sd_mp_kind(const sd_mp_node_t *n)
 {
     switch (s_obj(n)->type) {
-    case MSGPACK_OBJECT_NIL: return SD_MP_NIL;
-    case MSGPACK_OBJECT_BOOLEAN: return SD_MP_BOOL;
-    case MSGPACK_OBJECT_POSITIVE_INTEGER: return SD_MP_UINT;
-    case MSGPACK_OBJECT_NEGATIVE_INTEGER: return SD_MP_INT;
+    case MSGPACK_OBJECT_NIL:
+        return SD_MP_NIL;
+    case MSGPACK_OBJECT_BOOLEAN:
+        return SD_MP_BOOL;
+    case MSGPACK_OBJECT_POSITIVE_INTEGER:
+        return SD_MP_UINT;
+    case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+        return SD_MP_INT;
     case MSGPACK_OBJECT_FLOAT32:
-    case MSGPACK_OBJECT_FLOAT64: return SD_MP_FLOAT;
-    case MSGPACK_OBJECT_STR: return SD_MP_STR;
-    case MSGPACK_OBJECT_BIN: return SD_MP_BIN;
-    case MSGPACK_OBJECT_ARRAY: return SD_MP_ARRAY;
-    case MSGPACK_OBJECT_MAP: return SD_MP_MAP;
-    default: return SD_MP_EXT;
+    case MSGPACK_OBJECT_FLOAT64:
+        return SD_MP_FLOAT;
+    case MSGPACK_OBJECT_STR:
+        return SD_MP_STR;
+    case MSGPACK_OBJECT_BIN:
+        return SD_MP_BIN;
+    case MSGPACK_OBJECT_ARRAY:
+        return SD_MP_ARRAY;
+    case MSGPACK_OBJECT_MAP:
+        return SD_MP_MAP;
+    default:
+        return SD_MP_EXT;
     }
 }
 
@@ -300,11 +332,16 @@ size_t sd_mp_len(const sd_mp_node_t *n)
 {
     const msgpack_object *o = s_obj(n);
     switch (o->type) {
-    case MSGPACK_OBJECT_ARRAY: return o->via.array.size;
-    case MSGPACK_OBJECT_MAP: return o->via.map.size;
-    case MSGPACK_OBJECT_STR: return o->via.str.size;
-    case MSGPACK_OBJECT_BIN: return o->via.bin.size;
-    default: return 0;
+    case MSGPACK_OBJECT_ARRAY:
+        return o->via.array.size;
+    case MSGPACK_OBJECT_MAP:
+        return o->via.map.size;
+    case MSGPACK_OBJECT_STR:
+        return o->via.str.size;
+    case MSGPACK_OBJECT_BIN:
+        return o->via.bin.size;
+    default:
+        return 0;
     }
 }
 

@@ -10,9 +10,18 @@
 #include <string.h>
 
 #define OFF(m) offsetof(sd_args_t, m)
-#define STR(n, max, fl) {#n, SD_F_STR, fl, 0, OFF(n), 0, max, NULL}
-#define INT(n, lo, hi) {#n, SD_F_INT, 0, 0, OFF(n), lo, hi, NULL}
-#define ENUM(n, names, count) {#n, SD_F_ENUM, 0, 0, OFF(n), 0, count, names}
+#define STR(n, max, fl)                                                                            \
+    {                                                                                              \
+#n, SD_F_STR, fl, 0, OFF(n), 0, max, NULL                                                  \
+    }
+#define INT(n, lo, hi)                                                                             \
+    {                                                                                              \
+#n, SD_F_INT, 0, 0, OFF(n), lo, hi, NULL                                                   \
+    }
+#define ENUM(n, names, count)                                                                      \
+    {                                                                                              \
+#n, SD_F_ENUM, 0, 0, OFF(n), 0, count, names                                               \
+    }
 
 const sd_field_t sd_args_fields[] = {
     STR(id, SD_ID_MAX, SD_F_LINE | SD_F_NONEMPTY),
@@ -199,8 +208,8 @@ int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t
                               sd_args_fields[i].name, spec->name);
     for (size_t i = 0; i < sd_args_field_count && !rc; i++)
         if ((required & ~req->present) & (1ull << i))
-            rc = sd_fault_set(fault, SD_EMISSING, "args.%s: required by %s",
-                              sd_args_fields[i].name, spec->name);
+            rc = sd_fault_set(fault, SD_EMISSING, "args.%s: required by %s", sd_args_fields[i].name,
+                              spec->name);
 done:
     sd_mp_doc_destroy(&doc);
     return rc;

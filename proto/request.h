@@ -105,12 +105,12 @@ void sd_reply_error(sd_mp_writer_t *w, uint64_t id, int code, const char *messag
 
 /* A decoded reply, as a client sees it. */
 typedef struct {
-    sd_mp_doc_t *doc;             /* owns everything below */
-    uint64_t id;                  /* echoed request id */
-    bool ok;                      /* success? */
-    const sd_mp_node_t *result;   /* ok: the result object */
-    int code;                     /* !ok: SD_E* code from the wire name */
-    char message[SD_NOTE_MAX];    /* !ok: the node's one-line reason */
+    sd_mp_doc_t *doc;           /* owns everything below */
+    uint64_t id;                /* echoed request id */
+    bool ok;                    /* success? */
+    const sd_mp_node_t *result; /* ok: the result object */
+    int code;                   /* !ok: SD_E* code from the wire name */
+    char message[SD_NOTE_MAX];  /* !ok: the node's one-line reason */
 } sd_reply_t;
 
 /* Parses a reply. Returns 0, or a parse error for a malformed reply. */

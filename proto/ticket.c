@@ -9,20 +9,34 @@
 #include <string.h>
 
 const char *const sd_type_names[] = {"incident", "service_request", "change", "problem"};
-const char *const sd_channel_names[] = {"phone", "email", "web",
-                                              "chat",  "walk_in", "monitoring"};
+const char *const sd_channel_names[] = {"phone", "email", "web", "chat", "walk_in", "monitoring"};
 const char *const sd_status_names[] = {"new",     "acknowledged", "assigned", "in_progress",
-                                             "pending", "resolved",     "closed",   "cancelled"};
+                                       "pending", "resolved",     "closed",   "cancelled"};
 const char *const sd_tier_names[] = {"L1", "L1.5", "L2", "L3", "vendor"};
 const char *const sd_priority_names[] = {"P1", "P2", "P3", "P4"};
 const char *const sd_wait_names[] = {"none", "customer", "vendor"};
 
 #define OFF(m) offsetof(sd_ticket_t, m)
-#define STR(n, reg, max, fl) {#n, SD_F_STR, fl, reg, OFF(n), 0, max, NULL}
-#define U64(n, reg) {#n, SD_F_U64, 0, reg, OFF(n), 0, 0, NULL}
-#define INT(n, reg, lo, hi) {#n, SD_F_INT, 0, reg, OFF(n), lo, hi, NULL}
-#define BOOL(n, reg) {#n, SD_F_BOOL, 0, reg, OFF(n), 0, 0, NULL}
-#define ENUM(n, reg, names, count) {#n, SD_F_ENUM, 0, reg, OFF(n), 0, count, names}
+#define STR(n, reg, max, fl)                                                                       \
+    {                                                                                              \
+#n, SD_F_STR, fl, reg, OFF(n), 0, max, NULL                                                \
+    }
+#define U64(n, reg)                                                                                \
+    {                                                                                              \
+#n, SD_F_U64, 0, reg, OFF(n), 0, 0, NULL                                                   \
+    }
+#define INT(n, reg, lo, hi)                                                                        \
+    {                                                                                              \
+#n, SD_F_INT, 0, reg, OFF(n), lo, hi, NULL                                                 \
+    }
+#define BOOL(n, reg)                                                                               \
+    {                                                                                              \
+#n, SD_F_BOOL, 0, reg, OFF(n), 0, 0, NULL                                                  \
+    }
+#define ENUM(n, reg, names, count)                                                                 \
+    {                                                                                              \
+#n, SD_F_ENUM, 0, reg, OFF(n), 0, count, names                                             \
+    }
 
 const sd_field_t sd_ticket_fields[] = {
     U64(created_at, SD_REG_CREATED),
@@ -236,8 +250,8 @@ static int s_copy_str(const sd_mp_node_t *v, char *out, size_t cap)
 
 static int s_decode_comments(const sd_mp_node_t *arr, sd_ticket_t *t)
 {
-    static const sd_field_t body_field = {"body", SD_F_STR, 0, 0, offsetof(sd_comment_t, body),
-                                          0, SD_COMMENT_MAX, NULL};
+    static const sd_field_t body_field = {
+        "body", SD_F_STR, 0, 0, offsetof(sd_comment_t, body), 0, SD_COMMENT_MAX, NULL};
     static const sd_field_t author_field = {
         "author", SD_F_STR, 0, 0, offsetof(sd_comment_t, author), 0, SD_NAME_MAX, NULL};
     if (sd_mp_kind(arr) != SD_MP_ARRAY)

@@ -48,7 +48,14 @@ typedef enum {
     SD_STATUS_COUNT_
 } sd_status_t;
 
-typedef enum { SD_TIER_L1, SD_TIER_L1_5, SD_TIER_L2, SD_TIER_L3, SD_TIER_VENDOR, SD_TIER_COUNT_ } sd_tier_t;
+typedef enum {
+    SD_TIER_L1,
+    SD_TIER_L1_5,
+    SD_TIER_L2,
+    SD_TIER_L3,
+    SD_TIER_VENDOR,
+    SD_TIER_COUNT_
+} sd_tier_t;
 
 /* Priority P1 (most urgent) .. P4 is stored as 0..3 so that it sorts. */
 typedef enum { SD_P1, SD_P2, SD_P3, SD_P4, SD_PRIORITY_COUNT_ } sd_priority_t;
@@ -73,8 +80,8 @@ typedef enum {
 
 /* Stamp of the event that last wrote a register. hlc 0 = never written. */
 typedef struct {
-    uint64_t hlc;                  /* hybrid logical clock of the event */
-    char origin[SD_SITE_MAX + 1];  /* site that made the event */
+    uint64_t hlc;                 /* hybrid logical clock of the event */
+    char origin[SD_SITE_MAX + 1]; /* site that made the event */
 } sd_stamp_t;
 
 /* One comment: a public reply to the customer or an internal work note. */
@@ -121,25 +128,25 @@ typedef struct {
     char *owner_site;    /* site responsible now */
     char *handover_note; /* note of the last handover between sites */
     /* SD_REG_STATUS */
-    int status;                 /* sd_status_t */
-    uint64_t acknowledged_at;   /* customer told it is accepted */
-    uint64_t reply_due;         /* the reply time promised on acknowledgement */
-    int waiting_on;             /* sd_wait_t */
-    uint64_t resolved_at;       /* when resolved */
-    char *resolution;           /* what was done */
-    uint64_t closed_at;         /* actual completion confirmed */
-    int satisfaction;           /* 0 = not given, 1..5 */
-    char *feedback;             /* the customer's comment on closing */
-    char *status_reason;        /* why it was put pending, reopened or cancelled */
-    uint64_t reopen_count;      /* times reopened */
+    int status;               /* sd_status_t */
+    uint64_t acknowledged_at; /* customer told it is accepted */
+    uint64_t reply_due;       /* the reply time promised on acknowledgement */
+    int waiting_on;           /* sd_wait_t */
+    uint64_t resolved_at;     /* when resolved */
+    char *resolution;         /* what was done */
+    uint64_t closed_at;       /* actual completion confirmed */
+    int satisfaction;         /* 0 = not given, 1..5 */
+    char *feedback;           /* the customer's comment on closing */
+    char *status_reason;      /* why it was put pending, reopened or cancelled */
+    uint64_t reopen_count;    /* times reopened */
 
     /* Derived by the fold, not registers (deterministic under any order). */
-    uint64_t updated_at;        /* latest event time */
-    uint64_t first_response_at; /* earliest public reply */
+    uint64_t updated_at;              /* latest event time */
+    uint64_t first_response_at;       /* earliest public reply */
     sd_stamp_t stamps[SD_REG_COUNT_]; /* per-register last writer */
-    sd_comment_t *comments;     /* sorted by (hlc, origin, seq) */
-    size_t ncomments;           /* count */
-    size_t comments_cap;        /* allocated */
+    sd_comment_t *comments;           /* sorted by (hlc, origin, seq) */
+    size_t ncomments;                 /* count */
+    size_t comments_cap;              /* allocated */
 } sd_ticket_t;
 
 /* Wire names of enum values, indexed by value. */

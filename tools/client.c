@@ -8,9 +8,9 @@
 #include <sys/stat.h>
 
 struct sd_client {
-    zsock_t *dealer;       /* connected to the node */
-    int timeout_ms;        /* per call */
-    uint64_t next_id;      /* request ids, to match replies */
+    zsock_t *dealer;        /* connected to the node */
+    int timeout_ms;         /* per call */
+    uint64_t next_id;       /* request ids, to match replies */
     sd_mp_writer_t *writer; /* request encoding buffer */
 };
 

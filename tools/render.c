@@ -13,11 +13,21 @@ static void s_json_str(FILE *out, const char *s, size_t len)
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         switch (c) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\t': fputs("\\t", out); break;
+        case '"':
+            fputs("\\\"", out);
+            break;
+        case '\\':
+            fputs("\\\\", out);
+            break;
+        case '\n':
+            fputs("\\n", out);
+            break;
+        case '\r':
+            fputs("\\r", out);
+            break;
+        case '\t':
+            fputs("\\t", out);
+            break;
         default:
             if (c < 0x20)
                 fprintf(out, "\\u%04x", c);
@@ -36,11 +46,21 @@ void sd_render_json(FILE *out, const sd_mp_node_t *v)
     int64_t i;
     bool b;
     switch (sd_mp_kind(v)) {
-    case SD_MP_NIL: fputs("null", out); return;
-    case SD_MP_BOOL: sd_mp_boolean(v, &b), fputs(b ? "true" : "false", out); return;
-    case SD_MP_UINT: sd_mp_uint(v, &u), fprintf(out, "%llu", (unsigned long long)u); return;
-    case SD_MP_INT: sd_mp_int(v, &i), fprintf(out, "%lld", (long long)i); return;
-    case SD_MP_STR: s = sd_mp_bytes(v, &len), s_json_str(out, s, len); return;
+    case SD_MP_NIL:
+        fputs("null", out);
+        return;
+    case SD_MP_BOOL:
+        sd_mp_boolean(v, &b), fputs(b ? "true" : "false", out);
+        return;
+    case SD_MP_UINT:
+        sd_mp_uint(v, &u), fprintf(out, "%llu", (unsigned long long)u);
+        return;
+    case SD_MP_INT:
+        sd_mp_int(v, &i), fprintf(out, "%lld", (long long)i);
+        return;
+    case SD_MP_STR:
+        s = sd_mp_bytes(v, &len), s_json_str(out, s, len);
+        return;
     case SD_MP_BIN:
         s = sd_mp_bytes(v, &len);
         fputc('"', out);
@@ -76,7 +96,9 @@ void sd_render_json(FILE *out, const sd_mp_node_t *v)
         }
         fputc('}', out);
         return;
-    default: fputs("null", out); return;
+    default:
+        fputs("null", out);
+        return;
     }
 }
 
@@ -122,9 +144,10 @@ void sd_render_ticket(FILE *out, const sd_ticket_t *t)
     char a[24], b[24];
     fprintf(out, "%s  %s\n", t->id, s_or(t->title, ""));
     fprintf(out, "  status      %s%s%s\n", sd_status_name(t->status),
-             t->status == SD_STATUS_PENDING ? " on " : "",
-             t->status == SD_STATUS_PENDING ? sd_wait_names[t->waiting_on] : "");
-    fprintf(out, "  type        %s%s\n", sd_type_name(t->type), t->major ? " (MAJOR INCIDENT)" : "");
+            t->status == SD_STATUS_PENDING ? " on " : "",
+            t->status == SD_STATUS_PENDING ? sd_wait_names[t->waiting_on] : "");
+    fprintf(out, "  type        %s%s\n", sd_type_name(t->type),
+            t->major ? " (MAJOR INCIDENT)" : "");
     fprintf(out, "  priority    %s (impact %d, urgency %d)\n", sd_priority_name(t->priority),
             t->impact, t->urgency);
     fprintf(out, "  requester   %s via %s\n", s_or(t->requester, "-"), sd_channel_name(t->channel));
@@ -226,7 +249,8 @@ void sd_render_report(FILE *out, const sd_ticket_t *t, const sd_mp_node_t *event
     char a[24], b[24];
     sd_render_ticket(out, t);
     fprintf(out, "\nTimings\n");
-    fprintf(out, "  to acknowledge   %s\n", sd_render_span(t->created_at, t->acknowledged_at, a, 24));
+    fprintf(out, "  to acknowledge   %s\n",
+            sd_render_span(t->created_at, t->acknowledged_at, a, 24));
     fprintf(out, "  to first reply   %s (target %s)\n",
             sd_render_span(t->created_at, t->first_response_at, a, 24),
             sd_render_span(t->created_at, t->response_due, b, 24));
@@ -249,7 +273,8 @@ void sd_render_report(FILE *out, const sd_ticket_t *t, const sd_mp_node_t *event
         if (ev.mask & sd_ticket_register_mask(SD_REG_STATUS))
             fprintf(out, "  -> %s", sd_status_name(ev.fields.status));
         if (ev.op == SD_OP_ASSIGN)
-            fprintf(out, "  -> %s (%s)", s_or(ev.fields.assignee, "-"), sd_tier_name(ev.fields.tier));
+            fprintf(out, "  -> %s (%s)", s_or(ev.fields.assignee, "-"),
+                    sd_tier_name(ev.fields.tier));
         fputc('\n', out);
         sd_event_clear(&ev);
     }

@@ -13,12 +13,12 @@
 
 /* Global options, before the command. */
 typedef struct {
-    const char *data;     /* --data DIR */
-    const char *node;     /* --node ENDPOINT */
-    const char *author;   /* --author NAME */
-    bool json;            /* --json */
-    bool csv;             /* --csv (ticket list) */
-    int timeout_ms;       /* --timeout MS */
+    const char *data;   /* --data DIR */
+    const char *node;   /* --node ENDPOINT */
+    const char *author; /* --author NAME */
+    bool json;          /* --json */
+    bool csv;           /* --csv (ticket list) */
+    int timeout_ms;     /* --timeout MS */
 } s_opts_t;
 
 /* A CLI verb: which request it sends and which arguments come positionally. */
@@ -30,7 +30,8 @@ typedef struct {
 } s_verb_t;
 
 static const s_verb_t s_ticket_verbs[] = {
-    {"new", SD_REQ_TICKET_NEW, "", "record a request: --title T --requester R [--description D]\n"
+    {"new", SD_REQ_TICKET_NEW, "",
+     "record a request: --title T --requester R [--description D]\n"
      "                 [--type incident|service_request|change|problem] [--major]\n"
      "                 [--channel phone|email|web|chat|walk_in|monitoring] [--category C]\n"
      "                 [--impact 1-3] [--urgency 1-3] [--tier L1] [--team T] [--assignee A]"},
@@ -142,15 +143,17 @@ static bool s_is_flag(const char *name)
 }
 
 /* Fills req from the verb's positional words and --name value options. */
-static int s_parse_args(const s_verb_t *verb, int argc, char **argv, s_opts_t *o,
-                        sd_request_t *req)
+static int s_parse_args(const s_verb_t *verb, int argc, char **argv, s_opts_t *o, sd_request_t *req)
 {
     const char *pos = verb->positional;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strncmp(a, "--", 2) == 0 && a[2]) {
             const char *name = a + 2;
-            if (!strcmp(name, "json")) {
+            if (!strcmp(name, "help")) {
+                s_usage(stdout);
+                exit(0);
+            } else if (!strcmp(name, "json")) {
                 o->json = true;
             } else if (!strcmp(name, "csv")) {
                 o->csv = true;
@@ -255,8 +258,7 @@ static int s_report(sd_client_t *client, const s_opts_t *o, sd_reply_t *ticket_r
     return rc;
 }
 
-static int s_print(sd_client_t *client, const s_opts_t *o, const s_verb_t *verb,
-                   sd_reply_t *reply)
+static int s_print(sd_client_t *client, const s_opts_t *o, const s_verb_t *verb, sd_reply_t *reply)
 {
     const sd_mp_node_t *r = reply->result;
     if (verb->op == SD_REQ_TICKET_LIST)

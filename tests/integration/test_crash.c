@@ -22,13 +22,13 @@
 
 /* Ids of tickets whose creation was acknowledged, shared by the clients. */
 typedef struct {
-    pthread_mutex_t lock;           /* guards the rest */
-    char (*ids)[SD_ID_MAX + 1];     /* acknowledged ids */
-    char (*titles)[48];             /* their titles */
-    size_t count;                   /* how many */
-    const sd_test_node_t *node;     /* where to send */
-    volatile int stop;              /* set when the node was killed */
-    int round;                      /* for titles */
+    pthread_mutex_t lock;       /* guards the rest */
+    char (*ids)[SD_ID_MAX + 1]; /* acknowledged ids */
+    char (*titles)[48];         /* their titles */
+    size_t count;               /* how many */
+    const sd_test_node_t *node; /* where to send */
+    volatile int stop;          /* set when the node was killed */
+    int round;                  /* for titles */
 } s_acks_t;
 
 typedef struct {

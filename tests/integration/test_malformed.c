@@ -1,4 +1,5 @@
-/* test_malformed.c - malformed requests sent raw to a real node get error replies; it keeps serving. */
+/* test_malformed.c - malformed requests sent raw to a real node get error replies; it keeps
+ * serving. */
 #include "harness.h"
 
 #include "error.h"
@@ -92,7 +93,7 @@ static size_t s_request(uint8_t *buf, const char *op, const char *arg, const uin
 static void test_not_msgpack(void **state)
 {
     s_fixture_t *f = *state;
-    s_expect_error(f, RAW("hello"), SD_ETRAILING); /* 0x68 is the integer 104 */
+    s_expect_error(f, RAW("hello"), SD_ETRAILING);  /* 0x68 is the integer 104 */
     s_expect_error(f, RAW("\xa5hel"), SD_EMSGPACK); /* truncated string */
     s_expect_error(f, "", 0, SD_EMSGPACK);
     s_expect_error(f, RAW("\xc1"), SD_EMSGPACK);
@@ -119,8 +120,8 @@ static void test_size_and_nesting_bombs(void **state)
 static void test_wrong_shape(void **state)
 {
     s_fixture_t *f = *state;
-    s_expect_error(f, RAW("\x93\x01\x02\x03"), SD_ETYPE);                  /* not a map */
-    s_expect_error(f, RAW("\x81\xa2op\xa9node.ping"), SD_EMISSING);       /* no v */
+    s_expect_error(f, RAW("\x93\x01\x02\x03"), SD_ETYPE);           /* not a map */
+    s_expect_error(f, RAW("\x81\xa2op\xa9node.ping"), SD_EMISSING); /* no v */
     s_expect_error(f, RAW("\x82\xa1v\x02\xa2op\xa9node.ping"), SD_EVERSION);
     s_expect_error(f, RAW("\x82\xa1v\x01\xa2op\xa4nope"), SD_EUNKNOWN_OP);
     s_expect_error(f, RAW("\x83\xa1v\x01\xa2op\xa9node.ping\xa1x\x01"), SD_EUNKNOWN_FIELD);
@@ -192,10 +193,8 @@ static void test_bad_framing(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_not_msgpack),
-        cmocka_unit_test(test_size_and_nesting_bombs),
-        cmocka_unit_test(test_wrong_shape),
-        cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_not_msgpack), cmocka_unit_test(test_size_and_nesting_bombs),
+        cmocka_unit_test(test_wrong_shape), cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_bad_framing),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
