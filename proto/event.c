@@ -213,6 +213,8 @@ fail:
 
 int sd_event_decode(const void *buf, size_t len, sd_event_t *ev, sd_fault_t *fault)
 {
+    if (len > SD_MESSAGE_MAX)
+        return sd_fault_set(fault, SD_ETOOBIG, "event: %zu bytes (max %d)", len, SD_MESSAGE_MAX);
     sd_mp_doc_t *doc = NULL;
     int rc = sd_mp_doc_parse(buf, len, &doc);
     if (rc)

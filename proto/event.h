@@ -47,7 +47,8 @@ void sd_event_clear(sd_event_t *ev);
 void sd_event_encode(const sd_event_t *ev, sd_mp_writer_t *w);
 
 /* Decodes an event from buf[0..len). ev must be zeroed; on error it is
- * cleared. Errors: those of sd_mp_doc_parse and sd_fields_decode, SD_EVERSION,
+ * cleared. Errors: SD_ETOOBIG (len > SD_MESSAGE_MAX), those of
+ * sd_mp_doc_parse and sd_fields_decode, SD_EVERSION,
  * SD_EUNKNOWN_OP, SD_EMISSING for a register carried only in part. */
 int sd_event_decode(const void *buf, size_t len, sd_event_t *ev, sd_fault_t *fault);
 

@@ -15,9 +15,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SD_MP_MAX_DEPTH    8       /* deepest nesting a message may have */
-#define SD_MP_MAX_ELEMENTS 65536   /* most objects (of any kind) in one message */
-#define SD_MP_MAX_BYTES    1048576 /* largest message accepted by sd_mp_doc_parse */
+#define SD_MP_MAX_DEPTH    8         /* deepest nesting a message may have */
+#define SD_MP_MAX_ELEMENTS (1 << 20) /* most objects (of any kind) in one message */
+#define SD_MP_MAX_BYTES                                                                            \
+    (64 << 20) /* largest message parsed (a long list reply); requests                             \
+                * are held to SD_MESSAGE_MAX before parsing */
 
 /* ---- writer -------------------------------------------------------------- */
 
