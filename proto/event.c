@@ -90,7 +90,7 @@ static const char *const s_entity_names[] = {"ticket"};
 
 #define EOFF(m) offsetof(s_envelope_t, m)
 static const sd_field_t s_envelope_fields[] = {
-    {"v", SD_F_INT, SD_F_REQUIRED, 0, EOFF(v), 0, 1000, NULL},
+    {"v", SD_F_INT, SD_F_REQUIRED, 0, EOFF(v), 0, INT32_MAX, NULL},
     {"origin", SD_F_STR, SD_F_REQUIRED | SD_F_LINE, 0, EOFF(origin), 0, SD_SITE_MAX, NULL},
     {"seq", SD_F_U64, SD_F_REQUIRED, 0, EOFF(seq), 0, 0, NULL},
     {"hlc", SD_F_U64, SD_F_REQUIRED, 0, EOFF(hlc), 0, 0, NULL},
@@ -130,6 +130,7 @@ int sd_event_decode_node(const sd_mp_node_t *map, sd_event_t *ev, sd_fault_t *fa
 {
     s_envelope_t env = {0};
     uint64_t present = 0;
+    int fields_seen = 0;
     const sd_mp_node_t *fields = sd_mp_get(map, "fields");
     int rc;
     /* "fields" is a map; hide it from the envelope table, which checks the rest. */
@@ -143,8 +144,13 @@ int sd_event_decode_node(const sd_mp_node_t *map, sd_event_t *ev, sd_fault_t *fa
     }
     for (size_t i = 0; i < sd_mp_len(map); i++) {
         const sd_mp_node_t *k = sd_mp_key(map, i);
-        if (sd_mp_str_eq(k, "fields"))
+        if (sd_mp_str_eq(k, "fields")) {
+            if (++fields_seen > 1) {
+                rc = sd_fault_set(fault, SD_EDUPLICATE, "event.fields: given twice");
+                goto fail;
+            }
             continue;
+        }
         size_t len;
         const char *name = sd_mp_bytes(k, &len);
         int idx = -1;
@@ -162,6 +168,8 @@ int sd_event_decode_node(const sd_mp_node_t *map, sd_event_t *ev, sd_fault_t *fa
             goto fail;
         }
         rc = sd_field_decode(&s_envelope_fields[idx], sd_mp_val(map, i), "event", &env, fault);
+        if (rc == SD_ERANGE && strcmp(s_envelope_fields[idx].name, "op") == 0)
+            rc = sd_fault_set(fault, SD_EUNKNOWN_OP, "event.op: unknown operation");
         if (rc)
             goto fail;
         present |= 1ull << idx;

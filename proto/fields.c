@@ -73,7 +73,8 @@ static int s_decode_str(const sd_field_t *f, const sd_mp_node_t *v, const char *
                         sd_fault_t *fault)
 {
     char **slot = MEMBER(obj, f, char *);
-    if (sd_mp_kind(v) == SD_MP_NIL && !(f->flags & SD_F_REQUIRED)) {
+    /* nil means "not set": never allowed where a value must be present or non-empty. */
+    if (sd_mp_kind(v) == SD_MP_NIL && !(f->flags & (SD_F_REQUIRED | SD_F_NONEMPTY))) {
         free(*slot);
         *slot = NULL;
         return 0;
@@ -154,6 +155,8 @@ int sd_field_parse(const sd_field_t *f, const char *text, void *obj, sd_fault_t 
     size_t len = strlen(text);
     switch (f->kind) {
     case SD_F_STR: {
+        if ((f->flags & SD_F_NONEMPTY) && len == 0)
+            return sd_fault_set(fault, SD_ERANGE, "--%s: must not be empty", f->name);
         if (len > f->max)
             return sd_fault_set(fault, SD_ETOOLONG, "--%s: too long (%zu bytes, max %u)", f->name,
                                 len, f->max);
@@ -170,7 +173,7 @@ int sd_field_parse(const sd_field_t *f, const char *text, void *obj, sd_fault_t 
     case SD_F_INT:
         errno = 0;
         u = strtoull(text, &end, 10);
-        if (!len || *end || errno || text[0] == '-')
+        if (text[0] < '0' || text[0] > '9' || *end || errno)
             return sd_fault_set(fault, SD_ETYPE, "--%s: expected a number", f->name);
         if (f->kind == SD_F_U64) {
             *MEMBER(obj, f, uint64_t) = u;

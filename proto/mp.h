@@ -137,8 +137,8 @@ int sd_fault_set(sd_fault_t *fault, int code, const char *fmt, ...)
 
 /* Decodes the map `map` into the struct at obj using the table.
  * Every key must name a field (else SD_EUNKNOWN_FIELD), appear once (else
- * SD_EDUPLICATE), have the field's type (nil is accepted for a STR that is not
- * required and means NULL), strings must be valid UTF-8 within max bytes.
+ * SD_EDUPLICATE), have the field's type (nil is accepted for a STR that is neither
+ * required nor non-empty and means NULL), strings must be valid UTF-8 within max bytes.
  * Bits of *present are set for the fields found. `where` prefixes fault texts
  * (e.g. "args"). On error the struct may hold some decoded strings: free them
  * with sd_fields_free. */

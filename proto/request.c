@@ -207,7 +207,9 @@ int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t
             rc = sd_fault_set(fault, SD_EUNKNOWN_FIELD, "args.%s: not an argument of %s",
                               sd_args_fields[i].name, spec->name);
     for (size_t i = 0; i < sd_args_field_count && !rc; i++)
-        if ((required & ~req->present) & (1ull << i))
+        if (((required & ~req->present) & (1ull << i)) ||
+            ((required & (1ull << i)) && sd_args_fields[i].kind == SD_F_STR &&
+             !*(char **)((char *)&req->args + sd_args_fields[i].offset)))
             rc = sd_fault_set(fault, SD_EMISSING, "args.%s: required by %s", sd_args_fields[i].name,
                               spec->name);
 done:

@@ -22,9 +22,9 @@ static void test_utf8_ascii_valid(void **state)
 static void test_utf8_two_byte_valid(void **state)
 {
     (void)state;
-    assert_true(VALID("\xC2\x80"));     /* U+0080, smallest 2-byte */
-    assert_true(VALID("caf\xC3\xA9"));  /* "café" */
-    assert_true(VALID("\xDF\xBF"));     /* U+07FF, largest 2-byte */
+    assert_true(VALID("\xC2\x80"));    /* U+0080, smallest 2-byte */
+    assert_true(VALID("caf\xC3\xA9")); /* "café" */
+    assert_true(VALID("\xDF\xBF"));    /* U+07FF, largest 2-byte */
 }
 
 static void test_utf8_three_byte_valid(void **state)
@@ -60,10 +60,10 @@ static void test_utf8_overlong_rejected(void **state)
 static void test_utf8_surrogates_rejected(void **state)
 {
     (void)state;
-    assert_false(VALID("\xED\xA0\x80")); /* U+D800 */
-    assert_false(VALID("\xED\xAF\xBF")); /* U+DBFF */
-    assert_false(VALID("\xED\xB0\x80")); /* U+DC00 */
-    assert_false(VALID("\xED\xBF\xBF")); /* U+DFFF */
+    assert_false(VALID("\xED\xA0\x80"));             /* U+D800 */
+    assert_false(VALID("\xED\xAF\xBF"));             /* U+DBFF */
+    assert_false(VALID("\xED\xB0\x80"));             /* U+DC00 */
+    assert_false(VALID("\xED\xBF\xBF"));             /* U+DFFF */
     assert_false(VALID("\xED\xA0\xBD\xED\xB8\x80")); /* CESU-8 pair */
 }
 
