@@ -118,8 +118,10 @@ static void s_take_request(sd_server_t *s, zmsg_t *msg)
         sd_fault_set(&job->fault, SD_EFRAMING,
                      "send one frame (DEALER) or an empty frame then one frame (REQ)");
         job->rc = SD_EFRAMING;
-        /* Reply along the identity alone. */
-        while (zmsg_size(msg) > 1) {
+        /* Reply along the identity, and the delimiter when the sender put one
+         * (a REQ socket drops replies without it). */
+        size_t keep = (frames >= 3 && second && zframe_size(second) == 0) ? 2 : 1;
+        while (zmsg_size(msg) > keep) {
             zframe_t *f = zmsg_last(msg);
             zmsg_remove(msg, f);
             zframe_destroy(&f);

@@ -1,0 +1,481 @@
+#!/usr/bin/python3
+"""Protocol test: a client written from proto/PROTOCOL.md alone.
+
+Starts a real sundeskd on a temporary data directory, talks msgpack over
+ZeroMQ (DEALER, and once REQ) to ipc://TMPDIR/sundesk.sock and checks the
+documented behaviour: operations, state machine, results and exact error
+codes for malformed input. Needs Debian's python3-zmq and python3-msgpack
+(run with /usr/bin/python3). SD_BIN is the build directory.
+
+"""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import msgpack
+import zmq
+
+TIMEOUT_MS = 5000
+HOUR = 3600 * 1000
+
+passed = 0
+failed = 0
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+        print("ok   %s" % name)
+    else:
+        failed += 1
+        print("FAIL %s %s" % (name, detail))
+    return cond
+
+
+class NoReply(Exception):
+    pass
+
+
+class Client:
+    def __init__(self, ctx, endpoint, kind=zmq.DEALER):
+        self.sock = ctx.socket(kind)
+        self.sock.setsockopt(zmq.LINGER, 0)
+        self.sock.connect(endpoint)
+        self.next_id = 100
+
+    def send_frames(self, frames):
+        self.sock.send_multipart(frames)
+        if not self.sock.poll(TIMEOUT_MS):
+            raise NoReply("no reply within %d ms" % TIMEOUT_MS)
+        return self.sock.recv_multipart()
+
+    def raw(self, body):
+        """Sends one frame, returns (reply bytes, decoded reply)."""
+        frames = self.send_frames([body])
+        if len(frames) != 1:
+            raise NoReply("expected one reply frame, got %d" % len(frames))
+        return frames[0], msgpack.unpackb(frames[0], raw=False)
+
+    def call(self, op, args=None, **extra):
+        self.next_id += 1
+        msg = {"v": 1, "id": self.next_id, "op": op}
+        if args is not None:
+            msg["args"] = args
+        msg.update(extra)
+        _, reply = self.raw(msgpack.packb(msg, use_bin_type=True))
+        if reply.get("id") != self.next_id:
+            raise NoReply("reply id %r, expected %d" % (reply.get("id"), self.next_id))
+        return reply
+
+    def close(self):
+        self.sock.close(0)
+
+
+def error_code(reply):
+    if reply.get("ok") is False and isinstance(reply.get("error"), dict):
+        return reply["error"].get("code")
+    return None
+
+
+def expect_error(name, reply, code):
+    got = error_code(reply)
+    ok = check(name, got == code, "expected %s, got %r" % (code, reply))
+    if ok:
+        msg = reply["error"].get("message")
+        check(name + " (message is one line)", isinstance(msg, str) and "\n" not in msg)
+
+
+def expect_ok(name, reply):
+    ok = reply.get("ok") is True and "result" in reply
+    check(name, ok, repr(reply)[:400])
+    return reply.get("result") if ok else None
+
+
+def mp_str(s):
+    """A msgpack str header + raw bytes (for hand-made invalid strings)."""
+    assert len(s) < 32
+    return bytes([0xA0 | len(s)]) + s
+
+
+def run(client, ctx, endpoint, proc):
+    # ---- node.ping, the documented example bytes, REQ socket -------------
+    r = client.call("node.ping")
+    res = expect_ok("node.ping", r)
+    if res:
+        check("node.ping result", res.get("site") == "LOCAL" and res.get("role") == "site"
+              and isinstance(res.get("version"), str), repr(res))
+        check("reply envelope keys", list(r.keys()) == ["v", "id", "ok", "result"], repr(r))
+
+    body, r = client.raw(bytes.fromhex("83a17601a2696401a26f70a96e6f64652e70696e67"))
+    check("example hex request", r.get("ok") is True and r.get("id") == 1 and
+          body.startswith(bytes.fromhex("84a17601a2696401a26f6bc3a6726573756c7483")), body.hex())
+
+    req = Client(ctx, endpoint, zmq.REQ)
+    try:
+        _, r = req.raw(msgpack.packb({"v": 1, "id": 7, "op": "node.ping"}))
+        check("REQ socket ping", r.get("ok") is True and r.get("id") == 7, repr(r))
+    finally:
+        req.close()
+
+    frames = client.send_frames([b"", msgpack.packb({"v": 1, "id": 8, "op": "node.ping"})])
+    check("DEALER with empty delimiter gets it mirrored",
+          len(frames) == 2 and frames[0] == b"" and msgpack.unpackb(frames[1])["ok"] is True,
+          repr(frames))
+
+    # ---- life cycle: new -> ack -> assign -> start -> pending -> start ---
+    #      -> resolve -> close --------------------------------------------
+    t = expect_ok("ticket.new", client.call("ticket.new", {
+        "author": "alice", "title": "VPN down", "requester": "bob@example.com",
+        "impact": 1, "urgency": 2, "channel": "phone", "category": "network/vpn",
+        "description": "since 9:00\nall users"}))
+    if not t:
+        return
+    tid = t["id"]
+    check("new: id form", tid == "LOCAL-000001", tid)
+    check("new: status new", t["status"] == "new")
+    check("new: defaults", t["type"] == "incident" and t["major"] is False and t["tier"] == "L1"
+          and t["waiting_on"] == "none" and t["assignee"] is None and t["comments"] == [], repr(t))
+    check("new: owner and sites", t["owner"] == "alice" and t["origin_site"] == "LOCAL"
+          and t["owner_site"] == "LOCAL")
+    check("new: priority from matrix (impact 1, urgency 2 -> P2)", t["priority"] == "P2")
+    check("new: due times P2 (1 h, 8 h)", t["response_due"] == t["created_at"] + 1 * HOUR
+          and t["resolve_due"] == t["created_at"] + 8 * HOUR, repr(t))
+    check("new: times plausible", abs(t["created_at"] - time.time() * 1000) < 60000
+          and t["updated_at"] >= t["created_at"])
+    expected_keys = ["id", "created_at", "origin_site", "type", "major", "title", "description",
+                     "requester", "channel", "category", "impact", "urgency", "priority",
+                     "response_due", "resolve_due", "tier", "team", "assignee", "owner",
+                     "owner_site", "handover_note", "status", "acknowledged_at", "reply_due",
+                     "waiting_on", "resolved_at", "resolution", "closed_at", "satisfaction",
+                     "feedback", "status_reason", "reopen_count", "updated_at",
+                     "first_response_at", "comments"]
+    check("ticket keys as documented", list(t.keys()) == expected_keys, repr(list(t.keys())))
+
+    expect_error("assign from new refused", client.call(
+        "ticket.assign", {"id": tid, "author": "alice", "assignee": "carol"}), "bad_transition")
+
+    t = expect_ok("ticket.ack", client.call("ticket.ack", {"id": tid, "author": "alice"}))
+    if t:
+        check("ack: acknowledged", t["status"] == "acknowledged" and t["acknowledged_at"] > 0
+              and t["reply_due"] == t["response_due"], repr(t))
+    t = expect_ok("ticket.assign", client.call("ticket.assign", {
+        "id": tid, "author": "alice", "assignee": "carol", "team": "network", "tier": "L2"}))
+    if t:
+        check("assign: assigned", t["status"] == "assigned" and t["assignee"] == "carol"
+              and t["team"] == "network" and t["tier"] == "L2", repr(t))
+    t = expect_ok("ticket.start", client.call("ticket.start", {"id": tid, "author": "carol"}))
+    if t:
+        check("start: in_progress", t["status"] == "in_progress")
+    t = expect_ok("ticket.pending", client.call("ticket.pending", {
+        "id": tid, "author": "carol", "waiting_on": "customer", "reason": "needs logs"}))
+    if t:
+        check("pending: fields", t["status"] == "pending" and t["waiting_on"] == "customer"
+              and t["status_reason"] == "needs logs", repr(t))
+    t = expect_ok("ticket.start again", client.call("ticket.start", {"id": tid, "author": "carol"}))
+    if t:
+        check("start: clears waiting_on and reason", t["status"] == "in_progress"
+              and t["waiting_on"] == "none" and t["status_reason"] is None, repr(t))
+    t = expect_ok("ticket.comment", client.call("ticket.comment", {
+        "id": tid, "author": "carol", "body": "Working on it.", "public": True}))
+    if t:
+        c = t["comments"]
+        check("comment: added", len(c) == 1 and c[0]["body"] == "Working on it."
+              and c[0]["public"] is True and c[0]["author"] == "carol"
+              and c[0]["at"] == c[0]["hlc"] >> 16 and c[0]["origin"] == "LOCAL", repr(c))
+        check("comment: first_response_at", t["first_response_at"] == c[0]["at"])
+    t = expect_ok("ticket.resolve", client.call("ticket.resolve", {
+        "id": tid, "author": "carol", "resolution": "Restarted the VPN gateway."}))
+    if t:
+        check("resolve: fields", t["status"] == "resolved" and t["resolved_at"] > 0
+              and t["resolution"] == "Restarted the VPN gateway.", repr(t))
+    t = expect_ok("ticket.close", client.call("ticket.close", {
+        "id": tid, "author": "alice", "satisfaction": 4, "feedback": "thanks"}))
+    if t:
+        check("close: fields", t["status"] == "closed" and t["closed_at"] > 0
+              and t["satisfaction"] == 4 and t["feedback"] == "thanks", repr(t))
+
+    # ---- refused transitions ---------------------------------------------
+    r = client.call("ticket.close", {"id": tid, "author": "alice", "satisfaction": 5})
+    expect_error("close a closed ticket", r, "bad_transition")
+    expect_error("start a closed ticket", client.call(
+        "ticket.start", {"id": tid, "author": "x"}), "bad_transition")
+    t = expect_ok("ticket.get", client.call("ticket.get", {"id": tid}))
+    if t:
+        check("get: refused requests left no trace", t["status"] == "closed"
+              and t["satisfaction"] == 4 and len(t["comments"]) == 1, repr(t))
+    expect_error("get unknown ticket", client.call("ticket.get", {"id": "LOCAL-999999"}),
+                 "not_found")
+    expect_error("write unknown ticket", client.call(
+        "ticket.ack", {"id": "LOCAL-999999", "author": "x"}), "not_found")
+
+    # ---- more tickets for list --------------------------------------------
+    p1 = expect_ok("new P1", client.call("ticket.new", {
+        "author": "dave", "title": "Mail down", "requester": "eve", "impact": 1, "urgency": 1,
+        "assignee": "carol"}))
+    p4 = expect_ok("new P4", client.call("ticket.new", {
+        "author": "dave", "title": "New mouse", "requester": "eve", "impact": 3, "urgency": 3,
+        "type": "service_request"}))
+    if not (p1 and p4):
+        return
+    check("P1 due times (1 h, 4 h)", p1["priority"] == "P1"
+          and p1["resolve_due"] == p1["created_at"] + 4 * HOUR)
+    check("P4 due times (24 h, 120 h)", p4["priority"] == "P4"
+          and p4["response_due"] == p4["created_at"] + 24 * HOUR
+          and p4["resolve_due"] == p4["created_at"] + 120 * HOUR)
+
+    res = expect_ok("ticket.list", client.call("ticket.list", {}))
+    if res:
+        ids = [x["id"] for x in res["tickets"]]
+        check("list: queue order (open by priority, closed last)",
+              ids == [p1["id"], p4["id"], tid], repr(ids))
+        check("list: more false", res["more"] is False)
+        check("list: comments left out", all(x["comments"] == [] for x in res["tickets"]))
+    res = expect_ok("list open", client.call("ticket.list", {"open": True}))
+    if res:
+        check("list open: only open", [x["id"] for x in res["tickets"]] == [p1["id"], p4["id"]])
+    res = expect_ok("list status", client.call("ticket.list", {"status": "closed"}))
+    if res:
+        check("list status=closed", [x["id"] for x in res["tickets"]] == [tid])
+    res = expect_ok("list priority", client.call("ticket.list", {"priority": "P4"}))
+    if res:
+        check("list priority=P4", [x["id"] for x in res["tickets"]] == [p4["id"]])
+    res = expect_ok("list assignee", client.call("ticket.list", {"assignee": "carol"}))
+    if res:
+        check("list assignee=carol", [x["id"] for x in res["tickets"]] == [p1["id"], tid])
+    res = expect_ok("list requester+open", client.call(
+        "ticket.list", {"requester": "eve", "status": "new"}))
+    if res:
+        check("list requester=eve status=new", [x["id"] for x in res["tickets"]]
+              == [p1["id"], p4["id"]])
+    res = expect_ok("list page 1", client.call("ticket.list", {"limit": 2}))
+    if res:
+        check("list page 1: 2 and more", len(res["tickets"]) == 2 and res["more"] is True)
+        last = res["tickets"][-1]["id"]
+        res = expect_ok("list page 2", client.call("ticket.list", {"limit": 2, "after": last}))
+        if res:
+            check("list page 2: the rest", [x["id"] for x in res["tickets"]] == [tid]
+                  and res["more"] is False, repr(res))
+
+    # ---- history -----------------------------------------------------------
+    res = expect_ok("ticket.history", client.call("ticket.history", {"id": tid}))
+    if res:
+        ev = res["events"]
+        ops = [e["op"] for e in ev]
+        check("history: ops in order", ops == ["create", "ack", "assign", "start", "pending",
+                                                "start", "comment", "resolve", "close"], repr(ops))
+        check("history: envelopes", all(
+            list(e.keys()) == ["v", "origin", "seq", "hlc", "entity", "key", "op", "author",
+                               "fields"] and e["v"] == 1 and e["entity"] == "ticket"
+            and e["key"] == tid and e["origin"] == "LOCAL" for e in ev), repr(ev[:1]))
+        check("history: seq 1..n, hlc increasing",
+              [e["seq"] for e in ev] == list(range(1, len(ev) + 1))
+              and all(a["hlc"] < b["hlc"] for a, b in zip(ev, ev[1:])))
+        check("history: comment fields", ev[6]["fields"] == {"body": "Working on it.",
+                                                             "public": True}, repr(ev[6]))
+        check("history: close carries status register",
+              ev[8]["fields"].get("status") == "closed" and "reopen_count" in ev[8]["fields"]
+              and "title" not in ev[8]["fields"], repr(ev[8]))
+        check("history: create author", ev[0]["author"] == "alice"
+              and ev[0]["fields"]["title"] == "VPN down")
+    expect_error("history unknown ticket", client.call("ticket.history", {"id": "NOPE-1"}),
+                 "not_found")
+
+    # ---- strict decoding -----------------------------------------------------
+    r = client.call("ticket.frobnicate", {"id": tid})
+    expect_error("unknown op", r, "unknown_op")
+    expect_error("unknown argument", client.call("node.ping", {"colour": "red"}),
+                 "unknown_field")
+    expect_error("argument of another op", client.call(
+        "ticket.get", {"id": tid, "limit": 5}), "unknown_field")
+    expect_error("misspelt argument is unknown, not missing", client.call(
+        "ticket.new", {"author": "a", "titel": "t", "requester": "r"}), "unknown_field")
+    expect_error("unknown reported before missing", client.call(
+        "ticket.get", {"limit": 5}), "unknown_field")
+    expect_error("missing argument", client.call(
+        "ticket.new", {"author": "a", "title": "t"}), "missing_field")
+    expect_error("update with nothing", client.call(
+        "ticket.update", {"id": p4["id"], "author": "a"}), "missing_field")
+    expect_error("wrong type (str for int)", client.call(
+        "ticket.new", {"author": "a", "title": "t", "requester": "r", "impact": "high"}),
+        "wrong_type")
+    expect_error("wrong type (int for bool)", client.call(
+        "ticket.comment", {"id": tid, "author": "a", "body": "x", "public": 1}), "wrong_type")
+    expect_error("wrong type (bin for str)", client.call(
+        "ticket.get", {"id": tid.encode()}), "wrong_type")
+    expect_error("args not a map", client.call("node.ping", ["x"]), "wrong_type")
+    expect_error("int out of range", client.call(
+        "ticket.new", {"author": "a", "title": "t", "requester": "r", "urgency": 4}),
+        "out_of_range")
+    expect_error("unknown enum value", client.call(
+        "ticket.list", {"status": "open"}), "out_of_range")
+    expect_error("empty non-empty string", client.call(
+        "ticket.new", {"author": "a", "title": "", "requester": "r"}), "out_of_range")
+    expect_error("too-long string", client.call(
+        "ticket.new", {"author": "a", "title": "x" * 201, "requester": "r"}), "too_long")
+    r = client.call("ticket.new", {"author": "a", "title": "x" * 200, "requester": "r"})
+    check("string at its limit accepted", r.get("ok") is True, repr(r)[:200])
+    expect_error("newline in a line field", client.call(
+        "ticket.new", {"author": "a", "title": "two\nlines", "requester": "r"}), "bad_utf8")
+    expect_error("control char in multi-line field", client.call(
+        "ticket.comment", {"id": tid, "author": "a", "body": "bell\x07"}), "bad_utf8")
+    r = client.call("ticket.comment", {"id": tid, "author": "a", "body": "l1\nl2\tx\r\n"})
+    check("tab/newline allowed in multi-line field", r.get("ok") is True, repr(r)[:200])
+
+    # Invalid UTF-8, assembled by hand: {"v":1,"id":51,"op":"ticket.get","args":{"id":<ff fe>}}
+    body = (b"\x84" + mp_str(b"v") + b"\x01" + mp_str(b"id") + b"\x33" + mp_str(b"op")
+            + mp_str(b"ticket.get") + mp_str(b"args") + b"\x81" + mp_str(b"id")
+            + mp_str(b"\xff\xfe"))
+    _, r = client.raw(body)
+    expect_error("invalid UTF-8", r, "bad_utf8")
+    check("invalid UTF-8: id echoed", r.get("id") == 51)
+    body = body[:-3] + mp_str(b"\xc0\xaf")  # overlong '/'
+    _, r = client.raw(body)
+    expect_error("overlong UTF-8", r, "bad_utf8")
+
+    _, r = client.raw(b"\xc1")
+    expect_error("malformed msgpack (0xc1)", r, "bad_msgpack")
+    check("malformed msgpack: id 0", r.get("id") == 0)
+    good = msgpack.packb({"v": 1, "id": 52, "op": "node.ping"})
+    _, r = client.raw(good[:-3])
+    expect_error("truncated msgpack", r, "bad_msgpack")
+    _, r = client.raw(b"")
+    expect_error("empty body", r, "bad_msgpack")
+    _, r = client.raw(good + b"\x00")
+    expect_error("trailing bytes", r, "trailing_bytes")
+    check("trailing bytes: id 0", r.get("id") == 0)
+    _, r = client.raw(bytes.fromhex("ddffffffff"))
+    expect_error("array-size bomb", r, "bad_msgpack")
+    _, r = client.raw(bytes.fromhex("dfffffffff"))
+    expect_error("map-size bomb", r, "bad_msgpack")
+    _, r = client.raw(bytes.fromhex("dbffffffff") + b"abc")
+    expect_error("string-length bomb", r, "bad_msgpack")
+    nested = 1
+    for _ in range(9):
+        nested = [nested]
+    _, r = client.raw(msgpack.packb({"v": 1, "id": 53, "op": "node.ping", "args": {"a": nested}}))
+    expect_error("nesting too deep", r, "too_big")
+    _, r = client.raw(msgpack.packb({"v": 1, "id": 54, "op": "ticket.get",
+                                     "args": {"id": "x" * 70000}}))
+    expect_error("body over 65536 bytes", r, "too_big")
+    _, r = client.raw(msgpack.packb([1, 2]))
+    expect_error("request not a map", r, "wrong_type")
+    expect_error("bad version", client.call("node.ping", v=2), "bad_version")
+    _, r = client.raw(msgpack.packb({"id": 55, "op": "node.ping"}))
+    expect_error("missing v", r, "missing_field")
+    _, r = client.raw(msgpack.packb({"v": 1, "id": 58, "op": "node.ping", "extra": 1}))
+    expect_error("unknown top-level key", r, "unknown_field")
+    check("unknown top-level key: id 0", r.get("id") == 0)
+    # {"v":1,"id":56,"op":"node.ping","v":1}
+    _, r = client.raw(b"\x84" + mp_str(b"v") + b"\x01" + mp_str(b"id") + b"\x38" + mp_str(b"op")
+                      + mp_str(b"node.ping") + mp_str(b"v") + b"\x01")
+    expect_error("duplicate top-level key", r, "duplicate")
+    # {"v":1,"id":57,"op":"ticket.get","args":{"id":"a","id":"b"}}
+    _, r = client.raw(b"\x84" + mp_str(b"v") + b"\x01" + mp_str(b"id") + b"\x39" + mp_str(b"op")
+                      + mp_str(b"ticket.get") + mp_str(b"args") + b"\x82" + mp_str(b"id")
+                      + mp_str(b"a") + mp_str(b"id") + mp_str(b"b"))
+    expect_error("duplicate argument", r, "duplicate")
+    frames = client.send_frames([b"x", good])
+    check("bad framing", len(frames) == 1 and error_code(msgpack.unpackb(frames[0])) ==
+          "bad_framing", repr(frames))
+
+    # ---- pipelining: several requests in flight, matched by id ---------------
+    for i in range(5):
+        client.sock.send(msgpack.packb({"v": 1, "id": 900 + i, "op": "ticket.comment", "args": {
+            "id": p4["id"], "author": "bot", "body": "note %d" % i}}))
+    got = []
+    for _ in range(5):
+        if not client.sock.poll(TIMEOUT_MS):
+            raise NoReply("pipelined reply missing")
+        got.append(msgpack.unpackb(client.sock.recv()))
+    check("pipelined replies in order", [g["id"] for g in got] == list(range(900, 905))
+          and all(g["ok"] for g in got))
+
+    # ---- still serving -------------------------------------------------------
+    check("node alive after bad input", proc.poll() is None)
+    r = client.call("node.ping")
+    check("ping after bad input", r.get("ok") is True)
+    res = expect_ok("node.status", client.call("node.status"))
+    if res:
+        check("status counts", res["tickets"].get("closed") == 1
+              and res["tickets"].get("new") == 3 and len(res["tickets"]) == 8, repr(res))
+    res = expect_ok("node.digest", client.call("node.digest"))
+    if res:
+        check("digest is 64 hex", isinstance(res["digest"], str) and len(res["digest"]) == 64)
+
+    # nil where a string must be present is refused, and the node keeps serving.
+    for op, args in (("ticket.get", {"id": None}),
+                     ("ticket.new", {"author": None, "title": "t", "requester": "r"}),
+                     ("ticket.new", {"author": "a", "title": None, "requester": "r"})):
+        try:
+            r = client.call(op, args)
+            check("nil refused: %s %r" % (op, args), error_code(r) == "wrong_type", repr(r))
+        except NoReply as e:
+            check("nil refused: %s %r" % (op, args), False, str(e))
+    check("ping after nil arguments", client.call("node.ping").get("ok") is True)
+
+
+def main():
+    sd_bin = os.environ.get("SD_BIN")
+    if not sd_bin:
+        print("SD_BIN (the build directory) is not set")
+        return 2
+    daemon = os.path.join(sd_bin, "node", "sundeskd")
+    tmp = tempfile.mkdtemp(prefix="sdproto")
+    ctx = zmq.Context()
+    proc = None
+    client = None
+    log = None
+    try:
+        log = open(os.path.join(tmp, "sundeskd.log"), "w")
+        proc = subprocess.Popen([daemon, "--data", tmp], stdout=log, stderr=subprocess.STDOUT)
+        sock_path = os.path.join(tmp, "sundesk.sock")
+        deadline = time.time() + 10
+        while not os.path.exists(sock_path) and time.time() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        if not check("node started", os.path.exists(sock_path), "no %s" % sock_path):
+            return 1
+        client = Client(ctx, "ipc://" + sock_path)
+        try:
+            run(client, ctx, "ipc://" + sock_path, proc)
+        except NoReply as e:
+            check("node answered", False, "%s (node %s)" % (
+                e, "exited %s" % proc.returncode if proc.poll() is not None else "running"))
+        client.close()
+        client = None
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                rc = proc.wait(10)
+            except subprocess.TimeoutExpired:
+                rc = "timeout"
+            check("SIGTERM: node exits 0", rc == 0, "rc=%s" % rc)
+        else:
+            check("node still running at the end", False, "exited %s" % proc.returncode)
+    finally:
+        if client:
+            client.close()
+        ctx.term()
+        if proc and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if log:
+            log.close()
+        if failed:
+            try:
+                with open(os.path.join(tmp, "sundeskd.log")) as f:
+                    print("---- sundeskd log (tail) ----")
+                    print("".join(f.readlines()[-20:]), end="")
+            except OSError:
+                pass
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
