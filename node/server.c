@@ -2,6 +2,7 @@
 #include "server.h"
 
 #include "error.h"
+#include "fold.h"
 #include "hlc.h"
 #include "log.h"
 #include "request.h"
@@ -161,7 +162,7 @@ static int s_write_one(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job, uint64
     } else {
         snprintf(id, sizeof id, "%s", req->args.id);
         rc = sd_store_get_ticket(txn, id, &cur);
-        have = rc == 0;
+        have = rc == 0 && sd_fold_exists(&cur);
         if (rc == SD_ENOTFOUND)
             rc = 0;
     }
@@ -354,6 +355,8 @@ static int s_read_one(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job)
     case SD_REQ_TICKET_GET: {
         sd_ticket_t t = {0};
         rc = sd_store_get_ticket(txn, job->req.args.id, &t);
+        if (rc == 0 && !sd_fold_exists(&t))
+            rc = SD_ENOTFOUND;
         if (rc == SD_ENOTFOUND)
             sd_fault_set(&job->fault, rc, "ticket %s does not exist", job->req.args.id);
         if (!rc)

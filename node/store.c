@@ -544,9 +544,11 @@ int sd_store_apply(sd_store_txn_t *txn, const sd_event_t *ev)
     bool existed = rc == 0;
     if (rc && rc != SD_ENOTFOUND)
         return rc;
-    rc = existed ? s_index(txn, &t, false) : 0;
+    /* Only created tickets are in the queue, indexes and counts; events that
+     * reach a replica before the create are folded into a partial record. */
+    rc = existed && sd_fold_exists(&t) ? s_index(txn, &t, false) : 0;
     rc = rc ?: sd_fold_apply(&t, ev);
-    rc = rc ?: s_index(txn, &t, true);
+    rc = rc ?: (sd_fold_exists(&t) ? s_index(txn, &t, true) : 0);
     rc = rc ?: s_put_ticket(txn, &t);
     sd_ticket_clear(&t);
     return rc;
@@ -654,7 +656,7 @@ int sd_store_list(sd_store_txn_t *txn, const sd_store_filter_t *f,
         s_ticket_set_t set = {0};
         rc = s_collect(txn, f->requester ? DB_BYREQ : DB_BYASG,
                        f->requester ? f->requester : f->assignee, &set);
-        if (!rc)
+        if (!rc && set.n > 1)
             qsort(set.items, set.n, sizeof set.items[0], s_queue_cmp);
         for (size_t i = 0; !rc && i < set.n; i++)
             rc = s_emit(&set.items[i], f, &skipping, &sent, more, fn, arg);

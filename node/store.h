@@ -83,7 +83,9 @@ int sd_store_applied(sd_store_txn_t *txn, const char *origin, uint64_t *seq);
  * ev->hlc must already be stamped. */
 int sd_store_apply(sd_store_txn_t *txn, const sd_event_t *ev);
 
-/* Reads ticket id into *t (t zeroed; clear it with sd_ticket_clear).
+/* Reads ticket id into *t (t zeroed; clear it with sd_ticket_clear). The
+ * record may be partial - events that arrived before the ticket's create -
+ * which sd_fold_exists() tells; callers serving clients treat that as absent.
  * Returns 0, SD_ENOTFOUND, SD_ECORRUPT, SD_ESTORE. */
 int sd_store_get_ticket(sd_store_txn_t *txn, const char *id, sd_ticket_t *t);
 

@@ -175,6 +175,8 @@ static int s_transition(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
         f->status = SD_STATUS_IN_PROGRESS;
         return 0;
     case SD_OP_PENDING:
+        if (a->waiting_on == SD_WAIT_NONE)
+            return SD_ERANGE;
         f->status = SD_STATUS_PENDING;
         f->waiting_on = a->waiting_on;
         return s_set_str(&f->status_reason, a->reason);
@@ -192,7 +194,9 @@ static int s_transition(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
         f->resolved_at = f->closed_at = 0;
         f->satisfaction = 0;
         f->reopen_count++;
-        return s_set_str(&f->feedback, NULL) ?: s_set_str(&f->status_reason, a->reason);
+        /* The old resolution and feedback stay in the history, not on the ticket. */
+        return s_set_str(&f->feedback, NULL) ?: s_set_str(&f->resolution, NULL)
+                                             ?: s_set_str(&f->status_reason, a->reason);
     case SD_OP_CANCEL:
         f->status = SD_STATUS_CANCELLED;
         return s_set_str(&f->status_reason, a->reason);
@@ -264,6 +268,9 @@ int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, cons
         break;
     default:
         rc = s_transition(ctx, cur, req, ev);
+        if (rc == SD_ERANGE)
+            sd_fault_set(fault, rc,
+                         "args.waiting_on: a pending ticket waits on customer or vendor");
     }
 done:
     if (rc == SD_ENOMEM)

@@ -1,8 +1,8 @@
 /* workflow.h - the seed-001 request workflow: turns a client request into an event.
  *
  *   new -> acknowledged -> assigned -> in_progress <-> pending
- *                                          |             |
- *                                          +-> resolved <+--> closed
+ *                             |            |             |
+ *                             +------------+-> resolved <+--> closed
  *   resolved/closed --reopen--> in_progress; anything open --cancel--> cancelled
  *
  * Rules live here and run only where an event is made; replicas merge
@@ -42,6 +42,7 @@ typedef struct {
  * origin, seq, hlc and key. ev must be zeroed; on error it is cleared.
  * Errors: SD_ENOTFOUND (no such ticket), SD_ETRANSITION (status does not
  * allow it; the fault says what is allowed), SD_ETOOBIG (too many comments),
+ * SD_ERANGE (pending without customer or vendor),
  * SD_ENOMEM. */
 int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const sd_request_t *req,
                       sd_event_t *ev, sd_fault_t *fault);

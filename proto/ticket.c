@@ -198,10 +198,20 @@ int sd_ticket_add_comment(sd_ticket_t *t, sd_comment_t *c)
 
 void sd_ticket_encode(const sd_ticket_t *t, bool with_stamps, sd_mp_writer_t *w)
 {
-    sd_mp_map(w, (uint32_t)sd_ticket_field_count + 4 + (with_stamps ? 1 : 0));
+    /* Only registers some event wrote: before its create arrives a replica
+     * may hold a ticket with a few registers, whose zero defaults (impact 0)
+     * are no valid values. A created ticket has every register written. */
+    uint64_t mask = 0;
+    uint32_t fields = 0;
+    for (int r = 0; r < SD_REG_COUNT_; r++)
+        if (t->stamps[r].hlc != 0)
+            mask |= sd_ticket_register_mask(r);
+    for (uint64_t m = mask; m; m &= m - 1)
+        fields++;
+    sd_mp_map(w, fields + 4 + (with_stamps ? 1 : 0));
     sd_mp_str(w, "id");
     sd_mp_str(w, t->id);
-    sd_fields_encode(sd_ticket_fields, sd_ticket_field_count, t, sd_ticket_all_fields(), w);
+    sd_fields_encode(sd_ticket_fields, sd_ticket_field_count, t, mask, w);
     sd_mp_str(w, "updated_at");
     sd_mp_u64(w, t->updated_at);
     sd_mp_str(w, "first_response_at");
