@@ -138,9 +138,7 @@ static const s_op_case_t s_ops[] = {
 #define OP_CASES (sizeof s_ops / sizeof s_ops[0])
 
 /* What each status allows (in the order sd_workflow_allowed lists them), and
- * the requests that bring a new ticket there. NOTE: workflow.h's diagram shows
- * resolve only from in_progress and pending; the code also allows it from
- * assigned, and this table follows the code. */
+ * the requests that bring a new ticket there (see the diagram in workflow.h). */
 static const struct {
     const char *allowed;
     int path[6]; /* indexes into s_ops, -1 ends */

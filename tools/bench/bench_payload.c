@@ -21,8 +21,7 @@ int sd_bench_title(char *buf, size_t cap, int client, int seq)
 {
     if (!buf || cap == 0)
         return SD_EINVAL;
-    return s_fit(snprintf(buf, cap, "VPN drops every few minutes (c%03d #%06d)", client, seq),
-                 cap);
+    return s_fit(snprintf(buf, cap, "VPN drops every few minutes (c%03d #%06d)", client, seq), cap);
 }
 
 int sd_bench_requester(char *buf, size_t cap, int client, int seq)

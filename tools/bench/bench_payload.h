@@ -1,4 +1,4 @@
-/* bench_payload.h - the ticket both halves of the ticket-creation benchmark create, byte for byte. */
+/* bench_payload.h - the ticket both halves of the ticket-creation benchmark send, byte for byte. */
 #ifndef SD_BENCH_PAYLOAD_H
 #define SD_BENCH_PAYLOAD_H
 

@@ -137,6 +137,25 @@ int sd_bench_pg_setup(const char *conninfo)
     return rc;
 }
 
+int sd_bench_pg_version(const char *conninfo, char *buf, size_t cap)
+{
+    if (!conninfo || !buf || cap == 0)
+        return SD_EINVAL;
+    PGconn *conn = PQconnectdb(conninfo);
+    if (!conn || PQstatus(conn) != CONNECTION_OK) {
+        if (conn)
+            fprintf(stderr, "pg_workload: version: connect: %s", PQerrorMessage(conn));
+        PQfinish(conn);
+        return SD_EUNAVAILABLE;
+    }
+    /* 150020 means 15.20: since version 10 the last four digits are the minor. */
+    int v = PQserverVersion(conn);
+    PQfinish(conn);
+    int n = v >= 100000 ? snprintf(buf, cap, "%d.%d", v / 10000, v % 10000)
+                        : snprintf(buf, cap, "%d.%d.%d", v / 10000, v / 100 % 100, v % 100);
+    return n < 0 || (size_t)n >= cap ? SD_EINVAL : 0;
+}
+
 /* Wall-clock milliseconds, the unit of the ticket's time fields. */
 static long long s_epoch_ms(void)
 {
@@ -163,25 +182,25 @@ static int s_create_ticket(PGconn *conn, const s_client_t *c, int seq)
 
     /* Text format everywhere: the server casts each to its column's type. */
     const char *values[S_NPARAMS] = {
-        SD_BENCH_TYPE, /* type */
-        "f",           /* major */
-        title,         /* title */
+        SD_BENCH_TYPE,        /* type */
+        "f",                  /* major */
+        title,                /* title */
         sd_bench_description, /* description */
-        requester,     /* requester */
-        SD_BENCH_CHANNEL,  /* channel */
-        SD_BENCH_CATEGORY, /* category */
-        SD_BENCH_IMPACT,   /* impact */
-        SD_BENCH_URGENCY,  /* urgency */
-        "3",           /* priority */
-        "new",         /* status */
-        "L1",          /* tier */
-        NULL,          /* assignee: a new ticket has none */
-        NULL,          /* owner */
-        "LOCAL",       /* owner_site */
-        due_resp,      /* response_due */
-        due_res,       /* resolve_due */
-        now_s,         /* created_at */
-        now_s,         /* updated_at */
+        requester,            /* requester */
+        SD_BENCH_CHANNEL,     /* channel */
+        SD_BENCH_CATEGORY,    /* category */
+        SD_BENCH_IMPACT,      /* impact */
+        SD_BENCH_URGENCY,     /* urgency */
+        "3",                  /* priority */
+        "new",                /* status */
+        "L1",                 /* tier */
+        NULL,                 /* assignee: a new ticket has none */
+        NULL,                 /* owner */
+        "LOCAL",              /* owner_site */
+        due_resp,             /* response_due */
+        due_res,              /* resolve_due */
+        now_s,                /* created_at */
+        now_s,                /* updated_at */
     };
     PGresult *res = PQexecPrepared(conn, S_STMT_NAME, S_NPARAMS, values, NULL, NULL, 0);
     int rc = 0;

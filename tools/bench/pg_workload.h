@@ -4,6 +4,8 @@
 
 #include "bench_stats.h"
 
+#include <stddef.h>
+
 /* Error codes (SD_E*) are those of proto/error.h. */
 
 /* (Re)create the benchmark schema: sequence ticket_no, table tickets (a
@@ -17,6 +19,11 @@
  * connection fails; SD_ESTORE when a statement fails. libpq's message goes
  * to stderr on failure. */
 int sd_bench_pg_setup(const char *conninfo);
+
+/* The server's version, e.g. "15.20", into buf[0..cap), for the result table.
+ * conninfo: as for sd_bench_pg_setup(). Returns 0; SD_EINVAL for a NULL
+ * argument or cap too small; SD_EUNAVAILABLE when the connection fails. */
+int sd_bench_pg_version(const char *conninfo, char *buf, size_t cap);
 
 /* Create tickets tickets with clients concurrent clients. Each client is a
  * pthread with its own libpq connection (synchronous_commit = on for the
