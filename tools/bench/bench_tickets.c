@@ -335,8 +335,10 @@ static int s_find_sundeskd(const char *given, char *out, size_t cap)
     return SD_ENOTFOUND;
 }
 
-/* fork/exec argv with stdout to /dev/null (or captured into out[0..cap) when
- * out is given); stderr stays ours, so the child's complaints are seen.
+/* fork/exec argv (argv[0] looked up in PATH) with stdout to /dev/null, or to
+ * a pipe whose read end goes to *out_fd when out_fd is given; stderr stays
+ * ours, so the child's complaints are seen. new_group: the child gets its own
+ * process group. Returns 0 and *pid, or SD_EIO when pipe or fork fail.
  * Only async-signal-safe calls between fork and exec: libzmq's threads run. */
 static int s_spawn(char *const argv[], bool new_group, int *out_fd, pid_t *pid)
 {
@@ -862,9 +864,10 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    /* Our handler instead of czmq's, before any socket exists: czmq would only
-     * set zsys_interrupted, which the clients do not watch. */
-    zsys_handler_set(s_on_signal);
+    /* Our handler instead of czmq's, which would only set zsys_interrupted, a
+     * flag the clients do not watch. czmq installs its own in zsys_init(), on
+     * the first socket, so init it now and override after. */
+    zsys_init();
     struct sigaction sa = {.sa_handler = s_on_signal};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
