@@ -148,42 +148,48 @@ static void s_reply_ticket(s_job_t *job, const sd_ticket_t *t)
     sd_ticket_encode(t, false, job->reply);
 }
 
-/* Makes and applies the event of one writing request inside txn. */
-static int s_write_one(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job, uint64_t now)
+/* Makes and applies the event of one writing request inside txn. Every rule
+ * is checked before the first write, so a refused request leaves no trace
+ * and needs no transaction of its own; an error after that is the store's,
+ * and fails the whole batch. Returns 0, a refusal (job->fault says why) or
+ * a store error. */
+static int s_write_one(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job, uint64_t now,
+                       bool *refused)
 {
     const sd_request_t *req = &job->req;
     sd_ticket_t cur = {0};
     sd_event_t ev = {0};
-    char id[SD_ID_MAX + 1];
-    int rc;
+    int rc = 0;
     bool have = false;
-    if (req->op == SD_REQ_TICKET_NEW) {
-        rc = sd_store_next_ticket_id(txn, id);
-    } else {
-        snprintf(id, sizeof id, "%s", req->args.id);
-        rc = sd_store_get_ticket(txn, id, &cur);
+    *refused = false;
+    if (req->op != SD_REQ_TICKET_NEW) {
+        rc = sd_store_get_ticket(txn, req->args.id, &cur);
         have = rc == 0 && sd_fold_exists(&cur);
         if (rc == SD_ENOTFOUND)
             rc = 0;
+        if (rc)
+            goto done;
     }
-    if (rc)
-        goto done;
     sd_workflow_ctx_t ctx = {.site = s->cfg->site, .policy = &s->cfg->policy, .now_ms = now};
     rc = sd_workflow_build(&ctx, have ? &cur : NULL, req, &ev, &job->fault);
-    if (rc)
+    if (rc) {
+        *refused = rc != SD_ENOMEM;
         goto done;
+    }
     strcpy(ev.origin, s->cfg->site);
-    strcpy(ev.key, id);
+    if (req->op == SD_REQ_TICKET_NEW)
+        rc = sd_store_next_ticket_id(txn, ev.key);
+    else
+        strcpy(ev.key, req->args.id);
     ev.hlc = sd_hlc_tick(&s->clock, now);
-    rc = sd_store_next_seq(txn, ev.origin, &ev.seq);
-    rc = rc ?: sd_store_apply(txn, &ev);
+    rc = rc ?: sd_store_next_seq(txn, ev.origin, &ev.seq);
     sd_ticket_clear(&cur);
-    rc = rc ?: sd_store_get_ticket(txn, id, &cur);
-    if (!rc)
+    rc = rc ?: sd_store_apply_ticket(txn, &ev, &cur);
+    if (!rc) {
         s_reply_ticket(job, &cur);
-    if (!rc)
-        sd_log(SD_LOG_DEBUG, "event: id=%s op=%s origin=%s seq=%llu", id, sd_op_name(ev.op),
+        sd_log(SD_LOG_DEBUG, "event: id=%s op=%s origin=%s seq=%llu", ev.key, sd_op_name(ev.op),
                ev.origin, (unsigned long long)ev.seq);
+    }
 done:
     sd_ticket_clear(&cur);
     sd_event_clear(&ev);
@@ -193,46 +199,29 @@ done:
 /* Applies every decoded writing request of the batch in one transaction.
  * Returns 0 when committed; SD_EMAPFULL when the caller must grow and redo;
  * another error when nothing of the batch was committed. */
-static int s_write_batch(sd_server_t *s, size_t *writes)
+static int s_write_batch(sd_server_t *s)
 {
     sd_store_txn_t *txn = NULL;
     uint64_t now = s_now_ms();
-    uint64_t clock_before = s->clock.last;
     int rc = sd_store_begin(s->store, true, &txn);
     if (rc)
         return rc;
-    *writes = 0;
     for (size_t i = 0; i < s->njobs && !rc; i++) {
         s_job_t *job = &s->jobs[i];
         if (job->rc || !sd_req_op_writes(job->req.op))
             continue;
-        sd_store_txn_t *one = NULL;
-        rc = sd_store_begin_nested(txn, &one);
-        if (rc)
-            break;
-        int one_rc = s_write_one(s, one, job, now);
-        if (one_rc == 0) {
-            rc = sd_store_commit(&one);
-            (*writes)++;
-        } else {
-            sd_store_abort(&one);
-            /* Store trouble fails the batch; a refused request fails alone. */
-            if (one_rc == SD_EMAPFULL || one_rc == SD_EFULL || one_rc == SD_ESTORE ||
-                one_rc == SD_EIO || one_rc == SD_ENOMEM)
-                rc = one_rc;
-            else
-                job->rc = one_rc;
-        }
+        bool refused;
+        int one_rc = s_write_one(s, txn, job, now, &refused);
+        if (refused)
+            job->rc = one_rc;
+        else
+            rc = one_rc;
     }
     rc = rc ?: sd_store_put_clock(txn, s->clock.last);
-    if (rc) {
+    if (rc)
         sd_store_abort(&txn);
-    } else {
+    else
         rc = sd_store_commit(&txn);
-    }
-    if (rc) {
-        s->clock.last = clock_before > s->clock.last ? clock_before : s->clock.last;
-    }
     return rc;
 }
 
@@ -420,13 +409,12 @@ static void s_fail_writes(sd_server_t *s, int rc)
 
 static void s_serve_batch(sd_server_t *s)
 {
-    size_t writes = 0;
     int rc;
     bool any_write = false;
     for (size_t i = 0; i < s->njobs; i++)
         any_write |= s->jobs[i].rc == 0 && sd_req_op_writes(s->jobs[i].req.op);
     if (any_write) {
-        while ((rc = s_write_batch(s, &writes)) == SD_EMAPFULL) {
+        while ((rc = s_write_batch(s)) == SD_EMAPFULL) {
             /* Replies written for the failed attempt are stale. */
             for (size_t i = 0; i < s->njobs; i++)
                 if (s->jobs[i].rc == 0 && sd_req_op_writes(s->jobs[i].req.op))

@@ -2,8 +2,8 @@
  *
  * One thread owns the socket and the store. Each turn it drains every request
  * that is waiting (up to SD_SERVER_BATCH), applies all writing requests in one
- * LMDB write transaction (each in a nested transaction, so a refused request
- * leaves no trace), commits once, and only then sends the replies: a client
+ * LMDB write transaction (a request is checked before it writes anything, so
+ * a refused one leaves no trace), commits once, and only then sends the replies: a client
  * hears "ok" only for what is durably on disk. Read requests are answered
  * from a read transaction after the commit. See proto/PROTOCOL.md. */
 #ifndef SD_SERVER_H

@@ -500,6 +500,11 @@ static int s_put_ticket(sd_store_txn_t *txn, const sd_ticket_t *t)
 
 int sd_store_apply(sd_store_txn_t *txn, const sd_event_t *ev)
 {
+    return sd_store_apply_ticket(txn, ev, NULL);
+}
+
+int sd_store_apply_ticket(sd_store_txn_t *txn, const sd_event_t *ev, sd_ticket_t *after)
+{
     uint64_t applied;
     int rc = sd_store_applied(txn, ev->origin, &applied);
     if (rc)
@@ -550,7 +555,10 @@ int sd_store_apply(sd_store_txn_t *txn, const sd_event_t *ev)
     rc = rc ?: sd_fold_apply(&t, ev);
     rc = rc ?: (sd_fold_exists(&t) ? s_index(txn, &t, true) : 0);
     rc = rc ?: s_put_ticket(txn, &t);
-    sd_ticket_clear(&t);
+    if (!rc && after)
+        *after = t; /* hand over what t owns */
+    else
+        sd_ticket_clear(&t);
     return rc;
 }
 

@@ -83,6 +83,11 @@ int sd_store_applied(sd_store_txn_t *txn, const char *origin, uint64_t *seq);
  * ev->hlc must already be stamped. */
 int sd_store_apply(sd_store_txn_t *txn, const sd_event_t *ev);
 
+/* sd_store_apply that also hands back the ticket as it is after the event
+ * (into *after, zeroed; the caller clears it), saving a read. On a duplicate
+ * (return 1) *after is left empty. */
+int sd_store_apply_ticket(sd_store_txn_t *txn, const sd_event_t *ev, sd_ticket_t *after);
+
 /* Reads ticket id into *t (t zeroed; clear it with sd_ticket_clear). The
  * record may be partial - events that arrived before the ticket's create -
  * which sd_fold_exists() tells; callers serving clients treat that as absent.

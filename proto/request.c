@@ -4,6 +4,7 @@
 #include "error.h"
 #include "ticket.h"
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +104,18 @@ static uint64_t s_mask(const char *names)
     return mask;
 }
 
+/* The tables above as bit masks, worked out once: decoding is a hot path. */
+static uint64_t s_required[SD_REQ_COUNT_], s_allowed[SD_REQ_COUNT_];
+static pthread_once_t s_masks_once = PTHREAD_ONCE_INIT;
+
+static void s_masks_init(void)
+{
+    for (int i = 0; i < SD_REQ_COUNT_; i++) {
+        s_required[i] = s_mask(s_ops[i].required);
+        s_allowed[i] = s_required[i] | s_mask(s_ops[i].optional);
+    }
+}
+
 const char *sd_req_op_name(int op)
 {
     return op >= 0 && op < SD_REQ_COUNT_ ? s_ops[op].name : "?";
@@ -200,7 +213,8 @@ int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t
             goto done;
     }
     const s_op_spec_t *spec = &s_ops[req->op];
-    uint64_t required = s_mask(spec->required), allowed = required | s_mask(spec->optional);
+    pthread_once(&s_masks_once, s_masks_init);
+    uint64_t required = s_required[req->op], allowed = s_allowed[req->op];
     /* Unknown arguments first: a misspelt name also shows up as "missing". */
     for (size_t i = 0; i < sd_args_field_count && !rc; i++)
         if ((req->present & ~allowed) & (1ull << i))
