@@ -34,6 +34,8 @@ struct sd_server {
     sd_hlc_t clock;                /* this node's hybrid logical clock */
     int64_t started_ms;            /* for uptime */
     uint64_t requests, errors;     /* counters since start */
+    uint64_t commits, writes;      /* write transactions and the requests they carried */
+    size_t last_batch;             /* requests the previous batch held */
     s_job_t jobs[SD_SERVER_BATCH]; /* the current batch */
     size_t njobs;                  /* used entries of jobs */
 };
@@ -203,6 +205,7 @@ static int s_write_batch(sd_server_t *s)
 {
     sd_store_txn_t *txn = NULL;
     uint64_t now = s_now_ms();
+    uint64_t writes = 0;
     int rc = sd_store_begin(s->store, true, &txn);
     if (rc)
         return rc;
@@ -216,12 +219,17 @@ static int s_write_batch(sd_server_t *s)
             job->rc = one_rc;
         else
             rc = one_rc;
+        writes += !one_rc;
     }
     rc = rc ?: sd_store_put_clock(txn, s->clock.last);
     if (rc)
         sd_store_abort(&txn);
     else
         rc = sd_store_commit(&txn);
+    if (!rc) {
+        s->commits++;
+        s->writes += writes;
+    }
     return rc;
 }
 
@@ -302,13 +310,15 @@ static int s_read_status(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job)
     sd_store_usage(s->store, &map_bytes, &used);
     sd_mp_writer_t *w = job->reply;
     sd_reply_ok_begin(w, job->req.id);
-    sd_mp_map(w, 9);
+    sd_mp_map(w, 11);
     sd_mp_str(w, "site"), sd_mp_str(w, s->cfg->site);
     sd_mp_str(w, "role"), sd_mp_str(w, s->cfg->role);
     sd_mp_str(w, "version"), sd_mp_str(w, SD_VERSION);
     sd_mp_str(w, "uptime_ms"), sd_mp_u64(w, (uint64_t)(zclock_time() - s->started_ms));
     sd_mp_str(w, "requests"), sd_mp_u64(w, s->requests);
     sd_mp_str(w, "errors"), sd_mp_u64(w, s->errors);
+    sd_mp_str(w, "commits"), sd_mp_u64(w, s->commits);
+    sd_mp_str(w, "writes"), sd_mp_u64(w, s->writes);
     sd_mp_str(w, "map_bytes"), sd_mp_u64(w, map_bytes);
     sd_mp_str(w, "used_bytes"), sd_mp_u64(w, used);
     sd_mp_str(w, "tickets");
@@ -443,6 +453,20 @@ static void s_serve_batch(sd_server_t *s)
     s_send_replies(s);
 }
 
+/* Takes every request that is waiting: they share one commit. */
+static void s_gather(sd_server_t *s)
+{
+    while (s->njobs < SD_SERVER_BATCH) {
+        zmq_pollitem_t item = {zsock_resolve(s->router), 0, ZMQ_POLLIN, 0};
+        if (zmq_poll(&item, 1, 0) <= 0)
+            break;
+        zmsg_t *msg = zmsg_recv(s->router);
+        if (!msg)
+            break;
+        s_take_request(s, msg);
+    }
+}
+
 int sd_server_run(sd_server_t *s)
 {
     zpoller_t *poller = zpoller_new(s->router, NULL);
@@ -456,21 +480,13 @@ int sd_server_run(sd_server_t *s)
                 break;
             continue;
         }
-        /* Drain what is waiting: those requests share one commit. */
-        while (s->njobs < SD_SERVER_BATCH) {
-            zmq_pollitem_t item = {zsock_resolve(s->router), 0, ZMQ_POLLIN, 0};
-            if (zmq_poll(&item, 1, 0) <= 0)
-                break;
-            zmsg_t *msg = zmsg_recv(s->router);
-            if (!msg)
-                break;
-            s_take_request(s, msg);
-        }
+        s_gather(s);
         if (s->njobs)
             s_serve_batch(s);
     }
     zpoller_destroy(&poller);
-    sd_log(SD_LOG_INFO, "stopping: requests=%llu errors=%llu", (unsigned long long)s->requests,
-           (unsigned long long)s->errors);
+    sd_log(SD_LOG_INFO, "stopping: requests=%llu errors=%llu commits=%llu writes=%llu",
+           (unsigned long long)s->requests, (unsigned long long)s->errors,
+           (unsigned long long)s->commits, (unsigned long long)s->writes);
     return 0;
 }
