@@ -35,7 +35,6 @@ struct sd_server {
     int64_t started_ms;            /* for uptime */
     uint64_t requests, errors;     /* counters since start */
     uint64_t commits, writes;      /* write transactions and the requests they carried */
-    size_t last_batch;             /* requests the previous batch held */
     s_job_t jobs[SD_SERVER_BATCH]; /* the current batch */
     size_t njobs;                  /* used entries of jobs */
 };
