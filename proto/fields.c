@@ -128,6 +128,9 @@ int sd_field_decode(const sd_field_t *f, const sd_mp_node_t *v, const char *wher
         if (sd_mp_boolean(v, MEMBER(obj, f, bool)) != 0)
             return sd_fault_set(fault, SD_ETYPE, "%s.%s: expected true or false", where, f->name);
         return 0;
+    case SD_F_NODE:
+        *MEMBER(obj, f, const sd_mp_node_t *) = v;
+        return 0;
     case SD_F_ENUM: {
         size_t len;
         const char *s = sd_mp_bytes(v, &len);
@@ -266,6 +269,9 @@ uint32_t sd_fields_encode(const sd_field_t *table, size_t n, const void *obj, ui
             break;
         case SD_F_ENUM:
             sd_mp_str(w, sd_field_enum_name(f, *CMEMBER(obj, f, int)));
+            break;
+        case SD_F_NODE:
+            sd_mp_nil(w); /* a borrowed view of a received message, not a value to send */
             break;
         }
         pairs++;

@@ -104,7 +104,8 @@ typedef enum {
     SD_F_U64,  /* uint64_t */
     SD_F_INT,  /* int, range [min, max] */
     SD_F_BOOL, /* bool */
-    SD_F_ENUM  /* int index into names[0..max), on the wire the name */
+    SD_F_ENUM, /* int index into names[0..max), on the wire the name */
+    SD_F_NODE  /* const sd_mp_node_t *: any value, kept for the caller to decode */
 } sd_field_kind_t;
 
 enum {

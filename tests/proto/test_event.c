@@ -415,13 +415,13 @@ static void test_event_decode_extra_envelope_key(void **state)
     assert_int_equal(s_decode_written(f), SD_EUNKNOWN_FIELD);
     assert_fault_says(&f->fault, "event");
 
-    /* A non-string key is no better. */
+    /* A non-string key is a wrong type, as in requests (PROTOCOL.md). */
     sd_mp_writer_reset(f->w);
     s_write_envelope(f->w, 10, &s_good);
     s_write_comment_fields(f->w);
     sd_mp_u64(f->w, 1);
     sd_mp_u64(f->w, 1);
-    assert_int_equal(s_decode_written(f), SD_EUNKNOWN_FIELD);
+    assert_int_equal(s_decode_written(f), SD_ETYPE);
 }
 
 static void test_event_decode_duplicate_envelope_key(void **state)
