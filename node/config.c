@@ -103,7 +103,7 @@ static int s_policy_key(sd_config_t *cfg, const char *key, const char *value, ch
             snprintf(why, cap, "must be 4 whole hours, for P1..P4");
             return SD_ECONFIG;
         }
-        uint64_t *target = key[2] == 's' ? p->response_ms : p->resolve_ms;
+        uint64_t *target = strcmp(key, "response_hours") == 0 ? p->response_ms : p->resolve_ms;
         for (int i = 0; i < 4; i++)
             target[i] = (uint64_t)v[i] * SD_HOUR_MS;
     } else {

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# test_config.sh - sundeskd config files: a site's own id and policy, and one clear line per mistake.
+set -uo pipefail
+bin=${SD_BIN:?SD_BIN must point at the build directory}
+dir=$(mktemp -d /tmp/sd-config.XXXXXX)
+node_pid=""
+cleanup() {
+    [ -n "$node_pid" ] && kill -9 "$node_pid" 2>/dev/null
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+passed=0 failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+# refused CONFIG-TEXT PATTERN: sundeskd exits 1 with one stderr line matching PATTERN.
+refused() {
+    printf '%s\n' "$1" >"$dir/bad.zpl"
+    local err rc
+    err=$("$bin/node/sundeskd" --data "$dir/never" --config "$dir/bad.zpl" 2>&1 >/dev/null); rc=$?
+    if [ $rc -eq 1 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ $err == *"$2"* ]]; then ok
+    else bad "config '$1' -> rc=$rc '$err' (wanted '$2')"; fi
+}
+
+refused $'node\n    colour = blue' "node/colour: unknown option"
+refused $'node\n    site = apac' "node/site: must be"
+refused $'node\n    role = boss' "node/role: must be site or hub"
+refused $'weather\n    sun = yes' "unknown section 'weather'"
+refused $'policy\n    matrix = "1 2 3"' "policy/matrix: must be 9 priorities"
+refused $'policy\n    response_hours = "1 1 x 24"' "policy/response_hours"
+refused $'node\n    endpoint = tcp://10.0.0.1:5555' "local clients only"
+err=$("$bin/node/sundeskd" --data "$dir/never" --config "$dir/missing.zpl" 2>&1); rc=$?
+[ $rc -eq 1 ] && [[ $err == *"cannot read the config file"* ]] && ok || bad "missing file: $err"
+[ ! -e "$dir/never/data.mdb" ] && ok || bad "a bad config still created a store"
+
+cat >"$dir/apac.zpl" <<'EOT'
+node
+    site = APAC
+    role = site
+policy
+    matrix = "1 1 2 2 3 4 3 4 4"
+    response_hours = "2 4 8 24"
+    resolve_hours = "4 8 24 48"
+EOT
+out=$("$bin/node/sundeskd" --check-config --config "$dir/apac.zpl"); rc=$?
+[ $rc -eq 0 ] && [[ $out == *"site APAC"* ]] && ok || bad "--check-config: $out"
+"$bin/node/sundeskd" --help | grep -q -- "--config FILE" && ok || bad "sundeskd --help"
+
+"$bin/node/sundeskd" --data "$dir/apac" --config "$dir/apac.zpl" >"$dir/node.log" 2>&1 &
+node_pid=$!
+sd() { "$bin/tools/sundesk" --data "$dir/apac" --author tester "$@"; }
+for _ in $(seq 100); do sd node ping >/dev/null 2>&1 && break; sleep 0.05; done
+id=$(sd ticket new --title "Config test" --requester r@example.com --impact 1 --urgency 2)
+[ "$id" = APAC-000001 ] && ok || bad "id '$id'"
+json=$(sd --json ticket show "$id")
+read -r pri span <<<"$(/usr/bin/python3 -c "import json,sys; t=json.loads(sys.argv[1]); \
+print(t['priority'], (t['response_due'] - t['created_at']) // 3600000)" "$json")"
+[ "$pri" = P1 ] && ok || bad "configured matrix: priority $pri"
+[ "$span" = 2 ] && ok || bad "configured response target: $span h"
+# A second node on the same data directory is refused.
+err=$("$bin/node/sundeskd" --data "$dir/apac" --config "$dir/apac.zpl" 2>&1); rc=$?
+[ $rc -eq 1 ] && [[ $err == *"already running"* ]] && ok || bad "second node: $err"
+kill -TERM "$node_pid"; wait "$node_pid"; node_pid=""
+# The store belongs to APAC: starting it as another site is refused.
+err=$("$bin/node/sundeskd" --data "$dir/apac" 2>&1); rc=$?
+[ $rc -eq 1 ] && [[ $err == *"cannot open the store"* ]] && ok || bad "site mismatch: $err"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
