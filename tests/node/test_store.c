@@ -121,6 +121,15 @@ static void s_new(fx_t *fx, sd_store_txn_t *txn, char *id, const char *requester
                      0);
 }
 
+/* Ticket id acknowledged by ann, who assigns it to assignee. */
+static void s_ack_assign(fx_t *fx, sd_store_txn_t *txn, char *id, const char *assignee)
+{
+    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_ACK, id, "author", "ann", NULL), 0);
+    assert_int_equal(
+        s_do(fx, txn, "HQ", SD_REQ_TICKET_ASSIGN, id, "author", "ann", "assignee", assignee, NULL),
+        0);
+}
+
 /* Status of ticket id as the store holds it. */
 static int s_status(sd_store_txn_t *txn, const char *id)
 {
@@ -444,15 +453,9 @@ static void s_seed_queue(fx_t *fx)
     assert_int_equal(sd_store_begin(fx->store, true, &txn), 0);
     fx->now = T0;
     s_new(fx, txn, id, "bob", "2", "2");
-    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_ACK, id, "author", "ann", NULL), 0);
-    assert_int_equal(
-        s_do(fx, txn, "HQ", SD_REQ_TICKET_ASSIGN, id, "author", "ann", "assignee", "carol", NULL),
-        0);
+    s_ack_assign(fx, txn, id, "carol");
     s_new(fx, txn, id, "bob", "1", "1");
-    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_ACK, id, "author", "ann", NULL), 0);
-    assert_int_equal(
-        s_do(fx, txn, "HQ", SD_REQ_TICKET_ASSIGN, id, "author", "ann", "assignee", "dave", NULL),
-        0);
+    s_ack_assign(fx, txn, id, "dave");
     fx->now = T0 - 600 * MINUTE;
     s_new(fx, txn, id, "eve", "2", "2");
     fx->now = T0;
@@ -461,15 +464,9 @@ static void s_seed_queue(fx_t *fx)
         s_do(fx, txn, "HQ", SD_REQ_TICKET_CANCEL, id, "author", "ann", "reason", "duplicate", NULL),
         0);
     s_new(fx, txn, id, "eve", "3", "3");
-    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_ACK, id, "author", "ann", NULL), 0);
-    assert_int_equal(
-        s_do(fx, txn, "HQ", SD_REQ_TICKET_ASSIGN, id, "author", "ann", "assignee", "carol", NULL),
-        0);
+    s_ack_assign(fx, txn, id, "carol");
     s_new(fx, txn, id, "eve", "1", "2");
-    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_ACK, id, "author", "ann", NULL), 0);
-    assert_int_equal(
-        s_do(fx, txn, "HQ", SD_REQ_TICKET_ASSIGN, id, "author", "ann", "assignee", "dave", NULL),
-        0);
+    s_ack_assign(fx, txn, id, "dave");
     assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_START, id, "author", "dave", NULL), 0);
     assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_RESOLVE, id, "author", "dave", "resolution",
                           "rebooted", NULL),

@@ -112,6 +112,15 @@ static void s_create(fx_t *fx)
          "bob@example.com", NULL);
 }
 
+/* A new ticket that carol works on: acknowledged by ann, assigned to carol, started. */
+static void s_create_in_progress(fx_t *fx)
+{
+    s_create(fx);
+    s_ok(fx, SD_REQ_TICKET_ACK, "author", "ann", NULL);
+    s_ok(fx, SD_REQ_TICKET_ASSIGN, "author", "ann", "assignee", "carol", NULL);
+    s_ok(fx, SD_REQ_TICKET_START, "author", "carol", NULL);
+}
+
 /* ---- every status x every writing request ------------------------------- */
 
 /* A writing request with the arguments it needs, and what it is called. */
@@ -441,10 +450,7 @@ static void test_assign_and_reassign(void **state)
 static void test_pending_and_back(void **state)
 {
     fx_t *fx = *state;
-    s_create(fx);
-    s_ok(fx, SD_REQ_TICKET_ACK, "author", "ann", NULL);
-    s_ok(fx, SD_REQ_TICKET_ASSIGN, "author", "ann", "assignee", "carol", NULL);
-    s_ok(fx, SD_REQ_TICKET_START, "author", "carol", NULL);
+    s_create_in_progress(fx);
     s_ok(fx, SD_REQ_TICKET_PENDING, "author", "carol", "waiting_on", "customer", "reason",
          "send the error text", NULL);
     assert_int_equal(fx->t.status, SD_STATUS_PENDING);
@@ -494,10 +500,7 @@ static void test_pending_needs_waiting_on(void **state)
      * pending ticket that waits for nothing, though ticket.h says waiting_on
      * is none only when the ticket is not pending. The workflow should refuse
      * it (e.g. SD_ERANGE) as it refuses other requests it cannot honour. */
-    s_create(fx);
-    s_ok(fx, SD_REQ_TICKET_ACK, "author", "ann", NULL);
-    s_ok(fx, SD_REQ_TICKET_ASSIGN, "author", "ann", "assignee", "carol", NULL);
-    s_ok(fx, SD_REQ_TICKET_START, "author", "carol", NULL);
+    s_create_in_progress(fx);
     int rc = s_send(fx, SD_REQ_TICKET_PENDING, "author", "carol", "waiting_on", "none", NULL);
     assert_int_not_equal(rc, 0);
     assert_int_equal(fx->t.status, SD_STATUS_IN_PROGRESS);
@@ -506,10 +509,7 @@ static void test_pending_needs_waiting_on(void **state)
 static void test_resolve_close_reopen(void **state)
 {
     fx_t *fx = *state;
-    s_create(fx);
-    s_ok(fx, SD_REQ_TICKET_ACK, "author", "ann", NULL);
-    s_ok(fx, SD_REQ_TICKET_ASSIGN, "author", "ann", "assignee", "carol", NULL);
-    s_ok(fx, SD_REQ_TICKET_START, "author", "carol", NULL);
+    s_create_in_progress(fx);
 
     fx->ctx.now_ms = T0 + 60 * MINUTE;
     s_ok(fx, SD_REQ_TICKET_RESOLVE, "author", "carol", "resolution", "new toner", NULL);

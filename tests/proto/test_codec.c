@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "mp.h"
+#include "proto_test.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,16 +55,7 @@ typedef struct {
     sd_fault_t fault;
 } s_fix_t;
 
-static int s_setup(void **state)
-{
-    s_fix_t *f = calloc(1, sizeof *f);
-    if (!f || !(f->w = sd_mp_writer_new())) {
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
+SD_TEST_FIXTURE_SETUP(s_setup, s_fix_t)
 
 static int s_teardown(void **state)
 {
@@ -113,12 +105,6 @@ static int s_decode(s_fix_t *f)
         assert_int_equal(f->fault.code, rc);
     return rc;
 }
-
-#define assert_fault_says(fault, needle)                                                           \
-    do {                                                                                           \
-        if (!strstr((fault)->text, (needle)))                                                      \
-            fail_msg("fault text \"%s\" does not mention \"%s\"", (fault)->text, (needle));        \
-    } while (0)
 
 static void s_pair_str(sd_mp_writer_t *w, const char *key, const char *val)
 {

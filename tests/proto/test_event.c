@@ -8,6 +8,7 @@
 #include "error.h"
 #include "event.h"
 #include "hlc.h"
+#include "proto_test.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,16 +23,7 @@ typedef struct {
     sd_fault_t fault;
 } s_fix_t;
 
-static int s_setup(void **state)
-{
-    s_fix_t *f = calloc(1, sizeof *f);
-    if (!f || !(f->w = sd_mp_writer_new())) {
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
+SD_TEST_FIXTURE_SETUP(s_setup, s_fix_t)
 
 static int s_teardown(void **state)
 {
@@ -42,12 +34,6 @@ static int s_teardown(void **state)
     free(f);
     return 0;
 }
-
-#define assert_fault_says(fault, needle)                                                           \
-    do {                                                                                           \
-        if (!strstr((fault)->text, (needle)))                                                      \
-            fail_msg("fault text \"%s\" does not mention \"%s\"", (fault)->text, (needle));        \
-    } while (0)
 
 static void s_envelope(sd_event_t *ev, int op, uint64_t seq)
 {

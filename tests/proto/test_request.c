@@ -8,6 +8,7 @@
 
 #include "error.h"
 #include "request.h"
+#include "proto_test.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,16 +22,7 @@ typedef struct {
     sd_fault_t fault;
 } s_fix_t;
 
-static int s_setup(void **state)
-{
-    s_fix_t *f = calloc(1, sizeof *f);
-    if (!f || !(f->w = sd_mp_writer_new())) {
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
+SD_TEST_FIXTURE_SETUP(s_setup, s_fix_t)
 
 static int s_teardown(void **state)
 {
@@ -42,12 +34,6 @@ static int s_teardown(void **state)
     free(f);
     return 0;
 }
-
-#define assert_fault_says(fault, needle)                                                           \
-    do {                                                                                           \
-        if (!strstr((fault)->text, (needle)))                                                      \
-            fail_msg("fault text \"%s\" does not mention \"%s\"", (fault)->text, (needle));        \
-    } while (0)
 
 /* A sample value, as a user would type it, for every argument. */
 static const struct {
@@ -141,23 +127,7 @@ static const struct {
 };
 #define OP_COUNT (sizeof s_ops / sizeof s_ops[0])
 
-/* Encodes f->req and decodes it into f->out (cleared first). */
-static int s_send(s_fix_t *f)
-{
-    sd_mp_writer_reset(f->w);
-    sd_request_encode(&f->req, f->w);
-    assert_int_equal(sd_mp_writer_error(f->w), 0);
-    size_t len;
-    const void *data = sd_mp_writer_data(f->w, &len);
-    sd_request_clear(&f->out);
-    memset(&f->fault, 0, sizeof f->fault);
-    int rc = sd_request_decode(data, len, &f->out, &f->fault);
-    if (rc)
-        assert_int_equal(f->fault.code, rc);
-    return rc;
-}
-
-/* Decodes what was written by hand into f->out. */
+/* Decodes what was written by hand into f->out (cleared first). */
 static int s_decode_written(s_fix_t *f)
 {
     size_t len;
@@ -168,6 +138,34 @@ static int s_decode_written(s_fix_t *f)
     if (rc)
         assert_int_equal(f->fault.code, rc);
     return rc;
+}
+
+/* Encodes f->req and decodes it into f->out, as the node would. */
+static int s_send(s_fix_t *f)
+{
+    sd_mp_writer_reset(f->w);
+    sd_request_encode(&f->req, f->w);
+    assert_int_equal(sd_mp_writer_error(f->w), 0);
+    return s_decode_written(f);
+}
+
+/* Decodes what was written by hand into f->reply. */
+static int s_decode_reply(s_fix_t *f)
+{
+    size_t len;
+    const void *data = sd_mp_writer_data(f->w, &len);
+    return sd_reply_decode(data, len, &f->reply);
+}
+
+/* The start of a hand-written request: a map of pairs pairs, the first two
+ * "v": SD_PROTO_VERSION and "op": op; the caller writes the other pairs. */
+static void s_write_head(sd_mp_writer_t *w, uint32_t pairs, const char *op)
+{
+    sd_mp_map(w, pairs);
+    sd_mp_str(w, "v");
+    sd_mp_u64(w, SD_PROTO_VERSION);
+    sd_mp_str(w, "op");
+    sd_mp_str(w, op);
 }
 
 /* {"v": v, "id": id, "op": op, "args": {}} */
@@ -310,11 +308,7 @@ static void test_request_arg_not_taken_by_op(void **state)
 
     /* A name no operation knows. */
     sd_mp_writer_reset(f->w);
-    sd_mp_map(f->w, 3);
-    sd_mp_str(f->w, "v");
-    sd_mp_u64(f->w, SD_PROTO_VERSION);
-    sd_mp_str(f->w, "op");
-    sd_mp_str(f->w, "ticket.get");
+    s_write_head(f->w, 3, "ticket.get");
     sd_mp_str(f->w, "args");
     sd_mp_map(f->w, 2);
     sd_mp_str(f->w, "id");
@@ -357,11 +351,7 @@ static void test_request_missing_each_required_arg(void **state)
 static void test_request_nil_for_required_arg(void **state)
 {
     s_fix_t *f = *state;
-    sd_mp_map(f->w, 3);
-    sd_mp_str(f->w, "v");
-    sd_mp_u64(f->w, SD_PROTO_VERSION);
-    sd_mp_str(f->w, "op");
-    sd_mp_str(f->w, "ticket.get");
+    s_write_head(f->w, 3, "ticket.get");
     sd_mp_str(f->w, "args");
     sd_mp_map(f->w, 1);
     sd_mp_str(f->w, "id");
@@ -374,11 +364,7 @@ static void test_request_nil_for_required_arg(void **state)
 static void test_request_bad_arg_value_names_it(void **state)
 {
     s_fix_t *f = *state;
-    sd_mp_map(f->w, 3);
-    sd_mp_str(f->w, "v");
-    sd_mp_u64(f->w, SD_PROTO_VERSION);
-    sd_mp_str(f->w, "op");
-    sd_mp_str(f->w, "ticket.list");
+    s_write_head(f->w, 3, "ticket.list");
     sd_mp_str(f->w, "args");
     sd_mp_map(f->w, 1);
     sd_mp_str(f->w, "limit");
@@ -387,11 +373,7 @@ static void test_request_bad_arg_value_names_it(void **state)
     assert_fault_says(&f->fault, "args.limit");
 
     sd_mp_writer_reset(f->w);
-    sd_mp_map(f->w, 3);
-    sd_mp_str(f->w, "v");
-    sd_mp_u64(f->w, SD_PROTO_VERSION);
-    sd_mp_str(f->w, "op");
-    sd_mp_str(f->w, "ticket.list");
+    s_write_head(f->w, 3, "ticket.list");
     sd_mp_str(f->w, "args");
     sd_mp_array(f->w, 0); /* args must be a map */
     assert_int_equal(s_decode_written(f), SD_ETYPE);
@@ -424,21 +406,13 @@ static void test_request_wrong_version(void **state)
 static void test_request_envelope_strict(void **state)
 {
     s_fix_t *f = *state;
-    sd_mp_map(f->w, 3);
-    sd_mp_str(f->w, "v");
-    sd_mp_u64(f->w, SD_PROTO_VERSION);
-    sd_mp_str(f->w, "op");
-    sd_mp_str(f->w, "node.ping");
+    s_write_head(f->w, 3, "node.ping");
     sd_mp_str(f->w, "token");
     sd_mp_str(f->w, "secret");
     assert_int_equal(s_decode_written(f), SD_EUNKNOWN_FIELD);
 
     sd_mp_writer_reset(f->w);
-    sd_mp_map(f->w, 3);
-    sd_mp_str(f->w, "v");
-    sd_mp_u64(f->w, SD_PROTO_VERSION);
-    sd_mp_str(f->w, "op");
-    sd_mp_str(f->w, "node.ping");
+    s_write_head(f->w, 3, "node.ping");
     sd_mp_str(f->w, "op");
     sd_mp_str(f->w, "ticket.new");
     assert_int_equal(s_decode_written(f), SD_EDUPLICATE);
@@ -466,9 +440,7 @@ static void test_reply_ok_echoes_request_id(void **state)
     sd_mp_map(f->w, 1);
     sd_mp_str(f->w, "id");
     sd_mp_str(f->w, f->out.args.id);
-    size_t len;
-    const void *data = sd_mp_writer_data(f->w, &len);
-    assert_int_equal(sd_reply_decode(data, len, &f->reply), 0);
+    assert_int_equal(s_decode_reply(f), 0);
     assert_true(f->reply.ok);
     assert_int_equal(f->reply.id, 123456789);
     assert_non_null(f->reply.result);
@@ -479,9 +451,7 @@ static void test_reply_error_gives_code_and_message(void **state)
 {
     s_fix_t *f = *state;
     sd_reply_error(f->w, 41, SD_ENOTFOUND, "no ticket APAC-000099");
-    size_t len;
-    const void *data = sd_mp_writer_data(f->w, &len);
-    assert_int_equal(sd_reply_decode(data, len, &f->reply), 0);
+    assert_int_equal(s_decode_reply(f), 0);
     assert_false(f->reply.ok);
     assert_int_equal(f->reply.id, 41);
     assert_int_equal(f->reply.code, SD_ENOTFOUND);
@@ -492,8 +462,7 @@ static void test_reply_error_gives_code_and_message(void **state)
     /* Without a message, the code's text is sent. */
     sd_mp_writer_reset(f->w);
     sd_reply_error(f->w, 42, SD_ETRANSITION, NULL);
-    data = sd_mp_writer_data(f->w, &len);
-    assert_int_equal(sd_reply_decode(data, len, &f->reply), 0);
+    assert_int_equal(s_decode_reply(f), 0);
     assert_int_equal(f->reply.code, SD_ETRANSITION);
     assert_string_equal(f->reply.message, sd_strerror(SD_ETRANSITION));
 }
@@ -504,10 +473,8 @@ static void test_reply_every_error_code_survives(void **state)
     for (int code = -1; code > -SD_ERROR_COUNT_; code--) {
         sd_mp_writer_reset(f->w);
         sd_reply_error(f->w, (uint64_t)-code, code, "why");
-        size_t len;
-        const void *data = sd_mp_writer_data(f->w, &len);
         sd_reply_clear(&f->reply);
-        assert_int_equal(sd_reply_decode(data, len, &f->reply), 0);
+        assert_int_equal(s_decode_reply(f), 0);
         assert_int_equal(f->reply.code, code);
         assert_int_equal(sd_error_from_name(sd_error_name(code)), code);
     }
@@ -527,9 +494,7 @@ static void test_reply_decode_rejects_malformed(void **state)
     sd_mp_u64(f->w, 1);
     sd_mp_str(f->w, "id");
     sd_mp_u64(f->w, 1);
-    size_t len;
-    const void *data = sd_mp_writer_data(f->w, &len);
-    assert_int_equal(sd_reply_decode(data, len, &f->reply), SD_EMSGPACK);
+    assert_int_equal(s_decode_reply(f), SD_EMSGPACK);
     assert_null(f->reply.doc);
 
     sd_mp_writer_reset(f->w); /* ok: true without a result */
@@ -538,8 +503,7 @@ static void test_reply_decode_rejects_malformed(void **state)
     sd_mp_bool(f->w, true);
     sd_mp_str(f->w, "id");
     sd_mp_u64(f->w, 1);
-    data = sd_mp_writer_data(f->w, &len);
-    assert_int_equal(sd_reply_decode(data, len, &f->reply), SD_EMSGPACK);
+    assert_int_equal(s_decode_reply(f), SD_EMSGPACK);
 
     sd_mp_writer_reset(f->w); /* an error without a message */
     sd_mp_map(f->w, 3);
@@ -551,8 +515,7 @@ static void test_reply_decode_rejects_malformed(void **state)
     sd_mp_map(f->w, 1);
     sd_mp_str(f->w, "code");
     sd_mp_str(f->w, "not_found");
-    data = sd_mp_writer_data(f->w, &len);
-    assert_int_equal(sd_reply_decode(data, len, &f->reply), SD_EMSGPACK);
+    assert_int_equal(s_decode_reply(f), SD_EMSGPACK);
     assert_null(f->reply.doc);
 }
 

@@ -8,6 +8,7 @@
 #include "error.h"
 #include "hlc.h"
 #include "ticket.h"
+#include "proto_test.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,16 +25,7 @@ typedef struct {
     sd_fault_t fault;
 } s_fix_t;
 
-static int s_setup(void **state)
-{
-    s_fix_t *f = calloc(1, sizeof *f);
-    if (!f || !(f->w = sd_mp_writer_new())) {
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
+SD_TEST_FIXTURE_SETUP(s_setup, s_fix_t)
 
 static int s_teardown(void **state)
 {
@@ -121,17 +113,45 @@ static int s_decode(s_fix_t *f, const void *data, size_t len)
     return sd_ticket_decode(sd_mp_doc_root(f->doc), &f->out, &f->fault);
 }
 
+/* Decodes what was written by hand into f->out. */
+static int s_decode_written(s_fix_t *f)
+{
+    size_t len;
+    const void *data = sd_mp_writer_data(f->w, &len);
+    return s_decode(f, data, len);
+}
+
+/* The stored form of t, in a malloc'd copy (the caller frees it): the next
+ * s_encode() reuses the writer's buffer. */
+static void *s_encode_copy(s_fix_t *f, const sd_ticket_t *t, size_t *len)
+{
+    const void *data = s_encode(f, t, true, len);
+    void *copy = malloc(*len);
+    assert_non_null(copy);
+    memcpy(copy, data, *len);
+    return copy;
+}
+
+/* Asserts that f->out, encoded again, gives the len bytes of first; then
+ * frees the doc f->out was decoded from, and first. */
+static void s_assert_encodes_again(s_fix_t *f, void *first, size_t len)
+{
+    size_t len2;
+    const void *data = s_encode(f, &f->out, true, &len2);
+    assert_int_equal(len, len2);
+    assert_memory_equal(first, data, len);
+    sd_mp_doc_destroy(&f->doc);
+    free(first);
+}
+
 /* ---- stored form ------------------------------------------------------------ */
 
 static void test_ticket_round_trip_identical_bytes(void **state)
 {
     s_fix_t *f = *state;
     s_fill(&f->t);
-    size_t len1, len2;
-    const void *data = s_encode(f, &f->t, true, &len1);
-    void *first = malloc(len1);
-    assert_non_null(first);
-    memcpy(first, data, len1);
+    size_t len1;
+    void *first = s_encode_copy(f, &f->t, &len1);
     assert_int_equal(s_decode(f, first, len1), 0);
 
     assert_string_equal(f->out.id, "EMEA-000123");
@@ -152,11 +172,7 @@ static void test_ticket_round_trip_identical_bytes(void **state)
         assert_int_equal(f->out.comments[i].public_reply, f->t.comments[i].public_reply);
     }
 
-    data = s_encode(f, &f->out, true, &len2);
-    assert_int_equal(len1, len2);
-    assert_memory_equal(first, data, len1);
-    sd_mp_doc_destroy(&f->doc);
-    free(first);
+    s_assert_encodes_again(f, first, len1);
 }
 
 static void test_ticket_round_trip_sparse(void **state)
@@ -168,19 +184,12 @@ static void test_ticket_round_trip_sparse(void **state)
     f->t.requester = strdup("dan");
     f->t.impact = 3;
     f->t.urgency = 3;
-    size_t len1, len2;
-    const void *data = s_encode(f, &f->t, true, &len1);
-    void *first = malloc(len1);
-    assert_non_null(first);
-    memcpy(first, data, len1);
+    size_t len1;
+    void *first = s_encode_copy(f, &f->t, &len1);
     assert_int_equal(s_decode(f, first, len1), 0);
     assert_null(f->out.description);
     assert_int_equal(f->out.ncomments, 0);
-    data = s_encode(f, &f->out, true, &len2);
-    assert_int_equal(len1, len2);
-    assert_memory_equal(first, data, len1);
-    sd_mp_doc_destroy(&f->doc);
-    free(first);
+    s_assert_encodes_again(f, first, len1);
 }
 
 static void test_ticket_client_view_has_no_stamps(void **state)
@@ -209,9 +218,7 @@ static void test_ticket_decode_rejects_corrupt(void **state)
     sd_mp_u64(f->w, 1);
     sd_mp_str(f->w, "EMEA");
     sd_mp_u64(f->w, 2);
-    size_t len;
-    const void *data = sd_mp_writer_data(f->w, &len);
-    assert_int_equal(s_decode(f, data, len), SD_ECORRUPT);
+    assert_int_equal(s_decode_written(f), SD_ECORRUPT);
     assert_int_equal(f->fault.code, SD_ECORRUPT);
 
     sd_mp_writer_reset(f->w);
@@ -220,8 +227,7 @@ static void test_ticket_decode_rejects_corrupt(void **state)
     sd_mp_str(f->w, "ok");
     sd_mp_str(f->w, "colour");
     sd_mp_str(f->w, "red");
-    data = sd_mp_writer_data(f->w, &len);
-    assert_int_equal(s_decode(f, data, len), SD_ECORRUPT);
+    assert_int_equal(s_decode_written(f), SD_ECORRUPT);
 
     sd_mp_writer_reset(f->w);
     sd_mp_map(f->w, 1);
@@ -230,13 +236,11 @@ static void test_ticket_decode_rejects_corrupt(void **state)
     sd_mp_map(f->w, 1); /* a comment without its fields */
     sd_mp_str(f->w, "body");
     sd_mp_str(f->w, "x");
-    data = sd_mp_writer_data(f->w, &len);
-    assert_int_equal(s_decode(f, data, len), SD_ECORRUPT);
+    assert_int_equal(s_decode_written(f), SD_ECORRUPT);
 
     sd_mp_writer_reset(f->w);
     sd_mp_array(f->w, 0);
-    data = sd_mp_writer_data(f->w, &len);
-    assert_int_equal(s_decode(f, data, len), SD_ECORRUPT);
+    assert_int_equal(s_decode_written(f), SD_ECORRUPT);
 }
 
 /* ---- comments ------------------------------------------------------------------ */
@@ -302,10 +306,7 @@ static void test_ticket_comments_order_independent(void **state)
     assert_int_equal(a->ncomments, N);
     assert_int_equal(b->ncomments, N);
     size_t la, lb;
-    const void *da = s_encode(f, a, true, &la);
-    void *copy = malloc(la);
-    assert_non_null(copy);
-    memcpy(copy, da, la);
+    void *copy = s_encode_copy(f, a, &la);
     const void *db = s_encode(f, b, true, &lb);
     assert_int_equal(la, lb);
     assert_memory_equal(copy, db, la);

@@ -6,10 +6,10 @@
 #include "pg_workload.h"
 
 #include "bench_payload.h"
+#include "bench_threads.h"
 #include "../../proto/error.h"
 
 #include <libpq-fe.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,23 +62,10 @@ static const char s_schema_sql[] =
     "CREATE INDEX tickets_requester_idx ON tickets (requester);"
     "CREATE INDEX tickets_assignee_idx ON tickets (assignee);";
 
-/* Start line: clients connect and prepare, then wait here so that the timed
- * part starts for all of them at once and excludes connection set-up. */
+/* One client: the runner's part first, so that the body can cast back. */
 typedef struct {
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    int ready; /* clients waiting at the line */
-    int go;    /* set once by the main thread */
-} s_gate_t;
-
-typedef struct {
+    sd_bench_client_t base;
     const char *conninfo;
-    int index;   /* 0-based client number, varies the payload */
-    int tickets; /* this client's share */
-    s_gate_t *gate;
-    atomic_int *failed;      /* any client failed: everyone stops */
-    sd_bench_stats_t *stats; /* this client's latencies, usec */
-    int rc;                  /* 0 or a negative error */
 } s_client_t;
 
 /* Connect and pin synchronous_commit = on: it is the server default, but a
@@ -167,7 +154,7 @@ static long long s_epoch_ms(void)
 
 /* Insert one ticket and wait for its commit. Returns 0 or SD_ESTORE. The text
  * fields come from bench_payload so that both halves send the same bytes. */
-static int s_create_ticket(PGconn *conn, const s_client_t *c, int seq)
+static int s_create_ticket(PGconn *conn, const sd_bench_client_t *c, int seq)
 {
     char title[64], requester[48], due_resp[24], due_res[24], now_s[24];
     if (sd_bench_title(title, sizeof(title), c->index, seq) < 0 ||
@@ -212,22 +199,12 @@ static int s_create_ticket(PGconn *conn, const s_client_t *c, int seq)
     return rc;
 }
 
-/* Wait at the start line; returns once the main thread says go. */
-static void s_gate_wait(s_gate_t *gate)
+/* One client thread (an sd_bench_body_t): connect, prepare, then its share of INSERTs. */
+static int s_client_main(sd_bench_client_t *base)
 {
-    pthread_mutex_lock(&gate->lock);
-    gate->ready++;
-    pthread_cond_broadcast(&gate->cond);
-    while (!gate->go)
-        pthread_cond_wait(&gate->cond, &gate->lock);
-    pthread_mutex_unlock(&gate->lock);
-}
-
-static void *s_client_main(void *arg)
-{
-    s_client_t *c = arg;
+    s_client_t *c = (s_client_t *)base;
     char who[32];
-    snprintf(who, sizeof(who), "client %d", c->index);
+    snprintf(who, sizeof(who), "client %d", base->index);
 
     PGconn *conn = NULL;
     int rc = s_connect(c->conninfo, who, &conn);
@@ -240,26 +217,25 @@ static void *s_client_main(void *arg)
         PQclear(res);
     }
     if (rc < 0)
-        atomic_store(c->failed, 1);
+        atomic_store(base->stop, 1);
 
     /* Even a failed client must reach the line, or the main thread waits forever. */
-    s_gate_wait(c->gate);
+    sd_bench_client_ready(base);
 
-    for (int i = 0; rc == 0 && i < c->tickets; i++) {
-        if (atomic_load_explicit(c->failed, memory_order_relaxed))
+    for (int i = 0; rc == 0 && i < base->tickets; i++) {
+        if (atomic_load_explicit(base->stop, memory_order_relaxed))
             break;
         uint64_t t0 = sd_bench_now_usec();
-        rc = s_create_ticket(conn, c, i);
+        rc = s_create_ticket(conn, base, i);
         uint64_t t1 = sd_bench_now_usec();
         if (rc == 0)
-            rc = sd_bench_stats_add(c->stats, t1 - t0);
+            rc = sd_bench_stats_add(base->stats, t1 - t0);
         if (rc < 0)
-            atomic_store(c->failed, 1);
+            atomic_store(base->stop, 1);
     }
     if (conn)
         PQfinish(conn);
-    c->rc = rc;
-    return NULL;
+    return rc;
 }
 
 int sd_bench_pg_run(const char *conninfo, int clients, int tickets, sd_bench_result_t *out)
@@ -268,83 +244,17 @@ int sd_bench_pg_run(const char *conninfo, int clients, int tickets, sd_bench_res
         return SD_EINVAL;
 
     s_client_t *cs = calloc((size_t)clients, sizeof(*cs));
-    pthread_t *tids = calloc((size_t)clients, sizeof(*tids));
-    sd_bench_stats_t *all = sd_bench_stats_new((size_t)tickets);
-    s_gate_t gate = {.ready = 0, .go = 0};
-    atomic_int failed = 0;
-    int started = 0;
-    int rc = 0;
-    if (!cs || !tids || !all) {
-        rc = SD_ENOMEM;
-        goto out;
-    }
-    pthread_mutex_init(&gate.lock, NULL);
-    pthread_cond_init(&gate.cond, NULL);
-
-    for (int i = 0; i < clients; i++) {
+    if (!cs)
+        return SD_ENOMEM;
+    for (int i = 0; i < clients; i++)
         cs[i].conninfo = conninfo;
-        cs[i].index = i;
-        cs[i].tickets = tickets / clients + (i < tickets % clients ? 1 : 0);
-        cs[i].gate = &gate;
-        cs[i].failed = &failed;
-        /* Sized up front so that no realloc happens inside the timed loop. */
-        cs[i].stats = sd_bench_stats_new((size_t)cs[i].tickets);
-        if (!cs[i].stats) {
-            rc = SD_ENOMEM;
-            break;
-        }
-    }
-    for (int i = 0; rc == 0 && i < clients; i++) {
-        if (pthread_create(&tids[i], NULL, s_client_main, &cs[i]) != 0) {
-            fprintf(stderr, "pg_workload: cannot start client thread %d\n", i);
-            rc = SD_ENOMEM;
-            break;
-        }
-        started++;
-    }
-    if (rc < 0)
-        atomic_store(&failed, 1);
-
-    /* Release everyone at once; started clients see failed and quit if set. */
-    pthread_mutex_lock(&gate.lock);
-    while (gate.ready < started)
-        pthread_cond_wait(&gate.cond, &gate.lock);
-    uint64_t t0 = sd_bench_now_usec();
-    gate.go = 1;
-    pthread_cond_broadcast(&gate.cond);
-    pthread_mutex_unlock(&gate.lock);
-
-    for (int i = 0; i < started; i++)
-        pthread_join(tids[i], NULL);
-    uint64_t t1 = sd_bench_now_usec();
-
-    for (int i = 0; i < started; i++) {
-        /* A client stopped because another failed returns 0, so any error is real. */
-        if (rc == 0 && cs[i].rc < 0)
-            rc = cs[i].rc;
-        if (rc == 0)
-            rc = sd_bench_stats_merge(all, cs[i].stats);
-    }
-    if (rc == 0 && sd_bench_stats_count(all) != (size_t)tickets)
-        rc = SD_ESTORE; /* cannot happen without a client error; guards the figures */
-    if (rc == 0) {
-        double secs = (double)(t1 - t0) / 1e6;
-        out->clients = clients;
-        out->tickets = tickets;
-        out->seconds = secs;
-        out->tickets_per_sec = secs > 0.0 ? (double)tickets / secs : 0.0;
-        out->p50_ms = sd_bench_stats_percentile(all, 0.50) / 1000.0;
-        out->p99_ms = sd_bench_stats_percentile(all, 0.99) / 1000.0;
-    }
-    pthread_cond_destroy(&gate.cond);
-    pthread_mutex_destroy(&gate.lock);
-
-out:
-    if (cs)
-        for (int i = 0; i < clients; i++)
-            sd_bench_stats_destroy(&cs[i].stats);
+    int rc = sd_bench_threads_run(&(sd_bench_run_t){.clients = cs,
+                                                    .size = sizeof(*cs),
+                                                    .count = clients,
+                                                    .tickets = tickets,
+                                                    .body = s_client_main,
+                                                    .who = "pg_workload"},
+                                  out);
     free(cs);
-    free(tids);
-    sd_bench_stats_destroy(&all);
     return rc;
 }

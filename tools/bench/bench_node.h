@@ -1,0 +1,78 @@
+/* bench_node.h - the sundeskd under test: find it, start it on a temp data dir, ask it, stop it. */
+#ifndef SD_BENCH_NODE_H
+#define SD_BENCH_NODE_H
+
+#include "client.h"
+
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Error codes (SD_E*) are those of proto/error.h. Messages go to stderr,
+ * prefixed "sd-bench-tickets: ". */
+
+/* Timeout of one call to the node, in ms: far above any sane commit time. */
+#define SD_BENCH_CALL_MS 30000
+
+/* A node started by sd_bench_node_start(); the caller's, until stopped. */
+typedef struct {
+    pid_t pid;
+    char data[PATH_MAX];          /* its data dir, removed by sd_bench_node_stop() */
+    char endpoint[PATH_MAX + 32]; /* ipc://DATA/sundesk.sock */
+} sd_bench_node_t;
+
+/* The node binary: given (--sundeskd) when not NULL, else BUILD/node/sundeskd
+ * seen from this executable in BUILD/tools/bench, else ../node/sundeskd (a
+ * flat install layout), into out[0..cap). On a miss out still names the
+ * usual place, for the error message.
+ * Returns 0 when out is executable; SD_ENOTFOUND when it is not;
+ * SD_ETOOLONG when the path does not fit; SD_EIO when /proc/self/exe
+ * cannot be read. */
+int sd_bench_node_find(const char *given, char *out, size_t cap);
+
+/* fork/exec argv (argv[0] looked up in PATH) with stdout to /dev/null, or to
+ * a pipe whose read end goes to *out_fd (the caller's to close) when out_fd
+ * is not NULL; stderr stays ours, so the child's complaints are seen.
+ * new_group: the child gets its own process group, so that a Ctrl-C on the
+ * terminal reaches only us and we stop the child in order.
+ * Returns 0 and *pid (the caller's to reap), or SD_EIO when pipe or fork fail. */
+int sd_bench_spawn(char *const argv[], bool new_group, int *out_fd, pid_t *pid);
+
+/* rm -rf path, never following a symlink out of it; what cannot be removed
+ * is reported and left. */
+void sd_bench_rm_tree(const char *path);
+
+/* One call whose reply must be ok. c, req: the caller's; reply: filled and
+ * owned by the caller (sd_reply_clear) on success only.
+ * Returns 0, the call's error, or the reply's code (SD_EIO when that is not
+ * an error code); then why[0..cap) says "OP: what went wrong". */
+int sd_bench_call_ok(sd_client_t *c, sd_request_t *req, sd_reply_t *reply, char *why, size_t cap);
+
+/* node.ping on c. Returns as sd_bench_call_ok(). */
+int sd_bench_ping(sd_client_t *c, char *why, size_t cap);
+
+/* Start bin on the fresh data dir data (created by the node) and wait up to
+ * 15 s until it answers node.ping on ipc://DATA/sundesk.sock, giving up
+ * early when it exits or *interrupted (not NULL; set by the caller's signal
+ * handler) is set. node: filled by the call, the caller's. On failure no
+ * node is left running and data is removed.
+ * Returns 0 and *node, running; SD_ETOOLONG when the paths do not fit;
+ * SD_EIO when it cannot be started; SD_EUNAVAILABLE when it exited;
+ * SD_ETIMEOUT when it did not answer in time or we were interrupted. */
+int sd_bench_node_start(const char *bin, const char *data, const volatile sig_atomic_t *interrupted,
+                        sd_bench_node_t *node);
+
+/* Tickets a node at endpoint holds, from node.status (sum over its sites),
+ * into *count. Returns 0 or the call's error (reported on stderr);
+ * SD_EMISSING when the status has no tickets map. */
+int sd_bench_node_ticket_count(const char *endpoint, uint64_t *count);
+
+/* SIGTERM the node, wait for it (SIGKILL after 15 s) and remove its data dir.
+ * Returns 0 when it exited with status 0, SD_EIO otherwise (reported): a
+ * node that dies badly is worth a warning. */
+int sd_bench_node_stop(sd_bench_node_t *node);
+
+#endif
