@@ -290,34 +290,39 @@ void sd_fields_free(const sd_field_t *table, size_t n, void *obj, uint64_t mask)
     }
 }
 
+/* Size of a scalar member (compared and copied as bytes); 0 for the others. */
+static size_t s_scalar_size(int kind)
+{
+    switch (kind) {
+    case SD_F_U64:
+        return sizeof(uint64_t);
+    case SD_F_INT:
+    case SD_F_ENUM:
+        return sizeof(int);
+    case SD_F_BOOL:
+        return sizeof(bool);
+    default:
+        return 0;
+    }
+}
+
 int sd_fields_copy(const sd_field_t *table, size_t n, void *dst, const void *src, uint64_t mask)
 {
     for (size_t i = 0; i < n; i++) {
+        const sd_field_t *f = &table[i];
         if (!(mask & (1ull << i)))
             continue;
-        const sd_field_t *f = &table[i];
-        switch (f->kind) {
-        case SD_F_STR: {
-            const char *s = *CMEMBER(src, f, char *);
-            char *copy = NULL;
-            if (s && !(copy = strdup(s)))
-                return SD_ENOMEM;
-            char **slot = MEMBER(dst, f, char *);
-            free(*slot);
-            *slot = copy;
-            break;
+        if (f->kind != SD_F_STR) {
+            memcpy(MEMBER(dst, f, char), CMEMBER(src, f, char), s_scalar_size(f->kind));
+            continue;
         }
-        case SD_F_U64:
-            *MEMBER(dst, f, uint64_t) = *CMEMBER(src, f, uint64_t);
-            break;
-        case SD_F_INT:
-        case SD_F_ENUM:
-            *MEMBER(dst, f, int) = *CMEMBER(src, f, int);
-            break;
-        case SD_F_BOOL:
-            *MEMBER(dst, f, bool) = *CMEMBER(src, f, bool);
-            break;
-        }
+        const char *s = *CMEMBER(src, f, char *);
+        char *copy = NULL;
+        if (s && !(copy = strdup(s)))
+            return SD_ENOMEM;
+        char **slot = MEMBER(dst, f, char *);
+        free(*slot);
+        *slot = copy;
     }
     return 0;
 }
@@ -325,30 +330,17 @@ int sd_fields_copy(const sd_field_t *table, size_t n, void *dst, const void *src
 bool sd_fields_equal(const sd_field_t *table, size_t n, const void *a, const void *b, uint64_t mask)
 {
     for (size_t i = 0; i < n; i++) {
+        const sd_field_t *f = &table[i];
         if (!(mask & (1ull << i)))
             continue;
-        const sd_field_t *f = &table[i];
-        switch (f->kind) {
-        case SD_F_STR: {
-            const char *x = *CMEMBER(a, f, char *), *y = *CMEMBER(b, f, char *);
-            if ((x == NULL) != (y == NULL) || (x && strcmp(x, y) != 0))
+        if (f->kind != SD_F_STR) {
+            if (memcmp(CMEMBER(a, f, char), CMEMBER(b, f, char), s_scalar_size(f->kind)) != 0)
                 return false;
-            break;
+            continue;
         }
-        case SD_F_U64:
-            if (*CMEMBER(a, f, uint64_t) != *CMEMBER(b, f, uint64_t))
-                return false;
-            break;
-        case SD_F_INT:
-        case SD_F_ENUM:
-            if (*CMEMBER(a, f, int) != *CMEMBER(b, f, int))
-                return false;
-            break;
-        case SD_F_BOOL:
-            if (*CMEMBER(a, f, bool) != *CMEMBER(b, f, bool))
-                return false;
-            break;
-        }
+        const char *x = *CMEMBER(a, f, char *), *y = *CMEMBER(b, f, char *);
+        if ((x == NULL) != (y == NULL) || (x && strcmp(x, y) != 0))
+            return false;
     }
     return true;
 }

@@ -1,17 +1,7 @@
 #!/usr/bin/env bash
 # test_config.sh - sundeskd config files: a site's own id and policy, and one clear line per mistake.
 set -uo pipefail
-bin=${SD_BIN:?SD_BIN must point at the build directory}
-dir=$(mktemp -d /tmp/sd-config.XXXXXX)
-node_pid=""
-cleanup() {
-    [ -n "$node_pid" ] && kill -9 "$node_pid" 2>/dev/null
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib.sh"
 # refused CONFIG-TEXT PATTERN: sundeskd exits 1 with one stderr line matching PATTERN.
 refused() {
     printf '%s\n' "$1" >"$dir/bad.zpl"
@@ -45,10 +35,7 @@ out=$("$bin/node/sundeskd" --check-config --config "$dir/apac.zpl"); rc=$?
 [ $rc -eq 0 ] && [[ $out == *"site APAC"* ]] && ok || bad "--check-config: $out"
 "$bin/node/sundeskd" --help | grep -q -- "--config FILE" && ok || bad "sundeskd --help"
 
-"$bin/node/sundeskd" --data "$dir/apac" --config "$dir/apac.zpl" >"$dir/node.log" 2>&1 &
-node_pid=$!
-sd() { "$bin/tools/sundesk" --data "$dir/apac" --author tester "$@"; }
-for _ in $(seq 100); do sd node ping >/dev/null 2>&1 && break; sleep 0.05; done
+start_node --config "$dir/apac.zpl" || bad "node did not start"
 id=$(sd ticket new --title "Config test" --requester r@example.com --impact 1 --urgency 2)
 [ "$id" = APAC-000001 ] && ok || bad "id '$id'"
 json=$(sd --json ticket show "$id")
@@ -57,12 +44,11 @@ print(t['priority'], (t['response_due'] - t['created_at']) // 3600000)" "$json")
 [ "$pri" = P1 ] && ok || bad "configured matrix: priority $pri"
 [ "$span" = 2 ] && ok || bad "configured response target: $span h"
 # A second node on the same data directory is refused.
-err=$("$bin/node/sundeskd" --data "$dir/apac" --config "$dir/apac.zpl" 2>&1); rc=$?
+err=$("$bin/node/sundeskd" --data "$data" --config "$dir/apac.zpl" 2>&1); rc=$?
 [ $rc -eq 1 ] && [[ $err == *"already running"* ]] && ok || bad "second node: $err"
-kill -TERM "$node_pid"; wait "$node_pid"; node_pid=""
+stop_node || bad "unclean stop"
 # The store belongs to APAC: starting it as another site is refused.
-err=$("$bin/node/sundeskd" --data "$dir/apac" 2>&1); rc=$?
+err=$("$bin/node/sundeskd" --data "$data" 2>&1); rc=$?
 [ $rc -eq 1 ] && [[ $err == *"cannot open the store"* ]] && ok || bad "site mismatch: $err"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

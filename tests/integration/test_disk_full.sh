@@ -4,33 +4,16 @@
 # Runs the node on a 1 MiB tmpfs inside a private mount namespace (unshare -m), so the mount
 # vanishes with the test. Needs root; skipped (exit 77) where mounting is not allowed.
 set -uo pipefail
-bin=${SD_BIN:?SD_BIN must point at the build directory}
 if [ "${1:-}" != --inside ]; then
     [ "$(id -u)" -eq 0 ] || { echo "skipped: needs root to mount a small tmpfs"; exit 77; }
     exec unshare -m --propagation private bash "$0" --inside
 fi
-dir=$(mktemp -d /tmp/sd-full.XXXXXX)
-node_pid=""
-cleanup() {
-    [ -n "$node_pid" ] && kill -9 "$node_pid" 2>/dev/null
-    umount "$dir/d" 2>/dev/null
-    [ "${failed:-0}" -eq 0 ] || tail -5 "$dir/node.log"
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-mkdir -p "$dir/d"
-mount -t tmpfs -o size=1m tmpfs "$dir/d" || { echo "skipped: cannot mount tmpfs"; exit 77; }
-passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-sd() { "$bin/tools/sundesk" --data "$dir/d" --author tester "$@"; }
-start() {
-    "$bin/node/sundeskd" --data "$dir/d" >>"$dir/node.log" 2>&1 &
-    node_pid=$!
-    for _ in $(seq 100); do sd node ping >/dev/null 2>&1 && return 0; sleep 0.05; done
-    return 1
-}
-start && ok || bad "node did not start"
+. "$(dirname "$0")/lib.sh"
+s_unmount() { umount "$data" 2>/dev/null; }
+LIB_BEFORE_RM=s_unmount
+mkdir -p "$data"
+mount -t tmpfs -o size=1m tmpfs "$data" || { echo "skipped: cannot mount tmpfs"; exit 77; }
+start_node && ok || bad "node did not start"
 
 text=$(head -c 6000 /dev/zero | tr '\0' 'x')
 acked=0 err=""
@@ -52,13 +35,11 @@ n=$(sd --json ticket list --limit 1000 | /usr/bin/python3 -c "import json,sys; p
 sd ticket new --title again --requester r@example.com --description "$text" 2>/dev/null \
     && bad "write succeeded on a full disk" || ok
 # A restart opens the store cleanly and holds exactly what was acknowledged.
-kill -TERM "$node_pid"; wait "$node_pid"; node_pid=""
-start && ok || bad "node did not restart"
+stop_node || bad "unclean stop"
+start_node && ok || bad "node did not restart"
 n=$(sd --json ticket list --limit 1000 | /usr/bin/python3 -c "import json,sys; print(len(json.load(sys.stdin)))")
 [ "$n" = "$acked" ] && ok || bad "after restart $n tickets, acknowledged $acked"
 grep -q "disk_full" "$dir/node.log" && ok || bad "no disk_full line in the log"
-kill -TERM "$node_pid"; wait "$node_pid" && ok || bad "unclean stop"
-node_pid=""
+stop_node && ok || bad "unclean stop"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -1,18 +1,7 @@
 #!/usr/bin/env bash
 # test_workflow_cli.sh - the whole seed-001 workflow through the sundesk CLI against a real sundeskd.
 set -uo pipefail
-bin=${SD_BIN:?SD_BIN must point at the build directory}
-dir=$(mktemp -d /tmp/sd-cli.XXXXXX)
-node_pid=""
-cleanup() {
-    [ -n "$node_pid" ] && kill -9 "$node_pid" 2>/dev/null
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-sd() { "$bin/tools/sundesk" --data "$dir/d" --author tester "$@"; }
+. "$(dirname "$0")/lib.sh"
 expect_ok() { local out; if out=$(sd "$@" 2>&1); then ok; else bad "sundesk $* -> $out"; fi; }
 # expect_fail PATTERN ARGS...: exits non-zero with exactly one stderr line matching PATTERN.
 expect_fail() {
@@ -26,9 +15,7 @@ field() { sd --json ticket show "$1" | /usr/bin/python3 -c "import json,sys; pri
 # No node yet: a clear error, not a hang.
 expect_fail "no node is running" ticket list
 
-"$bin/node/sundeskd" --data "$dir/d" >"$dir/node.log" 2>&1 &
-node_pid=$!
-for _ in $(seq 100); do sd node ping >/dev/null 2>&1 && break; sleep 0.05; done
+start_node || bad "node did not start"
 
 # 1. record
 id=$(sd ticket new --title "Mail stuck in outbox" --requester ann@example.com --channel email \
@@ -106,11 +93,8 @@ expect_fail "unknown verb" ticket frobnicate
 expect_fail "expected one of" ticket list --status sleeping
 
 # SIGTERM stops the node cleanly.
-kill -TERM "$node_pid"; wait "$node_pid"; rc=$?
-[ $rc -eq 0 ] && ok || bad "sundeskd exit status on SIGTERM: $rc"
-node_pid=""
+stop_node && ok || bad "sundeskd did not exit 0 on SIGTERM"
 expect_fail "" ticket list
 grep -q "Mail stuck" "$dir/node.log" && bad "ticket title in the log" || ok
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
