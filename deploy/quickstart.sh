@@ -4,7 +4,10 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/deploy/deps.sh"
-BUILD_DIR="$root/build" "$root/deploy/build.sh"
+echo "building sundesk in $root/build (log: $root/build.log) ..."
+if ! BUILD_DIR="$root/build" "$root/deploy/build.sh" >"$root/build.log" 2>&1; then
+    tail -20 "$root/build.log"; echo "sundesk: the build failed; see $root/build.log" >&2; exit 1
+fi
 bin="$root/build"
 data=${SUNDESK_DATA:-$PWD/sundesk-data}
 sd() { "$bin/tools/sundesk" --data "$data" "$@"; }
