@@ -20,11 +20,14 @@
 
 /* One request of a batch, from arrival to reply. */
 typedef struct {
-    zmsg_t *envelope;      /* routing frames to send the reply back with */
-    sd_request_t req;      /* decoded request */
-    int rc;                /* 0, or why it failed */
-    sd_fault_t fault;      /* detail for rc */
-    sd_mp_writer_t *reply; /* encoded reply */
+    zmsg_t *envelope;              /* routing frames to send the reply back with */
+    sd_request_t req;              /* decoded request */
+    int rc;                        /* 0, or why it failed */
+    sd_fault_t fault;              /* detail for rc */
+    sd_mp_writer_t *reply;         /* encoded reply */
+    char event_key[SD_ID_MAX + 1]; /* a committed write: the event's ticket (for the log) */
+    int event_op;                  /* ... its op */
+    uint64_t event_seq;            /* ... and its seq; 0 when the request wrote nothing */
 } s_job_t;
 
 struct sd_server {
@@ -108,6 +111,7 @@ static void s_take_request(sd_server_t *s, zmsg_t *msg)
 {
     s_job_t *job = &s->jobs[s->njobs++];
     job->rc = 0;
+    job->event_seq = 0;
     job->req = (sd_request_t){0};
     sd_mp_writer_reset(job->reply);
     size_t frames = zmsg_size(msg);
@@ -188,8 +192,9 @@ static int s_write_one(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job, uint64
     rc = rc ?: sd_store_apply_ticket(txn, &ev, &cur);
     if (!rc) {
         s_reply_ticket(job, &cur);
-        sd_log(SD_LOG_DEBUG, "event: id=%s op=%s origin=%s seq=%llu", ev.key, sd_op_name(ev.op),
-               ev.origin, (unsigned long long)ev.seq);
+        strcpy(job->event_key, ev.key);
+        job->event_op = ev.op;
+        job->event_seq = ev.seq;
     }
 done:
     sd_ticket_clear(&cur);
@@ -400,6 +405,18 @@ static void s_send_replies(sd_server_t *s)
     s->njobs = 0;
 }
 
+/* One line per committed event, written after the commit so the log never
+ * shows an event the store does not hold. */
+static void s_log_events(const sd_server_t *s)
+{
+    for (size_t i = 0; i < s->njobs; i++) {
+        const s_job_t *job = &s->jobs[i];
+        if (job->rc == 0 && job->event_seq)
+            sd_log(SD_LOG_INFO, "event: id=%s op=%s origin=%s seq=%llu", job->event_key,
+                   sd_op_name(job->event_op), s->cfg->site, (unsigned long long)job->event_seq);
+    }
+}
+
 /* Store failures that fail a whole batch get the same answer for each write. */
 static void s_fail_writes(sd_server_t *s, int rc)
 {
@@ -435,6 +452,8 @@ static void s_serve_batch(sd_server_t *s)
             sd_log(SD_LOG_ERROR, "write batch failed: error=%s requests=%zu", sd_error_name(rc),
                    s->njobs);
             s_fail_writes(s, rc);
+        } else {
+            s_log_events(s);
         }
     }
     sd_store_txn_t *txn = NULL;
