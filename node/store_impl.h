@@ -1,0 +1,177 @@
+/* store_impl.h - internals shared by the files of the store module (store.c, store_read.c).
+ *
+ * Not for use outside node/store*.c: the rest of the code sees store.h only,
+ * and only the store includes <lmdb.h>. Keys are built into an s_key_t:
+ * strings NUL-terminated, numbers big-endian, so LMDB's byte order is the
+ * order we want (an origin's events by seq, the queue by priority and due). */
+#ifndef SD_STORE_IMPL_H
+#define SD_STORE_IMPL_H
+
+#include "error.h"
+#include "store.h"
+
+#include <errno.h>
+#include <lmdb.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SD_STORE_SCHEMA    "1"
+#define SD_STORE_MAP_INIT  (64ull << 20) /* first map size; grows by doubling */
+#define SD_STORE_MAP_MAX   (1ull << 40)  /* 1 TiB: the most we grow to */
+#define SD_STORE_LOW_SPACE (1ull << 20)  /* below this free, an EIO on commit means disk full */
+#define KEY_MAX            480           /* LMDB's default key limit is 511 */
+
+enum { DB_EVENTS, DB_VECTOR, DB_TICKETS, DB_HISTORY, DB_QUEUE, DB_BYREQ, DB_BYASG, DB_META, DB_N };
+
+struct sd_store {
+    MDB_env *env;               /* the environment */
+    MDB_dbi dbi[DB_N];          /* its databases */
+    char site[SD_SITE_MAX + 1]; /* this node's site id */
+    char dir[4096];             /* the data directory */
+    uint64_t map_size;          /* current map size */
+    sd_mp_writer_t *writer;     /* scratch buffer for encoding records */
+};
+
+struct sd_store_txn {
+    sd_store_t *store; /* owner */
+    MDB_txn *txn;      /* the LMDB transaction */
+};
+
+/* Translates an LMDB or errno code at the module boundary. */
+static inline int s_err(int rc)
+{
+    switch (rc) {
+    case MDB_SUCCESS:
+        return 0;
+    case MDB_NOTFOUND:
+        return SD_ENOTFOUND;
+    case MDB_MAP_FULL:
+        return SD_EMAPFULL;
+    case ENOSPC:
+    case EFBIG:
+    case EDQUOT:
+        return SD_EFULL;
+    case ENOMEM:
+        return SD_ENOMEM;
+    case EIO:
+        return SD_EIO;
+    case MDB_CORRUPTED:
+    case MDB_INVALID:
+    case MDB_VERSION_MISMATCH:
+        return SD_ECORRUPT;
+    default:
+        return SD_ESTORE;
+    }
+}
+
+static inline void s_be64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (56 - 8 * i));
+}
+
+static inline uint64_t s_get_be64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+/* A key under construction: bytes and length. */
+typedef struct {
+    uint8_t b[KEY_MAX]; /* bytes */
+    size_t n;           /* used */
+} s_key_t;
+
+static inline void s_key_str(s_key_t *k, const char *s)
+{
+    size_t len = s ? strlen(s) : 0;
+    if (k->n + len + 1 > KEY_MAX)
+        len = KEY_MAX - k->n - 1; /* cannot happen within SD_* limits */
+    memcpy(k->b + k->n, s ? s : "", len);
+    k->n += len;
+    k->b[k->n++] = 0;
+}
+
+static inline void s_key_u64(s_key_t *k, uint64_t v)
+{
+    s_be64(k->b + k->n, v);
+    k->n += 8;
+}
+
+static inline void s_key_u8(s_key_t *k, uint8_t v)
+{
+    k->b[k->n++] = v;
+}
+
+static inline MDB_val s_val(const s_key_t *k)
+{
+    return (MDB_val){.mv_size = k->n, .mv_data = (void *)k->b};
+}
+
+static inline int s_put(sd_store_txn_t *t, int db, const s_key_t *key, const void *data, size_t len)
+{
+    MDB_val k = s_val(key), v = {.mv_size = len, .mv_data = (void *)data};
+    return s_err(mdb_put(t->txn, t->store->dbi[db], &k, &v, 0));
+}
+
+static inline int s_get(sd_store_txn_t *t, int db, const s_key_t *key, MDB_val *out)
+{
+    MDB_val k = s_val(key);
+    return s_err(mdb_get(t->txn, t->store->dbi[db], &k, out));
+}
+
+static inline int s_del(sd_store_txn_t *t, int db, const s_key_t *key)
+{
+    MDB_val k = s_val(key);
+    int rc = s_err(mdb_del(t->txn, t->store->dbi[db], &k, NULL));
+    return rc == SD_ENOTFOUND ? 0 : rc;
+}
+
+static inline int s_meta_get_u64(sd_store_txn_t *t, const char *name, uint64_t *v)
+{
+    s_key_t k = {.n = 0};
+    s_key_str(&k, name);
+    MDB_val val;
+    int rc = s_get(t, DB_META, &k, &val);
+    *v = 0;
+    if (rc == SD_ENOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    if (val.mv_size != 8)
+        return SD_ECORRUPT;
+    *v = s_get_be64(val.mv_data);
+    return 0;
+}
+
+static inline int s_meta_put_u64(sd_store_txn_t *t, const char *name, uint64_t v)
+{
+    s_key_t k = {.n = 0};
+    s_key_str(&k, name);
+    uint8_t b[8];
+    s_be64(b, v);
+    return s_put(t, DB_META, &k, b, 8);
+}
+
+static inline bool s_is_open(int status)
+{
+    return status <= SD_STATUS_PENDING;
+}
+
+static inline void s_queue_key(s_key_t *k, const sd_ticket_t *t)
+{
+    k->n = 0;
+    s_key_u8(k, s_is_open(t->status) ? 0 : 1);
+    s_key_u8(k, (uint8_t)t->priority);
+    s_key_u64(k, t->resolve_due);
+    s_key_str(k, t->id);
+}
+
+static inline void s_status_counter(int status, char *name, size_t cap)
+{
+    snprintf(name, cap, "count.%s", sd_status_name(status));
+}
+
+#endif

@@ -1,0 +1,225 @@
+/* store_read.c - reading the store: the queue, a ticket's history, counts, digest, the event log.
+ */
+#include "store.h"
+
+#include "store_impl.h"
+
+#include <stdlib.h>
+
+/* ---- reading ------------------------------------------------------------- */
+
+static bool s_matches(const sd_ticket_t *t, const sd_store_filter_t *f)
+{
+    if (f->status >= 0 && t->status != f->status)
+        return false;
+    if (f->priority >= 0 && t->priority != f->priority)
+        return false;
+    if (f->open_only && !s_is_open(t->status))
+        return false;
+    if (f->assignee && (!t->assignee || strcmp(t->assignee, f->assignee) != 0))
+        return false;
+    if (f->requester && (!t->requester || strcmp(t->requester, f->requester) != 0))
+        return false;
+    return true;
+}
+
+/* Ids from an index scan, to be sorted into queue order. */
+typedef struct {
+    sd_ticket_t *items; /* decoded tickets */
+    size_t n, cap;      /* used, allocated */
+} s_ticket_set_t;
+
+static int s_queue_cmp(const void *pa, const void *pb)
+{
+    const sd_ticket_t *a = pa, *b = pb;
+    int oa = !s_is_open(a->status), ob = !s_is_open(b->status);
+    if (oa != ob)
+        return oa - ob;
+    if (a->priority != b->priority)
+        return a->priority - b->priority;
+    if (a->resolve_due != b->resolve_due)
+        return a->resolve_due < b->resolve_due ? -1 : 1;
+    return strcmp(a->id, b->id);
+}
+
+/* Collects every ticket of one requester or assignee (index prefix). Those
+ * sets are small next to the queue, so sorting them in memory is cheap. */
+static int s_collect(sd_store_txn_t *txn, int db, const char *prefix, s_ticket_set_t *set)
+{
+    MDB_cursor *cur;
+    int rc = s_err(mdb_cursor_open(txn->txn, txn->store->dbi[db], &cur));
+    if (rc)
+        return rc;
+    s_key_t p = {.n = 0};
+    s_key_str(&p, prefix);
+    MDB_val k = s_val(&p), v;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size <= p.n || memcmp(k.mv_data, p.b, p.n) != 0)
+            break;
+        if (set->n == set->cap) {
+            size_t cap = set->cap ? set->cap * 2 : 16;
+            sd_ticket_t *grown = realloc(set->items, cap * sizeof *grown);
+            if (!grown) {
+                mdb_cursor_close(cur);
+                return SD_ENOMEM;
+            }
+            set->items = grown, set->cap = cap;
+        }
+        const char *id = (const char *)k.mv_data + p.n;
+        memset(&set->items[set->n], 0, sizeof set->items[0]);
+        int grc = sd_store_get_ticket(txn, id, &set->items[set->n]);
+        if (grc) {
+            mdb_cursor_close(cur);
+            return grc == SD_ENOTFOUND ? SD_ECORRUPT : grc;
+        }
+        set->n++;
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND || rc == 0 ? 0 : s_err(rc);
+}
+
+/* Feeds tickets in order to fn, honouring after/limit. *skipping is true
+ * until the `after` id has gone by. */
+static int s_emit(const sd_ticket_t *t, const sd_store_filter_t *f, bool *skipping, int *sent,
+                  bool *more, int (*fn)(const sd_ticket_t *, void *), void *arg)
+{
+    if (*skipping) {
+        *skipping = strcmp(t->id, f->after) != 0;
+        return 0;
+    }
+    if (!s_matches(t, f))
+        return 0;
+    if (*sent >= f->limit) {
+        *more = true;
+        return 1;
+    }
+    (*sent)++;
+    return fn(t, arg);
+}
+
+int sd_store_list(sd_store_txn_t *txn, const sd_store_filter_t *f,
+                  int (*fn)(const sd_ticket_t *t, void *arg), void *arg, bool *more)
+{
+    bool skipping = f->after != NULL;
+    int sent = 0, rc = 0;
+    *more = false;
+    if (f->requester || f->assignee) {
+        s_ticket_set_t set = {0};
+        rc = s_collect(txn, f->requester ? DB_BYREQ : DB_BYASG,
+                       f->requester ? f->requester : f->assignee, &set);
+        if (!rc && set.n > 1)
+            qsort(set.items, set.n, sizeof set.items[0], s_queue_cmp);
+        for (size_t i = 0; !rc && i < set.n; i++)
+            rc = s_emit(&set.items[i], f, &skipping, &sent, more, fn, arg);
+        for (size_t i = 0; i < set.n; i++)
+            sd_ticket_clear(&set.items[i]);
+        free(set.items);
+        return rc == 1 ? 0 : rc;
+    }
+    MDB_cursor *cur;
+    rc = s_err(mdb_cursor_open(txn->txn, txn->store->dbi[DB_QUEUE], &cur));
+    if (rc)
+        return rc;
+    MDB_val k, v;
+    int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+    if (skipping) {
+        /* Seek straight to the `after` ticket's place in the queue. */
+        sd_ticket_t last = {0};
+        if (sd_store_get_ticket(txn, f->after, &last) == 0) {
+            s_key_t qk;
+            s_queue_key(&qk, &last);
+            k = s_val(&qk);
+            mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+        }
+        sd_ticket_clear(&last);
+    }
+    for (; mrc == 0 && rc == 0; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size < 11)
+            continue;
+        if (f->open_only && ((const uint8_t *)k.mv_data)[0] != 0)
+            break;
+        sd_ticket_t t = {0};
+        rc = sd_store_get_ticket(txn, (const char *)k.mv_data + 10, &t);
+        if (rc == SD_ENOTFOUND)
+            rc = SD_ECORRUPT;
+        rc = rc ?: s_emit(&t, f, &skipping, &sent, more, fn, arg);
+        sd_ticket_clear(&t);
+    }
+    mdb_cursor_close(cur);
+    if (rc == 1)
+        rc = 0;
+    return rc ? rc : (mrc == 0 || mrc == MDB_NOTFOUND ? 0 : s_err(mrc));
+}
+
+int sd_store_history(sd_store_txn_t *txn, const char *id,
+                     int (*fn)(const void *event, size_t len, void *arg), void *arg)
+{
+    MDB_cursor *cur;
+    int rc = s_err(mdb_cursor_open(txn->txn, txn->store->dbi[DB_HISTORY], &cur));
+    if (rc)
+        return rc;
+    s_key_t p = {.n = 0};
+    s_key_str(&p, id);
+    MDB_val k = s_val(&p), v;
+    int found = 0, mrc;
+    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); mrc == 0 && rc == 0;
+         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size <= p.n + 8 || memcmp(k.mv_data, p.b, p.n) != 0)
+            break;
+        /* The suffix after the hlc is the event's log key: origin NUL seq. */
+        s_key_t ek = {.n = k.mv_size - p.n - 8};
+        memcpy(ek.b, (const uint8_t *)k.mv_data + p.n + 8, ek.n);
+        MDB_val ev;
+        rc = s_get(txn, DB_EVENTS, &ek, &ev);
+        if (rc == SD_ENOTFOUND)
+            rc = SD_ECORRUPT;
+        rc = rc ?: fn(ev.mv_data, ev.mv_size, arg);
+        found++;
+    }
+    mdb_cursor_close(cur);
+    if (!rc && !found)
+        return SD_ENOTFOUND;
+    return rc;
+}
+
+int sd_store_count(sd_store_txn_t *txn, uint64_t counts[SD_STATUS_COUNT_])
+{
+    for (int s = 0; s < SD_STATUS_COUNT_; s++) {
+        char name[32];
+        s_status_counter(s, name, sizeof name);
+        int rc = s_meta_get_u64(txn, name, &counts[s]);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int s_digest_db(sd_store_txn_t *txn, int db, sd_digest_t *d)
+{
+    MDB_cursor *cur;
+    int rc = s_err(mdb_cursor_open(txn->txn, txn->store->dbi[db], &cur));
+    if (rc)
+        return rc;
+    MDB_val k, v;
+    int mrc;
+    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
+         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        sd_digest_add(d, k.mv_data, k.mv_size);
+        sd_digest_add(d, v.mv_data, v.mv_size);
+    }
+    mdb_cursor_close(cur);
+    return mrc == MDB_NOTFOUND ? 0 : s_err(mrc);
+}
+
+int sd_store_digest(sd_store_txn_t *txn, char hex[SD_DIGEST_BYTES * 2 + 1])
+{
+    sd_digest_t d;
+    uint8_t raw[SD_DIGEST_BYTES];
+    int rc = sd_digest_init(&d);
+    rc = rc ?: s_digest_db(txn, DB_VECTOR, &d);
+    rc = rc ?: s_digest_db(txn, DB_TICKETS, &d);
+    if (!rc)
+        sd_digest_final(&d, raw, hex);
+    return rc;
+}
