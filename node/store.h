@@ -23,6 +23,7 @@
 #include "digest.h"
 #include "event.h"
 #include "ticket.h"
+#include "vector.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -120,6 +121,16 @@ int sd_store_list(sd_store_txn_t *txn, const sd_store_filter_t *filter,
  * The bytes are borrowed for the call only. Returns 0, SD_ENOTFOUND, SD_ESTORE. */
 int sd_store_history(sd_store_txn_t *txn, const char *id,
                      int (*fn)(const void *event, size_t len, void *arg), void *arg);
+
+/* The applied vector: for each origin, the highest seq held. */
+int sd_store_vector(sd_store_txn_t *txn, sd_vector_t *vector);
+
+/* Calls fn with the stored bytes of the events of origin from seq `from` on,
+ * in seq order, at most `limit` of them (what a peer's sync request asks for).
+ * The bytes are borrowed for the call. Stops early when fn returns non-zero
+ * (returned). Returns 0, SD_ESTORE. */
+int sd_store_events_from(sd_store_txn_t *txn, const char *origin, uint64_t from, size_t limit,
+                         int (*fn)(const void *event, size_t len, void *arg), void *arg);
 
 /* Number of tickets by status into counts[SD_STATUS_COUNT_]. */
 int sd_store_count(sd_store_txn_t *txn, uint64_t counts[SD_STATUS_COUNT_]);

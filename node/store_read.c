@@ -223,3 +223,52 @@ int sd_store_digest(sd_store_txn_t *txn, char hex[SD_DIGEST_BYTES * 2 + 1])
         sd_digest_final(&d, raw, hex);
     return rc;
 }
+
+int sd_store_vector(sd_store_txn_t *txn, sd_vector_t *vector)
+{
+    MDB_cursor *cur;
+    int rc = s_err(mdb_cursor_open(txn->txn, txn->store->dbi[DB_VECTOR], &cur));
+    if (rc)
+        return rc;
+    vector->count = 0;
+    MDB_val k, v;
+    int mrc;
+    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0 && !rc;
+         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        char origin[SD_SITE_MAX + 1];
+        if (v.mv_size != 8 || k.mv_size < 2 || k.mv_size > sizeof origin) {
+            rc = SD_ECORRUPT;
+            break;
+        }
+        memcpy(origin, k.mv_data, k.mv_size); /* stored with its NUL */
+        origin[k.mv_size - 1] = 0;
+        rc = sd_vector_set(vector, origin, s_get_be64(v.mv_data));
+    }
+    mdb_cursor_close(cur);
+    return rc ? rc : (mrc == MDB_NOTFOUND || mrc == 0 ? 0 : s_err(mrc));
+}
+
+int sd_store_events_from(sd_store_txn_t *txn, const char *origin, uint64_t from, size_t limit,
+                         int (*fn)(const void *event, size_t len, void *arg), void *arg)
+{
+    MDB_cursor *cur;
+    int rc = s_err(mdb_cursor_open(txn->txn, txn->store->dbi[DB_EVENTS], &cur));
+    if (rc)
+        return rc;
+    s_key_t start = {.n = 0};
+    s_key_str(&start, origin);
+    size_t prefix = start.n;
+    s_key_u64(&start, from);
+    MDB_val k = s_val(&start), v;
+    size_t sent = 0;
+    int mrc;
+    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); mrc == 0 && !rc && sent < limit;
+         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size != prefix + 8 || memcmp(k.mv_data, start.b, prefix) != 0)
+            break; /* past this origin's events */
+        rc = fn(v.mv_data, v.mv_size, arg);
+        sent++;
+    }
+    mdb_cursor_close(cur);
+    return rc ? rc : (mrc == MDB_NOTFOUND || mrc == 0 ? 0 : s_err(mrc));
+}
