@@ -2,11 +2,13 @@
 #include "client.h"
 #include "config.h"
 #include "error.h"
+#include "keys.h"
 #include "render.h"
 #include "request.h"
 #include "ticket.h"
 
 #include <czmq.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -79,6 +81,8 @@ static void s_usage(FILE *out)
     fprintf(out, "\nsundesk node VERB:\n");
     for (const s_verb_t *v = s_node_verbs; v->verb; v++)
         fprintf(out, "  %-14s %s\n", v->verb, v->help);
+    fprintf(out, "\nsundesk keygen NAME --site SITE [--role site|hub] [--dir DIR]\n"
+                 "  writes DIR/NAME.cert (public: give it to peers) and NAME.cert_secret (0600)\n");
     fprintf(out, "\nTIME is Unix milliseconds or UTC 'YYYY-MM-DDTHH:MM[:SS]'.\n"
                  "Example: sundesk ticket new --title 'VPN down' --requester ann@example.com\n");
 }
@@ -332,6 +336,36 @@ done:
     return rc;
 }
 
+/* sundesk keygen NAME --site SITE [--role site|hub] [--dir DIR] */
+static int s_keygen(int argc, char **argv)
+{
+    const char *name = NULL, *site = NULL, *role = "site", *dir = ".";
+    for (int i = 0; i < argc; i++) {
+        const char **slot = !strcmp(argv[i], "--site")   ? &site
+                            : !strcmp(argv[i], "--role") ? &role
+                            : !strcmp(argv[i], "--dir")  ? &dir
+                                                         : NULL;
+        if (slot && i + 1 < argc)
+            *slot = argv[++i];
+        else if (!slot && !name && argv[i][0] != '-')
+            name = argv[i];
+        else
+            return s_fail("keygen: bad argument '%s'; see sundesk --help", argv[i]);
+    }
+    if (!name || !site)
+        return s_fail(
+            "keygen: usage: sundesk keygen NAME --site SITE [--role site|hub] [--dir DIR]");
+    int rc = sd_keys_generate(dir, name, site, role);
+    if (rc == SD_EDUPLICATE)
+        return s_fail("keygen: %s/%s.cert exists; not overwriting a key", dir, name);
+    if (rc == SD_ERANGE)
+        return s_fail("keygen: site must be A-Z 0-9 - _ (max 16), role site or hub");
+    if (rc)
+        return s_fail("keygen: cannot write %s/%s.cert: %s", dir, name, strerror(errno));
+    printf("%s/%s.cert\n%s/%s.cert_secret\n", dir, name, dir, name);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     s_opts_t o = {.data = "./sundesk-data", .timeout_ms = 10000};
@@ -370,6 +404,8 @@ int main(int argc, char **argv)
         s_usage(stderr);
         return 2;
     }
+    if (!strcmp(argv[i], "keygen"))
+        return s_keygen(argc - i - 1, argv + i + 1);
     const char *command = argv[i], *verb = argv[i + 1];
     const s_verb_t *table = !strcmp(command, "ticket") ? s_ticket_verbs
                             : !strcmp(command, "node") ? s_node_verbs

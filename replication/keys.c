@@ -1,0 +1,82 @@
+/* keys.c - certificate files and the ZAP handler, over czmq. */
+#include "keys.h"
+
+#include "error.h"
+#include "event.h"
+
+#include <stdio.h>
+#include <sys/stat.h>
+
+int sd_keys_generate(const char *dir, const char *name, const char *site, const char *role)
+{
+    if (!sd_site_valid(site) || (strcmp(role, "site") != 0 && strcmp(role, "hub") != 0))
+        return SD_ERANGE;
+    char path[1024], secret[1100];
+    snprintf(path, sizeof path, "%s/%s.cert", dir, name);
+    snprintf(secret, sizeof secret, "%s_secret", path);
+    if (zsys_file_exists(path) || zsys_file_exists(secret))
+        return SD_EDUPLICATE;
+    zcert_t *cert = zcert_new();
+    if (!cert)
+        return SD_EIO;
+    zcert_set_meta(cert, "site", "%s", site);
+    zcert_set_meta(cert, "role", "%s", role);
+    /* Create the secret file 0600 before czmq writes into it. */
+    mode_t old = umask(077);
+    int rc = zcert_save_secret(cert, secret) == 0 ? 0 : SD_EIO;
+    umask(old);
+    if (!rc && chmod(secret, 0600) != 0)
+        rc = SD_EIO;
+    if (!rc && zcert_save_public(cert, path) != 0)
+        rc = SD_EIO;
+    zcert_destroy(&cert);
+    return rc;
+}
+
+int sd_keys_load_own(const char *path, zcert_t **cert, char *err, size_t cap)
+{
+    char secret[1100];
+    struct stat st;
+    snprintf(secret, sizeof secret, "%s_secret", path);
+    if (stat(secret, &st) != 0) {
+        snprintf(err, cap, "%s: secret key file missing", secret);
+        return SD_ECONFIG;
+    }
+    if (st.st_mode & 077) {
+        snprintf(err, cap, "%s: secret key readable by others; chmod 600 it", secret);
+        return SD_ECONFIG;
+    }
+    *cert = zcert_load(path); /* reads path_secret when present */
+    if (!*cert || !zcert_meta(*cert, "site")) {
+        zcert_destroy(cert);
+        snprintf(err, cap, "%s: not a sundesk certificate", path);
+        return SD_ECONFIG;
+    }
+    return 0;
+}
+
+int sd_keys_load_peer(const char *path, zcert_t **cert, const char **site, const char **role,
+                      char *err, size_t cap)
+{
+    *cert = zsys_file_exists(path) ? zcert_load(path) : NULL;
+    *site = *cert ? zcert_meta(*cert, "site") : NULL;
+    *role = *cert ? zcert_meta(*cert, "role") : NULL;
+    if (!*site || !*role || !sd_site_valid(*site)) {
+        zcert_destroy(cert);
+        snprintf(err, cap, "%s: missing, or not a sundesk certificate (site, role)", path);
+        return SD_ECONFIG;
+    }
+    return 0;
+}
+
+zactor_t *sd_keys_start_auth(const char *certs_dir)
+{
+    zactor_t *auth = zactor_new(zauth, NULL);
+    if (!auth)
+        return NULL;
+    if (zstr_sendx(auth, "CURVE", certs_dir, NULL) != 0 || zsock_wait(auth) != 0) {
+        zactor_destroy(&auth);
+        return NULL;
+    }
+    return auth;
+}
