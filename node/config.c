@@ -29,6 +29,7 @@ int sd_config_defaults(sd_config_t *cfg, const char *datadir, char *err, size_t 
     strcpy(cfg->site, "LOCAL");
     strcpy(cfg->role, "site");
     cfg->log_level = SD_LOG_INFO;
+    cfg->repl.heartbeat_ms = 1000;
     sd_policy_default(&cfg->policy);
     if (sd_config_endpoint_for(datadir, cfg->endpoint, sizeof cfg->endpoint) != 0) {
         snprintf(err, cap, "data directory path too long for an ipc socket (max %d bytes): %s",
@@ -113,6 +114,90 @@ static int s_policy_key(sd_config_t *cfg, const char *key, const char *value, ch
     return 0;
 }
 
+/* Copies value into a fixed field; false when it does not fit. */
+static bool s_copy(char *out, size_t cap, const char *value)
+{
+    return (size_t)snprintf(out, cap, "%s", value) < cap;
+}
+
+static bool s_endpoint(char *out, size_t cap, const char *value)
+{
+    return (strncmp(value, "tcp://", 6) == 0 || strncmp(value, "ipc://", 6) == 0) &&
+           s_copy(out, cap, value);
+}
+
+static int s_upstream(sd_repl_config_t *r, zconfig_t *sec, char *why, size_t cap)
+{
+    if (r->nupstreams == SD_UPSTREAMS_MAX) {
+        snprintf(why, cap, "at most %d upstreams", SD_UPSTREAMS_MAX);
+        return SD_ECONFIG;
+    }
+    sd_upstream_config_t *u = &r->upstreams[r->nupstreams++];
+    for (zconfig_t *item = zconfig_child(sec); item; item = zconfig_next(item)) {
+        const char *key = zconfig_name(item);
+        const char *value = zconfig_value(item) ? zconfig_value(item) : "";
+        bool ok;
+        if (!strcmp(key, "cert"))
+            ok = s_copy(u->cert, sizeof u->cert, value);
+        else if (!strcmp(key, "pub"))
+            ok = s_endpoint(u->pub, sizeof u->pub, value);
+        else if (!strcmp(key, "sync"))
+            ok = s_endpoint(u->sync, sizeof u->sync, value);
+        else {
+            snprintf(why, cap, "%s: unknown option (known: cert, pub, sync)", key);
+            return SD_ECONFIG;
+        }
+        if (!ok) {
+            snprintf(why, cap, "%s: bad value (endpoints are tcp:// or ipc://)", key);
+            return SD_ECONFIG;
+        }
+    }
+    if (!u->cert[0] || !u->pub[0] || !u->sync[0]) {
+        snprintf(why, cap, "needs cert, pub and sync");
+        return SD_ECONFIG;
+    }
+    return 0;
+}
+
+static int s_repl_key(sd_config_t *cfg, zconfig_t *item, char *why, size_t cap)
+{
+    sd_repl_config_t *r = &cfg->repl;
+    const char *key = zconfig_name(item);
+    const char *value = zconfig_value(item) ? zconfig_value(item) : "";
+    bool ok;
+    if (!strcmp(key, "upstream"))
+        return s_upstream(r, item, why, cap);
+    if (!strcmp(key, "cert"))
+        ok = s_copy(r->cert, sizeof r->cert, value);
+    else if (!strcmp(key, "certs"))
+        ok = s_copy(r->certs, sizeof r->certs, value);
+    else if (!strcmp(key, "pub"))
+        ok = s_endpoint(r->pub, sizeof r->pub, value);
+    else if (!strcmp(key, "sync"))
+        ok = s_endpoint(r->sync, sizeof r->sync, value);
+    else if (!strcmp(key, "heartbeat_ms"))
+        ok = s_ints(value, &r->heartbeat_ms, 1, 10, 60000);
+    else {
+        snprintf(why, cap,
+                 "unknown option (known: cert, certs, pub, sync, heartbeat_ms, upstream)");
+        return SD_ECONFIG;
+    }
+    if (!ok)
+        snprintf(why, cap, "bad value (endpoints are tcp:// or ipc://; heartbeat_ms 10-60000)");
+    return ok ? 0 : SD_ECONFIG;
+}
+
+/* Replication needs all of its parts or none. */
+static int s_repl_check(const sd_repl_config_t *r, char *why, size_t cap)
+{
+    bool any = r->cert[0] || r->certs[0] || r->pub[0] || r->sync[0] || r->nupstreams;
+    if (any && (!r->cert[0] || !r->certs[0] || !r->pub[0] || !r->sync[0])) {
+        snprintf(why, cap, "replication needs cert, certs, pub and sync");
+        return SD_ECONFIG;
+    }
+    return 0;
+}
+
 int sd_config_load(sd_config_t *cfg, const char *path, char *err, size_t cap)
 {
     if (!zsys_file_exists(path)) {
@@ -128,20 +213,26 @@ int sd_config_load(sd_config_t *cfg, const char *path, char *err, size_t cap)
     for (zconfig_t *sec = zconfig_child(root); sec && !rc; sec = zconfig_next(sec)) {
         const char *section = zconfig_name(sec);
         bool node = strcmp(section, "node") == 0, policy = strcmp(section, "policy") == 0;
-        if (!node && !policy) {
-            snprintf(err, cap, "%s: unknown section '%s' (known: node, policy)", path, section);
+        bool repl = strcmp(section, "replication") == 0;
+        if (!node && !policy && !repl) {
+            snprintf(err, cap, "%s: unknown section '%s' (known: node, policy, replication)", path,
+                     section);
             rc = SD_ECONFIG;
             break;
         }
         for (zconfig_t *item = zconfig_child(sec); item && !rc; item = zconfig_next(item)) {
             char why[160] = "";
             const char *value = zconfig_value(item) ? zconfig_value(item) : "";
-            rc = node ? s_node_key(cfg, zconfig_name(item), value, why, sizeof why)
-                      : s_policy_key(cfg, zconfig_name(item), value, why, sizeof why);
+            rc = node     ? s_node_key(cfg, zconfig_name(item), value, why, sizeof why)
+                 : policy ? s_policy_key(cfg, zconfig_name(item), value, why, sizeof why)
+                          : s_repl_key(cfg, item, why, sizeof why);
             if (rc)
                 snprintf(err, cap, "%s: %s/%s: %s", path, section, zconfig_name(item), why);
         }
     }
+    char why[160] = "";
+    if (!rc && (rc = s_repl_check(&cfg->repl, why, sizeof why)) != 0)
+        snprintf(err, cap, "%s: %s", path, why);
     zconfig_destroy(&root);
     return rc;
 }

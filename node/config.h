@@ -10,6 +10,16 @@
  *         matrix = "1 2 3 2 3 4 3 4 4"    # impact x urgency -> P1..P4, row = impact
  *         response_hours = "1 1 24 24"    # first reply target per priority
  *         resolve_hours = "4 8 72 120"    # resolution target per priority
+ *     replication                         # optional: replicate with other nodes
+ *         cert = /etc/sundesk/apac.cert   # own certificate (apac.cert_secret beside it, 0600)
+ *         certs = /etc/sundesk/peers      # public certificates of the admitted peers
+ *         pub = tcp://0.0.0.0:7101        # publishes events and heartbeats here
+ *         sync = tcp://0.0.0.0:7102       # answers sync requests here
+ *         heartbeat_ms = 1000
+ *         upstream                        # one per node to follow (repeat the section)
+ *             cert = /etc/sundesk/peers/hub.cert
+ *             pub = tcp://hub.example.com:7101
+ *             sync = tcp://hub.example.com:7102
  */
 #ifndef SD_CONFIG_H
 #define SD_CONFIG_H
@@ -22,12 +32,34 @@
 #define SD_ENDPOINT_MAX 256
 #define SD_SOCKET_NAME  "sundesk.sock"
 
+#define SD_UPSTREAMS_MAX 16
+#define SD_PATH_MAX      1024
+
+/* A node this one subscribes to and fetches missing events from. */
+typedef struct {
+    char cert[SD_PATH_MAX];     /* its public certificate: key, site and role */
+    char pub[SD_ENDPOINT_MAX];  /* its event publisher */
+    char sync[SD_ENDPOINT_MAX]; /* its sync service */
+} sd_upstream_config_t;
+
+/* Replication (config: replication); off when cert is empty. */
+typedef struct {
+    char cert[SD_PATH_MAX];     /* this node's certificate (secret in cert + "_secret") */
+    char certs[SD_PATH_MAX];    /* directory of admitted peers' public certificates */
+    char pub[SD_ENDPOINT_MAX];  /* where this node publishes events and heartbeats */
+    char sync[SD_ENDPOINT_MAX]; /* where it answers sync requests */
+    int heartbeat_ms;           /* heartbeat period */
+    sd_upstream_config_t upstreams[SD_UPSTREAMS_MAX]; /* whom it follows */
+    int nupstreams;                                   /* how many */
+} sd_repl_config_t;
+
 typedef struct {
     char site[SD_SITE_MAX + 1];     /* this node's site id */
     char role[8];                   /* "site" or "hub" */
     char endpoint[SD_ENDPOINT_MAX]; /* client socket (ZeroMQ endpoint) */
     int log_level;                  /* sd_log_level_t */
     sd_policy_t policy;             /* priority and due-time policy */
+    sd_repl_config_t repl;          /* replication; off by default */
 } sd_config_t;
 
 /* Fills the defaults for a node whose data directory is datadir: site LOCAL,

@@ -5,6 +5,7 @@
 #include "fold.h"
 #include "hlc.h"
 #include "log.h"
+#include "replica.h"
 #include "request.h"
 #include "workflow.h"
 
@@ -33,6 +34,7 @@ typedef struct {
 struct sd_server {
     const sd_config_t *cfg;        /* configuration (borrowed) */
     sd_store_t *store;             /* the store (borrowed) */
+    sd_replica_t *replica;         /* replication, or NULL when not configured */
     zsock_t *router;               /* client socket */
     sd_hlc_t clock;                /* this node's hybrid logical clock */
     int64_t started_ms;            /* for uptime */
@@ -49,7 +51,8 @@ static uint64_t s_now_ms(void)
     return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
 }
 
-int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out)
+int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out, char *err,
+                  size_t cap)
 {
     *out = NULL;
     sd_server_t *s = calloc(1, sizeof *s);
@@ -67,6 +70,9 @@ int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out)
         rc = sd_store_get_clock(txn, &s->clock.last);
         sd_store_abort(&txn);
     }
+    /* Replication first: its certificates are checked before anything binds. */
+    if (!rc && cfg->repl.cert[0])
+        rc = sd_replica_new(cfg, store, &s->clock, &s->replica, err, cap);
     if (rc) {
         sd_server_destroy(&s);
         return rc;
@@ -97,6 +103,7 @@ void sd_server_destroy(sd_server_t **server)
         return;
     sd_server_t *s = *server;
     zsock_destroy(&s->router);
+    sd_replica_destroy(&s->replica);
     for (int i = 0; i < SD_SERVER_BATCH; i++)
         sd_mp_writer_destroy(&s->jobs[i].reply);
     free(s);
@@ -367,6 +374,13 @@ static int s_read_one(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job)
         sd_ticket_clear(&t);
         return rc;
     }
+    case SD_REQ_REPL_STATUS:
+        if (!s->replica)
+            return sd_fault_set(&job->fault, SD_EUNAVAILABLE,
+                                "replication is not configured on this node");
+        sd_reply_ok_begin(w, job->req.id);
+        sd_replica_status(s->replica, w);
+        return 0;
     case SD_REQ_TICKET_LIST:
         return s_read_list(txn, job, false);
     case SD_REQ_TICKET_HISTORY:
@@ -409,12 +423,18 @@ static void s_send_replies(sd_server_t *s)
  * shows an event the store does not hold. */
 static void s_log_events(const sd_server_t *s)
 {
+    uint64_t first = 0, last = 0;
     for (size_t i = 0; i < s->njobs; i++) {
         const s_job_t *job = &s->jobs[i];
-        if (job->rc == 0 && job->event_seq)
-            sd_log(SD_LOG_INFO, "event: id=%s op=%s origin=%s seq=%llu", job->event_key,
-                   sd_op_name(job->event_op), s->cfg->site, (unsigned long long)job->event_seq);
+        if (job->rc || !job->event_seq)
+            continue;
+        sd_log(SD_LOG_INFO, "event: id=%s op=%s origin=%s seq=%llu", job->event_key,
+               sd_op_name(job->event_op), s->cfg->site, (unsigned long long)job->event_seq);
+        first = first ? first : job->event_seq;
+        last = job->event_seq;
     }
+    if (s->replica && first)
+        sd_replica_publish_own(s->replica, first, last);
 }
 
 /* Store failures that fail a whole batch get the same answer for each write. */
@@ -490,12 +510,20 @@ int sd_server_run(sd_server_t *s)
     zpoller_t *poller = zpoller_new(s->router, NULL);
     if (!poller)
         return SD_ENOMEM;
+    if (s->replica)
+        sd_replica_watch(s->replica, poller);
     sd_log(SD_LOG_INFO, "serving: site=%s role=%s endpoint=%s", s->cfg->site, s->cfg->role,
            s->cfg->endpoint);
     while (!zsys_interrupted) {
-        if (!zpoller_wait(poller, 500)) {
+        int wait_ms = s->replica ? sd_replica_tick(s->replica) : 500;
+        void *which = zpoller_wait(poller, wait_ms > 0 ? wait_ms : 0);
+        if (!which) {
             if (zpoller_terminated(poller))
                 break;
+            continue;
+        }
+        if (which != s->router) {
+            sd_replica_handle(s->replica, which);
             continue;
         }
         s_gather(s);

@@ -17,9 +17,11 @@
 typedef struct sd_server sd_server_t;
 
 /* Binds the client socket at cfg->endpoint and prepares to serve store
- * (borrowed; must outlive the server). Returns 0 and *server, or SD_EIO when
- * the endpoint cannot be bound (another node on the same data dir), SD_ENOMEM. */
-int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **server);
+ * (borrowed; must outlive the server), and starts replication when cfg has
+ * it. Returns 0 and *server, or SD_EIO when an endpoint cannot be bound,
+ * SD_ECONFIG (replication certificates; one line in err), SD_ENOMEM. */
+int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **server, char *err,
+                  size_t cap);
 
 /* Serves until SIGINT/SIGTERM (zsys_interrupted). Returns 0 on a clean stop. */
 int sd_server_run(sd_server_t *server);

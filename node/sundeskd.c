@@ -116,9 +116,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "sundeskd: cannot open the store in %s: %s\n", data, sd_strerror(rc));
         return 1;
     }
-    rc = sd_server_new(&cfg, store, &server);
+    err[0] = 0;
+    rc = sd_server_new(&cfg, store, &server, err, sizeof err);
     if (rc) {
-        fprintf(stderr, "sundeskd: cannot serve on %s: %s\n", cfg.endpoint, sd_strerror(rc));
+        fprintf(stderr, "sundeskd: %s\n",
+                err[0] ? err : "cannot serve on the client endpoint (see the log)");
         sd_store_close(&store);
         return 1;
     }

@@ -67,6 +67,7 @@ static const s_op_spec_t s_ops[SD_REQ_COUNT_] = {
     {"node.ping", false, "", ""},
     {"node.status", false, "", ""},
     {"node.digest", false, "", ""},
+    {"repl.status", false, "", ""},
     {"ticket.new", true, "author title requester",
      "type major description channel category impact urgency tier team assignee"},
     {"ticket.get", false, "id", ""},

@@ -64,6 +64,11 @@ static const s_verb_t s_node_verbs[] = {
     {NULL, 0, NULL, NULL},
 };
 
+static const s_verb_t s_repl_verbs[] = {
+    {"status", SD_REQ_REPL_STATUS, "", "per peer: connected, heartbeat age, vector, lag, refused"},
+    {NULL, 0, NULL, NULL},
+};
+
 static void s_usage(FILE *out)
 {
     fprintf(out, "usage: sundesk [--data DIR | --node ENDPOINT] [--json] [--author NAME]\n"
@@ -80,6 +85,9 @@ static void s_usage(FILE *out)
         fprintf(out, "  %-14s %s\n", v->verb, v->help);
     fprintf(out, "\nsundesk node VERB:\n");
     for (const s_verb_t *v = s_node_verbs; v->verb; v++)
+        fprintf(out, "  %-14s %s\n", v->verb, v->help);
+    fprintf(out, "\nsundesk repl VERB:\n");
+    for (const s_verb_t *v = s_repl_verbs; v->verb; v++)
         fprintf(out, "  %-14s %s\n", v->verb, v->help);
     fprintf(out, "\nsundesk keygen NAME --site SITE [--role site|hub] [--dir DIR]\n"
                  "  writes DIR/NAME.cert (public: give it to peers) and NAME.cert_secret (0600)\n");
@@ -262,6 +270,36 @@ static int s_report(sd_client_t *client, const s_opts_t *o, sd_reply_t *ticket_r
     return rc;
 }
 
+/* The repl status table: a line per peer. */
+static int s_print_repl(const sd_mp_node_t *r)
+{
+    const sd_mp_node_t *peers = sd_mp_get(r, "peers");
+    printf("vector ");
+    sd_render_json(stdout, sd_mp_get(r, "vector"));
+    printf("\n%-16s %-5s %-10s %-10s %-8s %-8s %s\n", "PEER", "ROLE", "CONNECTED", "HEARTBEAT",
+           "LAG", "REFUSED", "ITS VECTOR");
+    for (size_t i = 0; peers && i < sd_mp_len(peers); i++) {
+        const sd_mp_node_t *p = sd_mp_at(peers, i);
+        size_t len;
+        const char *site = sd_mp_bytes(sd_mp_get(p, "site"), &len);
+        uint64_t age = 0, lag = 0, refused = 0;
+        bool connected = false, heard = sd_mp_uint(sd_mp_get(p, "heartbeat_age_ms"), &age) == 0;
+        sd_mp_boolean(sd_mp_get(p, "connected"), &connected);
+        sd_mp_uint(sd_mp_get(p, "lag_events"), &lag);
+        sd_mp_uint(sd_mp_get(p, "refused"), &refused);
+        char agebuf[24];
+        snprintf(agebuf, sizeof agebuf, heard ? "%llums ago" : "never", (unsigned long long)age);
+        size_t rlen;
+        const char *role = sd_mp_bytes(sd_mp_get(p, "role"), &rlen);
+        printf("%-16.*s %-5.*s %-10s %-10s %-8llu %-8llu ", (int)len, site, (int)rlen, role,
+               connected ? "yes" : "NO", agebuf, (unsigned long long)lag,
+               (unsigned long long)refused);
+        sd_render_json(stdout, sd_mp_get(p, "vector"));
+        putchar('\n');
+    }
+    return 0;
+}
+
 static int s_print(sd_client_t *client, const s_opts_t *o, const s_verb_t *verb, sd_reply_t *reply)
 {
     const sd_mp_node_t *r = reply->result;
@@ -274,6 +312,8 @@ static int s_print(sd_client_t *client, const s_opts_t *o, const s_verb_t *verb,
         putchar('\n');
         return 0;
     }
+    if (verb->op == SD_REQ_REPL_STATUS)
+        return s_print_repl(r);
     if (verb->op >= SD_REQ_NODE_PING && verb->op <= SD_REQ_NODE_DIGEST) {
         for (size_t i = 0; i < sd_mp_len(r); i++) {
             size_t len;
@@ -409,9 +449,12 @@ int main(int argc, char **argv)
     const char *command = argv[i], *verb = argv[i + 1];
     const s_verb_t *table = !strcmp(command, "ticket") ? s_ticket_verbs
                             : !strcmp(command, "node") ? s_node_verbs
+                            : !strcmp(command, "repl") ? s_repl_verbs
                                                        : NULL;
     if (!table)
-        return s_fail("unknown command '%s' (known: ticket, node); see sundesk --help", command);
+        return s_fail(
+            "unknown command '%s' (known: ticket, node, repl, keygen); see sundesk --help",
+            command);
     for (const s_verb_t *v = table; v->verb; v++)
         if (!strcmp(v->verb, verb)) {
             zsys_init();

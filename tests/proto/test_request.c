@@ -107,6 +107,7 @@ static const struct {
     {SD_REQ_NODE_PING, "node.ping", false, "", ""},
     {SD_REQ_NODE_STATUS, "node.status", false, "", ""},
     {SD_REQ_NODE_DIGEST, "node.digest", false, "", ""},
+    {SD_REQ_REPL_STATUS, "repl.status", false, "", ""},
     {SD_REQ_TICKET_NEW, "ticket.new", true, "author title requester",
      "type major description channel category impact urgency tier team assignee"},
     {SD_REQ_TICKET_GET, "ticket.get", false, "id", ""},

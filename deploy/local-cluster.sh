@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# local-cluster.sh - a hub and three regions (APAC, EMEA, AMER) replicating over CURVE on 127.0.0.1.
+#
+#   deploy/local-cluster.sh start DIR    generate keys and configs (once), start the four nodes
+#   deploy/local-cluster.sh status DIR   replication status of every node
+#   deploy/local-cluster.sh stop DIR     stop them (SIGTERM, then wait); leaves no process
+#
+# Data dirs are DIR/hub, DIR/apac, DIR/emea, DIR/amer, so for example
+#   sundesk --data DIR/apac ticket new --title ... --requester ...
+#   sundesk --data DIR/hub ticket list
+# Binaries come from $SD_BIN (a build directory), default build/ beside deploy/.
+# Ports: SD_PORT_BASE (default 7100): hub 7101/7102, apac 7111/7112, emea 7121/7122, amer 7131/7132.
+set -euo pipefail
+usage() { echo "usage: $0 start|stop|status DIR" >&2; exit 2; }
+[ $# -eq 2 ] || usage
+cmd=$1
+mkdir -p "$2"
+dir=$(cd "$2" && pwd)
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${SD_BIN:-$root/build}
+base=${SD_PORT_BASE:-7100}
+nodes=(hub apac emea amer)
+declare -A site=([hub]=HUB [apac]=APAC [emea]=EMEA [amer]=AMER)
+declare -A slot=([hub]=0 [apac]=1 [emea]=2 [amer]=3)
+pub() { echo "tcp://127.0.0.1:$((base + 10 * ${slot[$1]} + 1))"; }
+sync_ep() { echo "tcp://127.0.0.1:$((base + 10 * ${slot[$1]} + 2))"; }
+
+# Keys: one certificate per node; every node admits the four public certificates.
+setup() {
+    [ -f "$dir/.ready" ] && return 0
+    mkdir -p "$dir/keys" "$dir/certs"
+    for n in "${nodes[@]}"; do
+        role=site; [ "$n" = hub ] && role=hub
+        [ -f "$dir/keys/$n.cert" ] || "$bin/tools/sundesk" keygen "$n" --site "${site[$n]}" \
+            --role "$role" --dir "$dir/keys" >/dev/null
+        cp "$dir/keys/$n.cert" "$dir/certs/$n.cert"
+    done
+    for n in "${nodes[@]}"; do
+        {
+            printf 'node\n    site = %s\n    role = %s\n' "${site[$n]}" \
+                "$([ "$n" = hub ] && echo hub || echo site)"
+            printf 'replication\n    cert = %s\n    certs = %s\n    pub = %s\n    sync = %s\n' \
+                "$dir/keys/$n.cert" "$dir/certs" "$(pub "$n")" "$(sync_ep "$n")"
+            printf '    heartbeat_ms = 500\n'
+            if [ "$n" = hub ]; then ups=(apac emea amer); else ups=(hub); fi
+            for u in "${ups[@]}"; do
+                printf '    upstream\n        cert = %s\n        pub = %s\n        sync = %s\n' \
+                    "$dir/certs/$u.cert" "$(pub "$u")" "$(sync_ep "$u")"
+            done
+        } >"$dir/$n.zpl"
+    done
+    touch "$dir/.ready"
+}
+
+running() { [ -f "$dir/$1.pid" ] && kill -0 "$(cat "$dir/$1.pid")" 2>/dev/null; }
+
+start() {
+    setup
+    for n in "${nodes[@]}"; do
+        running "$n" && continue
+        "$bin/node/sundeskd" --data "$dir/$n" --config "$dir/$n.zpl" >>"$dir/$n.log" 2>&1 &
+        echo $! >"$dir/$n.pid"
+    done
+    for n in "${nodes[@]}"; do
+        for _ in $(seq 100); do
+            "$bin/tools/sundesk" --data "$dir/$n" node ping >/dev/null 2>&1 && break
+            running "$n" || { echo "$n did not start; see $dir/$n.log" >&2; tail -3 "$dir/$n.log" >&2; exit 1; }
+            sleep 0.1
+        done
+        echo "$n: running (pid $(cat "$dir/$n.pid"), data $dir/$n)"
+    done
+}
+
+stop() {
+    for n in "${nodes[@]}"; do
+        if running "$n"; then
+            pid=$(cat "$dir/$n.pid")
+            kill -TERM "$pid"
+            for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+            kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+            echo "$n: stopped"
+        fi
+        rm -f "$dir/$n.pid"
+    done
+}
+
+status() {
+    for n in "${nodes[@]}"; do
+        echo "== $n"
+        if running "$n"; then "$bin/tools/sundesk" --data "$dir/$n" repl status; else echo "not running"; fi
+    done
+}
+
+case "$cmd" in
+start) start ;;
+stop) stop ;;
+status) status ;;
+*) usage ;;
+esac

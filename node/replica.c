@@ -1,0 +1,440 @@
+/* replica.c - CURVE sockets, publishing, applying peers' events, the sync service. */
+#include "replica.h"
+
+#include "error.h"
+#include "keys.h"
+#include "log.h"
+#include "sync.h"
+
+#include <string.h>
+
+#define SYNC_BATCH   256  /* events per sync reply; a full reply asks for the next at once */
+#define EV_FRAME     "E"  /* PUB: an event follows */
+#define HB_FRAME     "H"  /* PUB: a heartbeat follows */
+#define ASK_AGAIN_MS 1000 /* do not repeat a sync request for the same origin sooner */
+
+/* An upstream: the node we follow. */
+typedef struct {
+    sd_peer_t peer;                  /* its site and role, from its certificate */
+    zsock_t *sub;                    /* its events and heartbeats */
+    zsock_t *dealer;                 /* its sync service */
+    int64_t heartbeat_at;            /* when its last heartbeat came (ms, monotonic); 0 never */
+    sd_vector_t vector;              /* what it said it holds */
+    int64_t asked_at[SD_VECTOR_MAX]; /* last sync request per origin index of `vector` */
+    uint64_t refused;                /* events it sent that it may not send */
+} s_upstream_t;
+
+struct sd_replica {
+    const sd_config_t *cfg;             /* borrowed */
+    sd_store_t *store;                  /* borrowed */
+    sd_hlc_t *clock;                    /* borrowed: the server's clock */
+    zactor_t *auth;                     /* ZAP handler */
+    zcert_t *cert;                      /* own certificate */
+    zsock_t *pub;                       /* events and heartbeats out */
+    zsock_t *sync;                      /* sync service */
+    s_upstream_t ups[SD_UPSTREAMS_MAX]; /* whom we follow */
+    int nups;                           /* how many */
+    int64_t next_heartbeat;             /* monotonic ms */
+    sd_mp_writer_t *w;                  /* scratch */
+};
+
+static zsock_t *s_server_socket(sd_replica_t *r, int type, const char *endpoint, char *err,
+                                size_t cap)
+{
+    zsock_t *s = zsock_new(type);
+    if (!s)
+        return NULL;
+    zcert_apply(r->cert, s);
+    zsock_set_curve_server(s, 1);
+    zsock_set_zap_domain(s, "sundesk");
+    zsock_set_linger(s, 0);
+    if (zsock_bind(s, "%s", endpoint) < 0) {
+        snprintf(err, cap, "cannot bind %s: %s", endpoint, zmq_strerror(zmq_errno()));
+        zsock_destroy(&s);
+    }
+    return s;
+}
+
+static zsock_t *s_client_socket(sd_replica_t *r, int type, const char *endpoint,
+                                const char *server_key)
+{
+    zsock_t *s = zsock_new(type);
+    if (!s)
+        return NULL;
+    zcert_apply(r->cert, s);
+    zsock_set_curve_serverkey(s, server_key);
+    zsock_set_linger(s, 0);
+    if (type == ZMQ_SUB)
+        zsock_set_subscribe(s, "");
+    if (zsock_connect(s, "%s", endpoint) < 0)
+        zsock_destroy(&s);
+    return s;
+}
+
+int sd_replica_new(const sd_config_t *cfg, sd_store_t *store, sd_hlc_t *clock, sd_replica_t **out,
+                   char *err, size_t cap)
+{
+    *out = NULL;
+    sd_replica_t *r = calloc(1, sizeof *r);
+    if (!r || !(r->w = sd_mp_writer_new())) {
+        free(r);
+        snprintf(err, cap, "out of memory");
+        return SD_ENOMEM;
+    }
+    r->cfg = cfg, r->store = store, r->clock = clock;
+    int rc = sd_keys_load_own(cfg->repl.cert, &r->cert, err, cap);
+    if (rc)
+        goto fail;
+    if (strcmp(zcert_meta(r->cert, "site"), cfg->site) != 0) {
+        snprintf(err, cap, "%s: certificate of site %s, but this node is %s", cfg->repl.cert,
+                 zcert_meta(r->cert, "site"), cfg->site);
+        rc = SD_ECONFIG;
+        goto fail;
+    }
+    /* The ZAP handler must run before the first CURVE bind. */
+    if (!(r->auth = sd_keys_start_auth(cfg->repl.certs))) {
+        snprintf(err, cap, "%s: cannot start the ZAP handler", cfg->repl.certs);
+        rc = SD_ECONFIG;
+        goto fail;
+    }
+    for (int i = 0; i < cfg->repl.nupstreams; i++) {
+        const sd_upstream_config_t *u = &cfg->repl.upstreams[i];
+        s_upstream_t *up = &r->ups[r->nups];
+        zcert_t *peer_cert;
+        const char *site, *role;
+        rc = sd_keys_load_peer(u->cert, &peer_cert, &site, &role, err, cap);
+        if (rc)
+            goto fail;
+        strcpy(up->peer.site, site);
+        up->peer.role = strcmp(role, "hub") == 0 ? SD_ROLE_HUB : SD_ROLE_SITE;
+        up->sub = s_client_socket(r, ZMQ_SUB, u->pub, zcert_public_txt(peer_cert));
+        up->dealer = s_client_socket(r, ZMQ_DEALER, u->sync, zcert_public_txt(peer_cert));
+        zcert_destroy(&peer_cert);
+        r->nups++;
+        if (!up->sub || !up->dealer) {
+            snprintf(err, cap, "cannot connect to upstream %s (%s, %s)", up->peer.site, u->pub,
+                     u->sync);
+            rc = SD_ECONFIG;
+            goto fail;
+        }
+    }
+    r->pub = s_server_socket(r, ZMQ_PUB, cfg->repl.pub, err, cap);
+    r->sync = r->pub ? s_server_socket(r, ZMQ_ROUTER, cfg->repl.sync, err, cap) : NULL;
+    if (!r->pub || !r->sync) {
+        rc = SD_EIO;
+        goto fail;
+    }
+    sd_log(SD_LOG_INFO, "replication: site=%s pub=%s sync=%s upstreams=%d", cfg->site,
+           cfg->repl.pub, cfg->repl.sync, r->nups);
+    *out = r;
+    return 0;
+fail:
+    sd_replica_destroy(&r);
+    return rc;
+}
+
+void sd_replica_destroy(sd_replica_t **replica)
+{
+    if (!replica || !*replica)
+        return;
+    sd_replica_t *r = *replica;
+    for (int i = 0; i < r->nups; i++) {
+        zsock_destroy(&r->ups[i].sub);
+        zsock_destroy(&r->ups[i].dealer);
+    }
+    zsock_destroy(&r->pub);
+    zsock_destroy(&r->sync);
+    zactor_destroy(&r->auth);
+    zcert_destroy(&r->cert);
+    sd_mp_writer_destroy(&r->w);
+    free(r);
+    *replica = NULL;
+}
+
+void sd_replica_watch(sd_replica_t *r, zpoller_t *poller)
+{
+    zpoller_add(poller, r->sync);
+    for (int i = 0; i < r->nups; i++) {
+        zpoller_add(poller, r->ups[i].sub);
+        zpoller_add(poller, r->ups[i].dealer);
+    }
+}
+
+/* ---- publishing ---------------------------------------------------------- */
+
+static int s_publish_one(const void *event, size_t len, void *arg)
+{
+    sd_replica_t *r = arg;
+    zsock_send(r->pub, "sb", EV_FRAME, event, len);
+    return 0;
+}
+
+static void s_publish_range(sd_replica_t *r, const char *origin, uint64_t from, uint64_t to)
+{
+    sd_store_txn_t *txn;
+    if (from > to || sd_store_begin(r->store, false, &txn) != 0)
+        return;
+    sd_store_events_from(txn, origin, from, (size_t)(to - from + 1), s_publish_one, r);
+    sd_store_abort(&txn);
+}
+
+void sd_replica_publish_own(sd_replica_t *r, uint64_t from, uint64_t to)
+{
+    s_publish_range(r, r->cfg->site, from, to);
+}
+
+static void s_vector(sd_replica_t *r, sd_vector_t *v)
+{
+    sd_store_txn_t *txn;
+    v->count = 0;
+    if (sd_store_begin(r->store, false, &txn) == 0) {
+        sd_store_vector(txn, v);
+        sd_store_abort(&txn);
+    }
+}
+
+int sd_replica_tick(sd_replica_t *r)
+{
+    int64_t now = zclock_mono();
+    if (now >= r->next_heartbeat) {
+        sd_vector_t v;
+        s_vector(r, &v);
+        sd_mp_writer_reset(r->w);
+        sd_heartbeat_encode(r->cfg->site, &v, r->w);
+        size_t len;
+        const void *data = sd_mp_writer_data(r->w, &len);
+        zsock_send(r->pub, "sb", HB_FRAME, data, len);
+        r->next_heartbeat = now + r->cfg->repl.heartbeat_ms;
+    }
+    return (int)(r->next_heartbeat - now);
+}
+
+/* ---- receiving ----------------------------------------------------------- */
+
+/* Asks up for origin's events from `from` on, unless just asked. */
+static void s_ask(sd_replica_t *r, s_upstream_t *up, const char *origin, uint64_t from, bool force)
+{
+    int64_t now = zclock_mono();
+    sd_vector_set(&up->vector, origin, sd_vector_get(&up->vector, origin));
+    size_t slot = 0;
+    while (slot < up->vector.count && strcmp(up->vector.entries[slot].origin, origin) != 0)
+        slot++;
+    if (!force && slot < SD_VECTOR_MAX && now - up->asked_at[slot] < ASK_AGAIN_MS)
+        return;
+    if (slot < SD_VECTOR_MAX)
+        up->asked_at[slot] = now;
+    sd_sync_request_t req = {.from = from};
+    strcpy(req.origin, origin);
+    sd_mp_writer_reset(r->w);
+    sd_sync_request_encode(&req, r->w);
+    size_t len;
+    const void *data = sd_mp_writer_data(r->w, &len);
+    zsock_send(up->dealer, "b", data, len);
+}
+
+/* Applies the events in frames (one event each) from up in one transaction.
+ * Returns how many were applied. */
+static size_t s_apply_frames(sd_replica_t *r, s_upstream_t *up, zmsg_t *msg)
+{
+    sd_store_txn_t *txn;
+    size_t applied_n = 0;
+    if (sd_store_begin(r->store, true, &txn) != 0)
+        return 0;
+    sd_vector_t before;
+    sd_store_vector(txn, &before);
+    int rc = 0;
+    for (zframe_t *f = zmsg_first(msg); f && !rc; f = zmsg_next(msg)) {
+        sd_event_t ev = {0};
+        sd_fault_t fault = {0};
+        if (sd_event_decode(zframe_data(f), zframe_size(f), &ev, &fault) != 0) {
+            up->refused++;
+            sd_log(SD_LOG_WARNING, "event refused: peer=%s error=%s", up->peer.site,
+                   sd_error_name(fault.code));
+            continue;
+        }
+        uint64_t applied = 0;
+        sd_store_applied(txn, ev.origin, &applied);
+        switch (sd_sync_classify(&up->peer, &ev, applied)) {
+        case SD_RECV_APPLY:
+            sd_hlc_observe(r->clock, ev.hlc);
+            rc = sd_store_apply(txn, &ev);
+            applied_n += rc == 0;
+            break;
+        case SD_RECV_GAP:
+            s_ask(r, up, ev.origin, applied + 1, false);
+            break;
+        case SD_RECV_REFUSED:
+            up->refused++;
+            sd_log(SD_LOG_WARNING, "event refused: peer=%s origin=%s reason=not-its-origin",
+                   up->peer.site, ev.origin);
+            break;
+        case SD_RECV_DUPLICATE:
+            break;
+        }
+        sd_event_clear(&ev);
+    }
+    rc = rc ?: sd_store_put_clock(txn, r->clock->last);
+    if (rc) {
+        sd_store_abort(&txn);
+        if (rc == SD_EMAPFULL)
+            sd_store_grow(r->store); /* the peer resends: heartbeats ask again */
+        sd_log(SD_LOG_ERROR, "applying peer events failed: peer=%s error=%s", up->peer.site,
+               sd_error_name(rc));
+        return 0;
+    }
+    if (sd_store_commit(&txn) != 0)
+        return 0;
+    /* A hub relays what it applied, so every region sees every region. */
+    if (applied_n && strcmp(r->cfg->role, "hub") == 0) {
+        sd_vector_t after;
+        s_vector(r, &after);
+        for (size_t i = 0; i < after.count; i++) {
+            const sd_vector_entry_t *e = &after.entries[i];
+            if (strcmp(e->origin, r->cfg->site) != 0)
+                s_publish_range(r, e->origin, sd_vector_get(&before, e->origin) + 1, e->seq);
+        }
+    }
+    return applied_n;
+}
+
+static void s_on_sub(sd_replica_t *r, s_upstream_t *up)
+{
+    zmsg_t *msg = zmsg_recv(up->sub);
+    if (!msg)
+        return;
+    char *kind = zmsg_popstr(msg);
+    if (kind && strcmp(kind, EV_FRAME) == 0) {
+        s_apply_frames(r, up, msg);
+    } else if (kind && strcmp(kind, HB_FRAME) == 0 && zmsg_size(msg) == 1) {
+        zframe_t *f = zmsg_first(msg);
+        char site[SD_SITE_MAX + 1];
+        sd_vector_t ours;
+        if (sd_heartbeat_decode(zframe_data(f), zframe_size(f), site, &up->vector, NULL) == 0 &&
+            strcmp(site, up->peer.site) == 0) {
+            up->heartbeat_at = zclock_mono();
+            s_vector(r, &ours);
+            sd_sync_request_t reqs[SD_VECTOR_MAX];
+            size_t n = sd_sync_plan(&up->peer, &ours, &up->vector, reqs, SD_VECTOR_MAX);
+            for (size_t i = 0; i < n; i++)
+                s_ask(r, up, reqs[i].origin, reqs[i].from, false);
+        }
+    }
+    free(kind);
+    zmsg_destroy(&msg);
+}
+
+/* A sync reply: frames of events; a full one means more are waiting. */
+static void s_on_dealer(sd_replica_t *r, s_upstream_t *up)
+{
+    zmsg_t *msg = zmsg_recv(up->dealer);
+    if (!msg)
+        return;
+    size_t frames = zmsg_size(msg);
+    s_apply_frames(r, up, msg);
+    if (frames == SYNC_BATCH) {
+        sd_event_t last = {0};
+        zframe_t *f = zmsg_last(msg);
+        if (sd_event_decode(zframe_data(f), zframe_size(f), &last, NULL) == 0) {
+            sd_store_txn_t *txn;
+            uint64_t applied = 0;
+            if (sd_store_begin(r->store, false, &txn) == 0) {
+                sd_store_applied(txn, last.origin, &applied);
+                sd_store_abort(&txn);
+            }
+            s_ask(r, up, last.origin, applied + 1, true);
+        }
+        sd_event_clear(&last);
+    }
+    zmsg_destroy(&msg);
+}
+
+typedef struct {
+    zmsg_t *reply; /* frames being gathered */
+} s_batch_t;
+
+static int s_add_frame(const void *event, size_t len, void *arg)
+{
+    return zmsg_addmem(((s_batch_t *)arg)->reply, event, len);
+}
+
+/* The sync service: [identity][request] -> [identity][event]...[event]. */
+static void s_on_sync(sd_replica_t *r)
+{
+    zmsg_t *msg = zmsg_recv(r->sync);
+    if (!msg)
+        return;
+    zframe_t *identity = zmsg_pop(msg);
+    zframe_t *body = zmsg_pop(msg);
+    sd_sync_request_t req;
+    sd_fault_t fault = {0};
+    if (identity && body &&
+        sd_sync_request_decode(zframe_data(body), zframe_size(body), &req, &fault) == 0) {
+        s_batch_t batch = {.reply = zmsg_new()};
+        sd_store_txn_t *txn;
+        if (sd_store_begin(r->store, false, &txn) == 0) {
+            sd_store_events_from(txn, req.origin, req.from, SYNC_BATCH, s_add_frame, &batch);
+            sd_store_abort(&txn);
+        }
+        if (zmsg_size(batch.reply) > 0) {
+            zmsg_prepend(batch.reply, &identity);
+            zmsg_send(&batch.reply, r->sync);
+        }
+        zmsg_destroy(&batch.reply);
+    } else {
+        sd_log(SD_LOG_WARNING, "sync request refused: error=%s", sd_error_name(fault.code));
+    }
+    zframe_destroy(&identity);
+    zframe_destroy(&body);
+    zmsg_destroy(&msg);
+}
+
+bool sd_replica_handle(sd_replica_t *r, void *socket)
+{
+    if (socket == r->sync) {
+        s_on_sync(r);
+        return true;
+    }
+    for (int i = 0; i < r->nups; i++) {
+        if (socket == r->ups[i].sub) {
+            s_on_sub(r, &r->ups[i]);
+            return true;
+        }
+        if (socket == r->ups[i].dealer) {
+            s_on_dealer(r, &r->ups[i]);
+            return true;
+        }
+    }
+    return false;
+}
+
+void sd_replica_status(sd_replica_t *r, sd_mp_writer_t *w)
+{
+    sd_vector_t ours;
+    s_vector(r, &ours);
+    int64_t now = zclock_mono();
+    sd_mp_map(w, 2);
+    sd_mp_str(w, "vector");
+    sd_vector_encode(&ours, w);
+    sd_mp_str(w, "peers");
+    sd_mp_array(w, (uint32_t)r->nups);
+    for (int i = 0; i < r->nups; i++) {
+        const s_upstream_t *up = &r->ups[i];
+        uint64_t lag = 0;
+        for (size_t k = 0; k < up->vector.count; k++) {
+            uint64_t have = sd_vector_get(&ours, up->vector.entries[k].origin);
+            if (up->vector.entries[k].seq > have)
+                lag += up->vector.entries[k].seq - have;
+        }
+        bool connected =
+            up->heartbeat_at && now - up->heartbeat_at < 3 * (int64_t)r->cfg->repl.heartbeat_ms;
+        sd_mp_map(w, 7);
+        sd_mp_str(w, "site"), sd_mp_str(w, up->peer.site);
+        sd_mp_str(w, "role"), sd_mp_str(w, up->peer.role == SD_ROLE_HUB ? "hub" : "site");
+        sd_mp_str(w, "connected"), sd_mp_bool(w, connected);
+        sd_mp_str(w, "heartbeat_age_ms");
+        up->heartbeat_at ? sd_mp_u64(w, (uint64_t)(now - up->heartbeat_at)) : sd_mp_nil(w);
+        sd_mp_str(w, "vector"), sd_vector_encode(&up->vector, w);
+        sd_mp_str(w, "lag_events"), sd_mp_u64(w, lag);
+        sd_mp_str(w, "refused"), sd_mp_u64(w, up->refused);
+    }
+}

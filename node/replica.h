@@ -1,0 +1,48 @@
+/* replica.h - a node's replication over ZeroMQ with CURVE (DESIGN 2.3, the ZeroMQ Guide's "Clone").
+ *
+ * Sockets: a PUB that publishes every event this node commits (a hub also
+ * relays every event it applies) and a heartbeat with its applied vector; a
+ * ROUTER sync service that answers "events of origin X from seq N"; per
+ * upstream a SUB to its PUB and a DEALER to its sync service. Every socket
+ * uses CURVE; a ZAP handler started before any bind admits only the keys in
+ * the certificate directory, and a client socket only talks to the server key
+ * of its upstream's certificate. Events a peer may not send (a site sending
+ * another origin) are refused and counted. Decisions come from
+ * replication/sync.h; this module only moves bytes and applies events. */
+#ifndef SD_REPLICA_H
+#define SD_REPLICA_H
+
+#include "config.h"
+#include "hlc.h"
+#include "store.h"
+
+#include <czmq.h>
+
+typedef struct sd_replica sd_replica_t;
+
+/* Loads the certificates, starts the ZAP handler, binds and connects.
+ * store and clock are borrowed (the server's). Returns 0 and *replica, or
+ * SD_ECONFIG / SD_EIO with one line in err. */
+int sd_replica_new(const sd_config_t *cfg, sd_store_t *store, sd_hlc_t *clock,
+                   sd_replica_t **replica, char *err, size_t cap);
+
+/* Closes everything; NULL-safe, nulls *replica. */
+void sd_replica_destroy(sd_replica_t **replica);
+
+/* Adds the replica's sockets to poller. */
+void sd_replica_watch(sd_replica_t *replica, zpoller_t *poller);
+
+/* Handles a readable socket if it is one of the replica's (returns true). */
+bool sd_replica_handle(sd_replica_t *replica, void *socket);
+
+/* Publishes the events of this node's site with seq in [from, to]. */
+void sd_replica_publish_own(sd_replica_t *replica, uint64_t from, uint64_t to);
+
+/* Sends a heartbeat when one is due; returns ms until the next one. */
+int sd_replica_tick(sd_replica_t *replica);
+
+/* Writes {"peers":[{site, role, connected, heartbeat_age_ms, vector, lag}], "refused":N,
+ * "vector":{...}} for `sundesk repl status`. */
+void sd_replica_status(sd_replica_t *replica, sd_mp_writer_t *w);
+
+#endif
