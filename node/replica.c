@@ -297,30 +297,46 @@ static size_t s_apply_frames(sd_replica_t *r, s_upstream_t *up, zmsg_t *msg)
     return applied_n;
 }
 
+static void s_on_heartbeat(sd_replica_t *r, s_upstream_t *up, zframe_t *f);
+
+/* Takes what the upstream published: events that are waiting are applied
+ * together (one commit for all), heartbeats are answered as they come. */
 static void s_on_sub(sd_replica_t *r, s_upstream_t *up)
 {
-    zmsg_t *msg = zmsg_recv(up->sub);
-    if (!msg)
-        return;
-    char *kind = zmsg_popstr(msg);
-    if (kind && strcmp(kind, EV_FRAME) == 0) {
-        s_apply_frames(r, up, msg);
-    } else if (kind && strcmp(kind, HB_FRAME) == 0 && zmsg_size(msg) == 1) {
-        zframe_t *f = zmsg_first(msg);
-        char site[SD_SITE_MAX + 1];
-        sd_vector_t ours;
-        if (sd_heartbeat_decode(zframe_data(f), zframe_size(f), site, &up->vector, NULL) == 0 &&
-            strcmp(site, up->peer.site) == 0) {
-            up->heartbeat_at = zclock_mono();
-            s_vector(r, &ours);
-            sd_sync_request_t reqs[SD_VECTOR_MAX];
-            size_t n = sd_sync_plan(&up->peer, &ours, &up->vector, reqs, SD_VECTOR_MAX);
-            for (size_t i = 0; i < n; i++)
-                s_ask(r, up, reqs[i].origin, reqs[i].from, false);
+    zmsg_t *events = zmsg_new();
+    for (int n = 0; n < SYNC_BATCH && (zsock_events(up->sub) & ZMQ_POLLIN); n++) {
+        zmsg_t *msg = zmsg_recv(up->sub);
+        if (!msg)
+            break;
+        char *kind = zmsg_popstr(msg);
+        if (kind && strcmp(kind, EV_FRAME) == 0 && zmsg_size(msg) == 1) {
+            zframe_t *f = zmsg_pop(msg);
+            zmsg_append(events, &f);
+        } else if (kind && strcmp(kind, HB_FRAME) == 0 && zmsg_size(msg) == 1) {
+            s_on_heartbeat(r, up, zmsg_first(msg));
         }
+        free(kind);
+        zmsg_destroy(&msg);
     }
-    free(kind);
-    zmsg_destroy(&msg);
+    if (zmsg_size(events))
+        s_apply_frames(r, up, events);
+    zmsg_destroy(&events);
+}
+
+/* A heartbeat: remember what the upstream holds and ask for what we miss. */
+static void s_on_heartbeat(sd_replica_t *r, s_upstream_t *up, zframe_t *f)
+{
+    char site[SD_SITE_MAX + 1];
+    sd_vector_t ours;
+    if (sd_heartbeat_decode(zframe_data(f), zframe_size(f), site, &up->vector, NULL) != 0 ||
+        strcmp(site, up->peer.site) != 0)
+        return;
+    up->heartbeat_at = zclock_mono();
+    s_vector(r, &ours);
+    sd_sync_request_t reqs[SD_VECTOR_MAX];
+    size_t n = sd_sync_plan(&up->peer, &ours, &up->vector, reqs, SD_VECTOR_MAX);
+    for (size_t i = 0; i < n; i++)
+        s_ask(r, up, reqs[i].origin, reqs[i].from, false);
 }
 
 /* A sync reply: frames of events; a full one means more are waiting. */

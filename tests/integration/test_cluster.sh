@@ -25,6 +25,7 @@ converged() {
     for n in hub apac emea amer; do echo "  $n: $(count $n) tickets, digest $(digest $n)"; done
     return 1
 }
+gone() { while kill -0 "$1" 2>/dev/null; do sleep 0.05; done; }
 new_at() { at "$1" ticket new --title "$2" --requester user@example.com >/dev/null || bad "new at $1"; }
 
 cluster start && ok || bad "cluster did not start"
@@ -35,7 +36,6 @@ at emea ticket ack "$id" >/dev/null && ok || bad "EMEA works on an APAC ticket"
 converged 15 && ok || bad "an EMEA change to an APAC ticket converges"
 
 # A region stopped while the others write catches up after restart.
-gone() { while kill -0 "$1" 2>/dev/null; do sleep 0.05; done; }
 pid=$(cat "$dir/c/emea.pid"); kill -TERM "$pid"; gone "$pid"
 for i in $(seq 5); do new_at apac "while emea down $i"; new_at amer "while emea down $i"; done
 cluster start
@@ -85,6 +85,46 @@ except zmq.Again:
 EOT
 )
 [ "$got" = nothing ] && ok || bad "a plaintext subscriber received: $got"
+
+# A client holding an admitted key but the wrong server key for the hub never connects.
+"$bin/tools/sundesk" keygen fakehub --site HUB --role hub --dir "$dir/rogue" >/dev/null
+sed -e "s|site = ROGUE|site = EMEA|" -e "s|$dir/rogue/rogue.cert|$dir/c/keys/emea.cert|" \
+    -e "s|$dir/c/certs/hub.cert|$dir/rogue/fakehub.cert|" "$dir/rogue.zpl" >"$dir/spy.zpl"
+data="$dir/spy-data"
+start_node --config "$dir/spy.zpl" || bad "spy node did not start"
+sleep 1.5
+sd repl status | grep -q "HUB *hub *NO" && ok || bad "a wrong server key still connected"
+[ "$(sd --json ticket list | /usr/bin/python3 -c "import json,sys; print(len(json.load(sys.stdin)))")" = 0 ] \
+    && ok || bad "a client with a wrong server key received tickets"
+stop_node
+
+# A site publishing another origin's events is refused by the hub: APAC's key (stolen, or a
+# buggy APAC) publishes an EMEA event on APAC's endpoint.
+pid=$(cat "$dir/c/apac.pid"); kill -TERM "$pid"; gone "$pid"
+emea_before=$(at hub --json repl status | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)['vector'].get('EMEA', 0))")
+/usr/bin/python3 - "$dir/c/keys/apac.cert" "$((SD_PORT_BASE + 11))" <<'EOT'
+import re, sys, time, zmq, msgpack
+def key(path, name):
+    return re.search(name + r' = "(.+)"', open(path).read()).group(1).encode()
+pub = zmq.Context().socket(zmq.PUB)
+pub.curve_server = True
+pub.curve_publickey = key(sys.argv[1], "public-key")
+pub.curve_secretkey = key(sys.argv[1] + "_secret", "secret-key")
+pub.setsockopt(zmq.LINGER, 0)
+pub.bind("tcp://127.0.0.1:%s" % sys.argv[2])
+forged = msgpack.packb({"v": 1, "origin": "EMEA", "seq": 999, "hlc": 1 << 16, "entity": "ticket",
+                        "key": "EMEA-999999", "op": "comment", "author": "mallory",
+                        "fields": {"body": "forged", "public": False}})
+for _ in range(30):
+    pub.send_multipart([b"E", forged])
+    time.sleep(0.1)
+EOT
+refused=$(at hub --json repl status | /usr/bin/python3 -c "import json,sys; print([p['refused'] for p in json.load(sys.stdin)['peers'] if p['site'] == 'APAC'][0])")
+emea_after=$(at hub --json repl status | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)['vector'].get('EMEA', 0))")
+[ "$refused" -gt 0 ] && ok || bad "the hub did not count the forged events as refused ($refused)"
+[ "$emea_after" = "$emea_before" ] && ok || bad "a forged EMEA event was applied"
+grep -q "event refused: peer=APAC origin=EMEA" "$dir/c/hub.log" && ok || bad "no refusal in the hub's log"
+cluster start
 
 cluster stop
 pgrep -f "sundeskd --data $dir" >/dev/null && bad "processes left behind" || ok
