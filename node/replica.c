@@ -22,6 +22,7 @@ typedef struct {
     sd_vector_t vector;              /* what it said it holds */
     int64_t asked_at[SD_VECTOR_MAX]; /* last sync request per origin index of `vector` */
     uint64_t refused;                /* events it sent that it may not send */
+    int64_t behind_since;            /* first heartbeat showing it holds more; 0 = caught up */
 } s_upstream_t;
 
 struct sd_replica {
@@ -337,6 +338,10 @@ static void s_on_heartbeat(sd_replica_t *r, s_upstream_t *up, zframe_t *f)
     size_t n = sd_sync_plan(&up->peer, &ours, &up->vector, reqs, SD_VECTOR_MAX);
     for (size_t i = 0; i < n; i++)
         s_ask(r, up, reqs[i].origin, reqs[i].from, false);
+    if (n == 0)
+        up->behind_since = 0;
+    else if (!up->behind_since)
+        up->behind_since = up->heartbeat_at;
 }
 
 /* A sync reply: frames of events; a full one means more are waiting. */
@@ -443,7 +448,7 @@ void sd_replica_status(sd_replica_t *r, sd_mp_writer_t *w)
         }
         bool connected =
             up->heartbeat_at && now - up->heartbeat_at < 3 * (int64_t)r->cfg->repl.heartbeat_ms;
-        sd_mp_map(w, 7);
+        sd_mp_map(w, 8);
         sd_mp_str(w, "site"), sd_mp_str(w, up->peer.site);
         sd_mp_str(w, "role"), sd_mp_str(w, up->peer.role == SD_ROLE_HUB ? "hub" : "site");
         sd_mp_str(w, "connected"), sd_mp_bool(w, connected);
@@ -451,6 +456,9 @@ void sd_replica_status(sd_replica_t *r, sd_mp_writer_t *w)
         up->heartbeat_at ? sd_mp_u64(w, (uint64_t)(now - up->heartbeat_at)) : sd_mp_nil(w);
         sd_mp_str(w, "vector"), sd_vector_encode(&up->vector, w);
         sd_mp_str(w, "lag_events"), sd_mp_u64(w, lag);
+        /* How long we have been behind it, as its heartbeats tell. */
+        sd_mp_str(w, "lag_ms");
+        sd_mp_u64(w, lag && up->behind_since ? (uint64_t)(now - up->behind_since) : 0);
         sd_mp_str(w, "refused"), sd_mp_u64(w, up->refused);
     }
 }
