@@ -52,8 +52,7 @@ static int s_open(const void *buf, size_t len, sd_mp_doc_t **doc, const char *wh
                   sd_fault_t *fault)
 {
     if (len > SD_MESSAGE_MAX)
-        return sd_fault_set(fault, SD_ETOOBIG, "%s: %zu bytes (max %d)", what, len,
-                            SD_MESSAGE_MAX);
+        return sd_fault_set(fault, SD_ETOOBIG, "%s: %zu bytes (max %d)", what, len, SD_MESSAGE_MAX);
     int rc = sd_mp_doc_parse(buf, len, doc);
     if (rc)
         return sd_fault_set(fault, rc, "%s: %s", what, sd_strerror(rc));
@@ -108,8 +107,7 @@ void sd_sync_request_encode(const sd_sync_request_t *req, sd_mp_writer_t *w)
     sd_mp_u64(w, req->from);
 }
 
-int sd_sync_request_decode(const void *buf, size_t len, sd_sync_request_t *req,
-                           sd_fault_t *fault)
+int sd_sync_request_decode(const void *buf, size_t len, sd_sync_request_t *req, sd_fault_t *fault)
 {
     sd_mp_doc_t *doc = NULL;
     int rc = s_open(buf, len, &doc, "sync request", fault);

@@ -61,7 +61,6 @@ int sd_heartbeat_decode(const void *buf, size_t len, char site[SD_SITE_MAX + 1],
 
 /* Sync request: {"v":1, "origin":X, "from":N}. */
 void sd_sync_request_encode(const sd_sync_request_t *req, sd_mp_writer_t *w);
-int sd_sync_request_decode(const void *buf, size_t len, sd_sync_request_t *req,
-                           sd_fault_t *fault);
+int sd_sync_request_decode(const void *buf, size_t len, sd_sync_request_t *req, sd_fault_t *fault);
 
 #endif
