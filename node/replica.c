@@ -35,6 +35,8 @@ struct sd_replica {
     zsock_t *sync;                      /* sync service */
     s_upstream_t ups[SD_UPSTREAMS_MAX]; /* whom we follow */
     int nups;                           /* how many */
+    zactor_t *monitors[2];              /* watch pub and sync for refused handshakes */
+    uint64_t refused_connections;       /* CURVE handshakes refused */
     int64_t next_heartbeat;             /* monotonic ms */
     sd_mp_writer_t *w;                  /* scratch */
 };
@@ -125,6 +127,17 @@ int sd_replica_new(const sd_config_t *cfg, sd_store_t *store, sd_hlc_t *clock, s
         rc = SD_EIO;
         goto fail;
     }
+    /* Count and log refused handshakes: unknown keys and plaintext clients. */
+    zsock_t *watched[2] = {r->pub, r->sync};
+    for (int i = 0; i < 2; i++) {
+        r->monitors[i] = zactor_new(zmonitor, watched[i]);
+        if (r->monitors[i]) {
+            zstr_sendx(r->monitors[i], "LISTEN", "HANDSHAKE_FAILED_AUTH", NULL);
+            zstr_sendx(r->monitors[i], "LISTEN", "HANDSHAKE_FAILED_PROTOCOL", NULL);
+            zstr_sendx(r->monitors[i], "START", NULL);
+            zsock_wait(r->monitors[i]);
+        }
+    }
     sd_log(SD_LOG_INFO, "replication: site=%s pub=%s sync=%s upstreams=%d", cfg->site,
            cfg->repl.pub, cfg->repl.sync, r->nups);
     *out = r;
@@ -143,6 +156,8 @@ void sd_replica_destroy(sd_replica_t **replica)
         zsock_destroy(&r->ups[i].sub);
         zsock_destroy(&r->ups[i].dealer);
     }
+    zactor_destroy(&r->monitors[0]);
+    zactor_destroy(&r->monitors[1]);
     zsock_destroy(&r->pub);
     zsock_destroy(&r->sync);
     zactor_destroy(&r->auth);
@@ -155,6 +170,9 @@ void sd_replica_destroy(sd_replica_t **replica)
 void sd_replica_watch(sd_replica_t *r, zpoller_t *poller)
 {
     zpoller_add(poller, r->sync);
+    for (int i = 0; i < 2; i++)
+        if (r->monitors[i])
+            zpoller_add(poller, r->monitors[i]);
     for (int i = 0; i < r->nups; i++) {
         zpoller_add(poller, r->ups[i].sub);
         zpoller_add(poller, r->ups[i].dealer);
@@ -409,8 +427,26 @@ static void s_on_sync(sd_replica_t *r)
     zmsg_destroy(&msg);
 }
 
+/* A refused handshake on pub or sync: [event, value, address]. */
+static void s_on_monitor(sd_replica_t *r, zactor_t *monitor)
+{
+    zmsg_t *msg = zmsg_recv(monitor);
+    char *event = msg ? zmsg_popstr(msg) : NULL;
+    zmsg_destroy(&msg); /* value and peer address follow; not needed */
+    r->refused_connections++;
+    sd_log(SD_LOG_WARNING, "connection refused: socket=%s reason=%s",
+           monitor == r->monitors[0] ? "pub" : "sync", event ? event : "?");
+    free(event);
+}
+
 bool sd_replica_handle(sd_replica_t *r, void *socket)
 {
+    for (int i = 0; i < 2; i++) {
+        if (socket == r->monitors[i]) {
+            s_on_monitor(r, r->monitors[i]);
+            return true;
+        }
+    }
     if (socket == r->sync) {
         s_on_sync(r);
         return true;
@@ -433,9 +469,11 @@ void sd_replica_status(sd_replica_t *r, sd_mp_writer_t *w)
     sd_vector_t ours;
     s_vector(r, &ours);
     int64_t now = zclock_mono();
-    sd_mp_map(w, 2);
+    sd_mp_map(w, 3);
     sd_mp_str(w, "vector");
     sd_vector_encode(&ours, w);
+    sd_mp_str(w, "refused_connections");
+    sd_mp_u64(w, r->refused_connections);
     sd_mp_str(w, "peers");
     sd_mp_array(w, (uint32_t)r->nups);
     for (int i = 0; i < r->nups; i++) {

@@ -85,6 +85,9 @@ except zmq.Again:
 EOT
 )
 [ "$got" = nothing ] && ok || bad "a plaintext subscriber received: $got"
+refused=$(at hub --json repl status | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)['refused_connections'])")
+[ "$refused" -gt 0 ] && ok || bad "the hub counted no refused connections"
+grep -q "connection refused: socket=pub" "$dir/c/hub.log" && ok || bad "no refused connection in the hub's log"
 
 # A client holding an admitted key but the wrong server key for the hub never connects.
 "$bin/tools/sundesk" keygen fakehub --site HUB --role hub --dir "$dir/rogue" >/dev/null
