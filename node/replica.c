@@ -15,14 +15,14 @@
 
 /* An upstream: the node we follow. */
 typedef struct {
-    sd_peer_t peer;                  /* its site and role, from its certificate */
-    zsock_t *sub;                    /* its events and heartbeats */
-    zsock_t *dealer;                 /* its sync service */
-    int64_t heartbeat_at;            /* when its last heartbeat came (ms, monotonic); 0 never */
-    sd_vector_t vector;              /* what it said it holds */
-    int64_t asked_at[SD_VECTOR_MAX]; /* last sync request per origin index of `vector` */
-    uint64_t refused;                /* events it sent that it may not send */
-    int64_t behind_since;            /* first heartbeat showing it holds more; 0 = caught up */
+    sd_peer_t peer;       /* its site and role, from its certificate */
+    zsock_t *sub;         /* its events and heartbeats */
+    zsock_t *dealer;      /* its sync service */
+    int64_t heartbeat_at; /* when its last heartbeat came (ms, monotonic); 0 never */
+    sd_vector_t vector;   /* what it said it holds */
+    sd_vector_t asked;    /* per origin: when we last asked (monotonic ms) */
+    uint64_t refused;     /* events it sent that it may not send */
+    int64_t behind_since; /* first heartbeat showing it holds more; 0 = caught up */
 } s_upstream_t;
 
 struct sd_replica {
@@ -233,15 +233,10 @@ int sd_replica_tick(sd_replica_t *r)
 /* Asks up for origin's events from `from` on, unless just asked. */
 static void s_ask(sd_replica_t *r, s_upstream_t *up, const char *origin, uint64_t from, bool force)
 {
-    int64_t now = zclock_mono();
-    sd_vector_set(&up->vector, origin, sd_vector_get(&up->vector, origin));
-    size_t slot = 0;
-    while (slot < up->vector.count && strcmp(up->vector.entries[slot].origin, origin) != 0)
-        slot++;
-    if (!force && slot < SD_VECTOR_MAX && now - up->asked_at[slot] < ASK_AGAIN_MS)
+    uint64_t now = (uint64_t)zclock_mono();
+    if (!force && now - sd_vector_get(&up->asked, origin) < ASK_AGAIN_MS)
         return;
-    if (slot < SD_VECTOR_MAX)
-        up->asked_at[slot] = now;
+    sd_vector_set(&up->asked, origin, now);
     sd_sync_request_t req = {.from = from};
     strcpy(req.origin, origin);
     sd_mp_writer_reset(r->w);
