@@ -32,3 +32,37 @@ int sd_bench_requester(char *buf, size_t cap, int client, int seq)
     unsigned user = ((unsigned)client * 7919u + (unsigned)seq) % 1000u;
     return s_fit(snprintf(buf, cap, "user%u@example.com", user), cap);
 }
+
+int sd_bench_set_arg(sd_request_t *req, const char *name, const char *text, char *why, size_t cap)
+{
+    int i = sd_fields_find(sd_args_fields, sd_args_field_count, name);
+    if (i < 0) {
+        snprintf(why, cap, "the protocol has no argument %s", name);
+        return SD_EUNKNOWN_FIELD;
+    }
+    sd_fault_t fault = {0};
+    int rc = sd_field_parse(&sd_args_fields[i], text, &req->args, &fault);
+    if (rc) {
+        snprintf(why, cap, "%s", fault.text);
+        return rc;
+    }
+    req->present |= 1ull << i;
+    return 0;
+}
+
+int sd_bench_ticket_template(sd_request_t *req, char *why, size_t cap)
+{
+    *req = (sd_request_t){.op = SD_REQ_TICKET_NEW};
+    static const char *const args[][2] = {
+        {"author", SD_BENCH_AUTHOR},           {"type", SD_BENCH_TYPE},
+        {"description", sd_bench_description}, {"channel", SD_BENCH_CHANNEL},
+        {"category", SD_BENCH_CATEGORY},       {"impact", SD_BENCH_IMPACT},
+        {"urgency", SD_BENCH_URGENCY},
+    };
+    for (size_t i = 0; i < sizeof args / sizeof args[0]; i++) {
+        int rc = sd_bench_set_arg(req, args[i][0], args[i][1], why, cap);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}

@@ -2,12 +2,15 @@
 #ifndef SD_BENCH_PAYLOAD_H
 #define SD_BENCH_PAYLOAD_H
 
+#include "request.h"
+
 #include <stddef.h>
 
 /* Error codes (SD_E*) are those of proto/error.h. */
 
 /* The fixed fields of every benchmark ticket. Kept in one place so that the
  * sundesk and the PostgreSQL clients send the same payload sizes. */
+#define SD_BENCH_AUTHOR   "bench"
 #define SD_BENCH_TYPE     "incident"
 #define SD_BENCH_CHANNEL  "email"
 #define SD_BENCH_CATEGORY "network"
@@ -25,5 +28,14 @@ int sd_bench_title(char *buf, size_t cap, int client, int seq);
 /* Requester of that ticket: one of 1000 users, "user123@example.com", so that
  * the requester index sees realistic repetition. Returns as sd_bench_title(). */
 int sd_bench_requester(char *buf, size_t cap, int client, int seq);
+
+/* Sets argument name of req from command-line text, as the CLI does, and
+ * marks it present. Returns 0, or an error with the reason in why. */
+int sd_bench_set_arg(sd_request_t *req, const char *name, const char *text, char *why, size_t cap);
+
+/* Makes req a ticket.new with the fields every benchmark ticket shares (the
+ * same payload as pg_workload's INSERT); title and requester are set per
+ * ticket. Returns 0, or an error with the reason in why. */
+int sd_bench_ticket_template(sd_request_t *req, char *why, size_t cap);
 
 #endif

@@ -1,6 +1,7 @@
 /* bench_repl.c - sd-bench-repl: hub ingest vs raw CURVE PUB/SUB, replication lag, hub catch-up. */
 #include "bench_node.h"
 #include "bench_payload.h"
+#include "bench_raw.h"
 #include "bench_stats.h"
 
 #include "client.h"
@@ -31,7 +32,6 @@
 
 #define S_WHO         "sd-bench-repl"
 #define S_REGIONS     3
-#define S_RAW_BYTES   450   /* about one encoded ticket-create event */
 #define S_STALL_MS    60000 /* no progress at the hub for this long: give up */
 #define S_MAX_THREADS 64
 
@@ -166,45 +166,6 @@ static int s_vector_of(const s_cluster_t *cl, int n, uint64_t v[S_REGIONS + 1])
     return rc;
 }
 
-/* Set argument name of req from text, as the CLI does. */
-static int s_set_arg(sd_request_t *req, const char *name, const char *text, char *why, size_t cap)
-{
-    int i = sd_fields_find(sd_args_fields, sd_args_field_count, name);
-    if (i < 0) {
-        snprintf(why, cap, "the protocol has no argument %s", name);
-        return SD_EUNKNOWN_FIELD;
-    }
-    sd_fault_t fault = {0};
-    int rc = sd_field_parse(&sd_args_fields[i], text, &req->args, &fault);
-    if (rc) {
-        snprintf(why, cap, "%s", fault.text);
-        return rc;
-    }
-    req->present |= 1ull << i;
-    return 0;
-}
-
-/* The ticket-create payload of sd-bench-tickets, so that events have its size. */
-static int s_template(sd_request_t *req, char *why, size_t cap)
-{
-    *req = (sd_request_t){.op = SD_REQ_TICKET_NEW};
-    static const char *const args[][2] = {
-        {"author", "bench"},
-        {"type", SD_BENCH_TYPE},
-        {"description", sd_bench_description},
-        {"channel", SD_BENCH_CHANNEL},
-        {"category", SD_BENCH_CATEGORY},
-        {"impact", SD_BENCH_IMPACT},
-        {"urgency", SD_BENCH_URGENCY},
-    };
-    for (size_t i = 0; i < sizeof args / sizeof args[0]; i++) {
-        int rc = s_set_arg(req, args[i][0], args[i][1], why, cap);
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
-
 /* ---- region clients ------------------------------------------------------------ */
 
 /* One client thread at a region. It creates tickets first, first + stride, ...
@@ -255,7 +216,7 @@ static void *s_worker_main(void *arg)
         snprintf(w->why, sizeof w->why, "connect %s: %s", w->endpoint, sd_strerror(rc));
     /* Connected before the clock runs, as in sd-bench-tickets. */
     rc = rc ?: sd_bench_ping(cl, w->why, sizeof w->why);
-    rc = rc ?: s_template(&req, w->why, sizeof w->why);
+    rc = rc ?: sd_bench_ticket_template(&req, w->why, sizeof w->why);
     /* Even a failed client must meet the others, or they wait forever. */
     pthread_barrier_wait(w->start);
     uint64_t t0 = s_start_time(w->t0);
@@ -266,8 +227,8 @@ static void *s_worker_main(void *arg)
         char title[64], requester[48];
         rc = sd_bench_title(title, sizeof title, w->client, i);
         rc = rc ?: sd_bench_requester(requester, sizeof requester, w->client, i);
-        rc = rc ?: s_set_arg(&req, "title", title, w->why, sizeof w->why);
-        rc = rc ?: s_set_arg(&req, "requester", requester, w->why, sizeof w->why);
+        rc = rc ?: sd_bench_set_arg(&req, "title", title, w->why, sizeof w->why);
+        rc = rc ?: sd_bench_set_arg(&req, "requester", requester, w->why, sizeof w->why);
         sd_reply_t reply;
         rc = rc ?: sd_bench_call_ok(cl, &req, &reply, w->why, sizeof w->why);
         if (rc) {
@@ -436,138 +397,6 @@ static int s_ingest(const s_cluster_t *cl, const s_opts_t *o, s_ingest_t *out)
     return 0;
 }
 
-/* ---- 1b. raw libzmq CURVE PUB/SUB ------------------------------------------------------ */
-
-typedef struct {
-    void *pub;
-    int index, count;
-    atomic_int *go;
-    int rc;
-} s_raw_pub_t;
-
-/* Sends probes until the subscriber has seen one of each publisher (the
- * slow-joiner problem: PUB drops what it sends before the SUB is there),
- * then count messages of S_RAW_BYTES, framed as the node frames an event. */
-static void *s_raw_pub_main(void *arg)
-{
-    s_raw_pub_t *p = arg;
-    char probe = (char)('0' + p->index);
-    while (!atomic_load(p->go) && !s_interrupted) {
-        zmq_send(p->pub, "P", 1, ZMQ_SNDMORE);
-        zmq_send(p->pub, &probe, 1, 0);
-        usleep(5000);
-    }
-    char body[S_RAW_BYTES];
-    memset(body, 'x', sizeof body);
-    for (int i = 0; i < p->count && !s_interrupted; i++) {
-        memcpy(body, &i, sizeof i);
-        if (zmq_send(p->pub, "E", 1, ZMQ_SNDMORE) < 0 ||
-            zmq_send(p->pub, body, sizeof body, 0) < 0) {
-            p->rc = SD_EIO;
-            break;
-        }
-    }
-    return NULL;
-}
-
-static int s_setopt(void *s, int opt, const void *v, size_t len)
-{
-    return zmq_setsockopt(s, opt, v, len) == 0 ? 0 : SD_EIO;
-}
-
-/* 3 CURVE PUB servers, each sending count messages, to one CURVE SUB
- * client connected to all three: messages/s received. */
-static int s_raw(int count, double *per_s)
-{
-    void *ctx = zmq_ctx_new();
-    void *pubs[S_REGIONS] = {0}, *sub = zmq_socket(ctx, ZMQ_SUB);
-    char cpub[41], csec[41];
-    int rc = zmq_curve_keypair(cpub, csec) == 0 ? 0 : SD_EIO;
-    int zero = 0, one = 1;
-    /* Unlimited queues: the node's replication must not lose events, so
-     * neither may the baseline drop them at a high-water mark. */
-    rc = rc ?: s_setopt(sub, ZMQ_RCVHWM, &zero, sizeof zero);
-    rc = rc ?: s_setopt(sub, ZMQ_CURVE_PUBLICKEY, cpub, 40);
-    rc = rc ?: s_setopt(sub, ZMQ_CURVE_SECRETKEY, csec, 40);
-    rc = rc ?: s_setopt(sub, ZMQ_SUBSCRIBE, "", 0);
-    for (int i = 0; !rc && i < S_REGIONS; i++) {
-        char spub[41], ssec[41], ep[256];
-        size_t eplen = sizeof ep;
-        pubs[i] = zmq_socket(ctx, ZMQ_PUB);
-        rc = zmq_curve_keypair(spub, ssec) == 0 ? 0 : SD_EIO;
-        rc = rc ?: s_setopt(pubs[i], ZMQ_SNDHWM, &zero, sizeof zero);
-        rc = rc ?: s_setopt(pubs[i], ZMQ_CURVE_SERVER, &one, sizeof one);
-        rc = rc ?: s_setopt(pubs[i], ZMQ_CURVE_SECRETKEY, ssec, 40);
-        rc = rc ?: zmq_bind(pubs[i], "tcp://127.0.0.1:*") == 0 ? 0 : SD_EIO;
-        rc = rc ?: zmq_getsockopt(pubs[i], ZMQ_LAST_ENDPOINT, ep, &eplen) == 0 ? 0 : SD_EIO;
-        /* The server key applies to the connects that follow it. */
-        rc = rc ?: s_setopt(sub, ZMQ_CURVE_SERVERKEY, spub, 40);
-        rc = rc ?: zmq_connect(sub, ep) == 0 ? 0 : SD_EIO;
-    }
-    atomic_int go = 0;
-    s_raw_pub_t p[S_REGIONS];
-    pthread_t tid[S_REGIONS];
-    int started = 0;
-    for (int i = 0; !rc && i < S_REGIONS; i++) {
-        p[i] = (s_raw_pub_t){.pub = pubs[i], .index = i, .count = count, .go = &go};
-        if (pthread_create(&tid[i], NULL, s_raw_pub_main, &p[i]) != 0)
-            rc = SD_ENOMEM;
-        else
-            started++;
-    }
-    bool seen[S_REGIONS] = {false};
-    int nseen = 0;
-    long want = (long)count * S_REGIONS, got = 0;
-    uint64_t t0 = 0, t1 = 0;
-    int timeout_ms = 10000; /* handshakes, then between two messages */
-    while (!rc && got < want && !s_interrupted) {
-        zmq_pollitem_t it = {.socket = sub, .events = ZMQ_POLLIN};
-        if (zmq_poll(&it, 1, timeout_ms) <= 0) {
-            fprintf(stderr, S_WHO ": raw PUB/SUB: %ld of %ld messages, then silence\n", got, want);
-            rc = SD_ETIMEOUT;
-            break;
-        }
-        char kind, buf[S_RAW_BYTES];
-        int more = 0;
-        size_t mlen = sizeof more;
-        if (zmq_recv(sub, &kind, 1, 0) < 0)
-            continue;
-        zmq_getsockopt(sub, ZMQ_RCVMORE, &more, &mlen);
-        int n = more ? zmq_recv(sub, buf, sizeof buf, 0) : 0;
-        if (kind == 'E') {
-            if (++got == want)
-                t1 = s_now();
-        } else if (kind == 'P' && n == 1 && buf[0] >= '0' && buf[0] < '0' + S_REGIONS &&
-                   !seen[buf[0] - '0']) {
-            seen[buf[0] - '0'] = true;
-            if (++nseen == S_REGIONS) {
-                t0 = s_now();
-                atomic_store(&go, 1);
-            }
-        }
-    }
-    /* Publishers still probing stop now; sending ones end without blocking (no HWM). */
-    atomic_store(&go, 1);
-    for (int i = 0; i < started; i++) {
-        pthread_join(tid[i], NULL);
-        rc = rc ?: p[i].rc;
-    }
-    int linger = 0;
-    for (int i = 0; i < S_REGIONS; i++)
-        if (pubs[i]) {
-            zmq_setsockopt(pubs[i], ZMQ_LINGER, &linger, sizeof linger);
-            zmq_close(pubs[i]);
-        }
-    zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger);
-    zmq_close(sub);
-    zmq_ctx_term(ctx);
-    if (!rc && s_interrupted)
-        rc = SD_EUNAVAILABLE;
-    if (!rc)
-        *per_s = (double)want / ((double)(t1 - t0) / 1e6);
-    return rc;
-}
-
 /* ---- 2. replication lag ------------------------------------------------------------ */
 
 typedef struct {
@@ -716,24 +545,6 @@ static int s_catchup(s_cluster_t *cl, const s_opts_t *o, s_catchup_t *out)
 
 /* ---- report ------------------------------------------------------------------------------ */
 
-static void s_cpu_model(char *out, size_t cap)
-{
-    snprintf(out, cap, "unknown CPU");
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (!f)
-        return;
-    char line[512];
-    while (fgets(line, sizeof line, f)) {
-        const char *v = strchr(line, ':');
-        if (strncmp(line, "model name", 10) != 0 || !v)
-            continue;
-        v += strspn(v + 1, " \t") + 1;
-        snprintf(out, cap, "%.*s", (int)strcspn(v, "\n"), v);
-        break;
-    }
-    fclose(f);
-}
-
 static void s_print(const s_opts_t *o, const s_ingest_t *in, const s_lag_t *lag,
                     const s_catchup_t *cu, int argc, char **argv)
 {
@@ -741,8 +552,8 @@ static void s_print(const s_opts_t *o, const s_ingest_t *in, const s_lag_t *lag,
     if (in->ok && in->raw_ok)
         printf("| hub ingest, 3 regions x %d creates, %d clients each | %.0f events/s (regions "
                "created %.0f/s) | %.0f msg/s (%d B) | %.1f%% of raw (target >= 50%%) |\n",
-               o->tickets, o->clients, in->hub_per_s, in->regions_per_s, in->raw_per_s, S_RAW_BYTES,
-               100.0 * in->hub_per_s / in->raw_per_s);
+               o->tickets, o->clients, in->hub_per_s, in->regions_per_s, in->raw_per_s,
+               SD_BENCH_RAW_BYTES, 100.0 * in->hub_per_s / in->raw_per_s);
     else
         printf("| hub ingest | %s | %s | failed |\n", in->ok ? "ok" : "failed",
                in->raw_ok ? "ok" : "failed");
@@ -761,7 +572,7 @@ static void s_print(const s_opts_t *o, const s_ingest_t *in, const s_lag_t *lag,
         printf("| hub catch-up | failed | - | - |\n");
 
     char model[256];
-    s_cpu_model(model, sizeof model);
+    sd_bench_cpu_model(model, sizeof model);
     struct utsname u;
     if (uname(&u) != 0)
         memset(&u, 0, sizeof u);
@@ -815,7 +626,7 @@ static void s_usage(FILE *out)
             "  -h, --help           this text\n"
             "\n"
             "Exit status: 0 all measured, 1 a measurement failed, 2 usage, 130 interrupted.\n",
-            S_RAW_BYTES);
+            SD_BENCH_RAW_BYTES);
 }
 
 static int s_parse_int(const char *text, int min, int max, int *out)
@@ -946,7 +757,7 @@ int main(int argc, char **argv)
     }
     if (!s_interrupted) {
         fprintf(stderr, S_WHO ": 1b. raw libzmq CURVE PUB/SUB...\n");
-        int r = s_raw(o.tickets, &in.raw_per_s);
+        int r = sd_bench_raw_curve(o.tickets, &s_interrupted, &in.raw_per_s);
         in.raw_ok = r == 0;
         rc = rc ?: r;
     }

@@ -7,6 +7,7 @@
 
 #include "../../proto/error.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -127,4 +128,22 @@ void sd_bench_stats_destroy(sd_bench_stats_t **stats)
     free((*stats)->usec);
     free(*stats);
     *stats = NULL;
+}
+
+void sd_bench_cpu_model(char *out, size_t cap)
+{
+    snprintf(out, cap, "unknown CPU");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        const char *v = strchr(line, ':');
+        if (strncmp(line, "model name", 10) != 0 || !v)
+            continue;
+        v += strspn(v + 1, " \t") + 1;
+        snprintf(out, cap, "%.*s", (int)strcspn(v, "\n"), v);
+        break;
+    }
+    fclose(f);
 }

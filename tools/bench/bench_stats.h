@@ -30,6 +30,10 @@ typedef struct {
  * anything. Returns 0 if the clock cannot be read (does not happen on Linux). */
 uint64_t sd_bench_now_usec(void);
 
+/* The CPU's model name from /proc/cpuinfo into out, "unknown CPU" when it
+ * cannot be read: benchmark figures go in the README with the machine. */
+void sd_bench_cpu_model(char *out, size_t cap);
+
 /* Create an empty recorder with room for capacity samples, so that a run
  * which knows its sample count never reallocates while it is being timed.
  * capacity may be 0; the recorder grows as needed.

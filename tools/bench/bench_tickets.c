@@ -174,27 +174,6 @@ static int s_parse_opts(int argc, char **argv, s_opts_t *o)
 
 /* ---- machine and command line, for the README ----------------------------- */
 
-static void s_cpu_model(char *out, size_t cap)
-{
-    snprintf(out, cap, "unknown CPU");
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (!f)
-        return;
-    char line[512];
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "model name", 10) != 0)
-            continue;
-        const char *v = strchr(line, ':');
-        if (!v)
-            continue;
-        v += strspn(v + 1, " \t") + 1;
-        size_t n = strcspn(v, "\n");
-        snprintf(out, cap, "%.*s", (int)n, v);
-        break;
-    }
-    fclose(f);
-}
-
 /* Name of the file system that holds path: fsync costs depend on it. */
 static const char *s_fs_name(const char *path)
 {
@@ -224,7 +203,7 @@ static const char *s_fs_name(const char *path)
 static void s_machine(const char *tmp, char *out, size_t cap)
 {
     char model[256];
-    s_cpu_model(model, sizeof model);
+    sd_bench_cpu_model(model, sizeof model);
     struct utsname u;
     if (uname(&u) != 0)
         memset(&u, 0, sizeof u);

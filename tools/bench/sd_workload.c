@@ -14,8 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define S_AUTHOR "bench"
-
 /* One client: the runner's part first, so that the body can cast back. */
 typedef struct {
     sd_bench_client_t base;
@@ -25,53 +23,13 @@ typedef struct {
     char why[256];                            /* the first error, for the report */
 } s_client_t;
 
-/* Set argument name of req from text, as the CLI does. */
-static int s_set_arg(sd_request_t *req, const char *name, const char *text, char *why, size_t cap)
-{
-    int i = sd_fields_find(sd_args_fields, sd_args_field_count, name);
-    if (i < 0) {
-        snprintf(why, cap, "the protocol has no argument %s", name);
-        return SD_EUNKNOWN_FIELD;
-    }
-    sd_fault_t fault = {0};
-    int rc = sd_field_parse(&sd_args_fields[i], text, &req->args, &fault);
-    if (rc) {
-        snprintf(why, cap, "%s", fault.text);
-        return rc;
-    }
-    req->present |= 1ull << i;
-    return 0;
-}
-
-/* The arguments every ticket of this client shares; title and requester are
- * set per ticket. Same payload as pg_workload's INSERT. */
-static int s_template(sd_request_t *req, char *why, size_t cap)
-{
-    *req = (sd_request_t){.op = SD_REQ_TICKET_NEW};
-    static const char *const args[][2] = {
-        {"author", S_AUTHOR},
-        {"type", SD_BENCH_TYPE},
-        {"description", sd_bench_description},
-        {"channel", SD_BENCH_CHANNEL},
-        {"category", SD_BENCH_CATEGORY},
-        {"impact", SD_BENCH_IMPACT},
-        {"urgency", SD_BENCH_URGENCY},
-    };
-    for (size_t i = 0; i < sizeof args / sizeof args[0]; i++) {
-        int rc = s_set_arg(req, args[i][0], args[i][1], why, cap);
-        if (rc)
-            return rc;
-    }
-    return 0;
-}
-
 static int s_create_ticket(s_client_t *c, sd_client_t *cl, sd_request_t *req, int seq)
 {
     char title[64], requester[48];
     int rc = sd_bench_title(title, sizeof title, c->base.index, seq);
     rc = rc ?: sd_bench_requester(requester, sizeof requester, c->base.index, seq);
-    rc = rc ?: s_set_arg(req, "title", title, c->why, sizeof c->why);
-    rc = rc ?: s_set_arg(req, "requester", requester, c->why, sizeof c->why);
+    rc = rc ?: sd_bench_set_arg(req, "title", title, c->why, sizeof c->why);
+    rc = rc ?: sd_bench_set_arg(req, "requester", requester, c->why, sizeof c->why);
     if (rc)
         return rc;
     sd_reply_t reply;
@@ -93,7 +51,7 @@ static int s_client_main(sd_bench_client_t *base)
     /* A ping makes ZeroMQ finish connecting before the clock runs, as the
      * PostgreSQL clients connect and prepare before it. */
     rc = rc ?: sd_bench_ping(cl, c->why, sizeof c->why);
-    rc = rc ?: s_template(&req, c->why, sizeof c->why);
+    rc = rc ?: sd_bench_ticket_template(&req, c->why, sizeof c->why);
     if (rc)
         atomic_store(base->stop, 1);
 
