@@ -8,10 +8,12 @@
 
 #include <string.h>
 
-#define SYNC_BATCH   256  /* events per sync reply; a full reply asks for the next at once */
-#define EV_FRAME     "E"  /* PUB: an event follows */
-#define HB_FRAME     "H"  /* PUB: a heartbeat follows */
-#define ASK_AGAIN_MS 1000 /* do not repeat a sync request for the same origin sooner */
+#define SYNC_BATCH        256       /* published events applied per commit */
+#define SYNC_REPLY_EVENTS 4096      /* most events in one sync reply ... */
+#define SYNC_REPLY_BYTES  (4 << 20) /* ... and about this many bytes */
+#define EV_FRAME          "E"       /* PUB: an event follows */
+#define HB_FRAME          "H"       /* PUB: a heartbeat follows */
+#define ASK_AGAIN_MS      1000      /* do not repeat a sync request for the same origin sooner */
 
 /* An upstream: the node we follow. */
 typedef struct {
@@ -167,16 +169,19 @@ void sd_replica_destroy(sd_replica_t **replica)
     *replica = NULL;
 }
 
-void sd_replica_watch(sd_replica_t *r, zpoller_t *poller)
+size_t sd_replica_sockets(sd_replica_t *r, void **socks, size_t cap)
 {
-    zpoller_add(poller, r->sync);
+    size_t n = 0;
+    if (n < cap)
+        socks[n++] = r->sync;
     for (int i = 0; i < 2; i++)
-        if (r->monitors[i])
-            zpoller_add(poller, r->monitors[i]);
-    for (int i = 0; i < r->nups; i++) {
-        zpoller_add(poller, r->ups[i].sub);
-        zpoller_add(poller, r->ups[i].dealer);
+        if (r->monitors[i] && n < cap)
+            socks[n++] = r->monitors[i];
+    for (int i = 0; i < r->nups && n + 2 <= cap; i++) {
+        socks[n++] = r->ups[i].sub;
+        socks[n++] = r->ups[i].dealer;
     }
+    return n;
 }
 
 /* ---- publishing ---------------------------------------------------------- */
@@ -246,58 +251,95 @@ static void s_ask(sd_replica_t *r, s_upstream_t *up, const char *origin, uint64_
     zsock_send(up->dealer, "b", data, len);
 }
 
-/* Applies the events in frames (one event each) from up in one transaction.
- * Returns how many were applied. */
-static size_t s_apply_frames(sd_replica_t *r, s_upstream_t *up, zmsg_t *msg)
+/* Decodes the events in frames (one each) into evs (room for cap), dropping
+ * and counting those up may not send. Returns how many are kept. */
+static size_t s_decode_frames(s_upstream_t *up, zmsg_t *msg, sd_event_t *evs, size_t cap)
 {
-    sd_store_txn_t *txn;
-    size_t applied_n = 0;
-    if (sd_store_begin(r->store, true, &txn) != 0)
-        return 0;
-    sd_vector_t before;
-    sd_store_vector(txn, &before);
-    int rc = 0;
-    for (zframe_t *f = zmsg_first(msg); f && !rc; f = zmsg_next(msg)) {
-        sd_event_t ev = {0};
+    size_t n = 0;
+    for (zframe_t *f = zmsg_first(msg); f && n < cap; f = zmsg_next(msg)) {
         sd_fault_t fault = {0};
-        if (sd_event_decode(zframe_data(f), zframe_size(f), &ev, &fault) != 0) {
+        sd_event_t *ev = &evs[n];
+        *ev = (sd_event_t){0};
+        if (sd_event_decode(zframe_data(f), zframe_size(f), ev, &fault) != 0) {
             up->refused++;
             sd_log(SD_LOG_WARNING, "event refused: peer=%s error=%s", up->peer.site,
                    sd_error_name(fault.code));
-            continue;
-        }
-        uint64_t applied = 0;
-        sd_store_applied(txn, ev.origin, &applied);
-        switch (sd_sync_classify(&up->peer, &ev, applied)) {
-        case SD_RECV_APPLY:
-            sd_hlc_observe(r->clock, ev.hlc);
-            rc = sd_store_apply(txn, &ev);
-            applied_n += rc == 0;
-            break;
-        case SD_RECV_GAP:
-            s_ask(r, up, ev.origin, applied + 1, false);
-            break;
-        case SD_RECV_REFUSED:
+        } else if (!sd_sync_may_send(&up->peer, ev->origin)) {
             up->refused++;
             sd_log(SD_LOG_WARNING, "event refused: peer=%s origin=%s reason=not-its-origin",
-                   up->peer.site, ev.origin);
+                   up->peer.site, ev->origin);
+        } else {
+            n++;
+            continue;
+        }
+        sd_event_clear(ev);
+    }
+    return n;
+}
+
+/* One attempt at applying evs in one transaction. Returns 0 and *applied_n,
+ * or a store error (nothing applied). */
+static int s_apply_txn(sd_replica_t *r, s_upstream_t *up, const sd_event_t *evs, size_t n,
+                       sd_vector_t *before, size_t *applied_n)
+{
+    sd_store_txn_t *txn;
+    int rc = sd_store_begin(r->store, true, &txn);
+    if (rc)
+        return rc;
+    sd_store_vector(txn, before);
+    *applied_n = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        uint64_t applied = 0;
+        sd_store_applied(txn, evs[i].origin, &applied);
+        switch (sd_sync_classify(&up->peer, &evs[i], applied)) {
+        case SD_RECV_APPLY:
+            sd_hlc_observe(r->clock, evs[i].hlc);
+            rc = sd_store_apply(txn, &evs[i]);
+            *applied_n += rc == 0;
             break;
+        case SD_RECV_GAP:
+            s_ask(r, up, evs[i].origin, applied + 1, false);
+            break;
+        case SD_RECV_REFUSED: /* dropped by s_decode_frames */
         case SD_RECV_DUPLICATE:
             break;
         }
-        sd_event_clear(&ev);
     }
     rc = rc ?: sd_store_put_clock(txn, r->clock->last);
     if (rc) {
         sd_store_abort(&txn);
-        if (rc == SD_EMAPFULL)
-            sd_store_grow(r->store); /* the peer resends: heartbeats ask again */
+        return rc;
+    }
+    return sd_store_commit(&txn);
+}
+
+/* Applies the events in frames (one event each) from up in one transaction;
+ * a full map grows and the transaction is redone, so a batch is never lost to
+ * growth. Returns how many events were applied. */
+static size_t s_apply_frames(sd_replica_t *r, s_upstream_t *up, zmsg_t *msg)
+{
+    size_t cap = zmsg_size(msg), n, applied_n = 0;
+    sd_event_t *evs = calloc(cap ? cap : 1, sizeof *evs);
+    if (!evs) {
+        sd_log(SD_LOG_ERROR, "applying peer events failed: peer=%s error=no_memory",
+               up->peer.site);
+        return 0;
+    }
+    n = s_decode_frames(up, msg, evs, cap);
+    sd_vector_t before;
+    int rc;
+    while ((rc = s_apply_txn(r, up, evs, n, &before, &applied_n)) == SD_EMAPFULL)
+        if ((rc = sd_store_grow(r->store)) != 0)
+            break;
+    for (size_t i = 0; i < n; i++)
+        sd_event_clear(&evs[i]);
+    free(evs);
+    if (rc) {
+        /* Nothing was applied; heartbeats show the gap and it is asked again. */
         sd_log(SD_LOG_ERROR, "applying peer events failed: peer=%s error=%s", up->peer.site,
                sd_error_name(rc));
         return 0;
     }
-    if (sd_store_commit(&txn) != 0)
-        return 0;
     /* A hub relays what it applied, so every region sees every region. */
     if (applied_n && strcmp(r->cfg->role, "hub") == 0) {
         sd_vector_t after;
@@ -357,38 +399,37 @@ static void s_on_heartbeat(sd_replica_t *r, s_upstream_t *up, zframe_t *f)
         up->behind_since = up->heartbeat_at;
 }
 
-/* A sync reply: frames of events; a full one means more are waiting. */
+/* A sync reply: frames of events of one origin, in seq order. The next
+ * request goes out before this batch is applied, so the upstream reads the
+ * next batch while this one commits; an exhausted origin gets no reply,
+ * which ends the chain. */
 static void s_on_dealer(sd_replica_t *r, s_upstream_t *up)
 {
     zmsg_t *msg = zmsg_recv(up->dealer);
     if (!msg)
         return;
-    size_t frames = zmsg_size(msg);
+    sd_event_t last = {0};
+    zframe_t *f = zmsg_last(msg);
+    if (f && sd_event_decode(zframe_data(f), zframe_size(f), &last, NULL) == 0 &&
+        sd_sync_may_send(&up->peer, last.origin))
+        s_ask(r, up, last.origin, last.seq + 1, true);
+    sd_event_clear(&last);
     s_apply_frames(r, up, msg);
-    if (frames == SYNC_BATCH) {
-        sd_event_t last = {0};
-        zframe_t *f = zmsg_last(msg);
-        if (sd_event_decode(zframe_data(f), zframe_size(f), &last, NULL) == 0) {
-            sd_store_txn_t *txn;
-            uint64_t applied = 0;
-            if (sd_store_begin(r->store, false, &txn) == 0) {
-                sd_store_applied(txn, last.origin, &applied);
-                sd_store_abort(&txn);
-            }
-            s_ask(r, up, last.origin, applied + 1, true);
-        }
-        sd_event_clear(&last);
-    }
     zmsg_destroy(&msg);
 }
 
 typedef struct {
     zmsg_t *reply; /* frames being gathered */
+    size_t bytes;  /* their size */
 } s_batch_t;
 
 static int s_add_frame(const void *event, size_t len, void *arg)
 {
-    return zmsg_addmem(((s_batch_t *)arg)->reply, event, len);
+    s_batch_t *batch = arg;
+    if (zmsg_addmem(batch->reply, event, len) != 0)
+        return SD_ENOMEM;
+    batch->bytes += len;
+    return batch->bytes >= SYNC_REPLY_BYTES; /* full: stop */
 }
 
 /* The sync service: [identity][request] -> [identity][event]...[event]. */
@@ -403,10 +444,11 @@ static void s_on_sync(sd_replica_t *r)
     sd_fault_t fault = {0};
     if (identity && body &&
         sd_sync_request_decode(zframe_data(body), zframe_size(body), &req, &fault) == 0) {
-        s_batch_t batch = {.reply = zmsg_new()};
+        s_batch_t batch = {.reply = zmsg_new(), .bytes = 0};
         sd_store_txn_t *txn;
         if (sd_store_begin(r->store, false, &txn) == 0) {
-            sd_store_events_from(txn, req.origin, req.from, SYNC_BATCH, s_add_frame, &batch);
+            sd_store_events_from(txn, req.origin, req.from, SYNC_REPLY_EVENTS, s_add_frame,
+                                 &batch);
             sd_store_abort(&txn);
         }
         if (zmsg_size(batch.reply) > 0) {

@@ -29,8 +29,13 @@ int sd_replica_new(const sd_config_t *cfg, sd_store_t *store, sd_hlc_t *clock,
 /* Closes everything; NULL-safe, nulls *replica. */
 void sd_replica_destroy(sd_replica_t **replica);
 
-/* Adds the replica's sockets to poller. */
-void sd_replica_watch(sd_replica_t *replica, zpoller_t *poller);
+/* Most sockets a replica asks its owner to watch: sync, two monitors, and a
+ * SUB and a DEALER per upstream. */
+#define SD_REPLICA_SOCKETS_MAX (3 + 2 * SD_UPSTREAMS_MAX)
+
+/* Writes into socks (room for cap) the czmq sockets and actors the owner's
+ * loop must poll for input and hand to sd_replica_handle; returns how many. */
+size_t sd_replica_sockets(sd_replica_t *replica, void **socks, size_t cap);
 
 /* Handles a readable socket if it is one of the replica's (returns true). */
 bool sd_replica_handle(sd_replica_t *replica, void *socket);

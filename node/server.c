@@ -10,6 +10,7 @@
 #include "workflow.h"
 
 #include <czmq.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
@@ -505,32 +506,45 @@ static void s_gather(sd_server_t *s)
     }
 }
 
+/* Every socket the loop watches: the client ROUTER first, then replication's. */
+typedef struct {
+    zmq_pollitem_t items[1 + SD_REPLICA_SOCKETS_MAX]; /* for zmq_poll */
+    void *handles[1 + SD_REPLICA_SOCKETS_MAX];        /* the czmq object behind each item */
+    int count;                                        /* used entries */
+} s_watch_t;
+
+static void s_watch_init(sd_server_t *s, s_watch_t *w)
+{
+    w->handles[0] = s->router;
+    w->count = 1 + (s->replica ? (int)sd_replica_sockets(s->replica, w->handles + 1,
+                                                         SD_REPLICA_SOCKETS_MAX)
+                               : 0);
+    for (int i = 0; i < w->count; i++)
+        w->items[i] = (zmq_pollitem_t){zsock_resolve(w->handles[i]), 0, ZMQ_POLLIN, 0};
+}
+
 int sd_server_run(sd_server_t *s)
 {
-    zpoller_t *poller = zpoller_new(s->router, NULL);
-    if (!poller)
-        return SD_ENOMEM;
-    if (s->replica)
-        sd_replica_watch(s->replica, poller);
+    s_watch_t watch;
+    s_watch_init(s, &watch);
     sd_log(SD_LOG_INFO, "serving: site=%s role=%s endpoint=%s", s->cfg->site, s->cfg->role,
            s->cfg->endpoint);
     while (!zsys_interrupted) {
         int wait_ms = s->replica ? sd_replica_tick(s->replica) : 500;
-        void *which = zpoller_wait(poller, wait_ms > 0 ? wait_ms : 0);
-        if (!which) {
-            if (zpoller_terminated(poller))
-                break;
-            continue;
+        int ready = zmq_poll(watch.items, watch.count, wait_ms > 0 ? wait_ms : 0);
+        if (ready < 0 && zmq_errno() != EINTR)
+            break; /* the context is terminating */
+        /* Serve every socket that is ready, not only the first: with one per
+         * wakeup, a busy client socket or first upstream starves the rest. */
+        for (int i = 1; ready > 0 && i < watch.count; i++)
+            if (watch.items[i].revents & ZMQ_POLLIN)
+                sd_replica_handle(s->replica, watch.handles[i]);
+        if (ready > 0 && (watch.items[0].revents & ZMQ_POLLIN)) {
+            s_gather(s);
+            if (s->njobs)
+                s_serve_batch(s);
         }
-        if (which != s->router) {
-            sd_replica_handle(s->replica, which);
-            continue;
-        }
-        s_gather(s);
-        if (s->njobs)
-            s_serve_batch(s);
     }
-    zpoller_destroy(&poller);
     sd_log(SD_LOG_INFO, "stopping: requests=%llu errors=%llu commits=%llu writes=%llu",
            (unsigned long long)s->requests, (unsigned long long)s->errors,
            (unsigned long long)s->commits, (unsigned long long)s->writes);

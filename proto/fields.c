@@ -50,8 +50,11 @@ int sd_fields_find(const sd_field_t *table, size_t n, const char *name)
 
 static int s_find_bytes(const sd_field_t *table, size_t n, const char *name, size_t len)
 {
+    /* strncmp stops at the first difference; a strlen per entry made this
+     * lookup the top of the replica's profile. */
     for (size_t i = 0; i < n; i++)
-        if (strlen(table[i].name) == len && memcmp(table[i].name, name, len) == 0)
+        if (len && table[i].name[0] == name[0] && strncmp(table[i].name, name, len) == 0 &&
+            table[i].name[len] == 0)
             return (int)i;
     return -1;
 }

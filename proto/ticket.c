@@ -4,6 +4,7 @@
 #include "error.h"
 #include "hlc.h"
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,13 +74,22 @@ const sd_field_t sd_ticket_fields[] = {
 };
 const size_t sd_ticket_field_count = sizeof sd_ticket_fields / sizeof sd_ticket_fields[0];
 
+/* Field masks per register, computed once: encoding a ticket asks for them
+ * for every register, and replicas encode one per applied event. */
+static uint64_t s_register_masks[SD_REG_COUNT_];
+static pthread_once_t s_register_masks_once = PTHREAD_ONCE_INIT;
+
+static void s_register_masks_init(void)
+{
+    for (size_t i = 0; i < sd_ticket_field_count; i++)
+        if (sd_ticket_fields[i].group < SD_REG_COUNT_)
+            s_register_masks[sd_ticket_fields[i].group] |= 1ull << i;
+}
+
 uint64_t sd_ticket_register_mask(int reg)
 {
-    uint64_t mask = 0;
-    for (size_t i = 0; i < sd_ticket_field_count; i++)
-        if (sd_ticket_fields[i].group == reg)
-            mask |= 1ull << i;
-    return mask;
+    pthread_once(&s_register_masks_once, s_register_masks_init);
+    return reg >= 0 && reg < SD_REG_COUNT_ ? s_register_masks[reg] : 0;
 }
 
 uint64_t sd_ticket_all_fields(void)
