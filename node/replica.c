@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#define SYNC_BATCH        256       /* published events applied per commit */
+#define SYNC_BATCH        1024      /* most published events applied per commit */
 #define SYNC_REPLY_EVENTS 4096      /* most events in one sync reply ... */
 #define SYNC_REPLY_BYTES  (4 << 20) /* ... and about this many bytes */
 #define EV_FRAME          "E"       /* PUB: an event follows */
@@ -24,6 +24,8 @@ typedef struct {
     sd_vector_t vector;   /* what it said it holds */
     sd_vector_t asked;    /* per origin: when we last asked (monotonic ms) */
     uint64_t refused;     /* events it sent that it may not send */
+    uint64_t via_pub;     /* events applied as it published them */
+    uint64_t via_sync;    /* events applied from its sync replies (gaps repaired) */
     int64_t behind_since; /* first heartbeat showing it holds more; 0 = caught up */
 } s_upstream_t;
 
@@ -316,7 +318,7 @@ static int s_apply_txn(sd_replica_t *r, s_upstream_t *up, const sd_event_t *evs,
 /* Applies the events in frames (one event each) from up in one transaction;
  * a full map grows and the transaction is redone, so a batch is never lost to
  * growth. Returns how many events were applied. */
-static size_t s_apply_frames(sd_replica_t *r, s_upstream_t *up, zmsg_t *msg)
+static size_t s_apply_frames(sd_replica_t *r, s_upstream_t *up, zmsg_t *msg, bool from_sync)
 {
     size_t cap = zmsg_size(msg), n, applied_n = 0;
     sd_event_t *evs = calloc(cap ? cap : 1, sizeof *evs);
@@ -340,6 +342,7 @@ static size_t s_apply_frames(sd_replica_t *r, s_upstream_t *up, zmsg_t *msg)
                sd_error_name(rc));
         return 0;
     }
+    *(from_sync ? &up->via_sync : &up->via_pub) += applied_n;
     /* A hub relays what it applied, so every region sees every region. */
     if (applied_n && strcmp(r->cfg->role, "hub") == 0) {
         sd_vector_t after;
@@ -375,7 +378,7 @@ static void s_on_sub(sd_replica_t *r, s_upstream_t *up)
         zmsg_destroy(&msg);
     }
     if (zmsg_size(events))
-        s_apply_frames(r, up, events);
+        s_apply_frames(r, up, events, false);
     zmsg_destroy(&events);
 }
 
@@ -414,7 +417,7 @@ static void s_on_dealer(sd_replica_t *r, s_upstream_t *up)
         sd_sync_may_send(&up->peer, last.origin))
         s_ask(r, up, last.origin, last.seq + 1, true);
     sd_event_clear(&last);
-    s_apply_frames(r, up, msg);
+    s_apply_frames(r, up, msg, true);
     zmsg_destroy(&msg);
 }
 
@@ -523,7 +526,7 @@ void sd_replica_status(sd_replica_t *r, sd_mp_writer_t *w)
         }
         bool connected =
             up->heartbeat_at && now - up->heartbeat_at < 3 * (int64_t)r->cfg->repl.heartbeat_ms;
-        sd_mp_map(w, 8);
+        sd_mp_map(w, 10);
         sd_mp_str(w, "site"), sd_mp_str(w, up->peer.site);
         sd_mp_str(w, "role"), sd_mp_str(w, up->peer.role == SD_ROLE_HUB ? "hub" : "site");
         sd_mp_str(w, "connected"), sd_mp_bool(w, connected);
@@ -535,5 +538,7 @@ void sd_replica_status(sd_replica_t *r, sd_mp_writer_t *w)
         sd_mp_str(w, "lag_ms");
         sd_mp_u64(w, lag && up->behind_since ? (uint64_t)(now - up->behind_since) : 0);
         sd_mp_str(w, "refused"), sd_mp_u64(w, up->refused);
+        sd_mp_str(w, "applied_pub"), sd_mp_u64(w, up->via_pub);
+        sd_mp_str(w, "applied_sync"), sd_mp_u64(w, up->via_sync);
     }
 }

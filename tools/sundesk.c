@@ -276,27 +276,28 @@ static int s_print_repl(const sd_mp_node_t *r)
     const sd_mp_node_t *peers = sd_mp_get(r, "peers");
     printf("vector ");
     sd_render_json(stdout, sd_mp_get(r, "vector"));
-    printf("\n%-16s %-5s %-10s %-11s %-8s %-9s %-8s %s\n", "PEER", "ROLE", "CONNECTED", "HEARTBEAT",
-           "LAG", "BEHIND", "REFUSED", "ITS VECTOR");
+    printf("\n%-16s %-5s %-10s %-11s %-8s %-9s %-8s %-10s %s\n", "PEER", "ROLE", "CONNECTED",
+           "HEARTBEAT", "LAG", "BEHIND", "REFUSED", "REPAIRED", "ITS VECTOR");
     for (size_t i = 0; peers && i < sd_mp_len(peers); i++) {
         const sd_mp_node_t *p = sd_mp_at(peers, i);
         size_t len;
         const char *site = sd_mp_bytes(sd_mp_get(p, "site"), &len);
-        uint64_t age = 0, lag = 0, lag_ms = 0, refused = 0;
+        uint64_t age = 0, lag = 0, lag_ms = 0, refused = 0, repaired = 0;
         bool connected = false, heard = sd_mp_uint(sd_mp_get(p, "heartbeat_age_ms"), &age) == 0;
         sd_mp_boolean(sd_mp_get(p, "connected"), &connected);
         sd_mp_uint(sd_mp_get(p, "lag_events"), &lag);
         sd_mp_uint(sd_mp_get(p, "lag_ms"), &lag_ms);
         sd_mp_uint(sd_mp_get(p, "refused"), &refused);
+        sd_mp_uint(sd_mp_get(p, "applied_sync"), &repaired);
         char agebuf[24];
         snprintf(agebuf, sizeof agebuf, heard ? "%llums ago" : "never", (unsigned long long)age);
         size_t rlen;
         const char *role = sd_mp_bytes(sd_mp_get(p, "role"), &rlen);
         char behind[24];
         snprintf(behind, sizeof behind, "%.1fs", (double)lag_ms / 1000);
-        printf("%-16.*s %-5.*s %-10s %-11s %-8llu %-9s %-8llu ", (int)len, site, (int)rlen, role,
-               connected ? "yes" : "NO", agebuf, (unsigned long long)lag, behind,
-               (unsigned long long)refused);
+        printf("%-16.*s %-5.*s %-10s %-11s %-8llu %-9s %-8llu %-10llu ", (int)len, site, (int)rlen,
+               role, connected ? "yes" : "NO", agebuf, (unsigned long long)lag, behind,
+               (unsigned long long)refused, (unsigned long long)repaired);
         sd_render_json(stdout, sd_mp_get(p, "vector"));
         putchar('\n');
     }

@@ -3,30 +3,7 @@
 # replication, a region down during writes, the hub killed with -9, and refused strangers.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
-root=$(cd "$(dirname "$0")/../.." && pwd)
-export SD_BIN=$bin SD_PORT_BASE=$((20000 + ($$ % 400) * 10 * 4))
-cluster() { bash "$root/deploy/local-cluster.sh" "$1" "$dir/c" >/dev/null; }
-s_stop_cluster() { bash "$root/deploy/local-cluster.sh" stop "$dir/c" >/dev/null 2>&1; }
-LIB_BEFORE_RM=s_stop_cluster
-at() { "$bin/tools/sundesk" --data "$dir/c/$1" --author tester "${@:2}"; }
-count() { at "$1" --json ticket list --limit 1000 | /usr/bin/python3 -c "import json,sys; print(len(json.load(sys.stdin)))"; }
-digest() { at "$1" --json node digest | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)['digest'])"; }
-# converged N: every node holds N tickets and all digests are equal (waits up to 20 s).
-converged() {
-    for _ in $(seq 200); do
-        local same=1 d0
-        d0=$(digest hub 2>/dev/null) || { sleep 0.1; continue; }
-        for n in hub apac emea amer; do
-            [ "$(count $n 2>/dev/null)" = "$1" ] && [ "$(digest $n 2>/dev/null)" = "$d0" ] || same=0
-        done
-        [ $same = 1 ] && return 0
-        sleep 0.1
-    done
-    for n in hub apac emea amer; do echo "  $n: $(count $n) tickets, digest $(digest $n)"; done
-    return 1
-}
-gone() { while kill -0 "$1" 2>/dev/null; do sleep 0.05; done; }
-new_at() { at "$1" ticket new --title "$2" --requester user@example.com >/dev/null || bad "new at $1"; }
+. "$(dirname "$0")/cluster_lib.sh"
 
 cluster start && ok || bad "cluster did not start"
 for i in $(seq 5); do new_at apac "apac $i"; new_at emea "emea $i"; new_at amer "amer $i"; done

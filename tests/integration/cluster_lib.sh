@@ -1,0 +1,33 @@
+# cluster_lib.sh - shared by the cluster scripts: a hub and three regions from deploy/local-cluster.sh.
+#
+# Source it after lib.sh. Ports come from the script's pid so parallel tests do not collide.
+# Defines: cluster start|stop|status, at NODE ARGS (the CLI on that node), count NODE (tickets
+# it holds), digest NODE, converged N (every node holds N tickets, all digests equal; waits up
+# to $CONVERGE_SECONDS, default 20), gone PID (waits until it exits), new_at NODE TITLE.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export SD_BIN=$bin SD_PORT_BASE=$((20000 + ($$ % 400) * 10 * 4))
+cluster() { bash "$root/deploy/local-cluster.sh" "$1" "$dir/c" >/dev/null; }
+s_stop_cluster() { bash "$root/deploy/local-cluster.sh" stop "$dir/c" >/dev/null 2>&1; }
+LIB_BEFORE_RM=s_stop_cluster
+nodes="hub apac emea amer"
+at() { "$bin/tools/sundesk" --data "$dir/c/$1" --author tester "${@:2}"; }
+count() {
+    at "$1" --json node status | /usr/bin/python3 -c "import json,sys; print(sum(json.load(sys.stdin)['tickets'].values()))"
+}
+digest() { at "$1" --json node digest | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)['digest'])"; }
+converged() {
+    local tries=$((${CONVERGE_SECONDS:-20} * 10))
+    for _ in $(seq $tries); do
+        local same=1 d0
+        d0=$(digest hub 2>/dev/null) || { sleep 0.1; continue; }
+        for n in $nodes; do
+            [ "$(count $n 2>/dev/null)" = "$1" ] && [ "$(digest $n 2>/dev/null)" = "$d0" ] || same=0
+        done
+        [ $same = 1 ] && return 0
+        sleep 0.1
+    done
+    for n in $nodes; do echo "  $n: $(count $n) tickets, digest $(digest $n)"; done
+    return 1
+}
+gone() { while kill -0 "$1" 2>/dev/null; do sleep 0.05; done; }
+new_at() { at "$1" ticket new --title "$2" --requester user@example.com >/dev/null || bad "new at $1"; }
