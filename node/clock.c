@@ -19,11 +19,11 @@ sd_clock_t sd_clock_real(void)
     return (sd_clock_t){.kind = SD_CLOCK_REAL};
 }
 
-sd_clock_t sd_clock_accelerated(int64_t start_ms, int64_t speed)
+sd_clock_t sd_clock_accelerated(int64_t start_ms, int64_t speed, int64_t origin_ms)
 {
     return (sd_clock_t){.kind = SD_CLOCK_ACCELERATED,
                         .start_ms = start_ms,
-                        .real_start_ms = s_system_ms(),
+                        .real_start_ms = origin_ms ? origin_ms : s_system_ms(),
                         .speed = speed < 1 ? 1 : speed};
 }
 

@@ -27,9 +27,10 @@ typedef struct {
 /* The system clock. */
 sd_clock_t sd_clock_real(void);
 
-/* A clock that reads start_ms now and runs speed times faster than the
- * system clock from now on (speed >= 1). */
-sd_clock_t sd_clock_accelerated(int64_t start_ms, int64_t speed);
+/* A clock that reads start_ms at system time origin_ms (0: now) and runs
+ * speed times faster than the system clock (speed >= 1). Nodes given the same
+ * three values read the same time. */
+sd_clock_t sd_clock_accelerated(int64_t start_ms, int64_t speed, int64_t origin_ms);
 
 /* A clock that stands at now_ms until sd_clock_set moves it. */
 sd_clock_t sd_clock_manual(int64_t now_ms);

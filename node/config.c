@@ -31,6 +31,7 @@ int sd_config_defaults(sd_config_t *cfg, const char *datadir, char *err, size_t 
     cfg->log_level = SD_LOG_INFO;
     cfg->repl.heartbeat_ms = 1000;
     sd_policy_default(&cfg->policy);
+    sd_schedule_default(&cfg->sched);
     if (sd_config_endpoint_for(datadir, cfg->endpoint, sizeof cfg->endpoint) != 0) {
         snprintf(err, cap, "data directory path too long for an ipc socket (max %d bytes): %s",
                  IPC_PATH_MAX, datadir);
@@ -40,7 +41,7 @@ int sd_config_defaults(sd_config_t *cfg, const char *datadir, char *err, size_t 
 }
 
 /* Parses exactly n integers in [lo, hi] from s. */
-static bool s_ints(const char *s, int *out, int n, int lo, int hi)
+bool sd_config_ints(const char *s, int *out, int n, int lo, int hi)
 {
     for (int i = 0; i < n; i++) {
         char *end;
@@ -93,22 +94,28 @@ static int s_policy_key(sd_config_t *cfg, const char *key, const char *value, ch
     int v[9];
     sd_policy_t *p = &cfg->policy;
     if (strcmp(key, "matrix") == 0) {
-        if (!s_ints(value, v, 9, 1, 4)) {
+        if (!sd_config_ints(value, v, 9, 1, 4)) {
             snprintf(why, cap, "must be 9 priorities 1-4 (rows: impact 1..3)");
             return SD_ECONFIG;
         }
         for (int i = 0; i < 9; i++)
             p->matrix[i / 3][i % 3] = v[i] - 1;
     } else if (strcmp(key, "response_hours") == 0 || strcmp(key, "resolve_hours") == 0) {
-        if (!s_ints(value, v, 4, 1, 24 * 365)) {
+        if (!sd_config_ints(value, v, 4, 1, 24 * 365)) {
             snprintf(why, cap, "must be 4 whole hours, for P1..P4");
             return SD_ECONFIG;
         }
         uint64_t *target = strcmp(key, "response_hours") == 0 ? p->response_ms : p->resolve_ms;
         for (int i = 0; i < 4; i++)
             target[i] = (uint64_t)v[i] * SD_HOUR_MS;
+    } else if (strcmp(key, "vip") == 0) {
+        if (strlen(value) >= sizeof p->vip) {
+            snprintf(why, cap, "longer than %d bytes", SD_VIP_MAX - 1);
+            return SD_ECONFIG;
+        }
+        strcpy(p->vip, value);
     } else {
-        snprintf(why, cap, "unknown option (known: matrix, response_hours, resolve_hours)");
+        snprintf(why, cap, "unknown option (known: matrix, response_hours, resolve_hours, vip)");
         return SD_ECONFIG;
     }
     return 0;
@@ -176,7 +183,7 @@ static int s_repl_key(sd_config_t *cfg, zconfig_t *item, char *why, size_t cap)
     else if (!strcmp(key, "sync"))
         ok = s_endpoint(r->sync, sizeof r->sync, value);
     else if (!strcmp(key, "heartbeat_ms"))
-        ok = s_ints(value, &r->heartbeat_ms, 1, 10, 60000);
+        ok = sd_config_ints(value, &r->heartbeat_ms, 1, 10, 60000);
     else {
         snprintf(why, cap,
                  "unknown option (known: cert, certs, pub, sync, heartbeat_ms, upstream)");
@@ -210,29 +217,41 @@ int sd_config_load(sd_config_t *cfg, const char *path, char *err, size_t cap)
         return SD_ECONFIG;
     }
     int rc = 0;
+    bool targets_set = false;
     for (zconfig_t *sec = zconfig_child(root); sec && !rc; sec = zconfig_next(sec)) {
         const char *section = zconfig_name(sec);
         bool node = strcmp(section, "node") == 0, policy = strcmp(section, "policy") == 0;
-        bool repl = strcmp(section, "replication") == 0;
-        if (!node && !policy && !repl) {
-            snprintf(err, cap, "%s: unknown section '%s' (known: node, policy, replication)", path,
+        bool repl = strcmp(section, "replication") == 0, sched = strcmp(section, "schedule") == 0;
+        if (!node && !policy && !repl && !sched) {
+            snprintf(err, cap,
+                     "%s: unknown section '%s' (known: node, policy, schedule, replication)", path,
                      section);
             rc = SD_ECONFIG;
             break;
         }
         for (zconfig_t *item = zconfig_child(sec); item && !rc; item = zconfig_next(item)) {
-            char why[160] = "";
+            char why[256] = "";
+            const char *key = zconfig_name(item);
             const char *value = zconfig_value(item) ? zconfig_value(item) : "";
-            rc = node     ? s_node_key(cfg, zconfig_name(item), value, why, sizeof why)
-                 : policy ? s_policy_key(cfg, zconfig_name(item), value, why, sizeof why)
+            targets_set |= policy && strstr(key, "_hours") != NULL;
+            rc = node     ? s_node_key(cfg, key, value, why, sizeof why)
+                 : policy ? s_policy_key(cfg, key, value, why, sizeof why)
+                 : sched  ? sd_config_schedule_item(cfg, item, why, sizeof why)
                           : s_repl_key(cfg, item, why, sizeof why);
             if (rc)
-                snprintf(err, cap, "%s: %s/%s: %s", path, section, zconfig_name(item), why);
+                snprintf(err, cap, "%s: %s/%s: %s", path, section, key, why);
         }
     }
-    char why[160] = "";
-    if (!rc && (rc = s_repl_check(&cfg->repl, why, sizeof why)) != 0)
+    char why[256] = "";
+    if (!rc && ((rc = s_repl_check(&cfg->repl, why, sizeof why)) != 0 ||
+                (rc = sd_config_schedule_done(cfg, targets_set, why, sizeof why)) != 0))
         snprintf(err, cap, "%s: %s", path, why);
     zconfig_destroy(&root);
     return rc;
+}
+
+void sd_config_clear(sd_config_t *cfg)
+{
+    if (cfg)
+        sd_schedule_clear(&cfg->sched);
 }

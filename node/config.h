@@ -10,6 +10,8 @@
  *         matrix = "1 2 3 2 3 4 3 4 4"    # impact x urgency -> P1..P4, row = impact
  *         response_hours = "1 1 24 24"    # first reply target per priority
  *         resolve_hours = "4 8 72 120"    # resolution target per priority
+ *         vip = "ceo@example.com cfo@example.com"  # requesters raised one step
+ *     schedule                            # calendars and follow-the-sun: see schedule.h
  *     replication                         # optional: replicate with other nodes
  *         cert = /etc/sundesk/apac.cert   # own certificate (apac.cert_secret beside it, 0600)
  *         certs = /etc/sundesk/peers      # public certificates of the admitted peers
@@ -24,9 +26,12 @@
 #ifndef SD_CONFIG_H
 #define SD_CONFIG_H
 
+#include "schedule.h"
 #include "sizes.h"
 #include "workflow.h"
 
+#include <czmq.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define SD_ENDPOINT_MAX 256
@@ -60,7 +65,22 @@ typedef struct {
     int log_level;                  /* sd_log_level_t */
     sd_policy_t policy;             /* priority and due-time policy */
     sd_repl_config_t repl;          /* replication; off by default */
+    sd_schedule_t sched;            /* calendars, follow-the-sun policy, clock (schedule.h) */
 } sd_config_t;
+
+/* Frees what the config owns (the calendars); NULL-safe. */
+void sd_config_clear(sd_config_t *cfg);
+
+/* Parses exactly n integers in [lo, hi], separated by blanks, from s. */
+bool sd_config_ints(const char *s, int *out, int n, int lo, int hi);
+
+/* One item of the schedule section (config_schedule.c). Returns 0 or
+ * SD_ECONFIG with the reason in why. */
+int sd_config_schedule_item(sd_config_t *cfg, zconfig_t *item, char *why, size_t cap);
+
+/* Checks the schedule once the file is read and applies business-hour
+ * policy defaults when calendars exist and the policy did not set targets. */
+int sd_config_schedule_done(sd_config_t *cfg, bool targets_set, char *why, size_t cap);
 
 /* Fills the defaults for a node whose data directory is datadir: site LOCAL,
  * role site, endpoint ipc://DATADIR/sundesk.sock, default policy.

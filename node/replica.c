@@ -42,6 +42,7 @@ struct sd_replica {
     zactor_t *monitors[2];              /* watch pub and sync for refused handshakes */
     uint64_t refused_connections;       /* CURVE handshakes refused */
     int64_t next_heartbeat;             /* monotonic ms */
+    int64_t started;                    /* monotonic ms at start */
     sd_mp_writer_t *w;                  /* scratch */
 };
 
@@ -89,6 +90,7 @@ int sd_replica_new(const sd_config_t *cfg, sd_store_t *store, sd_hlc_t *clock, s
         return SD_ENOMEM;
     }
     r->cfg = cfg, r->store = store, r->clock = clock;
+    r->started = zclock_mono();
     int rc = sd_keys_load_own(cfg->repl.cert, &r->cert, err, cap);
     if (rc)
         goto fail;
@@ -541,4 +543,12 @@ void sd_replica_status(sd_replica_t *r, sd_mp_writer_t *w)
         sd_mp_str(w, "applied_pub"), sd_mp_u64(w, up->via_pub);
         sd_mp_str(w, "applied_sync"), sd_mp_u64(w, up->via_sync);
     }
+}
+
+int64_t sd_replica_silent_ms(sd_replica_t *r, const char *site)
+{
+    for (int i = 0; r && i < r->nups; i++)
+        if (strcmp(r->ups[i].peer.site, site) == 0)
+            return zclock_mono() - (r->ups[i].heartbeat_at ? r->ups[i].heartbeat_at : r->started);
+    return -1;
 }

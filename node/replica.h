@@ -46,6 +46,11 @@ void sd_replica_publish_own(sd_replica_t *replica, uint64_t from, uint64_t to);
 /* Sends a heartbeat when one is due; returns ms until the next one. */
 int sd_replica_tick(sd_replica_t *replica);
 
+/* Ms since the upstream of site was last heard (a heartbeat), counting from
+ * when this node started if never; -1 when site is not an upstream. The
+ * scheduler's hub takeover asks this (scheduler.h). */
+int64_t sd_replica_silent_ms(sd_replica_t *replica, const char *site);
+
 /* Writes {"peers":[{site, role, connected, heartbeat_age_ms, vector, lag}], "refused":N,
  * "vector":{...}} for `sundesk repl status`. */
 void sd_replica_status(sd_replica_t *replica, sd_mp_writer_t *w);

@@ -7,6 +7,8 @@
 #include "log.h"
 #include "replica.h"
 #include "request.h"
+#include "schedule_ops.h"
+#include "scheduler.h"
 #include "workflow.h"
 
 #include <czmq.h>
@@ -43,13 +45,15 @@ struct sd_server {
     uint64_t commits, writes;      /* write transactions and the requests they carried */
     s_job_t jobs[SD_SERVER_BATCH]; /* the current batch */
     size_t njobs;                  /* used entries of jobs */
+    int64_t next_tick;             /* monotonic ms of the scheduler's next tick */
+    char sched_cursor[SD_ID_MAX + 1]; /* where the scheduler's next slice of the queue starts */
 };
 
-static uint64_t s_now_ms(void)
+/* The node's time for events and scheduling: the schedule's clock (real
+ * unless a test configured an accelerated one). */
+static uint64_t s_now_ms(const sd_server_t *s)
 {
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
+    return (uint64_t)sd_clock_now(&s->cfg->sched.clock);
 }
 
 int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out, char *err,
@@ -183,7 +187,8 @@ static int s_write_one(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job, uint64
         if (rc)
             goto done;
     }
-    sd_workflow_ctx_t ctx = {.site = s->cfg->site, .policy = &s->cfg->policy, .now_ms = now};
+    sd_workflow_ctx_t ctx = {
+        .site = s->cfg->site, .policy = &s->cfg->policy, .sched = &s->cfg->sched, .now_ms = now};
     rc = sd_workflow_build(&ctx, have ? &cur : NULL, req, &ev, &job->fault);
     if (rc) {
         *refused = rc != SD_ENOMEM;
@@ -216,7 +221,7 @@ done:
 static int s_write_batch(sd_server_t *s)
 {
     sd_store_txn_t *txn = NULL;
-    uint64_t now = s_now_ms();
+    uint64_t now = s_now_ms(s);
     uint64_t writes = 0;
     int rc = sd_store_begin(s->store, true, &txn);
     if (rc)
@@ -287,6 +292,7 @@ static int s_read_list(sd_store_txn_t *txn, s_job_t *job, bool history)
             .status = sd_request_has(r, "status") ? a->status : -1,
             .priority = sd_request_has(r, "priority") ? a->priority : -1,
             .open_only = a->open,
+            .sla = sd_request_has(r, "sla") ? a->sla : -1,
             .assignee = a->assignee,
             .requester = a->requester,
             .after = a->after,
@@ -382,6 +388,12 @@ static int s_read_one(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job)
         sd_reply_ok_begin(w, job->req.id);
         sd_replica_status(s->replica, w);
         return 0;
+    case SD_REQ_SCHEDULE_NOW:
+        return sd_ops_schedule_now(&s->cfg->sched, s_now_ms(s), &job->req, w, &job->fault);
+    case SD_REQ_SCHEDULE_COVERAGE:
+        return sd_ops_schedule_coverage(&s->cfg->sched, s_now_ms(s), &job->req, w, &job->fault);
+    case SD_REQ_HANDOVER_REPORT:
+        return sd_ops_handover_report(txn, &job->req, w, &job->fault);
     case SD_REQ_TICKET_LIST:
         return s_read_list(txn, job, false);
     case SD_REQ_TICKET_HISTORY:
@@ -523,6 +535,35 @@ static void s_watch_init(sd_server_t *s, s_watch_t *w)
         w->items[i] = (zmq_pollitem_t){zsock_resolve(w->handles[i]), 0, ZMQ_POLLIN, 0};
 }
 
+static int64_t s_silent_ms(void *arg, const char *site)
+{
+    return sd_replica_silent_ms(arg, site);
+}
+
+/* Runs the scheduler when its tick is due; returns ms until the next one. */
+static int s_schedule(sd_server_t *s)
+{
+    int64_t now = zclock_mono();
+    if (now < s->next_tick)
+        return (int)(s->next_tick - now);
+    s->next_tick = now + s->cfg->sched.tick_ms;
+    sd_workflow_ctx_t wf = {.site = s->cfg->site,
+                            .policy = &s->cfg->policy,
+                            .sched = &s->cfg->sched,
+                            .now_ms = s_now_ms(s)};
+    sd_sched_ctx_t ctx = {.wf = &wf,
+                          .hub = strcmp(s->cfg->role, "hub") == 0,
+                          .silent_ms = s->replica ? s_silent_ms : NULL,
+                          .silent_arg = s->replica};
+    uint64_t first, last;
+    int made = sd_sched_tick(&ctx, s->store, &s->clock, s->sched_cursor, &first, &last);
+    if (made < 0)
+        sd_log(SD_LOG_ERROR, "scheduler tick failed: error=%s", sd_error_name(made));
+    else if (made > 0 && s->replica)
+        sd_replica_publish_own(s->replica, first, last);
+    return s->cfg->sched.tick_ms;
+}
+
 int sd_server_run(sd_server_t *s)
 {
     s_watch_t watch;
@@ -531,6 +572,8 @@ int sd_server_run(sd_server_t *s)
            s->cfg->endpoint);
     while (!zsys_interrupted) {
         int wait_ms = s->replica ? sd_replica_tick(s->replica) : 500;
+        int tick_ms = s_schedule(s);
+        wait_ms = tick_ms < wait_ms ? tick_ms : wait_ms;
         int ready = zmq_poll(watch.items, watch.count, wait_ms > 0 ? wait_ms : 0);
         if (ready < 0 && zmq_errno() != EINTR)
             break; /* the context is terminating */

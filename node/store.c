@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
-static const char *const s_db_names[DB_N] = {"events", "vector", "tickets", "history",
-                                             "queue",  "byreq",  "byasg",   "meta"};
+static const char *const s_db_names[DB_N] = {"events", "vector", "tickets", "history", "queue",
+                                             "byreq",  "byasg",  "meta",    "handovers"};
 
 /* ---- open / close -------------------------------------------------------- */
 
@@ -381,6 +381,14 @@ int sd_store_apply_ticket(sd_store_txn_t *txn, const sd_event_t *ev, sd_ticket_t
     rc = s_put(txn, DB_HISTORY, &k, "", 0);
     if (rc)
         return rc;
+    if (ev->op == SD_OP_HANDOVER) {
+        k.n = 0;
+        s_key_u64(&k, ev->hlc);
+        s_key_str(&k, ev->origin);
+        s_key_u64(&k, ev->seq);
+        if ((rc = s_put(txn, DB_HANDOVERS, &k, "", 0)) != 0)
+            return rc;
+    }
 
     sd_ticket_t t = {0};
     rc = sd_store_get_ticket(txn, ev->key, &t);

@@ -9,6 +9,7 @@
  *   byreq    requester, id            -> ""
  *   byasg    assignee, id             -> ""
  *   meta     name                     -> value (site, schema, ticket counter)
+ *   handovers hlc, origin, seq        -> ""   (handover events in clock order)
  * An event, the vector, the ticket and its index entries change in one write
  * transaction, so a crash never leaves them out of step. Commits are durable
  * (no MDB_NOSYNC / MDB_NOMETASYNC): when sd_store_commit returns 0 the data
@@ -104,6 +105,7 @@ typedef struct {
     int status;            /* sd_status_t, or -1 */
     int priority;          /* sd_priority_t, or -1 */
     bool open_only;        /* only new .. pending */
+    int sla;               /* sd_sla_state_t, or -1 */
     const char *assignee;  /* exact match, or NULL */
     const char *requester; /* exact match, or NULL */
     const char *after;     /* resume after this id (from a previous page), or NULL */
@@ -121,6 +123,12 @@ int sd_store_list(sd_store_txn_t *txn, const sd_store_filter_t *filter,
  * The bytes are borrowed for the call only. Returns 0, SD_ENOTFOUND, SD_ESTORE. */
 int sd_store_history(sd_store_txn_t *txn, const char *id,
                      int (*fn)(const void *event, size_t len, void *arg), void *arg);
+
+/* Calls fn with the stored bytes of each handover event stamped at or after
+ * since_ms (its hlc time), oldest first. Stops early when fn returns non-zero
+ * (returned). Returns 0, SD_ECORRUPT, SD_ESTORE. */
+int sd_store_handovers(sd_store_txn_t *txn, uint64_t since_ms,
+                       int (*fn)(const void *event, size_t len, void *arg), void *arg);
 
 /* The applied vector: for each origin, the highest seq held. */
 int sd_store_vector(sd_store_txn_t *txn, sd_vector_t *vector);

@@ -15,13 +15,24 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SD_STORE_SCHEMA    "1"
+#define SD_STORE_SCHEMA    "2"
 #define SD_STORE_MAP_INIT  (64ull << 20) /* first map size; grows by doubling */
 #define SD_STORE_MAP_MAX   (1ull << 40)  /* 1 TiB: the most we grow to */
 #define SD_STORE_LOW_SPACE (1ull << 20)  /* below this free, an EIO on commit means disk full */
 #define KEY_MAX            480           /* LMDB's default key limit is 511 */
 
-enum { DB_EVENTS, DB_VECTOR, DB_TICKETS, DB_HISTORY, DB_QUEUE, DB_BYREQ, DB_BYASG, DB_META, DB_N };
+enum {
+    DB_EVENTS,
+    DB_VECTOR,
+    DB_TICKETS,
+    DB_HISTORY,
+    DB_QUEUE,
+    DB_BYREQ,
+    DB_BYASG,
+    DB_META,
+    DB_HANDOVERS,
+    DB_N
+};
 
 struct sd_store {
     MDB_env *env;               /* the environment */

@@ -14,6 +14,8 @@ static bool s_matches(const sd_ticket_t *t, const sd_store_filter_t *f)
         return false;
     if (f->priority >= 0 && t->priority != f->priority)
         return false;
+    if (f->sla >= 0 && t->sla_state != f->sla)
+        return false;
     if (f->open_only && !s_is_open(t->status))
         return false;
     if (f->assignee && (!t->assignee || strcmp(t->assignee, f->assignee) != 0))
@@ -181,6 +183,34 @@ int sd_store_history(sd_store_txn_t *txn, const char *id,
     if (!rc && !found)
         return SD_ENOTFOUND;
     return rc;
+}
+
+int sd_store_handovers(sd_store_txn_t *txn, uint64_t since_ms,
+                       int (*fn)(const void *event, size_t len, void *arg), void *arg)
+{
+    MDB_cursor *cur;
+    int rc = s_err(mdb_cursor_open(txn->txn, txn->store->dbi[DB_HANDOVERS], &cur));
+    if (rc)
+        return rc;
+    s_key_t from = {.n = 0};
+    s_key_u64(&from, since_ms << 16);
+    MDB_val k = s_val(&from), v;
+    int mrc;
+    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); mrc == 0 && rc == 0;
+         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        /* The suffix after the hlc is the event's log key: origin NUL seq. */
+        if (k.mv_size <= 8)
+            return mdb_cursor_close(cur), SD_ECORRUPT;
+        s_key_t ek = {.n = k.mv_size - 8};
+        memcpy(ek.b, (const uint8_t *)k.mv_data + 8, ek.n);
+        MDB_val ev;
+        rc = s_get(txn, DB_EVENTS, &ek, &ev);
+        if (rc == SD_ENOTFOUND)
+            rc = SD_ECORRUPT;
+        rc = rc ?: fn(ev.mv_data, ev.mv_size, arg);
+    }
+    mdb_cursor_close(cur);
+    return rc ? rc : (mrc == 0 || mrc == MDB_NOTFOUND ? 0 : s_err(mrc));
 }
 
 int sd_store_count(sd_store_txn_t *txn, uint64_t counts[SD_STATUS_COUNT_])

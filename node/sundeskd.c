@@ -94,16 +94,20 @@ int main(int argc, char **argv)
     if (sd_config_defaults(&cfg, data, err, sizeof err) != 0 ||
         (config_path && sd_config_load(&cfg, config_path, err, sizeof err) != 0)) {
         fprintf(stderr, "sundeskd: %s\n", err);
+        sd_config_clear(&cfg);
         return 1;
     }
     if (check_only) {
-        printf("%s: ok (site %s, role %s)\n", config_path ? config_path : "defaults", cfg.site,
-               cfg.role);
+        printf("%s: ok (site %s, role %s, %zu site calendars)\n",
+               config_path ? config_path : "defaults", cfg.site, cfg.role,
+               cfg.sched.sites ? sd_calset_size(cfg.sched.sites) : 0);
+        sd_config_clear(&cfg);
         return 0;
     }
     sd_log_set_level(cfg.log_level);
     int lock = s_lock(data);
     if (lock < 0) {
+        sd_config_clear(&cfg);
         fprintf(stderr, "sundeskd: %s\n",
                 lock == -2 ? "another sundeskd is already running on this data directory"
                            : "cannot create the lock file in the data directory");
@@ -114,6 +118,7 @@ int main(int argc, char **argv)
     int rc = sd_store_open(data, cfg.site, &store);
     if (rc) {
         fprintf(stderr, "sundeskd: cannot open the store in %s: %s\n", data, sd_strerror(rc));
+        sd_config_clear(&cfg);
         return 1;
     }
     err[0] = 0;
@@ -122,11 +127,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "sundeskd: %s\n",
                 err[0] ? err : "cannot serve on the client endpoint (see the log)");
         sd_store_close(&store);
+        sd_config_clear(&cfg);
         return 1;
     }
     rc = sd_server_run(server);
     sd_server_destroy(&server);
     sd_store_close(&store);
+    sd_config_clear(&cfg);
     close(lock);
     return rc ? 1 : 0;
 }

@@ -2,6 +2,8 @@
 #include "workflow.h"
 
 #include "error.h"
+#include "handover.h"
+#include "sla.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +45,7 @@ static const s_move_t s_moves[] = {
     {SD_REQ_TICKET_CANCEL, SD_OP_CANCEL, OPEN, "cancel"},
     {SD_REQ_TICKET_COMMENT, SD_OP_COMMENT, ANY & ~S(CANCELLED), "comment"},
     {SD_REQ_TICKET_UPDATE, SD_OP_UPDATE, OPEN | S(RESOLVED), "update"},
+    {SD_REQ_TICKET_HANDOVER, SD_OP_HANDOVER, OPEN, "handover"},
 };
 #define MOVE_COUNT (sizeof s_moves / sizeof s_moves[0])
 
@@ -82,12 +85,38 @@ static int s_set_str(char **slot, const char *value)
     return 0;
 }
 
-/* Priority and due times from impact and urgency, counted from created_at. */
-static void s_prioritise(const sd_workflow_ctx_t *ctx, sd_ticket_t *f, uint64_t created_at)
+/* The ticket as it will be: cur with the registers ev carries. A shallow
+ * view for the SLA arithmetic; it owns nothing and must not be cleared. */
+static sd_ticket_t s_view(const sd_ticket_t *cur, const sd_event_t *ev)
 {
-    f->priority = ctx->policy->matrix[f->impact - 1][f->urgency - 1];
-    f->response_due = created_at + ctx->policy->response_ms[f->priority];
-    f->resolve_due = created_at + ctx->policy->resolve_ms[f->priority];
+    sd_ticket_t v = *cur;
+    const sd_ticket_t *f = &ev->fields;
+    if (ev->mask & sd_ticket_register_mask(SD_REG_PRIORITY)) {
+        v.priority = f->priority;
+        v.follow_sun = f->follow_sun;
+    }
+    if (ev->mask & sd_ticket_register_mask(SD_REG_OWNER))
+        v.owner_site = f->owner_site;
+    return v;
+}
+
+/* Priority (VIP raises it), follow-the-sun and due times of an update that
+ * touched impact, urgency, requester or follow_sun: the time already used
+ * stays used. follow_sun keeps an explicit flag unless given again. */
+static void s_reprioritise(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
+                           const sd_request_t *req, sd_event_t *ev)
+{
+    sd_ticket_t *f = &ev->fields;
+    const char *requester = sd_request_has(req, "requester") ? req->args.requester : cur->requester;
+    f->priority = sd_sla_priority(ctx->policy, f->impact, f->urgency, requester);
+    if (sd_request_has(req, "follow_sun"))
+        f->follow_sun = req->args.follow_sun;
+    else
+        f->follow_sun = sd_sla_follows_sun(ctx->sched, f->priority) ||
+                        (cur->follow_sun && !sd_sla_follows_sun(ctx->sched, cur->priority));
+    sd_ticket_t after = s_view(cur, ev);
+    sd_sla_retarget(ctx->sched, ctx->policy, cur, &after, ctx->now_ms, &f->response_due,
+                    &f->resolve_due);
 }
 
 static int s_create(const sd_workflow_ctx_t *ctx, const sd_request_t *req, sd_event_t *ev)
@@ -101,8 +130,11 @@ static int s_create(const sd_workflow_ctx_t *ctx, const sd_request_t *req, sd_ev
     f->channel = sd_request_has(req, "channel") ? a->channel : SD_CHANNEL_WEB;
     f->impact = sd_request_has(req, "impact") ? a->impact : 2;
     f->urgency = sd_request_has(req, "urgency") ? a->urgency : 2;
-    s_prioritise(ctx, f, ctx->now_ms);
+    f->priority = sd_sla_priority(ctx->policy, f->impact, f->urgency, a->requester);
+    f->follow_sun = sd_request_has(req, "follow_sun") ? a->follow_sun
+                                                       : sd_sla_follows_sun(ctx->sched, f->priority);
     f->tier = sd_request_has(req, "tier") ? a->tier : SD_TIER_L1;
+    f->tier_since = ctx->now_ms;
     f->status = SD_STATUS_NEW;
     if (s_set_str(&f->origin_site, ctx->site) || s_set_str(&f->title, a->title) ||
         s_set_str(&f->description, a->description) || s_set_str(&f->requester, a->requester) ||
@@ -110,6 +142,7 @@ static int s_create(const sd_workflow_ctx_t *ctx, const sd_request_t *req, sd_ev
         s_set_str(&f->assignee, a->assignee) || s_set_str(&f->owner, a->author) ||
         s_set_str(&f->owner_site, ctx->site))
         return SD_ENOMEM;
+    sd_sla_start(ctx->sched, ctx->policy, f, ctx->now_ms);
     return 0;
 }
 
@@ -139,13 +172,15 @@ static int s_update(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const 
     }
     if (sd_request_has(req, "category"))
         rc = rc ?: s_take(ev, cur, SD_REG_CATEGORY) ?: s_set_str(&f->category, a->category);
-    if (sd_request_has(req, "impact") || sd_request_has(req, "urgency")) {
+    if (sd_request_has(req, "impact") || sd_request_has(req, "urgency") ||
+        sd_request_has(req, "requester") || sd_request_has(req, "follow_sun")) {
         rc = rc ?: s_take(ev, cur, SD_REG_PRIORITY);
         if (sd_request_has(req, "impact"))
             f->impact = a->impact;
         if (sd_request_has(req, "urgency"))
             f->urgency = a->urgency;
-        s_prioritise(ctx, f, cur->created_at);
+        if (!rc)
+            s_reprioritise(ctx, cur, req, ev);
     }
     if (!rc && ev->mask == 0)
         rc = sd_fault_set(fault, SD_EMISSING, "args: ticket.update needs at least one field");
@@ -165,6 +200,14 @@ static int s_transition(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
     f->waiting_on = SD_WAIT_NONE;
     if ((rc = s_set_str(&f->status_reason, NULL)) != 0)
         return rc;
+    /* Leaving pending restarts the SLA clocks: the due times move by the
+     * business time the ticket waited. */
+    f->sla_paused_at = 0;
+    if (cur->status == SD_STATUS_PENDING && ev->op != SD_OP_PENDING) {
+        if ((rc = s_take(ev, cur, SD_REG_PRIORITY)) != 0)
+            return rc;
+        sd_sla_resume(ctx->sched, cur, ctx->now_ms, &f->response_due, &f->resolve_due);
+    }
     switch (ev->op) {
     case SD_OP_ACK:
         f->status = SD_STATUS_ACKNOWLEDGED;
@@ -179,6 +222,7 @@ static int s_transition(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
             return SD_ERANGE;
         f->status = SD_STATUS_PENDING;
         f->waiting_on = a->waiting_on;
+        f->sla_paused_at = ctx->now_ms;
         return s_set_str(&f->status_reason, a->reason);
     case SD_OP_RESOLVE:
         f->status = SD_STATUS_RESOLVED;
@@ -204,14 +248,18 @@ static int s_transition(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
     return SD_EINVAL;
 }
 
-static int s_assign(const sd_ticket_t *cur, const sd_request_t *req, sd_event_t *ev)
+static int s_assign(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const sd_request_t *req,
+                    sd_event_t *ev)
 {
     const sd_args_t *a = &req->args;
     int rc = s_take(ev, cur, SD_REG_ASSIGN) ?: s_set_str(&ev->fields.assignee, a->assignee);
     if (!rc && sd_request_has(req, "team"))
         rc = s_set_str(&ev->fields.team, a->team);
-    if (sd_request_has(req, "tier"))
+    /* The time in a tier counts from when the ticket reached it. */
+    if (sd_request_has(req, "tier") && a->tier != cur->tier) {
         ev->fields.tier = a->tier;
+        ev->fields.tier_since = ctx->now_ms;
+    }
     /* Reassigning work in progress or pending keeps its status. */
     if (!rc && cur->status == SD_STATUS_ACKNOWLEDGED) {
         rc = s_take(ev, cur, SD_REG_STATUS);
@@ -264,8 +312,15 @@ int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, cons
         rc = s_update(ctx, cur, req, ev, fault);
         break;
     case SD_OP_ASSIGN:
-        rc = s_assign(cur, req, ev);
+        rc = s_assign(ctx, cur, req, ev);
         break;
+    case SD_OP_HANDOVER: {
+        char note[SD_NOTE_MAX];
+        sd_handover_note(ctx, cur, req->args.site, "handed over by an agent", req->args.note, note,
+                         sizeof note);
+        rc = sd_workflow_handover(ctx, cur, req->args.site, note, req->args.author, ev, fault);
+        return rc; /* cleared and faulted there */
+    }
     default:
         rc = s_transition(ctx, cur, req, ev);
         if (rc == SD_ERANGE)
@@ -275,6 +330,76 @@ int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, cons
 done:
     if (rc == SD_ENOMEM)
         sd_fault_set(fault, rc, "out of memory");
+    if (rc)
+        sd_event_clear(ev);
+    return rc;
+}
+
+int sd_workflow_handover(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *to,
+                         const char *note, const char *author, sd_event_t *ev, sd_fault_t *fault)
+{
+    const sd_calset_t *sites = ctx->sched ? ctx->sched->sites : NULL;
+    int rc = 0;
+    if (cur->status > SD_STATUS_PENDING)
+        rc = sd_fault_set(fault, SD_ETRANSITION, "ticket %s is %s; only open tickets move",
+                          cur->id, sd_status_name(cur->status));
+    else if (sites && sd_calset_find(sites, to) < 0)
+        rc = sd_fault_set(fault, SD_EINVAL, "args.site: %s is not a site of the schedule", to);
+    else if (cur->owner_site && strcmp(cur->owner_site, to) == 0)
+        rc = sd_fault_set(fault, SD_EINVAL, "args.site: ticket %s is already owned by %s",
+                          cur->id, to);
+    if (rc)
+        return rc;
+    sd_ticket_t *f = &ev->fields;
+    ev->op = SD_OP_HANDOVER;
+    snprintf(ev->author, sizeof ev->author, "%s", author);
+    rc = s_take(ev, cur, SD_REG_OWNER) ?: s_set_str(&f->handover_from, cur->owner_site)
+                                       ?: s_set_str(&f->owner_site, to)
+                                       ?: s_set_str(&f->handover_note, note);
+    f->handover_at = ctx->now_ms;
+    /* The owner's hours are the SLA clock of a ticket that does not follow the sun. */
+    if (!rc && !cur->follow_sun) {
+        rc = s_take(ev, cur, SD_REG_PRIORITY);
+        sd_ticket_t after = s_view(cur, ev);
+        sd_sla_retarget(ctx->sched, ctx->policy, cur, &after, ctx->now_ms, &f->response_due,
+                        &f->resolve_due);
+    }
+    if (rc) {
+        sd_fault_set(fault, rc, "out of memory");
+        sd_event_clear(ev);
+    }
+    return rc;
+}
+
+/* Starts the scheduler's SLA register write: the reason and when. */
+static int s_sla_reg(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *reason,
+                     const char *author, int op, sd_event_t *ev)
+{
+    ev->op = op;
+    snprintf(ev->author, sizeof ev->author, "%s", author);
+    int rc = s_take(ev, cur, SD_REG_SLA) ?: s_set_str(&ev->fields.sla_reason, reason);
+    ev->fields.sla_at = ctx->now_ms;
+    return rc;
+}
+
+int sd_workflow_escalate(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *reason,
+                         const char *author, sd_event_t *ev)
+{
+    int rc = s_sla_reg(ctx, cur, reason, author, SD_OP_ESCALATE, ev)
+                 ?: s_take(ev, cur, SD_REG_ASSIGN);
+    ev->fields.tier = cur->tier + 1;
+    ev->fields.tier_since = ctx->now_ms;
+    if (rc)
+        sd_event_clear(ev);
+    return rc;
+}
+
+int sd_workflow_sla(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, int state,
+                    const char *reason, const char *author, sd_event_t *ev)
+{
+    int rc = s_sla_reg(ctx, cur, reason, author, SD_OP_SLA, ev);
+    ev->fields.sla_state = state;
+    ev->fields.escalated = cur->escalated || state == SD_SLA_BREACHED;
     if (rc)
         sd_event_clear(ev);
     return rc;

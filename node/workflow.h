@@ -12,6 +12,7 @@
 
 #include "event.h"
 #include "request.h"
+#include "schedule.h"
 #include "ticket.h"
 
 #include <stddef.h>
@@ -19,8 +20,11 @@
 #define SD_HOUR_MS (3600ull * 1000)
 
 /* How priority and due times are derived (config: [policy]). */
+#define SD_VIP_MAX 2048
+
 typedef struct {
     int matrix[3][3];                         /* [impact-1][urgency-1] -> sd_priority_t */
+    char vip[SD_VIP_MAX];                     /* requesters raised one priority step, space-separated */
     uint64_t response_ms[SD_PRIORITY_COUNT_]; /* first reply target after creation */
     uint64_t resolve_ms[SD_PRIORITY_COUNT_];  /* resolution target after creation */
 } sd_policy_t;
@@ -31,9 +35,10 @@ void sd_policy_default(sd_policy_t *policy);
 
 /* Who makes the event, and when. */
 typedef struct {
-    const char *site;          /* this node's site id */
-    const sd_policy_t *policy; /* priority and due times */
-    uint64_t now_ms;           /* wall clock, Unix ms */
+    const char *site;            /* this node's site id */
+    const sd_policy_t *policy;   /* priority and due times */
+    const sd_schedule_t *sched;  /* calendars for business time; NULL: 7x24 wall clock */
+    uint64_t now_ms;             /* the node's clock (schedule.h), Unix ms */
 } sd_workflow_ctx_t;
 
 /* Builds the event for a writing request (sd_req_op_writes). `cur` is the
@@ -46,6 +51,21 @@ typedef struct {
  * SD_ENOMEM. */
 int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const sd_request_t *req,
                       sd_event_t *ev, sd_fault_t *fault);
+
+/* The scheduler's events (node/scheduler.h), on ticket cur, made by author.
+ * Same contract as sd_workflow_build.
+ * Handover: cur's owner site becomes to, with note; due times move to the
+ * new owner's hours unless the ticket follows the sun. SD_EINVAL when to is
+ * not a site of the schedule (when it has sites) or already owns it,
+ * SD_ETRANSITION when cur is not open. */
+int sd_workflow_handover(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *to,
+                         const char *note, const char *author, sd_event_t *ev, sd_fault_t *fault);
+/* Functional escalation to the next tier, with the reason. */
+int sd_workflow_escalate(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *reason,
+                         const char *author, sd_event_t *ev);
+/* SLA state change; a breach also sets escalated (hierarchical escalation). */
+int sd_workflow_sla(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, int state,
+                    const char *reason, const char *author, sd_event_t *ev);
 
 /* Writes "ack, cancel, comment" - the operations status allows - into out. */
 void sd_workflow_allowed(int status, char *out, size_t cap);

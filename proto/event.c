@@ -8,7 +8,7 @@
 
 static const char *const s_op_names[SD_OP_COUNT_] = {
     "create", "ack",    "assign", "start",   "pending", "resolve",
-    "close",  "reopen", "cancel", "comment", "update",
+    "close",  "reopen", "cancel", "comment", "update", "handover", "escalate", "sla",
 };
 
 const char *sd_op_name(int op)

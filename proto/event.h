@@ -22,6 +22,9 @@ typedef enum {
     SD_OP_CANCEL,
     SD_OP_COMMENT,
     SD_OP_UPDATE,
+    SD_OP_HANDOVER, /* owner site changes: by the scheduler at end of duty, or by hand */
+    SD_OP_ESCALATE, /* functional escalation to the next tier, by the scheduler */
+    SD_OP_SLA,      /* SLA state change (at risk, breached: manager told), by the scheduler */
     SD_OP_COUNT_
 } sd_op_t;
 

@@ -52,6 +52,13 @@ const sd_field_t sd_args_fields[] = {
     {"open", SD_F_BOOL, 0, 0, OFF(open), 0, 0, NULL},
     INT(limit, 1, SD_LIST_MAX),
     STR(after, SD_ID_MAX, SD_F_LINE),
+    {"follow_sun", SD_F_BOOL, 0, 0, OFF(follow_sun), 0, 0, NULL},
+    STR(site, SD_SITE_MAX, SD_F_LINE | SD_F_NONEMPTY),
+    STR(note, SD_TEXT_MAX, 0),
+    ENUM(sla, sd_sla_names, SD_SLA_COUNT_),
+    {"since", SD_F_U64, 0, 0, OFF(since), 0, 0, NULL},
+    {"from", SD_F_U64, 0, 0, OFF(from), 0, 0, NULL},
+    INT(days, 1, 31),
 };
 const size_t sd_args_field_count = sizeof sd_args_fields / sizeof sd_args_fields[0];
 
@@ -69,9 +76,9 @@ static const s_op_spec_t s_ops[SD_REQ_COUNT_] = {
     {"node.digest", false, "", ""},
     {"repl.status", false, "", ""},
     {"ticket.new", true, "author title requester",
-     "type major description channel category impact urgency tier team assignee"},
+     "type major description channel category impact urgency tier team assignee follow_sun"},
     {"ticket.get", false, "id", ""},
-    {"ticket.list", false, "", "status priority assignee requester open limit after"},
+    {"ticket.list", false, "", "status priority assignee requester open sla limit after"},
     {"ticket.history", false, "id", ""},
     {"ticket.ack", true, "id author", "reply_due"},
     {"ticket.assign", true, "id author assignee", "team tier"},
@@ -83,7 +90,11 @@ static const s_op_spec_t s_ops[SD_REQ_COUNT_] = {
     {"ticket.cancel", true, "id author reason", ""},
     {"ticket.comment", true, "id author body", "public"},
     {"ticket.update", true, "id author",
-     "type major title description requester channel category impact urgency"},
+     "type major title description requester channel category impact urgency follow_sun"},
+    {"ticket.handover", true, "id author site", "note"},
+    {"schedule.now", false, "", ""},
+    {"schedule.coverage", false, "", "from days"},
+    {"handover.report", false, "", "site since limit"},
 };
 
 static uint64_t s_mask(const char *names)

@@ -32,6 +32,10 @@ typedef enum {
     SD_REQ_TICKET_CANCEL,
     SD_REQ_TICKET_COMMENT,
     SD_REQ_TICKET_UPDATE,
+    SD_REQ_TICKET_HANDOVER,
+    SD_REQ_SCHEDULE_NOW,
+    SD_REQ_SCHEDULE_COVERAGE,
+    SD_REQ_HANDOVER_REPORT,
     SD_REQ_COUNT_
 } sd_req_op_t;
 
@@ -64,6 +68,13 @@ typedef struct {
     bool open;          /* list filter: only not resolved/closed/cancelled */
     int limit;          /* list: most tickets to return */
     char *after;        /* list: resume after this ticket id (paging) */
+    bool follow_sun;    /* new, update: 7x24 follow-the-sun ticket */
+    char *site;         /* handover: the site to hand to; report: only moves from or to it */
+    char *note;         /* handover: the agent's note, put before the generated one */
+    int sla;            /* list filter: sd_sla_state_t (at_risk, breached) */
+    uint64_t since;     /* handover.report: only moves at or after (Unix ms) */
+    uint64_t from;      /* schedule.coverage: start (Unix ms) */
+    int days;           /* schedule.coverage: length in days */
 } sd_args_t;
 
 typedef struct {

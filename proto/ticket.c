@@ -16,6 +16,7 @@ const char *const sd_status_names[] = {"new",     "acknowledged", "assigned", "i
 const char *const sd_tier_names[] = {"L1", "L1.5", "L2", "L3", "vendor"};
 const char *const sd_priority_names[] = {"P1", "P2", "P3", "P4"};
 const char *const sd_wait_names[] = {"none", "customer", "vendor"};
+const char *const sd_sla_names[] = {"ok", "at_risk", "breached"};
 
 #define OFF(m) offsetof(sd_ticket_t, m)
 #define STR(n, reg, max, fl)                                                                       \
@@ -52,13 +53,17 @@ const sd_field_t sd_ticket_fields[] = {
     INT(impact, SD_REG_PRIORITY, 1, 3),
     INT(urgency, SD_REG_PRIORITY, 1, 3),
     ENUM(priority, SD_REG_PRIORITY, sd_priority_names, SD_PRIORITY_COUNT_),
+    BOOL(follow_sun, SD_REG_PRIORITY),
     U64(response_due, SD_REG_PRIORITY),
     U64(resolve_due, SD_REG_PRIORITY),
     ENUM(tier, SD_REG_ASSIGN, sd_tier_names, SD_TIER_COUNT_),
+    U64(tier_since, SD_REG_ASSIGN),
     STR(team, SD_REG_ASSIGN, SD_NAME_MAX, SD_F_LINE),
     STR(assignee, SD_REG_ASSIGN, SD_NAME_MAX, SD_F_LINE),
     STR(owner, SD_REG_OWNER, SD_NAME_MAX, SD_F_LINE),
     STR(owner_site, SD_REG_OWNER, SD_SITE_MAX, SD_F_LINE),
+    STR(handover_from, SD_REG_OWNER, SD_SITE_MAX, SD_F_LINE),
+    U64(handover_at, SD_REG_OWNER),
     STR(handover_note, SD_REG_OWNER, SD_NOTE_MAX, 0),
     ENUM(status, SD_REG_STATUS, sd_status_names, SD_STATUS_COUNT_),
     U64(acknowledged_at, SD_REG_STATUS),
@@ -71,6 +76,11 @@ const sd_field_t sd_ticket_fields[] = {
     STR(feedback, SD_REG_STATUS, SD_NOTE_MAX, 0),
     STR(status_reason, SD_REG_STATUS, SD_TEXT_MAX, 0),
     U64(reopen_count, SD_REG_STATUS),
+    U64(sla_paused_at, SD_REG_STATUS),
+    ENUM(sla_state, SD_REG_SLA, sd_sla_names, SD_SLA_COUNT_),
+    BOOL(escalated, SD_REG_SLA),
+    STR(sla_reason, SD_REG_SLA, SD_NOTE_MAX, 0),
+    U64(sla_at, SD_REG_SLA),
 };
 const size_t sd_ticket_field_count = sizeof sd_ticket_fields / sizeof sd_ticket_fields[0];
 
@@ -149,6 +159,11 @@ int sd_status_value(const char *name)
 int sd_priority_value(const char *name)
 {
     return s_value(sd_priority_names, SD_PRIORITY_COUNT_, name);
+}
+
+int sd_tier_value(const char *name)
+{
+    return s_value(sd_tier_names, SD_TIER_COUNT_, name);
 }
 
 static void s_comment_free(sd_comment_t *c)

@@ -60,6 +60,10 @@ typedef enum {
 /* Priority P1 (most urgent) .. P4 is stored as 0..3 so that it sorts. */
 typedef enum { SD_P1, SD_P2, SD_P3, SD_P4, SD_PRIORITY_COUNT_ } sd_priority_t;
 
+/* Where a ticket stands against its SLA targets; it only moves forward, except
+ * that at_risk goes back to ok when a due time moves later. */
+typedef enum { SD_SLA_OK, SD_SLA_AT_RISK, SD_SLA_BREACHED, SD_SLA_COUNT_ } sd_sla_state_t;
+
 /* What a pending ticket waits for; none when it is not pending. */
 typedef enum { SD_WAIT_NONE, SD_WAIT_CUSTOMER, SD_WAIT_VENDOR, SD_WAIT_COUNT_ } sd_wait_t;
 
@@ -71,10 +75,11 @@ typedef enum {
     SD_REG_DESC,      /* description */
     SD_REG_REQUESTER, /* requester, channel */
     SD_REG_CATEGORY,  /* category */
-    SD_REG_PRIORITY,  /* impact, urgency, priority, response_due, resolve_due */
-    SD_REG_ASSIGN,    /* tier, team, assignee */
-    SD_REG_OWNER,     /* owner (agent who follows it to the end), owner_site, handover_note */
+    SD_REG_PRIORITY,  /* impact, urgency, priority, follow_sun, response_due, resolve_due */
+    SD_REG_ASSIGN,    /* tier, tier_since, team, assignee */
+    SD_REG_OWNER,     /* owner, owner_site and the last handover between sites */
     SD_REG_STATUS,    /* status and everything a transition sets */
+    SD_REG_SLA,       /* sla_state, escalated, sla_reason, sla_at */
     SD_REG_COUNT_
 } sd_register_t;
 
@@ -117,15 +122,19 @@ typedef struct {
     int impact;            /* 1 (high) .. 3 (low) */
     int urgency;           /* 1 (high) .. 3 (low) */
     int priority;          /* sd_priority_t, from the impact x urgency matrix */
+    bool follow_sun;       /* 7x24: handed from site to site, SLA on all sites' hours */
     uint64_t response_due; /* first reply promised by */
     uint64_t resolve_due;  /* resolution target */
     /* SD_REG_ASSIGN */
-    int tier;       /* sd_tier_t */
+    int tier;            /* sd_tier_t */
+    uint64_t tier_since; /* when it reached this tier (functional escalation counts from it) */
     char *team;     /* responsible team */
     char *assignee; /* responsible agent */
     /* SD_REG_OWNER */
     char *owner;         /* agent who took the call and follows it to the end */
     char *owner_site;    /* site responsible now */
+    char *handover_from; /* site that handed it over last, NULL when never */
+    uint64_t handover_at; /* when */
     char *handover_note; /* note of the last handover between sites */
     /* SD_REG_STATUS */
     int status;               /* sd_status_t */
@@ -139,6 +148,12 @@ typedef struct {
     char *feedback;           /* the customer's comment on closing */
     char *status_reason;      /* why it was put pending, reopened or cancelled */
     uint64_t reopen_count;    /* times reopened */
+    uint64_t sla_paused_at;   /* pending: when the SLA clock stopped; 0 when running */
+    /* SD_REG_SLA */
+    int sla_state;    /* sd_sla_state_t */
+    bool escalated;   /* hierarchical escalation: the manager was told (breach) */
+    char *sla_reason; /* why the state last changed, or the last escalation */
+    uint64_t sla_at;  /* when */
 
     /* Derived by the fold, not registers (deterministic under any order). */
     uint64_t updated_at;              /* latest event time */
@@ -156,6 +171,7 @@ extern const char *const sd_status_names[];   /* SD_STATUS_COUNT_ */
 extern const char *const sd_tier_names[];     /* SD_TIER_COUNT_ */
 extern const char *const sd_priority_names[]; /* SD_PRIORITY_COUNT_ */
 extern const char *const sd_wait_names[];     /* SD_WAIT_COUNT_ */
+extern const char *const sd_sla_names[];      /* SD_SLA_COUNT_ */
 
 /* The field table of a ticket (register in sd_field_t.group), in wire order. */
 extern const sd_field_t sd_ticket_fields[];
@@ -176,6 +192,7 @@ const char *sd_channel_name(int channel);
 /* Value of a name (e.g. "in_progress"), or -1. */
 int sd_status_value(const char *name);
 int sd_priority_value(const char *name);
+int sd_tier_value(const char *name);
 
 /* Frees everything the ticket owns and zeroes it; NULL-safe. */
 void sd_ticket_clear(sd_ticket_t *t);

@@ -41,7 +41,7 @@ static void s_assert_list(sd_store_txn_t *txn, const sd_store_filter_t *f, bool 
 /* A filter that lets everything through, up to 100 tickets. */
 static sd_store_filter_t s_all(void)
 {
-    return (sd_store_filter_t){.status = -1, .priority = -1, .limit = 100};
+    return (sd_store_filter_t){.status = -1, .priority = -1, .sla = -1, .limit = 100};
 }
 
 /* Seven tickets (ids HQ-000001..7):

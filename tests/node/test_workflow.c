@@ -143,6 +143,7 @@ static const s_op_case_t s_ops[] = {
     {SD_REQ_TICKET_CANCEL, "cancel", {"author", "ann", "reason", "duplicate", NULL}},
     {SD_REQ_TICKET_COMMENT, "comment", {"author", "ann", "body", "note", NULL}},
     {SD_REQ_TICKET_UPDATE, "update", {"author", "ann", "title", "Cannot print in colour", NULL}},
+    {SD_REQ_TICKET_HANDOVER, "handover", {"author", "ann", "site", "EMEA", NULL}},
 };
 #define OP_CASES (sizeof s_ops / sizeof s_ops[0])
 
@@ -152,11 +153,11 @@ static const struct {
     const char *allowed;
     int path[6]; /* indexes into s_ops, -1 ends */
 } s_statuses[SD_STATUS_COUNT_] = {
-    [SD_STATUS_NEW] = {"ack, cancel, comment, update", {-1}},
-    [SD_STATUS_ACKNOWLEDGED] = {"assign, cancel, comment, update", {0, -1}},
-    [SD_STATUS_ASSIGNED] = {"assign, start, resolve, cancel, comment, update", {0, 1, -1}},
-    [SD_STATUS_IN_PROGRESS] = {"assign, pending, resolve, cancel, comment, update", {0, 1, 2, -1}},
-    [SD_STATUS_PENDING] = {"assign, start, resolve, cancel, comment, update", {0, 1, 2, 3, -1}},
+    [SD_STATUS_NEW] = {"ack, cancel, comment, update, handover", {-1}},
+    [SD_STATUS_ACKNOWLEDGED] = {"assign, cancel, comment, update, handover", {0, -1}},
+    [SD_STATUS_ASSIGNED] = {"assign, start, resolve, cancel, comment, update, handover", {0, 1, -1}},
+    [SD_STATUS_IN_PROGRESS] = {"assign, pending, resolve, cancel, comment, update, handover", {0, 1, 2, -1}},
+    [SD_STATUS_PENDING] = {"assign, start, resolve, cancel, comment, update, handover", {0, 1, 2, 3, -1}},
     [SD_STATUS_RESOLVED] = {"close, reopen, comment, update", {0, 1, 2, 4, -1}},
     [SD_STATUS_CLOSED] = {"reopen, comment", {0, 1, 2, 4, 5, -1}},
     [SD_STATUS_CANCELLED] = {"nothing (the ticket is final)", {7, -1}},
@@ -369,7 +370,9 @@ static void test_update(void **state)
     assert_int_equal(fx->ev.mask, sd_ticket_register_mask(SD_REG_TITLE) |
                                       sd_ticket_register_mask(SD_REG_DESC) |
                                       sd_ticket_register_mask(SD_REG_CATEGORY) |
-                                      sd_ticket_register_mask(SD_REG_REQUESTER));
+                                      sd_ticket_register_mask(SD_REG_REQUESTER) |
+                                      /* a new requester may be a VIP */
+                                      sd_ticket_register_mask(SD_REG_PRIORITY));
     assert_string_equal(fx->t.title, "Printer jam");
     assert_string_equal(fx->t.description, "tray 2");
     assert_string_equal(fx->t.category, "hardware/printer");

@@ -67,6 +67,13 @@ static const struct {
     {"open", "1"},
     {"limit", "50"},
     {"after", "APAC-000010"},
+    {"follow_sun", "true"},
+    {"site", "EMEA"},
+    {"note", "Customer calls back at 09:00 London time"},
+    {"sla", "breached"},
+    {"since", "1700000000000"},
+    {"from", "1700000000000"},
+    {"days", "7"},
 };
 
 /* Gives argument `name` its sample value, the way the CLI does. */
@@ -109,10 +116,10 @@ static const struct {
     {SD_REQ_NODE_DIGEST, "node.digest", false, "", ""},
     {SD_REQ_REPL_STATUS, "repl.status", false, "", ""},
     {SD_REQ_TICKET_NEW, "ticket.new", true, "author title requester",
-     "type major description channel category impact urgency tier team assignee"},
+     "type major description channel category impact urgency tier team assignee follow_sun"},
     {SD_REQ_TICKET_GET, "ticket.get", false, "id", ""},
     {SD_REQ_TICKET_LIST, "ticket.list", false, "",
-     "status priority assignee requester open limit after"},
+     "status priority assignee requester open sla limit after"},
     {SD_REQ_TICKET_HISTORY, "ticket.history", false, "id", ""},
     {SD_REQ_TICKET_ACK, "ticket.ack", true, "id author", "reply_due"},
     {SD_REQ_TICKET_ASSIGN, "ticket.assign", true, "id author assignee", "team tier"},
@@ -124,7 +131,11 @@ static const struct {
     {SD_REQ_TICKET_CANCEL, "ticket.cancel", true, "id author reason", ""},
     {SD_REQ_TICKET_COMMENT, "ticket.comment", true, "id author body", "public"},
     {SD_REQ_TICKET_UPDATE, "ticket.update", true, "id author",
-     "type major title description requester channel category impact urgency"},
+     "type major title description requester channel category impact urgency follow_sun"},
+    {SD_REQ_TICKET_HANDOVER, "ticket.handover", true, "id author site", "note"},
+    {SD_REQ_SCHEDULE_NOW, "schedule.now", false, "", ""},
+    {SD_REQ_SCHEDULE_COVERAGE, "schedule.coverage", false, "", "from days"},
+    {SD_REQ_HANDOVER_REPORT, "handover.report", false, "", "site since limit"},
 };
 #define OP_COUNT (sizeof s_ops / sizeof s_ops[0])
 

@@ -1,0 +1,76 @@
+/* handover.c - the generated handover note. */
+#include "handover.h"
+
+#include "hlc.h"
+#include "sla.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Longest quote of the last comment in a note. */
+#define QUOTE_MAX 200
+
+/* Appends to out[0..cap) at *used; stops quietly when full. */
+static void s_add(char *out, size_t cap, size_t *used, const char *fmt, ...)
+{
+    if (*used + 1 >= cap)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out + *used, cap - *used, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        *used = (size_t)n < cap - *used ? *used + (size_t)n : cap - 1;
+}
+
+/* One SLA clock: "resolution due 2026-03-02 10:00Z, 1h 30m business time left". */
+static void s_clock(const sd_workflow_ctx_t *ctx, const sd_ticket_t *t, const char *what,
+                    uint64_t due, char *out, size_t cap, size_t *used)
+{
+    char at[32], left[32];
+    sd_sla_time(due, at, sizeof at);
+    uint64_t ref = t->sla_paused_at ? t->sla_paused_at : ctx->now_ms;
+    sd_sla_span(sd_schedule_elapsed(ctx->sched, t, ref, due), left, sizeof left);
+    s_add(out, cap, used, "%s due %s, %s business time left%s", what, at, left,
+          t->sla_paused_at ? " (clock paused)" : "");
+}
+
+void sd_handover_note(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *to,
+                      const char *why, const char *agent_note, char *out, size_t cap)
+{
+    size_t used = 0;
+    char now[32];
+    out[0] = 0;
+    sd_sla_time(ctx->now_ms, now, sizeof now);
+    if (agent_note && agent_note[0])
+        s_add(out, cap, &used, "%s\n", agent_note);
+    s_add(out, cap, &used, "Handover %s -> %s at %s: %s.\n",
+          cur->owner_site ? cur->owner_site : "?", to, now, why);
+    s_add(out, cap, &used, "Status: %s, %s, tier %s", sd_status_name(cur->status),
+          sd_priority_name(cur->priority), sd_tier_name(cur->tier));
+    if (cur->assignee)
+        s_add(out, cap, &used, ", assignee %s", cur->assignee);
+    if (cur->team)
+        s_add(out, cap, &used, " (team %s)", cur->team);
+    s_add(out, cap, &used, ".\nAwaiting: %s%s%s.\n",
+          cur->status == SD_STATUS_PENDING ? sd_wait_names[cur->waiting_on] : "nothing - ours to act",
+          cur->status_reason ? ", " : "", cur->status_reason ? cur->status_reason : "");
+    if (cur->ncomments) {
+        const sd_comment_t *c = &cur->comments[cur->ncomments - 1];
+        char at[32];
+        sd_sla_time(sd_hlc_ms(c->hlc), at, sizeof at);
+        s_add(out, cap, &used, "Last action: %s %s (%s): \"%.*s%s\"\n", at, c->author,
+              c->public_reply ? "reply" : "note", QUOTE_MAX, c->body,
+              strlen(c->body) > QUOTE_MAX ? "..." : "");
+    } else {
+        s_add(out, cap, &used, "Last action: none recorded since it was opened.\n");
+    }
+    s_add(out, cap, &used, "SLA (%s): ", sd_sla_names[cur->sla_state]);
+    if (!cur->acknowledged_at && !cur->first_response_at) {
+        s_clock(ctx, cur, "response", cur->response_due, out, cap, &used);
+        s_add(out, cap, &used, "; ");
+    }
+    s_clock(ctx, cur, "resolution", cur->resolve_due, out, cap, &used);
+    s_add(out, cap, &used, ".");
+}

@@ -1,0 +1,66 @@
+/* schedule.h - the follow-the-sun schedule of a desk: site calendars, 7x24 policy, clock.
+ *
+ * Every node of a desk is given the same [schedule] section (config.h), so
+ * every node computes the same duty, due times and handover targets:
+ *     schedule
+ *         follow_sun = "P1"            # priorities handled 7x24 across sites
+ *         warn_percent = 75            # SLA warning at this share of the target
+ *         escalate_minutes = "20 60 240"   # L1 -> L1.5 -> L2 -> L3 without resolution; 0 = never
+ *         takeover_grace_ms = 30000    # hub: owner site silent this long -> hub hands over
+ *         tick_ms = 1000               # how often the scheduler looks at open tickets
+ *         site                         # one per site, same order on every node
+ *             name = APAC
+ *             zone = Asia/Shanghai
+ *             hours = "mon-fri 07:00-16:00"
+ *             holidays = "2026-01-01 2026-02-17"
+ *             ics = /etc/sundesk/cn-holidays.ics   # optional, repeatable
+ * Test only, off by default: clock_start = 2026-03-02T02:00:00Z, clock_speed =
+ * 1800 and clock_origin_ms = <Unix ms> make the node's clock read clock_start
+ * at real time clock_origin_ms and run clock_speed times faster, the same on
+ * every node given the same three values.
+ *
+ * With no site listed the desk has no calendars: SLA clocks run 7x24 on the
+ * wall clock and nothing is handed over. */
+#ifndef SD_SCHEDULE_H
+#define SD_SCHEDULE_H
+
+#include "calendar.h"
+#include "clock.h"
+#include "ticket.h"
+
+#include <stdbool.h>
+
+#define SD_ESCALATE_STEPS 3 /* L1 -> L1.5, L1.5 -> L2, L2 -> L3 */
+
+typedef struct {
+    sd_calset_t *sites;                  /* calendars in config order (owned), NULL: none */
+    bool follow_sun[SD_PRIORITY_COUNT_]; /* priorities whose tickets follow the sun */
+    int warn_percent;                    /* 1..99 */
+    int escalate_minutes[SD_ESCALATE_STEPS]; /* business minutes per tier; 0 = never */
+    int takeover_grace_ms;               /* real ms without a heartbeat from the owner site */
+    int tick_ms;                         /* scheduler period, real ms */
+    sd_clock_t clock;                    /* what "now" is for every event and decision */
+    int64_t clock_start, clock_speed, clock_origin; /* test clock as configured, 0 = unset */
+} sd_schedule_t;
+
+/* Defaults: no sites, P1 follows the sun, warn at 75 %, escalate after 20,
+ * 60, 240 minutes, grace 30 s, tick 1 s, real clock. */
+void sd_schedule_default(sd_schedule_t *sched);
+
+/* Frees the calendars; NULL-safe. */
+void sd_schedule_clear(sd_schedule_t *sched);
+
+/* Whose hours a ticket's SLA clock counts: the union of all sites for a
+ * follow-the-sun ticket, the owner site's calendar otherwise; 7x24 when the
+ * desk has no calendars or the owner site has none (e.g. the hub). */
+sd_duty_t sd_schedule_duty(const sd_schedule_t *sched, const sd_ticket_t *t);
+
+/* Business-time arithmetic on that duty, never failing: a calendar error
+ * (no working hours within two years, time out of range) falls back to the
+ * wall clock, so a due time is always set. */
+uint64_t sd_schedule_add(const sd_schedule_t *sched, const sd_ticket_t *t, uint64_t start,
+                         uint64_t duration_ms);
+int64_t sd_schedule_elapsed(const sd_schedule_t *sched, const sd_ticket_t *t, uint64_t a,
+                            uint64_t b);
+
+#endif

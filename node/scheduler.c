@@ -1,0 +1,213 @@
+/* scheduler.c - per-ticket decisions and the scheduler's tick over the store. */
+#include "scheduler.h"
+
+#include "error.h"
+#include "fold.h"
+#include "handover.h"
+#include "log.h"
+#include "sla.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Most tickets acted on in one tick: bounds the write transaction; the rest
+ * wait for the next tick. */
+#define TICK_EVENTS_MAX 1024
+
+static bool s_silent(const sd_sched_ctx_t *ctx, const char *site)
+{
+    if (!ctx->silent_ms || !site)
+        return false;
+    int64_t ms = ctx->silent_ms(ctx->silent_arg, site);
+    return ms >= 0 && ms > ctx->wf->sched->takeover_grace_ms;
+}
+
+/* 1 when member i of the schedule is on duty now, 0 when not (or on error). */
+static bool s_on_duty(const sd_calset_t *set, int i, int64_t now)
+{
+    return i >= 0 && sd_duty_on(sd_duty_calendar(sd_calset_at(set, (size_t)i)), now) == 1;
+}
+
+/* Follow-the-sun handover, when due: who acts and to whom. */
+static int s_handover(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, bool mine, sd_event_t *ev)
+{
+    const sd_workflow_ctx_t *wf = ctx->wf;
+    const sd_calset_t *set = wf->sched->sites;
+    int64_t now = (int64_t)wf->now_ms;
+    int owner = t->owner_site ? sd_calset_find(set, t->owner_site) : -1;
+    bool takeover = !mine && ctx->hub && s_silent(ctx, t->owner_site);
+    if (!(mine && !s_on_duty(set, owner, now)) && !takeover)
+        return 0;
+    uint64_t exclude = owner >= 0 ? 1ull << owner : 0;
+    for (size_t i = 0; takeover && i < sd_calset_size(set); i++)
+        if (s_silent(ctx, sd_calendar_site(sd_calset_at(set, i))))
+            exclude |= 1ull << i;
+    int to;
+    int64_t start;
+    if (sd_calset_pick(set, now, exclude, &to, &start) != 0 || start > now)
+        return 0; /* nobody else on duty: it stays until someone is */
+    const char *to_site = sd_calendar_site(sd_calset_at(set, (size_t)to));
+    char why[128], note[SD_NOTE_MAX];
+    if (takeover)
+        snprintf(why, sizeof why, "%s unreachable, the hub hands it over",
+                 t->owner_site ? t->owner_site : "the owner site");
+    else
+        snprintf(why, sizeof why, "%s off duty", t->owner_site);
+    sd_handover_note(wf, t, to_site, why, NULL, note, sizeof note);
+    char author[SD_NAME_MAX + 1];
+    snprintf(author, sizeof author, "scheduler@%s", wf->site);
+    sd_fault_t fault = {0};
+    int rc = sd_workflow_handover(wf, t, to_site, note, author, ev, &fault);
+    return rc == 0 ? 1 : rc == SD_ENOMEM ? rc : 0;
+}
+
+/* Functional escalation: business time in the tier against its limit. */
+static int s_escalate(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, const char *author,
+                      sd_event_t *ev)
+{
+    const sd_workflow_ctx_t *wf = ctx->wf;
+    if (t->tier >= SD_TIER_L3 || t->status > SD_STATUS_IN_PROGRESS)
+        return 0;
+    int limit = wf->sched->escalate_minutes[t->tier];
+    uint64_t since = t->tier_since ? t->tier_since : t->created_at;
+    if (limit <= 0 || sd_schedule_elapsed(wf->sched, t, since, wf->now_ms) < limit * 60000ll)
+        return 0;
+    char reason[160];
+    snprintf(reason, sizeof reason,
+             "%s for %d business minutes without resolution: escalated to %s",
+             sd_tier_name(t->tier), limit, sd_tier_name(t->tier + 1));
+    int rc = sd_workflow_escalate(wf, t, reason, author, ev);
+    return rc ? rc : 1;
+}
+
+int sd_sched_decide(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, sd_event_t *ev)
+{
+    const sd_workflow_ctx_t *wf = ctx->wf;
+    if (!sd_fold_exists(t) || t->status > SD_STATUS_PENDING || !wf->sched)
+        return 0;
+    bool mine = t->owner_site && strcmp(t->owner_site, wf->site) == 0;
+    int rc = 0;
+    if (t->follow_sun && wf->sched->sites && (rc = s_handover(ctx, t, mine, ev)) != 0)
+        return rc;
+    if (!mine)
+        return 0;
+    char author[SD_NAME_MAX + 1], reason[SD_NOTE_MAX / 2];
+    snprintf(author, sizeof author, "scheduler@%s", wf->site);
+    int state = sd_sla_assess(wf->sched, wf->policy, t, wf->now_ms, reason, sizeof reason);
+    if (state != t->sla_state) {
+        if (state == SD_SLA_BREACHED) {
+            size_t n = strlen(reason);
+            snprintf(reason + n, sizeof reason - n, "; manager notified");
+        }
+        rc = sd_workflow_sla(wf, t, state, reason, author, ev);
+        return rc ? rc : 1;
+    }
+    return s_escalate(ctx, t, author, ev);
+}
+
+/* ---- the tick ------------------------------------------------------------ */
+
+typedef struct {
+    const sd_sched_ctx_t *ctx; /* for deciding */
+    char last[SD_ID_MAX + 1];  /* the last ticket looked at */
+    char (*ids)[SD_ID_MAX + 1]; /* tickets that have something due */
+    size_t n;                   /* how many */
+    int rc;                     /* first error */
+} s_due_t;
+
+static int s_collect(const sd_ticket_t *t, void *arg)
+{
+    s_due_t *due = arg;
+    sd_event_t ev = {0};
+    int rc = sd_sched_decide(due->ctx, t, &ev);
+    sd_event_clear(&ev);
+    if (rc < 0)
+        return due->rc = rc;
+    if (rc == 1)
+        strcpy(due->ids[due->n++], t->id);
+    strcpy(due->last, t->id);
+    return due->n == TICK_EVENTS_MAX;
+}
+
+/* Applies the events for the tickets of due in txn. */
+static int s_apply_due(const sd_sched_ctx_t *ctx, sd_store_txn_t *txn, sd_hlc_t *clock,
+                       const s_due_t *due, uint64_t *first, uint64_t *last, int *made)
+{
+    int rc = 0;
+    *made = 0;
+    *first = *last = 0;
+    for (size_t i = 0; i < due->n && !rc; i++) {
+        sd_ticket_t t = {0};
+        sd_event_t ev = {0};
+        rc = sd_store_get_ticket(txn, due->ids[i], &t);
+        int decided = rc ? 0 : sd_sched_decide(ctx, &t, &ev);
+        rc = rc ?: decided < 0 ? decided : 0;
+        if (!rc && decided == 1) {
+            strcpy(ev.origin, ctx->wf->site);
+            strcpy(ev.key, t.id);
+            ev.hlc = sd_hlc_tick(clock, ctx->wf->now_ms);
+            rc = sd_store_next_seq(txn, ev.origin, &ev.seq) ?: sd_store_apply(txn, &ev);
+            if (!rc) {
+                *first = *first ? *first : ev.seq;
+                *last = ev.seq;
+                (*made)++;
+                sd_log(ev.op == SD_OP_SLA && ev.fields.sla_state == SD_SLA_BREACHED
+                           ? SD_LOG_WARNING
+                           : SD_LOG_INFO,
+                       "scheduler: id=%s op=%s seq=%llu %s=\"%s\"", ev.key, sd_op_name(ev.op),
+                       (unsigned long long)ev.seq, ev.op == SD_OP_HANDOVER ? "to" : "reason",
+                       ev.op == SD_OP_HANDOVER ? ev.fields.owner_site : ev.fields.sla_reason);
+            }
+        }
+        sd_event_clear(&ev);
+        sd_ticket_clear(&t);
+    }
+    return rc ?: sd_store_put_clock(txn, clock->last);
+}
+
+int sd_sched_tick(const sd_sched_ctx_t *ctx, sd_store_t *store, sd_hlc_t *clock,
+                  char cursor[SD_ID_MAX + 1], uint64_t *first, uint64_t *last)
+{
+    *first = *last = 0;
+    s_due_t due = {.ctx = ctx, .ids = malloc(TICK_EVENTS_MAX * sizeof *due.ids)};
+    if (!due.ids)
+        return SD_ENOMEM;
+    sd_store_txn_t *txn = NULL;
+    sd_store_filter_t slice = {.status = -1,
+                               .priority = -1,
+                               .sla = -1,
+                               .open_only = true,
+                               .after = cursor[0] ? cursor : NULL,
+                               .limit = SD_SCHED_SCAN_MAX};
+    bool more = false;
+    int rc = sd_store_begin(store, false, &txn);
+    if (!rc)
+        rc = sd_store_list(txn, &slice, s_collect, &due, &more);
+    sd_store_abort(&txn);
+    rc = rc < 0 ? rc : due.rc;
+    /* Stopped early (events cap) or tickets left: the next tick goes on
+     * from here; otherwise it starts again at the top of the queue. */
+    strcpy(cursor, (rc == 1 || more) ? due.last : "");
+    rc = rc == 1 ? 0 : rc;
+    int made = 0;
+    while (!rc && due.n) {
+        sd_hlc_t saved = *clock;
+        rc = sd_store_begin(store, true, &txn) ?: s_apply_due(ctx, txn, clock, &due, first, last,
+                                                             &made);
+        if (rc)
+            sd_store_abort(&txn);
+        else
+            rc = sd_store_commit(&txn);
+        if (rc != SD_EMAPFULL)
+            break;
+        *clock = saved;
+        rc = sd_store_grow(store);
+    }
+    free(due.ids);
+    if (rc) {
+        *first = *last = 0;
+        return rc;
+    }
+    return made;
+}

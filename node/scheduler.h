@@ -1,0 +1,60 @@
+/* scheduler.h - the follow-the-sun scheduler: handovers, SLA warnings and breaches, escalation.
+ *
+ * Every tick the node looks at each open ticket and makes at most one event
+ * per ticket, in this order of precedence:
+ *   1. handover: a follow-the-sun ticket whose owner site is off duty goes
+ *      to the site on duty the longest from now (sd_calset_pick), with a
+ *      generated note. The owner site's node does it; the hub does it
+ *      instead when the owner site has sent no heartbeat for
+ *      takeover_grace_ms (then also when the owner is on duty, and never to
+ *      another silent site). Concurrent handovers of one ticket (owner and
+ *      hub) converge: the OWNER register is last-writer-wins, and the next
+ *      tick hands the ticket on if the winner is off duty.
+ *   2. SLA state (owner only): at_risk at warn_percent of a target, breached
+ *      at 100 %; a breach also flags the ticket escalated and logs that the
+ *      manager is notified (hierarchical escalation).
+ *   3. functional escalation (owner only): a ticket in L1, L1.5 or L2 for
+ *      escalate_minutes of business time without resolution moves one tier.
+ * A pending ticket's SLA clocks are paused, so only handover applies to it.
+ * Decisions read time only from the schedule's clock (ctx->wf->now_ms). */
+#ifndef SD_SCHEDULER_H
+#define SD_SCHEDULER_H
+
+#include "event.h"
+#include "hlc.h"
+#include "store.h"
+#include "workflow.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct {
+    const sd_workflow_ctx_t *wf; /* this site, policy, schedule and the time now */
+    bool hub;                    /* this node is the hub (takes over from silent sites) */
+    /* Real ms since site's node was last heard (heartbeat), or -1 when this
+     * node cannot tell (not a direct peer). NULL: nobody is ever silent. */
+    int64_t (*silent_ms)(void *arg, const char *site);
+    void *silent_arg; /* for silent_ms */
+} sd_sched_ctx_t;
+
+/* Decides what to do with ticket t now and builds that event into ev (op,
+ * author, fields, mask; the caller stamps origin, seq, hlc, key). ev must be
+ * zeroed. Returns 1 with an event, 0 when nothing is due, or SD_ENOMEM. */
+int sd_sched_decide(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, sd_event_t *ev);
+
+/* Open tickets one tick looks at, at most: a tick costs a bounded slice of
+ * CPU however long the queue; a desk with more open tickets than this is
+ * covered in several ticks (see README, limits). */
+#define SD_SCHED_SCAN_MAX 1024
+
+/* One tick over the store: decides for up to SD_SCHED_SCAN_MAX open tickets
+ * in queue order from after cursor (a read transaction; "" starts at the
+ * top, and the cursor is set to where the next tick goes on, "" after the
+ * last), then makes and applies the events in one durable write transaction
+ * stamped by clock (growing the map when full). *first and *last get the
+ * seq range of this site's new events (0 when none).
+ * Returns the number of events committed, or a store error. */
+int sd_sched_tick(const sd_sched_ctx_t *ctx, sd_store_t *store, sd_hlc_t *clock,
+                  char cursor[SD_ID_MAX + 1], uint64_t *first, uint64_t *last);
+
+#endif
