@@ -10,6 +10,10 @@
 #   sundesk --data DIR/hub ticket list
 # Binaries come from $SD_BIN (a build directory), default build/ beside deploy/.
 # Ports: SD_PORT_BASE (default 7100): hub 7101/7102, apac 7111/7112, emea 7121/7122, amer 7131/7132.
+# Every node gets the same follow-the-sun schedule (site calendars below). Read when the configs
+# are first written: SD_TICK_MS, SD_TAKEOVER_GRACE_MS, and for tests only an accelerated clock,
+# SD_CLOCK_START (e.g. 2026-03-02T06:00:00Z), SD_CLOCK_SPEED, SD_CLOCK_ORIGIN_MS (Unix ms at
+# which every node's clock reads SD_CLOCK_START).
 set -euo pipefail
 usage() { echo "usage: $0 start|stop|status DIR" >&2; exit 2; }
 [ $# -eq 2 ] || usage
@@ -24,6 +28,23 @@ declare -A site=([hub]=HUB [apac]=APAC [emea]=EMEA [amer]=AMER)
 declare -A slot=([hub]=0 [apac]=1 [emea]=2 [amer]=3)
 pub() { echo "tcp://127.0.0.1:$((base + 10 * ${slot[$1]} + 1))"; }
 sync_ep() { echo "tcp://127.0.0.1:$((base + 10 * ${slot[$1]} + 2))"; }
+
+# The desk's schedule: working hours that hand over around the clock on weekdays (in winter:
+# APAC 23:00-08:00Z, EMEA 08:00-17:00Z, AMER 13:00-23:00Z), the same on every node.
+schedule() {
+    printf 'schedule\n    tick_ms = %s\n    takeover_grace_ms = %s\n' "${SD_TICK_MS:-1000}" \
+        "${SD_TAKEOVER_GRACE_MS:-30000}"
+    if [ -n "${SD_CLOCK_START:-}" ]; then
+        printf '    clock_start = %s\n    clock_speed = %s\n    clock_origin_ms = %s\n' \
+            "$SD_CLOCK_START" "${SD_CLOCK_SPEED:-1}" "${SD_CLOCK_ORIGIN_MS:-0}"
+    fi
+    printf '    site\n        name = APAC\n        zone = Asia/Shanghai\n'
+    printf '        hours = "mon-fri 07:00-16:00"\n        holidays = "2026-01-01 2026-10-01"\n'
+    printf '    site\n        name = EMEA\n        zone = Europe/London\n'
+    printf '        hours = "mon-fri 08:00-17:00"\n        holidays = "2026-12-25 2026-12-28"\n'
+    printf '    site\n        name = AMER\n        zone = America/New_York\n'
+    printf '        hours = "mon-fri 08:00-18:00"\n        holidays = "2026-11-26 2026-12-25"\n'
+}
 
 # Keys: one certificate per node; every node admits the four public certificates.
 setup() {
@@ -47,6 +68,7 @@ setup() {
                 printf '    upstream\n        cert = %s\n        pub = %s\n        sync = %s\n' \
                     "$dir/certs/$u.cert" "$(pub "$u")" "$(sync_ep "$u")"
             done
+            schedule
         } >"$dir/$n.zpl"
     done
     touch "$dir/.ready"
