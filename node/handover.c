@@ -3,25 +3,39 @@
 
 #include "hlc.h"
 #include "sla.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Longest quote of the last comment in a note. */
 #define QUOTE_MAX 200
 
-/* Appends to out[0..cap) at *used; stops quietly when full. */
+/* Appends to out[0..cap) at *used; stops quietly when full, cutting at a
+ * character boundary so the note stays valid UTF-8 (a stored invalid
+ * string would make the ticket unreadable). */
 static void s_add(char *out, size_t cap, size_t *used, const char *fmt, ...)
 {
     if (*used + 1 >= cap)
         return;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(out + *used, cap - *used, fmt, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (n > 0)
-        *used = (size_t)n < cap - *used ? *used + (size_t)n : cap - 1;
+    char *piece = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (!piece)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(piece, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    size_t keep = sd_utf8_cut(piece, cap - 1 - *used);
+    memcpy(out + *used, piece, keep);
+    out[*used + keep] = 0;
+    /* Cut short: the note is full, nothing more goes in. */
+    *used = keep < (size_t)n ? cap - 1 : *used + keep;
+    free(piece);
 }
 
 /* One SLA clock: "resolution due 2026-03-02 10:00Z, 1h 30m business time left". */
@@ -60,9 +74,10 @@ void sd_handover_note(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, cons
         const sd_comment_t *c = &cur->comments[cur->ncomments - 1];
         char at[32];
         sd_sla_time(sd_hlc_ms(c->hlc), at, sizeof at);
+        int quote = (int)sd_utf8_cut(c->body, QUOTE_MAX);
         s_add(out, cap, &used, "Last action: %s %s (%s): \"%.*s%s\"\n", at, c->author,
-              c->public_reply ? "reply" : "note", QUOTE_MAX, c->body,
-              strlen(c->body) > QUOTE_MAX ? "..." : "");
+              c->public_reply ? "reply" : "note", quote, c->body,
+              c->body[quote] ? "..." : "");
     } else {
         s_add(out, cap, &used, "Last action: none recorded since it was opened.\n");
     }

@@ -2,6 +2,7 @@
 #include "utf8.h"
 
 #include <stdint.h>
+#include <string.h>
 
 bool sd_utf8_valid(const char *s, size_t len)
 {
@@ -53,4 +54,15 @@ bool sd_utf8_has_control(const char *s, size_t len, bool single_line)
         return true;
     }
     return false;
+}
+
+size_t sd_utf8_cut(const char *s, size_t max)
+{
+    size_t len = strlen(s);
+    if (len <= max)
+        return len;
+    /* Back off over continuation bytes (10xxxxxx) to a character's start. */
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    return max;
 }

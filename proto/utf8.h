@@ -14,4 +14,8 @@ bool sd_utf8_valid(const char *s, size_t len);
  * single_line, tab, newline and carriage return count as control too. */
 bool sd_utf8_has_control(const char *s, size_t len, bool single_line);
 
+/* The longest prefix of valid UTF-8 s that fits in max bytes without
+ * splitting a character: where to cut a text that is too long. */
+size_t sd_utf8_cut(const char *s, size_t max);
+
 #endif

@@ -139,6 +139,53 @@ static const char *s_or(const char *s, const char *dflt)
     return s && *s ? s : dflt;
 }
 
+const char *sd_render_hours(uint64_t ms, char *buf, size_t cap)
+{
+    uint64_t m = ms / 60000;
+    snprintf(buf, cap, "%lluh %02llum", (unsigned long long)(m / 60), (unsigned long long)(m % 60));
+    return buf;
+}
+
+void sd_render_indented(FILE *out, const char *text, size_t len, const char *indent)
+{
+    while (len > 0) {
+        const char *nl = memchr(text, '\n', len);
+        size_t line = nl ? (size_t)(nl - text) : len;
+        fprintf(out, "%s%.*s\n", indent, (int)line, text);
+        len -= nl ? line + 1 : line;
+        text += nl ? line + 1 : line;
+    }
+}
+
+const char *sd_render_sla(const sd_ticket_t *t, char *buf, size_t cap)
+{
+    const char *state =
+        t->sla_state >= 0 && t->sla_state < SD_SLA_COUNT_ ? sd_sla_names[t->sla_state] : "?";
+    snprintf(buf, cap, "%s%s", state, t->escalated ? " ESC" : "");
+    return buf;
+}
+
+/* The card's SLA state, paused clock and last handover between sites. */
+static void s_render_sla_lines(FILE *out, const sd_ticket_t *t)
+{
+    char a[24], b[24], state[24];
+    fprintf(out, "  sla         %s", sd_render_sla(t, state, sizeof state));
+    if (t->escalated)
+        fprintf(out, " (escalated: manager notified)");
+    if (t->sla_at)
+        fprintf(out, " since %s", sd_render_time(t->sla_at, a));
+    fprintf(out, "%s%s\n", t->sla_reason ? ": " : "", s_or(t->sla_reason, ""));
+    if (t->sla_paused_at)
+        fprintf(out, "  sla clock   paused since %s (pending)\n",
+                sd_render_time(t->sla_paused_at, a));
+    if (!t->handover_at)
+        return;
+    fprintf(out, "  handover    %s -> %s at %s\n", s_or(t->handover_from, "-"),
+            s_or(t->owner_site, "-"), sd_render_time(t->handover_at, b));
+    if (t->handover_note)
+        sd_render_indented(out, t->handover_note, strlen(t->handover_note), "              ");
+}
+
 void sd_render_ticket(FILE *out, const sd_ticket_t *t)
 {
     char a[24], b[24];
@@ -152,14 +199,17 @@ void sd_render_ticket(FILE *out, const sd_ticket_t *t)
             t->impact, t->urgency);
     fprintf(out, "  requester   %s via %s\n", s_or(t->requester, "-"), sd_channel_name(t->channel));
     fprintf(out, "  category    %s\n", s_or(t->category, "-"));
-    fprintf(out, "  tier        %s  team %s  assignee %s\n", sd_tier_name(t->tier),
-            s_or(t->team, "-"), s_or(t->assignee, "-"));
+    fprintf(out, "  tier        %s since %s  team %s  assignee %s\n", sd_tier_name(t->tier),
+            sd_render_time(t->tier_since, a), s_or(t->team, "-"), s_or(t->assignee, "-"));
     fprintf(out, "  owner       %s at site %s\n", s_or(t->owner, "-"), s_or(t->owner_site, "-"));
+    if (t->follow_sun)
+        fprintf(out, "  follow sun  yes: SLA on all sites' hours, handed from site to site\n");
     fprintf(out, "  created     %s  updated %s\n", sd_render_time(t->created_at, a),
             sd_render_time(t->updated_at, b));
     fprintf(out, "  reply due   %s  promised %s\n", sd_render_time(t->response_due, a),
             sd_render_time(t->reply_due, b));
     fprintf(out, "  resolve due %s\n", sd_render_time(t->resolve_due, a));
+    s_render_sla_lines(out, t);
     if (t->acknowledged_at || t->first_response_at)
         fprintf(out, "  acknowledged %s  first response %s\n",
                 sd_render_time(t->acknowledged_at, a), sd_render_time(t->first_response_at, b));
@@ -184,16 +234,17 @@ void sd_render_ticket(FILE *out, const sd_ticket_t *t)
 
 void sd_render_queue_header(FILE *out)
 {
-    fprintf(out, "%-14s %-3s %-12s %-6s %-16s %-17s %s\n", "ID", "PRI", "STATUS", "TIER",
-            "ASSIGNEE", "RESOLVE DUE", "TITLE");
+    fprintf(out, "%-14s %-3s %-12s %-6s %-16s %-17s %-12s %s\n", "ID", "PRI", "STATUS", "TIER",
+            "ASSIGNEE", "RESOLVE DUE", "SLA", "TITLE");
 }
 
 void sd_render_queue_row(FILE *out, const sd_ticket_t *t)
 {
-    char due[24];
-    fprintf(out, "%-14s %-3s %-12s %-6s %-16.16s %-17s %.60s\n", t->id,
+    char due[24], sla[24];
+    fprintf(out, "%-14s %-3s %-12s %-6s %-16.16s %-17s %-12s %.60s\n", t->id,
             sd_priority_name(t->priority), sd_status_name(t->status), sd_tier_name(t->tier),
-            s_or(t->assignee, "-"), sd_render_time(t->resolve_due, due), s_or(t->title, ""));
+            s_or(t->assignee, "-"), sd_render_time(t->resolve_due, due),
+            sd_render_sla(t, sla, sizeof sla), s_or(t->title, ""));
 }
 
 static void s_csv(FILE *out, const char *s, bool last)
@@ -246,7 +297,7 @@ void sd_render_csv_row(FILE *out, const sd_ticket_t *t)
 
 void sd_render_report(FILE *out, const sd_ticket_t *t, const sd_mp_node_t *events)
 {
-    char a[24], b[24];
+    char a[24], b[24], sla[24];
     sd_render_ticket(out, t);
     fprintf(out, "\nTimings\n");
     fprintf(out, "  to acknowledge   %s\n",
@@ -275,6 +326,15 @@ void sd_render_report(FILE *out, const sd_ticket_t *t, const sd_mp_node_t *event
         if (ev.op == SD_OP_ASSIGN)
             fprintf(out, "  -> %s (%s)", s_or(ev.fields.assignee, "-"),
                     sd_tier_name(ev.fields.tier));
+        else if (ev.op == SD_OP_HANDOVER)
+            fprintf(out, "  %s -> %s", s_or(ev.fields.handover_from, "-"),
+                    s_or(ev.fields.owner_site, "-"));
+        else if (ev.op == SD_OP_ESCALATE)
+            fprintf(out, "  -> %s", sd_tier_name(ev.fields.tier));
+        else if (ev.op == SD_OP_SLA)
+            fprintf(out, "  -> %s", sd_render_sla(&ev.fields, sla, sizeof sla));
+        if (ev.op == SD_OP_ESCALATE || ev.op == SD_OP_SLA)
+            fprintf(out, ": %s", s_or(ev.fields.sla_reason, "-"));
         fputc('\n', out);
         sd_event_clear(&ev);
     }

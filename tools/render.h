@@ -5,6 +5,7 @@
 #include "mp.h"
 #include "ticket.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -17,7 +18,17 @@ const char *sd_render_time(uint64_t ms, char *buf);
 /* A duration "3h05m" / "2d04h" / "45s" between two Unix ms, "-" if not both set. */
 const char *sd_render_span(uint64_t from, uint64_t to, char *buf, size_t cap);
 
-/* The ticket card of `ticket show`. */
+/* A duration as "5h 30m" (hours may exceed 24). */
+const char *sd_render_hours(uint64_t ms, char *buf, size_t cap);
+
+/* Writes len bytes of text line by line, each line after indent. */
+void sd_render_indented(FILE *out, const char *text, size_t len, const char *indent);
+
+/* The SLA state of t, "ok", "at_risk" or "breached", with " ESC" when escalated
+ * (the manager was told). buf needs 16 bytes. */
+const char *sd_render_sla(const sd_ticket_t *t, char *buf, size_t cap);
+
+/* The ticket card of `ticket show`, with its SLA state and last handover. */
 void sd_render_ticket(FILE *out, const sd_ticket_t *t);
 
 /* The queue table of `ticket list`. */

@@ -1,6 +1,6 @@
 /* sundesk.c - the sundesk command-line client: git-style sub-commands over the client API. */
-#include "client.h"
-#include "config.h"
+#include "cli.h"
+#include "cmd_schedule.h"
 #include "error.h"
 #include "keys.h"
 #include "render.h"
@@ -11,220 +11,153 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
-/* Global options, before the command. */
-typedef struct {
-    const char *data;   /* --data DIR */
-    const char *node;   /* --node ENDPOINT */
-    const char *author; /* --author NAME */
-    bool json;          /* --json */
-    bool csv;           /* --csv (ticket list) */
-    int timeout_ms;     /* --timeout MS */
-} s_opts_t;
+static int s_print_ticket(sd_cli_t *cli, const sd_mp_node_t *r);
+static int s_print_list(sd_cli_t *cli, const sd_mp_node_t *r);
+static int s_print_report(sd_cli_t *cli, const sd_mp_node_t *r);
+static int s_print_repl(sd_cli_t *cli, const sd_mp_node_t *r);
 
-/* A CLI verb: which request it sends and which arguments come positionally. */
-typedef struct {
-    const char *verb;       /* word after "ticket" / "node" */
-    int op;                 /* sd_req_op_t */
-    const char *positional; /* argument names in order, space-separated */
-    const char *help;       /* one line */
-} s_verb_t;
+/* A ticket verb whose result is the ticket (s_print_ticket), without longer help. */
+#define TICKET_VERB(verb, op, positional, help)                                                    \
+    {                                                                                              \
+        verb, op, positional, help, s_print_ticket, false, NULL                                    \
+    }
 
-static const s_verb_t s_ticket_verbs[] = {
+static const sd_cli_verb_t s_ticket_verbs[] = {
     {"new", SD_REQ_TICKET_NEW, "",
      "record a request: --title T --requester R [--description D]\n"
      "                 [--type incident|service_request|change|problem] [--major]\n"
      "                 [--channel phone|email|web|chat|walk_in|monitoring] [--category C]\n"
-     "                 [--impact 1-3] [--urgency 1-3] [--tier L1] [--team T] [--assignee A]"},
-    {"show", SD_REQ_TICKET_GET, "id", "ID: the ticket card"},
+     "                 [--impact 1-3] [--urgency 1-3] [--tier L1] [--team T] [--assignee A]\n"
+     "                 [--follow-sun]",
+     s_print_ticket, false,
+     "Prints the new ticket's id. --follow-sun makes it a 7x24 follow-the-sun ticket: its SLA\n"
+     "clock runs on the union of all sites' hours and the desk hands it from site to site\n"
+     "(by default the schedule's follow_sun priorities, e.g. P1, follow the sun)."},
+    TICKET_VERB("show", SD_REQ_TICKET_GET, "id", "ID: the ticket card"),
     {"list", SD_REQ_TICKET_LIST, "",
      "the queue: [--status S] [--priority P1-P4] [--assignee A] [--requester R]\n"
-     "                 [--open] [--limit N] [--after ID] [--csv]"},
-    {"report", SD_REQ_TICKET_GET, "id", "ID: full report (card, timings, comments, history)"},
-    {"ack", SD_REQ_TICKET_ACK, "id", "ID [--reply-due TIME]: tell the customer it is accepted"},
-    {"assign", SD_REQ_TICKET_ASSIGN, "id assignee", "ID AGENT [--team T] [--tier L1.5]: route it"},
-    {"start", SD_REQ_TICKET_START, "id", "ID: work starts (or resumes after pending)"},
-    {"pending", SD_REQ_TICKET_PENDING, "id waiting_on", "ID customer|vendor [--reason R]: wait"},
-    {"resolve", SD_REQ_TICKET_RESOLVE, "id resolution", "ID RESOLUTION: record what was done"},
-    {"close", SD_REQ_TICKET_CLOSE, "id satisfaction",
-     "ID SATISFACTION(1-5) [--feedback F]: customer confirmed"},
-    {"reopen", SD_REQ_TICKET_REOPEN, "id reason", "ID REASON: reopen a resolved/closed ticket"},
-    {"cancel", SD_REQ_TICKET_CANCEL, "id reason", "ID REASON: withdraw an open ticket"},
-    {"comment", SD_REQ_TICKET_COMMENT, "id body", "ID TEXT [--public]: work note, or reply"},
+     "                 [--open] [--breached | --at-risk] [--limit N] [--after ID] [--csv]",
+     s_print_list, true,
+     "Filters combine. --breached / --at-risk: only tickets in that SLA state. The SLA column\n"
+     "shows ok, at_risk or breached, with ESC when the manager was notified."},
+    {"report", SD_REQ_TICKET_GET, "id", "ID: full report (card, timings, comments, history)",
+     s_print_report, true, NULL},
+    TICKET_VERB("ack", SD_REQ_TICKET_ACK, "id",
+                "ID [--reply-due TIME]: tell the customer it is accepted"),
+    TICKET_VERB("assign", SD_REQ_TICKET_ASSIGN, "id assignee",
+                "ID AGENT [--team T] [--tier L1.5]: route it"),
+    TICKET_VERB("start", SD_REQ_TICKET_START, "id", "ID: work starts (or resumes after pending)"),
+    {"pending", SD_REQ_TICKET_PENDING, "id waiting_on", "ID customer|vendor [--reason R]: wait",
+     s_print_ticket, false, "The SLA clocks stop while a ticket is pending."},
+    TICKET_VERB("resolve", SD_REQ_TICKET_RESOLVE, "id resolution",
+                "ID RESOLUTION: record what was done"),
+    TICKET_VERB("close", SD_REQ_TICKET_CLOSE, "id satisfaction",
+                "ID SATISFACTION(1-5) [--feedback F]: customer confirmed"),
+    TICKET_VERB("reopen", SD_REQ_TICKET_REOPEN, "id reason",
+                "ID REASON: reopen a resolved/closed ticket"),
+    TICKET_VERB("cancel", SD_REQ_TICKET_CANCEL, "id reason", "ID REASON: withdraw an open ticket"),
+    TICKET_VERB("comment", SD_REQ_TICKET_COMMENT, "id body",
+                "ID TEXT [--public]: work note, or reply"),
     {"update", SD_REQ_TICKET_UPDATE, "id",
-     "ID [--title..] [--impact N] [--urgency N] [--category C] ...: change fields"},
-    {NULL, 0, NULL, NULL},
+     "ID [--title..] [--impact N] [--urgency N] [--category C]\n"
+     "                 [--follow-sun | --no-follow-sun] ...: change fields",
+     s_print_ticket, false,
+     "A new impact, urgency, requester or follow-the-sun flag recomputes the priority and moves\n"
+     "the due times, keeping the business time already used."},
+    {"handover", SD_REQ_TICKET_HANDOVER, "id site",
+     "ID --to SITE [--note TEXT]: hand an open ticket to another site", s_print_ticket, false,
+     "SITE becomes the ticket's owner site. The stored handover note is TEXT followed by a\n"
+     "generated summary (status, tier, what it awaits, last action, SLA time left). SITE must be\n"
+     "a site of the desk's schedule (any site id when no calendars are configured) and not the\n"
+     "owner already. `sundesk handover report` lists the handovers."},
+    {NULL, 0, NULL, NULL, NULL, false, NULL},
 };
 
-static const s_verb_t s_node_verbs[] = {
-    {"ping", SD_REQ_NODE_PING, "", "is the node up? site, role and version"},
-    {"status", SD_REQ_NODE_STATUS, "", "uptime, ticket counts, store size"},
-    {"digest", SD_REQ_NODE_DIGEST, "", "digest of the node's state (equal = same state)"},
-    {NULL, 0, NULL, NULL},
+static const sd_cli_verb_t s_node_verbs[] = {
+    {"ping", SD_REQ_NODE_PING, "", "is the node up? site, role and version", NULL, false, NULL},
+    {"status", SD_REQ_NODE_STATUS, "", "uptime, ticket counts, store size", NULL, false, NULL},
+    {"digest", SD_REQ_NODE_DIGEST, "", "digest of the node's state (equal = same state)", NULL,
+     false, NULL},
+    {NULL, 0, NULL, NULL, NULL, false, NULL},
 };
 
-static const s_verb_t s_repl_verbs[] = {
-    {"status", SD_REQ_REPL_STATUS, "", "per peer: connected, heartbeat age, vector, lag, refused"},
-    {NULL, 0, NULL, NULL},
+static const sd_cli_verb_t s_repl_verbs[] = {
+    {"status", SD_REQ_REPL_STATUS, "", "per peer: connected, heartbeat age, vector, lag, refused",
+     s_print_repl, false, NULL},
+    {NULL, 0, NULL, NULL, NULL, false, NULL},
 };
+
+static const sd_cli_command_t s_commands[] = {
+    {"ticket", s_ticket_verbs},      {"node", s_node_verbs},          {"repl", s_repl_verbs},
+    {"schedule", sd_schedule_verbs}, {"handover", sd_handover_verbs}, {NULL, NULL},
+};
+
+static void s_command_usage(FILE *out, const sd_cli_command_t *c)
+{
+    fprintf(out, "sundesk %s VERB:\n", c->name);
+    for (const sd_cli_verb_t *v = c->verbs; v->verb; v++)
+        fprintf(out, "  %-14s %s\n", v->verb, v->help);
+}
 
 static void s_usage(FILE *out)
 {
     fprintf(out, "usage: sundesk [--data DIR | --node ENDPOINT] [--json] [--author NAME]\n"
                  "               [--timeout MS] COMMAND VERB [ARGS]\n\n"
                  "Talks to a sundeskd node. Exit status 0 on success; otherwise one line on\n"
-                 "stderr says what went wrong.\n\n"
+                 "stderr says what went wrong. `sundesk COMMAND VERB --help` explains a verb.\n\n"
                  "  --data DIR       the node's data directory (default ./sundesk-data)\n"
                  "  --node ENDPOINT  the node's client endpoint instead (ipc://... or tcp://...)\n"
                  "  --json           machine-readable output\n"
                  "  --author NAME    who is acting (default $SUNDESK_AUTHOR, then $USER)\n"
-                 "  --timeout MS     how long to wait for the node (default 10000)\n\n"
-                 "sundesk ticket VERB:\n");
-    for (const s_verb_t *v = s_ticket_verbs; v->verb; v++)
-        fprintf(out, "  %-14s %s\n", v->verb, v->help);
-    fprintf(out, "\nsundesk node VERB:\n");
-    for (const s_verb_t *v = s_node_verbs; v->verb; v++)
-        fprintf(out, "  %-14s %s\n", v->verb, v->help);
-    fprintf(out, "\nsundesk repl VERB:\n");
-    for (const s_verb_t *v = s_repl_verbs; v->verb; v++)
-        fprintf(out, "  %-14s %s\n", v->verb, v->help);
+                 "  --timeout MS     how long to wait for the node (default 10000)\n");
+    for (const sd_cli_command_t *c = s_commands; c->name; c++) {
+        fputc('\n', out);
+        s_command_usage(out, c);
+    }
     fprintf(out, "\nsundesk keygen NAME --site SITE [--role site|hub] [--dir DIR]\n"
                  "  writes DIR/NAME.cert (public: give it to peers) and NAME.cert_secret (0600)\n");
-    fprintf(out, "\nTIME is Unix milliseconds or UTC 'YYYY-MM-DDTHH:MM[:SS]'.\n"
+    fprintf(out, "\nTIME and DATE: YYYY-MM-DD (UTC midnight), UTC YYYY-MM-DDTHH:MM[:SS]Z or Unix\n"
+                 "milliseconds; --since also takes a span back from now: 90m, 24h, 7d.\n"
                  "Example: sundesk ticket new --title 'VPN down' --requester ann@example.com\n");
 }
 
-static int s_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int s_fail(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("sundesk: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    return 1;
-}
-
-/* "2026-11-24T18:00[:00][Z]" (UTC) or Unix ms, into ms. */
-static bool s_parse_time(const char *text, char *out, size_t cap)
-{
-    struct tm tm = {0};
-    const char *end = strptime(text, "%Y-%m-%dT%H:%M", &tm);
-    if (!end)
-        return false;
-    if (*end == ':')
-        end = strptime(end, ":%S", &tm);
-    if (end && *end == 'Z')
-        end++;
-    if (!end || *end)
-        return false;
-    snprintf(out, cap, "%lld", (long long)timegm(&tm) * 1000);
-    return true;
-}
-
-/* Sets argument `name` (a CLI spelling: dashes allowed) from text. */
-static int s_set_arg(sd_request_t *req, const char *name, const char *text)
-{
-    char field[32], timebuf[32];
-    snprintf(field, sizeof field, "%s", name);
-    for (char *p = field; *p; p++)
-        if (*p == '-')
-            *p = '_';
-    if (strcmp(field, "on") == 0)
-        strcpy(field, "waiting_on");
-    int i = sd_fields_find(sd_args_fields, sd_args_field_count, field);
-    if (i < 0)
-        return s_fail("unknown option --%s; see sundesk --help", name);
-    if (strcmp(field, "reply_due") == 0 && strchr(text, 'T')) {
-        if (!s_parse_time(text, timebuf, sizeof timebuf))
-            return s_fail("--%s: expected YYYY-MM-DDTHH:MM (UTC) or Unix ms", name);
-        text = timebuf;
-    }
-    sd_fault_t fault = {0};
-    if (sd_field_parse(&sd_args_fields[i], text, &req->args, &fault) != 0)
-        return s_fail("%s", fault.text);
-    req->present |= 1ull << i;
-    return 0;
-}
-
-static bool s_is_flag(const char *name)
-{
-    return !strcmp(name, "public") || !strcmp(name, "major") || !strcmp(name, "open");
-}
-
-/* Fills req from the verb's positional words and --name value options. */
-static int s_parse_args(const s_verb_t *verb, int argc, char **argv, s_opts_t *o, sd_request_t *req)
-{
-    const char *pos = verb->positional;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (strncmp(a, "--", 2) == 0 && a[2]) {
-            const char *name = a + 2;
-            if (!strcmp(name, "help")) {
-                s_usage(stdout);
-                exit(0);
-            } else if (!strcmp(name, "json")) {
-                o->json = true;
-            } else if (!strcmp(name, "csv")) {
-                o->csv = true;
-            } else if (s_is_flag(name)) {
-                if (s_set_arg(req, name, "true"))
-                    return 1;
-            } else if (i + 1 >= argc) {
-                return s_fail("--%s needs a value", name);
-            } else if (s_set_arg(req, name, argv[++i])) {
-                return 1;
-            }
-            continue;
-        }
-        while (*pos == ' ')
-            pos++;
-        if (!*pos)
-            return s_fail("unexpected argument '%s'; see sundesk --help", a);
-        char name[32];
-        size_t len = strcspn(pos, " ");
-        snprintf(name, sizeof name, "%.*s", (int)len, pos);
-        pos += len;
-        if (s_set_arg(req, name, a))
-            return 1;
-    }
-    while (*pos == ' ')
-        pos++;
-    if (*pos) {
-        char name[32];
-        snprintf(name, sizeof name, "%.*s", (int)strcspn(pos, " "), pos);
-        for (char *p = name; *p; p++)
-            *p = *p == '_' ? '-' : (char)toupper(*p);
-        return s_fail("ticket %s: missing %s; see sundesk --help", verb->verb, name);
-    }
-    if (sd_req_op_writes(req->op) && !sd_request_has(req, "author"))
-        if (s_set_arg(req, "author", o->author))
-            return 1;
-    return 0;
-}
-
+/* Reads a ticket from a result; 1 after a message when it cannot. */
 static int s_decode_ticket(const sd_mp_node_t *node, sd_ticket_t *t)
 {
-    if (sd_ticket_decode(node, t, NULL) != 0) {
+    if (!node || sd_ticket_decode(node, t, NULL) != 0) {
         sd_ticket_clear(t);
-        return s_fail("the node sent a ticket this client cannot read");
+        return sd_cli_fail("the node sent a ticket this client cannot read");
     }
     return 0;
 }
 
-static int s_print_list(const s_opts_t *o, const sd_mp_node_t *result)
+/* A writing op's or ticket.get's result: the new id, the card, or where it stands now. */
+static int s_print_ticket(sd_cli_t *cli, const sd_mp_node_t *r)
 {
-    const sd_mp_node_t *tickets = sd_mp_get(result, "tickets");
-    const sd_mp_node_t *more = sd_mp_get(result, "more");
-    if (!tickets || sd_mp_kind(tickets) != SD_MP_ARRAY)
-        return s_fail("the node sent a list this client cannot read");
-    if (o->json) {
-        sd_render_json(stdout, tickets);
-        putchar('\n');
-        return 0;
-    }
+    sd_ticket_t t = {0};
+    if (s_decode_ticket(r, &t))
+        return 1;
+    if (cli->verb->op == SD_REQ_TICKET_NEW)
+        printf("%s\n", t.id);
+    else if (cli->verb->op == SD_REQ_TICKET_GET)
+        sd_render_ticket(stdout, &t);
+    else if (cli->verb->op == SD_REQ_TICKET_HANDOVER)
+        printf("%s now owned by site %s\n", t.id, t.owner_site ? t.owner_site : "-");
+    else
+        printf("%s %s\n", t.id, sd_status_name(t.status));
+    sd_ticket_clear(&t);
+    return 0;
+}
+
+static int s_print_list(sd_cli_t *cli, const sd_mp_node_t *result)
+{
+    const sd_cli_opts_t *o = cli->opts;
+    const sd_mp_node_t *tickets = sd_cli_array(result, "tickets");
+    if (!tickets)
+        return sd_cli_fail("the node sent a list this client cannot read");
+    if (o->json)
+        return sd_cli_print_json(tickets);
     o->csv ? sd_render_csv_header(stdout) : sd_render_queue_header(stdout);
     for (size_t i = 0; i < sd_mp_len(tickets); i++) {
         sd_ticket_t t = {0};
@@ -233,32 +166,27 @@ static int s_print_list(const s_opts_t *o, const sd_mp_node_t *result)
         o->csv ? sd_render_csv_row(stdout, &t) : sd_render_queue_row(stdout, &t);
         sd_ticket_clear(&t);
     }
-    bool more_left = false;
-    if (more && sd_mp_boolean(more, &more_left) == 0 && more_left && !o->csv)
+    if (sd_cli_bool(result, "more") && !o->csv)
         printf("(more: use --after with the last id for the next page)\n");
     return 0;
 }
 
 /* The report needs two calls: the ticket and its history. */
-static int s_report(sd_client_t *client, const s_opts_t *o, sd_reply_t *ticket_reply)
+static int s_print_report(sd_cli_t *cli, const sd_mp_node_t *ticket)
 {
     sd_request_t req = {.op = SD_REQ_TICKET_HISTORY};
     sd_ticket_t t = {0};
-    sd_reply_t reply;
-    if (s_decode_ticket(ticket_reply->result, &t))
+    sd_reply_t reply = {0};
+    if (s_decode_ticket(ticket, &t))
         return 1;
-    int rc = s_set_arg(&req, "id", t.id);
-    if (!rc && (rc = sd_client_call(client, &req, &reply)) != 0)
-        rc = s_fail("%s", sd_strerror(rc));
-    else if (!rc && !reply.ok)
-        rc = s_fail("%s", reply.message);
+    int rc = sd_cli_set_arg(&req, "id", t.id) ?: sd_cli_call(cli, &req, &reply);
     if (!rc) {
-        const sd_mp_node_t *events = sd_mp_get(reply.result, "events");
-        if (o->json) {
+        const sd_mp_node_t *events = sd_cli_array(reply.result, "events");
+        if (cli->opts->json) {
             printf("{\"ticket\":");
-            sd_render_json(stdout, ticket_reply->result);
+            sd_render_json(stdout, ticket);
             printf(",\"events\":");
-            sd_render_json(stdout, events);
+            sd_cli_print_json(events);
             printf("}\n");
         } else {
             sd_render_report(stdout, &t, events);
@@ -271,113 +199,36 @@ static int s_report(sd_client_t *client, const s_opts_t *o, sd_reply_t *ticket_r
 }
 
 /* The repl status table: a line per peer. */
-static int s_print_repl(const sd_mp_node_t *r)
+static int s_print_repl(sd_cli_t *cli, const sd_mp_node_t *r)
 {
-    const sd_mp_node_t *peers = sd_mp_get(r, "peers");
+    (void)cli;
+    const sd_mp_node_t *peers = sd_cli_array(r, "peers");
+    const sd_mp_node_t *vector = sd_mp_kind(r) == SD_MP_MAP ? sd_mp_get(r, "vector") : NULL;
     printf("vector ");
-    sd_render_json(stdout, sd_mp_get(r, "vector"));
-    printf("\n%-16s %-5s %-10s %-11s %-8s %-9s %-8s %-10s %s\n", "PEER", "ROLE", "CONNECTED",
+    sd_cli_print_json(vector);
+    printf("%-16s %-5s %-10s %-11s %-8s %-9s %-8s %-10s %s\n", "PEER", "ROLE", "CONNECTED",
            "HEARTBEAT", "LAG", "BEHIND", "REFUSED", "REPAIRED", "ITS VECTOR");
     for (size_t i = 0; peers && i < sd_mp_len(peers); i++) {
         const sd_mp_node_t *p = sd_mp_at(peers, i);
-        size_t len;
-        const char *site = sd_mp_bytes(sd_mp_get(p, "site"), &len);
-        uint64_t age = 0, lag = 0, lag_ms = 0, refused = 0, repaired = 0;
-        bool connected = false, heard = sd_mp_uint(sd_mp_get(p, "heartbeat_age_ms"), &age) == 0;
-        sd_mp_boolean(sd_mp_get(p, "connected"), &connected);
-        sd_mp_uint(sd_mp_get(p, "lag_events"), &lag);
-        sd_mp_uint(sd_mp_get(p, "lag_ms"), &lag_ms);
-        sd_mp_uint(sd_mp_get(p, "refused"), &refused);
-        sd_mp_uint(sd_mp_get(p, "applied_sync"), &repaired);
-        char agebuf[24];
-        snprintf(agebuf, sizeof agebuf, heard ? "%llums ago" : "never", (unsigned long long)age);
-        size_t rlen;
-        const char *role = sd_mp_bytes(sd_mp_get(p, "role"), &rlen);
-        char behind[24];
-        snprintf(behind, sizeof behind, "%.1fs", (double)lag_ms / 1000);
-        printf("%-16.*s %-5.*s %-10s %-11s %-8llu %-9s %-8llu %-10llu ", (int)len, site, (int)rlen,
-               role, connected ? "yes" : "NO", agebuf, (unsigned long long)lag, behind,
-               (unsigned long long)refused, (unsigned long long)repaired);
-        sd_render_json(stdout, sd_mp_get(p, "vector"));
-        putchar('\n');
+        int len, rlen;
+        const char *site = sd_cli_str(p, "site", &len), *role = sd_cli_str(p, "role", &rlen);
+        const sd_mp_node_t *age =
+            sd_mp_kind(p) == SD_MP_MAP ? sd_mp_get(p, "heartbeat_age_ms") : NULL;
+        char agebuf[24], behind[24];
+        if (age && sd_mp_kind(age) == SD_MP_UINT)
+            snprintf(agebuf, sizeof agebuf, "%llums ago",
+                     (unsigned long long)sd_cli_u64(p, "heartbeat_age_ms"));
+        else
+            snprintf(agebuf, sizeof agebuf, "never");
+        snprintf(behind, sizeof behind, "%.1fs", (double)sd_cli_u64(p, "lag_ms") / 1000);
+        printf("%-16.*s %-5.*s %-10s %-11s %-8llu %-9s %-8llu %-10llu ", len, site, rlen, role,
+               sd_cli_bool(p, "connected") ? "yes" : "NO", agebuf,
+               (unsigned long long)sd_cli_u64(p, "lag_events"), behind,
+               (unsigned long long)sd_cli_u64(p, "refused"),
+               (unsigned long long)sd_cli_u64(p, "applied_sync"));
+        sd_cli_print_json(sd_mp_kind(p) == SD_MP_MAP ? sd_mp_get(p, "vector") : NULL);
     }
     return 0;
-}
-
-static int s_print(sd_client_t *client, const s_opts_t *o, const s_verb_t *verb, sd_reply_t *reply)
-{
-    const sd_mp_node_t *r = reply->result;
-    if (verb->op == SD_REQ_TICKET_LIST)
-        return s_print_list(o, r);
-    if (!strcmp(verb->verb, "report"))
-        return s_report(client, o, reply);
-    if (o->json) {
-        sd_render_json(stdout, r);
-        putchar('\n');
-        return 0;
-    }
-    if (verb->op == SD_REQ_REPL_STATUS)
-        return s_print_repl(r);
-    if (verb->op >= SD_REQ_NODE_PING && verb->op <= SD_REQ_NODE_DIGEST) {
-        for (size_t i = 0; i < sd_mp_len(r); i++) {
-            size_t len;
-            const char *k = sd_mp_bytes(sd_mp_key(r, i), &len);
-            printf("%-12.*s ", (int)len, k);
-            sd_render_json(stdout, sd_mp_val(r, i));
-            putchar('\n');
-        }
-        return 0;
-    }
-    sd_ticket_t t = {0};
-    if (s_decode_ticket(r, &t))
-        return 1;
-    if (verb->op == SD_REQ_TICKET_NEW)
-        printf("%s\n", t.id);
-    else if (verb->op == SD_REQ_TICKET_GET)
-        sd_render_ticket(stdout, &t);
-    else
-        printf("%s %s\n", t.id, sd_status_name(t.status));
-    sd_ticket_clear(&t);
-    return 0;
-}
-
-static int s_run(s_opts_t *o, const s_verb_t *verb, int argc, char **argv)
-{
-    sd_request_t req = {.op = verb->op};
-    sd_reply_t reply = {0};
-    sd_client_t *client = NULL;
-    char endpoint[SD_ENDPOINT_MAX];
-    int rc = s_parse_args(verb, argc, argv, o, &req);
-    if (rc)
-        goto done;
-    if (o->node)
-        snprintf(endpoint, sizeof endpoint, "%s", o->node);
-    else if (sd_config_endpoint_for(o->data, endpoint, sizeof endpoint) != 0) {
-        rc = s_fail("data directory path too long: %s", o->data);
-        goto done;
-    }
-    rc = sd_client_new(endpoint, o->timeout_ms, &client);
-    if (rc) {
-        rc = rc == SD_EUNAVAILABLE
-                 ? s_fail("no node is running at %s; start one with: sundeskd --data %s",
-                          o->node ? o->node : o->data, o->node ? "DIR" : o->data)
-                 : s_fail("%s", sd_strerror(rc));
-        goto done;
-    }
-    rc = sd_client_call(client, &req, &reply);
-    if (rc) {
-        rc = s_fail("%s (%s)",
-                    rc == SD_ETIMEOUT ? "the node did not answer; is sundeskd running?"
-                                      : sd_strerror(rc),
-                    endpoint);
-        goto done;
-    }
-    rc = reply.ok ? s_print(client, o, verb, &reply) : s_fail("%s", reply.message);
-done:
-    sd_reply_clear(&reply);
-    sd_request_clear(&req);
-    sd_client_destroy(&client);
-    return rc;
 }
 
 /* sundesk keygen NAME --site SITE [--role site|hub] [--dir DIR] */
@@ -394,25 +245,48 @@ static int s_keygen(int argc, char **argv)
         else if (!slot && !name && argv[i][0] != '-')
             name = argv[i];
         else
-            return s_fail("keygen: bad argument '%s'; see sundesk --help", argv[i]);
+            return sd_cli_fail("keygen: bad argument '%s'; see sundesk --help", argv[i]);
     }
     if (!name || !site)
-        return s_fail(
+        return sd_cli_fail(
             "keygen: usage: sundesk keygen NAME --site SITE [--role site|hub] [--dir DIR]");
     int rc = sd_keys_generate(dir, name, site, role);
     if (rc == SD_EDUPLICATE)
-        return s_fail("keygen: %s/%s.cert exists; not overwriting a key", dir, name);
+        return sd_cli_fail("keygen: %s/%s.cert exists; not overwriting a key", dir, name);
     if (rc == SD_ERANGE)
-        return s_fail("keygen: site must be A-Z 0-9 - _ (max 16), role site or hub");
+        return sd_cli_fail("keygen: site must be A-Z 0-9 - _ (max 16), role site or hub");
     if (rc)
-        return s_fail("keygen: cannot write %s/%s.cert: %s", dir, name, strerror(errno));
+        return sd_cli_fail("keygen: cannot write %s/%s.cert: %s", dir, name, strerror(errno));
     printf("%s/%s.cert\n%s/%s.cert_secret\n", dir, name, dir, name);
     return 0;
 }
 
+/* COMMAND VERB ARGS...: finds the verb and runs it. */
+static int s_command(sd_cli_opts_t *o, int argc, char **argv)
+{
+    const sd_cli_command_t *c = s_commands;
+    while (c->name && strcmp(c->name, argv[0]))
+        c++;
+    if (!c->name)
+        return sd_cli_fail("unknown command '%s' (known: ticket, node, repl, schedule, handover, "
+                           "keygen); see sundesk --help",
+                           argv[0]);
+    if (argc < 2 || !strcmp(argv[1], "--help")) {
+        s_command_usage(argc < 2 ? stderr : stdout, c);
+        return argc < 2 ? 2 : 0;
+    }
+    for (const sd_cli_verb_t *v = c->verbs; v->verb; v++)
+        if (!strcmp(v->verb, argv[1])) {
+            zsys_init();
+            zsys_handler_set(NULL); /* let ^C end the CLI at once */
+            return sd_cli_run(o, c->name, v, argc - 2, argv + 2);
+        }
+    return sd_cli_fail("unknown verb '%s %s'; see sundesk %s --help", argv[0], argv[1], argv[0]);
+}
+
 int main(int argc, char **argv)
 {
-    s_opts_t o = {.data = "./sundesk-data", .timeout_ms = 10000};
+    sd_cli_opts_t o = {.data = "./sundesk-data", .timeout_ms = 10000};
     o.author = getenv("SUNDESK_AUTHOR") ? getenv("SUNDESK_AUTHOR") : getenv("USER");
     if (!o.author || !*o.author)
         o.author = "agent";
@@ -431,7 +305,7 @@ int main(int argc, char **argv)
             continue;
         }
         if (!value)
-            return s_fail("--%s needs a value", a);
+            return sd_cli_fail("--%s needs a value", a);
         i++;
         if (!strcmp(a, "data"))
             o.data = value;
@@ -442,28 +316,13 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "timeout") && atoi(value) > 0)
             o.timeout_ms = atoi(value);
         else
-            return s_fail("unknown option --%s; see sundesk --help", a);
+            return sd_cli_fail("unknown option --%s; see sundesk --help", a);
     }
-    if (i + 1 >= argc) {
+    if (i >= argc) {
         s_usage(stderr);
         return 2;
     }
     if (!strcmp(argv[i], "keygen"))
         return s_keygen(argc - i - 1, argv + i + 1);
-    const char *command = argv[i], *verb = argv[i + 1];
-    const s_verb_t *table = !strcmp(command, "ticket") ? s_ticket_verbs
-                            : !strcmp(command, "node") ? s_node_verbs
-                            : !strcmp(command, "repl") ? s_repl_verbs
-                                                       : NULL;
-    if (!table)
-        return s_fail(
-            "unknown command '%s' (known: ticket, node, repl, keygen); see sundesk --help",
-            command);
-    for (const s_verb_t *v = table; v->verb; v++)
-        if (!strcmp(v->verb, verb)) {
-            zsys_init();
-            zsys_handler_set(NULL); /* let ^C end the CLI at once */
-            return s_run(&o, v, argc - i - 2, argv + i + 2);
-        }
-    return s_fail("unknown verb '%s %s'; see sundesk --help", command, verb);
+    return s_command(&o, argc - i, argv + i);
 }

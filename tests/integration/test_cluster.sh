@@ -48,7 +48,7 @@ start_node --config "$dir/rogue.zpl" || bad "rogue node did not start"
 sleep 1.5
 [ "$(sd --json ticket list | /usr/bin/python3 -c "import json,sys; print(len(json.load(sys.stdin)))")" = 0 ] \
     && ok || bad "a node with an unknown key received tickets"
-sd repl status | grep -q "HUB *hub *NO" && ok || bad "the unknown node shows the hub as not connected"
+sd repl status | grep "HUB *hub *NO" >/dev/null && ok || bad "the unknown node shows the hub as not connected"
 stop_node
 got=$(/usr/bin/python3 - "$((SD_PORT_BASE + 1))" <<'EOT'
 import sys, zmq
@@ -73,7 +73,7 @@ sed -e "s|site = ROGUE|site = EMEA|" -e "s|$dir/rogue/rogue.cert|$dir/c/keys/eme
 data="$dir/spy-data"
 start_node --config "$dir/spy.zpl" || bad "spy node did not start"
 sleep 1.5
-sd repl status | grep -q "HUB *hub *NO" && ok || bad "a wrong server key still connected"
+sd repl status | grep "HUB *hub *NO" >/dev/null && ok || bad "a wrong server key still connected"
 [ "$(sd --json ticket list | /usr/bin/python3 -c "import json,sys; print(len(json.load(sys.stdin)))")" = 0 ] \
     && ok || bad "a client with a wrong server key received tickets"
 stop_node

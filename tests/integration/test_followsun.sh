@@ -90,8 +90,9 @@ wait_owner hub "$id" EMEA && ok || bad "APAC did not hand to EMEA on Tuesday"
 wait_owner hub "$id" AMER && ok || bad "the hub did not hand over for silent EMEA"
 t=$(call hub ticket.get "{\"id\": \"$id\"}")
 [ "$(field handover_from <<<"$t")" = EMEA ] && ok || bad "handover_from is not EMEA"
-field handover_note <<<"$t" | grep -q "EMEA unreachable, the hub hands it over" && ok ||
-    bad "the hub's note does not say why"
+note=$(field handover_note <<<"$t")
+[[ "$note" == *"EMEA unreachable, the hub hands it over"* ]] && ok ||
+    bad "the hub's note does not say why: $note"
 at_utc=$(field handover_at <<<"$t")
 [ "$at_utc" -ge "$(date -u -d 2026-03-03T13:00:00Z +%s%3N)" ] && ok ||
     bad "the hub handed over before AMER came on duty ($at_utc)"

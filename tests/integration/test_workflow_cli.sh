@@ -28,7 +28,7 @@ json_id=$(sd --json ticket new --title "Second" --requester bob@example.com | /u
 [ "$json_id" = LOCAL-000002 ] && ok || bad "new --json id '$json_id'"
 
 # Invalid transition before acknowledging: refused with what is allowed.
-expect_fail "is new; start is not allowed (allowed: ack, cancel, comment, update)" ticket start "$id"
+expect_fail "is new; start is not allowed (allowed: ack, cancel, comment, update, handover)" ticket start "$id"
 # 2. acknowledge (reply promised)
 expect_ok ticket ack "$id"
 [ "$(field "$id" reply_due)" = "$(field "$id" response_due)" ] && ok || bad "reply_due"
@@ -81,6 +81,51 @@ csv=$(sd ticket list --csv)
 [ "$(wc -l <<<"$csv")" = 5 ] && ok || bad "csv rows"
 human=$(sd ticket list --status closed)
 [[ $human == *"$id"*closed* ]] && ok || bad "human list"
+
+# Follow-the-sun on a node without calendars: a handover to any site id, schedule refused.
+vpn=$(sd --json ticket list --open | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)[0]['id'])")
+expect_ok ticket handover "$vpn" --to EMEA --note "Customer in a meeting until 14:00"
+[ "$(field "$vpn" owner_site)" = EMEA ] && ok || bad "owner_site after handover"
+[ "$(field "$vpn" handover_from)" = LOCAL ] && ok || bad "handover_from"
+expect_fail "already owned by EMEA" ticket handover "$vpn" --to EMEA
+expect_fail "missing SITE" ticket handover "$vpn"
+expect_fail "is closed; handover is not allowed" ticket handover "$id" --to EMEA
+expect_fail "--to: must not be empty" ticket handover "$vpn" --to ""
+report=$(sd handover report)
+[[ $report == *"$vpn  LOCAL -> EMEA  by tester"* ]] && ok || bad "handover report lacks the move: $report"
+[[ $report == *$'\n    Customer in a meeting until 14:00\n    Handover LOCAL -> EMEA at '* ]] \
+    && ok || bad "handover report lacks the note: $report"
+sd handover report --site EMEA --since 1h | grep "$vpn" >/dev/null && ok || bad "report --site --since"
+[ "$(sd handover report --site AMER)" = "no handovers" ] && ok || bad "report for another site"
+[ "$(sd handover report --since 2999-01-01)" = "no handovers" ] && ok || bad "report --since DATE"
+n=$(sd --json handover report --since 2020-01-01T00:00Z | /usr/bin/python3 -c \
+    "import json,sys; print(len(json.load(sys.stdin)['handovers']))")
+[ "$n" = 1 ] && ok || bad "report --json: $n"
+expect_fail "--since: expected" handover report --since yesterday
+expect_fail "--limit: must be 1..1000" handover report --limit 0
+card=$(sd ticket show "$vpn")
+[[ $card == *"handover    LOCAL -> EMEA at "* && $card == *"sla         ok"* ]] && ok || bad "card: $card"
+[[ $(sd ticket report "$vpn") == *"handover by tester"*"LOCAL -> EMEA"* ]] && ok || bad "report history"
+sun=$(sd ticket new --title "Night batch" --requester ops@example.com --impact 3 --follow-sun)
+[ "$(field "$sun" follow_sun)" = True ] && ok || bad "new --follow-sun"
+expect_ok ticket update "$sun" --no-follow-sun
+[ "$(field "$sun" follow_sun)" = False ] && ok || bad "update --no-follow-sun"
+expect_ok ticket list --breached
+[ "$(sd ticket list --breached | wc -l)" = 1 ] && ok || bad "breached tickets listed"
+[[ $(sd ticket list --at-risk) == ID*SLA*TITLE ]] && ok || bad "list --at-risk header"
+[[ $(sd ticket list --open) == *" ok "*"Night batch"* ]] && ok || bad "SLA column"
+expect_fail "already given" ticket list --breached --at-risk
+expect_fail "no site calendars configured" schedule now
+expect_fail "no site calendars configured" schedule coverage --from 2026-03-02 --days 2
+expect_fail "--days: must be 1..31" schedule coverage --days 40
+expect_fail "--from: expected YYYY-MM-DD" schedule coverage --from tomorrow
+expect_fail "unknown verb 'schedule later'" schedule later
+for cmd in "schedule now" "schedule coverage" "handover report" "ticket handover"; do
+    # shellcheck disable=SC2086
+    sd $cmd --help | grep "^sundesk $cmd " >/dev/null && ok || bad "$cmd --help"
+done
+usage=$(sd --help)
+[[ $usage == *"sundesk schedule VERB"*"sundesk handover VERB"* ]] && ok || bad "top-level help"
 
 # Bad arguments and unknown things: one clear line, non-zero.
 expect_fail "does not exist" ticket show LOCAL-999999

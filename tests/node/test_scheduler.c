@@ -432,6 +432,27 @@ static void test_hub_takes_over_from_silent_owner(void **state)
     sd_ticket_clear(&t);
 }
 
+/* A note longer than a note may be, in a multibyte script, is cut at a
+ * character boundary: the ticket stays readable. */
+static void test_long_multibyte_note_is_cut_cleanly(void **state)
+{
+    fx_t *fx = *state;
+    char id[SD_ID_MAX + 1], note[4001 * 2 + 1] = "";
+    sd_ticket_t t = {0};
+    for (int i = 0; i < 4001; i++)
+        strcat(note, "\xc3\xa9"); /* e acute */
+    fx->now = U(2026, 3, 3, 14, 0);
+    s_do(fx, "EMEA", SD_REQ_TICKET_NEW, id, "author", "tom", "title", "Mail down", "requester",
+         "ann@example.com", NULL);
+    s_do(fx, "EMEA", SD_REQ_TICKET_HANDOVER, id, "author", "tom", "site", "AMER", "note", note,
+         NULL);
+    s_get(fx, id, &t);
+    assert_string_equal(t.owner_site, "AMER");
+    assert_true(strlen(t.handover_note) < SD_NOTE_MAX);
+    assert_true(strlen(t.handover_note) % 2 == 0); /* whole characters only */
+    sd_ticket_clear(&t);
+}
+
 /* ---- concurrent handovers converge ----------------------------------------- */
 
 /* Applies bytes of events in the given order to a fresh store; returns its digest. */
@@ -546,6 +567,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_simulated_week, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hub_takes_over_from_silent_owner, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_handovers_converge, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_long_multibyte_note_is_cut_cleanly, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,6 +21,8 @@ import zmq
 
 TIMEOUT_MS = 5000
 HOUR = 3600 * 1000
+PROTOCOL_MD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "proto",
+                           "PROTOCOL.md")
 
 passed = 0
 failed = 0
@@ -96,6 +98,18 @@ def expect_ok(name, reply):
     return reply.get("result") if ok else None
 
 
+def documented_ticket_keys():
+    """The keys of the ticket object, in order, from the table of PROTOCOL.md section 6."""
+    keys, inside = [], False
+    with open(PROTOCOL_MD, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("## "):
+                inside = line.startswith("## 6. The ticket object")
+            elif inside and line.startswith("| `"):
+                keys.append(line.split("`")[1])
+    return keys
+
+
 def mp_str(s):
     """A msgpack str header + raw bytes (for hand-made invalid strings)."""
     assert len(s) < 32
@@ -147,14 +161,14 @@ def run(client, ctx, endpoint, proc):
           and t["resolve_due"] == t["created_at"] + 8 * HOUR, repr(t))
     check("new: times plausible", abs(t["created_at"] - time.time() * 1000) < 60000
           and t["updated_at"] >= t["created_at"])
-    expected_keys = ["id", "created_at", "origin_site", "type", "major", "title", "description",
-                     "requester", "channel", "category", "impact", "urgency", "priority",
-                     "response_due", "resolve_due", "tier", "team", "assignee", "owner",
-                     "owner_site", "handover_note", "status", "acknowledged_at", "reply_due",
-                     "waiting_on", "resolved_at", "resolution", "closed_at", "satisfaction",
-                     "feedback", "status_reason", "reopen_count", "updated_at",
-                     "first_response_at", "comments"]
-    check("ticket keys as documented", list(t.keys()) == expected_keys, repr(list(t.keys())))
+    expected_keys = documented_ticket_keys()
+    check("ticket keys as documented in PROTOCOL.md section 6", list(t.keys()) == expected_keys,
+          "node %r, documented %r" % (list(t.keys()), expected_keys))
+    check("new: SLA and handover fields", t["sla_state"] == "ok" and t["escalated"] is False
+          and t["sla_reason"] is None and t["sla_at"] == 0 and t["sla_paused_at"] == 0
+          and t["handover_from"] is None and t["handover_at"] == 0
+          and t["handover_note"] is None and t["tier_since"] == t["created_at"], repr(t))
+    check("new: P2 does not follow the sun by default", t["follow_sun"] is False)
 
     expect_error("assign from new refused", client.call(
         "ticket.assign", {"id": tid, "author": "alice", "assignee": "carol"}), "bad_transition")
@@ -171,15 +185,22 @@ def run(client, ctx, endpoint, proc):
     t = expect_ok("ticket.start", client.call("ticket.start", {"id": tid, "author": "carol"}))
     if t:
         check("start: in_progress", t["status"] == "in_progress")
+    before = t
     t = expect_ok("ticket.pending", client.call("ticket.pending", {
         "id": tid, "author": "carol", "waiting_on": "customer", "reason": "needs logs"}))
     if t:
         check("pending: fields", t["status"] == "pending" and t["waiting_on"] == "customer"
               and t["status_reason"] == "needs logs", repr(t))
+        check("pending: SLA clock paused", t["sla_paused_at"] >= t["created_at"]
+              and t["sla_paused_at"] == t["updated_at"], repr(t))
+    time.sleep(0.05)
     t = expect_ok("ticket.start again", client.call("ticket.start", {"id": tid, "author": "carol"}))
     if t:
         check("start: clears waiting_on and reason", t["status"] == "in_progress"
               and t["waiting_on"] == "none" and t["status_reason"] is None, repr(t))
+        check("start: SLA clock runs again, due time moved by the wait",
+              t["sla_paused_at"] == 0 and before and t["resolve_due"] > before["resolve_due"],
+              repr(t))
     t = expect_ok("ticket.comment", client.call("ticket.comment", {
         "id": tid, "author": "carol", "body": "Working on it.", "public": True}))
     if t:
@@ -224,6 +245,8 @@ def run(client, ctx, endpoint, proc):
         return
     check("P1 due times (1 h, 4 h)", p1["priority"] == "P1"
           and p1["resolve_due"] == p1["created_at"] + 4 * HOUR)
+    check("P1 follows the sun by default, P4 does not",
+          p1["follow_sun"] is True and p4["follow_sun"] is False)
     check("P4 due times (24 h, 120 h)", p4["priority"] == "P4"
           and p4["response_due"] == p4["created_at"] + 24 * HOUR
           and p4["resolve_due"] == p4["created_at"] + 120 * HOUR)
@@ -417,6 +440,111 @@ def run(client, ctx, endpoint, proc):
         except NoReply as e:
             check("nil refused: %s %r" % (op, args), False, str(e))
     check("ping after nil arguments", client.call("node.ping").get("ok") is True)
+
+    run_follow_the_sun(client, tid)
+
+
+def run_follow_the_sun(client, closed_id):
+    """ticket.handover, handover.report, SLA filter and schedule ops on a node without
+    calendars: any site id is accepted, schedule.* is unavailable."""
+    t = expect_ok("new follow-the-sun ticket", client.call("ticket.new", {
+        "author": "amy", "title": "Payroll run stuck", "requester": "hr@example.com",
+        "impact": 3, "follow_sun": True}))
+    if not t:
+        return
+    hid = t["id"]
+    check("new: follow_sun as asked", t["follow_sun"] is True and t["priority"] == "P4")
+    u = expect_ok("update follow_sun", client.call("ticket.update", {
+        "id": hid, "author": "amy", "follow_sun": False}))
+    if u:
+        check("update: follow_sun off, due times kept on the wall clock",
+              u["follow_sun"] is False and u["resolve_due"] == t["resolve_due"], repr(u))
+
+    before = t
+    t = expect_ok("ticket.handover", client.call("ticket.handover", {
+        "id": hid, "author": "amy", "site": "EMEA", "note": "Call hr before 10:00."}))
+    if t:
+        check("handover: owner site moved", t["owner_site"] == "EMEA"
+              and t["handover_from"] == "LOCAL" and t["owner"] == "amy"
+              and t["status"] == "new", repr(t))
+        check("handover: handover_at is now", t["handover_at"] == t["updated_at"]
+              and abs(t["handover_at"] - time.time() * 1000) < 60000, repr(t))
+        note = t["handover_note"] or ""
+        check("handover: agent note then generated note",
+              note.startswith("Call hr before 10:00.\nHandover LOCAL -> EMEA at ")
+              and "Status: new, P4, tier L1" in note and "SLA (ok)" in note, repr(note))
+        check("handover: due times kept (7x24, no calendars)",
+              t["resolve_due"] == before["resolve_due"], repr(t))
+    expect_error("handover to the owner site", client.call("ticket.handover", {
+        "id": hid, "author": "amy", "site": "EMEA"}), "invalid")
+    expect_error("handover without site", client.call("ticket.handover", {
+        "id": hid, "author": "amy"}), "missing_field")
+    expect_error("handover to an empty site", client.call("ticket.handover", {
+        "id": hid, "author": "amy", "site": ""}), "out_of_range")
+    expect_error("handover to a too-long site", client.call("ticket.handover", {
+        "id": hid, "author": "amy", "site": "S" * 17}), "too_long")
+    expect_error("handover of a closed ticket", client.call("ticket.handover", {
+        "id": closed_id, "author": "amy", "site": "AMER"}), "bad_transition")
+    expect_error("handover of an unknown ticket", client.call("ticket.handover", {
+        "id": "LOCAL-999999", "author": "amy", "site": "AMER"}), "not_found")
+    t2 = expect_ok("second handover", client.call("ticket.handover", {
+        "id": hid, "author": "bo", "site": "AMER"}))
+    if t2:
+        check("second handover: from the last owner", t2["handover_from"] == "EMEA"
+              and t2["owner_site"] == "AMER" and t2["handover_note"].startswith(
+                  "Handover EMEA -> AMER at "), repr(t2))
+
+    res = expect_ok("history with handovers", client.call("ticket.history", {"id": hid}))
+    if res:
+        ev = [e for e in res["events"] if e["op"] == "handover"]
+        check("history: handover events carry the owner register", len(ev) == 2
+              and ev[0]["author"] == "amy" and ev[0]["fields"].get("owner_site") == "EMEA"
+              and ev[0]["fields"].get("handover_from") == "LOCAL"
+              and "handover_note" in ev[0]["fields"] and "title" not in ev[0]["fields"],
+              repr(ev[:1]))
+
+    res = expect_ok("handover.report", client.call("handover.report", {}))
+    if res:
+        h = res["handovers"]
+        check("report: both moves, oldest first", [(x["from"], x["to"]) for x in h]
+              == [("LOCAL", "EMEA"), ("EMEA", "AMER")] and res["more"] is False, repr(res))
+        check("report: entry keys", all(list(x.keys()) == ["id", "at", "from", "to", "by",
+                                                            "origin", "note"] for x in h), repr(h))
+        if t and t2 and len(h) == 2:
+            check("report: entry fields", h[0]["id"] == hid and h[0]["by"] == "amy"
+                  and h[0]["origin"] == "LOCAL" and h[0]["at"] == t["handover_at"]
+                  and h[0]["note"] == t["handover_note"] and h[1]["by"] == "bo", repr(h))
+    res = expect_ok("report --site", client.call("handover.report", {"site": "AMER"}))
+    if res:
+        check("report: site filter (from or to)", [x["to"] for x in res["handovers"]] == ["AMER"])
+    res = expect_ok("report limit", client.call("handover.report", {"limit": 1}))
+    if res:
+        check("report: limit and more", len(res["handovers"]) == 1 and res["more"] is True)
+    future = int(time.time() * 1000) + HOUR
+    res = expect_ok("report since", client.call("handover.report", {"since": future}))
+    if res:
+        check("report: since filter", res == {"handovers": [], "more": False}, repr(res))
+    expect_error("report: wrong type for since", client.call(
+        "handover.report", {"since": "yesterday"}), "wrong_type")
+
+    res = expect_ok("list sla breached", client.call("ticket.list", {"sla": "breached"}))
+    if res:
+        check("list sla=breached: none yet", res["tickets"] == [], repr(res)[:200])
+    res = expect_ok("list sla ok", client.call("ticket.list", {"sla": "ok", "open": True}))
+    if res:
+        check("list sla=ok: the open tickets", hid in [x["id"] for x in res["tickets"]])
+    expect_error("list sla unknown value", client.call("ticket.list", {"sla": "late"}),
+                 "out_of_range")
+
+    expect_error("schedule.now without calendars", client.call("schedule.now"), "unavailable")
+    expect_error("schedule.coverage without calendars", client.call(
+        "schedule.coverage", {"days": 3}), "unavailable")
+    expect_error("schedule.coverage days 0", client.call("schedule.coverage", {"days": 0}),
+                 "out_of_range")
+    expect_error("schedule.coverage days 32", client.call("schedule.coverage", {"days": 32}),
+                 "out_of_range")
+    expect_error("schedule.now takes no arguments", client.call(
+        "schedule.now", {"days": 1}), "unknown_field")
 
 
 def main():

@@ -1,0 +1,390 @@
+/* cli.c - option parsing, the request/reply round trip and result readers for the sundesk CLI. */
+#include "cli.h"
+
+#include "config.h"
+#include "error.h"
+#include "render.h"
+#include "request.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Options that set an argument to a fixed value: --public, --breached, ... */
+static const struct {
+    const char *option; /* CLI spelling */
+    const char *arg;    /* argument it sets */
+    const char *value;  /* to this */
+} s_flags[] = {
+    {"public", "public", "true"},
+    {"major", "major", "true"},
+    {"open", "open", "true"},
+    {"follow-sun", "follow_sun", "true"},
+    {"no-follow-sun", "follow_sun", "false"},
+    {"breached", "sla", "breached"},
+    {"at-risk", "sla", "at_risk"},
+};
+
+/* Other spellings of valued options. */
+static const struct {
+    const char *option; /* CLI spelling */
+    const char *arg;    /* argument name */
+} s_aliases[] = {{"on", "waiting_on"}, {"to", "site"}};
+
+/* Arguments that are points in time; true: a span back from now is allowed. */
+static const struct {
+    const char *arg; /* argument name */
+    bool relative;   /* "24h" means 24 hours ago */
+} s_times[] = {{"reply_due", false}, {"from", false}, {"since", true}};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+_Static_assert(SD_CLI_ENDPOINT_MAX == SD_ENDPOINT_MAX, "endpoint buffers differ");
+
+int sd_cli_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("sundesk: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return 1;
+}
+
+static uint64_t s_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* "24h", "90m", "7d", "30s" into ms; false when text is not such a span. */
+static bool s_parse_span(const char *text, uint64_t *ms)
+{
+    static const char units[] = "smhd";
+    static const uint64_t unit_ms[] = {1000, 60000, 3600000, 86400000};
+    char *end;
+    if (!isdigit((unsigned char)text[0]))
+        return false;
+    unsigned long long n = strtoull(text, &end, 10);
+    const char *unit = *end ? strchr(units, *end) : NULL;
+    if (!unit || end[1] || n > 100000ull * 365)
+        return false;
+    *ms = n * unit_ms[unit - units];
+    return true;
+}
+
+int sd_cli_parse_time(const char *text, bool relative, uint64_t *ms)
+{
+    uint64_t span;
+    if (relative && s_parse_span(text, &span)) {
+        uint64_t now = s_now_ms();
+        *ms = span < now ? now - span : 0;
+        return 0;
+    }
+    if (text[0] && strspn(text, "0123456789") == strlen(text) && strlen(text) <= 15) {
+        *ms = strtoull(text, NULL, 10);
+        return 0;
+    }
+    struct tm tm = {0};
+    const char *end = strptime(text, "%Y-%m-%d", &tm);
+    if (end && *end == 'T') {
+        end = strptime(end, "T%H:%M", &tm);
+        if (end && *end == ':')
+            end = strptime(end, ":%S", &tm);
+        if (end && *end == 'Z')
+            end++;
+    }
+    if (!end || *end || tm.tm_year < 70)
+        return -1;
+    /* timegm would move 2026-02-31 to March: refuse a date that does not exist. */
+    struct tm parsed = tm;
+    time_t secs = timegm(&tm);
+    if (secs < 0 || tm.tm_mday != parsed.tm_mday || tm.tm_mon != parsed.tm_mon ||
+        tm.tm_hour != parsed.tm_hour || tm.tm_min != parsed.tm_min)
+        return -1;
+    *ms = (uint64_t)secs * 1000;
+    return 0;
+}
+
+/* The CLI spelling of argument arg: "--to" for site, "--breached/--at-risk" for
+ * sla, else "--" arg with dashes. */
+static void s_option_of(const char *arg, char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < COUNT(s_aliases); i++)
+        if (!strcmp(s_aliases[i].arg, arg))
+            used += (size_t)snprintf(out, cap, "--%s", s_aliases[i].option);
+    for (size_t i = 0; i < COUNT(s_flags) && used < cap; i++)
+        if (!strcmp(s_flags[i].arg, arg))
+            used += (size_t)snprintf(out + used, cap - used, "%s--%s", used ? "/" : "",
+                                     s_flags[i].option);
+    if (used)
+        return;
+    snprintf(out, cap, "--%s", arg);
+    for (char *p = out + 2; *p; p++)
+        *p = *p == '_' ? '-' : *p;
+}
+
+/* Sets argument field of req from text; option is how the user spelt it. */
+static int s_set_field(sd_request_t *req, const char *option, const char *field, const char *text)
+{
+    char timebuf[24];
+    int i = sd_fields_find(sd_args_fields, sd_args_field_count, field);
+    if (i < 0)
+        return sd_cli_fail("unknown option --%s; see sundesk --help", option);
+    char spelling[64];
+    s_option_of(field, spelling, sizeof spelling);
+    if (req->present & (1ull << i))
+        return strcmp(spelling + 2, option)
+                   ? sd_cli_fail("--%s: already given (%s)", option, spelling)
+                   : sd_cli_fail("--%s: given twice", option);
+    for (size_t k = 0; k < COUNT(s_times); k++) {
+        uint64_t ms;
+        if (strcmp(field, s_times[k].arg))
+            continue;
+        if (sd_cli_parse_time(text, s_times[k].relative, &ms) != 0)
+            return sd_cli_fail(
+                "--%s: expected YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS]Z (UTC)%s or "
+                "Unix ms, not '%s'",
+                option, s_times[k].relative ? ", a span back from now (24h, 90m, 7d)" : "", text);
+        snprintf(timebuf, sizeof timebuf, "%llu", (unsigned long long)ms);
+        text = timebuf;
+    }
+    sd_fault_t fault = {0};
+    if (sd_field_parse(&sd_args_fields[i], text, &req->args, &fault) != 0) {
+        /* The field's message names the wire argument; say what the user typed. */
+        const char *colon = strchr(fault.text, ':');
+        return strncmp(fault.text, "--", 2) == 0 && colon ? sd_cli_fail("--%s%s", option, colon)
+                                                          : sd_cli_fail("%s", fault.text);
+    }
+    req->present |= 1ull << i;
+    return 0;
+}
+
+int sd_cli_set_arg(sd_request_t *req, const char *name, const char *text)
+{
+    char field[32];
+    snprintf(field, sizeof field, "%s", name);
+    for (size_t i = 0; i < COUNT(s_aliases); i++)
+        if (!strcmp(field, s_aliases[i].option))
+            snprintf(field, sizeof field, "%s", s_aliases[i].arg);
+    for (char *p = field; *p; p++)
+        *p = *p == '-' ? '_' : *p;
+    return s_set_field(req, name, field, text);
+}
+
+void sd_cli_verb_usage(FILE *out, const char *command, const sd_cli_verb_t *verb)
+{
+    fprintf(out, "sundesk %s %s  %s\n", command, verb->verb, verb->help);
+    if (verb->detail)
+        fprintf(out, "\n%s\n", verb->detail);
+    fprintf(out, "\nGlobal options (before the command): --data DIR | --node ENDPOINT, --json,\n"
+                 "--author NAME, --timeout MS; see sundesk --help.\n");
+}
+
+/* A flag option: sets its argument; 1 when name is none, -1 after an error. */
+static int s_flag(sd_request_t *req, const char *name)
+{
+    for (size_t i = 0; i < COUNT(s_flags); i++)
+        if (!strcmp(name, s_flags[i].option))
+            return s_set_field(req, name, s_flags[i].arg, s_flags[i].value) ? -1 : 0;
+    return 1;
+}
+
+/* Next name of a space-separated list at *pos into name; false at the end. */
+static bool s_next_name(const char **pos, char *name, size_t cap)
+{
+    while (**pos == ' ')
+        (*pos)++;
+    size_t len = strcspn(*pos, " ");
+    snprintf(name, cap, "%.*s", (int)len, *pos);
+    *pos += len;
+    return len > 0;
+}
+
+/* Fills req from the verb's positional words and --name value options. A
+ * positional argument may also be given as an option. */
+static int s_parse_args(sd_cli_t *cli, const sd_cli_verb_t *verb, int argc, char **argv,
+                        sd_request_t *req)
+{
+    const char *pos = verb->positional;
+    char name[32];
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strncmp(a, "--", 2) == 0 && a[2]) {
+            const char *option = a + 2;
+            int rc;
+            if (!strcmp(option, "help")) {
+                sd_cli_verb_usage(stdout, cli->command, verb);
+                exit(0);
+            } else if (!strcmp(option, "json")) {
+                cli->opts->json = true;
+            } else if (!strcmp(option, "csv")) {
+                cli->opts->csv = true;
+            } else if ((rc = s_flag(req, option)) <= 0) {
+                if (rc < 0)
+                    return 1;
+            } else if (i + 1 >= argc) {
+                return sd_cli_fail("--%s needs a value", option);
+            } else if (sd_cli_set_arg(req, option, argv[++i])) {
+                return 1;
+            }
+            continue;
+        }
+        bool named;
+        while ((named = s_next_name(&pos, name, sizeof name)) && sd_request_has(req, name))
+            ; /* given as an option already: the word is the next one's */
+        if (!named)
+            return sd_cli_fail("unexpected argument '%s'; see sundesk %s %s --help", a,
+                               cli->command, verb->verb);
+        if (sd_cli_set_arg(req, name, a))
+            return 1;
+    }
+    while (s_next_name(&pos, name, sizeof name)) {
+        if (sd_request_has(req, name))
+            continue;
+        char option[64], upper[32];
+        s_option_of(name, option, sizeof option);
+        snprintf(upper, sizeof upper, "%s", name);
+        for (char *p = upper; *p; p++)
+            *p = *p == '_' ? '-' : (char)toupper((unsigned char)*p);
+        return sd_cli_fail("%s %s: missing %s (or %s %s); see sundesk %s %s --help", cli->command,
+                           verb->verb, upper, option, upper, cli->command, verb->verb);
+    }
+    if (sd_req_op_writes(req->op) && !sd_request_has(req, "author"))
+        if (sd_cli_set_arg(req, "author", cli->opts->author))
+            return 1;
+    return 0;
+}
+
+int sd_cli_print_json(const sd_mp_node_t *value)
+{
+    if (value)
+        sd_render_json(stdout, value);
+    else
+        fputs("null", stdout);
+    putchar('\n');
+    return 0;
+}
+
+/* Default human output: one "key value" line per entry of the result map. */
+static int s_print_entries(const sd_mp_node_t *r)
+{
+    if (sd_mp_kind(r) != SD_MP_MAP)
+        return sd_cli_print_json(r);
+    for (size_t i = 0; i < sd_mp_len(r); i++) {
+        size_t len = 0;
+        const char *k = sd_mp_bytes(sd_mp_key(r, i), &len);
+        printf("%-12.*s ", k ? (int)len : 1, k ? k : "?");
+        sd_cli_print_json(sd_mp_val(r, i));
+    }
+    return 0;
+}
+
+int sd_cli_call(sd_cli_t *cli, sd_request_t *req, sd_reply_t *reply)
+{
+    int rc = sd_client_call(cli->client, req, reply);
+    if (rc)
+        return sd_cli_fail("%s (%s)",
+                           rc == SD_ETIMEOUT ? "the node did not answer; is sundeskd running?"
+                                             : sd_strerror(rc),
+                           cli->endpoint);
+    if (!reply->ok) {
+        /* "args.site: ..." names the wire argument; say the option instead. */
+        const char *colon = strchr(reply->message, ':');
+        char field[32], option[64];
+        if (!strncmp(reply->message, "args.", 5) && colon &&
+            colon - reply->message - 5 < (long)sizeof field) {
+            snprintf(field, sizeof field, "%.*s", (int)(colon - reply->message - 5),
+                     reply->message + 5);
+            s_option_of(field, option, sizeof option);
+            rc = sd_cli_fail("%s%s", option, colon);
+        } else {
+            rc = sd_cli_fail("%s", reply->message);
+        }
+        sd_reply_clear(reply);
+        return rc;
+    }
+    if (!reply->result) {
+        sd_reply_clear(reply);
+        return sd_cli_fail("the node sent a reply this client cannot read");
+    }
+    return 0;
+}
+
+/* Connects cli to the node the options name. Returns 0, or 1 after a message. */
+static int s_connect(sd_cli_t *cli)
+{
+    const sd_cli_opts_t *o = cli->opts;
+    if (o->node)
+        snprintf(cli->endpoint, sizeof cli->endpoint, "%s", o->node);
+    else if (sd_config_endpoint_for(o->data, cli->endpoint, sizeof cli->endpoint) != 0)
+        return sd_cli_fail("data directory path too long: %s", o->data);
+    int rc = sd_client_new(cli->endpoint, o->timeout_ms, &cli->client);
+    if (rc == SD_EUNAVAILABLE)
+        return sd_cli_fail("no node is running at %s; start one with: sundeskd --data %s",
+                           o->node ? o->node : o->data, o->node ? "DIR" : o->data);
+    return rc ? sd_cli_fail("%s", sd_strerror(rc)) : 0;
+}
+
+int sd_cli_run(sd_cli_opts_t *opts, const char *command, const sd_cli_verb_t *verb, int argc,
+               char **argv)
+{
+    sd_cli_t cli = {.opts = opts, .command = command, .verb = verb};
+    sd_request_t req = {.op = verb->op};
+    sd_reply_t reply = {0};
+    int rc = s_parse_args(&cli, verb, argc, argv, &req) ?: s_connect(&cli)
+                                                       ?: sd_cli_call(&cli, &req, &reply);
+    if (!rc) {
+        if (opts->json && !verb->own_json)
+            rc = sd_cli_print_json(reply.result);
+        else
+            rc = verb->print ? verb->print(&cli, reply.result) : s_print_entries(reply.result);
+    }
+    sd_reply_clear(&reply);
+    sd_request_clear(&req);
+    sd_client_destroy(&cli.client);
+    return rc;
+}
+
+const char *sd_cli_text(const sd_mp_node_t *value, int *len)
+{
+    size_t n = 0;
+    const char *s = value && sd_mp_kind(value) == SD_MP_STR ? sd_mp_bytes(value, &n) : NULL;
+    *len = s ? (int)n : 0;
+    return s ? s : "";
+}
+
+const char *sd_cli_str(const sd_mp_node_t *map, const char *key, int *len)
+{
+    return sd_cli_text(map && sd_mp_kind(map) == SD_MP_MAP ? sd_mp_get(map, key) : NULL, len);
+}
+
+uint64_t sd_cli_u64(const sd_mp_node_t *map, const char *key)
+{
+    const sd_mp_node_t *v = map && sd_mp_kind(map) == SD_MP_MAP ? sd_mp_get(map, key) : NULL;
+    uint64_t u = 0;
+    if (v)
+        sd_mp_uint(v, &u);
+    return u;
+}
+
+bool sd_cli_bool(const sd_mp_node_t *map, const char *key)
+{
+    const sd_mp_node_t *v = map && sd_mp_kind(map) == SD_MP_MAP ? sd_mp_get(map, key) : NULL;
+    bool b = false;
+    if (v)
+        sd_mp_boolean(v, &b);
+    return b;
+}
+
+const sd_mp_node_t *sd_cli_array(const sd_mp_node_t *map, const char *key)
+{
+    const sd_mp_node_t *v = map && sd_mp_kind(map) == SD_MP_MAP ? sd_mp_get(map, key) : NULL;
+    return v && sd_mp_kind(v) == SD_MP_ARRAY ? v : NULL;
+}

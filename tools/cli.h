@@ -1,0 +1,104 @@
+/* cli.h - what every sundesk sub-command shares: options, verbs, argument parsing, one call.
+ *
+ * A command ("ticket", "schedule", ...) is a table of verbs. A verb names the
+ * request it sends, which arguments come as positional words, its help, and
+ * how its result is shown. sd_cli_run() turns the words after the verb into
+ * the request's arguments (--name VALUE, flags, positional words), sends it,
+ * and hands the result to the verb's printer. Everything that goes wrong is
+ * one line on stderr ("sundesk: ...") and a non-zero exit status; the parser
+ * never trusts the node's reply to have the shape it expects. */
+#ifndef SD_CLI_H
+#define SD_CLI_H
+
+#include "client.h"
+#include "mp.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Global options, before the command. */
+typedef struct {
+    const char *data;   /* --data DIR */
+    const char *node;   /* --node ENDPOINT */
+    const char *author; /* --author NAME */
+    bool json;          /* --json */
+    bool csv;           /* --csv (ticket list) */
+    int timeout_ms;     /* --timeout MS */
+} sd_cli_opts_t;
+
+#define SD_CLI_ENDPOINT_MAX 256 /* = SD_ENDPOINT_MAX of node/config.h */
+
+typedef struct sd_cli_verb sd_cli_verb_t;
+
+/* One run of a verb: the options, the command word and the connection. */
+typedef struct {
+    sd_cli_opts_t *opts;                /* global and per-verb options */
+    const char *command;                /* "ticket", "schedule", ... */
+    const sd_cli_verb_t *verb;          /* the verb being run */
+    sd_client_t *client;                /* connected, for printers that need a second call */
+    char endpoint[SD_CLI_ENDPOINT_MAX]; /* where the node is, for messages */
+} sd_cli_t;
+
+/* Shows a successful result (borrowed: it dies with the reply). Returns the
+ * exit status: 0, or 1 after sd_cli_fail() when the result cannot be read. */
+typedef int (*sd_cli_print_fn)(sd_cli_t *cli, const sd_mp_node_t *result);
+
+struct sd_cli_verb {
+    const char *verb;       /* word after the command */
+    int op;                 /* sd_req_op_t */
+    const char *positional; /* argument names in order, space-separated */
+    const char *help;       /* one line (continuations indented by 17 blanks) */
+    sd_cli_print_fn print;  /* human output; NULL: one "key value" line per result entry */
+    bool own_json;          /* print also writes --json output (else: the result as JSON) */
+    const char *detail;     /* longer help for `COMMAND VERB --help`, or NULL */
+};
+
+/* A command word and its verbs (the table ends with a NULL verb). */
+typedef struct {
+    const char *name;           /* "ticket" */
+    const sd_cli_verb_t *verbs; /* its verbs */
+} sd_cli_command_t;
+
+/* Prints "sundesk: " and the message on stderr; returns 1 (the exit status). */
+int sd_cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A point in time for an option, into Unix ms: digits (Unix ms),
+ * "YYYY-MM-DD" (UTC midnight) or "YYYY-MM-DDTHH:MM[:SS][Z]" (UTC); with
+ * relative also "N" + s/m/h/d: that long before now. Returns 0 or -1. */
+int sd_cli_parse_time(const char *text, bool relative, uint64_t *ms);
+
+/* Parses the verb's words (argv after the verb), connects to the node the
+ * options name, sends the request and prints the reply. `--help` among the
+ * words prints the verb's help and exits 0. Returns the exit status. */
+int sd_cli_run(sd_cli_opts_t *opts, const char *command, const sd_cli_verb_t *verb, int argc,
+               char **argv);
+
+/* Sends req on cli's connection. Returns 0 with *reply filled (free it with
+ * sd_reply_clear) when the node answered ok; otherwise 1 after one line on
+ * stderr (the node's message, or why there was no answer). */
+int sd_cli_call(sd_cli_t *cli, sd_request_t *req, sd_reply_t *reply);
+
+/* Sets argument name (a CLI spelling: dashes allowed) of req from text, as
+ * the command line does. Returns 0, or 1 after sd_cli_fail(). */
+int sd_cli_set_arg(sd_request_t *req, const char *name, const char *text);
+
+/* The help of one verb ("sundesk COMMAND VERB ...") with its detail. */
+void sd_cli_verb_usage(FILE *out, const char *command, const sd_cli_verb_t *verb);
+
+/* Writes value as JSON and a newline on stdout; returns 0. */
+int sd_cli_print_json(const sd_mp_node_t *value);
+
+/* NULL-safe readers of a result (a node may be NULL or of another kind). */
+/* Text of a str value, "" (length 0) when it is not one. */
+const char *sd_cli_text(const sd_mp_node_t *value, int *len);
+/* Text of str entry key of a map, "" (length 0) when absent, nil or not a str. */
+const char *sd_cli_str(const sd_mp_node_t *map, const char *key, int *len);
+/* Value of uint entry key, 0 when absent or not a uint. */
+uint64_t sd_cli_u64(const sd_mp_node_t *map, const char *key);
+/* Value of bool entry key, false when absent or not a bool. */
+bool sd_cli_bool(const sd_mp_node_t *map, const char *key);
+/* Array entry key, or NULL when absent or not an array. */
+const sd_mp_node_t *sd_cli_array(const sd_mp_node_t *map, const char *key);
+
+#endif

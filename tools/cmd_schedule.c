@@ -1,0 +1,137 @@
+/* cmd_schedule.c - `sundesk schedule now|coverage` and `sundesk handover report`. */
+#include "cmd_schedule.h"
+
+#include "render.h"
+#include "request.h"
+
+#include <stdio.h>
+
+/* Indent of the coverage table's local-time lines: the START and END columns. */
+#define SPAN_COLUMNS 38
+
+/* Array key of result r, or NULL after saying that the node sent what unreadable. */
+static const sd_mp_node_t *s_array(const sd_mp_node_t *r, const char *key, const char *what)
+{
+    const sd_mp_node_t *array = sd_cli_array(r, key);
+    if (!array)
+        sd_cli_fail("the node sent %s this client cannot read", what);
+    return array;
+}
+
+/* schedule.now: a line per site. */
+static int s_print_now(sd_cli_t *cli, const sd_mp_node_t *r)
+{
+    (void)cli;
+    const sd_mp_node_t *sites = s_array(r, "sites", "a schedule");
+    if (!sites)
+        return 1;
+    char at[24];
+    printf("node clock %s\n", sd_render_time(sd_cli_u64(r, "now"), at));
+    printf("%-16s %-24s %-21s %-8s %s\n", "SITE", "ZONE", "LOCAL-TIME", "ON-DUTY", "UNTIL(UTC)");
+    for (size_t i = 0; i < sd_mp_len(sites); i++) {
+        const sd_mp_node_t *s = sd_mp_at(sites, i);
+        int nlen, zlen, llen;
+        const char *name = sd_cli_str(s, "site", &nlen), *zone = sd_cli_str(s, "zone", &zlen);
+        const char *local = sd_cli_str(s, "local_time", &llen);
+        printf("%-16.*s %-24.*s %-21.*s %-8s %s\n", nlen, name, zlen, zone, llen, local,
+               sd_cli_bool(s, "on_duty") ? "yes" : "no",
+               sd_render_time(sd_cli_u64(s, "until"), at));
+    }
+    return 0;
+}
+
+/* The SITES cell: the names on duty, or the gap. */
+static void s_print_cover(const sd_mp_node_t *names)
+{
+    if (!names || sd_mp_len(names) == 0) {
+        printf("GAP - nobody on duty\n");
+        return;
+    }
+    for (size_t k = 0; k < sd_mp_len(names); k++) {
+        int len;
+        const char *name = sd_cli_text(sd_mp_at(names, k), &len);
+        printf("%s%.*s", k ? ", " : "", len, name);
+    }
+    putchar('\n');
+}
+
+/* schedule.coverage: a row per stretch with its sites' local times, then the gaps. */
+static int s_print_coverage(sd_cli_t *cli, const sd_mp_node_t *r)
+{
+    (void)cli;
+    const sd_mp_node_t *intervals = s_array(r, "intervals", "a coverage");
+    if (!intervals)
+        return 1;
+    char a[24], b[24], total[32];
+    printf("%-17s  %-17s  %s\n", "START(UTC)", "END(UTC)", "SITES");
+    for (size_t i = 0; i < sd_mp_len(intervals); i++) {
+        const sd_mp_node_t *iv = sd_mp_at(intervals, i);
+        printf("%-17s  %-17s  ", sd_render_time(sd_cli_u64(iv, "start"), a),
+               sd_render_time(sd_cli_u64(iv, "end"), b));
+        s_print_cover(sd_cli_array(iv, "sites"));
+        const sd_mp_node_t *local = sd_mp_kind(iv) == SD_MP_MAP ? sd_mp_get(iv, "local") : NULL;
+        for (size_t k = 0; local && sd_mp_kind(local) == SD_MP_MAP && k < sd_mp_len(local); k++) {
+            int klen, vlen;
+            const char *site = sd_cli_text(sd_mp_key(local, k), &klen);
+            const char *span = sd_cli_text(sd_mp_val(local, k), &vlen);
+            printf("%*s%-16.*s %.*s\n", SPAN_COLUMNS, "", klen, site, vlen, span);
+        }
+    }
+    uint64_t gaps = sd_cli_u64(r, "gaps");
+    printf("%llu gap%s, total %s uncovered\n", (unsigned long long)gaps, gaps == 1 ? "" : "s",
+           sd_render_hours(sd_cli_u64(r, "gap_ms"), total, sizeof total));
+    return 0;
+}
+
+/* handover.report: a block per handover, its note indented. */
+static int s_print_handovers(sd_cli_t *cli, const sd_mp_node_t *r)
+{
+    (void)cli;
+    const sd_mp_node_t *list = s_array(r, "handovers", "a handover report");
+    if (!list)
+        return 1;
+    if (sd_mp_len(list) == 0)
+        printf("no handovers\n");
+    char at[24];
+    for (size_t i = 0; i < sd_mp_len(list); i++) {
+        const sd_mp_node_t *h = sd_mp_at(list, i);
+        int ilen, flen, tlen, blen, olen, nlen;
+        const char *id = sd_cli_str(h, "id", &ilen), *from = sd_cli_str(h, "from", &flen);
+        const char *to = sd_cli_str(h, "to", &tlen), *by = sd_cli_str(h, "by", &blen);
+        const char *origin = sd_cli_str(h, "origin", &olen), *note = sd_cli_str(h, "note", &nlen);
+        printf("%s%s  %.*s  %.*s -> %.*s  by %.*s (at %.*s)\n", i ? "\n" : "",
+               sd_render_time(sd_cli_u64(h, "at"), at), ilen, id, flen ? flen : 1,
+               flen ? from : "-", tlen, to, blen, by, olen, origin);
+        sd_render_indented(stdout, note, (size_t)nlen, "    ");
+    }
+    if (sd_cli_bool(r, "more"))
+        printf("(more: raise --limit, or use a later --since)\n");
+    return 0;
+}
+
+const sd_cli_verb_t sd_schedule_verbs[] = {
+    {"now", SD_REQ_SCHEDULE_NOW, "", "which sites are on duty now, and until when", s_print_now,
+     false,
+     "A line per site of the desk's schedule: its time zone, its local time, whether it is on\n"
+     "duty and when that next changes (UTC; - when never). Fails on a node without site\n"
+     "calendars (no site in its [schedule] config): the desk then runs 7x24."},
+    {"coverage", SD_REQ_SCHEDULE_COVERAGE, "",
+     "[--from DATE] [--days N]: who is on duty when; the gaps", s_print_coverage, false,
+     "Splits --days N (1-31, default 7) days from --from DATE (default now) into stretches\n"
+     "with the same sites on duty. Each row: START and END (UTC), the sites on duty or\n"
+     "\"GAP - nobody on duty\", then every site's local time for the stretch. The last line\n"
+     "counts the gaps and the time nobody covers.\n"
+     "DATE: YYYY-MM-DD (UTC midnight), YYYY-MM-DDTHH:MM[:SS]Z (UTC) or Unix ms."},
+    {NULL, 0, NULL, NULL, NULL, false, NULL},
+};
+
+const sd_cli_verb_t sd_handover_verbs[] = {
+    {"report", SD_REQ_HANDOVER_REPORT, "",
+     "[--site S] [--since T] [--limit N]: tickets moved between sites", s_print_handovers, false,
+     "The handovers between sites, oldest first: when, which ticket, from -> to, who made\n"
+     "it (an agent, or scheduler@SITE at the end of a shift) and at which site, then the\n"
+     "handover note. --site: only moves from or to that site. --since T: only moves at or\n"
+     "after T, given as YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS]Z (UTC), Unix ms, or a span back\n"
+     "from now such as 90m, 24h or 7d. --limit N: at most N (1-1000, default 100)."},
+    {NULL, 0, NULL, NULL, NULL, false, NULL},
+};
