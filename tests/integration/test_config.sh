@@ -18,6 +18,25 @@ refused $'weather\n    sun = yes' "unknown section 'weather'"
 refused $'policy\n    matrix = "1 2 3"' "policy/matrix: must be 9 priorities"
 refused $'policy\n    response_hours = "1 1 x 24"' "policy/response_hours"
 refused $'node\n    endpoint = tcp://10.0.0.1:5555' "local clients only"
+site=$'schedule\n    site\n        name = EMEA'
+refused "$site"$'\n        zone = Europe/Londn' "schedule/site: EMEA: bad name or unknown time zone"
+refused "$site"$'\n        zone = Europe/London\n        hours = "mon-fri 08:00-17:70"' "EMEA/hours"
+refused "$site"$'\n        zone = Europe/London\n        holidays = "2026-02-30"' "EMEA/holidays"
+refused "$site"$'\n        zone = Europe/London\n        ics = /nonexistent.ics' "EMEA/ics: cannot open"
+refused "$site"$'\n        zone = Europe/London\n    site\n        name = EMEA\n        zone = UTC' \
+    "EMEA: listed twice"
+refused $'schedule\n    follow_sun = "P7"' "schedule/follow_sun: bad value"
+refused $'schedule\n    clock_speed = 100' "the test clock needs clock_start and clock_speed"
+cat >"$dir/sched.zpl" <<EOT
+schedule
+    site
+        name = EMEA
+        zone = Europe/London
+        hours = "mon-fri 08:00-17:00"
+        ics = $(cd "$(dirname "$0")/../node/data" && pwd)/holidays.ics
+EOT
+out=$("$bin/node/sundeskd" --check-config --config "$dir/sched.zpl"); rc=$?
+[ $rc -eq 0 ] && [[ $out == *"1 site calendars"* ]] && ok || bad "--check-config with .ics: $out"
 err=$("$bin/node/sundeskd" --data "$dir/never" --config "$dir/missing.zpl" 2>&1); rc=$?
 [ $rc -eq 1 ] && [[ $err == *"cannot read the config file"* ]] && ok || bad "missing file: $err"
 [ ! -e "$dir/never/data.mdb" ] && ok || bad "a bad config still created a store"
