@@ -50,11 +50,12 @@ int sd_fields_find(const sd_field_t *table, size_t n, const char *name)
 
 static int s_find_bytes(const sd_field_t *table, size_t n, const char *name, size_t len)
 {
-    /* strncmp stops at the first difference; a strlen per entry made this
-     * lookup the top of the replica's profile. */
+    /* The first byte rules out most entries; a full strlen per entry made
+     * this lookup the top of the replica's profile. name is raw bytes and may
+     * hold a NUL, so compare lengths (bounded) before the bytes. */
     for (size_t i = 0; i < n; i++)
-        if (len && table[i].name[0] == name[0] && strncmp(table[i].name, name, len) == 0 &&
-            table[i].name[len] == 0)
+        if (len && table[i].name[0] == name[0] && strnlen(table[i].name, len + 1) == len &&
+            memcmp(table[i].name, name, len) == 0)
             return (int)i;
     return -1;
 }
