@@ -18,10 +18,10 @@ typedef enum {
 
 /* A clock value; copy it freely. */
 typedef struct {
-    int kind;             /* sd_clock_kind_t */
-    int64_t start_ms;     /* ACCELERATED: simulated time at real_start_ms; MANUAL: now */
+    int kind;              /* sd_clock_kind_t */
+    int64_t start_ms;      /* ACCELERATED: simulated time at real_start_ms; MANUAL: now */
     int64_t real_start_ms; /* ACCELERATED: system time when it started */
-    int64_t speed;        /* ACCELERATED: simulated ms per real ms */
+    int64_t speed;         /* ACCELERATED: simulated ms per real ms */
 } sd_clock_t;
 
 /* The system clock. */

@@ -52,8 +52,7 @@ static int s_site(sd_schedule_t *sched, zconfig_t *sec, char *why, size_t cap)
     if (!rc && !sched->sites && !(sched->sites = sd_calset_new()))
         rc = SD_ENOMEM;
     if (!rc && (rc = sd_calset_add(sched->sites, &cal)) != 0)
-        snprintf(why, cap, "%s: %s", name,
-                 rc == SD_EDUPLICATE ? "listed twice" : "too many sites");
+        snprintf(why, cap, "%s: %s", name, rc == SD_EDUPLICATE ? "listed twice" : "too many sites");
     sd_calendar_destroy(&cal);
     return rc ? SD_ECONFIG : 0;
 }

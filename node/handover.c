@@ -68,7 +68,8 @@ void sd_handover_note(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, cons
     if (cur->team)
         s_add(out, cap, &used, " (team %s)", cur->team);
     s_add(out, cap, &used, ".\nAwaiting: %s%s%s.\n",
-          cur->status == SD_STATUS_PENDING ? sd_wait_names[cur->waiting_on] : "nothing - ours to act",
+          cur->status == SD_STATUS_PENDING ? sd_wait_names[cur->waiting_on]
+                                           : "nothing - ours to act",
           cur->status_reason ? ", " : "", cur->status_reason ? cur->status_reason : "");
     if (cur->ncomments) {
         const sd_comment_t *c = &cur->comments[cur->ncomments - 1];
@@ -76,8 +77,7 @@ void sd_handover_note(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, cons
         sd_sla_time(sd_hlc_ms(c->hlc), at, sizeof at);
         int quote = (int)sd_utf8_cut(c->body, QUOTE_MAX);
         s_add(out, cap, &used, "Last action: %s %s (%s): \"%.*s%s\"\n", at, c->author,
-              c->public_reply ? "reply" : "note", quote, c->body,
-              c->body[quote] ? "..." : "");
+              c->public_reply ? "reply" : "note", quote, c->body, c->body[quote] ? "..." : "");
     } else {
         s_add(out, cap, &used, "Last action: none recorded since it was opened.\n");
     }

@@ -325,8 +325,7 @@ static size_t s_apply_frames(sd_replica_t *r, s_upstream_t *up, zmsg_t *msg, boo
     size_t cap = zmsg_size(msg), n, applied_n = 0;
     sd_event_t *evs = calloc(cap ? cap : 1, sizeof *evs);
     if (!evs) {
-        sd_log(SD_LOG_ERROR, "applying peer events failed: peer=%s error=no_memory",
-               up->peer.site);
+        sd_log(SD_LOG_ERROR, "applying peer events failed: peer=%s error=no_memory", up->peer.site);
         return 0;
     }
     n = s_decode_frames(up, msg, evs, cap);
@@ -452,8 +451,7 @@ static void s_on_sync(sd_replica_t *r)
         s_batch_t batch = {.reply = zmsg_new(), .bytes = 0};
         sd_store_txn_t *txn;
         if (sd_store_begin(r->store, false, &txn) == 0) {
-            sd_store_events_from(txn, req.origin, req.from, SYNC_REPLY_EVENTS, s_add_frame,
-                                 &batch);
+            sd_store_events_from(txn, req.origin, req.from, SYNC_REPLY_EVENTS, s_add_frame, &batch);
             sd_store_abort(&txn);
         }
         if (zmsg_size(batch.reply) > 0) {

@@ -33,13 +33,13 @@
 #define SD_ESCALATE_STEPS 3 /* L1 -> L1.5, L1.5 -> L2, L2 -> L3 */
 
 typedef struct {
-    sd_calset_t *sites;                  /* calendars in config order (owned), NULL: none */
-    bool follow_sun[SD_PRIORITY_COUNT_]; /* priorities whose tickets follow the sun */
-    int warn_percent;                    /* 1..99 */
+    sd_calset_t *sites;                      /* calendars in config order (owned), NULL: none */
+    bool follow_sun[SD_PRIORITY_COUNT_];     /* priorities whose tickets follow the sun */
+    int warn_percent;                        /* 1..99 */
     int escalate_minutes[SD_ESCALATE_STEPS]; /* business minutes per tier; 0 = never */
-    int takeover_grace_ms;               /* real ms without a heartbeat from the owner site */
-    int tick_ms;                         /* scheduler period, real ms */
-    sd_clock_t clock;                    /* what "now" is for every event and decision */
+    int takeover_grace_ms;                   /* real ms without a heartbeat from the owner site */
+    int tick_ms;                             /* scheduler period, real ms */
+    sd_clock_t clock;                        /* what "now" is for every event and decision */
     int64_t clock_start, clock_speed, clock_origin; /* test clock as configured, 0 = unset */
 } sd_schedule_t;
 

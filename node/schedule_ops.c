@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-/* Default and largest number of handovers in one report. */
+/* Handovers in one report when the request gives no limit. */
 #define REPORT_DEFAULT 100
 
 /* Site-local wall time of t: "2026-03-02 16:00 Mon". */
@@ -23,7 +23,8 @@ static void s_local(const sd_calendar_t *cal, int64_t t, char *out, size_t cap)
     strftime(out, cap, "%Y-%m-%d %H:%M %a", &tm);
 }
 
-static int s_no_calendars(const sd_schedule_t *sched, sd_fault_t *fault)
+/* 0 when the desk has calendars, else SD_EUNAVAILABLE with the fault set. */
+static int s_need_calendars(const sd_schedule_t *sched, sd_fault_t *fault)
 {
     if (sched->sites && sd_calset_size(sched->sites) > 0)
         return 0;
@@ -35,7 +36,7 @@ static int s_no_calendars(const sd_schedule_t *sched, sd_fault_t *fault)
 int sd_ops_schedule_now(const sd_schedule_t *sched, uint64_t now, const sd_request_t *req,
                         sd_mp_writer_t *w, sd_fault_t *fault)
 {
-    int rc = s_no_calendars(sched, fault);
+    int rc = s_need_calendars(sched, fault);
     if (rc)
         return rc;
     size_t n = sd_calset_size(sched->sites);
@@ -75,7 +76,7 @@ static void s_sites(const sd_calset_t *set, uint64_t sites, sd_mp_writer_t *w)
 int sd_ops_schedule_coverage(const sd_schedule_t *sched, uint64_t now, const sd_request_t *req,
                              sd_mp_writer_t *w, sd_fault_t *fault)
 {
-    int rc = s_no_calendars(sched, fault);
+    int rc = s_need_calendars(sched, fault);
     if (rc)
         return rc;
     const sd_calset_t *set = sched->sites;
@@ -163,8 +164,8 @@ int sd_ops_handover_report(sd_store_txn_t *txn, const sd_request_t *req, sd_mp_w
 {
     s_report_t r = {.req = req,
                     .items = sd_mp_writer_new(),
-                    .limit = sd_request_has(req, "limit") ? (uint32_t)req->args.limit
-                                                          : REPORT_DEFAULT};
+                    .limit =
+                        sd_request_has(req, "limit") ? (uint32_t)req->args.limit : REPORT_DEFAULT};
     if (!r.items)
         return sd_fault_set(fault, SD_ENOMEM, "out of memory");
     int rc = sd_store_handovers(txn, req->args.since, s_report_item, &r);

@@ -109,8 +109,8 @@ int sd_sched_decide(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, sd_event_t 
 /* ---- the tick ------------------------------------------------------------ */
 
 typedef struct {
-    const sd_sched_ctx_t *ctx; /* for deciding */
-    char last[SD_ID_MAX + 1];  /* the last ticket looked at */
+    const sd_sched_ctx_t *ctx;  /* for deciding */
+    char last[SD_ID_MAX + 1];   /* the last ticket looked at */
     char (*ids)[SD_ID_MAX + 1]; /* tickets that have something due */
     size_t n;                   /* how many */
     int rc;                     /* first error */
@@ -152,9 +152,8 @@ static int s_apply_due(const sd_sched_ctx_t *ctx, sd_store_txn_t *txn, sd_hlc_t 
                 *first = *first ? *first : ev.seq;
                 *last = ev.seq;
                 (*made)++;
-                sd_log(ev.op == SD_OP_SLA && ev.fields.sla_state == SD_SLA_BREACHED
-                           ? SD_LOG_WARNING
-                           : SD_LOG_INFO,
+                sd_log(ev.op == SD_OP_SLA && ev.fields.sla_state == SD_SLA_BREACHED ? SD_LOG_WARNING
+                                                                                    : SD_LOG_INFO,
                        "scheduler: id=%s op=%s seq=%llu %s=\"%s\"", ev.key, sd_op_name(ev.op),
                        (unsigned long long)ev.seq, ev.op == SD_OP_HANDOVER ? "to" : "reason",
                        ev.op == SD_OP_HANDOVER ? ev.fields.owner_site : ev.fields.sla_reason);
@@ -193,8 +192,8 @@ int sd_sched_tick(const sd_sched_ctx_t *ctx, sd_store_t *store, sd_hlc_t *clock,
     int made = 0;
     while (!rc && due.n) {
         sd_hlc_t saved = *clock;
-        rc = sd_store_begin(store, true, &txn) ?: s_apply_due(ctx, txn, clock, &due, first, last,
-                                                             &made);
+        rc = sd_store_begin(store, true, &txn)
+                 ?: s_apply_due(ctx, txn, clock, &due, first, last, &made);
         if (rc)
             sd_store_abort(&txn);
         else

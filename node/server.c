@@ -15,7 +15,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/time.h>
 
 /* Largest ZeroMQ message accepted at all; bigger ones make libzmq drop the
  * peer before we read it. Between SD_MESSAGE_MAX and this a client gets a
@@ -35,17 +34,17 @@ typedef struct {
 } s_job_t;
 
 struct sd_server {
-    const sd_config_t *cfg;        /* configuration (borrowed) */
-    sd_store_t *store;             /* the store (borrowed) */
-    sd_replica_t *replica;         /* replication, or NULL when not configured */
-    zsock_t *router;               /* client socket */
-    sd_hlc_t clock;                /* this node's hybrid logical clock */
-    int64_t started_ms;            /* for uptime */
-    uint64_t requests, errors;     /* counters since start */
-    uint64_t commits, writes;      /* write transactions and the requests they carried */
-    s_job_t jobs[SD_SERVER_BATCH]; /* the current batch */
-    size_t njobs;                  /* used entries of jobs */
-    int64_t next_tick;             /* monotonic ms of the scheduler's next tick */
+    const sd_config_t *cfg;           /* configuration (borrowed) */
+    sd_store_t *store;                /* the store (borrowed) */
+    sd_replica_t *replica;            /* replication, or NULL when not configured */
+    zsock_t *router;                  /* client socket */
+    sd_hlc_t clock;                   /* this node's hybrid logical clock */
+    int64_t started_ms;               /* for uptime */
+    uint64_t requests, errors;        /* counters since start */
+    uint64_t commits, writes;         /* write transactions and the requests they carried */
+    s_job_t jobs[SD_SERVER_BATCH];    /* the current batch */
+    size_t njobs;                     /* used entries of jobs */
+    int64_t next_tick;                /* monotonic ms of the scheduler's next tick */
     char sched_cursor[SD_ID_MAX + 1]; /* where the scheduler's next slice of the queue starts */
 };
 
@@ -54,6 +53,13 @@ struct sd_server {
 static uint64_t s_now_ms(const sd_server_t *s)
 {
     return (uint64_t)sd_clock_now(&s->cfg->sched.clock);
+}
+
+/* Who makes events here, by which rules, at time now. */
+static sd_workflow_ctx_t s_workflow_ctx(const sd_server_t *s, uint64_t now)
+{
+    return (sd_workflow_ctx_t){
+        .site = s->cfg->site, .policy = &s->cfg->policy, .sched = &s->cfg->sched, .now_ms = now};
 }
 
 int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out, char *err,
@@ -187,8 +193,7 @@ static int s_write_one(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job, uint64
         if (rc)
             goto done;
     }
-    sd_workflow_ctx_t ctx = {
-        .site = s->cfg->site, .policy = &s->cfg->policy, .sched = &s->cfg->sched, .now_ms = now};
+    sd_workflow_ctx_t ctx = s_workflow_ctx(s, now);
     rc = sd_workflow_build(&ctx, have ? &cur : NULL, req, &ev, &job->fault);
     if (rc) {
         *refused = rc != SD_ENOMEM;
@@ -547,10 +552,7 @@ static int s_schedule(sd_server_t *s)
     if (now < s->next_tick)
         return (int)(s->next_tick - now);
     s->next_tick = now + s->cfg->sched.tick_ms;
-    sd_workflow_ctx_t wf = {.site = s->cfg->site,
-                            .policy = &s->cfg->policy,
-                            .sched = &s->cfg->sched,
-                            .now_ms = s_now_ms(s)};
+    sd_workflow_ctx_t wf = s_workflow_ctx(s, s_now_ms(s));
     sd_sched_ctx_t ctx = {.wf = &wf,
                           .hub = strcmp(s->cfg->role, "hub") == 0,
                           .silent_ms = s->replica ? s_silent_ms : NULL,

@@ -126,14 +126,13 @@ int sd_sla_assess(const sd_schedule_t *sched, const sd_policy_t *policy, const s
                         "resolution", why[0], sizeof why[0]);
     bool responded = t->acknowledged_at || t->first_response_at;
     int resp = responded ? SD_SLA_OK
-                         : s_clock(sched, t, now, t->response_due,
-                                   policy->response_ms[t->priority], "response", why[1],
-                                   sizeof why[1]);
+                         : s_clock(sched, t, now, t->response_due, policy->response_ms[t->priority],
+                                   "response", why[1], sizeof why[1]);
     int worst = resp > state ? 1 : 0;
     if (worst)
         state = resp;
     if (state != t->sla_state)
-        snprintf(reason, cap, "%s", state == SD_SLA_OK ? "due times moved: back within target"
-                                                      : why[worst]);
+        snprintf(reason, cap, "%s",
+                 state == SD_SLA_OK ? "due times moved: back within target" : why[worst]);
     return state;
 }

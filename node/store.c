@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
-static const char *const s_db_names[DB_N] = {"events", "vector", "tickets", "history", "queue",
+static const char *const s_db_names[DB_N] = {"events", "vector", "tickets", "history",  "queue",
                                              "byreq",  "byasg",  "meta",    "handovers"};
 
 /* ---- open / close -------------------------------------------------------- */

@@ -154,63 +154,61 @@ int sd_store_list(sd_store_txn_t *txn, const sd_store_filter_t *f,
     return rc ? rc : (mrc == 0 || mrc == MDB_NOTFOUND ? 0 : s_err(mrc));
 }
 
-int sd_store_history(sd_store_txn_t *txn, const char *id,
-                     int (*fn)(const void *event, size_t len, void *arg), void *arg)
+/* Walks index db from key `from` while keys start with its first `prefix`
+ * bytes, calling fn with the logged event each key names: the key's suffix
+ * after `skip` bytes is the event's log key (origin NUL seq). *found counts
+ * the events. Returns 0, what fn returned, SD_ECORRUPT, SD_ESTORE. */
+static int s_scan_logged(sd_store_txn_t *txn, int db, const s_key_t *from, size_t prefix,
+                         size_t skip, int (*fn)(const void *event, size_t len, void *arg),
+                         void *arg, int *found)
 {
     MDB_cursor *cur;
-    int rc = s_err(mdb_cursor_open(txn->txn, txn->store->dbi[DB_HISTORY], &cur));
+    int rc = s_err(mdb_cursor_open(txn->txn, txn->store->dbi[db], &cur));
     if (rc)
         return rc;
-    s_key_t p = {.n = 0};
-    s_key_str(&p, id);
-    MDB_val k = s_val(&p), v;
-    int found = 0, mrc;
+    MDB_val k = s_val(from), v;
+    int mrc;
+    *found = 0;
     for (mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); mrc == 0 && rc == 0;
          mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size <= p.n + 8 || memcmp(k.mv_data, p.b, p.n) != 0)
+        if (k.mv_size < prefix || memcmp(k.mv_data, from->b, prefix) != 0)
             break;
-        /* The suffix after the hlc is the event's log key: origin NUL seq. */
-        s_key_t ek = {.n = k.mv_size - p.n - 8};
-        memcpy(ek.b, (const uint8_t *)k.mv_data + p.n + 8, ek.n);
+        if (k.mv_size <= skip) {
+            rc = SD_ECORRUPT;
+            break;
+        }
+        s_key_t ek = {.n = k.mv_size - skip};
+        memcpy(ek.b, (const uint8_t *)k.mv_data + skip, ek.n);
         MDB_val ev;
         rc = s_get(txn, DB_EVENTS, &ek, &ev);
         if (rc == SD_ENOTFOUND)
             rc = SD_ECORRUPT;
         rc = rc ?: fn(ev.mv_data, ev.mv_size, arg);
-        found++;
+        (*found)++;
     }
     mdb_cursor_close(cur);
-    if (!rc && !found)
-        return SD_ENOTFOUND;
-    return rc;
+    return rc ? rc : (mrc == 0 || mrc == MDB_NOTFOUND ? 0 : s_err(mrc));
+}
+
+int sd_store_history(sd_store_txn_t *txn, const char *id,
+                     int (*fn)(const void *event, size_t len, void *arg), void *arg)
+{
+    /* Keys: id NUL, hlc, then the log key. */
+    s_key_t p = {.n = 0};
+    s_key_str(&p, id);
+    int found;
+    int rc = s_scan_logged(txn, DB_HISTORY, &p, p.n, p.n + 8, fn, arg, &found);
+    return !rc && !found ? SD_ENOTFOUND : rc;
 }
 
 int sd_store_handovers(sd_store_txn_t *txn, uint64_t since_ms,
                        int (*fn)(const void *event, size_t len, void *arg), void *arg)
 {
-    MDB_cursor *cur;
-    int rc = s_err(mdb_cursor_open(txn->txn, txn->store->dbi[DB_HANDOVERS], &cur));
-    if (rc)
-        return rc;
+    /* Keys: hlc, then the log key; an hlc's ms are its top 48 bits. */
     s_key_t from = {.n = 0};
     s_key_u64(&from, since_ms << 16);
-    MDB_val k = s_val(&from), v;
-    int mrc;
-    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); mrc == 0 && rc == 0;
-         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        /* The suffix after the hlc is the event's log key: origin NUL seq. */
-        if (k.mv_size <= 8)
-            return mdb_cursor_close(cur), SD_ECORRUPT;
-        s_key_t ek = {.n = k.mv_size - 8};
-        memcpy(ek.b, (const uint8_t *)k.mv_data + 8, ek.n);
-        MDB_val ev;
-        rc = s_get(txn, DB_EVENTS, &ek, &ev);
-        if (rc == SD_ENOTFOUND)
-            rc = SD_ECORRUPT;
-        rc = rc ?: fn(ev.mv_data, ev.mv_size, arg);
-    }
-    mdb_cursor_close(cur);
-    return rc ? rc : (mrc == 0 || mrc == MDB_NOTFOUND ? 0 : s_err(mrc));
+    int found;
+    return s_scan_logged(txn, DB_HANDOVERS, &from, 0, 8, fn, arg, &found);
 }
 
 int sd_store_count(sd_store_txn_t *txn, uint64_t counts[SD_STATUS_COUNT_])

@@ -132,7 +132,7 @@ static int s_create(const sd_workflow_ctx_t *ctx, const sd_request_t *req, sd_ev
     f->urgency = sd_request_has(req, "urgency") ? a->urgency : 2;
     f->priority = sd_sla_priority(ctx->policy, f->impact, f->urgency, a->requester);
     f->follow_sun = sd_request_has(req, "follow_sun") ? a->follow_sun
-                                                       : sd_sla_follows_sun(ctx->sched, f->priority);
+                                                      : sd_sla_follows_sun(ctx->sched, f->priority);
     f->tier = sd_request_has(req, "tier") ? a->tier : SD_TIER_L1;
     f->tier_since = ctx->now_ms;
     f->status = SD_STATUS_NEW;
@@ -341,13 +341,13 @@ int sd_workflow_handover(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, c
     const sd_calset_t *sites = ctx->sched ? ctx->sched->sites : NULL;
     int rc = 0;
     if (cur->status > SD_STATUS_PENDING)
-        rc = sd_fault_set(fault, SD_ETRANSITION, "ticket %s is %s; only open tickets move",
-                          cur->id, sd_status_name(cur->status));
+        rc = sd_fault_set(fault, SD_ETRANSITION, "ticket %s is %s; only open tickets move", cur->id,
+                          sd_status_name(cur->status));
     else if (sites && sd_calset_find(sites, to) < 0)
         rc = sd_fault_set(fault, SD_EINVAL, "args.site: %s is not a site of the schedule", to);
     else if (cur->owner_site && strcmp(cur->owner_site, to) == 0)
-        rc = sd_fault_set(fault, SD_EINVAL, "args.site: ticket %s is already owned by %s",
-                          cur->id, to);
+        rc = sd_fault_set(fault, SD_EINVAL, "args.site: ticket %s is already owned by %s", cur->id,
+                          to);
     if (rc)
         return rc;
     sd_ticket_t *f = &ev->fields;
@@ -385,8 +385,8 @@ static int s_sla_reg(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const
 int sd_workflow_escalate(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *reason,
                          const char *author, sd_event_t *ev)
 {
-    int rc = s_sla_reg(ctx, cur, reason, author, SD_OP_ESCALATE, ev)
-                 ?: s_take(ev, cur, SD_REG_ASSIGN);
+    int rc =
+        s_sla_reg(ctx, cur, reason, author, SD_OP_ESCALATE, ev) ?: s_take(ev, cur, SD_REG_ASSIGN);
     ev->fields.tier = cur->tier + 1;
     ev->fields.tier_since = ctx->now_ms;
     if (rc)

@@ -23,8 +23,8 @@
 #define SD_VIP_MAX 2048
 
 typedef struct {
-    int matrix[3][3];                         /* [impact-1][urgency-1] -> sd_priority_t */
-    char vip[SD_VIP_MAX];                     /* requesters raised one priority step, space-separated */
+    int matrix[3][3];     /* [impact-1][urgency-1] -> sd_priority_t */
+    char vip[SD_VIP_MAX]; /* requesters raised one priority step, space-separated */
     uint64_t response_ms[SD_PRIORITY_COUNT_]; /* first reply target after creation */
     uint64_t resolve_ms[SD_PRIORITY_COUNT_];  /* resolution target after creation */
 } sd_policy_t;
@@ -35,10 +35,10 @@ void sd_policy_default(sd_policy_t *policy);
 
 /* Who makes the event, and when. */
 typedef struct {
-    const char *site;            /* this node's site id */
-    const sd_policy_t *policy;   /* priority and due times */
-    const sd_schedule_t *sched;  /* calendars for business time; NULL: 7x24 wall clock */
-    uint64_t now_ms;             /* the node's clock (schedule.h), Unix ms */
+    const char *site;           /* this node's site id */
+    const sd_policy_t *policy;  /* priority and due times */
+    const sd_schedule_t *sched; /* calendars for business time; NULL: 7x24 wall clock */
+    uint64_t now_ms;            /* the node's clock (schedule.h), Unix ms */
 } sd_workflow_ctx_t;
 
 /* Builds the event for a writing request (sd_req_op_writes). `cur` is the

@@ -7,8 +7,8 @@
 #include <string.h>
 
 static const char *const s_op_names[SD_OP_COUNT_] = {
-    "create", "ack",    "assign", "start",   "pending", "resolve",
-    "close",  "reopen", "cancel", "comment", "update", "handover", "escalate", "sla",
+    "create", "ack",    "assign",  "start",  "pending",  "resolve",  "close",
+    "reopen", "cancel", "comment", "update", "handover", "escalate", "sla",
 };
 
 const char *sd_op_name(int op)

@@ -161,11 +161,6 @@ int sd_priority_value(const char *name)
     return s_value(sd_priority_names, SD_PRIORITY_COUNT_, name);
 }
 
-int sd_tier_value(const char *name)
-{
-    return s_value(sd_tier_names, SD_TIER_COUNT_, name);
-}
-
 static void s_comment_free(sd_comment_t *c)
 {
     free(c->author);

@@ -128,14 +128,14 @@ typedef struct {
     /* SD_REG_ASSIGN */
     int tier;            /* sd_tier_t */
     uint64_t tier_since; /* when it reached this tier (functional escalation counts from it) */
-    char *team;     /* responsible team */
-    char *assignee; /* responsible agent */
+    char *team;          /* responsible team */
+    char *assignee;      /* responsible agent */
     /* SD_REG_OWNER */
-    char *owner;         /* agent who took the call and follows it to the end */
-    char *owner_site;    /* site responsible now */
-    char *handover_from; /* site that handed it over last, NULL when never */
+    char *owner;          /* agent who took the call and follows it to the end */
+    char *owner_site;     /* site responsible now */
+    char *handover_from;  /* site that handed it over last, NULL when never */
     uint64_t handover_at; /* when */
-    char *handover_note; /* note of the last handover between sites */
+    char *handover_note;  /* note of the last handover between sites */
     /* SD_REG_STATUS */
     int status;               /* sd_status_t */
     uint64_t acknowledged_at; /* customer told it is accepted */
@@ -192,7 +192,6 @@ const char *sd_channel_name(int channel);
 /* Value of a name (e.g. "in_progress"), or -1. */
 int sd_status_value(const char *name);
 int sd_priority_value(const char *name);
-int sd_tier_value(const char *name);
 
 /* Frees everything the ticket owns and zeroes it; NULL-safe. */
 void sd_ticket_clear(sd_ticket_t *t);

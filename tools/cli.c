@@ -1,6 +1,7 @@
 /* cli.c - option parsing, the request/reply round trip and result readers for the sundesk CLI. */
 #include "cli.h"
 
+#include "clock.h"
 #include "config.h"
 #include "error.h"
 #include "render.h"
@@ -89,24 +90,20 @@ int sd_cli_parse_time(const char *text, bool relative, uint64_t *ms)
         *ms = strtoull(text, NULL, 10);
         return 0;
     }
-    struct tm tm = {0};
-    const char *end = strptime(text, "%Y-%m-%d", &tm);
-    if (end && *end == 'T') {
-        end = strptime(end, "T%H:%M", &tm);
-        if (end && *end == ':')
-            end = strptime(end, ":%S", &tm);
-        if (end && *end == 'Z')
-            end++;
-    }
-    if (!end || *end || tm.tm_year < 70)
+    /* A date is its midnight and the Z may be left out; the node's parser
+     * (clock.h) does the rest, refusing dates that do not exist. */
+    char full[48];
+    size_t len = strlen(text);
+    if (len + sizeof "T00:00Z" > sizeof full)
         return -1;
-    /* timegm would move 2026-02-31 to March: refuse a date that does not exist. */
-    struct tm parsed = tm;
-    time_t secs = timegm(&tm);
-    if (secs < 0 || tm.tm_mday != parsed.tm_mday || tm.tm_mon != parsed.tm_mon ||
-        tm.tm_hour != parsed.tm_hour || tm.tm_min != parsed.tm_min)
+    snprintf(full, sizeof full, "%s%s", text,
+             !strchr(text, 'T')     ? "T00:00Z"
+             : text[len - 1] != 'Z' ? "Z"
+                                    : "");
+    int64_t t;
+    if (sd_clock_parse_utc(full, &t) != 0)
         return -1;
-    *ms = (uint64_t)secs * 1000;
+    *ms = (uint64_t)t;
     return 0;
 }
 

@@ -48,14 +48,14 @@ static uint64_t U(int y, int mo, int d, int h, int mi)
 }
 
 typedef struct {
-    char dir[256];            /* temporary directory of the store */
-    sd_store_t *store;        /* the desk's events, all sites */
-    sd_schedule_t sched;      /* three calendars, P1 follows the sun */
-    sd_policy_t policy;       /* business-hour targets, as config gives with calendars */
-    sd_hlc_t clocks[NSITES];  /* each site's hybrid clock */
-    uint64_t now;             /* the simulated time */
-    sd_request_t req;         /* scratch */
-    int64_t silent[NSITES];   /* what the hub's heartbeats say: ms since heard, -1 unknown */
+    char dir[256];           /* temporary directory of the store */
+    sd_store_t *store;       /* the desk's events, all sites */
+    sd_schedule_t sched;     /* three calendars, P1 follows the sun */
+    sd_policy_t policy;      /* business-hour targets, as config gives with calendars */
+    sd_hlc_t clocks[NSITES]; /* each site's hybrid clock */
+    uint64_t now;            /* the simulated time */
+    sd_request_t req;        /* scratch */
+    int64_t silent[NSITES];  /* what the hub's heartbeats say: ms since heard, -1 unknown */
 } fx_t;
 
 static void s_calendar(fx_t *fx, const char *site, const char *zone, const char *hours)
@@ -167,10 +167,8 @@ static int64_t s_silent(void *arg, const char *site)
 static int s_tick(fx_t *fx, const char *site)
 {
     sd_workflow_ctx_t wf = s_wf(fx, site);
-    sd_sched_ctx_t ctx = {.wf = &wf,
-                          .hub = strcmp(site, "HUB") == 0,
-                          .silent_ms = s_silent,
-                          .silent_arg = fx};
+    sd_sched_ctx_t ctx = {
+        .wf = &wf, .hub = strcmp(site, "HUB") == 0, .silent_ms = s_silent, .silent_arg = fx};
     uint64_t first, last;
     static sd_hlc_t hub_clock;
     char cursor[SD_ID_MAX + 1] = "";
@@ -191,8 +189,8 @@ static bool s_on_duty(fx_t *fx, const char *site, uint64_t t)
 /* ---- what happened to a ticket: its events, in clock order ---------------- */
 
 typedef struct {
-    int op;                 /* sd_op_t */
-    uint64_t at;            /* event time (hlc ms) */
+    int op;                   /* sd_op_t */
+    uint64_t at;              /* event time (hlc ms) */
     char to[SD_SITE_MAX + 1]; /* handover: new owner */
     char from[SD_SITE_MAX + 1];
     int sla_state;          /* sla */
@@ -292,8 +290,8 @@ static void test_simulated_week(void **state)
         if (fx->now == pause_at) {
             s_get(fx, paused, &t);
             due_before_pause = t.resolve_due;
-            s_do(fx, "EMEA", SD_REQ_TICKET_PENDING, paused, "author", "kim", "waiting_on",
-                 "vendor", "reason", "waiting for the supplier's quote", NULL);
+            s_do(fx, "EMEA", SD_REQ_TICKET_PENDING, paused, "author", "kim", "waiting_on", "vendor",
+                 "reason", "waiting for the supplier's quote", NULL);
         }
         if (fx->now == resume_at)
             s_do(fx, "EMEA", SD_REQ_TICKET_START, paused, "author", "kim", NULL);
@@ -329,11 +327,11 @@ static void test_simulated_week(void **state)
     static const struct {
         int d, h;
         const char *from, *to;
-    } want[] = {{2, 8, "APAC", "EMEA"},  {2, 17, "EMEA", "AMER"}, {2, 23, "AMER", "APAC"},
-                {3, 8, "APAC", "EMEA"},  {3, 17, "EMEA", "AMER"}, {3, 23, "AMER", "APAC"},
-                {4, 8, "APAC", "EMEA"},  {4, 17, "EMEA", "AMER"}, {4, 23, "AMER", "APAC"},
-                {5, 8, "APAC", "EMEA"},  {5, 17, "EMEA", "AMER"}, {5, 23, "AMER", "APAC"},
-                {6, 8, "APAC", "EMEA"},  {6, 17, "EMEA", "AMER"}, {8, 23, "AMER", "APAC"},
+    } want[] = {{2, 8, "APAC", "EMEA"}, {2, 17, "EMEA", "AMER"}, {2, 23, "AMER", "APAC"},
+                {3, 8, "APAC", "EMEA"}, {3, 17, "EMEA", "AMER"}, {3, 23, "AMER", "APAC"},
+                {4, 8, "APAC", "EMEA"}, {4, 17, "EMEA", "AMER"}, {4, 23, "AMER", "APAC"},
+                {5, 8, "APAC", "EMEA"}, {5, 17, "EMEA", "AMER"}, {5, 23, "AMER", "APAC"},
+                {6, 8, "APAC", "EMEA"}, {6, 17, "EMEA", "AMER"}, {8, 23, "AMER", "APAC"},
                 {9, 8, "APAC", "EMEA"}};
     size_t k = 0;
     for (size_t i = 0; i < log.n; i++) {
@@ -456,8 +454,8 @@ static void test_long_multibyte_note_is_cut_cleanly(void **state)
 /* ---- concurrent handovers converge ----------------------------------------- */
 
 /* Applies bytes of events in the given order to a fresh store; returns its digest. */
-static void s_replay(const char *dir, const char *id, unsigned char *const *ev, const size_t *len, const int *order,
-                     int n, char *owner, char digest[SD_DIGEST_BYTES * 2 + 1])
+static void s_replay(const char *dir, const char *id, unsigned char *const *ev, const size_t *len,
+                     const int *order, int n, char *owner, char digest[SD_DIGEST_BYTES * 2 + 1])
 {
     sd_store_t *store;
     sd_store_txn_t *txn;
@@ -510,8 +508,8 @@ static void test_concurrent_handovers_converge(void **state)
     assert_int_equal(sd_store_get_ticket(txn, id, &t), 0);
     sd_store_abort(&txn);
     sd_workflow_ctx_t emea = s_wf(fx, "EMEA"), hub = s_wf(fx, "HUB");
-    sd_sched_ctx_t ce = {.wf = &emea}, ch = {.wf = &hub, .hub = true, .silent_ms = s_silent,
-                                             .silent_arg = fx};
+    sd_sched_ctx_t ce = {.wf = &emea},
+                   ch = {.wf = &hub, .hub = true, .silent_ms = s_silent, .silent_arg = fx};
     assert_int_equal(sd_sched_decide(&ce, &t, &a), 1);
     assert_int_equal(sd_sched_decide(&ch, &t, &b), 1);
     assert_int_equal(a.op, SD_OP_HANDOVER);

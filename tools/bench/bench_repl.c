@@ -51,7 +51,6 @@ static void s_on_signal(int sig)
     s_interrupted = 1;
 }
 
-
 /* The cluster under test, and whether it must be stopped at the end. */
 typedef struct {
     char dir[PATH_MAX];
