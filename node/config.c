@@ -205,49 +205,94 @@ static int s_repl_check(const sd_repl_config_t *r, char *why, size_t cap)
     return 0;
 }
 
+/* Metrics (config: metrics): opt-in, loopback unless an address is given. */
+static int s_metrics_key(sd_config_t *cfg, const char *key, const char *value, char *why,
+                         size_t cap)
+{
+    sd_metrics_config_t *m = &cfg->metrics;
+    bool ok;
+    if (!strcmp(key, "port"))
+        ok = sd_config_ints(value, &m->port, 1, 1, 65535);
+    else if (!strcmp(key, "address"))
+        ok = s_copy(m->address, sizeof m->address, value) && value[0] &&
+             strspn(value, "0123456789.:abcdefABCDEF") == strlen(value);
+    else {
+        snprintf(why, cap, "unknown option (known: port, address)");
+        return SD_ECONFIG;
+    }
+    if (!ok)
+        snprintf(why, cap, "bad value (port 1-65535; address a numeric IPv4 or IPv6 address)");
+    return ok ? 0 : SD_ECONFIG;
+}
+
+void sd_config_problem(char *err, size_t cap, const char *path, const char *text)
+{
+    size_t used = strlen(err);
+    if (used + 1 < cap)
+        snprintf(err + used, cap - used, "%s%s: %s", used ? "\n" : "", path, text);
+}
+
+static int s_item(sd_config_t *cfg, const char *section, zconfig_t *item, char *why, size_t cap)
+{
+    const char *key = zconfig_name(item);
+    const char *value = zconfig_value(item) ? zconfig_value(item) : "";
+    if (!strcmp(section, "node"))
+        return s_node_key(cfg, key, value, why, cap);
+    if (!strcmp(section, "policy"))
+        return s_policy_key(cfg, key, value, why, cap);
+    if (!strcmp(section, "schedule"))
+        return sd_config_schedule_item(cfg, item, why, cap);
+    if (!strcmp(section, "metrics"))
+        return s_metrics_key(cfg, key, value, why, cap);
+    return s_repl_key(cfg, item, why, cap);
+}
+
 int sd_config_load(sd_config_t *cfg, const char *path, char *err, size_t cap)
 {
+    static const char *sections[] = {"node", "policy", "schedule", "replication", "metrics"};
+    err[0] = 0;
     if (!zsys_file_exists(path)) {
-        snprintf(err, cap, "%s: cannot read the config file", path);
+        sd_config_problem(err, cap, path, "cannot read the config file");
         return SD_ECONFIG;
     }
     zconfig_t *root = zconfig_load(path);
     if (!root) {
-        snprintf(err, cap, "%s: not a valid ZPL config file", path);
+        sd_config_problem(err, cap, path, "not a valid ZPL config file");
         return SD_ECONFIG;
     }
-    int rc = 0;
     bool targets_set = false;
-    for (zconfig_t *sec = zconfig_child(root); sec && !rc; sec = zconfig_next(sec)) {
+    char why[256], line[512];
+    /* Every problem is reported, not only the first, so one run of
+     * --check-config lists all that an administrator has to fix. */
+    for (zconfig_t *sec = zconfig_child(root); sec; sec = zconfig_next(sec)) {
         const char *section = zconfig_name(sec);
-        bool node = strcmp(section, "node") == 0, policy = strcmp(section, "policy") == 0;
-        bool repl = strcmp(section, "replication") == 0, sched = strcmp(section, "schedule") == 0;
-        if (!node && !policy && !repl && !sched) {
-            snprintf(err, cap,
-                     "%s: unknown section '%s' (known: node, policy, schedule, replication)", path,
+        size_t k = 0;
+        while (k < sizeof sections / sizeof *sections && strcmp(section, sections[k]) != 0)
+            k++;
+        if (k == sizeof sections / sizeof *sections) {
+            snprintf(line, sizeof line,
+                     "unknown section '%s' (known: node, policy, schedule, replication, metrics)",
                      section);
-            rc = SD_ECONFIG;
-            break;
+            sd_config_problem(err, cap, path, line);
+            continue;
         }
-        for (zconfig_t *item = zconfig_child(sec); item && !rc; item = zconfig_next(item)) {
-            char why[256] = "";
-            const char *key = zconfig_name(item);
-            const char *value = zconfig_value(item) ? zconfig_value(item) : "";
-            targets_set |= policy && strstr(key, "_hours") != NULL;
-            rc = node     ? s_node_key(cfg, key, value, why, sizeof why)
-                 : policy ? s_policy_key(cfg, key, value, why, sizeof why)
-                 : sched  ? sd_config_schedule_item(cfg, item, why, sizeof why)
-                          : s_repl_key(cfg, item, why, sizeof why);
-            if (rc)
-                snprintf(err, cap, "%s: %s/%s: %s", path, section, key, why);
+        for (zconfig_t *item = zconfig_child(sec); item; item = zconfig_next(item)) {
+            why[0] = 0;
+            targets_set |= k == 1 && strstr(zconfig_name(item), "_hours") != NULL;
+            if (s_item(cfg, section, item, why, sizeof why) != 0) {
+                snprintf(line, sizeof line, "%s/%s: %s", section, zconfig_name(item), why);
+                sd_config_problem(err, cap, path, line);
+            }
         }
     }
-    char why[256] = "";
-    if (!rc && ((rc = s_repl_check(&cfg->repl, why, sizeof why)) != 0 ||
-                (rc = sd_config_schedule_done(cfg, targets_set, why, sizeof why)) != 0))
-        snprintf(err, cap, "%s: %s", path, why);
+    why[0] = 0;
+    if (s_repl_check(&cfg->repl, why, sizeof why) != 0)
+        sd_config_problem(err, cap, path, why);
+    why[0] = 0;
+    if (!err[0] && sd_config_schedule_done(cfg, targets_set, why, sizeof why) != 0)
+        sd_config_problem(err, cap, path, why);
     zconfig_destroy(&root);
-    return rc;
+    return err[0] ? SD_ECONFIG : 0;
 }
 
 void sd_config_clear(sd_config_t *cfg)

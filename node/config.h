@@ -22,6 +22,9 @@
  *             cert = /etc/sundesk/peers/hub.cert
  *             pub = tcp://hub.example.com:7101
  *             sync = tcp://hub.example.com:7102
+ *     metrics                             # optional: Prometheus text format at /metrics
+ *         port = 9470
+ *         address = 127.0.0.1             # the default: loopback only
  */
 #ifndef SD_CONFIG_H
 #define SD_CONFIG_H
@@ -58,6 +61,12 @@ typedef struct {
     int nupstreams;                                   /* how many */
 } sd_repl_config_t;
 
+/* Prometheus metrics endpoint (config: metrics); off when port is 0. */
+typedef struct {
+    int port;         /* TCP port of http://address:port/metrics */
+    char address[64]; /* numeric address to bind; default 127.0.0.1 (loopback only) */
+} sd_metrics_config_t;
+
 typedef struct {
     char site[SD_SITE_MAX + 1];     /* this node's site id */
     char role[8];                   /* "site" or "hub" */
@@ -66,6 +75,7 @@ typedef struct {
     sd_policy_t policy;             /* priority and due-time policy */
     sd_repl_config_t repl;          /* replication; off by default */
     sd_schedule_t sched;            /* calendars, follow-the-sun policy, clock (schedule.h) */
+    sd_metrics_config_t metrics;    /* Prometheus endpoint; off by default */
 } sd_config_t;
 
 /* Frees what the config owns (the calendars); NULL-safe. */
@@ -89,8 +99,13 @@ int sd_config_defaults(sd_config_t *cfg, const char *datadir, char *err, size_t 
 
 /* Reads path over the current values of cfg. Unknown sections or keys, bad
  * values and unreadable files are errors: returns SD_ECONFIG with one line
- * in err ("config.zpl: node/site: ..."). */
+ * per problem in err ("config.zpl: node/site: ...", lines joined by '\n';
+ * as many as fit in cap). */
 int sd_config_load(sd_config_t *cfg, const char *path, char *err, size_t cap);
+
+/* Appends "path: text" as one more line (joined by '\n') to the problems in
+ * err, as far as cap allows. */
+void sd_config_problem(char *err, size_t cap, const char *path, const char *text);
 
 /* The client endpoint of the node whose data directory is datadir. */
 int sd_config_endpoint_for(const char *datadir, char *out, size_t cap);

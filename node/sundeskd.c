@@ -1,6 +1,7 @@
 /* sundeskd.c - the sundesk node daemon: config, store, client server. */
 #include "config.h"
 #include "error.h"
+#include "keys.h"
 #include "log.h"
 #include "server.h"
 #include "store.h"
@@ -16,7 +17,8 @@
 
 static void s_usage(FILE *out)
 {
-    fprintf(out, "usage: sundeskd [--data DIR] [--config FILE] [--check-config]\n"
+    fprintf(out, "usage: sundeskd [--data DIR] [--config FILE]\n"
+                 "       sundeskd --check-config FILE\n"
                  "\n"
                  "Runs a sundesk node: the ticket store of one site and its client API.\n"
                  "\n"
@@ -24,11 +26,40 @@ static void s_usage(FILE *out)
                  "                      LMDB store and the client socket DIR/sundesk.sock\n"
                  "  -c, --config FILE   ZPL config file (site, role, policy); without one the\n"
                  "                      node is a single-site desk: site LOCAL, default policy\n"
-                 "      --check-config  validate the config and exit (0 = valid)\n"
+                 "      --check-config FILE\n"
+                 "                      validate FILE (and the certificates it names) without\n"
+                 "                      starting: exit 0, or one line per problem and exit 1\n"
                  "  -h, --help          this text\n"
                  "  -V, --version       print the version\n"
                  "\n"
                  "Stops cleanly on SIGINT or SIGTERM. Logs one line per event to stdout.\n");
+}
+
+/* --check-config also loads the certificates the node would load at start,
+ * so a missing or world-readable secret shows before systemd starts it. */
+static int s_check_keys(const sd_config_t *cfg, const char *path, char *err, size_t cap)
+{
+    const sd_repl_config_t *r = &cfg->repl;
+    char why[SD_PATH_MAX + 64];
+    size_t before = strlen(err);
+    if (!r->cert[0])
+        return 0;
+    zcert_t *cert = NULL;
+    if (sd_keys_load_own(r->cert, &cert, why, sizeof why) != 0)
+        sd_config_problem(err, cap, path, why);
+    zcert_destroy(&cert);
+    struct stat st;
+    if (stat(r->certs, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(why, sizeof why, "replication/certs: %s is not a directory", r->certs);
+        sd_config_problem(err, cap, path, why);
+    }
+    for (int i = 0; i < r->nupstreams; i++) {
+        const char *site, *role;
+        if (sd_keys_load_peer(r->upstreams[i].cert, &cert, &site, &role, why, sizeof why) != 0)
+            sd_config_problem(err, cap, path, why);
+        zcert_destroy(&cert);
+    }
+    return strlen(err) > before ? SD_ECONFIG : 0;
 }
 
 /* One node per data directory: a second one would steal the ipc socket. */
@@ -78,6 +109,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    if (check_only && !config_path && optind < argc)
+        config_path = argv[optind++];
     if (optind < argc) {
         fprintf(stderr, "sundeskd: unexpected argument '%s'; see sundeskd --help\n", argv[optind]);
         return 2;
@@ -85,24 +118,32 @@ int main(int argc, char **argv)
     zsys_init();
     zsys_set_logident("sundeskd");
     zsys_set_logstream(stdout);
-    if (mkdir(data, 0700) != 0 && errno != EEXIST) {
-        fprintf(stderr, "sundeskd: cannot create data directory %s: %s\n", data, strerror(errno));
-        return 1;
-    }
     sd_config_t cfg;
-    char err[512];
-    if (sd_config_defaults(&cfg, data, err, sizeof err) != 0 ||
-        (config_path && sd_config_load(&cfg, config_path, err, sizeof err) != 0)) {
-        fprintf(stderr, "sundeskd: %s\n", err);
+    char err[4096];
+    int bad = sd_config_defaults(&cfg, data, err, sizeof err);
+    if (!bad && config_path) {
+        bad = sd_config_load(&cfg, config_path, err, sizeof err);
+        if (check_only) /* after load's problems, so every problem shows in one run */
+            bad |= s_check_keys(&cfg, config_path, err, sizeof err);
+    }
+    if (bad) {
+        for (char *line = strtok(err, "\n"); line; line = strtok(NULL, "\n"))
+            fprintf(stderr, "sundeskd: %s\n", line);
         sd_config_clear(&cfg);
         return 1;
     }
     if (check_only) {
-        printf("%s: ok (site %s, role %s, %zu site calendars)\n",
-               config_path ? config_path : "defaults", cfg.site, cfg.role,
-               cfg.sched.sites ? sd_calset_size(cfg.sched.sites) : 0);
+        printf("%s: ok (site %s, role %s, %d upstreams, %zu site calendars, metrics %s)\n",
+               config_path ? config_path : "defaults", cfg.site, cfg.role, cfg.repl.nupstreams,
+               cfg.sched.sites ? sd_calset_size(cfg.sched.sites) : 0,
+               cfg.metrics.port ? "on" : "off");
         sd_config_clear(&cfg);
         return 0;
+    }
+    if (mkdir(data, 0700) != 0 && errno != EEXIST) {
+        fprintf(stderr, "sundeskd: cannot create data directory %s: %s\n", data, strerror(errno));
+        sd_config_clear(&cfg);
+        return 1;
     }
     sd_log_set_level(cfg.log_level);
     int lock = s_lock(data);

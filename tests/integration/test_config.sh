@@ -53,6 +53,36 @@ EOT
 out=$("$bin/node/sundeskd" --check-config --config "$dir/apac.zpl"); rc=$?
 [ $rc -eq 0 ] && [[ $out == *"site APAC"* ]] && ok || bad "--check-config: $out"
 "$bin/node/sundeskd" --help | grep -- "--config FILE" >/dev/null && ok || bad "sundeskd --help"
+# --check-config FILE: every problem on its own line in one run, certificates included.
+out=$("$bin/node/sundeskd" --check-config "$dir/apac.zpl"); rc=$?
+[ $rc -eq 0 ] && [[ $out == *"metrics off"* ]] && ok || bad "--check-config FILE: $out"
+cat >"$dir/many.zpl" <<EOT
+node
+    site = apac
+    role = boss
+metrics
+    port = 99999
+    address = any
+replication
+    cert = $dir/nokeys/apac.cert
+    certs = $dir/nocerts
+    pub = tcp://0.0.0.0:7101
+    sync = tcp://0.0.0.0:7102
+EOT
+err=$("$bin/node/sundeskd" --check-config "$dir/many.zpl" 2>&1 >/dev/null); rc=$?
+for want in "node/site: must be" "node/role: must be" "metrics/port: bad value" \
+    "metrics/address: bad value" "apac.cert_secret: secret key file missing" \
+    "replication/certs: $dir/nocerts is not a directory"; do
+    [[ $err == *"$want"* ]] || bad "--check-config did not report '$want': $err"
+done
+[ $rc -eq 1 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 6 ] && ok || bad "6 problems, rc 1: $err"
+mkdir "$dir/cwd"
+(cd "$dir/cwd" && "$bin/node/sundeskd" --check-config "$dir/apac.zpl" >/dev/null)
+[ ! -e "$dir/cwd/sundesk-data" ] && ok || bad "--check-config created a data directory"
+printf 'metrics\n    port = 9470\n' >"$dir/metrics.zpl"
+out=$("$bin/node/sundeskd" --check-config "$dir/metrics.zpl"); rc=$?
+[ $rc -eq 0 ] && [[ $out == *"metrics on"* ]] && ok || bad "metrics section: $out"
+
 
 start_node --config "$dir/apac.zpl" || bad "node did not start"
 id=$(sd ticket new --title "Config test" --requester r@example.com --impact 1 --urgency 2)
