@@ -39,6 +39,7 @@
 
 #define SD_ENDPOINT_MAX 256
 #define SD_SOCKET_NAME  "sundesk.sock"
+#define SD_LOCK_NAME    "sundeskd.lock" /* held by the node running on a data directory */
 
 #define SD_UPSTREAMS_MAX 16
 #define SD_PATH_MAX      1024

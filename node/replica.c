@@ -21,6 +21,7 @@ typedef struct {
     zsock_t *sub;         /* its events and heartbeats */
     zsock_t *dealer;      /* its sync service */
     int64_t heartbeat_at; /* when its last heartbeat came (ms, monotonic); 0 never */
+    int64_t first_heard;  /* when its first heartbeat came; 0 never */
     sd_vector_t vector;   /* what it said it holds */
     sd_vector_t asked;    /* per origin: when we last asked (monotonic ms) */
     uint64_t refused;     /* events it sent that it may not send */
@@ -43,6 +44,7 @@ struct sd_replica {
     uint64_t refused_connections;       /* CURVE handshakes refused */
     int64_t next_heartbeat;             /* monotonic ms */
     int64_t started;                    /* monotonic ms at start */
+    int64_t restore_from;               /* restoring: when it began (monotonic ms); 0 = not */
     sd_mp_writer_t *w;                  /* scratch */
 };
 
@@ -392,6 +394,8 @@ static void s_on_heartbeat(sd_replica_t *r, s_upstream_t *up, zframe_t *f)
         strcmp(site, up->peer.site) != 0)
         return;
     up->heartbeat_at = zclock_mono();
+    if (!up->first_heard)
+        up->first_heard = up->heartbeat_at;
     s_vector(r, &ours);
     sd_sync_request_t reqs[SD_VECTOR_MAX];
     size_t n = sd_sync_plan(&up->peer, &ours, &up->vector, reqs, SD_VECTOR_MAX);
@@ -502,6 +506,39 @@ bool sd_replica_handle(sd_replica_t *r, void *socket)
         }
     }
     return false;
+}
+
+void sd_replica_restore_begin(sd_replica_t *r)
+{
+    r->restore_from = zclock_mono();
+    for (int i = 0; i < r->nups; i++)
+        strcpy(r->ups[i].peer.also, r->cfg->site);
+}
+
+bool sd_replica_restored(sd_replica_t *r)
+{
+    if (!r->restore_from)
+        return true;
+    sd_vector_t ours;
+    s_vector(r, &ours);
+    uint64_t mine = sd_vector_get(&ours, r->cfg->site);
+    int64_t first = 0;
+    for (int i = 0; i < r->nups; i++) {
+        const s_upstream_t *up = &r->ups[i];
+        if (up->heartbeat_at < r->restore_from)
+            continue; /* not heard since the restore: its vector is not news */
+        if (sd_vector_get(&up->vector, r->cfg->site) > mine)
+            return false;
+        if (!first || up->first_heard < first)
+            first = up->first_heard;
+    }
+    /* Two periods give the other upstreams time to be heard too. */
+    if (!first || zclock_mono() - first < 2 * (int64_t)r->cfg->repl.heartbeat_ms)
+        return false;
+    r->restore_from = 0;
+    for (int i = 0; i < r->nups; i++)
+        r->ups[i].peer.also[0] = 0;
+    return true;
 }
 
 void sd_replica_status(sd_replica_t *r, sd_mp_writer_t *w)

@@ -51,6 +51,16 @@ int sd_replica_tick(sd_replica_t *replica);
  * scheduler's hub takeover asks this (scheduler.h). */
 int64_t sd_replica_silent_ms(sd_replica_t *replica, const char *site);
 
+/* Restoring from a backup (store_backup.h): from now on every upstream may
+ * send this node's own events back, and sd_replica_restored tells when this
+ * node holds all of them that its upstreams hold. */
+void sd_replica_restore_begin(sd_replica_t *replica);
+
+/* True once an upstream has been heard for two heartbeat periods since
+ * sd_replica_restore_begin and no upstream heard holds more of this node's
+ * own events than it does; then upstreams are back to their usual rights. */
+bool sd_replica_restored(sd_replica_t *replica);
+
 /* Writes {"peers":[{site, role, connected, heartbeat_age_ms, vector, lag}], "refused":N,
  * "vector":{...}} for `sundesk repl status`. */
 void sd_replica_status(sd_replica_t *replica, sd_mp_writer_t *w);

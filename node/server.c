@@ -9,6 +9,7 @@
 #include "request.h"
 #include "schedule_ops.h"
 #include "scheduler.h"
+#include "store_backup.h"
 #include "workflow.h"
 
 #include <czmq.h>
@@ -46,6 +47,7 @@ struct sd_server {
     size_t njobs;                     /* used entries of jobs */
     int64_t next_tick;                /* monotonic ms of the scheduler's next tick */
     char sched_cursor[SD_ID_MAX + 1]; /* where the scheduler's next slice of the queue starts */
+    const char *restoring;            /* data dir restored from a backup, not caught up; or NULL */
 };
 
 /* The node's time for events and scheduling: the schedule's clock (real
@@ -119,6 +121,39 @@ void sd_server_destroy(sd_server_t **server)
         sd_mp_writer_destroy(&s->jobs[i].reply);
     free(s);
     *server = NULL;
+}
+
+void sd_server_restoring(sd_server_t *s, const char *datadir)
+{
+    if (!s->replica || s->cfg->repl.nupstreams == 0) {
+        sd_log(SD_LOG_INFO, "restored store: no upstreams to catch up from; taking writes");
+        if (sd_backup_restore_done(datadir) != 0)
+            sd_log(SD_LOG_WARNING, "cannot remove the restore marker: dir=%s", datadir);
+        return;
+    }
+    s->restoring = datadir;
+    sd_replica_restore_begin(s->replica);
+    sd_log(SD_LOG_WARNING, "restored store: refusing writes until this site's own events are "
+                           "back from the upstreams");
+}
+
+/* Ends the restore once replication says this site's events are all back. */
+static void s_check_restored(sd_server_t *s)
+{
+    if (!s->restoring || !sd_replica_restored(s->replica))
+        return;
+    sd_store_txn_t *txn;
+    uint64_t seq = 0;
+    if (sd_store_begin(s->store, false, &txn) == 0) {
+        sd_store_applied(txn, s->cfg->site, &seq);
+        sd_store_abort(&txn);
+    }
+    /* A marker that stays only makes the next start wait again. */
+    if (sd_backup_restore_done(s->restoring) != 0)
+        sd_log(SD_LOG_WARNING, "cannot remove the restore marker: dir=%s", s->restoring);
+    sd_log(SD_LOG_INFO, "restore complete: own events up to seq=%llu; taking writes",
+           (unsigned long long)seq);
+    s->restoring = NULL;
 }
 
 /* ---- reading requests ---------------------------------------------------- */
@@ -475,8 +510,14 @@ static void s_serve_batch(sd_server_t *s)
 {
     int rc;
     bool any_write = false;
-    for (size_t i = 0; i < s->njobs; i++)
-        any_write |= s->jobs[i].rc == 0 && sd_req_op_writes(s->jobs[i].req.op);
+    for (size_t i = 0; i < s->njobs; i++) {
+        s_job_t *job = &s->jobs[i];
+        if (job->rc == 0 && sd_req_op_writes(job->req.op) && s->restoring)
+            job->rc = sd_fault_set(&job->fault, SD_EUNAVAILABLE,
+                                   "this node was restored from a backup and is fetching its "
+                                   "site's newer events from its upstreams; try again shortly");
+        any_write |= job->rc == 0 && sd_req_op_writes(job->req.op);
+    }
     if (any_write) {
         while ((rc = s_write_batch(s)) == SD_EMAPFULL) {
             /* Replies written for the failed attempt are stale. */
@@ -552,6 +593,9 @@ static int s_schedule(sd_server_t *s)
     if (now < s->next_tick)
         return (int)(s->next_tick - now);
     s->next_tick = now + s->cfg->sched.tick_ms;
+    s_check_restored(s);
+    if (s->restoring)
+        return s->cfg->sched.tick_ms; /* its events would take this site's own seqs */
     sd_workflow_ctx_t wf = s_workflow_ctx(s, s_now_ms(s));
     sd_sched_ctx_t ctx = {.wf = &wf,
                           .hub = strcmp(s->cfg->role, "hub") == 0,

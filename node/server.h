@@ -23,6 +23,12 @@ typedef struct sd_server sd_server_t;
 int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **server, char *err,
                   size_t cap);
 
+/* The store in datadir was restored from a backup (store_backup.h): refuse
+ * writes and make no scheduler events until replication has brought back
+ * this site's own events from its upstreams, then clear the marker. With no
+ * upstreams there is nothing to wait for and the marker goes at once. */
+void sd_server_restoring(sd_server_t *server, const char *datadir);
+
 /* Serves until SIGINT/SIGTERM (zsys_interrupted). Returns 0 on a clean stop. */
 int sd_server_run(sd_server_t *server);
 

@@ -216,12 +216,20 @@ int sd_store_next_ticket_id(sd_store_txn_t *txn, char id[SD_ID_MAX + 1])
     int rc = s_meta_get_u64(txn, "ticket_no", &n);
     if (rc)
         return rc;
-    n++;
-    rc = s_meta_put_u64(txn, "ticket_no", n);
-    if (rc)
-        return rc;
-    snprintf(id, SD_ID_MAX + 1, "%s-%06llu", txn->store->site, (unsigned long long)n);
-    return 0;
+    /* Skip ids already taken: a store restored from a backup gets back from
+     * its peers the tickets it made after the backup, but not its counter. */
+    for (;;) {
+        snprintf(id, SD_ID_MAX + 1, "%s-%06llu", txn->store->site, (unsigned long long)++n);
+        s_key_t k = {.n = 0};
+        MDB_val v;
+        s_key_str(&k, id);
+        rc = s_get(txn, DB_TICKETS, &k, &v);
+        if (rc == SD_ENOTFOUND)
+            break;
+        if (rc)
+            return rc;
+    }
+    return s_meta_put_u64(txn, "ticket_no", n);
 }
 
 int sd_store_applied(sd_store_txn_t *txn, const char *origin, uint64_t *seq)

@@ -5,6 +5,7 @@
 #include "log.h"
 #include "server.h"
 #include "store.h"
+#include "store_backup.h"
 
 #include <czmq.h>
 #include <errno.h>
@@ -66,7 +67,7 @@ static int s_check_keys(const sd_config_t *cfg, const char *path, char *err, siz
 static int s_lock(const char *dir)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/sundeskd.lock", dir);
+    snprintf(path, sizeof path, "%s/%s", dir, SD_LOCK_NAME);
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
         return -1;
@@ -171,6 +172,8 @@ int main(int argc, char **argv)
         sd_config_clear(&cfg);
         return 1;
     }
+    if (sd_backup_restoring(data))
+        sd_server_restoring(server, data);
     rc = sd_server_run(server);
     sd_server_destroy(&server);
     sd_store_close(&store);

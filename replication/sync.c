@@ -8,7 +8,8 @@
 
 bool sd_sync_may_send(const sd_peer_t *peer, const char *origin)
 {
-    return peer->role == SD_ROLE_HUB || strcmp(peer->site, origin) == 0;
+    return peer->role == SD_ROLE_HUB || strcmp(peer->site, origin) == 0 ||
+           (peer->also[0] && strcmp(peer->also, origin) == 0);
 }
 
 sd_recv_t sd_sync_classify(const sd_peer_t *peer, const sd_event_t *ev, uint64_t applied)

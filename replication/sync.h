@@ -23,10 +23,12 @@ typedef enum { SD_ROLE_SITE, SD_ROLE_HUB } sd_role_t;
 typedef struct {
     char site[SD_SITE_MAX + 1]; /* its site id */
     int role;                   /* sd_role_t: a hub relays every origin */
+    char also[SD_SITE_MAX + 1]; /* one more origin it may send, or "": the receiving node's
+                                   own, while that node restores from a backup */
 } sd_peer_t;
 
 /* True when peer may send events of origin: a hub relays all origins, a
- * site only its own. */
+ * site only its own (and peer->also, when set). */
 bool sd_sync_may_send(const sd_peer_t *peer, const char *origin);
 
 typedef enum {

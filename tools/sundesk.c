@@ -1,5 +1,6 @@
 /* sundesk.c - the sundesk command-line client: git-style sub-commands over the client API. */
 #include "cli.h"
+#include "cmd_backup.h"
 #include "cmd_schedule.h"
 #include "error.h"
 #include "keys.h"
@@ -116,7 +117,11 @@ static void s_usage(FILE *out)
         s_command_usage(out, c);
     }
     fprintf(out, "\nsundesk keygen NAME --site SITE [--role site|hub] [--dir DIR]\n"
-                 "  writes DIR/NAME.cert (public: give it to peers) and NAME.cert_secret (0600)\n");
+                 "  writes DIR/NAME.cert (public: give it to peers) and NAME.cert_secret (0600)\n"
+                 "\nsundesk [--data DIR] backup DEST\n"
+                 "  hot, compacted, consistent copy of the node's store into DEST (new or empty)\n"
+                 "sundesk --data DIR restore SRC\n"
+                 "  puts backup SRC into an empty DIR; the node then catches up from its peers\n");
     fprintf(out, "\nTIME and DATE: YYYY-MM-DD (UTC midnight), UTC YYYY-MM-DDTHH:MM[:SS]Z or Unix\n"
                  "milliseconds; --since also takes a span back from now: 90m, 24h, 7d.\n"
                  "Example: sundesk ticket new --title 'VPN down' --requester ann@example.com\n");
@@ -269,7 +274,7 @@ static int s_command(sd_cli_opts_t *o, int argc, char **argv)
         c++;
     if (!c->name)
         return sd_cli_fail("unknown command '%s' (known: ticket, node, repl, schedule, handover, "
-                           "keygen); see sundesk --help",
+                           "keygen, backup, restore); see sundesk --help",
                            argv[0]);
     if (argc < 2 || !strcmp(argv[1], "--help")) {
         s_command_usage(argc < 2 ? stderr : stdout, c);
@@ -324,5 +329,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[i], "keygen"))
         return s_keygen(argc - i - 1, argv + i + 1);
+    if (!strcmp(argv[i], "backup") || !strcmp(argv[i], "restore"))
+        return sd_cmd_backup(&o, argv[i][0] == 'r', argc - i - 1, argv + i + 1);
     return s_command(&o, argc - i, argv + i);
 }

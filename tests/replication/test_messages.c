@@ -62,6 +62,13 @@ static void test_plan_asks_only_what_the_peer_may_send(void **state)
     /* A region is asked only for its own events, even if it claims more. */
     assert_int_equal(sd_sync_plan(&apac, &ours, &theirs, reqs, 4), 1);
     assert_string_equal(reqs[0].origin, "APAC");
+    /* A node restoring from a backup (EMEA here) may take its own events
+     * back from a region too, and nothing else more. */
+    strcpy(apac.also, "EMEA");
+    assert_int_equal(sd_sync_plan(&apac, &ours, &theirs, reqs, 4), 2);
+    assert_string_equal(reqs[1].origin, "EMEA");
+    assert_true(sd_sync_may_send(&apac, "EMEA"));
+    assert_false(sd_sync_may_send(&apac, "AMER"));
 }
 
 static void test_heartbeat_round_trip_and_refusals(void **state)
