@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libzmq3-dev libczmq-dev liblmdb-dev libmsgpack-dev
-          libsodium-dev libcmocka-dev libical-dev tzdata lmdb-utils python3 python3-zmq
+          libsodium-dev libcmocka-dev libical-dev libmicrohttpd-dev tzdata lmdb-utils python3 python3-zmq
           python3-msgpack "$@")
 missing=()
 for p in "${packages[@]}"; do

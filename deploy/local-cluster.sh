@@ -9,7 +9,8 @@
 #   sundesk --data DIR/apac ticket new --title ... --requester ...
 #   sundesk --data DIR/hub ticket list
 # Binaries come from $SD_BIN (a build directory), default build/ beside deploy/.
-# Ports: SD_PORT_BASE (default 7100): hub 7101/7102, apac 7111/7112, emea 7121/7122, amer 7131/7132.
+# Ports: SD_PORT_BASE (default 7100): hub 7101/7102, apac 7111/7112, emea 7121/7122, amer 7131/7132
+# (publisher/sync), and each node's Prometheus metrics on 127.0.0.1 at +3: hub 7103, apac 7113...
 # Every node gets the same follow-the-sun schedule (site calendars below). Read when the configs
 # are first written: SD_TICK_MS, SD_TAKEOVER_GRACE_MS, and for tests only an accelerated clock,
 # SD_CLOCK_START (e.g. 2026-03-02T06:00:00Z), SD_CLOCK_SPEED, SD_CLOCK_ORIGIN_MS (Unix ms at
@@ -68,6 +69,7 @@ setup() {
                 printf '    upstream\n        cert = %s\n        pub = %s\n        sync = %s\n' \
                     "$dir/certs/$u.cert" "$(pub "$u")" "$(sync_ep "$u")"
             done
+            printf 'metrics\n    port = %s\n' "$((base + 10 * ${slot[$n]} + 3))"
             schedule
         } >"$dir/$n.zpl"
     done

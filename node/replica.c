@@ -541,43 +541,69 @@ bool sd_replica_restored(sd_replica_t *r)
     return true;
 }
 
-void sd_replica_status(sd_replica_t *r, sd_mp_writer_t *w)
+void sd_replica_stats(sd_replica_t *r, sd_replica_stats_t *st)
 {
-    sd_vector_t ours;
-    s_vector(r, &ours);
     int64_t now = zclock_mono();
-    sd_mp_map(w, 3);
-    sd_mp_str(w, "vector");
-    sd_vector_encode(&ours, w);
-    sd_mp_str(w, "refused_connections");
-    sd_mp_u64(w, r->refused_connections);
-    sd_mp_str(w, "peers");
-    sd_mp_array(w, (uint32_t)r->nups);
+    memset(st, 0, sizeof *st);
+    s_vector(r, &st->vector);
+    st->refused_connections = r->refused_connections;
+    st->restoring = r->restore_from != 0;
+    st->npeers = r->nups;
     for (int i = 0; i < r->nups; i++) {
         const s_upstream_t *up = &r->ups[i];
-        uint64_t lag = 0;
+        sd_replica_peer_t *p = &st->peers[i];
+        strcpy(p->site, up->peer.site);
+        p->hub = up->peer.role == SD_ROLE_HUB;
         for (size_t k = 0; k < up->vector.count; k++) {
-            uint64_t have = sd_vector_get(&ours, up->vector.entries[k].origin);
+            uint64_t have = sd_vector_get(&st->vector, up->vector.entries[k].origin);
             if (up->vector.entries[k].seq > have)
-                lag += up->vector.entries[k].seq - have;
+                p->lag_events += up->vector.entries[k].seq - have;
         }
-        bool connected =
+        p->connected =
             up->heartbeat_at && now - up->heartbeat_at < 3 * (int64_t)r->cfg->repl.heartbeat_ms;
-        sd_mp_map(w, 10);
-        sd_mp_str(w, "site"), sd_mp_str(w, up->peer.site);
-        sd_mp_str(w, "role"), sd_mp_str(w, up->peer.role == SD_ROLE_HUB ? "hub" : "site");
-        sd_mp_str(w, "connected"), sd_mp_bool(w, connected);
-        sd_mp_str(w, "heartbeat_age_ms");
-        up->heartbeat_at ? sd_mp_u64(w, (uint64_t)(now - up->heartbeat_at)) : sd_mp_nil(w);
-        sd_mp_str(w, "vector"), sd_vector_encode(&up->vector, w);
-        sd_mp_str(w, "lag_events"), sd_mp_u64(w, lag);
+        p->heartbeat_age_ms = up->heartbeat_at ? now - up->heartbeat_at : -1;
+        p->vector = up->vector;
         /* How long we have been behind it, as its heartbeats tell. */
-        sd_mp_str(w, "lag_ms");
-        sd_mp_u64(w, lag && up->behind_since ? (uint64_t)(now - up->behind_since) : 0);
-        sd_mp_str(w, "refused"), sd_mp_u64(w, up->refused);
-        sd_mp_str(w, "applied_pub"), sd_mp_u64(w, up->via_pub);
-        sd_mp_str(w, "applied_sync"), sd_mp_u64(w, up->via_sync);
+        p->lag_ms = p->lag_events && up->behind_since ? (uint64_t)(now - up->behind_since) : 0;
+        p->refused = up->refused;
+        p->applied_pub = up->via_pub;
+        p->applied_sync = up->via_sync;
     }
+}
+
+void sd_replica_status(sd_replica_t *r, sd_mp_writer_t *w)
+{
+    sd_replica_stats_t *st = malloc(sizeof *st);
+    if (!st) {
+        sd_mp_nil(w); /* the writer's caller sees a reply it cannot read, not a crash */
+        return;
+    }
+    sd_replica_stats(r, st);
+    sd_mp_map(w, 4);
+    sd_mp_str(w, "vector");
+    sd_vector_encode(&st->vector, w);
+    sd_mp_str(w, "refused_connections");
+    sd_mp_u64(w, st->refused_connections);
+    sd_mp_str(w, "restoring");
+    sd_mp_bool(w, st->restoring);
+    sd_mp_str(w, "peers");
+    sd_mp_array(w, (uint32_t)st->npeers);
+    for (int i = 0; i < st->npeers; i++) {
+        const sd_replica_peer_t *p = &st->peers[i];
+        sd_mp_map(w, 10);
+        sd_mp_str(w, "site"), sd_mp_str(w, p->site);
+        sd_mp_str(w, "role"), sd_mp_str(w, p->hub ? "hub" : "site");
+        sd_mp_str(w, "connected"), sd_mp_bool(w, p->connected);
+        sd_mp_str(w, "heartbeat_age_ms");
+        p->heartbeat_age_ms >= 0 ? sd_mp_u64(w, (uint64_t)p->heartbeat_age_ms) : sd_mp_nil(w);
+        sd_mp_str(w, "vector"), sd_vector_encode(&p->vector, w);
+        sd_mp_str(w, "lag_events"), sd_mp_u64(w, p->lag_events);
+        sd_mp_str(w, "lag_ms"), sd_mp_u64(w, p->lag_ms);
+        sd_mp_str(w, "refused"), sd_mp_u64(w, p->refused);
+        sd_mp_str(w, "applied_pub"), sd_mp_u64(w, p->applied_pub);
+        sd_mp_str(w, "applied_sync"), sd_mp_u64(w, p->applied_sync);
+    }
+    free(st);
 }
 
 int64_t sd_replica_silent_ms(sd_replica_t *r, const char *site)

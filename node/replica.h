@@ -61,6 +61,32 @@ void sd_replica_restore_begin(sd_replica_t *replica);
  * own events than it does; then upstreams are back to their usual rights. */
 bool sd_replica_restored(sd_replica_t *replica);
 
+/* One upstream as sd_replica_stats sees it. */
+typedef struct {
+    char site[SD_SITE_MAX + 1]; /* its site */
+    bool hub;                   /* its role is hub */
+    bool connected;             /* heard within three heartbeat periods */
+    int64_t heartbeat_age_ms;   /* since its last heartbeat; -1 never heard */
+    sd_vector_t vector;         /* what it last said it holds */
+    uint64_t lag_events;        /* events it holds that this node does not */
+    uint64_t lag_ms;            /* how long this node has been behind it; 0 when not */
+    uint64_t refused;           /* events it sent that it may not send */
+    uint64_t applied_pub;       /* events applied as it published them */
+    uint64_t applied_sync;      /* events applied from its sync replies (repairs) */
+} sd_replica_peer_t;
+
+/* A snapshot of replication for status and metrics. */
+typedef struct {
+    sd_vector_t vector;                        /* what this node holds */
+    uint64_t refused_connections;              /* CURVE handshakes refused */
+    bool restoring;                            /* still fetching its own events back */
+    int npeers;                                /* upstreams */
+    sd_replica_peer_t peers[SD_UPSTREAMS_MAX]; /* each upstream */
+} sd_replica_stats_t;
+
+/* Fills *stats (large: keep it off small stacks). */
+void sd_replica_stats(sd_replica_t *replica, sd_replica_stats_t *stats);
+
 /* Writes {"peers":[{site, role, connected, heartbeat_age_ms, vector, lag}], "refused":N,
  * "vector":{...}} for `sundesk repl status`. */
 void sd_replica_status(sd_replica_t *replica, sd_mp_writer_t *w);

@@ -8,6 +8,7 @@
 #include "replica.h"
 #include "request.h"
 #include "schedule_ops.h"
+#include "metrics.h"
 #include "scheduler.h"
 #include "store_backup.h"
 #include "workflow.h"
@@ -48,6 +49,8 @@ struct sd_server {
     int64_t next_tick;                /* monotonic ms of the scheduler's next tick */
     char sched_cursor[SD_ID_MAX + 1]; /* where the scheduler's next slice of the queue starts */
     const char *restoring;            /* data dir restored from a backup, not caught up; or NULL */
+    sd_metrics_t *metrics;            /* Prometheus endpoint, or NULL when not configured */
+    int64_t next_metrics;             /* monotonic ms of the next render of the metrics text */
 };
 
 /* The node's time for events and scheduling: the schedule's clock (real
@@ -90,6 +93,10 @@ int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out, 
         sd_server_destroy(&s);
         return rc;
     }
+    if (cfg->metrics.port && (rc = sd_metrics_start(&cfg->metrics, &s->metrics, err, cap)) != 0) {
+        sd_server_destroy(&s);
+        return rc;
+    }
     s->router = zsock_new(ZMQ_ROUTER);
     if (!s->router)
         goto nomem;
@@ -116,6 +123,7 @@ void sd_server_destroy(sd_server_t **server)
         return;
     sd_server_t *s = *server;
     zsock_destroy(&s->router);
+    sd_metrics_stop(&s->metrics);
     sd_replica_destroy(&s->replica);
     for (int i = 0; i < SD_SERVER_BATCH; i++)
         sd_mp_writer_destroy(&s->jobs[i].reply);
@@ -361,14 +369,14 @@ static int s_read_list(sd_store_txn_t *txn, s_job_t *job, bool history)
 
 static int s_read_status(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job)
 {
-    uint64_t counts[SD_STATUS_COUNT_], map_bytes, used;
-    int rc = sd_store_count(txn, counts);
+    uint64_t counts[SD_STATUS_COUNT_], map_bytes, used, breaches;
+    int rc = sd_store_count(txn, counts) ?: sd_store_sla_breaches(txn, &breaches);
     if (rc)
         return rc;
     sd_store_usage(s->store, &map_bytes, &used);
     sd_mp_writer_t *w = job->reply;
     sd_reply_ok_begin(w, job->req.id);
-    sd_mp_map(w, 11);
+    sd_mp_map(w, 14);
     sd_mp_str(w, "site"), sd_mp_str(w, s->cfg->site);
     sd_mp_str(w, "role"), sd_mp_str(w, s->cfg->role);
     sd_mp_str(w, "version"), sd_mp_str(w, SD_VERSION);
@@ -383,6 +391,10 @@ static int s_read_status(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job)
     sd_mp_map(w, SD_STATUS_COUNT_);
     for (int i = 0; i < SD_STATUS_COUNT_; i++)
         sd_mp_str(w, sd_status_name(i)), sd_mp_u64(w, counts[i]);
+    sd_mp_str(w, "sla_breaches"), sd_mp_u64(w, breaches);
+    sd_mp_str(w, "restoring"), sd_mp_bool(w, s->restoring != NULL);
+    sd_mp_str(w, "replication");
+    s->replica ? sd_replica_status(s->replica, w) : sd_mp_nil(w);
     return 0;
 }
 
@@ -586,6 +598,48 @@ static int64_t s_silent_ms(void *arg, const char *site)
     return sd_replica_silent_ms(arg, site);
 }
 
+/* Renders the metrics text for scrapes when due (once a second); returns ms
+ * until the next render. */
+static int s_metrics(sd_server_t *s)
+{
+    int64_t now = zclock_mono();
+    if (!s->metrics)
+        return 1000;
+    if (now < s->next_metrics)
+        return (int)(s->next_metrics - now);
+    s->next_metrics = now + 1000;
+    sd_node_stats_t n = {.site = s->cfg->site,
+                         .role = s->cfg->role,
+                         .version = SD_VERSION,
+                         .uptime_ms = (uint64_t)(zclock_time() - s->started_ms),
+                         .requests = s->requests,
+                         .errors = s->errors,
+                         .commits = s->commits,
+                         .writes = s->writes,
+                         .restoring = s->restoring != NULL};
+    sd_store_usage(s->store, &n.map_bytes, &n.used_bytes);
+    sd_store_txn_t *txn;
+    if (sd_store_begin(s->store, false, &txn) == 0) {
+        if (sd_store_count(txn, n.tickets) != 0 || sd_store_sla_breaches(txn, &n.sla_breaches))
+            sd_log(SD_LOG_WARNING, "metrics: cannot read the ticket counts");
+        sd_store_abort(&txn);
+    }
+    sd_replica_stats_t *repl = s->replica ? malloc(sizeof *repl) : NULL;
+    if (repl)
+        sd_replica_stats(s->replica, repl);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (out) {
+        sd_metrics_render(out, &n, repl);
+        if (fclose(out) == 0)
+            sd_metrics_publish(s->metrics, text, len);
+    }
+    free(text);
+    free(repl);
+    return 1000;
+}
+
 /* Runs the scheduler when its tick is due; returns ms until the next one. */
 static int s_schedule(sd_server_t *s)
 {
@@ -618,8 +672,9 @@ int sd_server_run(sd_server_t *s)
            s->cfg->endpoint);
     while (!zsys_interrupted) {
         int wait_ms = s->replica ? sd_replica_tick(s->replica) : 500;
-        int tick_ms = s_schedule(s);
+        int tick_ms = s_schedule(s), metrics_ms = s_metrics(s);
         wait_ms = tick_ms < wait_ms ? tick_ms : wait_ms;
+        wait_ms = metrics_ms < wait_ms ? metrics_ms : wait_ms;
         int ready = zmq_poll(watch.items, watch.count, wait_ms > 0 ? wait_ms : 0);
         if (ready < 0 && zmq_errno() != EINTR)
             break; /* the context is terminating */

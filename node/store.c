@@ -389,6 +389,12 @@ int sd_store_apply_ticket(sd_store_txn_t *txn, const sd_event_t *ev, sd_ticket_t
     rc = s_put(txn, DB_HISTORY, &k, "", 0);
     if (rc)
         return rc;
+    if (ev->op == SD_OP_SLA && ev->fields.sla_state == SD_SLA_BREACHED) {
+        uint64_t n;
+        rc = s_meta_get_u64(txn, "sla_breaches", &n) ?: s_meta_put_u64(txn, "sla_breaches", n + 1);
+        if (rc)
+            return rc;
+    }
     if (ev->op == SD_OP_HANDOVER) {
         k.n = 0;
         s_key_u64(&k, ev->hlc);

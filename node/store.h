@@ -143,6 +143,9 @@ int sd_store_events_from(sd_store_txn_t *txn, const char *origin, uint64_t from,
 /* Number of tickets by status into counts[SD_STATUS_COUNT_]. */
 int sd_store_count(sd_store_txn_t *txn, uint64_t counts[SD_STATUS_COUNT_]);
 
+/* SLA breaches held: `sla` events marking a ticket breached, from any site. */
+int sd_store_sla_breaches(sd_store_txn_t *txn, uint64_t *n);
+
 /* Digest of the whole materialised state (vector and every ticket record):
  * equal digests mean byte-identical state. hex gets 65 bytes. */
 int sd_store_digest(sd_store_txn_t *txn, char hex[SD_DIGEST_BYTES * 2 + 1]);

@@ -223,6 +223,11 @@ int sd_store_count(sd_store_txn_t *txn, uint64_t counts[SD_STATUS_COUNT_])
     return 0;
 }
 
+int sd_store_sla_breaches(sd_store_txn_t *txn, uint64_t *n)
+{
+    return s_meta_get_u64(txn, "sla_breaches", n);
+}
+
 static int s_digest_db(sd_store_txn_t *txn, int db, sd_digest_t *d)
 {
     MDB_cursor *cur;

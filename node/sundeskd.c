@@ -41,13 +41,20 @@ static void s_usage(FILE *out)
 static int s_check_keys(const sd_config_t *cfg, const char *path, char *err, size_t cap)
 {
     const sd_repl_config_t *r = &cfg->repl;
-    char why[SD_PATH_MAX + 64];
+    char why[2 * SD_PATH_MAX];
     size_t before = strlen(err);
     if (!r->cert[0])
         return 0;
     zcert_t *cert = NULL;
-    if (sd_keys_load_own(r->cert, &cert, why, sizeof why) != 0)
+    if (sd_keys_load_own(r->cert, &cert, why, sizeof why) != 0) {
         sd_config_problem(err, cap, path, why);
+    } else if (strcmp(zcert_meta(cert, "site"), cfg->site) != 0) {
+        snprintf(why, sizeof why,
+                 "replication/cert: %s is the certificate of site %s, but this "
+                 "node is %s",
+                 r->cert, zcert_meta(cert, "site"), cfg->site);
+        sd_config_problem(err, cap, path, why);
+    }
     zcert_destroy(&cert);
     struct stat st;
     if (stat(r->certs, &st) != 0 || !S_ISDIR(st.st_mode)) {

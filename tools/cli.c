@@ -10,7 +10,9 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 /* Options that set an argument to a fixed value: --public, --breached, ... */
@@ -322,6 +324,12 @@ static int s_connect(sd_cli_t *cli)
         snprintf(cli->endpoint, sizeof cli->endpoint, "%s", o->node);
     else if (sd_config_endpoint_for(o->data, cli->endpoint, sizeof cli->endpoint) != 0)
         return sd_cli_fail("data directory path too long: %s", o->data);
+    /* A socket we may not open looks like no node at all to ZeroMQ: say so. */
+    const char *path = strncmp(cli->endpoint, "ipc://", 6) == 0 ? cli->endpoint + 6 : NULL;
+    if (path && access(path, W_OK) != 0 && errno == EACCES)
+        return sd_cli_fail("permission denied on %s: run as the node's user or a member of its "
+                           "group",
+                           path);
     int rc = sd_client_new(cli->endpoint, o->timeout_ms, &cli->client);
     if (rc == SD_EUNAVAILABLE)
         return sd_cli_fail("no node is running at %s; start one with: sundeskd --data %s",

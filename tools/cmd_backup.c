@@ -7,13 +7,13 @@
 #include <string.h>
 
 static const char s_help_backup[] =
-    "usage: sundesk [--data DIR] backup DEST\n"
+    "usage: sundesk [--data DIR] backup DEST   (or: sundesk backup DEST --data DIR)\n"
     "Copies the store in DIR, compacted, into DEST (a new or empty directory) while the node\n"
     "keeps serving: the copy is one consistent snapshot, synced to disk and checked by opening\n"
-    "it. Run it on the node's machine as a user who can read DIR.\n";
+    "it. Run it on the node's machine as the node's user (it opens DIR/lock.mdb).\n";
 
 static const char s_help_restore[] =
-    "usage: sundesk --data DIR restore SRC\n"
+    "usage: sundesk --data DIR restore SRC   (or: sundesk restore SRC --data DIR)\n"
     "Puts the backup in SRC into DIR (empty, no node running) on this machine. Start sundeskd\n"
     "on DIR with the site's config: it first fetches from its upstreams the events its site\n"
     "made after the backup, refusing writes until then, and then serves as before.\n";
@@ -25,6 +25,13 @@ int sd_cmd_backup(const sd_cli_opts_t *o, bool restore, int argc, char **argv)
         fputs(restore ? s_help_restore : s_help_backup, stdout);
         return 0;
     }
+    /* --data may also follow the verb: sundesk backup DEST --data DIR. */
+    sd_cli_opts_t opts = *o;
+    if (argc == 3 && !strcmp(argv[1], "--data"))
+        opts.data = argv[2], argc = 1;
+    else if (argc == 3 && !strcmp(argv[0], "--data"))
+        opts.data = argv[1], argv += 2, argc = 1;
+    o = &opts;
     if (argc != 1 || argv[0][0] == '-') {
         fputs(restore ? s_help_restore : s_help_backup, stderr);
         return 2;

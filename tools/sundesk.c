@@ -17,6 +17,7 @@ static int s_print_ticket(sd_cli_t *cli, const sd_mp_node_t *r);
 static int s_print_list(sd_cli_t *cli, const sd_mp_node_t *r);
 static int s_print_report(sd_cli_t *cli, const sd_mp_node_t *r);
 static int s_print_repl(sd_cli_t *cli, const sd_mp_node_t *r);
+static int s_print_status(sd_cli_t *cli, const sd_mp_node_t *r);
 
 /* A ticket verb whose result is the ticket (s_print_ticket), without longer help. */
 #define TICKET_VERB(verb, op, positional, help)                                                    \
@@ -77,7 +78,8 @@ static const sd_cli_verb_t s_ticket_verbs[] = {
 
 static const sd_cli_verb_t s_node_verbs[] = {
     {"ping", SD_REQ_NODE_PING, "", "is the node up? site, role and version", NULL, false, NULL},
-    {"status", SD_REQ_NODE_STATUS, "", "uptime, ticket counts, store size", NULL, false, NULL},
+    {"status", SD_REQ_NODE_STATUS, "", "uptime, ticket counts, store size, replication",
+     s_print_status, false, NULL},
     {"digest", SD_REQ_NODE_DIGEST, "", "digest of the node's state (equal = same state)", NULL,
      false, NULL},
     {NULL, 0, NULL, NULL, NULL, false, NULL},
@@ -233,6 +235,52 @@ static int s_print_repl(sd_cli_t *cli, const sd_mp_node_t *r)
                (unsigned long long)sd_cli_u64(p, "applied_sync"));
         sd_cli_print_json(sd_mp_kind(p) == SD_MP_MAP ? sd_mp_get(p, "vector") : NULL);
     }
+    return 0;
+}
+
+/* node status: a few lines an administrator reads at a glance. */
+static int s_print_status(sd_cli_t *cli, const sd_mp_node_t *r)
+{
+    (void)cli;
+    int slen, rlen, vlen;
+    const char *site = sd_cli_str(r, "site", &slen), *role = sd_cli_str(r, "role", &rlen);
+    const char *version = sd_cli_str(r, "version", &vlen);
+    uint64_t up_s = sd_cli_u64(r, "uptime_ms") / 1000;
+    printf("site %.*s (%.*s), sundesk %.*s, up %llud %02lluh %02llum %02llus\n", slen, site, rlen,
+           role, vlen, version, (unsigned long long)(up_s / 86400),
+           (unsigned long long)(up_s / 3600 % 24), (unsigned long long)(up_s / 60 % 60),
+           (unsigned long long)(up_s % 60));
+    printf(
+        "requests %llu (errors %llu); %llu commits carrying %llu writes\n",
+        (unsigned long long)sd_cli_u64(r, "requests"), (unsigned long long)sd_cli_u64(r, "errors"),
+        (unsigned long long)sd_cli_u64(r, "commits"), (unsigned long long)sd_cli_u64(r, "writes"));
+    printf("store %.1f MiB used of a %.1f MiB map\n",
+           (double)sd_cli_u64(r, "used_bytes") / (1 << 20),
+           (double)sd_cli_u64(r, "map_bytes") / (1 << 20));
+    const sd_mp_node_t *tickets = sd_mp_kind(r) == SD_MP_MAP ? sd_mp_get(r, "tickets") : NULL;
+    printf("tickets:");
+    for (int i = 0; i < SD_STATUS_COUNT_; i++)
+        printf(" %s %llu%s", sd_status_name(i),
+               (unsigned long long)sd_cli_u64(tickets, sd_status_name(i)),
+               i + 1 < SD_STATUS_COUNT_ ? "," : "\n");
+    printf("SLA breaches held: %llu\n", (unsigned long long)sd_cli_u64(r, "sla_breaches"));
+    if (sd_cli_bool(r, "restoring"))
+        printf("RESTORING from a backup: writes refused until this site's events are back\n");
+    const sd_mp_node_t *repl = sd_mp_kind(r) == SD_MP_MAP ? sd_mp_get(r, "replication") : NULL;
+    const sd_mp_node_t *peers = repl ? sd_cli_array(repl, "peers") : NULL;
+    if (!peers) {
+        printf("replication: off\n");
+        return 0;
+    }
+    uint64_t connected = 0, lag = 0;
+    for (size_t i = 0; i < sd_mp_len(peers); i++) {
+        connected += sd_cli_bool(sd_mp_at(peers, i), "connected");
+        lag += sd_cli_u64(sd_mp_at(peers, i), "lag_events");
+    }
+    printf("replication: %llu of %zu upstreams connected, %llu events behind, %llu connections "
+           "refused (details: sundesk repl status)\n",
+           (unsigned long long)connected, sd_mp_len(peers), (unsigned long long)lag,
+           (unsigned long long)sd_cli_u64(repl, "refused_connections"));
     return 0;
 }
 

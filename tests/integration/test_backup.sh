@@ -51,6 +51,10 @@ at emea ticket show "$first" >/dev/null && ok || bad "reads are served while res
 sleep 1.5
 err=$(at emea ticket new --title "still too early" --requester u@example.com 2>&1)
 [[ $err == *"restored from a backup"* ]] && ok || bad "a write with the hub still down: $err"
+[ "$(metric emea sundesk_restoring)" = 1 ] && ok || bad "metrics do not show EMEA restoring"
+[ "$(metric emea 'sundesk_replication_peer_connected{peer="HUB"}')" = 0 ] && ok ||
+    bad "metrics show the dead hub connected"
+at emea node status | grep "RESTORING from a backup" >/dev/null && ok || bad "node status: restoring"
 
 # The hub returns: EMEA gets its own newer events back, then takes writes again.
 cluster start
@@ -66,4 +70,10 @@ grep "restore complete" "$dir/c/emea.log" >/dev/null && ok || bad "no 'restore c
 at emea ticket report "$first" | grep "work note after the backup" >/dev/null && ok ||
     bad "the comment made after the backup is back at EMEA"
 converged 176 && ok || bad "all four converge after the restore"
+sleep 1.1 # the metrics text is rendered once a second
+[ "$(metric emea sundesk_restoring)" = 0 ] && ok || bad "metrics still show EMEA restoring"
+[ "$(metric emea 'sundesk_replication_applied_events_total{peer="HUB",via="sync"}')" -gt 0 ] &&
+    ok || bad "EMEA's catch-up from the hub's sync service is not counted"
+[ "$(metric hub 'sundesk_replication_lag_events{origin="EMEA"}')" = 0 ] && ok ||
+    bad "the hub lags behind EMEA"
 finish

@@ -84,6 +84,24 @@ out=$("$bin/node/sundeskd" --check-config "$dir/metrics.zpl"); rc=$?
 [ $rc -eq 0 ] && [[ $out == *"metrics on"* ]] && ok || bad "metrics section: $out"
 
 
+# The example configs of deploy/examples pass the check, with their paths moved to real keys.
+mkdir -p "$dir/etc/keys" "$dir/etc/certs"
+for n in hub:HUB:hub emea:EMEA:site apac:APAC:site amer:AMER:site; do
+    IFS=: read -r name site role <<<"$n"
+    "$bin/tools/sundesk" keygen "$name" --site "$site" --role "$role" --dir "$dir/etc/keys" >/dev/null
+    cp "$dir/etc/keys/$name.cert" "$dir/etc/certs/"
+done
+for ex in hub region; do
+    sed "s#/etc/sundesk#$dir/etc#g" "$(dirname "$0")/../../deploy/examples/$ex.zpl" >"$dir/$ex.zpl"
+    out=$("$bin/node/sundeskd" --check-config "$dir/$ex.zpl" 2>&1) && ok ||
+        bad "deploy/examples/$ex.zpl: $out"
+done
+# A certificate of another site is caught by the check, not only at start.
+sed "s#site = EMEA#site = AMER#" "$dir/region.zpl" >"$dir/wrong.zpl"
+err=$("$bin/node/sundeskd" --check-config "$dir/wrong.zpl" 2>&1); rc=$?
+[ $rc -eq 1 ] && [[ $err == *"certificate of site EMEA, but this node is AMER"* ]] && ok ||
+    bad "a certificate of another site: $err"
+
 start_node --config "$dir/apac.zpl" || bad "node did not start"
 id=$(sd ticket new --title "Config test" --requester r@example.com --impact 1 --urgency 2)
 [ "$id" = APAC-000001 ] && ok || bad "id '$id'"
