@@ -3,7 +3,8 @@
 #
 #   deploy/local-cluster.sh start DIR    generate keys and configs (once), start the four nodes
 #   deploy/local-cluster.sh status DIR   replication status of every node
-#   deploy/local-cluster.sh stop DIR     stop them (SIGTERM, then wait); leaves no process
+#   deploy/local-cluster.sh stop DIR [NODE...]   stop them, or only the NODEs named (hub, apac,
+#                                        emea, amer): SIGTERM, then wait; leaves no process
 #
 # Data dirs are DIR/hub, DIR/apac, DIR/emea, DIR/amer, so for example
 #   sundesk --data DIR/apac ticket new --title ... --requester ...
@@ -16,8 +17,8 @@
 # SD_CLOCK_START (e.g. 2026-03-02T06:00:00Z), SD_CLOCK_SPEED, SD_CLOCK_ORIGIN_MS (Unix ms at
 # which every node's clock reads SD_CLOCK_START).
 set -euo pipefail
-usage() { echo "usage: $0 start|stop|status DIR" >&2; exit 2; }
-[ $# -eq 2 ] || usage
+usage() { echo "usage: $0 start|status DIR, or $0 stop DIR [NODE...]" >&2; exit 2; }
+[ $# -eq 2 ] || { [ $# -gt 2 ] && [ "$1" = stop ]; } || usage
 cmd=$1
 mkdir -p "$2"
 dir=$(cd "$2" && pwd)
@@ -96,7 +97,10 @@ start() {
 }
 
 stop() {
-    for n in "${nodes[@]}"; do
+    local n list=("$@")
+    [ ${#list[@]} -gt 0 ] || list=("${nodes[@]}")
+    for n in "${list[@]}"; do
+        [ -n "${site[$n]:-}" ] || { echo "unknown node '$n' (known: ${nodes[*]})" >&2; exit 2; }
         if running "$n"; then
             pid=$(cat "$dir/$n.pid")
             kill -TERM "$pid"
@@ -117,7 +121,7 @@ status() {
 
 case "$cmd" in
 start) start ;;
-stop) stop ;;
+stop) stop "${@:3}" ;;
 status) status ;;
 *) usage ;;
 esac

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# quickstart.sh - installs, builds, starts a single-site node in ./sundesk-data and walks a
-# ticket through the whole seed-001 workflow with the sundesk CLI. The node keeps running.
+# quickstart.sh - installs, builds, and starts a whole desk on this machine: a hub and three regions
+# (APAC, EMEA, AMER) replicating over CURVE on 127.0.0.1, data in ./sundesk-cluster. Then it shows
+# tickets recorded in each region reaching the hub's global view and the other regions, one ticket
+# worked across regions through the seed-001 workflow, and the replication status. The nodes keep
+# running: stop them with `bash deploy/local-cluster.sh stop ./sundesk-cluster`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/deploy/deps.sh"
@@ -8,35 +11,66 @@ echo "building sundesk in $root/build (log: $root/build.log) ..."
 if ! BUILD_DIR="$root/build" "$root/deploy/build.sh" >"$root/build.log" 2>&1; then
     tail -20 "$root/build.log"; echo "sundesk: the build failed; see $root/build.log" >&2; exit 1
 fi
-bin="$root/build"
-data=${SUNDESK_DATA:-$PWD/sundesk-data}
-sd() { "$bin/tools/sundesk" --data "$data" "$@"; }
-step() { printf '\n\033[1m== %s\033[0m\n$ sundesk %s\n' "$1" "${*:2}"; sd "${@:2}"; }
+desk=${SUNDESK_CLUSTER:-$PWD/sundesk-cluster}
+SD_BIN="$root/build" bash "$root/deploy/local-cluster.sh" start "$desk"
+# Each site's agent acts at their own site (the history shows who did what where).
+declare -A agent=([hub]=desk.manager [apac]=li.lei [emea]=olga.k [amer]=joe.m)
+at() { "$root/build/tools/sundesk" --data "$desk/$1" --author "${agent[$1]}" "${@:2}"; }
+# step TITLE NODE ARGS: shows the command as a user would type it, then runs it.
+step() {
+    printf '\n\033[1m== %s\033[0m\n$ sundesk --data %s %s\n' "$1" "${desk#"$PWD"/}/$2" "${*:3}"
+    at "$2" "${@:3}"
+}
+# wait_for NODE ID [STATUS]: until NODE holds ticket ID (in STATUS). Replication takes
+# milliseconds; allow 10 s.
+wait_for() {
+    for _ in $(seq 100); do
+        got=$(at "$1" --json ticket show "$2" 2>/dev/null |
+              /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])' 2>/dev/null) &&
+            [ -z "${3:-}" ] || [ "$got" = "${3:-}" ] && return 0
+        sleep 0.1
+    done
+    echo "sundesk: $2 did not reach $1 ${3:+as $3 }within 10 s; see $desk/*.log" >&2; return 1
+}
 
-if ! sd node ping >/dev/null 2>&1; then
-    mkdir -p "$data"
-    nohup "$bin/node/sundeskd" --data "$data" >>"$data/sundeskd.log" 2>&1 &
-    for _ in $(seq 50); do sd node ping >/dev/null 2>&1 && break; sleep 0.1; done
-fi
-echo "sundeskd is running on $data (log: $data/sundeskd.log)"
-export SUNDESK_AUTHOR=li.lei
-id=$(sd ticket new --title "Cannot print to the 3rd-floor printer" --requester wang.fang@example.com \
-     --channel phone --category hardware/printer --impact 2 --urgency 1 \
-     --description "Jobs stay in the queue since this morning.")
-echo; echo "1. recorded the request as $id (priority from impact x urgency)"
-step "2. tell the customer it is accepted and when to expect a reply" ticket ack "$id"
-step "3. route it to the responsible team" ticket assign "$id" zhang.wei --team desktop --tier L1.5
-step "4. handle it" ticket start "$id"
-step "   keep the customer informed (public reply)" ticket comment "$id" "We are on it; a technician is on the way." --public
-step "   wait for the customer" ticket pending "$id" customer --reason "needs the printer's asset tag"
-step "   the customer answered" ticket start "$id"
-step "   5. track progress (internal work note)" ticket comment "$id" "Fuser replaced."
-step "6. confirm the result" ticket resolve "$id" "Replaced the fuser unit; test page printed."
-step "7. close with the customer's satisfaction" ticket close "$id" 5 --feedback "Fixed within the hour"
-step "the per-ticket report" ticket report "$id"
-step "the queue" ticket list
+printf '\n\033[1m== 1. each region records a request from its own users\033[0m\n'
+a=$(at apac ticket new --title "VPN drops every 10 minutes" --requester wang.fang@example.com \
+    --channel phone --category network --impact 2 --urgency 1)
+e=$(at emea ticket new --title "Cannot print to the 3rd-floor printer" \
+    --requester ann.smith@example.com --channel email --category hardware/printer --impact 3 --urgency 2)
+m=$(at amer ticket new --title "Payroll app: login fails for the whole team" \
+    --requester joe.diaz@example.com --channel web --category apps --impact 1 --urgency 1)
+echo "APAC recorded $a, EMEA recorded $e, AMER recorded $m"
+for id in "$a" "$e" "$m"; do wait_for hub "$id"; done
+step "2. the hub's global view: every region's tickets, a moment later" hub ticket list
+step "3. APAC tells its customer the request is accepted, with a reply promise" apac ticket ack "$a"
+wait_for emea "$a" acknowledged
+step "4. EMEA sees APAC's ticket too (through the hub) and routes it to its network team" \
+    emea ticket assign "$a" olga.k --team network --tier L2
+at emea ticket start "$a" >/dev/null
+at emea ticket comment "$a" "Tunnel renegotiates on the EMEA gateway; fixing the timer." >/dev/null
+step "   EMEA resolves it" emea ticket resolve "$a" "Raised the IKE lifetime on the EMEA gateway."
+wait_for apac "$a" resolved
+step "5. back in APAC, the agent sees EMEA's work and closes with the customer" \
+    apac ticket close "$a" 5 --feedback "Stable since this morning"
+step "   its full report (card, timings against the SLA targets, history with each site)" \
+    apac ticket report "$a"
+# Every region's heartbeat reaches the hub within a second of the start; wait for them.
+for _ in $(seq 50); do
+    at hub --json repl status | /usr/bin/python3 -c \
+        'import json,sys; sys.exit(not all(p["connected"] for p in json.load(sys.stdin)["peers"]))' &&
+        break
+    sleep 0.1
+done
+step "6. replication health at the hub: one line per region" hub repl status
+step "7. the hub node's own status" hub node status
 cat <<EOT
 
-Done. Try: $bin/tools/sundesk --data $data ticket new --title "..." --requester you@example.com
-Stop the node with: kill \$(pgrep -f "sundeskd --data $data")
+The desk keeps running (logs: $desk/*.log). Next:
+  export PATH=$root/build/tools:$root/build/node:\$PATH
+  sundesk --data $desk/amer ticket new --title "..." --requester you@example.com
+  sundesk --data $desk/hub ticket list               # a moment later, at the hub
+  curl -s http://127.0.0.1:$((${SD_PORT_BASE:-7100} + 3))/metrics | head   # the hub's Prometheus metrics
+  bash $root/deploy/local-cluster.sh status $desk    # every node's replication
+  bash $root/deploy/local-cluster.sh stop $desk      # stop all four
 EOT
