@@ -288,6 +288,13 @@ static int s_print_status(sd_cli_t *cli, const sd_mp_node_t *r)
 static int s_keygen(int argc, char **argv)
 {
     const char *name = NULL, *site = NULL, *role = "site", *dir = ".";
+    if (argc == 1 && !strcmp(argv[0], "--help")) {
+        printf("usage: sundesk keygen NAME --site SITE [--role site|hub] [--dir DIR]\n"
+               "Writes DIR/NAME.cert (public: give it to the peers, for their certs directory)\n"
+               "and DIR/NAME.cert_secret (mode 0600: never copy it, keep it for this node's\n"
+               "replication/cert). SITE is this node's site id; refuses to overwrite a key.\n");
+        return 0;
+    }
     for (int i = 0; i < argc; i++) {
         const char **slot = !strcmp(argv[i], "--site")   ? &site
                             : !strcmp(argv[i], "--role") ? &role
