@@ -278,7 +278,7 @@ int sd_config_load(sd_config_t *cfg, const char *path, char *err, size_t cap)
         }
         for (zconfig_t *item = zconfig_child(sec); item; item = zconfig_next(item)) {
             why[0] = 0;
-            targets_set |= k == 1 && strstr(zconfig_name(item), "_hours") != NULL;
+            targets_set |= !strcmp(section, "policy") && strstr(zconfig_name(item), "_hours");
             if (s_item(cfg, section, item, why, sizeof why) != 0) {
                 snprintf(line, sizeof line, "%s/%s: %s", section, zconfig_name(item), why);
                 sd_config_problem(err, cap, path, line);

@@ -93,15 +93,9 @@ int sd_replica_new(const sd_config_t *cfg, sd_store_t *store, sd_hlc_t *clock, s
     }
     r->cfg = cfg, r->store = store, r->clock = clock;
     r->started = zclock_mono();
-    int rc = sd_keys_load_own(cfg->repl.cert, &r->cert, err, cap);
+    int rc = sd_keys_load_own(cfg->repl.cert, cfg->site, &r->cert, err, cap);
     if (rc)
         goto fail;
-    if (strcmp(zcert_meta(r->cert, "site"), cfg->site) != 0) {
-        snprintf(err, cap, "%s: certificate of site %s, but this node is %s", cfg->repl.cert,
-                 zcert_meta(r->cert, "site"), cfg->site);
-        rc = SD_ECONFIG;
-        goto fail;
-    }
     /* The ZAP handler must run before the first CURVE bind. */
     if (!(r->auth = sd_keys_start_auth(cfg->repl.certs))) {
         snprintf(err, cap, "%s: cannot start the ZAP handler", cfg->repl.certs);

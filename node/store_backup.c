@@ -12,6 +12,12 @@
 
 #define COPY_CHUNK (1u << 20)
 
+/* DIR/RESTORED into mark (4096 bytes). */
+static void s_mark_path(char mark[4096], const char *datadir)
+{
+    snprintf(mark, 4096, "%s/%s", datadir, SD_RESTORED_MARK);
+}
+
 static int s_fail(char *err, size_t cap, int rc, const char *fmt, ...)
 {
     va_list ap;
@@ -124,10 +130,13 @@ int sd_backup_copy(const char *datadir, const char *dest, sd_backup_info_t *info
 {
     MDB_env *env;
     char path[4096];
-    int rc = s_empty_dir(dest, err, cap);
-    rc = rc ?: s_open(datadir, true, &env, err, cap);
+    int rc = s_open(datadir, true, &env, err, cap);
     if (rc)
         return rc;
+    if ((rc = s_empty_dir(dest, err, cap)) != 0) {
+        mdb_env_close(env);
+        return rc;
+    }
     snprintf(path, sizeof path, "%s/data.mdb", dest);
     /* The node may grow the map while we copy; then take the new size and
      * start again (the copy is one read transaction, all or nothing). */
@@ -192,7 +201,7 @@ int sd_backup_restore(const char *src, const char *datadir, sd_backup_info_t *in
     snprintf(from, sizeof from, "%s/data.mdb", src);
     snprintf(tmp, sizeof tmp, "%s/data.mdb.restoring", datadir);
     snprintf(to, sizeof to, "%s/data.mdb", datadir);
-    snprintf(mark, sizeof mark, "%s/%s", datadir, SD_RESTORED_MARK);
+    s_mark_path(mark, datadir);
     unlink(tmp); /* left by an interrupted restore */
     /* The marker goes first: a store without it would take writes at once. */
     FILE *m = fopen(mark, "w");
@@ -214,14 +223,14 @@ int sd_backup_restore(const char *src, const char *datadir, sd_backup_info_t *in
 bool sd_backup_restoring(const char *datadir)
 {
     char mark[4096];
-    snprintf(mark, sizeof mark, "%s/%s", datadir, SD_RESTORED_MARK);
+    s_mark_path(mark, datadir);
     return access(mark, F_OK) == 0;
 }
 
 int sd_backup_restore_done(const char *datadir)
 {
     char mark[4096];
-    snprintf(mark, sizeof mark, "%s/%s", datadir, SD_RESTORED_MARK);
+    s_mark_path(mark, datadir);
     if (unlink(mark) != 0 && errno != ENOENT)
         return SD_EIO;
     return s_sync_path(datadir);

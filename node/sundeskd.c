@@ -38,7 +38,8 @@ static void s_usage(FILE *out)
 }
 
 /* --check-config also loads the certificates the node would load at start,
- * so a missing or world-readable secret shows before systemd starts it. */
+ * so a missing or loose secret, or a certificate of another site, shows
+ * before systemd starts it. */
 static int s_check_keys(const sd_config_t *cfg, const char *path, char *err, size_t cap)
 {
     const sd_repl_config_t *r = &cfg->repl;
@@ -47,15 +48,8 @@ static int s_check_keys(const sd_config_t *cfg, const char *path, char *err, siz
     if (!r->cert[0])
         return 0;
     zcert_t *cert = NULL;
-    if (sd_keys_load_own(r->cert, &cert, why, sizeof why) != 0) {
+    if (sd_keys_load_own(r->cert, cfg->site, &cert, why, sizeof why) != 0)
         sd_config_problem(err, cap, path, why);
-    } else if (strcmp(zcert_meta(cert, "site"), cfg->site) != 0) {
-        snprintf(why, sizeof why,
-                 "replication/cert: %s is the certificate of site %s, but this "
-                 "node is %s",
-                 r->cert, zcert_meta(cert, "site"), cfg->site);
-        sd_config_problem(err, cap, path, why);
-    }
     zcert_destroy(&cert);
     struct stat st;
     if (stat(r->certs, &st) != 0 || !S_ISDIR(st.st_mode)) {

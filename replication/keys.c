@@ -5,6 +5,7 @@
 #include "event.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 
 int sd_keys_generate(const char *dir, const char *name, const char *site, const char *role)
@@ -33,7 +34,7 @@ int sd_keys_generate(const char *dir, const char *name, const char *site, const 
     return rc;
 }
 
-int sd_keys_load_own(const char *path, zcert_t **cert, char *err, size_t cap)
+int sd_keys_load_own(const char *path, const char *site, zcert_t **cert, char *err, size_t cap)
 {
     char secret[1100];
     struct stat st;
@@ -50,6 +51,12 @@ int sd_keys_load_own(const char *path, zcert_t **cert, char *err, size_t cap)
     if (!*cert || !zcert_meta(*cert, "site")) {
         zcert_destroy(cert);
         snprintf(err, cap, "%s: not a sundesk certificate", path);
+        return SD_ECONFIG;
+    }
+    if (strcmp(zcert_meta(*cert, "site"), site) != 0) {
+        snprintf(err, cap, "%s: certificate of site %s, but this node is %s", path,
+                 zcert_meta(*cert, "site"), site);
+        zcert_destroy(cert);
         return SD_ECONFIG;
     }
     return 0;

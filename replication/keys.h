@@ -17,10 +17,11 @@
  * Returns 0, SD_EDUPLICATE (files exist), SD_ERANGE (bad site or role), SD_EIO. */
 int sd_keys_generate(const char *dir, const char *name, const char *site, const char *role);
 
-/* Loads a certificate with its secret key from path (the public file; the
- * secret is path + "_secret"). Refuses a secret file readable by others.
+/* Loads the certificate of this node's site with its secret key from path
+ * (the public file; the secret is path + "_secret"). Refuses a secret file
+ * readable by others and a certificate of another site than `site`.
  * Returns 0 and *cert (caller destroys with zcert_destroy), SD_ECONFIG. */
-int sd_keys_load_own(const char *path, zcert_t **cert, char *err, size_t cap);
+int sd_keys_load_own(const char *path, const char *site, zcert_t **cert, char *err, size_t cap);
 
 /* Loads a peer's public certificate; *site and *role come from its metadata
  * (borrowed from *cert). Returns 0, SD_ECONFIG with err. */
