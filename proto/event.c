@@ -1,28 +1,41 @@
-/* event.c - msgpack form of ticket events, with strict validation. */
+/* event.c - msgpack form of events of any record kind, with strict validation. */
 #include "event.h"
 
 #include "error.h"
+#include "record.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const s_op_names[SD_OP_COUNT_] = {
-    "create", "ack",    "assign",  "start",  "pending",  "resolve",  "close",
-    "reopen", "cancel", "comment", "update", "handover", "escalate", "sla",
-};
-
-const char *sd_op_name(int op)
+int sd_event_start(sd_event_t *ev, const sd_kind_t *kind, int op)
 {
-    return op >= 0 && op < SD_OP_COUNT_ ? s_op_names[op] : "?";
+    ev->kind = kind;
+    ev->op = op;
+    if (!ev->fields && !(ev->fields = sd_record_new(kind)))
+        goto nomem;
+    if (op == kind->set_op && !ev->item && !(ev->item = calloc(1, kind->item_size)))
+        goto nomem;
+    return 0;
+nomem:
+    sd_event_clear(ev);
+    return SD_ENOMEM;
+}
+
+const char *sd_event_op_name(const sd_event_t *ev)
+{
+    return sd_kind_op_name(ev->kind, ev->op);
 }
 
 void sd_event_clear(sd_event_t *ev)
 {
     if (!ev)
         return;
-    sd_ticket_clear(&ev->fields);
-    free(ev->comment.author);
-    free(ev->comment.body);
+    if (ev->kind) {
+        sd_record_destroy(ev->kind, &ev->fields);
+        if (ev->item && ev->kind->item_clear)
+            ev->kind->item_clear(ev->item);
+    }
+    free(ev->item);
     memset(ev, 0, sizeof *ev);
 }
 
@@ -39,8 +52,17 @@ bool sd_site_valid(const char *s)
     return true;
 }
 
+static uint32_t s_count(uint64_t mask)
+{
+    uint32_t n = 0;
+    for (; mask; mask &= mask - 1)
+        n++;
+    return n;
+}
+
 void sd_event_encode(const sd_event_t *ev, sd_mp_writer_t *w)
 {
+    const sd_kind_t *k = ev->kind;
     sd_mp_map(w, 9);
     sd_mp_str(w, "v");
     sd_mp_u64(w, SD_PROTO_VERSION);
@@ -51,44 +73,36 @@ void sd_event_encode(const sd_event_t *ev, sd_mp_writer_t *w)
     sd_mp_str(w, "hlc");
     sd_mp_u64(w, ev->hlc);
     sd_mp_str(w, "entity");
-    sd_mp_str(w, "ticket");
+    sd_mp_str(w, k->name);
     sd_mp_str(w, "key");
     sd_mp_str(w, ev->key);
     sd_mp_str(w, "op");
-    sd_mp_str(w, sd_op_name(ev->op));
+    sd_mp_str(w, sd_event_op_name(ev));
     sd_mp_str(w, "author");
     sd_mp_str(w, ev->author);
     sd_mp_str(w, "fields");
-    if (ev->op == SD_OP_COMMENT) {
-        sd_mp_map(w, 2);
-        sd_mp_str(w, "body");
-        sd_mp_str(w, ev->comment.body);
-        sd_mp_str(w, "public");
-        sd_mp_bool(w, ev->comment.public_reply);
+    if (ev->op == k->set_op) {
+        sd_mp_map(w, (uint32_t)k->nitem_fields);
+        sd_fields_encode(k->item_fields, k->nitem_fields, ev->item, ~0ull, w);
     } else {
-        uint32_t pairs = 0;
-        for (uint64_t m = ev->mask; m; m &= m - 1)
-            pairs++;
-        sd_mp_map(w, pairs);
-        sd_fields_encode(sd_ticket_fields, sd_ticket_field_count, &ev->fields, ev->mask, w);
+        sd_mp_map(w, s_count(ev->mask));
+        sd_fields_encode(k->fields, k->nfields, ev->fields, ev->mask, w);
     }
 }
 
-/* The envelope of an event, checked by a table; `fields` is decoded after
- * it, by the table its op calls for. */
+/* The envelope of an event, checked by a table; `fields` is decoded after it, by the table its
+ * kind and op call for. */
 typedef struct {
     uint64_t v;                 /* protocol version */
     char *origin;               /* site id */
     uint64_t seq;               /* sequence */
     uint64_t hlc;               /* clock */
-    int entity;                 /* only "ticket" so far */
-    char *key;                  /* ticket id */
+    char *entity;               /* record kind */
+    char *key;                  /* record id */
     char *op;                   /* operation name */
     char *author;               /* who */
-    const sd_mp_node_t *fields; /* the changed fields, decoded by op */
+    const sd_mp_node_t *fields; /* the changed fields, decoded by kind and op */
 } s_envelope_t;
-
-static const char *const s_entity_names[] = {"ticket"};
 
 #define EOFF(m) offsetof(s_envelope_t, m)
 #define REQ     SD_F_REQUIRED
@@ -97,7 +111,7 @@ static const sd_field_t s_envelope_fields[] = {
     {"origin", SD_F_STR, REQ | SD_F_LINE, 0, EOFF(origin), 0, SD_SITE_MAX, NULL},
     {"seq", SD_F_U64, REQ, 0, EOFF(seq), 0, 0, NULL},
     {"hlc", SD_F_U64, REQ, 0, EOFF(hlc), 0, 0, NULL},
-    {"entity", SD_F_ENUM, REQ, 0, EOFF(entity), 0, 1, s_entity_names},
+    {"entity", SD_F_STR, REQ | SD_F_LINE | SD_F_NONEMPTY, 0, EOFF(entity), 0, 32, NULL},
     {"key", SD_F_STR, REQ | SD_F_LINE | SD_F_NONEMPTY, 0, EOFF(key), 0, SD_ID_MAX, NULL},
     {"op", SD_F_STR, REQ | SD_F_LINE, 0, EOFF(op), 0, 16, NULL},
     {"author", SD_F_STR, REQ | SD_F_LINE | SD_F_NONEMPTY, 0, EOFF(author), 0, SD_NAME_MAX, NULL},
@@ -105,35 +119,47 @@ static const sd_field_t s_envelope_fields[] = {
 };
 #define ENVELOPE_COUNT (sizeof s_envelope_fields / sizeof s_envelope_fields[0])
 
-#define COFF(m) offsetof(sd_comment_t, m)
-static const sd_field_t s_comment_fields[] = {
-    {"body", SD_F_STR, REQ | SD_F_NONEMPTY, 0, COFF(body), 0, SD_COMMENT_MAX, NULL},
-    {"public", SD_F_BOOL, REQ, 0, COFF(public_reply), 0, 0, NULL},
-};
-
 /* A register is the unit of a write: carrying part of one is an error. */
-static int s_check_registers(uint64_t mask, sd_fault_t *fault)
+static int s_check_registers(const sd_kind_t *k, uint64_t mask, sd_fault_t *fault)
 {
-    for (int r = 0; r < SD_REG_COUNT_; r++) {
-        uint64_t reg = sd_ticket_register_mask(r);
+    for (int r = 0; r < k->nregisters; r++) {
+        uint64_t reg = sd_kind_register_mask(k, r);
         if ((mask & reg) && (mask & reg) != reg) {
-            for (size_t i = 0; i < sd_ticket_field_count; i++)
+            for (size_t i = 0; i < k->nfields; i++)
                 if ((reg & (1ull << i)) && !(mask & (1ull << i)))
                     return sd_fault_set(fault, SD_EMISSING,
                                         "event.fields.%s: required with the other fields of "
                                         "its register",
-                                        sd_ticket_fields[i].name);
+                                        k->fields[i].name);
         }
     }
     return 0;
 }
 
-static int s_op_value(const char *name)
+/* Checks the envelope's values and copies them into ev. */
+static int s_take_envelope(const s_envelope_t *env, sd_event_t *ev, sd_fault_t *fault)
 {
-    for (int i = 0; i < SD_OP_COUNT_; i++)
-        if (strcmp(s_op_names[i], name) == 0)
-            return i;
-    return -1;
+    if (env->v != SD_PROTO_VERSION)
+        return sd_fault_set(fault, SD_EVERSION, "event.v: version %llu is not supported (want %d)",
+                            (unsigned long long)env->v, SD_PROTO_VERSION);
+    if (!sd_site_valid(env->origin))
+        return sd_fault_set(fault, SD_ERANGE, "event.origin: not a valid site id");
+    if (env->seq == 0)
+        return sd_fault_set(fault, SD_ERANGE, "event.seq: must be 1 or more");
+    const sd_kind_t *k = sd_kind_find(env->entity, strlen(env->entity));
+    if (!k)
+        return sd_fault_set(fault, SD_ERANGE, "event.entity: unknown record kind");
+    int op = sd_kind_op(k, env->op);
+    if (op < 0)
+        return sd_fault_set(fault, SD_EUNKNOWN_OP, "event.op: unknown operation");
+    if (sd_event_start(ev, k, op) != 0)
+        return sd_fault_set(fault, SD_ENOMEM, "out of memory");
+    strcpy(ev->origin, env->origin);
+    strcpy(ev->key, env->key);
+    strcpy(ev->author, env->author);
+    ev->seq = env->seq;
+    ev->hlc = env->hlc;
+    return 0;
 }
 
 int sd_event_decode_node(const sd_mp_node_t *map, sd_event_t *ev, sd_fault_t *fault)
@@ -142,39 +168,15 @@ int sd_event_decode_node(const sd_mp_node_t *map, sd_event_t *ev, sd_fault_t *fa
     uint64_t present = 0;
     int rc =
         sd_fields_decode(s_envelope_fields, ENVELOPE_COUNT, map, "event", &env, &present, fault);
-    if (rc)
-        goto done;
-    if (env.v != SD_PROTO_VERSION) {
-        rc = sd_fault_set(fault, SD_EVERSION, "event.v: version %llu is not supported (want %d)",
-                          (unsigned long long)env.v, SD_PROTO_VERSION);
-        goto done;
+    rc = rc ?: s_take_envelope(&env, ev, fault);
+    if (!rc && ev->op == ev->kind->set_op) {
+        rc = sd_fields_decode(ev->kind->item_fields, ev->kind->nitem_fields, env.fields,
+                              "event.fields", ev->item, &present, fault);
+    } else if (!rc) {
+        rc = sd_fields_decode(ev->kind->fields, ev->kind->nfields, env.fields, "event.fields",
+                              ev->fields, &ev->mask, fault);
+        rc = rc ?: s_check_registers(ev->kind, ev->mask, fault);
     }
-    if (!sd_site_valid(env.origin)) {
-        rc = sd_fault_set(fault, SD_ERANGE, "event.origin: not a valid site id");
-        goto done;
-    }
-    if (env.seq == 0) {
-        rc = sd_fault_set(fault, SD_ERANGE, "event.seq: must be 1 or more");
-        goto done;
-    }
-    if ((ev->op = s_op_value(env.op)) < 0) {
-        rc = sd_fault_set(fault, SD_EUNKNOWN_OP, "event.op: unknown operation");
-        goto done;
-    }
-    strcpy(ev->origin, env.origin);
-    strcpy(ev->key, env.key);
-    strcpy(ev->author, env.author);
-    ev->seq = env.seq;
-    ev->hlc = env.hlc;
-    if (ev->op == SD_OP_COMMENT) {
-        rc = sd_fields_decode(s_comment_fields, 2, env.fields, "event.fields", &ev->comment,
-                              &present, fault);
-    } else {
-        rc = sd_fields_decode(sd_ticket_fields, sd_ticket_field_count, env.fields, "event.fields",
-                              &ev->fields, &ev->mask, fault);
-        rc = rc ?: s_check_registers(ev->mask, fault);
-    }
-done:
     sd_fields_free(s_envelope_fields, ENVELOPE_COUNT, &env, ~0ull);
     if (rc)
         sd_event_clear(ev);

@@ -392,6 +392,17 @@ bool sd_mp_str_eq(const sd_mp_node_t *n, const char *s)
            memcmp(o->via.str.ptr, s, len) == 0;
 }
 
+int sd_mp_copy_str(const sd_mp_node_t *n, char *out, size_t cap)
+{
+    size_t len;
+    const char *s = sd_mp_bytes(n, &len);
+    if (sd_mp_kind(n) != SD_MP_STR || len >= cap)
+        return SD_ETYPE;
+    memcpy(out, s, len);
+    out[len] = 0;
+    return 0;
+}
+
 const sd_mp_node_t *sd_mp_get(const sd_mp_node_t *n, const char *name)
 {
     size_t count = sd_mp_kind(n) == SD_MP_MAP ? sd_mp_len(n) : 0;

@@ -88,6 +88,9 @@ const sd_mp_node_t *sd_mp_val(const sd_mp_node_t *n, size_t i);
 const sd_mp_node_t *sd_mp_get(const sd_mp_node_t *n, const char *name);
 /* Bytes of a str or bin (not NUL-terminated), or NULL for other kinds. */
 const char *sd_mp_bytes(const sd_mp_node_t *n, size_t *len);
+/* Copies a str node into out (cap bytes with the NUL). SD_ETYPE when n is no str or does not
+ * fit. */
+int sd_mp_copy_str(const sd_mp_node_t *n, char *out, size_t cap);
 /* True when n is a str equal to s. */
 bool sd_mp_str_eq(const sd_mp_node_t *n, const char *s);
 /* Non-negative integer value; SD_ETYPE when n is not one. */

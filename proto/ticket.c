@@ -3,8 +3,9 @@
 
 #include "error.h"
 #include "hlc.h"
+#include "record.h"
 
-#include <pthread.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,27 +85,14 @@ const sd_field_t sd_ticket_fields[] = {
 };
 const size_t sd_ticket_field_count = sizeof sd_ticket_fields / sizeof sd_ticket_fields[0];
 
-/* Field masks per register, computed once: encoding a ticket asks for them
- * for every register, and replicas encode one per applied event. */
-static uint64_t s_register_masks[SD_REG_COUNT_];
-static pthread_once_t s_register_masks_once = PTHREAD_ONCE_INIT;
-
-static void s_register_masks_init(void)
-{
-    for (size_t i = 0; i < sd_ticket_field_count; i++)
-        if (sd_ticket_fields[i].group < SD_REG_COUNT_)
-            s_register_masks[sd_ticket_fields[i].group] |= 1ull << i;
-}
-
 uint64_t sd_ticket_register_mask(int reg)
 {
-    pthread_once(&s_register_masks_once, s_register_masks_init);
-    return reg >= 0 && reg < SD_REG_COUNT_ ? s_register_masks[reg] : 0;
+    return sd_kind_register_mask(&sd_kind_ticket, reg);
 }
 
 uint64_t sd_ticket_all_fields(void)
 {
-    return (1ull << sd_ticket_field_count) - 1;
+    return sd_kind_all_fields(&sd_kind_ticket);
 }
 
 const sd_field_t *sd_ticket_field(const char *name)
@@ -168,15 +156,20 @@ static void s_comment_free(sd_comment_t *c)
     c->author = c->body = NULL;
 }
 
-void sd_ticket_clear(sd_ticket_t *t)
+/* The comments: what a ticket owns beyond its registers. */
+static void s_clear_comments(void *record)
 {
-    if (!t)
-        return;
-    sd_fields_free(sd_ticket_fields, sd_ticket_field_count, t, sd_ticket_all_fields());
+    sd_ticket_t *t = record;
     for (size_t i = 0; i < t->ncomments; i++)
         s_comment_free(&t->comments[i]);
     free(t->comments);
-    memset(t, 0, sizeof *t);
+    t->comments = NULL;
+    t->ncomments = t->comments_cap = 0;
+}
+
+void sd_ticket_clear(sd_ticket_t *t)
+{
+    sd_record_clear(&sd_kind_ticket, t);
 }
 
 static int s_comment_cmp(const sd_comment_t *a, const sd_comment_t *b)
@@ -218,22 +211,20 @@ int sd_ticket_add_comment(sd_ticket_t *t, sd_comment_t *c)
 
 void sd_ticket_encode(const sd_ticket_t *t, bool with_stamps, sd_mp_writer_t *w)
 {
-    /* Only registers some event wrote: before its create arrives a replica
-     * may hold a ticket with a few registers, whose zero defaults (impact 0)
-     * are no valid values. A created ticket has every register written. */
-    uint64_t mask = 0;
-    uint32_t fields = 0;
-    for (int r = 0; r < SD_REG_COUNT_; r++)
-        if (t->stamps[r].hlc != 0)
-            mask |= sd_ticket_register_mask(r);
-    for (uint64_t m = mask; m; m &= m - 1)
-        fields++;
-    sd_mp_map(w, fields + 4 + (with_stamps ? 1 : 0));
-    sd_mp_str(w, "id");
-    sd_mp_str(w, t->id);
-    sd_fields_encode(sd_ticket_fields, sd_ticket_field_count, t, mask, w);
-    sd_mp_str(w, "updated_at");
-    sd_mp_u64(w, t->updated_at);
+    sd_record_encode(&sd_kind_ticket, t, with_stamps, w);
+}
+
+/* Beyond the registers a ticket holds first_response_at and its comments. */
+static uint32_t s_extra_count(const void *record, bool with_stamps)
+{
+    (void)record, (void)with_stamps;
+    return 2;
+}
+
+static void s_encode_extra(const void *record, bool with_stamps, sd_mp_writer_t *w)
+{
+    const sd_ticket_t *t = record;
+    (void)with_stamps;
     sd_mp_str(w, "first_response_at");
     sd_mp_u64(w, t->first_response_at);
     sd_mp_str(w, "comments");
@@ -256,26 +247,6 @@ void sd_ticket_encode(const sd_ticket_t *t, bool with_stamps, sd_mp_writer_t *w)
         sd_mp_str(w, "seq");
         sd_mp_u64(w, c->seq);
     }
-    if (with_stamps) {
-        sd_mp_str(w, "stamps");
-        sd_mp_array(w, SD_REG_COUNT_ * 2);
-        for (int r = 0; r < SD_REG_COUNT_; r++) {
-            sd_mp_u64(w, t->stamps[r].hlc);
-            sd_mp_str(w, t->stamps[r].origin);
-        }
-    }
-}
-
-/* Copies a str node into a fixed buffer of cap bytes (with NUL). */
-static int s_copy_str(const sd_mp_node_t *v, char *out, size_t cap)
-{
-    size_t len;
-    const char *s = sd_mp_bytes(v, &len);
-    if (sd_mp_kind(v) != SD_MP_STR || len >= cap)
-        return SD_ECORRUPT;
-    memcpy(out, s, len);
-    out[len] = 0;
-    return 0;
 }
 
 static int s_decode_comments(const sd_mp_node_t *arr, sd_ticket_t *t)
@@ -295,7 +266,7 @@ static int s_decode_comments(const sd_mp_node_t *arr, sd_ticket_t *t)
         int rc = SD_ECORRUPT;
         if (!hlc || !pub || !seq || !origin || !author || !body || sd_mp_uint(hlc, &c.hlc) ||
             sd_mp_boolean(pub, &c.public_reply) || sd_mp_uint(seq, &c.seq) ||
-            s_copy_str(origin, c.origin, sizeof c.origin) ||
+            sd_mp_copy_str(origin, c.origin, sizeof c.origin) ||
             sd_field_decode(&author_field, author, "comment", &c, NULL) ||
             sd_field_decode(&body_field, body, "comment", &c, NULL) ||
             (rc = sd_ticket_add_comment(t, &c)) != 0) {
@@ -306,43 +277,139 @@ static int s_decode_comments(const sd_mp_node_t *arr, sd_ticket_t *t)
     return 0;
 }
 
+static int s_decode_extra(const sd_mp_node_t *key, const sd_mp_node_t *v, void *record)
+{
+    sd_ticket_t *t = record;
+    if (sd_mp_str_eq(key, "first_response_at"))
+        return sd_mp_uint(v, &t->first_response_at) ? SD_ECORRUPT : 0;
+    if (sd_mp_str_eq(key, "comments"))
+        return s_decode_comments(v, t) ? SD_ECORRUPT : 0;
+    return 1;
+}
+
 int sd_ticket_decode(const sd_mp_node_t *map, sd_ticket_t *t, sd_fault_t *fault)
 {
-    if (sd_mp_kind(map) != SD_MP_MAP)
-        return sd_fault_set(fault, SD_ECORRUPT, "ticket: not a map");
-    for (size_t i = 0; i < sd_mp_len(map); i++) {
-        const sd_mp_node_t *k = sd_mp_key(map, i), *v = sd_mp_val(map, i);
-        int rc = 0;
-        if (sd_mp_str_eq(k, "id")) {
-            rc = s_copy_str(v, t->id, sizeof t->id);
-        } else if (sd_mp_str_eq(k, "updated_at")) {
-            rc = sd_mp_uint(v, &t->updated_at);
-        } else if (sd_mp_str_eq(k, "first_response_at")) {
-            rc = sd_mp_uint(v, &t->first_response_at);
-        } else if (sd_mp_str_eq(k, "comments")) {
-            rc = s_decode_comments(v, t);
-        } else if (sd_mp_str_eq(k, "stamps")) {
-            if (sd_mp_kind(v) != SD_MP_ARRAY || sd_mp_len(v) != SD_REG_COUNT_ * 2)
-                rc = SD_ECORRUPT;
-            for (int r = 0; !rc && r < SD_REG_COUNT_; r++) {
-                const sd_mp_node_t *origin = sd_mp_at(v, (size_t)r * 2 + 1);
-                rc = sd_mp_uint(sd_mp_at(v, (size_t)r * 2), &t->stamps[r].hlc);
-                if (!rc && sd_mp_kind(origin) == SD_MP_STR)
-                    rc = s_copy_str(origin, t->stamps[r].origin, sizeof t->stamps[r].origin);
-            }
-        } else {
-            size_t len;
-            const char *name = sd_mp_bytes(k, &len);
-            char key[32];
-            if (!name || len >= sizeof key)
-                return sd_fault_set(fault, SD_ECORRUPT, "ticket: bad key");
-            memcpy(key, name, len);
-            key[len] = 0;
-            const sd_field_t *f = sd_ticket_field(key);
-            rc = f ? sd_field_decode(f, v, "ticket", t, fault) : SD_ECORRUPT;
-        }
-        if (rc)
-            return sd_fault_set(fault, SD_ECORRUPT, "ticket %s: stored record is corrupt", t->id);
+    return sd_record_decode(&sd_kind_ticket, map, t, fault);
+}
+
+/* ---- the ticket kind ------------------------------------------------------ */
+
+static const char *const s_op_names[SD_OP_COUNT_] = {
+    "create", "ack",    "assign",  "start",  "pending",  "resolve",  "close",
+    "reopen", "cancel", "comment", "update", "handover", "escalate", "sla",
+};
+
+const char *sd_op_name(int op)
+{
+    return op >= 0 && op < SD_OP_COUNT_ ? s_op_names[op] : "?";
+}
+
+/* A comment event's fields: body and public flag. */
+#define COFF(m) offsetof(sd_comment_t, m)
+static const sd_field_t s_comment_fields[] = {
+    {"body", SD_F_STR, SD_F_REQUIRED | SD_F_NONEMPTY, 0, COFF(body), 0, SD_COMMENT_MAX, NULL},
+    {"public", SD_F_BOOL, SD_F_REQUIRED, 0, COFF(public_reply), 0, 0, NULL},
+};
+
+static void s_item_clear(void *item)
+{
+    s_comment_free(item);
+}
+
+/* Folds a comment event: the comment joins the set; the earliest public reply is the first
+ * response. */
+static int s_fold_comment(void *record, const sd_event_t *ev)
+{
+    sd_ticket_t *t = record;
+    const sd_comment_t *item = ev->item;
+    sd_comment_t c = {.hlc = ev->hlc, .seq = ev->seq, .public_reply = item->public_reply};
+    strcpy(c.origin, ev->origin);
+    c.author = strdup(ev->author);
+    c.body = strdup(item->body ? item->body : "");
+    if (!c.author || !c.body) {
+        s_comment_free(&c);
+        return SD_ENOMEM;
     }
+    int rc = sd_ticket_add_comment(t, &c);
+    if (rc)
+        return rc;
+    uint64_t ms = sd_hlc_ms(ev->hlc);
+    if (item->public_reply && (t->first_response_at == 0 || ms < t->first_response_at))
+        t->first_response_at = ms;
     return 0;
 }
+
+void sd_ticket_queue_key(const sd_ticket_t *t, sd_index_keys_t *keys)
+{
+    sd_index_begin(keys, "queue");
+    sd_index_u8(keys, sd_status_open(t->status) ? 0 : 1);
+    sd_index_u8(keys, (uint8_t)t->priority);
+    sd_index_u64(keys, t->resolve_due);
+    sd_index_str(keys, t->id);
+}
+
+static int s_index(const void *record, sd_index_keys_t *keys)
+{
+    const sd_ticket_t *t = record;
+    char counter[32];
+    sd_ticket_queue_key(t, keys);
+    if (t->requester) {
+        sd_index_begin(keys, "requester");
+        sd_index_str(keys, t->requester);
+        sd_index_str(keys, t->id);
+    }
+    if (t->assignee) {
+        sd_index_begin(keys, "assignee");
+        sd_index_str(keys, t->assignee);
+        sd_index_str(keys, t->id);
+    }
+    snprintf(counter, sizeof counter, "status.%s", sd_status_name(t->status));
+    sd_index_count(keys, counter);
+    return keys->error;
+}
+
+static int s_index_event(const sd_event_t *ev, sd_index_keys_t *keys)
+{
+    if (ev->op == SD_OP_SLA && sd_event_ticket(ev)->sla_state == SD_SLA_BREACHED)
+        sd_index_count(keys, "sla_breaches");
+    if (ev->op == SD_OP_HANDOVER) {
+        sd_index_begin(keys, "handovers");
+        sd_index_u64(keys, ev->hlc);
+        sd_index_str(keys, ev->origin);
+        sd_index_u64(keys, ev->seq);
+    }
+    return keys->error;
+}
+
+#define TOFF(m) offsetof(sd_ticket_t, m)
+_Static_assert(sizeof sd_ticket_fields / sizeof sd_ticket_fields[0] <= SD_KIND_FIELDS_MAX,
+               "a ticket has at most 64 register fields");
+_Static_assert(SD_REG_COUNT_ <= SD_KIND_REGISTERS_MAX, "too many ticket registers");
+
+const sd_kind_t sd_kind_ticket = {
+    .name = "ticket",
+    .id_counter = "ticket_no",
+    .id_tag = NULL,
+    .size = sizeof(sd_ticket_t),
+    .id_offset = TOFF(id),
+    .updated_offset = TOFF(updated_at),
+    .stamps_offset = TOFF(stamps),
+    .fields = sd_ticket_fields,
+    .nfields = sizeof sd_ticket_fields / sizeof sd_ticket_fields[0],
+    .nregisters = SD_REG_COUNT_,
+    .create_register = SD_REG_CREATED,
+    .ops = s_op_names,
+    .nops = SD_OP_COUNT_,
+    .set_op = SD_OP_COMMENT,
+    .item_fields = s_comment_fields,
+    .nitem_fields = sizeof s_comment_fields / sizeof s_comment_fields[0],
+    .item_size = sizeof(sd_comment_t),
+    .item_clear = s_item_clear,
+    .fold_item = s_fold_comment,
+    .extra_count = s_extra_count,
+    .encode_extra = s_encode_extra,
+    .decode_extra = s_decode_extra,
+    .clear_extra = s_clear_comments,
+    .index = s_index,
+    .index_event = s_index_event,
+};

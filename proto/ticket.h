@@ -11,8 +11,10 @@
 #ifndef SD_TICKET_H
 #define SD_TICKET_H
 
-#include "sizes.h"
+#include "event.h"
+#include "kind.h"
 #include "mp.h"
+#include "sizes.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -83,11 +85,24 @@ typedef enum {
     SD_REG_COUNT_
 } sd_register_t;
 
-/* Stamp of the event that last wrote a register. hlc 0 = never written. */
-typedef struct {
-    uint64_t hlc;                 /* hybrid logical clock of the event */
-    char origin[SD_SITE_MAX + 1]; /* site that made the event */
-} sd_stamp_t;
+/* The ticket kind's event ops (sd_event_t.op of a ticket event). */
+typedef enum {
+    SD_OP_CREATE,
+    SD_OP_ACK,
+    SD_OP_ASSIGN,
+    SD_OP_START,
+    SD_OP_PENDING,
+    SD_OP_RESOLVE,
+    SD_OP_CLOSE,
+    SD_OP_REOPEN,
+    SD_OP_CANCEL,
+    SD_OP_COMMENT, /* appends a comment (the kind's append-only set) */
+    SD_OP_UPDATE,
+    SD_OP_HANDOVER, /* owner site changes: by the scheduler at end of duty, or by hand */
+    SD_OP_ESCALATE, /* functional escalation to the next tier, by the scheduler */
+    SD_OP_SLA,      /* SLA state change (at risk, breached: manager told), by the scheduler */
+    SD_OP_COUNT_
+} sd_op_t;
 
 /* One comment: a public reply to the customer or an internal work note. */
 typedef struct {
@@ -173,9 +188,38 @@ extern const char *const sd_priority_names[]; /* SD_PRIORITY_COUNT_ */
 extern const char *const sd_wait_names[];     /* SD_WAIT_COUNT_ */
 extern const char *const sd_sla_names[];      /* SD_SLA_COUNT_ */
 
+/* The ticket kind (kind.h): registers, ops, comments as its append-only set, id scheme
+ * SITE-000001, indexes "queue" (open, priority, resolve due, id), "requester" and "assignee"
+ * (name, id), counters "status.<status>"; per event "handovers" (hlc, origin, seq) and the
+ * counter "sla_breaches". */
+extern const sd_kind_t sd_kind_ticket;
+
 /* The field table of a ticket (register in sd_field_t.group), in wire order. */
 extern const sd_field_t sd_ticket_fields[];
 extern const size_t sd_ticket_field_count;
+
+/* The ticket an event of the ticket kind carries (its registers), and its comment (set op). */
+static inline sd_ticket_t *sd_event_ticket(const sd_event_t *ev)
+{
+    return (sd_ticket_t *)ev->fields;
+}
+static inline sd_comment_t *sd_event_comment(const sd_event_t *ev)
+{
+    return (sd_comment_t *)ev->item;
+}
+
+/* Name of a ticket event op ("create", "ack", ...), or "?". */
+const char *sd_op_name(int op);
+
+/* True for the statuses of open tickets (new .. pending). */
+static inline bool sd_status_open(int status)
+{
+    return status <= SD_STATUS_PENDING;
+}
+
+/* Appends the ticket's "queue" index entry (open first, then priority, resolve due, id): the
+ * queue order of ticket lists. */
+void sd_ticket_queue_key(const sd_ticket_t *t, sd_index_keys_t *keys);
 
 /* Mask of the fields that belong to register reg. */
 uint64_t sd_ticket_register_mask(int reg);

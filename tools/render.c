@@ -320,21 +320,25 @@ void sd_render_report(FILE *out, const sd_ticket_t *t, const sd_mp_node_t *event
             continue;
         }
         fprintf(out, "  %s  %-8s by %-20s %s#%llu", sd_render_time(sd_hlc_ms(ev.hlc), a),
-                sd_op_name(ev.op), ev.author, ev.origin, (unsigned long long)ev.seq);
+                sd_event_op_name(&ev), ev.author, ev.origin, (unsigned long long)ev.seq);
+        const sd_ticket_t *f = sd_event_ticket(&ev);
+        if (ev.kind != &sd_kind_ticket) {
+            fputc('\n', out);
+            sd_event_clear(&ev);
+            continue;
+        }
         if (ev.mask & sd_ticket_register_mask(SD_REG_STATUS))
-            fprintf(out, "  -> %s", sd_status_name(ev.fields.status));
+            fprintf(out, "  -> %s", sd_status_name(f->status));
         if (ev.op == SD_OP_ASSIGN)
-            fprintf(out, "  -> %s (%s)", s_or(ev.fields.assignee, "-"),
-                    sd_tier_name(ev.fields.tier));
+            fprintf(out, "  -> %s (%s)", s_or(f->assignee, "-"), sd_tier_name(f->tier));
         else if (ev.op == SD_OP_HANDOVER)
-            fprintf(out, "  %s -> %s", s_or(ev.fields.handover_from, "-"),
-                    s_or(ev.fields.owner_site, "-"));
+            fprintf(out, "  %s -> %s", s_or(f->handover_from, "-"), s_or(f->owner_site, "-"));
         else if (ev.op == SD_OP_ESCALATE)
-            fprintf(out, "  -> %s", sd_tier_name(ev.fields.tier));
+            fprintf(out, "  -> %s", sd_tier_name(f->tier));
         else if (ev.op == SD_OP_SLA)
-            fprintf(out, "  -> %s", sd_render_sla(&ev.fields, sla, sizeof sla));
+            fprintf(out, "  -> %s", sd_render_sla(f, sla, sizeof sla));
         if (ev.op == SD_OP_ESCALATE || ev.op == SD_OP_SLA)
-            fprintf(out, ": %s", s_or(ev.fields.sla_reason, "-"));
+            fprintf(out, ": %s", s_or(f->sla_reason, "-"));
         fputc('\n', out);
         sd_event_clear(&ev);
     }

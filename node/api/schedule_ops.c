@@ -135,7 +135,7 @@ static int s_report_item(const void *bytes, size_t len, void *arg)
     sd_event_t ev = {0};
     if (sd_event_decode(bytes, len, &ev, NULL) != 0)
         return SD_ECORRUPT;
-    const sd_ticket_t *f = &ev.fields;
+    const sd_ticket_t *f = sd_event_ticket(&ev);
     const char *site = r->req->args.site;
     const char *from = f->handover_from ? f->handover_from : "";
     const char *to = f->owner_site ? f->owner_site : "";

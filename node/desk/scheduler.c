@@ -152,11 +152,13 @@ static int s_apply_due(const sd_sched_ctx_t *ctx, sd_store_txn_t *txn, sd_hlc_t 
                 *first = *first ? *first : ev.seq;
                 *last = ev.seq;
                 (*made)++;
-                sd_log(ev.op == SD_OP_SLA && ev.fields.sla_state == SD_SLA_BREACHED ? SD_LOG_WARNING
-                                                                                    : SD_LOG_INFO,
-                       "scheduler: id=%s op=%s seq=%llu %s=\"%s\"", ev.key, sd_op_name(ev.op),
+                sd_log(ev.op == SD_OP_SLA && sd_event_ticket(&ev)->sla_state == SD_SLA_BREACHED
+                           ? SD_LOG_WARNING
+                           : SD_LOG_INFO,
+                       "scheduler: id=%s op=%s seq=%llu %s=\"%s\"", ev.key, sd_event_op_name(&ev),
                        (unsigned long long)ev.seq, ev.op == SD_OP_HANDOVER ? "to" : "reason",
-                       ev.op == SD_OP_HANDOVER ? ev.fields.owner_site : ev.fields.sla_reason);
+                       ev.op == SD_OP_HANDOVER ? sd_event_ticket(&ev)->owner_site
+                                               : sd_event_ticket(&ev)->sla_reason);
             }
         }
         sd_event_clear(&ev);

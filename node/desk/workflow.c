@@ -71,7 +71,8 @@ static int s_take(sd_event_t *ev, const sd_ticket_t *cur, int reg)
 {
     uint64_t mask = sd_ticket_register_mask(reg);
     ev->mask |= mask;
-    return cur ? sd_fields_copy(sd_ticket_fields, sd_ticket_field_count, &ev->fields, cur, mask)
+    return cur ? sd_fields_copy(sd_ticket_fields, sd_ticket_field_count, sd_event_ticket(ev), cur,
+                                mask)
                : 0;
 }
 
@@ -90,7 +91,7 @@ static int s_set_str(char **slot, const char *value)
 static sd_ticket_t s_view(const sd_ticket_t *cur, const sd_event_t *ev)
 {
     sd_ticket_t v = *cur;
-    const sd_ticket_t *f = &ev->fields;
+    const sd_ticket_t *f = sd_event_ticket(ev);
     if (ev->mask & sd_ticket_register_mask(SD_REG_PRIORITY)) {
         v.priority = f->priority;
         v.follow_sun = f->follow_sun;
@@ -106,7 +107,7 @@ static sd_ticket_t s_view(const sd_ticket_t *cur, const sd_event_t *ev)
 static void s_reprioritise(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
                            const sd_request_t *req, sd_event_t *ev)
 {
-    sd_ticket_t *f = &ev->fields;
+    sd_ticket_t *f = sd_event_ticket(ev);
     const char *requester = sd_request_has(req, "requester") ? req->args.requester : cur->requester;
     f->priority = sd_sla_priority(ctx->policy, f->impact, f->urgency, requester);
     if (sd_request_has(req, "follow_sun"))
@@ -122,7 +123,7 @@ static void s_reprioritise(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
 static int s_create(const sd_workflow_ctx_t *ctx, const sd_request_t *req, sd_event_t *ev)
 {
     const sd_args_t *a = &req->args;
-    sd_ticket_t *f = &ev->fields;
+    sd_ticket_t *f = sd_event_ticket(ev);
     ev->mask = sd_ticket_all_fields();
     f->created_at = ctx->now_ms;
     f->type = sd_request_has(req, "type") ? a->type : SD_TYPE_INCIDENT;
@@ -150,7 +151,7 @@ static int s_update(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const 
                     sd_event_t *ev, sd_fault_t *fault)
 {
     const sd_args_t *a = &req->args;
-    sd_ticket_t *f = &ev->fields;
+    sd_ticket_t *f = sd_event_ticket(ev);
     int rc = 0;
     if (sd_request_has(req, "type") || sd_request_has(req, "major")) {
         rc = rc ?: s_take(ev, cur, SD_REG_TYPE);
@@ -192,7 +193,7 @@ static int s_transition(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
                         const sd_request_t *req, sd_event_t *ev)
 {
     const sd_args_t *a = &req->args;
-    sd_ticket_t *f = &ev->fields;
+    sd_ticket_t *f = sd_event_ticket(ev);
     int rc = s_take(ev, cur, SD_REG_STATUS);
     if (rc)
         return rc;
@@ -252,18 +253,19 @@ static int s_assign(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const 
                     sd_event_t *ev)
 {
     const sd_args_t *a = &req->args;
-    int rc = s_take(ev, cur, SD_REG_ASSIGN) ?: s_set_str(&ev->fields.assignee, a->assignee);
+    int rc =
+        s_take(ev, cur, SD_REG_ASSIGN) ?: s_set_str(&sd_event_ticket(ev)->assignee, a->assignee);
     if (!rc && sd_request_has(req, "team"))
-        rc = s_set_str(&ev->fields.team, a->team);
+        rc = s_set_str(&sd_event_ticket(ev)->team, a->team);
     /* The time in a tier counts from when the ticket reached it. */
     if (sd_request_has(req, "tier") && a->tier != cur->tier) {
-        ev->fields.tier = a->tier;
-        ev->fields.tier_since = ctx->now_ms;
+        sd_event_ticket(ev)->tier = a->tier;
+        sd_event_ticket(ev)->tier_since = ctx->now_ms;
     }
     /* Reassigning work in progress or pending keeps its status. */
     if (!rc && cur->status == SD_STATUS_ACKNOWLEDGED) {
         rc = s_take(ev, cur, SD_REG_STATUS);
-        ev->fields.status = SD_STATUS_ASSIGNED;
+        sd_event_ticket(ev)->status = SD_STATUS_ASSIGNED;
     }
     return rc;
 }
@@ -274,8 +276,7 @@ int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, cons
     int rc;
     strcpy(ev->author, req->args.author);
     if (req->op == SD_REQ_TICKET_NEW) {
-        ev->op = SD_OP_CREATE;
-        rc = s_create(ctx, req, ev);
+        rc = sd_event_start(ev, &sd_kind_ticket, SD_OP_CREATE) ?: s_create(ctx, req, ev);
         goto done;
     }
     const s_move_t *move = NULL;
@@ -297,7 +298,8 @@ int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, cons
                           cur->id, sd_status_name(cur->status), move->verb, allowed);
         goto done;
     }
-    ev->op = move->op;
+    if ((rc = sd_event_start(ev, &sd_kind_ticket, move->op)) != 0)
+        goto done;
     switch (move->op) {
     case SD_OP_COMMENT:
         if (cur->ncomments >= SD_COMMENTS_MAX) {
@@ -305,8 +307,8 @@ int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, cons
                               cur->id, SD_COMMENTS_MAX);
             goto done;
         }
-        ev->comment.public_reply = req->args.public_reply;
-        rc = s_set_str(&ev->comment.body, req->args.body);
+        sd_event_comment(ev)->public_reply = req->args.public_reply;
+        rc = s_set_str(&sd_event_comment(ev)->body, req->args.body);
         break;
     case SD_OP_UPDATE:
         rc = s_update(ctx, cur, req, ev, fault);
@@ -350,8 +352,9 @@ int sd_workflow_handover(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, c
                           to);
     if (rc)
         return rc;
-    sd_ticket_t *f = &ev->fields;
-    ev->op = SD_OP_HANDOVER;
+    if ((rc = sd_event_start(ev, &sd_kind_ticket, SD_OP_HANDOVER)) != 0)
+        return sd_fault_set(fault, rc, "out of memory");
+    sd_ticket_t *f = sd_event_ticket(ev);
     snprintf(ev->author, sizeof ev->author, "%s", author);
     rc = s_take(ev, cur, SD_REG_OWNER) ?: s_set_str(&f->handover_from, cur->owner_site)
                                        ?: s_set_str(&f->owner_site, to)
@@ -375,10 +378,12 @@ int sd_workflow_handover(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, c
 static int s_sla_reg(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *reason,
                      const char *author, int op, sd_event_t *ev)
 {
-    ev->op = op;
+    int rc = sd_event_start(ev, &sd_kind_ticket, op);
+    if (rc)
+        return rc;
     snprintf(ev->author, sizeof ev->author, "%s", author);
-    int rc = s_take(ev, cur, SD_REG_SLA) ?: s_set_str(&ev->fields.sla_reason, reason);
-    ev->fields.sla_at = ctx->now_ms;
+    rc = s_take(ev, cur, SD_REG_SLA) ?: s_set_str(&sd_event_ticket(ev)->sla_reason, reason);
+    sd_event_ticket(ev)->sla_at = ctx->now_ms;
     return rc;
 }
 
@@ -387,20 +392,24 @@ int sd_workflow_escalate(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, c
 {
     int rc =
         s_sla_reg(ctx, cur, reason, author, SD_OP_ESCALATE, ev) ?: s_take(ev, cur, SD_REG_ASSIGN);
-    ev->fields.tier = cur->tier + 1;
-    ev->fields.tier_since = ctx->now_ms;
-    if (rc)
+    if (rc) {
         sd_event_clear(ev);
-    return rc;
+        return rc;
+    }
+    sd_event_ticket(ev)->tier = cur->tier + 1;
+    sd_event_ticket(ev)->tier_since = ctx->now_ms;
+    return 0;
 }
 
 int sd_workflow_sla(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, int state,
                     const char *reason, const char *author, sd_event_t *ev)
 {
     int rc = s_sla_reg(ctx, cur, reason, author, SD_OP_SLA, ev);
-    ev->fields.sla_state = state;
-    ev->fields.escalated = cur->escalated || state == SD_SLA_BREACHED;
-    if (rc)
+    if (rc) {
         sd_event_clear(ev);
-    return rc;
+        return rc;
+    }
+    sd_event_ticket(ev)->sla_state = state;
+    sd_event_ticket(ev)->escalated = cur->escalated || state == SD_SLA_BREACHED;
+    return 0;
 }

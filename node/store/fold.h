@@ -1,20 +1,19 @@
-/* fold.h - a ticket's state as a deterministic fold of its events (DESIGN 2.1).
+/* fold.h - a record's state as a deterministic fold of its events (DESIGN 2.1), for any kind.
  *
- * Each register is a last-writer-wins register ordered by (hlc, origin);
- * comments are an append-only set ordered by (hlc, origin, seq). The fold is
- * commutative, associative and idempotent, so any two nodes that applied the
- * same set of events hold byte-identical tickets, whatever the arrival order
- * and however many duplicates they saw. Rules (the workflow) are checked when
- * an event is made, never here: a replica only merges. */
+ * Each register is a last-writer-wins register ordered by (hlc, origin); the kind's
+ * append-only set (a ticket's comments) is merged by the kind's fold_item (kind.h). The fold is
+ * commutative, associative and idempotent, so any two nodes that applied the same set of events
+ * hold byte-identical records, whatever the arrival order and however many duplicates they saw.
+ * Rules (the workflow) are checked when an event is made, never here: a replica only merges. */
 #ifndef SD_FOLD_H
 #define SD_FOLD_H
 
 #include "event.h"
 #include "ticket.h"
 
-/* Merges ev into t (t->id is set from ev->key when empty). On SD_ENOMEM t may
- * hold part of the event; the caller discards it (the store aborts). */
-int sd_fold_apply(sd_ticket_t *t, const sd_event_t *ev);
+/* Merges ev into record, a record of ev->kind (its id is set from ev->key when empty). On
+ * SD_ENOMEM the record may hold part of the event; the caller discards it (the store aborts). */
+int sd_fold_apply(void *record, const sd_event_t *ev);
 
 /* True when the ticket has been created (its create event was applied). */
 bool sd_fold_exists(const sd_ticket_t *t);

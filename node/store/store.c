@@ -3,16 +3,40 @@
 
 #include "fold.h"
 #include "log.h"
+#include "record.h"
 #include "store_impl.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
-static const char *const s_db_names[DB_N] = {"events", "vector", "tickets", "history",  "queue",
-                                             "byreq",  "byasg",  "meta",    "handovers"};
+static const char *const s_db_names[DB_N] = {"events",  "vector",   "meta",
+                                             "records", "timeline", "indexes"};
 
 /* ---- open / close -------------------------------------------------------- */
+
+/* Replays a schema-2 store's event log into this schema's tables, growing the map as needed. */
+static int s_upgrade(sd_store_t *store)
+{
+    for (;;) {
+        sd_store_txn_t *txn = NULL;
+        uint64_t events = 0;
+        int rc = sd_store_begin(store, true, &txn);
+        rc = rc ?: sd_store_upgrade_v2(txn, &events);
+        if (rc) {
+            sd_store_abort(&txn);
+        } else if ((rc = sd_store_commit(&txn)) == 0) {
+            sd_log(SD_LOG_INFO, "store upgraded: schema=2->%s events=%llu", SD_STORE_SCHEMA,
+                   (unsigned long long)events);
+            return 0;
+        }
+        if (rc != SD_EMAPFULL || (rc = sd_store_grow(store)) != 0) {
+            sd_log(SD_LOG_ERROR, "store upgrade failed: schema=2->%s error=%s", SD_STORE_SCHEMA,
+                   sd_error_name(rc));
+            return rc;
+        }
+    }
+}
 
 /* Checks or writes the store's identity: schema version and site. */
 static int s_init_meta(sd_store_t *store)
@@ -35,9 +59,13 @@ static int s_init_meta(sd_store_t *store)
         }
         return sd_store_commit(&txn);
     }
-    if (!rc &&
-        (s_get(txn, DB_META, &kv, &schema) != 0 || schema.mv_size != strlen(SD_STORE_SCHEMA) ||
-         memcmp(schema.mv_data, SD_STORE_SCHEMA, schema.mv_size) != 0)) {
+    bool old = false;
+    if (!rc && s_get(txn, DB_META, &kv, &schema) == 0 && schema.mv_size == 1 &&
+        memcmp(schema.mv_data, "2", 1) == 0) {
+        old = true;
+    } else if (!rc && (s_get(txn, DB_META, &kv, &schema) != 0 ||
+                       schema.mv_size != strlen(SD_STORE_SCHEMA) ||
+                       memcmp(schema.mv_data, SD_STORE_SCHEMA, schema.mv_size) != 0)) {
         sd_log(SD_LOG_ERROR, "store schema unknown: want=%s", SD_STORE_SCHEMA);
         rc = SD_ECORRUPT;
     }
@@ -48,7 +76,7 @@ static int s_init_meta(sd_store_t *store)
         rc = SD_ECONFIG;
     }
     sd_store_abort(&txn);
-    return rc;
+    return rc ?: old ? s_upgrade(store) : 0;
 }
 
 int sd_store_open(const char *dir, const char *site, sd_store_t **out)
@@ -68,7 +96,7 @@ int sd_store_open(const char *dir, const char *site, sd_store_t **out)
     int rc = s_err(mdb_env_create(&store->env));
     if (rc)
         goto fail;
-    mdb_env_set_maxdbs(store->env, DB_N);
+    mdb_env_set_maxdbs(store->env, DB_N + SD_STORE_OLD_DBS);
     mdb_env_set_mapsize(store->env, SD_STORE_MAP_INIT);
     /* MDB_NOTLS: read transactions are not bound to a thread slot. No
      * MDB_NOSYNC/NOMETASYNC: acknowledged writes must survive power loss. */
@@ -210,26 +238,44 @@ void sd_store_abort(sd_store_txn_t **txn)
 
 /* ---- counters and clock -------------------------------------------------- */
 
-int sd_store_next_ticket_id(sd_store_txn_t *txn, char id[SD_ID_MAX + 1])
+/* Key of record id of kind k in DB_RECORDS (also the prefix of its timeline). */
+static void s_record_key(s_key_t *k, const sd_kind_t *kind, const char *id)
+{
+    k->n = 0;
+    s_key_str(k, kind->name);
+    s_key_str(k, id);
+}
+
+int sd_store_next_id(sd_store_txn_t *txn, const sd_kind_t *kind, char id[SD_ID_MAX + 1])
 {
     uint64_t n;
-    int rc = s_meta_get_u64(txn, "ticket_no", &n);
+    int rc = s_meta_get_u64(txn, kind->id_counter, &n);
     if (rc)
         return rc;
     /* Skip ids already taken: a store restored from a backup gets back from
-     * its peers the tickets it made after the backup, but not its counter. */
+     * its peers the records it made after the backup, but not its counter. */
     for (;;) {
-        snprintf(id, SD_ID_MAX + 1, "%s-%06llu", txn->store->site, (unsigned long long)++n);
-        s_key_t k = {.n = 0};
+        ++n;
+        if (kind->id_tag)
+            snprintf(id, SD_ID_MAX + 1, "%s-%s-%06llu", txn->store->site, kind->id_tag,
+                     (unsigned long long)n);
+        else
+            snprintf(id, SD_ID_MAX + 1, "%s-%06llu", txn->store->site, (unsigned long long)n);
+        s_key_t k;
         MDB_val v;
-        s_key_str(&k, id);
-        rc = s_get(txn, DB_TICKETS, &k, &v);
+        s_record_key(&k, kind, id);
+        rc = s_get(txn, DB_RECORDS, &k, &v);
         if (rc == SD_ENOTFOUND)
             break;
         if (rc)
             return rc;
     }
-    return s_meta_put_u64(txn, "ticket_no", n);
+    return s_meta_put_u64(txn, kind->id_counter, n);
+}
+
+int sd_store_next_ticket_id(sd_store_txn_t *txn, char id[SD_ID_MAX + 1])
+{
+    return sd_store_next_id(txn, &sd_kind_ticket, id);
 }
 
 int sd_store_applied(sd_store_txn_t *txn, const char *origin, uint64_t *seq)
@@ -266,90 +312,153 @@ int sd_store_put_clock(sd_store_txn_t *txn, uint64_t hlc)
     return s_meta_put_u64(txn, "clock", hlc);
 }
 
-/* ---- tickets and indexes ------------------------------------------------- */
+/* ---- records and indexes ------------------------------------------------ */
 
-static void s_pair_key(s_key_t *k, const char *a, const char *id)
+/* Adds delta to counter `name` of kind k. */
+static int s_bump(sd_store_txn_t *txn, const sd_kind_t *k, const uint8_t *name, int delta)
 {
-    k->n = 0;
-    s_key_str(k, a);
-    s_key_str(k, id);
-}
-
-static int s_bump(sd_store_txn_t *txn, int status, int delta)
-{
-    char name[32];
+    char meta[SD_INDEX_KEY_MAX + 40];
     uint64_t n;
-    s_status_counter(status, name, sizeof name);
-    int rc = s_meta_get_u64(txn, name, &n);
-    return rc ?: s_meta_put_u64(txn, name, n + (uint64_t)(int64_t)delta);
+    s_counter_name(k, (const char *)name, meta, sizeof meta);
+    int rc = s_meta_get_u64(txn, meta, &n);
+    return rc ?: s_meta_put_u64(txn, meta, n + (uint64_t)(int64_t)delta);
 }
 
-static int s_index_entry(sd_store_txn_t *txn, int db, const s_key_t *k, bool add)
+/* One index entry or counter of kind k: added (add) or taken away. */
+static int s_index_entry(sd_store_txn_t *txn, const sd_kind_t *k, int type, const uint8_t *bytes,
+                         size_t len, bool add)
 {
-    return add ? s_put(txn, db, k, "", 0) : s_del(txn, db, k);
+    if (type == SD_INDEX_COUNTER)
+        return s_bump(txn, k, bytes, add ? 1 : -1);
+    s_key_t key = {.n = 0};
+    s_key_str(&key, k->name);
+    s_key_bytes(&key, bytes, len);
+    return add ? s_put(txn, DB_INDEXES, &key, "", 0) : s_del(txn, DB_INDEXES, &key);
 }
 
-/* Adds (add = true) or removes the index entries and the status count of t. */
-static int s_index(sd_store_txn_t *txn, const sd_ticket_t *t, bool add)
+/* Applies the entries of `from` that `except` does not hold (add or take away). */
+static int s_index_diff(sd_store_txn_t *txn, const sd_kind_t *k, const sd_index_keys_t *from,
+                        const sd_index_keys_t *except, bool add)
 {
-    s_key_t k;
-    s_queue_key(&k, t);
-    int rc = s_index_entry(txn, DB_QUEUE, &k, add);
-    if (!rc && t->requester) {
-        s_pair_key(&k, t->requester, t->id);
-        rc = s_index_entry(txn, DB_BYREQ, &k, add);
-    }
-    if (!rc && t->assignee) {
-        s_pair_key(&k, t->assignee, t->id);
-        rc = s_index_entry(txn, DB_BYASG, &k, add);
-    }
-    return rc ?: s_bump(txn, t->status, add ? 1 : -1);
+    size_t pos = 0, len;
+    int type, rc = 0;
+    const uint8_t *bytes;
+    while (!rc && sd_index_next(from, &pos, &type, &bytes, &len))
+        if (!except || !sd_index_has(except, type, bytes, len))
+            rc = s_index_entry(txn, k, type, bytes, len, add);
+    return rc;
 }
 
-static int s_decode_ticket(const MDB_val *v, sd_ticket_t *t)
+/* The index entries of record (none before it exists). */
+static int s_index_of(const sd_kind_t *k, const void *record, sd_index_keys_t *keys)
+{
+    sd_index_reset(keys);
+    if (!k->index || !sd_record_exists(k, record))
+        return 0;
+    return k->index(record, keys);
+}
+
+static int s_decode_record(const sd_kind_t *k, const MDB_val *v, void *record)
 {
     sd_mp_doc_t *doc = NULL;
     int rc = sd_mp_doc_parse(v->mv_data, v->mv_size, &doc);
     if (rc)
         return SD_ECORRUPT;
-    rc = sd_ticket_decode(sd_mp_doc_root(doc), t, NULL);
+    rc = sd_record_decode(k, sd_mp_doc_root(doc), record, NULL);
     sd_mp_doc_destroy(&doc);
     if (rc)
-        sd_ticket_clear(t);
+        sd_record_clear(k, record);
     return rc;
+}
+
+int sd_store_get_record(sd_store_txn_t *txn, const sd_kind_t *k, const char *id, void *record)
+{
+    s_key_t key;
+    if (strlen(id) > SD_ID_MAX)
+        return SD_ENOTFOUND;
+    s_record_key(&key, k, id);
+    MDB_val v;
+    int rc = s_get(txn, DB_RECORDS, &key, &v);
+    return rc ?: s_decode_record(k, &v, record);
 }
 
 int sd_store_get_ticket(sd_store_txn_t *txn, const char *id, sd_ticket_t *t)
 {
-    s_key_t k = {.n = 0};
-    if (strlen(id) > SD_ID_MAX)
-        return SD_ENOTFOUND;
-    s_key_str(&k, id);
-    MDB_val v;
-    int rc = s_get(txn, DB_TICKETS, &k, &v);
-    return rc ?: s_decode_ticket(&v, t);
+    return sd_store_get_record(txn, &sd_kind_ticket, id, t);
 }
 
-static int s_put_ticket(sd_store_txn_t *txn, const sd_ticket_t *t)
+static int s_put_record(sd_store_txn_t *txn, const sd_kind_t *k, const void *record)
 {
     sd_mp_writer_t *w = txn->store->writer;
     sd_mp_writer_reset(w);
-    sd_ticket_encode(t, true, w);
+    sd_record_encode(k, record, true, w);
     if (sd_mp_writer_error(w))
         return SD_ENOMEM;
     size_t len;
     const void *data = sd_mp_writer_data(w, &len);
-    s_key_t k = {.n = 0};
-    s_key_str(&k, t->id);
-    return s_put(txn, DB_TICKETS, &k, data, len);
+    s_key_t key;
+    s_record_key(&key, k, sd_record_cid(k, record));
+    return s_put(txn, DB_RECORDS, &key, data, len);
+}
+
+/* The timeline entry and the event's own index entries (added once: events never change). */
+static int s_log_event_entries(sd_store_txn_t *txn, const sd_event_t *ev)
+{
+    s_key_t k;
+    s_record_key(&k, ev->kind, ev->key);
+    s_key_u64(&k, ev->hlc);
+    s_key_str(&k, ev->origin);
+    s_key_u64(&k, ev->seq);
+    int rc = s_put(txn, DB_TIMELINE, &k, "", 0);
+    if (rc || !ev->kind->index_event)
+        return rc;
+    sd_index_keys_t keys;
+    sd_index_reset(&keys);
+    rc = ev->kind->index_event(ev, &keys);
+    return rc ?: s_index_diff(txn, ev->kind, &keys, NULL, true);
+}
+
+int sd_store_fold_event(sd_store_txn_t *txn, const sd_event_t *ev, void *after)
+{
+    const sd_kind_t *k = ev->kind;
+    int rc = s_log_event_entries(txn, ev);
+    if (rc)
+        return rc;
+    void *record = after ? after : sd_record_new(k);
+    if (!record)
+        return SD_ENOMEM;
+    /* Old and new index entries, so that only what changed is written. Only created records
+     * are in indexes and counts; events that reach a replica before the create are folded
+     * into a partial record. */
+    sd_index_keys_t *keys = malloc(2 * sizeof *keys);
+    rc = keys ? sd_store_get_record(txn, k, ev->key, record) : SD_ENOMEM;
+    if (rc == SD_ENOTFOUND)
+        rc = 0;
+    rc = rc ?: s_index_of(k, record, &keys[0]);
+    rc = rc ?: sd_fold_apply(record, ev);
+    rc = rc ?: s_index_of(k, record, &keys[1]);
+    rc = rc ?: s_index_diff(txn, k, &keys[0], &keys[1], false);
+    rc = rc ?: s_index_diff(txn, k, &keys[1], &keys[0], true);
+    rc = rc ?: s_put_record(txn, k, record);
+    free(keys);
+    if (rc && after)
+        sd_record_clear(k, after);
+    if (!after)
+        sd_record_destroy(k, &record);
+    return rc;
 }
 
 int sd_store_apply(sd_store_txn_t *txn, const sd_event_t *ev)
 {
-    return sd_store_apply_ticket(txn, ev, NULL);
+    return sd_store_apply_record(txn, ev, NULL);
 }
 
 int sd_store_apply_ticket(sd_store_txn_t *txn, const sd_event_t *ev, sd_ticket_t *after)
+{
+    return sd_store_apply_record(txn, ev, after);
+}
+
+int sd_store_apply_record(sd_store_txn_t *txn, const sd_event_t *ev, void *after)
 {
     uint64_t applied;
     int rc = sd_store_applied(txn, ev->origin, &applied);
@@ -379,45 +488,5 @@ int sd_store_apply_ticket(sd_store_txn_t *txn, const sd_event_t *ev, sd_ticket_t
     k.n = 0;
     s_key_str(&k, ev->origin);
     rc = s_put(txn, DB_VECTOR, &k, seq, 8);
-    if (rc)
-        return rc;
-    k.n = 0;
-    s_key_str(&k, ev->key);
-    s_key_u64(&k, ev->hlc);
-    s_key_str(&k, ev->origin);
-    s_key_u64(&k, ev->seq);
-    rc = s_put(txn, DB_HISTORY, &k, "", 0);
-    if (rc)
-        return rc;
-    if (ev->op == SD_OP_SLA && ev->fields.sla_state == SD_SLA_BREACHED) {
-        uint64_t n;
-        rc = s_meta_get_u64(txn, "sla_breaches", &n) ?: s_meta_put_u64(txn, "sla_breaches", n + 1);
-        if (rc)
-            return rc;
-    }
-    if (ev->op == SD_OP_HANDOVER) {
-        k.n = 0;
-        s_key_u64(&k, ev->hlc);
-        s_key_str(&k, ev->origin);
-        s_key_u64(&k, ev->seq);
-        if ((rc = s_put(txn, DB_HANDOVERS, &k, "", 0)) != 0)
-            return rc;
-    }
-
-    sd_ticket_t t = {0};
-    rc = sd_store_get_ticket(txn, ev->key, &t);
-    bool existed = rc == 0;
-    if (rc && rc != SD_ENOTFOUND)
-        return rc;
-    /* Only created tickets are in the queue, indexes and counts; events that
-     * reach a replica before the create are folded into a partial record. */
-    rc = existed && sd_fold_exists(&t) ? s_index(txn, &t, false) : 0;
-    rc = rc ?: sd_fold_apply(&t, ev);
-    rc = rc ?: (sd_fold_exists(&t) ? s_index(txn, &t, true) : 0);
-    rc = rc ?: s_put_ticket(txn, &t);
-    if (!rc && after)
-        *after = t; /* hand over what t owns */
-    else
-        sd_ticket_clear(&t);
-    return rc;
+    return rc ?: sd_store_fold_event(txn, ev, after);
 }

@@ -1,20 +1,23 @@
-/* store.h - the node's LMDB store: event log, applied vector, tickets, indexes.
+/* store.h - the node's LMDB store: event log, applied vector, records of every kind, indexes.
  *
- * One LMDB environment per node (DESIGN 2.2) with these databases:
- *   events   (origin, seq)            -> event, msgpack as on the wire
- *   vector   origin                   -> highest seq applied (big-endian u64)
- *   tickets  ticket id                -> ticket record (sd_ticket_encode, stamps)
- *   history  id, hlc, origin, seq     -> ""   (a ticket's events in clock order)
- *   queue    open, priority, due, id  -> ""   (the work queue, best first)
- *   byreq    requester, id            -> ""
- *   byasg    assignee, id             -> ""
- *   meta     name                     -> value (site, schema, ticket counter)
- *   handovers hlc, origin, seq        -> ""   (handover events in clock order)
- * An event, the vector, the ticket and its index entries change in one write
- * transaction, so a crash never leaves them out of step. Commits are durable
- * (no MDB_NOSYNC / MDB_NOMETASYNC): when sd_store_commit returns 0 the data
- * is on disk. A full map is reported as SD_EMAPFULL; the caller aborts,
- * calls sd_store_grow and redoes the transaction.
+ * One LMDB environment per node (DESIGN 2.2) with these databases (schema 3):
+ *   events    (origin, seq)                   -> event, msgpack as on the wire
+ *   vector    origin                          -> highest seq applied (big-endian u64)
+ *   meta      name                            -> value (site, schema, id counters, clock,
+ *                                                 index counters "<kind>.<counter>")
+ *   records   kind, id                        -> record (sd_record_encode, with stamps)
+ *   timeline  kind, id, hlc, origin, seq      -> ""   (a record's events in clock order)
+ *   indexes   kind, index name, key parts     -> ""   (what each kind's index hook declares:
+ *                                                 for tickets "queue", "requester",
+ *                                                 "assignee" and "handovers")
+ * The store knows no kind: the descriptor (proto/kind.h) says how to fold an event into its
+ * record and which index entries and counters a record or an event has. An event, the vector,
+ * the record, its timeline and index entries change in one write transaction, so a crash never
+ * leaves them out of step. A store of schema 2 (tickets in tables of their own) is upgraded on
+ * open by replaying its event log into these tables (one transaction, one log line). Commits are
+ * durable (no MDB_NOSYNC / MDB_NOMETASYNC): when sd_store_commit returns 0 the data is on disk. A
+ * full map is reported as SD_EMAPFULL; the caller aborts, calls sd_store_grow and redoes the
+ * transaction.
  *
  * Threads: one writer; sd_store_read_* may run in the same thread only
  * (the node serves everything from one thread, see server.h). */
@@ -23,6 +26,7 @@
 
 #include "digest.h"
 #include "event.h"
+#include "kind.h"
 #include "ticket.h"
 #include "vector.h"
 
@@ -69,7 +73,11 @@ int sd_store_commit(sd_store_txn_t **txn);
 /* Aborts and frees *txn; NULL-safe. */
 void sd_store_abort(sd_store_txn_t **txn);
 
-/* Allocates the next ticket id of this site, "SITE-000001" and on. */
+/* Allocates the next id of kind k at this site: "SITE-000001" and on (SITE-TAG-000001 for a
+ * kind with an id tag), skipping ids already taken. */
+int sd_store_next_id(sd_store_txn_t *txn, const sd_kind_t *k, char id[SD_ID_MAX + 1]);
+
+/* The next ticket id of this site. */
 int sd_store_next_ticket_id(sd_store_txn_t *txn, char id[SD_ID_MAX + 1]);
 
 /* The seq the next event of origin will have (applied + 1). */
@@ -78,22 +86,28 @@ int sd_store_next_seq(sd_store_txn_t *txn, const char *origin, uint64_t *seq);
 /* Highest seq applied for origin, 0 when none. */
 int sd_store_applied(sd_store_txn_t *txn, const char *origin, uint64_t *seq);
 
-/* Applies one event: appends it to the log, advances the vector, folds it
- * into its ticket and updates the indexes. Returns 0, or 1 when the event is
- * a duplicate (seq <= applied) and nothing changed, SD_ERANGE when it would
- * leave a gap (seq > applied + 1), SD_EMAPFULL, SD_ESTORE, SD_ENOMEM.
- * ev->hlc must already be stamped. */
+/* Applies one event of any kind: appends it to the log, advances the vector, folds it into its
+ * record and updates the record's timeline, index entries and counters. Returns 0, or 1 when
+ * the event is a duplicate (seq <= applied) and nothing changed, SD_ERANGE when it would leave
+ * a gap (seq > applied + 1), SD_EMAPFULL, SD_ETOOBIG (index entries beyond their limits),
+ * SD_ESTORE, SD_ENOMEM. ev->hlc must already be stamped. */
 int sd_store_apply(sd_store_txn_t *txn, const sd_event_t *ev);
 
-/* sd_store_apply that also hands back the ticket as it is after the event
- * (into *after, zeroed; the caller clears it), saving a read. On a duplicate
- * (return 1) *after is left empty. */
+/* sd_store_apply that also hands back the record as it is after the event (into *after, a
+ * zeroed record of ev->kind; the caller clears it), saving a read. On a duplicate (return 1)
+ * *after is left empty. */
+int sd_store_apply_record(sd_store_txn_t *txn, const sd_event_t *ev, void *after);
+
+/* The same for a ticket event. */
 int sd_store_apply_ticket(sd_store_txn_t *txn, const sd_event_t *ev, sd_ticket_t *after);
 
-/* Reads ticket id into *t (t zeroed; clear it with sd_ticket_clear). The
- * record may be partial - events that arrived before the ticket's create -
- * which sd_fold_exists() tells; callers serving clients treat that as absent.
- * Returns 0, SD_ENOTFOUND, SD_ECORRUPT, SD_ESTORE. */
+/* Reads record id of kind k into *record (zeroed; clear it with sd_record_clear). The record
+ * may be partial - events that arrived before its create - which sd_record_exists() tells;
+ * callers serving clients treat that as absent. Returns 0, SD_ENOTFOUND, SD_ECORRUPT,
+ * SD_ESTORE. */
+int sd_store_get_record(sd_store_txn_t *txn, const sd_kind_t *k, const char *id, void *record);
+
+/* sd_store_get_record for a ticket (clear it with sd_ticket_clear). */
 int sd_store_get_ticket(sd_store_txn_t *txn, const char *id, sd_ticket_t *t);
 
 /* Loads / saves the node's clock so stamps never go back after a restart. */
@@ -119,8 +133,12 @@ typedef struct {
 int sd_store_list(sd_store_txn_t *txn, const sd_store_filter_t *filter,
                   int (*fn)(const sd_ticket_t *t, void *arg), void *arg, bool *more);
 
-/* Calls fn with the stored bytes of each event of ticket id, in clock order.
- * The bytes are borrowed for the call only. Returns 0, SD_ENOTFOUND, SD_ESTORE. */
+/* Calls fn with the stored bytes of each event of record id of kind k, in clock order. The
+ * bytes are borrowed for the call only. Returns 0, SD_ENOTFOUND, SD_ESTORE. */
+int sd_store_timeline(sd_store_txn_t *txn, const sd_kind_t *k, const char *id,
+                      int (*fn)(const void *event, size_t len, void *arg), void *arg);
+
+/* sd_store_timeline of a ticket. */
 int sd_store_history(sd_store_txn_t *txn, const char *id,
                      int (*fn)(const void *event, size_t len, void *arg), void *arg);
 
@@ -140,14 +158,17 @@ int sd_store_vector(sd_store_txn_t *txn, sd_vector_t *vector);
 int sd_store_events_from(sd_store_txn_t *txn, const char *origin, uint64_t from, size_t limit,
                          int (*fn)(const void *event, size_t len, void *arg), void *arg);
 
+/* Value of counter `name` of kind k (kind.h index hooks), 0 when never counted. */
+int sd_store_counter(sd_store_txn_t *txn, const sd_kind_t *k, const char *name, uint64_t *n);
+
 /* Number of tickets by status into counts[SD_STATUS_COUNT_]. */
 int sd_store_count(sd_store_txn_t *txn, uint64_t counts[SD_STATUS_COUNT_]);
 
 /* SLA breaches held: `sla` events marking a ticket breached, from any site. */
 int sd_store_sla_breaches(sd_store_txn_t *txn, uint64_t *n);
 
-/* Digest of the whole materialised state (vector and every ticket record):
- * equal digests mean byte-identical state. hex gets 65 bytes. */
+/* Digest of the whole materialised state (vector and every record of every kind): equal
+ * digests mean byte-identical state. hex gets 65 bytes. */
 int sd_store_digest(sd_store_txn_t *txn, char hex[SD_DIGEST_BYTES * 2 + 1]);
 
 #endif

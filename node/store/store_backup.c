@@ -74,6 +74,29 @@ static int s_open(const char *dir, bool lock, MDB_env **env, char *err, size_t c
     return 0;
 }
 
+/* Tickets in a store: the sum of its per-status counters ("ticket.status.*" in meta; in a
+ * schema-2 store "count.*"), which a scan of a large store would take much longer to tell. */
+static int s_count_tickets(MDB_txn *txn, MDB_dbi meta, const char *schema, uint64_t *n)
+{
+    const char *prefix = strcmp(schema, "2") == 0 ? "count." : "ticket.status.";
+    size_t plen = strlen(prefix);
+    MDB_cursor *cur;
+    MDB_val k = {.mv_size = plen, .mv_data = (void *)prefix}, v;
+    int rc = mdb_cursor_open(txn, meta, &cur);
+    *n = 0;
+    if (rc)
+        return rc;
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)
+            break;
+        if (v.mv_size == 8)
+            *n += s_get_be64(v.mv_data);
+    }
+    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
 /* Checks that dir holds a sundesk store of a known schema and says what is in it. */
 static int s_inspect(const char *dir, sd_backup_info_t *info, char *err, size_t cap)
 {
@@ -82,7 +105,7 @@ static int s_inspect(const char *dir, sd_backup_info_t *info, char *err, size_t 
     if (rc)
         return rc;
     MDB_txn *txn = NULL;
-    MDB_dbi meta, tickets, events;
+    MDB_dbi meta, events;
     MDB_stat st;
     char schema[16] = "";
     memset(info, 0, sizeof *info);
@@ -90,9 +113,7 @@ static int s_inspect(const char *dir, sd_backup_info_t *info, char *err, size_t 
     rc = rc ?: mdb_dbi_open(txn, "meta", 0, &meta);
     rc = rc ?: s_meta_str(txn, meta, "schema", schema, sizeof schema);
     rc = rc ?: s_meta_str(txn, meta, "site", info->site, sizeof info->site);
-    rc = rc ?: mdb_dbi_open(txn, "tickets", 0, &tickets);
-    rc = rc ?: mdb_stat(txn, tickets, &st);
-    info->tickets = rc ? 0 : st.ms_entries;
+    rc = rc ?: s_count_tickets(txn, meta, schema, &info->tickets);
     rc = rc ?: mdb_dbi_open(txn, "events", 0, &events);
     rc = rc ?: mdb_stat(txn, events, &st);
     info->events = rc ? 0 : st.ms_entries;
@@ -100,7 +121,8 @@ static int s_inspect(const char *dir, sd_backup_info_t *info, char *err, size_t 
     mdb_env_close(env);
     if (rc)
         return s_fail(err, cap, SD_ECORRUPT, "%s: not a sundesk store (%s)", dir, mdb_strerror(rc));
-    if (strcmp(schema, SD_STORE_SCHEMA) != 0)
+    /* A schema-2 store is upgraded by the node that opens it (store_upgrade.c). */
+    if (strcmp(schema, SD_STORE_SCHEMA) != 0 && strcmp(schema, "2") != 0)
         return s_fail(err, cap, SD_ECORRUPT, "%s: store schema '%s', this build reads '%s'", dir,
                       schema, SD_STORE_SCHEMA);
     char path[4096];

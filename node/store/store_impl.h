@@ -1,4 +1,4 @@
-/* store_impl.h - internals shared by the files of the store module (store.c, store_read.c).
+/* store_impl.h - internals shared by the files of the store module (store*.c).
  *
  * Not for use outside node/store*.c: the rest of the code sees store.h only,
  * and only the store includes <lmdb.h>. Keys are built into an s_key_t:
@@ -15,24 +15,24 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SD_STORE_SCHEMA    "2"
+#define SD_STORE_SCHEMA    "3"           /* 2: ticket tables of their own; upgraded by replay */
 #define SD_STORE_MAP_INIT  (64ull << 20) /* first map size; grows by doubling */
 #define SD_STORE_MAP_MAX   (1ull << 40)  /* 1 TiB: the most we grow to */
 #define SD_STORE_LOW_SPACE (1ull << 20)  /* below this free, an EIO on commit means disk full */
 #define KEY_MAX            480           /* LMDB's default key limit is 511 */
 
 enum {
-    DB_EVENTS,
-    DB_VECTOR,
-    DB_TICKETS,
-    DB_HISTORY,
-    DB_QUEUE,
-    DB_BYREQ,
-    DB_BYASG,
-    DB_META,
-    DB_HANDOVERS,
+    DB_EVENTS,   /* origin NUL seq -> event */
+    DB_VECTOR,   /* origin NUL -> highest seq applied */
+    DB_META,     /* name NUL -> value (site, schema, id counters, index counters, clock) */
+    DB_RECORDS,  /* kind NUL id NUL -> record */
+    DB_TIMELINE, /* kind NUL id NUL hlc origin NUL seq -> "" (a record's events in clock order) */
+    DB_INDEXES,  /* kind NUL index NUL parts -> "" (each kind's secondary indexes) */
     DB_N
 };
+
+/* Databases of schema 2, dropped by the upgrade (store_upgrade.c). */
+#define SD_STORE_OLD_DBS 6
 
 struct sd_store {
     MDB_env *env;               /* the environment */
@@ -166,23 +166,26 @@ static inline int s_meta_put_u64(sd_store_txn_t *t, const char *name, uint64_t v
     return s_put(t, DB_META, &k, b, 8);
 }
 
-static inline bool s_is_open(int status)
+static inline void s_key_bytes(s_key_t *k, const void *b, size_t len)
 {
-    return status <= SD_STATUS_PENDING;
+    if (k->n + len > KEY_MAX)
+        len = KEY_MAX - k->n; /* cannot happen within SD_INDEX_KEY_MAX */
+    memcpy(k->b + k->n, b, len);
+    k->n += len;
 }
 
-static inline void s_queue_key(s_key_t *k, const sd_ticket_t *t)
+/* The meta name of counter `name` of kind k ("ticket.status.new"). */
+static inline void s_counter_name(const sd_kind_t *k, const char *name, char *out, size_t cap)
 {
-    k->n = 0;
-    s_key_u8(k, s_is_open(t->status) ? 0 : 1);
-    s_key_u8(k, (uint8_t)t->priority);
-    s_key_u64(k, t->resolve_due);
-    s_key_str(k, t->id);
+    snprintf(out, cap, "%s.%s", k->name, name);
 }
 
-static inline void s_status_counter(int status, char *name, size_t cap)
-{
-    snprintf(name, cap, "count.%s", sd_status_name(status));
-}
+/* Applies ev to its record, timeline and indexes, without the log and vector (store.c); the
+ * upgrade replays the log through it. after: see sd_store_apply_record. */
+int sd_store_fold_event(sd_store_txn_t *txn, const sd_event_t *ev, void *after);
+
+/* Upgrades a store of schema 2 to SD_STORE_SCHEMA inside txn (store_upgrade.c). *events gets
+ * the number of events replayed. Returns 0, SD_EMAPFULL (grow and redo), SD_ECORRUPT, SD_ESTORE. */
+int sd_store_upgrade_v2(sd_store_txn_t *txn, uint64_t *events);
 
 #endif

@@ -1,7 +1,8 @@
-/* store_read.c - reading the store: the queue, a ticket's history, counts, digest, the event log.
- */
+/* store_read.c - reading the store: the ticket queue and its indexes, a record's timeline,
+ * counters, digest, the event log. */
 #include "store.h"
 
+#include "record.h"
 #include "store_impl.h"
 
 #include <stdlib.h>
@@ -16,7 +17,7 @@ static bool s_matches(const sd_ticket_t *t, const sd_store_filter_t *f)
         return false;
     if (f->sla >= 0 && t->sla_state != f->sla)
         return false;
-    if (f->open_only && !s_is_open(t->status))
+    if (f->open_only && !sd_status_open(t->status))
         return false;
     if (f->assignee && (!t->assignee || strcmp(t->assignee, f->assignee) != 0))
         return false;
@@ -34,7 +35,7 @@ typedef struct {
 static int s_queue_cmp(const void *pa, const void *pb)
 {
     const sd_ticket_t *a = pa, *b = pb;
-    int oa = !s_is_open(a->status), ob = !s_is_open(b->status);
+    int oa = !sd_status_open(a->status), ob = !sd_status_open(b->status);
     if (oa != ob)
         return oa - ob;
     if (a->priority != b->priority)
@@ -44,15 +45,25 @@ static int s_queue_cmp(const void *pa, const void *pb)
     return strcmp(a->id, b->id);
 }
 
+/* Start of the keys of ticket index `index` (then its parts). */
+static void s_ticket_index(s_key_t *k, const char *index)
+{
+    k->n = 0;
+    s_key_str(k, sd_kind_ticket.name);
+    s_key_str(k, index);
+}
+
 /* Collects every ticket of one requester or assignee (index prefix). Those
  * sets are small next to the queue, so sorting them in memory is cheap. */
-static int s_collect(sd_store_txn_t *txn, int db, const char *prefix, s_ticket_set_t *set)
+static int s_collect(sd_store_txn_t *txn, const char *index, const char *prefix,
+                     s_ticket_set_t *set)
 {
     MDB_cursor *cur;
-    int rc = s_err(mdb_cursor_open(txn->txn, txn->store->dbi[db], &cur));
+    int rc = s_err(mdb_cursor_open(txn->txn, txn->store->dbi[DB_INDEXES], &cur));
     if (rc)
         return rc;
-    s_key_t p = {.n = 0};
+    s_key_t p;
+    s_ticket_index(&p, index);
     s_key_str(&p, prefix);
     MDB_val k = s_val(&p), v;
     for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
@@ -108,7 +119,7 @@ int sd_store_list(sd_store_txn_t *txn, const sd_store_filter_t *f,
     *more = false;
     if (f->requester || f->assignee) {
         s_ticket_set_t set = {0};
-        rc = s_collect(txn, f->requester ? DB_BYREQ : DB_BYASG,
+        rc = s_collect(txn, f->requester ? "requester" : "assignee",
                        f->requester ? f->requester : f->assignee, &set);
         if (!rc && set.n > 1)
             qsort(set.items, set.n, sizeof set.items[0], s_queue_cmp);
@@ -120,29 +131,43 @@ int sd_store_list(sd_store_txn_t *txn, const sd_store_filter_t *f,
         return rc == 1 ? 0 : rc;
     }
     MDB_cursor *cur;
-    rc = s_err(mdb_cursor_open(txn->txn, txn->store->dbi[DB_QUEUE], &cur));
+    rc = s_err(mdb_cursor_open(txn->txn, txn->store->dbi[DB_INDEXES], &cur));
     if (rc)
         return rc;
-    MDB_val k, v;
-    int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+    /* Queue keys: "ticket" NUL "queue" NUL, open, priority, resolve due (8), id NUL. */
+    s_key_t qk = {.n = 0};
+    s_key_str(&qk, sd_kind_ticket.name);
+    size_t head = qk.n + sizeof "queue";
     if (skipping) {
         /* Seek straight to the `after` ticket's place in the queue. */
         sd_ticket_t last = {0};
-        if (sd_store_get_ticket(txn, f->after, &last) == 0) {
-            s_key_t qk;
-            s_queue_key(&qk, &last);
-            k = s_val(&qk);
-            mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-        }
+        sd_index_keys_t keys;
+        sd_index_reset(&keys);
+        if (sd_store_get_ticket(txn, f->after, &last) == 0)
+            sd_ticket_queue_key(&last, &keys);
+        int type;
+        size_t pos = 0, len;
+        const uint8_t *bytes;
+        if (sd_index_next(&keys, &pos, &type, &bytes, &len))
+            s_key_bytes(&qk, bytes, len);
+        else
+            s_key_str(&qk, "queue");
         sd_ticket_clear(&last);
+    } else {
+        s_key_str(&qk, "queue");
     }
+    MDB_val k = s_val(&qk), v;
+    int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
     for (; mrc == 0 && rc == 0; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size < 11)
+        if (k.mv_size < head || memcmp(k.mv_data, qk.b, head) != 0)
+            break; /* past the queue */
+        const uint8_t *q = (const uint8_t *)k.mv_data + head;
+        if (k.mv_size < head + 11)
             continue;
-        if (f->open_only && ((const uint8_t *)k.mv_data)[0] != 0)
+        if (f->open_only && q[0] != 0)
             break;
         sd_ticket_t t = {0};
-        rc = sd_store_get_ticket(txn, (const char *)k.mv_data + 10, &t);
+        rc = sd_store_get_ticket(txn, (const char *)q + 10, &t);
         if (rc == SD_ENOTFOUND)
             rc = SD_ECORRUPT;
         rc = rc ?: s_emit(&t, f, &skipping, &sent, more, fn, arg);
@@ -190,33 +215,52 @@ static int s_scan_logged(sd_store_txn_t *txn, int db, const s_key_t *from, size_
     return rc ? rc : (mrc == 0 || mrc == MDB_NOTFOUND ? 0 : s_err(mrc));
 }
 
+int sd_store_timeline(sd_store_txn_t *txn, const sd_kind_t *kind, const char *id,
+                      int (*fn)(const void *event, size_t len, void *arg), void *arg)
+{
+    /* Keys: kind NUL id NUL, hlc, then the log key. */
+    s_key_t p = {.n = 0};
+    s_key_str(&p, kind->name);
+    s_key_str(&p, id);
+    int found;
+    int rc = s_scan_logged(txn, DB_TIMELINE, &p, p.n, p.n + 8, fn, arg, &found);
+    return !rc && !found ? SD_ENOTFOUND : rc;
+}
+
 int sd_store_history(sd_store_txn_t *txn, const char *id,
                      int (*fn)(const void *event, size_t len, void *arg), void *arg)
 {
-    /* Keys: id NUL, hlc, then the log key. */
-    s_key_t p = {.n = 0};
-    s_key_str(&p, id);
-    int found;
-    int rc = s_scan_logged(txn, DB_HISTORY, &p, p.n, p.n + 8, fn, arg, &found);
-    return !rc && !found ? SD_ENOTFOUND : rc;
+    return sd_store_timeline(txn, &sd_kind_ticket, id, fn, arg);
 }
 
 int sd_store_handovers(sd_store_txn_t *txn, uint64_t since_ms,
                        int (*fn)(const void *event, size_t len, void *arg), void *arg)
 {
-    /* Keys: hlc, then the log key; an hlc's ms are its top 48 bits. */
-    s_key_t from = {.n = 0};
+    /* Keys: the ticket kind's "handovers" index: hlc, then the log key. An hlc's ms are its
+     * top 48 bits: a later `since` than any stamp can hold has no handovers. */
+    s_key_t from;
+    s_ticket_index(&from, "handovers");
+    size_t prefix = from.n;
+    if (since_ms > (UINT64_MAX >> 16))
+        return 0;
     s_key_u64(&from, since_ms << 16);
     int found;
-    return s_scan_logged(txn, DB_HANDOVERS, &from, 0, 8, fn, arg, &found);
+    return s_scan_logged(txn, DB_INDEXES, &from, prefix, prefix + 8, fn, arg, &found);
+}
+
+int sd_store_counter(sd_store_txn_t *txn, const sd_kind_t *k, const char *name, uint64_t *n)
+{
+    char meta[SD_INDEX_KEY_MAX + 40];
+    s_counter_name(k, name, meta, sizeof meta);
+    return s_meta_get_u64(txn, meta, n);
 }
 
 int sd_store_count(sd_store_txn_t *txn, uint64_t counts[SD_STATUS_COUNT_])
 {
     for (int s = 0; s < SD_STATUS_COUNT_; s++) {
         char name[32];
-        s_status_counter(s, name, sizeof name);
-        int rc = s_meta_get_u64(txn, name, &counts[s]);
+        snprintf(name, sizeof name, "status.%s", sd_status_name(s));
+        int rc = sd_store_counter(txn, &sd_kind_ticket, name, &counts[s]);
         if (rc)
             return rc;
     }
@@ -225,7 +269,7 @@ int sd_store_count(sd_store_txn_t *txn, uint64_t counts[SD_STATUS_COUNT_])
 
 int sd_store_sla_breaches(sd_store_txn_t *txn, uint64_t *n)
 {
-    return s_meta_get_u64(txn, "sla_breaches", n);
+    return sd_store_counter(txn, &sd_kind_ticket, "sla_breaches", n);
 }
 
 static int s_digest_db(sd_store_txn_t *txn, int db, sd_digest_t *d)
@@ -251,7 +295,7 @@ int sd_store_digest(sd_store_txn_t *txn, char hex[SD_DIGEST_BYTES * 2 + 1])
     uint8_t raw[SD_DIGEST_BYTES];
     int rc = sd_digest_init(&d);
     rc = rc ?: s_digest_db(txn, DB_VECTOR, &d);
-    rc = rc ?: s_digest_db(txn, DB_TICKETS, &d);
+    rc = rc ?: s_digest_db(txn, DB_RECORDS, &d);
     if (!rc)
         sd_digest_final(&d, raw, hex);
     return rc;

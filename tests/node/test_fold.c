@@ -121,7 +121,7 @@ static void s_event(sd_event_t *ev, const char *origin, uint64_t seq, uint64_t h
     ev->seq = seq;
     ev->hlc = hlc;
     strcpy(ev->key, key);
-    ev->op = op;
+    assert_int_equal(sd_event_start(ev, &sd_kind_ticket, op), 0);
     strcpy(ev->author, "agent");
 }
 
@@ -138,7 +138,7 @@ static void s_create(sd_event_t *ev, const char *origin, uint64_t seq, uint64_t 
 {
     s_event(ev, origin, seq, hlc, key, SD_OP_CREATE);
     ev->mask = sd_ticket_all_fields();
-    sd_ticket_t *f = &ev->fields;
+    sd_ticket_t *f = sd_event_ticket(ev);
     f->created_at = sd_hlc_ms(hlc);
     f->origin_site = s_dup(origin);
     f->title = s_dup("Mail is slow");
@@ -156,15 +156,15 @@ static void s_transition(sd_event_t *ev, const char *origin, uint64_t seq, uint6
 {
     s_event(ev, origin, seq, hlc, key, op);
     ev->mask = sd_ticket_register_mask(SD_REG_STATUS);
-    ev->fields.status = status;
+    sd_event_ticket(ev)->status = status;
 }
 
 static void s_comment(sd_event_t *ev, const char *origin, uint64_t seq, uint64_t hlc,
                       const char *key, const char *body, bool public_reply)
 {
     s_event(ev, origin, seq, hlc, key, SD_OP_COMMENT);
-    ev->comment.body = s_dup(body);
-    ev->comment.public_reply = public_reply;
+    sd_event_comment(ev)->body = s_dup(body);
+    sd_event_comment(ev)->public_reply = public_reply;
 }
 
 /* Folds events[order[0..n)] into a fresh ticket and returns its stored bytes. */
@@ -197,11 +197,11 @@ static void test_concurrent_status_greater_stamp_wins(void **state)
     /* APAC resolves and EMEA puts it pending at the very same hlc: the tie
      * goes to the greater origin, EMEA, and its transition wins whole. */
     s_transition(&ev[1], "APAC", 1, h + 5, "AMER-000001", SD_OP_RESOLVE, SD_STATUS_RESOLVED);
-    ev[1].fields.resolved_at = T0 + 1;
-    ev[1].fields.resolution = s_dup("restarted the relay");
+    sd_event_ticket(&ev[1])->resolved_at = T0 + 1;
+    sd_event_ticket(&ev[1])->resolution = s_dup("restarted the relay");
     s_transition(&ev[2], "EMEA", 1, h + 5, "AMER-000001", SD_OP_PENDING, SD_STATUS_PENDING);
-    ev[2].fields.waiting_on = SD_WAIT_VENDOR;
-    ev[2].fields.status_reason = s_dup("vendor case 42");
+    sd_event_ticket(&ev[2])->waiting_on = SD_WAIT_VENDOR;
+    sd_event_ticket(&ev[2])->status_reason = s_dup("vendor case 42");
 
     static const int orders[][3] = {{0, 1, 2}, {0, 2, 1}, {1, 2, 0}, {2, 1, 0}, {2, 0, 1}};
     size_t len0 = 0;
@@ -233,8 +233,8 @@ static void test_concurrent_status_greater_stamp_wins(void **state)
 
     /* A greater hlc beats a greater origin. */
     s_transition(&ev[3], "APAC", 2, h + 6, "AMER-000001", SD_OP_RESOLVE, SD_STATUS_RESOLVED);
-    ev[3].fields.resolved_at = T0 + 2;
-    ev[3].fields.resolution = s_dup("replaced the relay");
+    sd_event_ticket(&ev[3])->resolved_at = T0 + 2;
+    sd_event_ticket(&ev[3])->resolution = s_dup("replaced the relay");
     static const int late[] = {3, 2, 1, 0};
     sd_ticket_t t = {0};
     for (int i = 0; i < 4; i++)
@@ -454,7 +454,7 @@ static void s_history(rng_t *r, history_t *h, int n)
             snprintf(key, SD_ID_MAX + 1, "%s-%06d", s_origins[o], h->nkeys);
             s_create(ev, s_origins[o], ++seq[o], hlc, key);
             for (int reg = SD_REG_TYPE; reg < SD_REG_STATUS; reg++)
-                s_rand_register(r, &ev->fields, reg);
+                s_rand_register(r, sd_event_ticket(ev), reg);
             continue;
         }
         const char *key = h->keys[s_below(r, (uint32_t)h->nkeys)];
@@ -467,10 +467,10 @@ static void s_history(rng_t *r, history_t *h, int n)
             /* A transition (sometimes an assignment with it), whole registers. */
             s_event(ev, s_origins[o], ++seq[o], hlc, key, SD_OP_ACK + (int)s_below(r, 8));
             ev->mask = sd_ticket_register_mask(SD_REG_STATUS);
-            s_rand_register(r, &ev->fields, SD_REG_STATUS);
+            s_rand_register(r, sd_event_ticket(ev), SD_REG_STATUS);
             if (s_below(r, 3) == 0) {
                 ev->mask |= sd_ticket_register_mask(SD_REG_ASSIGN);
-                s_rand_register(r, &ev->fields, SD_REG_ASSIGN);
+                s_rand_register(r, sd_event_ticket(ev), SD_REG_ASSIGN);
             }
         } else {
             /* An update of one or two other registers. */
@@ -478,7 +478,7 @@ static void s_history(rng_t *r, history_t *h, int n)
             for (int k = 0, count = 1 + (int)s_below(r, 2); k < count; k++) {
                 int reg = SD_REG_TYPE + (int)s_below(r, SD_REG_STATUS - SD_REG_TYPE);
                 ev->mask |= sd_ticket_register_mask(reg);
-                s_rand_register(r, &ev->fields, reg);
+                s_rand_register(r, sd_event_ticket(ev), reg);
             }
         }
         snprintf(ev->author, sizeof ev->author, "%s-agent", s_origins[o]);

@@ -218,7 +218,7 @@ static int s_log_event(const void *bytes, size_t len, void *arg)
     memset(s, 0, sizeof *s);
     s->op = ev.op;
     s->at = sd_hlc_ms(ev.hlc);
-    const sd_ticket_t *f = &ev.fields;
+    const sd_ticket_t *f = sd_event_ticket(&ev);
     if (ev.op == SD_OP_HANDOVER) {
         snprintf(s->to, sizeof s->to, "%s", f->owner_site);
         snprintf(s->from, sizeof s->from, "%s", f->handover_from ? f->handover_from : "");

@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "event.h"
+#include "ticket.h"
 #include "hlc.h"
 #include "proto_test.h"
 
@@ -41,7 +42,7 @@ static void s_envelope(sd_event_t *ev, int op, uint64_t seq)
     ev->seq = seq;
     ev->hlc = HLC(T0 + seq, 3);
     strcpy(ev->key, "APAC-000001");
-    ev->op = op;
+    assert_int_equal(sd_event_start(ev, &sd_kind_ticket, op), 0);
     strcpy(ev->author, "alice");
 }
 
@@ -49,7 +50,7 @@ static void s_envelope(sd_event_t *ev, int op, uint64_t seq)
 static void s_fill_create(sd_event_t *ev)
 {
     s_envelope(ev, SD_OP_CREATE, 1);
-    sd_ticket_t *t = &ev->fields;
+    sd_ticket_t *t = sd_event_ticket(ev);
     t->created_at = T0;
     t->origin_site = strdup("APAC");
     t->type = SD_TYPE_INCIDENT;
@@ -79,19 +80,19 @@ static void s_fill_create(sd_event_t *ev)
 static void s_fill_resolve(sd_event_t *ev)
 {
     s_envelope(ev, SD_OP_RESOLVE, 9);
-    ev->fields.status = SD_STATUS_RESOLVED;
-    ev->fields.acknowledged_at = T0 + 60000;
-    ev->fields.resolved_at = T0 + 3600000;
-    ev->fields.resolution = strdup("Restarted the VPN concentrator.");
-    ev->fields.reopen_count = 1;
+    sd_event_ticket(ev)->status = SD_STATUS_RESOLVED;
+    sd_event_ticket(ev)->acknowledged_at = T0 + 60000;
+    sd_event_ticket(ev)->resolved_at = T0 + 3600000;
+    sd_event_ticket(ev)->resolution = strdup("Restarted the VPN concentrator.");
+    sd_event_ticket(ev)->reopen_count = 1;
     ev->mask = sd_ticket_register_mask(SD_REG_STATUS);
 }
 
 static void s_fill_comment(sd_event_t *ev)
 {
     s_envelope(ev, SD_OP_COMMENT, 5);
-    ev->comment.body = strdup("Called the user back;\nwaiting for a screenshot.");
-    ev->comment.public_reply = true;
+    sd_event_comment(ev)->body = strdup("Called the user back;\nwaiting for a screenshot.");
+    sd_event_comment(ev)->public_reply = true;
 }
 
 static int s_round_trip(s_fix_t *f)
@@ -113,11 +114,11 @@ static void s_assert_same_event(const sd_event_t *a, const sd_event_t *b)
     assert_int_equal(a->op, b->op);
     assert_string_equal(a->author, b->author);
     assert_int_equal(a->mask, b->mask);
-    assert_true(
-        sd_fields_equal(sd_ticket_fields, sd_ticket_field_count, &a->fields, &b->fields, a->mask));
+    assert_true(sd_fields_equal(sd_ticket_fields, sd_ticket_field_count, sd_event_ticket(a),
+                                sd_event_ticket(b), a->mask));
     if (a->op == SD_OP_COMMENT) {
-        assert_string_equal(a->comment.body, b->comment.body);
-        assert_int_equal(a->comment.public_reply, b->comment.public_reply);
+        assert_string_equal(sd_event_comment(a)->body, sd_event_comment(b)->body);
+        assert_int_equal(sd_event_comment(a)->public_reply, sd_event_comment(b)->public_reply);
     }
 }
 
@@ -129,8 +130,9 @@ static void test_event_create_round_trip(void **state)
     s_fill_create(&f->ev);
     assert_int_equal(s_round_trip(f), 0);
     s_assert_same_event(&f->ev, &f->out);
-    assert_string_equal(f->out.fields.handover_note, "Follow the sun \xE2\x86\x92 EMEA");
-    assert_null(f->out.fields.resolution); /* carried as nil */
+    assert_string_equal(sd_event_ticket(&f->out)->handover_note,
+                        "Follow the sun \xE2\x86\x92 EMEA");
+    assert_null(sd_event_ticket(&f->out)->resolution); /* carried as nil */
 }
 
 static void test_event_status_transition_round_trip(void **state)
@@ -139,8 +141,8 @@ static void test_event_status_transition_round_trip(void **state)
     s_fill_resolve(&f->ev);
     assert_int_equal(s_round_trip(f), 0);
     s_assert_same_event(&f->ev, &f->out);
-    assert_int_equal(f->out.fields.status, SD_STATUS_RESOLVED);
-    assert_null(f->out.fields.title); /* not carried */
+    assert_int_equal(sd_event_ticket(&f->out)->status, SD_STATUS_RESOLVED);
+    assert_null(sd_event_ticket(&f->out)->title); /* not carried */
 }
 
 static void test_event_comment_round_trip(void **state)
@@ -156,9 +158,9 @@ static void test_event_assign_round_trip(void **state)
 {
     s_fix_t *f = *state;
     s_envelope(&f->ev, SD_OP_ASSIGN, 3);
-    f->ev.fields.tier = SD_TIER_VENDOR;
-    f->ev.fields.team = strdup("Cisco TAC");
-    f->ev.fields.assignee = NULL; /* unassigned from a person, given to a team */
+    sd_event_ticket(&f->ev)->tier = SD_TIER_VENDOR;
+    sd_event_ticket(&f->ev)->team = strdup("Cisco TAC");
+    sd_event_ticket(&f->ev)->assignee = NULL; /* unassigned from a person, given to a team */
     f->ev.mask = sd_ticket_register_mask(SD_REG_ASSIGN);
     assert_int_equal(s_round_trip(f), 0);
     s_assert_same_event(&f->ev, &f->out);
@@ -253,8 +255,8 @@ static void test_event_decode_hand_written(void **state)
     assert_string_equal(f->out.origin, "EMEA");
     assert_int_equal(f->out.seq, 7);
     assert_int_equal(f->out.op, SD_OP_COMMENT);
-    assert_string_equal(f->out.comment.body, "Checked the logs.");
-    assert_false(f->out.comment.public_reply);
+    assert_string_equal(sd_event_comment(&f->out)->body, "Checked the logs.");
+    assert_false(sd_event_comment(&f->out)->public_reply);
 }
 
 static void test_event_decode_bad_version(void **state)
@@ -374,7 +376,7 @@ static void test_event_decode_unknown_field_in_fields(void **state)
     assert_int_equal(s_decode_written(f), SD_EUNKNOWN_FIELD);
     assert_fault_says(&f->fault, "event.fields");
     assert_fault_says(&f->fault, "'severity'");
-    assert_null(f->out.fields.title); /* freed on error */
+    assert_null(f->out.fields); /* freed on error */
 
     /* A comment's fields are body and public only. */
     sd_mp_writer_reset(f->w);

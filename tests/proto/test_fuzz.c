@@ -113,7 +113,7 @@ static void s_envelope(sd_event_t *ev, int op, uint64_t seq)
     ev->seq = seq;
     ev->hlc = (1700000000000ull << 16) | seq;
     strcpy(ev->key, "EMEA-000042");
-    ev->op = op;
+    assert_int_equal(sd_event_start(ev, &sd_kind_ticket, op), 0);
     strcpy(ev->author, "eve");
 }
 
@@ -157,7 +157,7 @@ static int s_setup(void **state)
 
     sd_event_t ev = {0};
     s_envelope(&ev, SD_OP_CREATE, 1);
-    sd_ticket_t *t = &ev.fields;
+    sd_ticket_t *t = sd_event_ticket(&ev);
     t->created_at = 1700000000000ull;
     t->origin_site = strdup("EMEA");
     t->title = strdup("Mail stuck in outbox");
@@ -173,22 +173,22 @@ static int s_setup(void **state)
     s_add_event(f, &ev);
 
     s_envelope(&ev, SD_OP_PENDING, 2);
-    ev.fields.status = SD_STATUS_PENDING;
-    ev.fields.waiting_on = SD_WAIT_CUSTOMER;
-    ev.fields.status_reason = strdup("Need a screenshot");
+    sd_event_ticket(&ev)->status = SD_STATUS_PENDING;
+    sd_event_ticket(&ev)->waiting_on = SD_WAIT_CUSTOMER;
+    sd_event_ticket(&ev)->status_reason = strdup("Need a screenshot");
     ev.mask = sd_ticket_register_mask(SD_REG_STATUS);
     s_add_event(f, &ev);
 
     s_envelope(&ev, SD_OP_ASSIGN, 3);
-    ev.fields.tier = SD_TIER_L2;
-    ev.fields.team = strdup("Messaging");
-    ev.fields.assignee = strdup("dave");
+    sd_event_ticket(&ev)->tier = SD_TIER_L2;
+    sd_event_ticket(&ev)->team = strdup("Messaging");
+    sd_event_ticket(&ev)->assignee = strdup("dave");
     ev.mask = sd_ticket_register_mask(SD_REG_ASSIGN) | sd_ticket_register_mask(SD_REG_OWNER);
     s_add_event(f, &ev);
 
     s_envelope(&ev, SD_OP_COMMENT, 4);
-    ev.comment.body = strdup("Screenshot received.");
-    ev.comment.public_reply = false;
+    sd_event_comment(&ev)->body = strdup("Screenshot received.");
+    sd_event_comment(&ev)->public_reply = false;
     s_add_event(f, &ev);
     return 0;
 }
@@ -396,8 +396,8 @@ static void s_check_event(s_fix_t *f)
     if (again.op != ev.op || again.seq != ev.seq || again.hlc != ev.hlc || again.mask != ev.mask ||
         strcmp(again.origin, ev.origin) || strcmp(again.key, ev.key) ||
         strcmp(again.author, ev.author) ||
-        !sd_fields_equal(sd_ticket_fields, sd_ticket_field_count, &ev.fields, &again.fields,
-                         ev.mask))
+        !sd_fields_equal(sd_ticket_fields, sd_ticket_field_count, sd_event_ticket(&ev),
+                         sd_event_ticket(&again), ev.mask))
         s_fail(f, "event changed through encode/decode", 0);
     sd_mp_writer_reset(f->w);
     sd_event_encode(&again, f->w);

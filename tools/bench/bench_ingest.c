@@ -2,7 +2,7 @@
 #include "bench_ingest.h"
 
 #include "error.h"
-#include "event.h"
+#include "ticket.h"
 #include "mp.h"
 
 #include <czmq.h>

@@ -1,0 +1,87 @@
+/* store_upgrade.c - upgrading a store of schema 2 (ticket tables of their own) by replaying its
+ * log.
+ *
+ * The event log is the truth: schema 2 kept the same events and vector, so the upgrade drops
+ * the old derived tables (tickets, history, queue, byreq, byasg, handovers) and the counters
+ * derived from them, and folds every logged event again into this schema's records, timeline
+ * and indexes, all in one write transaction: a crash during the upgrade leaves the old store,
+ * which the next start upgrades again. */
+#include "store_impl.h"
+
+#include "record.h"
+
+#include <stdlib.h>
+
+static const char *const s_old_dbs[SD_STORE_OLD_DBS] = {"tickets", "history", "queue",
+                                                        "byreq",   "byasg",   "handovers"};
+
+/* Drops a database of schema 2 if it is there. */
+static int s_drop_old(sd_store_txn_t *txn, const char *name)
+{
+    MDB_dbi dbi;
+    int rc = mdb_dbi_open(txn->txn, name, 0, &dbi);
+    if (rc == MDB_NOTFOUND)
+        return 0;
+    return s_err(rc ?: mdb_drop(txn->txn, dbi, 1));
+}
+
+/* Calls fn for every entry of database db, with a cursor fn may delete through. Returns 0 or the
+ * first error. */
+static int s_walk(sd_store_txn_t *txn, int db,
+                  int (*fn)(sd_store_txn_t *txn, MDB_cursor *cur, const MDB_val *k,
+                            const MDB_val *v, void *arg),
+                  void *arg)
+{
+    MDB_cursor *cur;
+    int rc = s_err(mdb_cursor_open(txn->txn, txn->store->dbi[db], &cur));
+    if (rc)
+        return rc;
+    MDB_val k, v;
+    int mrc;
+    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0 && !rc;
+         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+        rc = fn(txn, cur, &k, &v, arg);
+    mdb_cursor_close(cur);
+    return rc ? rc : (mrc == 0 || mrc == MDB_NOTFOUND ? 0 : s_err(mrc));
+}
+
+/* Deletes a schema-2 counter ("count.<status>", "sla_breaches") kept in meta. */
+static int s_drop_old_counter(sd_store_txn_t *txn, MDB_cursor *cur, const MDB_val *k,
+                              const MDB_val *v, void *arg)
+{
+    (void)txn, (void)v, (void)arg;
+    const char *name = k->mv_data;
+    if ((k->mv_size > 6 && memcmp(name, "count.", 6) == 0) ||
+        (k->mv_size == sizeof "sla_breaches" && memcmp(name, "sla_breaches", k->mv_size) == 0))
+        return s_err(mdb_cursor_del(cur, 0));
+    return 0;
+}
+
+/* Folds one logged event into the new tables (the log is walked in (origin, seq) order). */
+static int s_replay_one(sd_store_txn_t *txn, MDB_cursor *cur, const MDB_val *k, const MDB_val *v,
+                        void *arg)
+{
+    (void)cur, (void)k;
+    sd_event_t ev = {0};
+    if (sd_event_decode(v->mv_data, v->mv_size, &ev, NULL) != 0)
+        return SD_ECORRUPT;
+    int rc = sd_store_fold_event(txn, &ev, NULL);
+    sd_event_clear(&ev);
+    (*(uint64_t *)arg)++;
+    return rc;
+}
+
+int sd_store_upgrade_v2(sd_store_txn_t *txn, uint64_t *events)
+{
+    int rc = 0;
+    *events = 0;
+    for (int i = 0; i < SD_STORE_OLD_DBS && !rc; i++)
+        rc = s_drop_old(txn, s_old_dbs[i]);
+    rc = rc ?: s_walk(txn, DB_META, s_drop_old_counter, NULL);
+    rc = rc ?: s_walk(txn, DB_EVENTS, s_replay_one, events);
+    if (rc)
+        return rc;
+    s_key_t k = {.n = 0};
+    s_key_str(&k, "schema");
+    return s_put(txn, DB_META, &k, SD_STORE_SCHEMA, strlen(SD_STORE_SCHEMA));
+}
