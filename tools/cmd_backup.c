@@ -43,9 +43,8 @@ static int s_exec_sundeskd(const char *verb, char **argv)
     }
     execvp("sundeskd", argv);
     if (errno == ENOENT)
-        return sd_cli_fail("%s: sundeskd, which does the %s, is neither beside sundesk (%s) nor "
-                           "on PATH; install it there",
-                           verb, verb, slash ? self : "?");
+        return sd_cli_fail("%s: needs sundeskd, found neither beside sundesk (in %s) nor on PATH",
+                           verb, slash ? self : "?");
     return sd_cli_fail("%s: cannot run sundeskd: %s", verb, strerror(errno));
 }
 

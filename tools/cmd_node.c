@@ -24,6 +24,20 @@ const sd_cli_verb_t sd_repl_verbs[] = {
     {NULL, 0, NULL, NULL, NULL, false, NULL},
 };
 
+/* An applied vector as "EMEA 12, HUB 3" and a newline; "-" when empty or unreadable. */
+static void s_print_vector(const sd_mp_node_t *vector)
+{
+    size_t n = vector && sd_mp_kind(vector) == SD_MP_MAP ? sd_mp_len(vector) : 0;
+    for (size_t i = 0; i < n; i++) {
+        int len;
+        const char *site = sd_cli_text(sd_mp_key(vector, i), &len);
+        uint64_t seq = 0;
+        sd_mp_uint(sd_mp_val(vector, i), &seq);
+        printf("%s%.*s %llu", i ? ", " : "", len, site, (unsigned long long)seq);
+    }
+    puts(n ? "" : "-");
+}
+
 /* The repl status table: a line per peer. */
 static int s_print_repl(sd_cli_t *cli, const sd_mp_node_t *r)
 {
@@ -31,7 +45,7 @@ static int s_print_repl(sd_cli_t *cli, const sd_mp_node_t *r)
     const sd_mp_node_t *peers = sd_cli_array(r, "peers");
     const sd_mp_node_t *vector = sd_mp_kind(r) == SD_MP_MAP ? sd_mp_get(r, "vector") : NULL;
     printf("vector ");
-    sd_cli_print_json(vector);
+    s_print_vector(vector);
     printf("%-16s %-5s %-10s %-11s %-8s %-9s %-8s %-10s %s\n", "PEER", "ROLE", "CONNECTED",
            "HEARTBEAT", "LAG", "BEHIND", "REFUSED", "REPAIRED", "ITS VECTOR");
     for (size_t i = 0; peers && i < sd_mp_len(peers); i++) {
@@ -52,7 +66,7 @@ static int s_print_repl(sd_cli_t *cli, const sd_mp_node_t *r)
                (unsigned long long)sd_cli_u64(p, "lag_events"), behind,
                (unsigned long long)sd_cli_u64(p, "refused"),
                (unsigned long long)sd_cli_u64(p, "applied_sync"));
-        sd_cli_print_json(sd_mp_kind(p) == SD_MP_MAP ? sd_mp_get(p, "vector") : NULL);
+        s_print_vector(sd_mp_kind(p) == SD_MP_MAP ? sd_mp_get(p, "vector") : NULL);
     }
     return 0;
 }
