@@ -20,8 +20,12 @@ static void s_usage(FILE *out)
 {
     fprintf(out, "usage: sundeskd [--data DIR] [--config FILE]\n"
                  "       sundeskd --check-config FILE\n"
+                 "       sundeskd [--data DIR] --backup DEST [--json]\n"
+                 "       sundeskd [--data DIR] --restore SRC [--json]\n"
                  "\n"
                  "Runs a sundesk node: the ticket store of one site and its client API.\n"
+                 "With --backup or --restore it copies a store instead and exits (what\n"
+                 "`sundesk backup` and `sundesk restore` run).\n"
                  "\n"
                  "  -d, --data DIR      data directory (default ./sundesk-data); holds the\n"
                  "                      LMDB store and the client socket DIR/sundesk.sock\n"
@@ -31,6 +35,13 @@ static void s_usage(FILE *out)
                  "      --check-config FILE\n"
                  "                      validate FILE (and the certificates it names) without\n"
                  "                      starting: exit 0, or one line per problem and exit 1\n"
+                 "      --backup DEST   copy the store in DIR, compacted, into DEST (new or\n"
+                 "                      empty) while a node may keep serving on DIR: one\n"
+                 "                      consistent snapshot, synced and checked by opening it\n"
+                 "      --restore SRC   put the backup SRC into DIR (empty, no node running) and\n"
+                 "                      mark it RESTORED: a node started on DIR refuses writes\n"
+                 "                      until its upstreams sent back its site's newer events\n"
+                 "      --json          with --backup or --restore: the result as JSON\n"
                  "  -h, --help          this text\n"
                  "  -V, --version       print the version\n"
                  "\n"
@@ -65,6 +76,31 @@ static int s_check_keys(const sd_config_t *cfg, const char *path, char *err, siz
     return strlen(err) > before ? SD_ECONFIG : 0;
 }
 
+/* --backup DEST or --restore SRC on the store in data: one line of outcome
+ * on stdout (JSON with json) or of error on stderr. Returns the exit status. */
+static int s_backup(const char *data, const char *backup, const char *restore, bool json)
+{
+    const char *verb = restore ? "restore" : "backup";
+    sd_backup_info_t info;
+    char err[512];
+    int rc = restore ? sd_backup_restore(restore, data, &info, err, sizeof err)
+                     : sd_backup_copy(data, backup, &info, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "sundeskd: %s: %s\n", verb, err);
+        return 1;
+    }
+    if (json)
+        printf("{\"site\":\"%s\",\"tickets\":%llu,\"events\":%llu,\"bytes\":%llu}\n", info.site,
+               (unsigned long long)info.tickets, (unsigned long long)info.events,
+               (unsigned long long)info.bytes);
+    else
+        printf("%s %s: site %s, %llu tickets, %llu events, %.1f MiB\n",
+               restore ? "restored into" : "backed up to", restore ? data : backup, info.site,
+               (unsigned long long)info.tickets, (unsigned long long)info.events,
+               (double)info.bytes / (1 << 20));
+    return 0;
+}
+
 /* One node per data directory: a second one would steal the ipc socket. */
 static int s_lock(const char *dir)
 {
@@ -82,12 +118,18 @@ static int s_lock(const char *dir)
 
 int main(int argc, char **argv)
 {
-    const char *data = "./sundesk-data", *config_path = NULL;
-    bool check_only = false;
+    const char *data = "./sundesk-data", *config_path = NULL, *backup = NULL, *restore = NULL;
+    bool check_only = false, json = false;
     static const struct option options[] = {
-        {"data", required_argument, NULL, 'd'},   {"config", required_argument, NULL, 'c'},
-        {"check-config", no_argument, NULL, 'k'}, {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
+        {"data", required_argument, NULL, 'd'},
+        {"config", required_argument, NULL, 'c'},
+        {"check-config", no_argument, NULL, 'k'},
+        {"backup", required_argument, NULL, 'b'},
+        {"restore", required_argument, NULL, 'r'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
     };
     int opt;
     while ((opt = getopt_long(argc, argv, "d:c:hV", options, NULL)) != -1) {
@@ -100,6 +142,15 @@ int main(int argc, char **argv)
             break;
         case 'k':
             check_only = true;
+            break;
+        case 'b':
+            backup = optarg;
+            break;
+        case 'r':
+            restore = optarg;
+            break;
+        case 'j':
+            json = true;
             break;
         case 'h':
             s_usage(stdout);
@@ -116,6 +167,18 @@ int main(int argc, char **argv)
         config_path = argv[optind++];
     if (optind < argc) {
         fprintf(stderr, "sundeskd: unexpected argument '%s'; see sundeskd --help\n", argv[optind]);
+        return 2;
+    }
+    /* A copy is not a node: it needs no config, no lock of its own, no socket. */
+    if ((backup || restore) && (config_path || check_only || (backup && restore))) {
+        fprintf(stderr, "sundeskd: --backup and --restore go alone, with only --data and --json; "
+                        "see sundeskd --help\n");
+        return 2;
+    }
+    if (backup || restore)
+        return s_backup(data, backup, restore, json);
+    if (json) {
+        fprintf(stderr, "sundeskd: --json goes with --backup or --restore; see sundeskd --help\n");
         return 2;
     }
     zsys_init();

@@ -1,11 +1,10 @@
 /* cli.c - option parsing, the request/reply round trip and result readers for the sundesk CLI. */
 #include "cli.h"
 
-#include "clock.h"
-#include "config.h"
 #include "error.h"
 #include "render.h"
 #include "request.h"
+#include "utc.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -43,8 +42,6 @@ static const struct {
 } s_times[] = {{"reply_due", false}, {"from", false}, {"since", true}};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-_Static_assert(SD_CLI_ENDPOINT_MAX == SD_ENDPOINT_MAX, "endpoint buffers differ");
 
 int sd_cli_fail(const char *fmt, ...)
 {
@@ -92,8 +89,8 @@ int sd_cli_parse_time(const char *text, bool relative, uint64_t *ms)
         *ms = strtoull(text, NULL, 10);
         return 0;
     }
-    /* A date is its midnight and the Z may be left out; the node's parser
-     * (clock.h) does the rest, refusing dates that do not exist. */
+    /* A date is its midnight and the Z may be left out; the shared parser
+     * (proto/utc.h) does the rest, refusing dates that do not exist. */
     char full[48];
     size_t len = strlen(text);
     if (len + sizeof "T00:00Z" > sizeof full)
@@ -103,7 +100,7 @@ int sd_cli_parse_time(const char *text, bool relative, uint64_t *ms)
              : text[len - 1] != 'Z' ? "Z"
                                     : "");
     int64_t t;
-    if (sd_clock_parse_utc(full, &t) != 0)
+    if (sd_utc_parse(full, &t) != 0)
         return -1;
     *ms = (uint64_t)t;
     return 0;
@@ -271,7 +268,9 @@ int sd_cli_print_json(const sd_mp_node_t *value)
     return 0;
 }
 
-/* Default human output: one "key value" line per entry of the result map. */
+/* Default human output: one "key value" line per entry of the result map. A
+ * text is shown as it is (quotes and escapes are for --json); numbers, flags,
+ * lists and maps as JSON. */
 static int s_print_entries(const sd_mp_node_t *r)
 {
     if (sd_mp_kind(r) != SD_MP_MAP)
@@ -279,8 +278,14 @@ static int s_print_entries(const sd_mp_node_t *r)
     for (size_t i = 0; i < sd_mp_len(r); i++) {
         size_t len = 0;
         const char *k = sd_mp_bytes(sd_mp_key(r, i), &len);
+        const sd_mp_node_t *v = sd_mp_val(r, i);
         printf("%-12.*s ", k ? (int)len : 1, k ? k : "?");
-        sd_cli_print_json(sd_mp_val(r, i));
+        int vlen;
+        const char *text = sd_cli_text(v, &vlen);
+        if (sd_mp_kind(v) == SD_MP_STR)
+            printf("%.*s\n", vlen, text);
+        else
+            sd_cli_print_json(v);
     }
     return 0;
 }
@@ -322,7 +327,7 @@ static int s_connect(sd_cli_t *cli)
     const sd_cli_opts_t *o = cli->opts;
     if (o->node)
         snprintf(cli->endpoint, sizeof cli->endpoint, "%s", o->node);
-    else if (sd_config_endpoint_for(o->data, cli->endpoint, sizeof cli->endpoint) != 0)
+    else if (sd_endpoint_for_data(o->data, cli->endpoint, sizeof cli->endpoint) != 0)
         return sd_cli_fail("data directory path too long: %s", o->data);
     /* A socket we may not open looks like no node at all to ZeroMQ: say so. */
     const char *path = strncmp(cli->endpoint, "ipc://", 6) == 0 ? cli->endpoint + 6 : NULL;

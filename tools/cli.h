@@ -11,6 +11,7 @@
 #define SD_CLI_H
 
 #include "client.h"
+#include "endpoint.h"
 #include "mp.h"
 
 #include <stdbool.h>
@@ -27,17 +28,15 @@ typedef struct {
     int timeout_ms;     /* --timeout MS */
 } sd_cli_opts_t;
 
-#define SD_CLI_ENDPOINT_MAX 256 /* = SD_ENDPOINT_MAX of node/config.h */
-
 typedef struct sd_cli_verb sd_cli_verb_t;
 
 /* One run of a verb: the options, the command word and the connection. */
 typedef struct {
-    sd_cli_opts_t *opts;                /* global and per-verb options */
-    const char *command;                /* "ticket", "schedule", ... */
-    const sd_cli_verb_t *verb;          /* the verb being run */
-    sd_client_t *client;                /* connected, for printers that need a second call */
-    char endpoint[SD_CLI_ENDPOINT_MAX]; /* where the node is, for messages */
+    sd_cli_opts_t *opts;            /* global and per-verb options */
+    const char *command;            /* "ticket", "schedule", ... */
+    const sd_cli_verb_t *verb;      /* the verb being run */
+    sd_client_t *client;            /* connected, for printers that need a second call */
+    char endpoint[SD_ENDPOINT_MAX]; /* where the node is, for messages */
 } sd_cli_t;
 
 /* Shows a successful result (borrowed: it dies with the reply). Returns the

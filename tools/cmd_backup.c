@@ -1,22 +1,52 @@
-/* cmd_backup.c - `sundesk backup DEST` and `sundesk restore SRC` (cmd_backup.h). */
+/* cmd_backup.c - `sundesk backup DEST` and `sundesk restore SRC`: run by sundeskd (cmd_backup.h).
+ */
 #include "cmd_backup.h"
 
-#include "store_backup.h"
-
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char s_help_backup[] =
     "usage: sundesk [--data DIR] backup DEST   (or: sundesk backup DEST --data DIR)\n"
     "Copies the store in DIR, compacted, into DEST (a new or empty directory) while the node\n"
     "keeps serving: the copy is one consistent snapshot, synced to disk and checked by opening\n"
-    "it. Run it on the node's machine as the node's user (it opens DIR/lock.mdb).\n";
+    "it. Run it on the node's machine as the node's user (it opens DIR/lock.mdb).\n"
+    "The work is done by `sundeskd --data DIR --backup DEST`, found beside sundesk or on PATH.\n";
 
 static const char s_help_restore[] =
     "usage: sundesk --data DIR restore SRC   (or: sundesk restore SRC --data DIR)\n"
     "Puts the backup in SRC into DIR (empty, no node running) on this machine. Start sundeskd\n"
     "on DIR with the site's config: it first fetches from its upstreams the events its site\n"
-    "made after the backup, refusing writes until then, and then serves as before.\n";
+    "made after the backup, refusing writes until then, and then serves as before.\n"
+    "The work is done by `sundeskd --data DIR --restore SRC`, found beside sundesk or on PATH.\n";
+
+/* Replaces this process with sundeskd run with argv: the one beside this
+ * sundesk (an installed bin/), then ../node/sundeskd (the build tree), then
+ * the first on PATH. Returns only when none could be run: 1 after one line. */
+static int s_exec_sundeskd(const char *verb, char **argv)
+{
+    static const char *const beside[] = {"sundeskd", "../node/sundeskd"};
+    char self[PATH_MAX], path[PATH_MAX + 32];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    char *slash = n > 0 ? memrchr(self, '/', (size_t)n) : NULL;
+    if (slash) {
+        *slash = 0;
+        for (size_t i = 0; i < sizeof beside / sizeof beside[0]; i++) {
+            snprintf(path, sizeof path, "%s/%s", self, beside[i]);
+            if (access(path, X_OK) == 0) {
+                execv(path, argv);
+                return sd_cli_fail("%s: cannot run %s: %s", verb, path, strerror(errno));
+            }
+        }
+    }
+    execvp("sundeskd", argv);
+    if (errno == ENOENT)
+        return sd_cli_fail("%s: needs sundeskd, found neither beside sundesk (in %s) nor on PATH",
+                           verb, slash ? self : "?");
+    return sd_cli_fail("%s: cannot run sundeskd: %s", verb, strerror(errno));
+}
 
 int sd_cmd_backup(const sd_cli_opts_t *o, bool restore, int argc, char **argv)
 {
@@ -38,20 +68,13 @@ int sd_cmd_backup(const sd_cli_opts_t *o, bool restore, int argc, char **argv)
     }
     if (o->node)
         return sd_cli_fail("%s: works on a data directory (--data DIR), not --node", verb);
-    sd_backup_info_t info;
-    char err[512];
-    int rc = restore ? sd_backup_restore(argv[0], o->data, &info, err, sizeof err)
-                     : sd_backup_copy(o->data, argv[0], &info, err, sizeof err);
-    if (rc)
-        return sd_cli_fail("%s: %s", verb, err);
-    if (o->json)
-        printf("{\"site\":\"%s\",\"tickets\":%llu,\"events\":%llu,\"bytes\":%llu}\n", info.site,
-               (unsigned long long)info.tickets, (unsigned long long)info.events,
-               (unsigned long long)info.bytes);
-    else
-        printf("%s %s: site %s, %llu tickets, %llu events, %.1f MiB\n",
-               restore ? "restored into" : "backed up to", restore ? o->data : argv[0], info.site,
-               (unsigned long long)info.tickets, (unsigned long long)info.events,
-               (double)info.bytes / (1 << 20));
-    return 0;
+    /* sundeskd prints the outcome, and its exit status is this command's. */
+    char *node_argv[] = {"sundeskd",
+                         "--data",
+                         (char *)o->data,
+                         restore ? "--restore" : "--backup",
+                         argv[0],
+                         o->json ? "--json" : NULL,
+                         NULL};
+    return s_exec_sundeskd(verb, node_argv);
 }

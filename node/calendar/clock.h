@@ -41,8 +41,4 @@ void sd_clock_set(sd_clock_t *clock, int64_t now_ms);
 /* Unix ms, UTC, as the clock reads now. */
 int64_t sd_clock_now(const sd_clock_t *clock);
 
-/* Parses "2026-03-02T09:30:00Z" (UTC, seconds optional) into Unix ms.
- * Returns 0 or SD_EINVAL. */
-int sd_clock_parse_utc(const char *text, int64_t *ms);
-
 #endif

@@ -9,20 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Unix socket paths are limited to 107 bytes (sun_path). */
-#define IPC_PATH_MAX 107
-
-int sd_config_endpoint_for(const char *datadir, char *out, size_t cap)
-{
-    char path[4096];
-    if (!realpath(datadir, path))
-        snprintf(path, sizeof path, "%s", datadir);
-    int n = snprintf(out, cap, "ipc://%s/%s", path, SD_SOCKET_NAME);
-    if (n < 0 || (size_t)n >= cap || (size_t)n - strlen("ipc://") > IPC_PATH_MAX)
-        return SD_ECONFIG;
-    return 0;
-}
-
 int sd_config_defaults(sd_config_t *cfg, const char *datadir, char *err, size_t cap)
 {
     memset(cfg, 0, sizeof *cfg);
@@ -32,9 +18,9 @@ int sd_config_defaults(sd_config_t *cfg, const char *datadir, char *err, size_t 
     cfg->repl.heartbeat_ms = 1000;
     sd_policy_default(&cfg->policy);
     sd_schedule_default(&cfg->sched);
-    if (sd_config_endpoint_for(datadir, cfg->endpoint, sizeof cfg->endpoint) != 0) {
+    if (sd_endpoint_for_data(datadir, cfg->endpoint, sizeof cfg->endpoint) != 0) {
         snprintf(err, cap, "data directory path too long for an ipc socket (max %d bytes): %s",
-                 IPC_PATH_MAX, datadir);
+                 SD_IPC_PATH_MAX, datadir);
         return SD_ECONFIG;
     }
     return 0;

@@ -29,6 +29,7 @@
 #ifndef SD_CONFIG_H
 #define SD_CONFIG_H
 
+#include "endpoint.h"
 #include "schedule.h"
 #include "sizes.h"
 #include "workflow.h"
@@ -37,9 +38,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SD_ENDPOINT_MAX 256
-#define SD_SOCKET_NAME  "sundesk.sock"
-#define SD_LOCK_NAME    "sundeskd.lock" /* held by the node running on a data directory */
+#define SD_LOCK_NAME "sundeskd.lock" /* held by the node running on a data directory */
 
 #define SD_UPSTREAMS_MAX 16
 #define SD_PATH_MAX      1024
@@ -107,8 +106,5 @@ int sd_config_load(sd_config_t *cfg, const char *path, char *err, size_t cap);
 /* Appends "path: text" as one more line (joined by '\n') to the problems in
  * err, as far as cap allows. */
 void sd_config_problem(char *err, size_t cap, const char *path, const char *text);
-
-/* The client endpoint of the node whose data directory is datadir. */
-int sd_config_endpoint_for(const char *datadir, char *out, size_t cap);
 
 #endif

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "error.h"
+#include "utc.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -93,7 +94,7 @@ int sd_config_schedule_item(sd_config_t *cfg, zconfig_t *item, char *why, size_t
     else if (!strcmp(key, "tick_ms"))
         ok = sd_config_ints(value, &s->tick_ms, 1, 10, 60000);
     else if (!strcmp(key, "clock_start"))
-        ok = sd_clock_parse_utc(value, &s->clock_start) == 0;
+        ok = sd_utc_parse(value, &s->clock_start) == 0;
     else if (!strcmp(key, "clock_speed"))
         ok = sd_config_ints(value, v, 1, 1, 100000) && (s->clock_speed = v[0]) > 0;
     else if (!strcmp(key, "clock_origin_ms")) {

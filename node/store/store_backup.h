@@ -3,8 +3,8 @@
  * A backup is a directory holding one file, data.mdb: a compacted copy of the
  * store made inside one LMDB read transaction (mdb_env_copy2 with
  * MDB_CP_COMPACT), so it is consistent while the node keeps serving and
- * writing. It is made by another process (the CLI) opening the store
- * read-only beside the running node.
+ * writing. It is made by another process (`sundeskd --backup`, which
+ * `sundesk backup` runs) opening the store read-only beside the running node.
  *
  * Restoring puts the copy into an empty data directory with a RESTORED marker
  * beside it. A restored node may have been behind the cluster: events of its
