@@ -115,15 +115,15 @@ int sd_replica_new(const sd_config_t *cfg, sd_journal_t *journal, sd_replica_t *
             goto fail;
         }
     }
-    sd_repl_params_t rc_cfg = {.site = cfg->site,
+    sd_repl_params_t params = {.site = cfg->site,
                                .hub = strcmp(cfg->role, "hub") == 0,
                                .heartbeat_ms = cfg->repl.heartbeat_ms,
                                .peers = peers,
                                .npeers = r->nups,
                                .act = s_act,
                                .act_arg = r};
-    sd_repl_store_init(&rc_cfg.store, journal);
-    if ((rc = sd_repl_new(&rc_cfg, zclock_mono(), &r->repl)) != 0) {
+    sd_repl_store_init(&params.store, journal);
+    if ((rc = sd_repl_new(&params, zclock_mono(), &r->repl)) != 0) {
         snprintf(err, cap, "cannot start replication: %s", sd_strerror(rc));
         goto fail;
     }
