@@ -25,6 +25,9 @@
  * node's own origin, and sd_repl_restored says when no peer heard since then
  * holds more of it than this node.
  *
+ * Time: every now_ms is the caller's monotonic clock in ms, positive and
+ * never decreasing from call to call (a simulation injects its own).
+ *
  * The store is reached only through sd_repl_store_t, which the node
  * implements over its journal; this module includes no node or LMDB header.
  * Threads: one; every call runs the actions it makes before it returns. */
