@@ -3,7 +3,7 @@
 
 #include "error.h"
 #include "fold.h"
-#include "hlc.h"
+#include "journal.h"
 #include "log.h"
 #include "replica.h"
 #include "request.h"
@@ -38,9 +38,9 @@ typedef struct {
 struct sd_server {
     const sd_config_t *cfg;           /* configuration (borrowed) */
     sd_store_t *store;                /* the store (borrowed) */
+    sd_journal_t *journal;            /* every write goes through it: clock, seqs, commits */
     sd_replica_t *replica;            /* replication, or NULL when not configured */
     zsock_t *router;                  /* client socket */
-    sd_hlc_t clock;                   /* this node's hybrid logical clock */
     int64_t started_ms;               /* for uptime */
     uint64_t requests, errors;        /* counters since start */
     uint64_t commits, writes;         /* write transactions and the requests they carried */
@@ -80,15 +80,10 @@ int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out, 
     for (int i = 0; i < SD_SERVER_BATCH; i++)
         if (!(s->jobs[i].reply = sd_mp_writer_new()))
             goto nomem;
-    sd_store_txn_t *txn;
-    int rc = sd_store_begin(store, false, &txn);
-    if (!rc) {
-        rc = sd_store_get_clock(txn, &s->clock.last);
-        sd_store_abort(&txn);
-    }
+    int rc = sd_journal_open(store, cfg->site, &s->journal);
     /* Replication first: its certificates are checked before anything binds. */
     if (!rc && cfg->repl.cert[0])
-        rc = sd_replica_new(cfg, store, &s->clock, &s->replica, err, cap);
+        rc = sd_replica_new(cfg, s->journal, &s->replica, err, cap);
     if (rc) {
         sd_server_destroy(&s);
         return rc;
@@ -125,6 +120,7 @@ void sd_server_destroy(sd_server_t **server)
     zsock_destroy(&s->router);
     sd_metrics_stop(&s->metrics);
     sd_replica_destroy(&s->replica);
+    sd_journal_close(&s->journal);
     for (int i = 0; i < SD_SERVER_BATCH; i++)
         sd_mp_writer_destroy(&s->jobs[i].reply);
     free(s);
@@ -214,15 +210,15 @@ static void s_reply_ticket(s_job_t *job, const sd_ticket_t *t)
     sd_ticket_encode(t, false, job->reply);
 }
 
-/* Makes and applies the event of one writing request inside txn. Every rule
- * is checked before the first write, so a refused request leaves no trace
- * and needs no transaction of its own; an error after that is the store's,
- * and fails the whole batch. Returns 0, a refusal (job->fault says why) or
- * a store error. */
-static int s_write_one(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job, uint64_t now,
-                       bool *refused)
+/* Makes and appends the event of one writing request to the batch. Every
+ * rule is checked before the first write, so a refused request leaves no
+ * trace and needs no transaction of its own; an error after that is the
+ * store's, and fails the whole batch. Returns 0, a refusal (job->fault says
+ * why) or a store error. */
+static int s_write_one(sd_server_t *s, sd_journal_batch_t *batch, s_job_t *job, bool *refused)
 {
     const sd_request_t *req = &job->req;
+    sd_store_txn_t *txn = sd_journal_txn(batch);
     sd_ticket_t cur = {0};
     sd_event_t ev = {0};
     int rc = 0;
@@ -236,21 +232,18 @@ static int s_write_one(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job, uint64
         if (rc)
             goto done;
     }
-    sd_workflow_ctx_t ctx = s_workflow_ctx(s, now);
+    sd_workflow_ctx_t ctx = s_workflow_ctx(s, sd_journal_now(batch));
     rc = sd_workflow_build(&ctx, have ? &cur : NULL, req, &ev, &job->fault);
     if (rc) {
         *refused = rc != SD_ENOMEM;
         goto done;
     }
-    strcpy(ev.origin, s->cfg->site);
     if (req->op == SD_REQ_TICKET_NEW)
         rc = sd_store_next_ticket_id(txn, ev.key);
     else
         strcpy(ev.key, req->args.id);
-    ev.hlc = sd_hlc_tick(&s->clock, now);
-    rc = rc ?: sd_store_next_seq(txn, ev.origin, &ev.seq);
     sd_ticket_clear(&cur);
-    rc = rc ?: sd_store_apply_ticket(txn, &ev, &cur);
+    rc = rc ?: sd_journal_append(batch, &ev, &cur);
     if (!rc) {
         s_reply_ticket(job, &cur);
         strcpy(job->event_key, ev.key);
@@ -263,39 +256,25 @@ done:
     return rc;
 }
 
-/* Applies every decoded writing request of the batch in one transaction.
- * Returns 0 when committed; SD_EMAPFULL when the caller must grow and redo;
- * another error when nothing of the batch was committed. */
-static int s_write_batch(sd_server_t *s)
+/* Fills the journal's batch with every decoded writing request. Run again
+ * after a map growth: a job refused the first time stays refused (the
+ * store it was judged on is unchanged), the others are redone. */
+static int s_fill_writes(sd_journal_batch_t *batch, void *arg)
 {
-    sd_store_txn_t *txn = NULL;
-    uint64_t now = s_now_ms(s);
-    uint64_t writes = 0;
-    int rc = sd_store_begin(s->store, true, &txn);
-    if (rc)
-        return rc;
-    for (size_t i = 0; i < s->njobs && !rc; i++) {
+    sd_server_t *s = arg;
+    for (size_t i = 0; i < s->njobs; i++) {
         s_job_t *job = &s->jobs[i];
         if (job->rc || !sd_req_op_writes(job->req.op))
             continue;
+        job->event_seq = 0;
         bool refused;
-        int one_rc = s_write_one(s, txn, job, now, &refused);
+        int rc = s_write_one(s, batch, job, &refused);
         if (refused)
-            job->rc = one_rc;
-        else
-            rc = one_rc;
-        writes += !one_rc;
+            job->rc = rc;
+        else if (rc)
+            return rc;
     }
-    rc = rc ?: sd_store_put_clock(txn, s->clock.last);
-    if (rc)
-        sd_store_abort(&txn);
-    else
-        rc = sd_store_commit(&txn);
-    if (!rc) {
-        s->commits++;
-        s->writes += writes;
-    }
-    return rc;
+    return 0;
 }
 
 /* ---- read requests ------------------------------------------------------- */
@@ -531,13 +510,12 @@ static void s_serve_batch(sd_server_t *s)
         any_write |= job->rc == 0 && sd_req_op_writes(job->req.op);
     }
     if (any_write) {
-        while ((rc = s_write_batch(s)) == SD_EMAPFULL) {
-            /* Replies written for the failed attempt are stale. */
-            for (size_t i = 0; i < s->njobs; i++)
-                if (s->jobs[i].rc == 0 && sd_req_op_writes(s->jobs[i].req.op))
-                    sd_mp_writer_reset(s->jobs[i].reply);
-            if ((rc = sd_store_grow(s->store)) != 0)
-                break;
+        /* One durable commit for the whole batch; clients hear after it. */
+        sd_journal_result_t made;
+        rc = sd_journal_write(s->journal, s_now_ms(s), s_fill_writes, s, &made);
+        if (!rc) {
+            s->commits++;
+            s->writes += made.appended;
         }
         if (rc) {
             sd_log(SD_LOG_ERROR, "write batch failed: error=%s requests=%zu", sd_error_name(rc),
@@ -656,7 +634,7 @@ static int s_schedule(sd_server_t *s)
                           .silent_ms = s->replica ? s_silent_ms : NULL,
                           .silent_arg = s->replica};
     uint64_t first, last;
-    int made = sd_sched_tick(&ctx, s->store, &s->clock, s->sched_cursor, &first, &last);
+    int made = sd_sched_tick(&ctx, s->journal, s->sched_cursor, &first, &last);
     if (made < 0)
         sd_log(SD_LOG_ERROR, "scheduler tick failed: error=%s", sd_error_name(made));
     else if (made > 0 && s->replica)

@@ -2,7 +2,8 @@
  *
  * One thread owns the socket and the store. Each turn it drains every request
  * that is waiting (up to SD_SERVER_BATCH), applies all writing requests in one
- * LMDB write transaction (a request is checked before it writes anything, so
+ * write of the journal (journal.h: one LMDB write transaction, stamped with
+ * the node's clock; a request is checked before it writes anything, so
  * a refused one leaves no trace), commits once, and only then sends the replies: a client
  * hears "ok" only for what is durably on disk. Read requests are answered
  * from a read transaction after the commit. See proto/PROTOCOL.md. */
@@ -17,9 +18,10 @@
 typedef struct sd_server sd_server_t;
 
 /* Binds the client socket at cfg->endpoint and prepares to serve store
- * (borrowed; must outlive the server), and starts replication when cfg has
- * it. Returns 0 and *server, or SD_EIO when an endpoint cannot be bound,
- * SD_ECONFIG (replication certificates; one line in err), SD_ENOMEM. */
+ * (borrowed; must outlive the server): opens the node's journal over it
+ * (loading the clock), and starts replication when cfg has it. Returns 0 and
+ * *server, or SD_EIO when an endpoint cannot be bound, SD_ECONFIG
+ * (replication certificates; one line in err), SD_ENOMEM, or a store error. */
 int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **server, char *err,
                   size_t cap);
 

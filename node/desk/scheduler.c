@@ -130,28 +130,29 @@ static int s_collect(const sd_ticket_t *t, void *arg)
     return due->n == TICK_EVENTS_MAX;
 }
 
-/* Applies the events for the tickets of due in txn. */
-static int s_apply_due(const sd_sched_ctx_t *ctx, sd_store_txn_t *txn, sd_hlc_t *clock,
-                       const s_due_t *due, uint64_t *first, uint64_t *last, int *made)
+/* What the tick's write does: the tickets that had something due. */
+typedef struct {
+    const sd_sched_ctx_t *ctx; /* for deciding again, on the state in the write transaction */
+    const s_due_t *due;        /* whom to look at */
+} s_apply_t;
+
+/* Fills the journal's batch with the events for the tickets of due, decided
+ * again on the current state (a client may have changed a ticket since the
+ * scan). Runs again after a map growth; the log lines then repeat. */
+static int s_apply_due(sd_journal_batch_t *batch, void *arg)
 {
+    const s_apply_t *a = arg;
     int rc = 0;
-    *made = 0;
-    *first = *last = 0;
-    for (size_t i = 0; i < due->n && !rc; i++) {
+    for (size_t i = 0; i < a->due->n && !rc; i++) {
         sd_ticket_t t = {0};
         sd_event_t ev = {0};
-        rc = sd_store_get_ticket(txn, due->ids[i], &t);
-        int decided = rc ? 0 : sd_sched_decide(ctx, &t, &ev);
+        rc = sd_store_get_ticket(sd_journal_txn(batch), a->due->ids[i], &t);
+        int decided = rc ? 0 : sd_sched_decide(a->ctx, &t, &ev);
         rc = rc ?: decided < 0 ? decided : 0;
         if (!rc && decided == 1) {
-            strcpy(ev.origin, ctx->wf->site);
             strcpy(ev.key, t.id);
-            ev.hlc = sd_hlc_tick(clock, ctx->wf->now_ms);
-            rc = sd_store_next_seq(txn, ev.origin, &ev.seq) ?: sd_store_apply(txn, &ev);
-            if (!rc) {
-                *first = *first ? *first : ev.seq;
-                *last = ev.seq;
-                (*made)++;
+            rc = sd_journal_append(batch, &ev, NULL);
+            if (!rc)
                 sd_log(ev.op == SD_OP_SLA && sd_event_ticket(&ev)->sla_state == SD_SLA_BREACHED
                            ? SD_LOG_WARNING
                            : SD_LOG_INFO,
@@ -159,16 +160,15 @@ static int s_apply_due(const sd_sched_ctx_t *ctx, sd_store_txn_t *txn, sd_hlc_t 
                        (unsigned long long)ev.seq, ev.op == SD_OP_HANDOVER ? "to" : "reason",
                        ev.op == SD_OP_HANDOVER ? sd_event_ticket(&ev)->owner_site
                                                : sd_event_ticket(&ev)->sla_reason);
-            }
         }
         sd_event_clear(&ev);
         sd_ticket_clear(&t);
     }
-    return rc ?: sd_store_put_clock(txn, clock->last);
+    return rc;
 }
 
-int sd_sched_tick(const sd_sched_ctx_t *ctx, sd_store_t *store, sd_hlc_t *clock,
-                  char cursor[SD_ID_MAX + 1], uint64_t *first, uint64_t *last)
+int sd_sched_tick(const sd_sched_ctx_t *ctx, sd_journal_t *journal, char cursor[SD_ID_MAX + 1],
+                  uint64_t *first, uint64_t *last)
 {
     *first = *last = 0;
     s_due_t due = {.ctx = ctx, .ids = malloc(TICK_EVENTS_MAX * sizeof *due.ids)};
@@ -182,7 +182,7 @@ int sd_sched_tick(const sd_sched_ctx_t *ctx, sd_store_t *store, sd_hlc_t *clock,
                                .after = cursor[0] ? cursor : NULL,
                                .limit = SD_SCHED_SCAN_MAX};
     bool more = false;
-    int rc = sd_store_begin(store, false, &txn);
+    int rc = sd_store_begin(sd_journal_store(journal), false, &txn);
     if (!rc)
         rc = sd_store_list(txn, &slice, s_collect, &due, &more);
     sd_store_abort(&txn);
@@ -191,24 +191,14 @@ int sd_sched_tick(const sd_sched_ctx_t *ctx, sd_store_t *store, sd_hlc_t *clock,
      * from here; otherwise it starts again at the top of the queue. */
     strcpy(cursor, (rc == 1 || more) ? due.last : "");
     rc = rc == 1 ? 0 : rc;
-    int made = 0;
-    while (!rc && due.n) {
-        sd_hlc_t saved = *clock;
-        rc = sd_store_begin(store, true, &txn)
-                 ?: s_apply_due(ctx, txn, clock, &due, first, last, &made);
-        if (rc)
-            sd_store_abort(&txn);
-        else
-            rc = sd_store_commit(&txn);
-        if (rc != SD_EMAPFULL)
-            break;
-        *clock = saved;
-        rc = sd_store_grow(store);
-    }
+    sd_journal_result_t made = {0};
+    s_apply_t apply = {.ctx = ctx, .due = &due};
+    if (!rc && due.n)
+        rc = sd_journal_write(journal, ctx->wf->now_ms, s_apply_due, &apply, &made);
     free(due.ids);
-    if (rc) {
-        *first = *last = 0;
+    if (rc)
         return rc;
-    }
-    return made;
+    *first = made.first_seq;
+    *last = made.last_seq;
+    return (int)made.appended;
 }

@@ -21,8 +21,7 @@
 #define SD_SCHEDULER_H
 
 #include "event.h"
-#include "hlc.h"
-#include "store.h"
+#include "journal.h"
 #include "workflow.h"
 
 #include <stdbool.h>
@@ -47,14 +46,15 @@ int sd_sched_decide(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, sd_event_t 
  * covered in several ticks (see README, limits). */
 #define SD_SCHED_SCAN_MAX 1024
 
-/* One tick over the store: decides for up to SD_SCHED_SCAN_MAX open tickets
- * in queue order from after cursor (a read transaction; "" starts at the
- * top, and the cursor is set to where the next tick goes on, "" after the
- * last), then makes and applies the events in one durable write transaction
- * stamped by clock (growing the map when full). *first and *last get the
- * seq range of this site's new events (0 when none).
- * Returns the number of events committed, or a store error. */
-int sd_sched_tick(const sd_sched_ctx_t *ctx, sd_store_t *store, sd_hlc_t *clock,
-                  char cursor[SD_ID_MAX + 1], uint64_t *first, uint64_t *last);
+/* One tick over the journal's store: decides for up to SD_SCHED_SCAN_MAX
+ * open tickets in queue order from after cursor (a read transaction; ""
+ * starts at the top, and the cursor is set to where the next tick goes on,
+ * "" after the last), then appends the events through journal in one
+ * durable write (sd_journal_write: stamped with this site's clock and seqs,
+ * the map grown when full). *first and *last get the seq range of this
+ * site's new events (0 when none). The journal's site must be
+ * ctx->wf->site. Returns the number of events committed, or a store error. */
+int sd_sched_tick(const sd_sched_ctx_t *ctx, sd_journal_t *journal, char cursor[SD_ID_MAX + 1],
+                  uint64_t *first, uint64_t *last);
 
 #endif

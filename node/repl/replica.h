@@ -6,25 +6,27 @@
  * upstream a SUB to its PUB and a DEALER to its sync service. Every socket
  * uses CURVE; a ZAP handler started before any bind admits only the keys in
  * the certificate directory, and a client socket only talks to the server key
- * of its upstream's certificate. Events a peer may not send (a site sending
- * another origin) are refused and counted. Decisions come from
- * replication/sync.h; this module only moves bytes and applies events. */
+ * of its upstream's certificate. Every decision (apply, ask, relay, refuse,
+ * restore gating, counters) is the state machine's (replication/repl.h);
+ * this module only moves bytes between it and the sockets, and applies
+ * through the journal (repl_store.h). */
 #ifndef SD_REPLICA_H
 #define SD_REPLICA_H
 
 #include "config.h"
-#include "hlc.h"
-#include "store.h"
+#include "journal.h"
+#include "repl.h"
 
 #include <czmq.h>
 
 typedef struct sd_replica sd_replica_t;
 
 /* Loads the certificates, starts the ZAP handler, binds and connects.
- * store and clock are borrowed (the server's). Returns 0 and *replica, or
- * SD_ECONFIG / SD_EIO with one line in err. */
-int sd_replica_new(const sd_config_t *cfg, sd_store_t *store, sd_hlc_t *clock,
-                   sd_replica_t **replica, char *err, size_t cap);
+ * journal is borrowed (the server's): peers' events are applied through it.
+ * Returns 0 and *replica, or SD_ECONFIG / SD_EIO / SD_ENOMEM with one line
+ * in err. */
+int sd_replica_new(const sd_config_t *cfg, sd_journal_t *journal, sd_replica_t **replica, char *err,
+                   size_t cap);
 
 /* Closes everything; NULL-safe, nulls *replica. */
 void sd_replica_destroy(sd_replica_t **replica);
@@ -62,18 +64,10 @@ void sd_replica_restore_begin(sd_replica_t *replica);
 bool sd_replica_restored(sd_replica_t *replica);
 
 /* One upstream as sd_replica_stats sees it. */
-typedef struct {
-    char site[SD_SITE_MAX + 1]; /* its site */
-    bool hub;                   /* its role is hub */
-    bool connected;             /* heard within three heartbeat periods */
-    int64_t heartbeat_age_ms;   /* since its last heartbeat; -1 never heard */
-    sd_vector_t vector;         /* what it last said it holds */
-    uint64_t lag_events;        /* events it holds that this node does not */
-    uint64_t lag_ms;            /* how long this node has been behind it; 0 when not */
-    uint64_t refused;           /* events it sent that it may not send */
-    uint64_t applied_pub;       /* events applied as it published them */
-    uint64_t applied_sync;      /* events applied from its sync replies (repairs) */
-} sd_replica_peer_t;
+typedef sd_repl_peer_stats_t sd_replica_peer_t;
+
+_Static_assert(SD_UPSTREAMS_MAX <= SD_REPL_PEERS_MAX,
+               "every upstream is a peer of the state machine");
 
 /* A snapshot of replication for status and metrics. */
 typedef struct {

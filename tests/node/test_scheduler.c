@@ -48,14 +48,14 @@ static uint64_t U(int y, int mo, int d, int h, int mi)
 }
 
 typedef struct {
-    char dir[256];           /* temporary directory of the store */
-    sd_store_t *store;       /* the desk's events, all sites */
-    sd_schedule_t sched;     /* three calendars, P1 follows the sun */
-    sd_policy_t policy;      /* business-hour targets, as config gives with calendars */
-    sd_hlc_t clocks[NSITES]; /* each site's hybrid clock */
-    uint64_t now;            /* the simulated time */
-    sd_request_t req;        /* scratch */
-    int64_t silent[NSITES];  /* what the hub's heartbeats say: ms since heard, -1 unknown */
+    char dir[256];                      /* temporary directory of the store */
+    sd_store_t *store;                  /* the desk's events, all sites */
+    sd_schedule_t sched;                /* three calendars, P1 follows the sun */
+    sd_policy_t policy;                 /* business-hour targets, as config gives with calendars */
+    sd_journal_t *journals[NSITES + 1]; /* each site's writer (clock, seqs); the hub's last */
+    uint64_t now;                       /* the simulated time */
+    sd_request_t req;                   /* scratch */
+    int64_t silent[NSITES]; /* what the hub's heartbeats say: ms since heard, -1 unknown */
 } fx_t;
 
 static void s_calendar(fx_t *fx, const char *site, const char *zone, const char *hours)
@@ -73,6 +73,10 @@ static int setup(void **state)
         return -1;
     if (sd_store_open(fx->dir, "HUB", &fx->store) != 0)
         return -1;
+    /* One store plays every site: each site writes through its own journal. */
+    for (int i = 0; i <= NSITES; i++)
+        if (sd_journal_open(fx->store, i < NSITES ? s_sites[i] : "HUB", &fx->journals[i]) != 0)
+            return -1;
     sd_schedule_default(&fx->sched);
     fx->sched.sites = sd_calset_new();
     s_calendar(fx, "APAC", "Asia/Shanghai", "mon-fri 07:00-16:00");
@@ -94,6 +98,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fx_t *fx = *state;
+    for (int i = 0; i <= NSITES; i++)
+        sd_journal_close(&fx->journals[i]);
     sd_store_close(&fx->store);
     sd_schedule_clear(&fx->sched);
     sd_request_clear(&fx->req);
@@ -116,6 +122,34 @@ static sd_workflow_ctx_t s_wf(fx_t *fx, const char *site)
         .site = site, .policy = &fx->policy, .sched = &fx->sched, .now_ms = fx->now};
 }
 
+/* One client request being written. */
+typedef struct {
+    fx_t *fx;         /* the fixture (its request) */
+    const char *site; /* where it is made */
+    int op;           /* sd_req_op_t */
+    char *id;         /* the ticket; set for a new one */
+} s_write_t;
+
+static int s_fill(sd_journal_batch_t *batch, void *arg)
+{
+    s_write_t *w = arg;
+    sd_ticket_t cur = {0};
+    sd_event_t ev = {0};
+    sd_fault_t fault = {0};
+    if (w->op != SD_REQ_TICKET_NEW)
+        assert_int_equal(sd_store_get_ticket(sd_journal_txn(batch), w->id, &cur), 0);
+    sd_workflow_ctx_t wf = s_wf(w->fx, w->site);
+    int rc =
+        sd_workflow_build(&wf, w->op == SD_REQ_TICKET_NEW ? NULL : &cur, &w->fx->req, &ev, &fault);
+    if (rc)
+        fail_msg("%s: %s", sd_req_op_name(w->op), fault.text);
+    strcpy(ev.key, w->id);
+    rc = sd_journal_append(batch, &ev, NULL);
+    sd_ticket_clear(&cur);
+    sd_event_clear(&ev);
+    return rc;
+}
+
 /* A client request at site, as the server handles it; id in/out (new). */
 static void s_do(fx_t *fx, const char *site, int op, char *id, ...)
 {
@@ -124,27 +158,11 @@ static void s_do(fx_t *fx, const char *site, int op, char *id, ...)
     assert_int_equal(sd_test_request_v(&fx->req, op, ap), 0);
     va_end(ap);
     static int counter;
-    sd_store_txn_t *txn;
-    sd_ticket_t cur = {0};
-    sd_event_t ev = {0};
-    sd_fault_t fault = {0};
-    assert_int_equal(sd_store_begin(fx->store, true, &txn), 0);
     if (op == SD_REQ_TICKET_NEW)
         snprintf(id, SD_ID_MAX + 1, "%s-%06d", site, ++counter);
-    else
-        assert_int_equal(sd_store_get_ticket(txn, id, &cur), 0);
-    sd_workflow_ctx_t wf = s_wf(fx, site);
-    int rc = sd_workflow_build(&wf, op == SD_REQ_TICKET_NEW ? NULL : &cur, &fx->req, &ev, &fault);
-    if (rc)
-        fail_msg("%s: %s", sd_req_op_name(op), fault.text);
-    strcpy(ev.origin, site);
-    strcpy(ev.key, id);
-    ev.hlc = sd_hlc_tick(&fx->clocks[s_site_index(site)], fx->now);
-    assert_int_equal(sd_store_next_seq(txn, site, &ev.seq), 0);
-    assert_int_equal(sd_store_apply(txn, &ev), 0);
-    assert_int_equal(sd_store_commit(&txn), 0);
-    sd_ticket_clear(&cur);
-    sd_event_clear(&ev);
+    s_write_t w = {.fx = fx, .site = site, .op = op, .id = id};
+    assert_int_equal(sd_journal_write(fx->journals[s_site_index(site)], fx->now, s_fill, &w, NULL),
+                     0);
 }
 
 static void s_get(fx_t *fx, const char *id, sd_ticket_t *t)
@@ -170,11 +188,9 @@ static int s_tick(fx_t *fx, const char *site)
     sd_sched_ctx_t ctx = {
         .wf = &wf, .hub = strcmp(site, "HUB") == 0, .silent_ms = s_silent, .silent_arg = fx};
     uint64_t first, last;
-    static sd_hlc_t hub_clock;
     char cursor[SD_ID_MAX + 1] = "";
     int i = s_site_index(site);
-    int made = sd_sched_tick(&ctx, fx->store, i < NSITES ? &fx->clocks[i] : &hub_clock, cursor,
-                             &first, &last);
+    int made = sd_sched_tick(&ctx, fx->journals[i], cursor, &first, &last);
     assert_true(made >= 0);
     return made;
 }

@@ -71,6 +71,23 @@ static void test_plan_asks_only_what_the_peer_may_send(void **state)
     assert_false(sd_sync_may_send(&apac, "AMER"));
 }
 
+/* A region may only publish its own events; the hub may relay any (moved
+ * here from test_sim, which now drives the state machine that uses it). */
+static void test_origin_rules(void **state)
+{
+    (void)state;
+    sd_peer_t apac = {.role = SD_ROLE_SITE}, hub = {.role = SD_ROLE_HUB};
+    strcpy(apac.site, "APAC");
+    strcpy(hub.site, "HUB");
+    sd_event_t ev = {.seq = 1};
+    strcpy(ev.origin, "EMEA");
+    assert_int_equal(sd_sync_classify(&apac, &ev, 0), SD_RECV_REFUSED);
+    assert_int_equal(sd_sync_classify(&hub, &ev, 0), SD_RECV_APPLY);
+    assert_int_equal(sd_sync_classify(&hub, &ev, 1), SD_RECV_DUPLICATE);
+    ev.seq = 5;
+    assert_int_equal(sd_sync_classify(&hub, &ev, 1), SD_RECV_GAP);
+}
+
 static void test_heartbeat_round_trip_and_refusals(void **state)
 {
     (void)state;
@@ -129,6 +146,7 @@ int main(void)
         cmocka_unit_test(test_vector_keeps_origins_sorted),
         cmocka_unit_test(test_vector_is_bounded),
         cmocka_unit_test(test_plan_asks_only_what_the_peer_may_send),
+        cmocka_unit_test(test_origin_rules),
         cmocka_unit_test(test_heartbeat_round_trip_and_refusals),
         cmocka_unit_test(test_sync_request_round_trip_and_refusals),
     };

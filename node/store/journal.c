@@ -1,0 +1,153 @@
+/* journal.c - the one writer: stamps own events, applies peers' events, commits, grows and redoes.
+ */
+#include "journal.h"
+
+#include "error.h"
+#include "hlc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct sd_journal {
+    sd_store_t *store;          /* borrowed */
+    char site[SD_SITE_MAX + 1]; /* whose events append makes */
+    sd_hlc_t clock;             /* the node's hybrid clock; saved with every write */
+};
+
+struct sd_journal_batch {
+    sd_journal_t *journal;       /* owner */
+    sd_store_txn_t *txn;         /* the write transaction */
+    uint64_t now_ms;             /* wall time for own stamps */
+    int rc;                      /* first store error: dooms the batch */
+    sd_journal_result_t *result; /* what it made so far */
+};
+
+int sd_journal_open(sd_store_t *store, const char *site, sd_journal_t **out)
+{
+    *out = NULL;
+    if (!site || !sd_site_valid(site))
+        return SD_ERANGE;
+    sd_journal_t *j = calloc(1, sizeof *j);
+    if (!j)
+        return SD_ENOMEM;
+    j->store = store;
+    strcpy(j->site, site);
+    sd_store_txn_t *txn;
+    int rc = sd_store_begin(store, false, &txn);
+    if (!rc) {
+        rc = sd_store_get_clock(txn, &j->clock.last);
+        sd_store_abort(&txn);
+    }
+    if (rc) {
+        free(j);
+        return rc;
+    }
+    *out = j;
+    return 0;
+}
+
+void sd_journal_close(sd_journal_t **journal)
+{
+    if (!journal || !*journal)
+        return;
+    free(*journal);
+    *journal = NULL;
+}
+
+sd_store_t *sd_journal_store(const sd_journal_t *j)
+{
+    return j->store;
+}
+
+const char *sd_journal_site(const sd_journal_t *j)
+{
+    return j->site;
+}
+
+uint64_t sd_journal_clock(const sd_journal_t *j)
+{
+    return j->clock.last;
+}
+
+/* One attempt: begin, fill, save the clock, commit. */
+static int s_attempt(sd_journal_t *j, uint64_t now_ms, sd_journal_fill_fn fill, void *arg,
+                     sd_journal_result_t *result)
+{
+    *result = (sd_journal_result_t){0};
+    sd_journal_batch_t batch = {.journal = j, .now_ms = now_ms, .result = result};
+    int rc = sd_store_begin(j->store, true, &batch.txn);
+    if (rc)
+        return rc;
+    rc = fill(&batch, arg);
+    rc = batch.rc ?: rc; /* a store error the fill swallowed still fails the batch */
+    rc = rc ?: sd_store_put_clock(batch.txn, j->clock.last);
+    if (rc) {
+        sd_store_abort(&batch.txn);
+        return rc;
+    }
+    return sd_store_commit(&batch.txn);
+}
+
+int sd_journal_write(sd_journal_t *j, uint64_t now_ms, sd_journal_fill_fn fill, void *arg,
+                     sd_journal_result_t *result)
+{
+    sd_journal_result_t scratch;
+    result = result ? result : &scratch;
+    for (;;) {
+        /* Stamps of an aborted attempt never reached the disk: the redo
+         * issues them again, so the clock shows no hole. */
+        sd_hlc_t saved = j->clock;
+        int rc = s_attempt(j, now_ms, fill, arg, result);
+        if (rc == 0)
+            return 0;
+        j->clock = saved;
+        *result = (sd_journal_result_t){0};
+        if (rc != SD_EMAPFULL || (rc = sd_store_grow(j->store)) != 0)
+            return rc;
+    }
+}
+
+sd_store_txn_t *sd_journal_txn(sd_journal_batch_t *b)
+{
+    return b->txn;
+}
+
+uint64_t sd_journal_now(const sd_journal_batch_t *b)
+{
+    return b->now_ms;
+}
+
+int sd_journal_append(sd_journal_batch_t *b, sd_event_t *ev, sd_ticket_t *after)
+{
+    if (b->rc)
+        return b->rc;
+    sd_journal_t *j = b->journal;
+    strcpy(ev->origin, j->site);
+    ev->hlc = sd_hlc_tick(&j->clock, b->now_ms);
+    int rc = sd_store_next_seq(b->txn, ev->origin, &ev->seq);
+    if (!rc)
+        rc = after ? sd_store_apply_ticket(b->txn, ev, after) : sd_store_apply(b->txn, ev);
+    if (rc > 0)
+        rc = SD_ESTORE; /* the next seq cannot be held already: the store is inconsistent */
+    if (rc)
+        return b->rc = rc;
+    sd_journal_result_t *r = b->result;
+    r->first_seq = r->first_seq ? r->first_seq : ev->seq;
+    r->last_seq = ev->seq;
+    r->appended++;
+    return 0;
+}
+
+int sd_journal_apply_remote(sd_journal_batch_t *b, const sd_event_t *ev)
+{
+    if (b->rc)
+        return b->rc;
+    int rc = sd_store_apply(b->txn, ev);
+    if (rc == 0) {
+        sd_hlc_observe(&b->journal->clock, ev->hlc);
+        b->result->applied++;
+    } else if (rc < 0 && rc != SD_ERANGE) {
+        b->rc = rc;
+    }
+    return rc;
+}
