@@ -190,15 +190,20 @@ static void s_options_usage(FILE *out, int op)
     size_t n = sd_req_op_fields(op, &fields);
     if (!spec || !(spec->required | spec->optional))
         return;
-    fprintf(out, "\nArguments of %s:", spec->name);
+    int column = fprintf(out, "\nArguments of %s:", spec->name) - 1;
     for (int pass = 0; pass < 2; pass++) {
         uint64_t mask = pass ? spec->optional : spec->required;
         for (size_t i = 0; i < n; i++) {
-            char option[64];
+            char option[64], word[68];
             if (!(mask & (1ull << i)))
                 continue;
             s_option_of(fields[i].name, option, sizeof option);
-            fprintf(out, pass ? " [%s]" : " %s", option);
+            int len = snprintf(word, sizeof word, pass ? "[%s]" : "%s", option);
+            if (column + 1 + len > 79) {
+                fputs("\n ", out);
+                column = 1;
+            }
+            column += fprintf(out, " %s", word);
         }
     }
     fputc('\n', out);
