@@ -68,10 +68,12 @@ static inline bool sd_request_has(const sd_request_t *req, int arg)
 int sd_request_set(sd_request_t *req, int arg, const char *text, sd_fault_t *fault);
 
 /* Decodes a request from buf[0..len); req must be zeroed. On error req->id is
- * still set when the envelope got that far, so the reply can echo it.
- * Errors: those of sd_mp_doc_parse and sd_fields_decode, SD_EVERSION,
- * SD_EUNKNOWN_OP, SD_EUNKNOWN_FIELD (an argument the op does not take),
- * SD_EMISSING (an argument the op requires). */
+ * still set when the envelope got that far, so the reply can echo it, and
+ * req must still be cleared. The order of the checks is PROTOCOL.md section 3.
+ * Errors: those of sd_mp_doc_parse and sd_field_decode, SD_ETYPE,
+ * SD_EDUPLICATE (a key given twice), SD_EVERSION, SD_EUNKNOWN_OP,
+ * SD_EUNKNOWN_FIELD (an unknown key, or an argument the op does not take),
+ * SD_EMISSING (v, op, or an argument the op requires). */
 int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t *fault);
 
 /* Writes a request; only the arguments in req->present are sent. */
