@@ -25,6 +25,14 @@ int sd_fault_set(sd_fault_t *fault, int code, const char *fmt, ...)
 #define MEMBER(obj, f, type)  ((type *)((char *)(obj) + (f)->offset))
 #define CMEMBER(obj, f, type) ((const type *)((const char *)(obj) + (f)->offset))
 
+void sd_field_quote(char out[SD_FIELD_QUOTE_MAX], const char *name, size_t len)
+{
+    size_t k = 0;
+    for (; k < len && k < SD_FIELD_QUOTE_MAX - 1; k++)
+        out[k] = (name[k] >= 0x20 && name[k] < 0x7f) ? name[k] : '?';
+    out[k] = 0;
+}
+
 const char *sd_field_enum_name(const sd_field_t *f, int v)
 {
     if (v < 0 || (uint32_t)v >= f->max)
@@ -48,7 +56,7 @@ int sd_fields_find(const sd_field_t *table, size_t n, const char *name)
     return -1;
 }
 
-static int s_find_bytes(const sd_field_t *table, size_t n, const char *name, size_t len)
+int sd_fields_find_bytes(const sd_field_t *table, size_t n, const char *name, size_t len)
 {
     /* The first byte rules out most entries; a full strlen per entry made
      * this lookup the top of the replica's profile. name is raw bytes and may
@@ -225,14 +233,10 @@ int sd_fields_decode(const sd_field_t *table, size_t n, const sd_mp_node_t *map,
         const char *name = sd_mp_bytes(key, &len);
         if (sd_mp_kind(key) != SD_MP_STR)
             return sd_fault_set(fault, SD_ETYPE, "%s: map keys must be strings", where);
-        int idx = s_find_bytes(table, n, name, len);
+        int idx = sd_fields_find_bytes(table, n, name, len);
         if (idx < 0) {
-            /* Quote at most 40 bytes of the unknown name, printable only. */
-            char shown[41];
-            size_t k = 0;
-            for (; k < len && k < 40; k++)
-                shown[k] = (name[k] >= 0x20 && name[k] < 0x7f) ? name[k] : '?';
-            shown[k] = 0;
+            char shown[SD_FIELD_QUOTE_MAX];
+            sd_field_quote(shown, name, len);
             return sd_fault_set(fault, SD_EUNKNOWN_FIELD, "%s: unknown field '%s'", where, shown);
         }
         if (*present & (1ull << idx))

@@ -176,6 +176,13 @@ bool sd_fields_equal(const sd_field_t *table, size_t n, const void *a, const voi
 
 /* Index of the field named name in the table, or -1. */
 int sd_fields_find(const sd_field_t *table, size_t n, const char *name);
+/* The same for a received name[0..len) (not NUL-terminated; may hold a NUL). */
+int sd_fields_find_bytes(const sd_field_t *table, size_t n, const char *name, size_t len);
+
+/* A received key for an error message: at most 40 bytes of name[0..len),
+ * non-printable bytes as '?', NUL-terminated into out. */
+#define SD_FIELD_QUOTE_MAX 41
+void sd_field_quote(char out[SD_FIELD_QUOTE_MAX], const char *name, size_t len);
 
 /* Name of value v of an ENUM field, or "?" when out of range. */
 const char *sd_field_enum_name(const sd_field_t *f, int v);

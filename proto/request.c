@@ -1,131 +1,41 @@
-/* request.c - client requests and replies: tables, strict decoding, encoding. */
+/* request.c - client requests and replies: the op table from ops.def, strict decoding, encoding. */
 #include "request.h"
 
 #include "error.h"
-#include "ticket.h"
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define OFF(m) offsetof(sd_args_t, m)
-#define STR(n, max, fl)                                                                            \
-    {                                                                                              \
-#n, SD_F_STR, fl, 0, OFF(n), 0, max, NULL                                                  \
-    }
-#define INT(n, lo, hi)                                                                             \
-    {                                                                                              \
-#n, SD_F_INT, 0, 0, OFF(n), lo, hi, NULL                                                   \
-    }
-#define ENUM(n, names, count)                                                                      \
-    {                                                                                              \
-#n, SD_F_ENUM, 0, 0, OFF(n), 0, count, names                                               \
-    }
+#define SD_REQ_RW_READ  false
+#define SD_REQ_RW_WRITE true
 
-const sd_field_t sd_args_fields[] = {
-    STR(id, SD_ID_MAX, SD_F_LINE | SD_F_NONEMPTY),
-    STR(author, SD_NAME_MAX, SD_F_LINE | SD_F_NONEMPTY),
-    ENUM(type, sd_type_names, SD_TYPE_COUNT_),
-    {"major", SD_F_BOOL, 0, 0, OFF(major), 0, 0, NULL},
-    STR(title, SD_TITLE_MAX, SD_F_LINE | SD_F_NONEMPTY),
-    STR(description, SD_TEXT_MAX, 0),
-    STR(requester, SD_NAME_MAX, SD_F_LINE | SD_F_NONEMPTY),
-    ENUM(channel, sd_channel_names, SD_CHANNEL_COUNT_),
-    STR(category, SD_CATEGORY_MAX, SD_F_LINE),
-    INT(impact, 1, 3),
-    INT(urgency, 1, 3),
-    ENUM(tier, sd_tier_names, SD_TIER_COUNT_),
-    STR(team, SD_NAME_MAX, SD_F_LINE),
-    STR(assignee, SD_NAME_MAX, SD_F_LINE | SD_F_NONEMPTY),
-    {"reply_due", SD_F_U64, 0, 0, OFF(reply_due), 0, 0, NULL},
-    ENUM(waiting_on, sd_wait_names, SD_WAIT_COUNT_),
-    STR(reason, SD_TEXT_MAX, 0),
-    STR(resolution, SD_TEXT_MAX, SD_F_NONEMPTY),
-    INT(satisfaction, 1, 5),
-    STR(feedback, SD_NOTE_MAX, 0),
-    STR(body, SD_COMMENT_MAX, SD_F_NONEMPTY),
-    {"public", SD_F_BOOL, 0, 0, OFF(public_reply), 0, 0, NULL},
-    ENUM(status, sd_status_names, SD_STATUS_COUNT_),
-    ENUM(priority, sd_priority_names, SD_PRIORITY_COUNT_),
-    {"open", SD_F_BOOL, 0, 0, OFF(open), 0, 0, NULL},
-    INT(limit, 1, SD_LIST_MAX),
-    STR(after, SD_ID_MAX, SD_F_LINE),
-    {"follow_sun", SD_F_BOOL, 0, 0, OFF(follow_sun), 0, 0, NULL},
-    STR(site, SD_SITE_MAX, SD_F_LINE | SD_F_NONEMPTY),
-    STR(note, SD_TEXT_MAX, 0),
-    ENUM(sla, sd_sla_names, SD_SLA_COUNT_),
-    {"since", SD_F_U64, 0, 0, OFF(since), 0, 0, NULL},
-    {"from", SD_F_U64, 0, 0, OFF(from), 0, 0, NULL},
-    INT(days, 1, 31),
-};
-const size_t sd_args_field_count = sizeof sd_args_fields / sizeof sd_args_fields[0];
+/* Every argument bit of a group, to check ops.def at compile time. */
+#define SD_ARGS_MASK_NONE     0ull
+#define SD_ARGS_MASK_TICKET   ((1ull << SD_ARG_TICKET_COUNT_) - 1)
+#define SD_ARGS_MASK_SCHEDULE ((1ull << SD_ARG_SCHEDULE_COUNT_) - 1)
+#define SD_ARGS_MASK_REPORT   ((1ull << SD_ARG_REPORT_COUNT_) - 1)
 
-/* What each operation takes: space-separated argument names. */
-typedef struct {
-    const char *name;     /* wire name */
-    bool writes;          /* goes through a write transaction */
-    const char *required; /* arguments it must have */
-    const char *optional; /* arguments it may have */
-} s_op_spec_t;
-
-static const s_op_spec_t s_ops[SD_REQ_COUNT_] = {
-    {"node.ping", false, "", ""},
-    {"node.status", false, "", ""},
-    {"node.digest", false, "", ""},
-    {"repl.status", false, "", ""},
-    {"ticket.new", true, "author title requester",
-     "type major description channel category impact urgency tier team assignee follow_sun"},
-    {"ticket.get", false, "id", ""},
-    {"ticket.list", false, "", "status priority assignee requester open sla limit after"},
-    {"ticket.history", false, "id", ""},
-    {"ticket.ack", true, "id author", "reply_due"},
-    {"ticket.assign", true, "id author assignee", "team tier"},
-    {"ticket.start", true, "id author", ""},
-    {"ticket.pending", true, "id author waiting_on", "reason"},
-    {"ticket.resolve", true, "id author resolution", ""},
-    {"ticket.close", true, "id author satisfaction", "feedback"},
-    {"ticket.reopen", true, "id author reason", ""},
-    {"ticket.cancel", true, "id author reason", ""},
-    {"ticket.comment", true, "id author body", "public"},
-    {"ticket.update", true, "id author",
-     "type major title description requester channel category impact urgency follow_sun"},
-    {"ticket.handover", true, "id author site", "note"},
-    {"schedule.now", false, "", ""},
-    {"schedule.coverage", false, "", "from days"},
-    {"handover.report", false, "", "site since limit"},
+static const sd_req_spec_t s_ops[SD_REQ_COUNT_] = {
+#define SD_REQ_OP(id, wire, rw, group, required, optional, handler)                                \
+    [SD_REQ_##id] = {wire, SD_REQ_RW_##rw, SD_ARGS_##group, required, optional},
+#include "ops.def"
+#undef SD_REQ_OP
 };
 
-static uint64_t s_mask(const char *names)
-{
-    uint64_t mask = 0;
-    char word[32];
-    while (*names) {
-        size_t len = strcspn(names, " ");
-        if (len > 0 && len < sizeof word) {
-            memcpy(word, names, len);
-            word[len] = 0;
-            int i = sd_fields_find(sd_args_fields, sd_args_field_count, word);
-            if (i >= 0)
-                mask |= 1ull << i;
-        }
-        names += len;
-        names += strspn(names, " ");
-    }
-    return mask;
-}
+/* An op takes only arguments of its own group, and none both required and optional. */
+#define SD_REQ_OP(id, wire, rw, group, required, optional, handler)                                \
+    _Static_assert((((required) | (optional)) & ~SD_ARGS_MASK_##group) == 0,                       \
+                   wire ": an argument outside its group");                                        \
+    _Static_assert(((required) & (optional)) == 0, wire ": an argument both required and "         \
+                                                        "optional");
+#include "ops.def"
+#undef SD_REQ_OP
 
-/* The tables above as bit masks, worked out once: decoding is a hot path. */
-static uint64_t s_required[SD_REQ_COUNT_], s_allowed[SD_REQ_COUNT_];
-static pthread_once_t s_masks_once = PTHREAD_ONCE_INIT;
-
-static void s_masks_init(void)
+const sd_req_spec_t *sd_req_spec(int op)
 {
-    for (int i = 0; i < SD_REQ_COUNT_; i++) {
-        s_required[i] = s_mask(s_ops[i].required);
-        s_allowed[i] = s_required[i] | s_mask(s_ops[i].optional);
-    }
+    return op >= 0 && op < SD_REQ_COUNT_ ? &s_ops[op] : NULL;
 }
 
 const char *sd_req_op_name(int op)
@@ -146,18 +56,110 @@ bool sd_req_op_writes(int op)
     return op >= 0 && op < SD_REQ_COUNT_ && s_ops[op].writes;
 }
 
-bool sd_request_has(const sd_request_t *req, const char *name)
+size_t sd_req_op_fields(int op, const sd_field_t **fields)
 {
-    int i = sd_fields_find(sd_args_fields, sd_args_field_count, name);
-    return i >= 0 && (req->present & (1ull << i));
+    const sd_args_group_spec_t *g =
+        op >= 0 && op < SD_REQ_COUNT_ ? sd_args_group(s_ops[op].group) : NULL;
+    *fields = g ? g->fields : NULL;
+    return g ? g->count : 0;
+}
+
+int sd_req_arg_find(int op, const char *name)
+{
+    const sd_field_t *fields;
+    size_t n = sd_req_op_fields(op, &fields);
+    return n ? sd_fields_find(fields, n, name) : -1;
+}
+
+int sd_request_set(sd_request_t *req, int arg, const char *text, sd_fault_t *fault)
+{
+    const sd_field_t *fields;
+    size_t n = sd_req_op_fields(req->op, &fields);
+    if (arg < 0 || (size_t)arg >= n)
+        return sd_fault_set(fault, SD_EUNKNOWN_FIELD, "no such argument of %s",
+                            sd_req_op_name(req->op));
+    int rc = sd_field_parse(&fields[arg], text, &req->args, fault);
+    if (!rc)
+        req->present |= 1ull << arg;
+    return rc;
 }
 
 void sd_request_clear(sd_request_t *req)
 {
     if (!req)
         return;
-    sd_fields_free(sd_args_fields, sd_args_field_count, &req->args, ~0ull);
+    const sd_field_t *fields;
+    size_t n = sd_req_op_fields(req->op, &fields);
+    if (n)
+        sd_fields_free(fields, n, &req->args, ~0ull);
     memset(req, 0, sizeof *req);
+}
+
+/* Where a received argument name belongs when op's group lacks it: the
+ * first other group that has it, with its index there; -1 when none does. */
+static int s_other_group(int own, const char *name, size_t len, int *idx)
+{
+    for (int g = 0; g < SD_ARGS_COUNT_; g++) {
+        const sd_args_group_spec_t *spec = sd_args_group(g);
+        if (g != own && spec->count &&
+            (*idx = sd_fields_find_bytes(spec->fields, spec->count, name, len)) >= 0)
+            return g;
+    }
+    return -1;
+}
+
+/* Decodes args (each key in message order) into req, whose op is set. A
+ * name of another op's group is checked as that group would (type, limits,
+ * given twice) and then refused as "not an argument of" the op, so that a
+ * misplaced argument reads differently from an unknown one. */
+static int s_decode_args(const sd_mp_node_t *args, sd_request_t *req, sd_fault_t *fault)
+{
+    const sd_req_spec_t *spec = &s_ops[req->op];
+    const sd_args_group_spec_t *own = sd_args_group(spec->group);
+    uint64_t elsewhere[SD_ARGS_COUNT_] = {0}; /* per other group: the arguments given */
+    const char *misplaced = NULL;             /* the first of them, for the message */
+    if (sd_mp_kind(args) != SD_MP_MAP)
+        return sd_fault_set(fault, SD_ETYPE, "args: expected a map");
+    for (size_t i = 0; i < sd_mp_len(args); i++) {
+        const sd_mp_node_t *key = sd_mp_key(args, i), *val = sd_mp_val(args, i);
+        size_t len;
+        const char *name = sd_mp_bytes(key, &len);
+        if (sd_mp_kind(key) != SD_MP_STR)
+            return sd_fault_set(fault, SD_ETYPE, "args: map keys must be strings");
+        int g = spec->group,
+            idx = own->count ? sd_fields_find_bytes(own->fields, own->count, name, len) : -1;
+        uint64_t *seen = &req->present;
+        sd_args_t other = {0}, *into = &req->args;
+        if (idx < 0) {
+            if ((g = s_other_group(spec->group, name, len, &idx)) < 0) {
+                char shown[SD_FIELD_QUOTE_MAX];
+                sd_field_quote(shown, name, len);
+                return sd_fault_set(fault, SD_EUNKNOWN_FIELD, "args: unknown field '%s'", shown);
+            }
+            seen = &elsewhere[g];
+            into = &other;
+        }
+        const sd_field_t *f = &sd_args_group(g)->fields[idx];
+        if (*seen & (1ull << idx))
+            return sd_fault_set(fault, SD_EDUPLICATE, "args.%s: given twice", f->name);
+        int rc = sd_field_decode(f, val, "args", into, fault);
+        if (into == &other)
+            sd_fields_free(f, 1, &other, 1);
+        if (rc)
+            return rc;
+        *seen |= 1ull << idx;
+        if (into == &other && !misplaced)
+            misplaced = f->name;
+    }
+    /* Before "missing": a misspelt name also shows up as a missing one. The
+     * op's own group first, in its table order; then other groups' names. */
+    uint64_t stray = req->present & ~(spec->required | spec->optional);
+    if (stray)
+        misplaced = own->fields[__builtin_ctzll(stray)].name;
+    if (misplaced)
+        return sd_fault_set(fault, SD_EUNKNOWN_FIELD, "args.%s: not an argument of %s", misplaced,
+                            spec->name);
+    return 0;
 }
 
 int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t *fault)
@@ -174,21 +176,25 @@ int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t
     }
     for (size_t i = 0; i < sd_mp_len(root); i++) {
         const sd_mp_node_t *k = sd_mp_key(root, i), *val = sd_mp_val(root, i);
-        const sd_mp_node_t **slot = sd_mp_str_eq(k, "v")      ? &v
-                                    : sd_mp_str_eq(k, "id")   ? &id
-                                    : sd_mp_str_eq(k, "op")   ? &op
-                                    : sd_mp_str_eq(k, "args") ? &args
-                                                              : NULL;
-        if (!slot) {
+        static const char *const keys[] = {"v", "id", "op", "args"};
+        const sd_mp_node_t **slots[] = {&v, &id, &op, &args};
+        size_t which = 0;
+        while (which < 4 && !sd_mp_str_eq(k, keys[which]))
+            which++;
+        if (which == 4) {
+            size_t klen = 0;
+            const char *kname = sd_mp_kind(k) == SD_MP_STR ? sd_mp_bytes(k, &klen) : "";
+            char shown[SD_FIELD_QUOTE_MAX];
+            sd_field_quote(shown, kname, klen);
             rc = sd_fault_set(fault, SD_EUNKNOWN_FIELD,
-                              "request: unknown field (allowed: v, id, op, args)");
+                              "request: unknown field '%s' (allowed: v, id, op, args)", shown);
             goto done;
         }
-        if (*slot) {
-            rc = sd_fault_set(fault, SD_EDUPLICATE, "request: a field is given twice");
+        if (*slots[which]) {
+            rc = sd_fault_set(fault, SD_EDUPLICATE, "request.%s: given twice", keys[which]);
             goto done;
         }
-        *slot = val;
+        *slots[which] = val;
     }
     if (id && sd_mp_uint(id, &req->id) != 0) {
         rc = sd_fault_set(fault, SD_ETYPE, "request.id: expected a non-negative integer");
@@ -218,25 +224,16 @@ int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t
         rc = sd_fault_set(fault, SD_EUNKNOWN_OP, "request.op: unknown operation");
         goto done;
     }
-    if (args) {
-        rc = sd_fields_decode(sd_args_fields, sd_args_field_count, args, "args", &req->args,
-                              &req->present, fault);
-        if (rc)
-            goto done;
-    }
-    const s_op_spec_t *spec = &s_ops[req->op];
-    pthread_once(&s_masks_once, s_masks_init);
-    uint64_t required = s_required[req->op], allowed = s_allowed[req->op];
-    /* Unknown arguments first: a misspelt name also shows up as "missing". */
-    for (size_t i = 0; i < sd_args_field_count && !rc; i++)
-        if ((req->present & ~allowed) & (1ull << i))
-            rc = sd_fault_set(fault, SD_EUNKNOWN_FIELD, "args.%s: not an argument of %s",
-                              sd_args_fields[i].name, spec->name);
-    for (size_t i = 0; i < sd_args_field_count && !rc; i++)
-        if (((required & ~req->present) & (1ull << i)) ||
-            ((required & (1ull << i)) && sd_args_fields[i].kind == SD_F_STR &&
-             !*(char **)((char *)&req->args + sd_args_fields[i].offset)))
-            rc = sd_fault_set(fault, SD_EMISSING, "args.%s: required by %s", sd_args_fields[i].name,
+    if (args && (rc = s_decode_args(args, req, fault)) != 0)
+        goto done;
+    const sd_req_spec_t *spec = &s_ops[req->op];
+    const sd_field_t *fields;
+    size_t n = sd_req_op_fields(req->op, &fields);
+    for (size_t i = 0; i < n && !rc; i++)
+        if (((spec->required & ~req->present) & (1ull << i)) ||
+            ((spec->required & (1ull << i)) && fields[i].kind == SD_F_STR &&
+             !*(char **)((char *)&req->args + fields[i].offset)))
+            rc = sd_fault_set(fault, SD_EMISSING, "args.%s: required by %s", fields[i].name,
                               spec->name);
 done:
     sd_mp_doc_destroy(&doc);
@@ -245,8 +242,11 @@ done:
 
 void sd_request_encode(const sd_request_t *req, sd_mp_writer_t *w)
 {
+    const sd_field_t *fields;
+    size_t n = sd_req_op_fields(req->op, &fields);
+    uint64_t mask = req->present & (n >= 64 ? ~0ull : (1ull << n) - 1);
     uint32_t pairs = 0;
-    for (uint64_t m = req->present; m; m &= m - 1)
+    for (uint64_t m = mask; m; m &= m - 1)
         pairs++;
     sd_mp_map(w, 4);
     sd_mp_str(w, "v");
@@ -257,7 +257,8 @@ void sd_request_encode(const sd_request_t *req, sd_mp_writer_t *w)
     sd_mp_str(w, sd_req_op_name(req->op));
     sd_mp_str(w, "args");
     sd_mp_map(w, pairs);
-    sd_fields_encode(sd_args_fields, sd_args_field_count, &req->args, req->present, w);
+    if (n)
+        sd_fields_encode(fields, n, &req->args, mask, w);
 }
 
 static void s_reply_head(sd_mp_writer_t *w, uint64_t id, bool ok)

@@ -1,107 +1,79 @@
 /* request.h - client requests and replies (the protocol of proto/PROTOCOL.md).
  *
- * A request is {"v":1, "id":N, "op":"ticket.new", "args":{...}}. All arguments
- * of all operations live in one table (sd_args_t); each operation names which
- * of them it accepts and which it requires, so "unknown argument" and
- * "missing argument" are checked in one place. */
+ * A request is {"v":1, "id":N, "op":"ticket.new", "args":{...}}. Every
+ * operation is declared once, in proto/ops.def: its wire name, whether it
+ * writes, the argument group it takes its arguments from (proto/args.h) and
+ * which of them it requires and accepts, so "unknown argument" and "missing
+ * argument" are checked in one place. */
 #ifndef SD_REQUEST_H
 #define SD_REQUEST_H
 
+#include "args.h"
 #include "sizes.h"
 #include "mp.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The operations, in the order of proto/ops.def. */
 typedef enum {
-    SD_REQ_NODE_PING,
-    SD_REQ_NODE_STATUS,
-    SD_REQ_NODE_DIGEST,
-    SD_REQ_REPL_STATUS,
-    SD_REQ_TICKET_NEW,
-    SD_REQ_TICKET_GET,
-    SD_REQ_TICKET_LIST,
-    SD_REQ_TICKET_HISTORY,
-    SD_REQ_TICKET_ACK,
-    SD_REQ_TICKET_ASSIGN,
-    SD_REQ_TICKET_START,
-    SD_REQ_TICKET_PENDING,
-    SD_REQ_TICKET_RESOLVE,
-    SD_REQ_TICKET_CLOSE,
-    SD_REQ_TICKET_REOPEN,
-    SD_REQ_TICKET_CANCEL,
-    SD_REQ_TICKET_COMMENT,
-    SD_REQ_TICKET_UPDATE,
-    SD_REQ_TICKET_HANDOVER,
-    SD_REQ_SCHEDULE_NOW,
-    SD_REQ_SCHEDULE_COVERAGE,
-    SD_REQ_HANDOVER_REPORT,
+#define SD_REQ_OP(id, wire, rw, group, required, optional, handler) SD_REQ_##id,
+#include "ops.def"
+#undef SD_REQ_OP
     SD_REQ_COUNT_
 } sd_req_op_t;
 
-/* Every argument of every operation. Strings are heap-owned (NULL = absent). */
+/* What proto/ops.def says about one operation. */
 typedef struct {
-    char *id;           /* ticket id */
-    char *author;       /* agent (or system) doing it */
-    int type;           /* sd_ticket_type_t */
-    bool major;         /* major incident */
-    char *title;        /* one line */
-    char *description;  /* free text */
-    char *requester;    /* customer */
-    int channel;        /* sd_channel_t */
-    char *category;     /* category */
-    int impact;         /* 1..3 */
-    int urgency;        /* 1..3 */
-    int tier;           /* sd_tier_t */
-    char *team;         /* team */
-    char *assignee;     /* agent; also a list filter */
-    uint64_t reply_due; /* ack: promised reply time (Unix ms) instead of the policy's */
-    int waiting_on;     /* pending: customer or vendor */
-    char *reason;       /* pending, reopen, cancel: why */
-    char *resolution;   /* resolve: what was done */
-    int satisfaction;   /* close: 1..5 */
-    char *feedback;     /* close: customer's words */
-    char *body;         /* comment text */
-    bool public_reply;  /* comment: to the customer (true) or internal (false) */
-    int status;         /* list filter */
-    int priority;       /* list filter */
-    bool open;          /* list filter: only not resolved/closed/cancelled */
-    int limit;          /* list: most tickets to return */
-    char *after;        /* list: resume after this ticket id (paging) */
-    bool follow_sun;    /* new, update: 7x24 follow-the-sun ticket */
-    char *site;         /* handover: the site to hand to; report: only moves from or to it */
-    char *note;         /* handover: the agent's note, put before the generated one */
-    int sla;            /* list filter: sd_sla_state_t (at_risk, breached) */
-    uint64_t since;     /* handover.report: only moves at or after (Unix ms) */
-    uint64_t from;      /* schedule.coverage: start (Unix ms) */
-    int days;           /* schedule.coverage: length in days */
-} sd_args_t;
+    const char *name;  /* wire name, "ticket.new" */
+    bool writes;       /* goes through a write transaction and makes an event */
+    int group;         /* sd_args_group_t its arguments come from */
+    uint64_t required; /* bits (the group's enum) of the arguments it must have */
+    uint64_t optional; /* bits of the arguments it may have */
+} sd_req_spec_t;
 
 typedef struct {
     uint64_t id;      /* request id, echoed in the reply (0 when absent) */
-    int op;           /* sd_req_op_t */
-    sd_args_t args;   /* arguments */
-    uint64_t present; /* bit i: argument sd_args_fields[i] was given */
+    int op;           /* sd_req_op_t; set before any argument */
+    sd_args_t args;   /* arguments: the member of op's group */
+    uint64_t present; /* bit i: argument i of op's group (its enum) was given */
 } sd_request_t;
 
-extern const sd_field_t sd_args_fields[];
-extern const size_t sd_args_field_count;
-
+/* The spec of op, or NULL when op is not an sd_req_op_t. Static storage. */
+const sd_req_spec_t *sd_req_spec(int op);
 /* Wire name of an operation ("ticket.new"), or "?". */
 const char *sd_req_op_name(int op);
 /* Operation for a wire name, or -1. */
 int sd_req_op_value(const char *name);
 /* True when op changes the store (and so goes through a write transaction). */
 bool sd_req_op_writes(int op);
+/* The field table of op's argument group into *fields (NULL for none);
+ * returns its entry count, 0 for an op without arguments or out of range. */
+size_t sd_req_op_fields(int op, const sd_field_t **fields);
+/* Index (the group's enum) of the argument named name of op's group, or -1.
+ * For the CLI and tests, which have names; code uses the enum. */
+int sd_req_arg_find(int op, const char *name);
 
-/* True when the argument named name was given. */
-bool sd_request_has(const sd_request_t *req, const char *name);
+/* True when argument arg (the enum of req->op's group, e.g.
+ * SD_ARG_TICKET_TITLE) was given. */
+static inline bool sd_request_has(const sd_request_t *req, int arg)
+{
+    return arg >= 0 && arg < 64 && (req->present & (1ull << arg));
+}
+
+/* Sets argument arg of req->op's group from command-line text
+ * (sd_field_parse) and marks it present; a value given before is replaced.
+ * Returns 0, SD_EUNKNOWN_FIELD when the group has no such argument, or the
+ * parse error (fault says why, with "--NAME:"; fault may be NULL). */
+int sd_request_set(sd_request_t *req, int arg, const char *text, sd_fault_t *fault);
 
 /* Decodes a request from buf[0..len); req must be zeroed. On error req->id is
- * still set when the envelope got that far, so the reply can echo it.
- * Errors: those of sd_mp_doc_parse and sd_fields_decode, SD_EVERSION,
- * SD_EUNKNOWN_OP, SD_EUNKNOWN_FIELD (an argument the op does not take),
- * SD_EMISSING (an argument the op requires). */
+ * still set when the envelope got that far, so the reply can echo it, and
+ * req must still be cleared. The order of the checks is PROTOCOL.md section 3.
+ * Errors: those of sd_mp_doc_parse and sd_field_decode, SD_ETYPE,
+ * SD_EDUPLICATE (a key given twice), SD_EVERSION, SD_EUNKNOWN_OP,
+ * SD_EUNKNOWN_FIELD (an unknown key, or an argument the op does not take),
+ * SD_EMISSING (v, op, or an argument the op requires). */
 int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t *fault);
 
 /* Writes a request; only the arguments in req->present are sent. */

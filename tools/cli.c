@@ -126,16 +126,22 @@ static void s_option_of(const char *arg, char *out, size_t cap)
         *p = *p == '_' ? '-' : *p;
 }
 
+/* True when argument name of req's op was given. */
+static bool s_has(const sd_request_t *req, const char *name)
+{
+    return sd_request_has(req, sd_req_arg_find(req->op, name));
+}
+
 /* Sets argument field of req from text; option is how the user spelt it. */
 static int s_set_field(sd_request_t *req, const char *option, const char *field, const char *text)
 {
     char timebuf[24];
-    int i = sd_fields_find(sd_args_fields, sd_args_field_count, field);
+    int i = sd_req_arg_find(req->op, field);
     if (i < 0)
         return sd_cli_fail("unknown option --%s; see sundesk --help", option);
     char spelling[64];
     s_option_of(field, spelling, sizeof spelling);
-    if (req->present & (1ull << i))
+    if (sd_request_has(req, i))
         return strcmp(spelling + 2, option)
                    ? sd_cli_fail("--%s: already given (%s)", option, spelling)
                    : sd_cli_fail("--%s: given twice", option);
@@ -152,13 +158,12 @@ static int s_set_field(sd_request_t *req, const char *option, const char *field,
         text = timebuf;
     }
     sd_fault_t fault = {0};
-    if (sd_field_parse(&sd_args_fields[i], text, &req->args, &fault) != 0) {
+    if (sd_request_set(req, i, text, &fault) != 0) {
         /* The field's message names the wire argument; say what the user typed. */
         const char *colon = strchr(fault.text, ':');
         return strncmp(fault.text, "--", 2) == 0 && colon ? sd_cli_fail("--%s%s", option, colon)
                                                           : sd_cli_fail("%s", fault.text);
     }
-    req->present |= 1ull << i;
     return 0;
 }
 
@@ -174,11 +179,39 @@ int sd_cli_set_arg(sd_request_t *req, const char *name, const char *text)
     return s_set_field(req, name, field, text);
 }
 
+/* The options of op from its argument group (proto/ops.def): required ones first. */
+static void s_options_usage(FILE *out, int op)
+{
+    const sd_req_spec_t *spec = sd_req_spec(op);
+    const sd_field_t *fields;
+    size_t n = sd_req_op_fields(op, &fields);
+    if (!spec || !(spec->required | spec->optional))
+        return;
+    int column = fprintf(out, "\nArguments of %s:", spec->name) - 1;
+    for (int pass = 0; pass < 2; pass++) {
+        uint64_t mask = pass ? spec->optional : spec->required;
+        for (size_t i = 0; i < n; i++) {
+            char option[64], word[68];
+            if (!(mask & (1ull << i)))
+                continue;
+            s_option_of(fields[i].name, option, sizeof option);
+            int len = snprintf(word, sizeof word, pass ? "[%s]" : "%s", option);
+            if (column + 1 + len > 79) {
+                fputs("\n ", out);
+                column = 1;
+            }
+            column += fprintf(out, " %s", word);
+        }
+    }
+    fputc('\n', out);
+}
+
 void sd_cli_verb_usage(FILE *out, const char *command, const sd_cli_verb_t *verb)
 {
     fprintf(out, "sundesk %s %s  %s\n", command, verb->verb, verb->help);
     if (verb->detail)
         fprintf(out, "\n%s\n", verb->detail);
+    s_options_usage(out, verb->op);
     fprintf(out, "\nGlobal options (before the command): --data DIR | --node ENDPOINT, --json,\n"
                  "--author NAME, --timeout MS; see sundesk --help.\n");
 }
@@ -233,7 +266,7 @@ static int s_parse_args(sd_cli_t *cli, const sd_cli_verb_t *verb, int argc, char
             continue;
         }
         bool named;
-        while ((named = s_next_name(&pos, name, sizeof name)) && sd_request_has(req, name))
+        while ((named = s_next_name(&pos, name, sizeof name)) && s_has(req, name))
             ; /* given as an option already: the word is the next one's */
         if (!named)
             return sd_cli_fail("unexpected argument '%s'; see sundesk %s %s --help", a,
@@ -242,7 +275,7 @@ static int s_parse_args(sd_cli_t *cli, const sd_cli_verb_t *verb, int argc, char
             return 1;
     }
     while (s_next_name(&pos, name, sizeof name)) {
-        if (sd_request_has(req, name))
+        if (s_has(req, name))
             continue;
         char option[64], upper[32];
         s_option_of(name, option, sizeof option);
@@ -252,7 +285,7 @@ static int s_parse_args(sd_cli_t *cli, const sd_cli_verb_t *verb, int argc, char
         return sd_cli_fail("%s %s: missing %s (or %s %s); see sundesk %s %s --help", cli->command,
                            verb->verb, upper, option, upper, cli->command, verb->verb);
     }
-    if (sd_req_op_writes(req->op) && !sd_request_has(req, "author"))
+    if (sd_req_op_writes(req->op) && !s_has(req, "author"))
         if (sd_cli_set_arg(req, "author", cli->opts->author))
             return 1;
     return 0;

@@ -79,11 +79,19 @@ int sd_cli_run(sd_cli_opts_t *opts, const char *command, const sd_cli_verb_t *ve
 int sd_cli_call(sd_cli_t *cli, sd_request_t *req, sd_reply_t *reply);
 
 /* Sets argument name (a CLI spelling: dashes allowed) of req from text, as
- * the command line does. Returns 0, or 1 after sd_cli_fail(). */
+ * the command line does; name must be an argument of req->op's group
+ * (proto/args.h). Returns 0, or 1 after sd_cli_fail(). */
 int sd_cli_set_arg(sd_request_t *req, const char *name, const char *text);
 
-/* The help of one verb ("sundesk COMMAND VERB ...") with its detail. */
+/* The help of one verb ("sundesk COMMAND VERB ...") with its detail and the
+ * options of its op, from the op's argument group. */
 void sd_cli_verb_usage(FILE *out, const char *command, const sd_cli_verb_t *verb);
+
+/* Every command word with its verbs, ending with a NULL name (sundesk.c). */
+extern const sd_cli_command_t *const sd_cli_commands;
+
+/* The whole sundesk command line (tools/main.c calls it). Returns the exit status. */
+int sd_cli_main(int argc, char **argv);
 
 /* Writes value as JSON and a newline on stdout; returns 0. */
 int sd_cli_print_json(const sd_mp_node_t *value);

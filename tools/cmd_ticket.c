@@ -37,6 +37,8 @@ const sd_cli_verb_t sd_ticket_verbs[] = {
      "shows ok, at_risk or breached, with ESC when the manager was notified."},
     {"report", SD_REQ_TICKET_GET, "id", "ID: full report (card, timings, comments, history)",
      s_print_report, true, NULL},
+    {"history", SD_REQ_TICKET_HISTORY, "id", "ID: every event of the ticket (JSON), oldest first",
+     NULL, false, NULL},
     TICKET_VERB("ack", SD_REQ_TICKET_ACK, "id",
                 "ID [--reply-due TIME]: tell the customer it is accepted"),
     TICKET_VERB("assign", SD_REQ_TICKET_ASSIGN, "id assignee",

@@ -20,6 +20,7 @@ static const sd_cli_command_t s_commands[] = {
     {"ticket", sd_ticket_verbs},     {"node", sd_node_verbs},         {"repl", sd_repl_verbs},
     {"schedule", sd_schedule_verbs}, {"handover", sd_handover_verbs}, {NULL, NULL},
 };
+const sd_cli_command_t *const sd_cli_commands = s_commands;
 
 static void s_command_usage(FILE *out, const sd_cli_command_t *c)
 {
@@ -77,7 +78,7 @@ static int s_command(sd_cli_opts_t *o, int argc, char **argv)
     return sd_cli_fail("unknown verb '%s %s'; see sundesk %s --help", argv[0], argv[1], argv[0]);
 }
 
-int main(int argc, char **argv)
+int sd_cli_main(int argc, char **argv)
 {
     sd_cli_opts_t o = {.data = "./sundesk-data", .timeout_ms = 10000};
     o.author = getenv("SUNDESK_AUTHOR") ? getenv("SUNDESK_AUTHOR") : getenv("USER");

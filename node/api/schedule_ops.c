@@ -33,9 +33,11 @@ static int s_need_calendars(const sd_schedule_t *sched, sd_fault_t *fault)
                         "runs 7x24 on the wall clock");
 }
 
-int sd_ops_schedule_now(const sd_schedule_t *sched, uint64_t now, const sd_request_t *req,
-                        sd_mp_writer_t *w, sd_fault_t *fault)
+int sd_api_schedule_now(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
+                        sd_fault_t *fault)
 {
+    const sd_schedule_t *sched = &ctx->cfg->sched;
+    uint64_t now = ctx->now_ms;
     int rc = s_need_calendars(sched, fault);
     if (rc)
         return rc;
@@ -73,15 +75,17 @@ static void s_sites(const sd_calset_t *set, uint64_t sites, sd_mp_writer_t *w)
             sd_mp_str(w, sd_calendar_site(sd_calset_at(set, i)));
 }
 
-int sd_ops_schedule_coverage(const sd_schedule_t *sched, uint64_t now, const sd_request_t *req,
-                             sd_mp_writer_t *w, sd_fault_t *fault)
+int sd_api_schedule_coverage(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
+                             sd_fault_t *fault)
 {
+    const sd_schedule_t *sched = &ctx->cfg->sched;
+    const sd_schedule_args_t *a = &req->args.schedule;
     int rc = s_need_calendars(sched, fault);
     if (rc)
         return rc;
     const sd_calset_t *set = sched->sites;
-    int days = sd_request_has(req, "days") ? req->args.days : 7;
-    uint64_t from = sd_request_has(req, "from") ? req->args.from : now;
+    int days = sd_request_has(req, SD_ARG_SCHEDULE_DAYS) ? a->days : 7;
+    uint64_t from = sd_request_has(req, SD_ARG_SCHEDULE_FROM) ? a->from : ctx->now_ms;
     uint64_t to = from + (uint64_t)days * SD_DAY_MS;
     sd_coverage_t *cov = NULL;
     size_t n = 0;
@@ -136,7 +140,7 @@ static int s_report_item(const void *bytes, size_t len, void *arg)
     if (sd_event_decode(bytes, len, &ev, NULL) != 0)
         return SD_ECORRUPT;
     const sd_ticket_t *f = sd_event_ticket(&ev);
-    const char *site = r->req->args.site;
+    const char *site = r->req->args.report.site;
     const char *from = f->handover_from ? f->handover_from : "";
     const char *to = f->owner_site ? f->owner_site : "";
     if (!site || !strcmp(site, from) || !strcmp(site, to)) {
@@ -159,16 +163,17 @@ static int s_report_item(const void *bytes, size_t len, void *arg)
     return 0;
 }
 
-int sd_ops_handover_report(sd_store_txn_t *txn, const sd_request_t *req, sd_mp_writer_t *w,
+int sd_api_handover_report(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
                            sd_fault_t *fault)
 {
+    const sd_report_args_t *a = &req->args.report;
     s_report_t r = {.req = req,
                     .items = sd_mp_writer_new(),
-                    .limit =
-                        sd_request_has(req, "limit") ? (uint32_t)req->args.limit : REPORT_DEFAULT};
+                    .limit = sd_request_has(req, SD_ARG_REPORT_LIMIT) ? (uint32_t)a->limit
+                                                                      : REPORT_DEFAULT};
     if (!r.items)
         return sd_fault_set(fault, SD_ENOMEM, "out of memory");
-    int rc = sd_store_handovers(txn, req->args.since, s_report_item, &r);
+    int rc = sd_store_handovers(ctx->txn, a->since, s_report_item, &r);
     if (rc == 1)
         rc = 0;
     if (!rc && sd_mp_writer_error(r.items))

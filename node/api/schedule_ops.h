@@ -8,18 +8,17 @@
 #ifndef SD_SCHEDULE_OPS_H
 #define SD_SCHEDULE_OPS_H
 
-#include "mp.h"
-#include "request.h"
-#include "schedule.h"
-#include "store.h"
+#include "dispatch.h"
 
-int sd_ops_schedule_now(const sd_schedule_t *sched, uint64_t now, const sd_request_t *req,
-                        sd_mp_writer_t *w, sd_fault_t *fault);
+/* Read handlers of proto/ops.def (sd_api_read_fn, dispatch.h). The schedule
+ * ops answer SD_EUNAVAILABLE on a node without site calendars. */
+int sd_api_schedule_now(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
+                        sd_fault_t *fault);
 
-int sd_ops_schedule_coverage(const sd_schedule_t *sched, uint64_t now, const sd_request_t *req,
-                             sd_mp_writer_t *w, sd_fault_t *fault);
+int sd_api_schedule_coverage(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
+                             sd_fault_t *fault);
 
-int sd_ops_handover_report(sd_store_txn_t *txn, const sd_request_t *req, sd_mp_writer_t *w,
+int sd_api_handover_report(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
                            sd_fault_t *fault);
 
 #endif

@@ -1,14 +1,15 @@
-/* server.c - request loop, group commit, request handlers. */
+/* server.c - request loop and group commit; ops run through the handler table (dispatch.h). */
 #include "server.h"
 
+#include "dispatch.h"
 #include "error.h"
 #include "fold.h"
 #include "journal.h"
 #include "log.h"
 #include "replica.h"
 #include "request.h"
-#include "schedule_ops.h"
 #include "metrics.h"
+#include "op_ticket.h"
 #include "scheduler.h"
 #include "store_backup.h"
 #include "workflow.h"
@@ -203,13 +204,6 @@ static void s_take_request(sd_server_t *s, zmsg_t *msg)
 
 /* ---- writing requests ---------------------------------------------------- */
 
-static void s_reply_ticket(s_job_t *job, const sd_ticket_t *t)
-{
-    sd_mp_writer_reset(job->reply);
-    sd_reply_ok_begin(job->reply, job->req.id);
-    sd_ticket_encode(t, false, job->reply);
-}
-
 /* Makes and appends the event of one writing request to the batch. Every
  * rule is checked before the first write, so a refused request leaves no
  * trace and needs no transaction of its own; an error after that is the
@@ -225,7 +219,7 @@ static int s_write_one(sd_server_t *s, sd_journal_batch_t *batch, s_job_t *job, 
     bool have = false;
     *refused = false;
     if (req->op != SD_REQ_TICKET_NEW) {
-        rc = sd_store_get_ticket(txn, req->args.id, &cur);
+        rc = sd_store_get_ticket(txn, req->args.ticket.id, &cur);
         have = rc == 0 && sd_fold_exists(&cur);
         if (rc == SD_ENOTFOUND)
             rc = 0;
@@ -233,7 +227,7 @@ static int s_write_one(sd_server_t *s, sd_journal_batch_t *batch, s_job_t *job, 
             goto done;
     }
     sd_workflow_ctx_t ctx = s_workflow_ctx(s, sd_journal_now(batch));
-    rc = sd_workflow_build(&ctx, have ? &cur : NULL, req, &ev, &job->fault);
+    rc = sd_api_write(&ctx, have ? &cur : NULL, req, &ev, &job->fault);
     if (rc) {
         *refused = rc != SD_ENOMEM;
         goto done;
@@ -241,11 +235,11 @@ static int s_write_one(sd_server_t *s, sd_journal_batch_t *batch, s_job_t *job, 
     if (req->op == SD_REQ_TICKET_NEW)
         rc = sd_store_next_ticket_id(txn, ev.key);
     else
-        strcpy(ev.key, req->args.id);
+        strcpy(ev.key, req->args.ticket.id);
     sd_ticket_clear(&cur);
     rc = rc ?: sd_journal_append(batch, &ev, &cur);
     if (!rc) {
-        s_reply_ticket(job, &cur);
+        sd_api_reply_ticket(job->reply, job->req.id, &cur);
         strcpy(job->event_key, ev.key);
         job->event_op = ev.op;
         job->event_seq = ev.seq;
@@ -279,158 +273,30 @@ static int s_fill_writes(sd_journal_batch_t *batch, void *arg)
 
 /* ---- read requests ------------------------------------------------------- */
 
-typedef struct {
-    sd_mp_writer_t *items; /* encoded list items */
-    uint32_t count;        /* how many */
-} s_list_t;
-
-static int s_list_item(const sd_ticket_t *t, void *arg)
+/* Who the node is and its counters, for node.status and the metrics. */
+static sd_node_stats_t s_stats(const sd_server_t *s)
 {
-    s_list_t *list = arg;
-    /* A list shows the queue: everything but the comment thread. */
-    sd_ticket_t view = *t;
-    view.ncomments = 0;
-    sd_ticket_encode(&view, false, list->items);
-    list->count++;
-    return 0;
-}
-
-static int s_history_item(const void *event, size_t len, void *arg)
-{
-    s_list_t *list = arg;
-    sd_mp_raw(list->items, event, len);
-    list->count++;
-    return 0;
-}
-
-static int s_read_list(sd_store_txn_t *txn, s_job_t *job, bool history)
-{
-    const sd_args_t *a = &job->req.args;
-    s_list_t list = {.items = sd_mp_writer_new()};
-    bool more = false;
-    int rc = list.items ? 0 : SD_ENOMEM;
-    if (!rc && history) {
-        rc = sd_store_history(txn, a->id, s_history_item, &list);
-        if (rc == SD_ENOTFOUND)
-            sd_fault_set(&job->fault, rc, "ticket %s does not exist", a->id);
-    } else if (!rc) {
-        const sd_request_t *r = &job->req;
-        sd_store_filter_t f = {
-            .status = sd_request_has(r, "status") ? a->status : -1,
-            .priority = sd_request_has(r, "priority") ? a->priority : -1,
-            .open_only = a->open,
-            .sla = sd_request_has(r, "sla") ? a->sla : -1,
-            .assignee = a->assignee,
-            .requester = a->requester,
-            .after = a->after,
-            .limit = sd_request_has(r, "limit") ? a->limit : 100,
-        };
-        rc = sd_store_list(txn, &f, s_list_item, &list, &more);
-    }
-    if (!rc && sd_mp_writer_error(list.items))
-        rc = SD_ENOMEM;
-    if (!rc) {
-        size_t len;
-        const void *data = sd_mp_writer_data(list.items, &len);
-        sd_reply_ok_begin(job->reply, job->req.id);
-        sd_mp_map(job->reply, history ? 1 : 2);
-        sd_mp_str(job->reply, history ? "events" : "tickets");
-        sd_mp_array(job->reply, list.count);
-        sd_mp_raw(job->reply, data, len);
-        if (!history) {
-            sd_mp_str(job->reply, "more");
-            sd_mp_bool(job->reply, more);
-        }
-    }
-    sd_mp_writer_destroy(&list.items);
-    return rc;
-}
-
-static int s_read_status(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job)
-{
-    uint64_t counts[SD_STATUS_COUNT_], map_bytes, used, breaches;
-    int rc = sd_store_count(txn, counts) ?: sd_store_sla_breaches(txn, &breaches);
-    if (rc)
-        return rc;
-    sd_store_usage(s->store, &map_bytes, &used);
-    sd_mp_writer_t *w = job->reply;
-    sd_reply_ok_begin(w, job->req.id);
-    sd_mp_map(w, 14);
-    sd_mp_str(w, "site"), sd_mp_str(w, s->cfg->site);
-    sd_mp_str(w, "role"), sd_mp_str(w, s->cfg->role);
-    sd_mp_str(w, "version"), sd_mp_str(w, SD_VERSION);
-    sd_mp_str(w, "uptime_ms"), sd_mp_u64(w, (uint64_t)(zclock_time() - s->started_ms));
-    sd_mp_str(w, "requests"), sd_mp_u64(w, s->requests);
-    sd_mp_str(w, "errors"), sd_mp_u64(w, s->errors);
-    sd_mp_str(w, "commits"), sd_mp_u64(w, s->commits);
-    sd_mp_str(w, "writes"), sd_mp_u64(w, s->writes);
-    sd_mp_str(w, "map_bytes"), sd_mp_u64(w, map_bytes);
-    sd_mp_str(w, "used_bytes"), sd_mp_u64(w, used);
-    sd_mp_str(w, "tickets");
-    sd_mp_map(w, SD_STATUS_COUNT_);
-    for (int i = 0; i < SD_STATUS_COUNT_; i++)
-        sd_mp_str(w, sd_status_name(i)), sd_mp_u64(w, counts[i]);
-    sd_mp_str(w, "sla_breaches"), sd_mp_u64(w, breaches);
-    sd_mp_str(w, "restoring"), sd_mp_bool(w, s->restoring != NULL);
-    sd_mp_str(w, "replication");
-    s->replica ? sd_replica_status(s->replica, w) : sd_mp_nil(w);
-    return 0;
+    return (sd_node_stats_t){.site = s->cfg->site,
+                             .role = s->cfg->role,
+                             .version = SD_VERSION,
+                             .uptime_ms = (uint64_t)(zclock_time() - s->started_ms),
+                             .requests = s->requests,
+                             .errors = s->errors,
+                             .commits = s->commits,
+                             .writes = s->writes,
+                             .restoring = s->restoring != NULL};
 }
 
 static int s_read_one(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job)
 {
-    sd_mp_writer_t *w = job->reply;
-    char hex[SD_DIGEST_BYTES * 2 + 1];
-    int rc = 0;
-    switch (job->req.op) {
-    case SD_REQ_NODE_PING:
-        sd_reply_ok_begin(w, job->req.id);
-        sd_mp_map(w, 3);
-        sd_mp_str(w, "site"), sd_mp_str(w, s->cfg->site);
-        sd_mp_str(w, "role"), sd_mp_str(w, s->cfg->role);
-        sd_mp_str(w, "version"), sd_mp_str(w, SD_VERSION);
-        return 0;
-    case SD_REQ_NODE_STATUS:
-        return s_read_status(s, txn, job);
-    case SD_REQ_NODE_DIGEST:
-        rc = sd_store_digest(txn, hex);
-        if (!rc) {
-            sd_reply_ok_begin(w, job->req.id);
-            sd_mp_map(w, 1);
-            sd_mp_str(w, "digest"), sd_mp_str(w, hex);
-        }
-        return rc;
-    case SD_REQ_TICKET_GET: {
-        sd_ticket_t t = {0};
-        rc = sd_store_get_ticket(txn, job->req.args.id, &t);
-        if (rc == 0 && !sd_fold_exists(&t))
-            rc = SD_ENOTFOUND;
-        if (rc == SD_ENOTFOUND)
-            sd_fault_set(&job->fault, rc, "ticket %s does not exist", job->req.args.id);
-        if (!rc)
-            s_reply_ticket(job, &t);
-        sd_ticket_clear(&t);
-        return rc;
-    }
-    case SD_REQ_REPL_STATUS:
-        if (!s->replica)
-            return sd_fault_set(&job->fault, SD_EUNAVAILABLE,
-                                "replication is not configured on this node");
-        sd_reply_ok_begin(w, job->req.id);
-        sd_replica_status(s->replica, w);
-        return 0;
-    case SD_REQ_SCHEDULE_NOW:
-        return sd_ops_schedule_now(&s->cfg->sched, s_now_ms(s), &job->req, w, &job->fault);
-    case SD_REQ_SCHEDULE_COVERAGE:
-        return sd_ops_schedule_coverage(&s->cfg->sched, s_now_ms(s), &job->req, w, &job->fault);
-    case SD_REQ_HANDOVER_REPORT:
-        return sd_ops_handover_report(txn, &job->req, w, &job->fault);
-    case SD_REQ_TICKET_LIST:
-        return s_read_list(txn, job, false);
-    case SD_REQ_TICKET_HISTORY:
-        return s_read_list(txn, job, true);
-    }
-    return SD_EUNKNOWN_OP;
+    sd_node_stats_t stats = s_stats(s);
+    sd_api_ctx_t ctx = {.cfg = s->cfg,
+                        .store = s->store,
+                        .txn = txn,
+                        .replica = s->replica,
+                        .stats = &stats,
+                        .now_ms = s_now_ms(s)};
+    return sd_api_read(&ctx, &job->req, job->reply, &job->fault);
 }
 
 /* ---- the loop ------------------------------------------------------------ */
@@ -586,15 +452,7 @@ static int s_metrics(sd_server_t *s)
     if (now < s->next_metrics)
         return (int)(s->next_metrics - now);
     s->next_metrics = now + 1000;
-    sd_node_stats_t n = {.site = s->cfg->site,
-                         .role = s->cfg->role,
-                         .version = SD_VERSION,
-                         .uptime_ms = (uint64_t)(zclock_time() - s->started_ms),
-                         .requests = s->requests,
-                         .errors = s->errors,
-                         .commits = s->commits,
-                         .writes = s->writes,
-                         .restoring = s->restoring != NULL};
+    sd_node_stats_t n = s_stats(s);
     sd_store_usage(s->store, &n.map_bytes, &n.used_bytes);
     sd_store_txn_t *txn;
     if (sd_store_begin(s->store, false, &txn) == 0) {

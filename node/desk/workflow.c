@@ -25,27 +25,28 @@ void sd_policy_default(sd_policy_t *p)
 #define OPEN (S(NEW) | S(ACKNOWLEDGED) | S(ASSIGNED) | S(IN_PROGRESS) | S(PENDING))
 #define ANY  (OPEN | S(RESOLVED) | S(CLOSED) | S(CANCELLED))
 
-/* For each writing request: the statuses it may start from, the event op. */
+/* For each writing request (by sd_req_op_t): the event op, the statuses it
+ * may start from. Ops that make no move have no verb. */
 typedef struct {
-    int req;          /* sd_req_op_t */
     int op;           /* sd_op_t */
     unsigned from;    /* bit set of sd_status_t it is allowed in */
     const char *verb; /* the CLI word, for "allowed: ..." messages */
 } s_move_t;
 
-static const s_move_t s_moves[] = {
-    {SD_REQ_TICKET_ACK, SD_OP_ACK, S(NEW), "ack"},
-    {SD_REQ_TICKET_ASSIGN, SD_OP_ASSIGN,
-     S(ACKNOWLEDGED) | S(ASSIGNED) | S(IN_PROGRESS) | S(PENDING), "assign"},
-    {SD_REQ_TICKET_START, SD_OP_START, S(ASSIGNED) | S(PENDING), "start"},
-    {SD_REQ_TICKET_PENDING, SD_OP_PENDING, S(IN_PROGRESS), "pending"},
-    {SD_REQ_TICKET_RESOLVE, SD_OP_RESOLVE, S(ASSIGNED) | S(IN_PROGRESS) | S(PENDING), "resolve"},
-    {SD_REQ_TICKET_CLOSE, SD_OP_CLOSE, S(RESOLVED), "close"},
-    {SD_REQ_TICKET_REOPEN, SD_OP_REOPEN, S(RESOLVED) | S(CLOSED), "reopen"},
-    {SD_REQ_TICKET_CANCEL, SD_OP_CANCEL, OPEN, "cancel"},
-    {SD_REQ_TICKET_COMMENT, SD_OP_COMMENT, ANY & ~S(CANCELLED), "comment"},
-    {SD_REQ_TICKET_UPDATE, SD_OP_UPDATE, OPEN | S(RESOLVED), "update"},
-    {SD_REQ_TICKET_HANDOVER, SD_OP_HANDOVER, OPEN, "handover"},
+static const s_move_t s_moves[SD_REQ_COUNT_] = {
+    [SD_REQ_TICKET_ACK] = {SD_OP_ACK, S(NEW), "ack"},
+    [SD_REQ_TICKET_ASSIGN] = {SD_OP_ASSIGN,
+                              S(ACKNOWLEDGED) | S(ASSIGNED) | S(IN_PROGRESS) | S(PENDING),
+                              "assign"},
+    [SD_REQ_TICKET_START] = {SD_OP_START, S(ASSIGNED) | S(PENDING), "start"},
+    [SD_REQ_TICKET_PENDING] = {SD_OP_PENDING, S(IN_PROGRESS), "pending"},
+    [SD_REQ_TICKET_RESOLVE] = {SD_OP_RESOLVE, S(ASSIGNED) | S(IN_PROGRESS) | S(PENDING), "resolve"},
+    [SD_REQ_TICKET_CLOSE] = {SD_OP_CLOSE, S(RESOLVED), "close"},
+    [SD_REQ_TICKET_REOPEN] = {SD_OP_REOPEN, S(RESOLVED) | S(CLOSED), "reopen"},
+    [SD_REQ_TICKET_CANCEL] = {SD_OP_CANCEL, OPEN, "cancel"},
+    [SD_REQ_TICKET_COMMENT] = {SD_OP_COMMENT, ANY & ~S(CANCELLED), "comment"},
+    [SD_REQ_TICKET_UPDATE] = {SD_OP_UPDATE, OPEN | S(RESOLVED), "update"},
+    [SD_REQ_TICKET_HANDOVER] = {SD_OP_HANDOVER, OPEN, "handover"},
 };
 #define MOVE_COUNT (sizeof s_moves / sizeof s_moves[0])
 
@@ -54,7 +55,7 @@ void sd_workflow_allowed(int status, char *out, size_t cap)
     size_t used = 0;
     out[0] = 0;
     for (size_t i = 0; i < MOVE_COUNT && used < cap; i++) {
-        if (!(s_moves[i].from & (1u << status)))
+        if (!s_moves[i].verb || !(s_moves[i].from & (1u << status)))
             continue;
         int k = snprintf(out + used, cap - used, "%s%s", used ? ", " : "", s_moves[i].verb);
         if (k < 0)
@@ -108,10 +109,11 @@ static void s_reprioritise(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
                            const sd_request_t *req, sd_event_t *ev)
 {
     sd_ticket_t *f = sd_event_ticket(ev);
-    const char *requester = sd_request_has(req, "requester") ? req->args.requester : cur->requester;
+    const char *requester =
+        sd_request_has(req, SD_ARG_TICKET_REQUESTER) ? req->args.ticket.requester : cur->requester;
     f->priority = sd_sla_priority(ctx->policy, f->impact, f->urgency, requester);
-    if (sd_request_has(req, "follow_sun"))
-        f->follow_sun = req->args.follow_sun;
+    if (sd_request_has(req, SD_ARG_TICKET_FOLLOW_SUN))
+        f->follow_sun = req->args.ticket.follow_sun;
     else
         f->follow_sun = sd_sla_follows_sun(ctx->sched, f->priority) ||
                         (cur->follow_sun && !sd_sla_follows_sun(ctx->sched, cur->priority));
@@ -122,19 +124,20 @@ static void s_reprioritise(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
 
 static int s_create(const sd_workflow_ctx_t *ctx, const sd_request_t *req, sd_event_t *ev)
 {
-    const sd_args_t *a = &req->args;
+    const sd_ticket_args_t *a = &req->args.ticket;
     sd_ticket_t *f = sd_event_ticket(ev);
     ev->mask = sd_ticket_all_fields();
     f->created_at = ctx->now_ms;
-    f->type = sd_request_has(req, "type") ? a->type : SD_TYPE_INCIDENT;
+    f->type = sd_request_has(req, SD_ARG_TICKET_TYPE) ? a->type : SD_TYPE_INCIDENT;
     f->major = a->major;
-    f->channel = sd_request_has(req, "channel") ? a->channel : SD_CHANNEL_WEB;
-    f->impact = sd_request_has(req, "impact") ? a->impact : 2;
-    f->urgency = sd_request_has(req, "urgency") ? a->urgency : 2;
+    f->channel = sd_request_has(req, SD_ARG_TICKET_CHANNEL) ? a->channel : SD_CHANNEL_WEB;
+    f->impact = sd_request_has(req, SD_ARG_TICKET_IMPACT) ? a->impact : 2;
+    f->urgency = sd_request_has(req, SD_ARG_TICKET_URGENCY) ? a->urgency : 2;
     f->priority = sd_sla_priority(ctx->policy, f->impact, f->urgency, a->requester);
-    f->follow_sun = sd_request_has(req, "follow_sun") ? a->follow_sun
-                                                      : sd_sla_follows_sun(ctx->sched, f->priority);
-    f->tier = sd_request_has(req, "tier") ? a->tier : SD_TIER_L1;
+    f->follow_sun = sd_request_has(req, SD_ARG_TICKET_FOLLOW_SUN)
+                        ? a->follow_sun
+                        : sd_sla_follows_sun(ctx->sched, f->priority);
+    f->tier = sd_request_has(req, SD_ARG_TICKET_TIER) ? a->tier : SD_TIER_L1;
     f->tier_since = ctx->now_ms;
     f->status = SD_STATUS_NEW;
     if (s_set_str(&f->origin_site, ctx->site) || s_set_str(&f->title, a->title) ||
@@ -150,35 +153,37 @@ static int s_create(const sd_workflow_ctx_t *ctx, const sd_request_t *req, sd_ev
 static int s_update(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const sd_request_t *req,
                     sd_event_t *ev, sd_fault_t *fault)
 {
-    const sd_args_t *a = &req->args;
+    const sd_ticket_args_t *a = &req->args.ticket;
     sd_ticket_t *f = sd_event_ticket(ev);
     int rc = 0;
-    if (sd_request_has(req, "type") || sd_request_has(req, "major")) {
+    if (sd_request_has(req, SD_ARG_TICKET_TYPE) || sd_request_has(req, SD_ARG_TICKET_MAJOR)) {
         rc = rc ?: s_take(ev, cur, SD_REG_TYPE);
-        if (sd_request_has(req, "type"))
+        if (sd_request_has(req, SD_ARG_TICKET_TYPE))
             f->type = a->type;
-        if (sd_request_has(req, "major"))
+        if (sd_request_has(req, SD_ARG_TICKET_MAJOR))
             f->major = a->major;
     }
-    if (sd_request_has(req, "title"))
+    if (sd_request_has(req, SD_ARG_TICKET_TITLE))
         rc = rc ?: s_take(ev, cur, SD_REG_TITLE) ?: s_set_str(&f->title, a->title);
-    if (sd_request_has(req, "description"))
+    if (sd_request_has(req, SD_ARG_TICKET_DESCRIPTION))
         rc = rc ?: s_take(ev, cur, SD_REG_DESC) ?: s_set_str(&f->description, a->description);
-    if (sd_request_has(req, "requester") || sd_request_has(req, "channel")) {
+    if (sd_request_has(req, SD_ARG_TICKET_REQUESTER) ||
+        sd_request_has(req, SD_ARG_TICKET_CHANNEL)) {
         rc = rc ?: s_take(ev, cur, SD_REG_REQUESTER);
-        if (!rc && sd_request_has(req, "requester"))
+        if (!rc && sd_request_has(req, SD_ARG_TICKET_REQUESTER))
             rc = s_set_str(&f->requester, a->requester);
-        if (sd_request_has(req, "channel"))
+        if (sd_request_has(req, SD_ARG_TICKET_CHANNEL))
             f->channel = a->channel;
     }
-    if (sd_request_has(req, "category"))
+    if (sd_request_has(req, SD_ARG_TICKET_CATEGORY))
         rc = rc ?: s_take(ev, cur, SD_REG_CATEGORY) ?: s_set_str(&f->category, a->category);
-    if (sd_request_has(req, "impact") || sd_request_has(req, "urgency") ||
-        sd_request_has(req, "requester") || sd_request_has(req, "follow_sun")) {
+    if (sd_request_has(req, SD_ARG_TICKET_IMPACT) || sd_request_has(req, SD_ARG_TICKET_URGENCY) ||
+        sd_request_has(req, SD_ARG_TICKET_REQUESTER) ||
+        sd_request_has(req, SD_ARG_TICKET_FOLLOW_SUN)) {
         rc = rc ?: s_take(ev, cur, SD_REG_PRIORITY);
-        if (sd_request_has(req, "impact"))
+        if (sd_request_has(req, SD_ARG_TICKET_IMPACT))
             f->impact = a->impact;
-        if (sd_request_has(req, "urgency"))
+        if (sd_request_has(req, SD_ARG_TICKET_URGENCY))
             f->urgency = a->urgency;
         if (!rc)
             s_reprioritise(ctx, cur, req, ev);
@@ -192,7 +197,7 @@ static int s_update(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const 
 static int s_transition(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
                         const sd_request_t *req, sd_event_t *ev)
 {
-    const sd_args_t *a = &req->args;
+    const sd_ticket_args_t *a = &req->args.ticket;
     sd_ticket_t *f = sd_event_ticket(ev);
     int rc = s_take(ev, cur, SD_REG_STATUS);
     if (rc)
@@ -213,7 +218,8 @@ static int s_transition(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
     case SD_OP_ACK:
         f->status = SD_STATUS_ACKNOWLEDGED;
         f->acknowledged_at = ctx->now_ms;
-        f->reply_due = sd_request_has(req, "reply_due") ? a->reply_due : cur->response_due;
+        f->reply_due =
+            sd_request_has(req, SD_ARG_TICKET_REPLY_DUE) ? a->reply_due : cur->response_due;
         return 0;
     case SD_OP_START:
         f->status = SD_STATUS_IN_PROGRESS;
@@ -252,13 +258,13 @@ static int s_transition(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
 static int s_assign(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const sd_request_t *req,
                     sd_event_t *ev)
 {
-    const sd_args_t *a = &req->args;
+    const sd_ticket_args_t *a = &req->args.ticket;
     int rc =
         s_take(ev, cur, SD_REG_ASSIGN) ?: s_set_str(&sd_event_ticket(ev)->assignee, a->assignee);
-    if (!rc && sd_request_has(req, "team"))
+    if (!rc && sd_request_has(req, SD_ARG_TICKET_TEAM))
         rc = s_set_str(&sd_event_ticket(ev)->team, a->team);
     /* The time in a tier counts from when the ticket reached it. */
-    if (sd_request_has(req, "tier") && a->tier != cur->tier) {
+    if (sd_request_has(req, SD_ARG_TICKET_TIER) && a->tier != cur->tier) {
         sd_event_ticket(ev)->tier = a->tier;
         sd_event_ticket(ev)->tier_since = ctx->now_ms;
     }
@@ -274,21 +280,19 @@ int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, cons
                       sd_event_t *ev, sd_fault_t *fault)
 {
     int rc;
-    strcpy(ev->author, req->args.author);
+    strcpy(ev->author, req->args.ticket.author);
     if (req->op == SD_REQ_TICKET_NEW) {
         rc = sd_event_start(ev, &sd_kind_ticket, SD_OP_CREATE) ?: s_create(ctx, req, ev);
         goto done;
     }
-    const s_move_t *move = NULL;
-    for (size_t i = 0; i < MOVE_COUNT; i++)
-        if (s_moves[i].req == req->op)
-            move = &s_moves[i];
+    const s_move_t *move =
+        req->op >= 0 && req->op < SD_REQ_COUNT_ && s_moves[req->op].verb ? &s_moves[req->op] : NULL;
     if (!move) {
         rc = sd_fault_set(fault, SD_EUNKNOWN_OP, "%s does not write", sd_req_op_name(req->op));
         goto done;
     }
     if (!cur) {
-        rc = sd_fault_set(fault, SD_ENOTFOUND, "ticket %s does not exist", req->args.id);
+        rc = sd_fault_set(fault, SD_ENOTFOUND, "ticket %s does not exist", req->args.ticket.id);
         goto done;
     }
     if (!(move->from & (1u << cur->status))) {
@@ -307,8 +311,8 @@ int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, cons
                               cur->id, SD_COMMENTS_MAX);
             goto done;
         }
-        sd_event_comment(ev)->public_reply = req->args.public_reply;
-        rc = s_set_str(&sd_event_comment(ev)->body, req->args.body);
+        sd_event_comment(ev)->public_reply = req->args.ticket.public_reply;
+        rc = s_set_str(&sd_event_comment(ev)->body, req->args.ticket.body);
         break;
     case SD_OP_UPDATE:
         rc = s_update(ctx, cur, req, ev, fault);
@@ -318,9 +322,10 @@ int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, cons
         break;
     case SD_OP_HANDOVER: {
         char note[SD_NOTE_MAX];
-        sd_handover_note(ctx, cur, req->args.site, "handed over by an agent", req->args.note, note,
-                         sizeof note);
-        rc = sd_workflow_handover(ctx, cur, req->args.site, note, req->args.author, ev, fault);
+        sd_handover_note(ctx, cur, req->args.ticket.site, "handed over by an agent",
+                         req->args.ticket.note, note, sizeof note);
+        rc = sd_workflow_handover(ctx, cur, req->args.ticket.site, note, req->args.ticket.author,
+                                  ev, fault);
         return rc; /* cleared and faulted there */
     }
     default:

@@ -31,12 +31,10 @@ void sd_test_rmtree(const char *dir)
 
 void sd_test_arg(sd_request_t *req, const char *name, const char *text)
 {
-    int i = sd_fields_find(sd_args_fields, sd_args_field_count, name);
-    if (i < 0 || sd_field_parse(&sd_args_fields[i], text, &req->args, NULL) != 0) {
+    if (sd_request_set(req, sd_req_arg_find(req->op, name), text, NULL) != 0) {
         fprintf(stderr, "bad test argument %s=%s\n", name, text);
         abort();
     }
-    req->present |= 1ull << i;
 }
 
 sd_client_t *sd_test_client(const sd_test_node_t *node, int timeout_ms)

@@ -34,18 +34,12 @@ static inline void sd_test_rmtree(const char *dir)
     nftw(dir, sd_test_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Sets argument `name` of req from command-line text (sd_field_parse) and
- * marks it present. Returns 0, SD_EUNKNOWN_FIELD or the parse error. */
+/* Sets argument `name` of req->op's group from command-line text
+ * (sd_request_set). Returns 0, SD_EUNKNOWN_FIELD or the parse error. */
 static inline int sd_test_arg(sd_request_t *req, const char *name, const char *value)
 {
-    int i = sd_fields_find(sd_args_fields, sd_args_field_count, name);
-    if (i < 0)
-        return SD_EUNKNOWN_FIELD;
     sd_fault_t fault;
-    int rc = sd_field_parse(&sd_args_fields[i], value, &req->args, &fault);
-    if (!rc)
-        req->present |= 1ull << i;
-    return rc;
+    return sd_request_set(req, sd_req_arg_find(req->op, name), value, &fault);
 }
 
 /* Fills req as a client would send it: op, then name/value pairs ending with

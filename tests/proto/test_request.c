@@ -76,18 +76,17 @@ static const struct {
     {"days", "7"},
 };
 
-/* Gives argument `name` its sample value, the way the CLI does. */
+/* Gives argument `name` of req->op's group its sample value, the way the CLI does. */
 static void s_give(sd_request_t *req, const char *name)
 {
-    int i = sd_fields_find(sd_args_fields, sd_args_field_count, name);
+    int i = sd_req_arg_find(req->op, name);
     if (i < 0)
-        fail_msg("no argument %s", name);
+        fail_msg("no argument %s in the group of %s", name, sd_req_op_name(req->op));
     for (size_t k = 0; k < sizeof s_samples / sizeof s_samples[0]; k++) {
         if (strcmp(s_samples[k].name, name) == 0) {
             sd_fault_t fault;
-            if (sd_field_parse(&sd_args_fields[i], s_samples[k].text, &req->args, &fault) != 0)
+            if (sd_request_set(req, i, s_samples[k].text, &fault) != 0)
                 fail_msg("%s: %s", name, fault.text);
-            req->present |= 1ull << i;
             return;
         }
     }
@@ -200,8 +199,9 @@ static void s_assert_round_trip(s_fix_t *f)
     assert_int_equal(f->out.op, f->req.op);
     assert_int_equal(f->out.id, f->req.id);
     assert_int_equal(f->out.present, f->req.present);
-    assert_true(sd_fields_equal(sd_args_fields, sd_args_field_count, &f->req.args, &f->out.args,
-                                f->req.present));
+    const sd_field_t *fields;
+    size_t n = sd_req_op_fields(f->req.op, &fields);
+    assert_true(n == 0 || sd_fields_equal(fields, n, &f->req.args, &f->out.args, f->req.present));
 }
 
 /* ---- round trips ------------------------------------------------------------- */
@@ -252,13 +252,14 @@ static void test_request_new_ticket_values(void **state)
     f->req.op = SD_REQ_TICKET_NEW;
     s_give_all(&f->req, "author title requester impact tier major");
     assert_int_equal(s_send(f), 0);
-    assert_string_equal(f->out.args.title, "Laptop will not boot");
-    assert_int_equal(f->out.args.impact, 2);
-    assert_int_equal(f->out.args.tier, 1); /* "L1.5" */
-    assert_true(f->out.args.major);
-    assert_true(sd_request_has(&f->out, "requester"));
-    assert_false(sd_request_has(&f->out, "urgency"));
-    assert_false(sd_request_has(&f->out, "no-such-argument"));
+    assert_string_equal(f->out.args.ticket.title, "Laptop will not boot");
+    assert_int_equal(f->out.args.ticket.impact, 2);
+    assert_int_equal(f->out.args.ticket.tier, 1); /* "L1.5" */
+    assert_true(f->out.args.ticket.major);
+    assert_true(sd_request_has(&f->out, SD_ARG_TICKET_REQUESTER));
+    assert_false(sd_request_has(&f->out, SD_ARG_TICKET_URGENCY));
+    assert_false(sd_request_has(&f->out, -1)); /* what sd_req_arg_find says of an unknown name */
+    assert_int_equal(sd_req_arg_find(SD_REQ_TICKET_NEW, "no-such-argument"), -1);
 }
 
 static void test_request_minimal_envelope(void **state)
@@ -305,11 +306,25 @@ static void test_request_arg_not_taken_by_op(void **state)
     assert_fault_says(&f->fault, "ticket.get");
     assert_int_equal(f->out.id, 5);
 
-    sd_request_clear(&f->req);
-    f->req.op = SD_REQ_NODE_PING;
-    s_give(&f->req, "id");
-    assert_int_equal(s_send(f), SD_EUNKNOWN_FIELD);
-    assert_fault_says(&f->fault, "args.id");
+    /* An argument of another op's group: node.ping has none. */
+    sd_mp_writer_reset(f->w);
+    s_write_head(f->w, 3, "node.ping");
+    sd_mp_str(f->w, "args");
+    sd_mp_map(f->w, 1);
+    sd_mp_str(f->w, "id");
+    sd_mp_str(f->w, "APAC-000001");
+    assert_int_equal(s_decode_written(f), SD_EUNKNOWN_FIELD);
+    assert_fault_says(&f->fault, "args.id: not an argument of node.ping");
+
+    /* ... checked as its own group would, before it is refused. */
+    sd_mp_writer_reset(f->w);
+    s_write_head(f->w, 3, "schedule.coverage");
+    sd_mp_str(f->w, "args");
+    sd_mp_map(f->w, 1);
+    sd_mp_str(f->w, "title");
+    sd_mp_u64(f->w, 5);
+    assert_int_equal(s_decode_written(f), SD_ETYPE);
+    assert_fault_says(&f->fault, "args.title: expected a string");
 
     /* A misplaced argument is reported as such, not as the one it stands in for. */
     sd_request_clear(&f->req);
@@ -342,8 +357,10 @@ static void test_request_missing_each_required_arg(void **state)
             f->req.op = s_ops[i].op;
             s_give_all(&f->req, s_ops[i].required);
             s_give_all(&f->req, s_ops[i].optional);
-            int bit = sd_fields_find(sd_args_fields, sd_args_field_count, drop);
-            sd_fields_free(sd_args_fields, sd_args_field_count, &f->req.args, 1ull << bit);
+            const sd_field_t *fields;
+            size_t n = sd_req_op_fields(s_ops[i].op, &fields);
+            int bit = sd_req_arg_find(s_ops[i].op, drop);
+            sd_fields_free(fields, n, &f->req.args, 1ull << bit);
             f->req.present &= ~(1ull << bit);
             assert_int_equal(s_send(f), SD_EMISSING);
             char want[64];
@@ -370,7 +387,8 @@ static void test_request_nil_for_required_arg(void **state)
     sd_mp_nil(f->w);
     int rc = s_decode_written(f);
     if (rc != SD_EMISSING && rc != SD_ETYPE)
-        fail_msg("ticket.get with id nil: rc %d, args.id %s", rc, f->out.args.id ? "set" : "NULL");
+        fail_msg("ticket.get with id nil: rc %d, args.id %s", rc,
+                 f->out.args.ticket.id ? "set" : "NULL");
 }
 
 static void test_request_bad_arg_value_names_it(void **state)
@@ -422,12 +440,15 @@ static void test_request_envelope_strict(void **state)
     sd_mp_str(f->w, "token");
     sd_mp_str(f->w, "secret");
     assert_int_equal(s_decode_written(f), SD_EUNKNOWN_FIELD);
+    /* Top-level errors name the key. */
+    assert_string_equal(f->fault.text, "request: unknown field 'token' (allowed: v, id, op, args)");
 
     sd_mp_writer_reset(f->w);
     s_write_head(f->w, 3, "node.ping");
     sd_mp_str(f->w, "op");
     sd_mp_str(f->w, "ticket.new");
     assert_int_equal(s_decode_written(f), SD_EDUPLICATE);
+    assert_string_equal(f->fault.text, "request.op: given twice");
 
     sd_mp_writer_reset(f->w);
     sd_mp_str(f->w, "node.ping"); /* not a map */
@@ -451,7 +472,7 @@ static void test_reply_ok_echoes_request_id(void **state)
     sd_reply_ok_begin(f->w, f->out.id);
     sd_mp_map(f->w, 1);
     sd_mp_str(f->w, "id");
-    sd_mp_str(f->w, f->out.args.id);
+    sd_mp_str(f->w, f->out.args.ticket.id);
     assert_int_equal(s_decode_reply(f), 0);
     assert_true(f->reply.ok);
     assert_int_equal(f->reply.id, 123456789);

@@ -35,19 +35,16 @@ int sd_bench_requester(char *buf, size_t cap, int client, int seq)
 
 int sd_bench_set_arg(sd_request_t *req, const char *name, const char *text, char *why, size_t cap)
 {
-    int i = sd_fields_find(sd_args_fields, sd_args_field_count, name);
+    int i = sd_req_arg_find(req->op, name);
     if (i < 0) {
         snprintf(why, cap, "the protocol has no argument %s", name);
         return SD_EUNKNOWN_FIELD;
     }
     sd_fault_t fault = {0};
-    int rc = sd_field_parse(&sd_args_fields[i], text, &req->args, &fault);
-    if (rc) {
+    int rc = sd_request_set(req, i, text, &fault);
+    if (rc)
         snprintf(why, cap, "%s", fault.text);
-        return rc;
-    }
-    req->present |= 1ull << i;
-    return 0;
+    return rc;
 }
 
 int sd_bench_ticket_template(sd_request_t *req, char *why, size_t cap)

@@ -1,0 +1,56 @@
+/* dispatch.h - the handler of each client operation, in a table built from proto/ops.def.
+ *
+ * proto/ops.def names each op's handler; dispatch.c expands it into a table,
+ * so an op without a handler (an undeclared name) or with one of the wrong
+ * kind (a read handler for a WRITE op) does not compile. The server calls
+ * handlers only through sd_api_read and sd_api_write: it has no per-op code.
+ *
+ * Read handlers run in the batch's read transaction after the commit; they
+ * write the whole success reply (sd_reply_ok_begin and the result) into w,
+ * or return an error with the fault set (when the fault is left unset the
+ * server answers with the error's text) and w unspecified.
+ * Write handlers build the op's event inside the batch's write transaction
+ * (the contract of sd_workflow_build, node/desk/workflow.h); the server
+ * stamps, applies and answers it. */
+#ifndef SD_DISPATCH_H
+#define SD_DISPATCH_H
+
+#include "config.h"
+#include "event.h"
+#include "metrics.h"
+#include "replica.h"
+#include "request.h"
+#include "store.h"
+#include "workflow.h"
+
+#include <stdint.h>
+
+/* What a read handler may use. Everything is borrowed for the call. */
+typedef struct {
+    const sd_config_t *cfg;       /* the node's configuration */
+    sd_store_t *store;            /* the store, for its size */
+    sd_store_txn_t *txn;          /* the batch's read transaction */
+    sd_replica_t *replica;        /* replication, or NULL when not configured */
+    const sd_node_stats_t *stats; /* who the node is and its counters; store figures unset */
+    uint64_t now_ms;              /* the node's clock (schedule.h), Unix ms */
+} sd_api_ctx_t;
+
+/* A read op: writes the reply for req into w. Returns 0 or an SD_E* code. */
+typedef int (*sd_api_read_fn)(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
+                              sd_fault_t *fault);
+
+/* A write op: builds the event of req on ticket cur (NULL when there is none). */
+typedef int (*sd_api_write_fn)(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
+                               const sd_request_t *req, sd_event_t *ev, sd_fault_t *fault);
+
+/* Runs the read handler of req->op. Returns what it returns, or
+ * SD_EUNKNOWN_OP when req->op is no read op. */
+int sd_api_read(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
+                sd_fault_t *fault);
+
+/* Runs the write handler of req->op. Returns what it returns, or
+ * SD_EUNKNOWN_OP (fault set) when req->op is no write op. */
+int sd_api_write(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const sd_request_t *req,
+                 sd_event_t *ev, sd_fault_t *fault);
+
+#endif

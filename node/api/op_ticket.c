@@ -1,0 +1,108 @@
+/* op_ticket.c - ticket.get, ticket.list and ticket.history. */
+#include "op_ticket.h"
+
+#include "error.h"
+#include "fold.h"
+
+void sd_api_reply_ticket(sd_mp_writer_t *w, uint64_t id, const sd_ticket_t *t)
+{
+    sd_mp_writer_reset(w);
+    sd_reply_ok_begin(w, id);
+    sd_ticket_encode(t, false, w);
+}
+
+int sd_api_ticket_get(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
+                      sd_fault_t *fault)
+{
+    const char *id = req->args.ticket.id;
+    sd_ticket_t t = {0};
+    int rc = sd_store_get_ticket(ctx->txn, id, &t);
+    if (rc == 0 && !sd_fold_exists(&t))
+        rc = SD_ENOTFOUND;
+    if (rc == SD_ENOTFOUND)
+        sd_fault_set(fault, rc, "ticket %s does not exist", id);
+    if (!rc)
+        sd_api_reply_ticket(w, req->id, &t);
+    sd_ticket_clear(&t);
+    return rc;
+}
+
+typedef struct {
+    sd_mp_writer_t *items; /* encoded list items */
+    uint32_t count;        /* how many */
+} s_list_t;
+
+static int s_list_item(const sd_ticket_t *t, void *arg)
+{
+    s_list_t *list = arg;
+    /* A list shows the queue: everything but the comment thread. */
+    sd_ticket_t view = *t;
+    view.ncomments = 0;
+    sd_ticket_encode(&view, false, list->items);
+    list->count++;
+    return 0;
+}
+
+static int s_history_item(const void *event, size_t len, void *arg)
+{
+    s_list_t *list = arg;
+    sd_mp_raw(list->items, event, len);
+    list->count++;
+    return 0;
+}
+
+/* The list or history reply around the items gathered; more only for a list. */
+static int s_list(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
+                  sd_fault_t *fault, bool history)
+{
+    const sd_ticket_args_t *a = &req->args.ticket;
+    s_list_t list = {.items = sd_mp_writer_new()};
+    bool more = false;
+    int rc = list.items ? 0 : SD_ENOMEM;
+    if (!rc && history) {
+        rc = sd_store_history(ctx->txn, a->id, s_history_item, &list);
+        if (rc == SD_ENOTFOUND)
+            sd_fault_set(fault, rc, "ticket %s does not exist", a->id);
+    } else if (!rc) {
+        sd_store_filter_t f = {
+            .status = sd_request_has(req, SD_ARG_TICKET_STATUS) ? a->status : -1,
+            .priority = sd_request_has(req, SD_ARG_TICKET_PRIORITY) ? a->priority : -1,
+            .open_only = a->open,
+            .sla = sd_request_has(req, SD_ARG_TICKET_SLA) ? a->sla : -1,
+            .assignee = a->assignee,
+            .requester = a->requester,
+            .after = a->after,
+            .limit = sd_request_has(req, SD_ARG_TICKET_LIMIT) ? a->limit : 100,
+        };
+        rc = sd_store_list(ctx->txn, &f, s_list_item, &list, &more);
+    }
+    if (!rc && sd_mp_writer_error(list.items))
+        rc = SD_ENOMEM;
+    if (!rc) {
+        size_t len;
+        const void *data = sd_mp_writer_data(list.items, &len);
+        sd_reply_ok_begin(w, req->id);
+        sd_mp_map(w, history ? 1 : 2);
+        sd_mp_str(w, history ? "events" : "tickets");
+        sd_mp_array(w, list.count);
+        sd_mp_raw(w, data, len);
+        if (!history) {
+            sd_mp_str(w, "more");
+            sd_mp_bool(w, more);
+        }
+    }
+    sd_mp_writer_destroy(&list.items);
+    return rc;
+}
+
+int sd_api_ticket_list(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
+                       sd_fault_t *fault)
+{
+    return s_list(ctx, req, w, fault, false);
+}
+
+int sd_api_ticket_history(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
+                          sd_fault_t *fault)
+{
+    return s_list(ctx, req, w, fault, true);
+}
