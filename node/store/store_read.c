@@ -204,7 +204,11 @@ int sd_store_history(sd_store_txn_t *txn, const char *id,
 int sd_store_handovers(sd_store_txn_t *txn, uint64_t since_ms,
                        int (*fn)(const void *event, size_t len, void *arg), void *arg)
 {
-    /* Keys: hlc, then the log key; an hlc's ms are its top 48 bits. */
+    /* Keys: hlc, then the log key; an hlc's ms are its top 48 bits. A later
+     * since has no stamp at or after it: shifting it would wrap to an early
+     * time and report moves the caller excluded. */
+    if (since_ms > UINT64_MAX >> 16)
+        return 0;
     s_key_t from = {.n = 0};
     s_key_u64(&from, since_ms << 16);
     int found;
