@@ -76,6 +76,7 @@ sed -e "s|site = ROGUE|site = EMEA|" -e "s|$dir/rogue/rogue.cert|$dir/c/keys/eme
     -e "s|$dir/c/certs/hub.cert|$dir/rogue/fakehub.cert|" "$dir/rogue.zpl" >"$dir/spy.zpl"
 data="$dir/spy-data"
 start_node --config "$dir/spy.zpl" || bad "spy node did not start"
+# Proving that something does not happen takes a wait: three heartbeat periods (0.6 s) and more.
 sleep 1.5
 sd repl status | grep "HUB *hub *NO" >/dev/null && ok || bad "a wrong server key still connected"
 [ "$(sd --json ticket list | /usr/bin/python3 -c "import json,sys; print(len(json.load(sys.stdin)))")" = 0 ] \
