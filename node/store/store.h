@@ -143,8 +143,9 @@ int sd_store_history(sd_store_txn_t *txn, const char *id,
                      int (*fn)(const void *event, size_t len, void *arg), void *arg);
 
 /* Calls fn with the stored bytes of each handover event stamped at or after
- * since_ms (its hlc time), oldest first. Stops early when fn returns non-zero
- * (returned). Returns 0, SD_ECORRUPT, SD_ESTORE. */
+ * since_ms (its hlc time), oldest first; none when since_ms is past the
+ * latest time a stamp holds (2^48 - 1 ms). Stops early when fn returns
+ * non-zero (returned). Returns 0, SD_ECORRUPT, SD_ESTORE. */
 int sd_store_handovers(sd_store_txn_t *txn, uint64_t since_ms,
                        int (*fn)(const void *event, size_t len, void *arg), void *arg);
 

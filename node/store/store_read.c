@@ -237,12 +237,13 @@ int sd_store_handovers(sd_store_txn_t *txn, uint64_t since_ms,
                        int (*fn)(const void *event, size_t len, void *arg), void *arg)
 {
     /* Keys: the ticket kind's "handovers" index: hlc, then the log key. An hlc's ms are its
-     * top 48 bits: a later `since` than any stamp can hold has no handovers. */
+     * top 48 bits. A later since has no stamp at or after it: shifting it would wrap to an
+     * early time and report moves the caller excluded. */
+    if (since_ms > UINT64_MAX >> 16)
+        return 0;
     s_key_t from;
     s_ticket_index(&from, "handovers");
     size_t prefix = from.n;
-    if (since_ms > (UINT64_MAX >> 16))
-        return 0;
     s_key_u64(&from, since_ms << 16);
     int found;
     return s_scan_logged(txn, DB_INDEXES, &from, prefix, prefix + 8, fn, arg, &found);

@@ -2,8 +2,11 @@
 #
 # Source it after lib.sh. Ports come from the script's pid so parallel tests do not collide.
 # Defines: cluster start|stop|status, at NODE ARGS (the CLI on that node), count NODE (tickets
-# it holds), digest NODE, metric NODE NAME{LABELS} (its value at the node's /metrics), converged N (every node holds N tickets, all digests equal; waits up
-# to $CONVERGE_SECONDS, default 20), gone PID (waits until it exits), new_at NODE TITLE.
+# it holds), digest NODE, metric NODE NAME{LABELS} (its value at the node's /metrics),
+# metric_is NODE NAME{LABELS} OP N (waits up to 10 s until the metric compares OP N, e.g. -ge:
+# the text is rendered once a second), converged N (every node holds N tickets, all digests
+# equal; waits up to $CONVERGE_SECONDS, default 20), gone PID (waits until it exits),
+# new_at NODE TITLE.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export SD_BIN=$bin SD_PORT_BASE=$((20000 + ($$ % 400) * 10 * 4))
 cluster() { bash "$root/deploy/local-cluster.sh" "$1" "$dir/c" >/dev/null; }
@@ -34,5 +37,10 @@ metric() {
     /usr/bin/python3 -c "import sys,urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())" \
         "http://127.0.0.1:$((SD_PORT_BASE + 10 * ${s_slot[$1]} + 3))/metrics" | awk -v m="$2" '$1 == m { print $2 }'
 }
+s_metric_is() {
+    local v
+    v=$(metric "$1" "$2") && [ -n "$v" ] && [ "$v" "$3" "$4" ]
+}
+metric_is() { within 10 s_metric_is "$@" || { echo "  $1 $2 = $(metric "$1" "$2")"; return 1; }; }
 gone() { while kill -0 "$1" 2>/dev/null; do sleep 0.05; done; }
 new_at() { at "$1" ticket new --title "$2" --requester user@example.com >/dev/null || bad "new at $1"; }

@@ -2,7 +2,9 @@
 #
 # Source it after `set -uo pipefail`. It makes $dir (removed on exit, with the node killed),
 # and defines: ok, bad MSG, finish (prints "N passed, N failed", returns non-zero on
-# failures), sd ARGS (the CLI on $data), start_node [ARGS] and stop_node (SIGTERM, wait).
+# failures), sd ARGS (the CLI on $data), start_node [ARGS] and stop_node (SIGTERM, wait), and
+# within SECONDS CMD... (retries CMD until it succeeds, at most SECONDS: tests wait for a
+# condition, never for a fixed time).
 bin=${SD_BIN:?SD_BIN must point at the build directory}
 dir=$(mktemp -d "/tmp/sd-${0##*/}.XXXXXX")
 data="$dir/d"
@@ -22,13 +24,23 @@ finish() {
     [ "$failed" -eq 0 ]
 }
 sd() { "$bin/tools/sundesk" --data "$data" --author tester "$@"; }
-# Starts sundeskd on $data (extra ARGS go to it) and waits until it answers.
+s_now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# Runs CMD every 0.1 s until it succeeds (0) or SECONDS have passed (1).
+within() {
+    local end=$(($(s_now_ms) + $1 * 1000))
+    until "${@:2}"; do
+        [ "$(s_now_ms)" -lt $end ] || return 1
+        sleep 0.1
+    done
+}
+# Starts sundeskd on $data (extra ARGS go to it) and waits (up to 10 s) until it answers;
+# returns 1 at once if it exits instead.
 start_node() {
     "$bin/node/sundeskd" --data "$data" "$@" >>"$dir/node.log" 2>&1 &
     node_pid=$!
-    for _ in $(seq 100); do sd node ping >/dev/null 2>&1 && return 0; sleep 0.05; done
-    return 1
+    within 10 s_up_or_gone && sd node ping >/dev/null 2>&1
 }
+s_up_or_gone() { sd node ping >/dev/null 2>&1 || ! kill -0 "$node_pid" 2>/dev/null; }
 # Stops it with SIGTERM; returns its exit status.
 stop_node() {
     local rc

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_upgrade.sh - a store written by schema "2" (tests/node/data/store-v2, made by its make.sh
-# with the code of that schema) is served unchanged by the sundeskd under test, takes new writes,
-# and keeps all of it across a restart.
+# with the code of that schema) is upgraded on first start by replaying its event log (one log
+# line), then served unchanged by the sundeskd under test, takes new writes, and keeps all of it
+# across a restart (which upgrades nothing again).
 #
 # The node runs on the fixture's node.zpl: site APAC, no replication, and a test clock standing
 # in simulated time after every SLA target of the fixture, so nothing in the expected outputs
@@ -48,6 +49,9 @@ check_fixture() {
 }
 
 start_node --config "$dir/node.zpl" && ok || bad "sundeskd did not start on the schema-2 store"
+# The upgrade says so in one line (the log is the truth: the events are replayed into the new tables).
+upgraded() { grep -c "store upgraded: schema=2->3 events=" "$dir/node.log"; }
+[ "$(upgraded)" = 1 ] && ok || bad "want one 'store upgraded' log line, got $(upgraded)"
 check_fixture ""
 same "$expected/list.json" ticket list --limit 1000
 got=$(sd --json node status | /usr/bin/python3 -c "import json,sys; print(json.dumps(json.load(sys.stdin)['tickets'], sort_keys=True))")
@@ -73,6 +77,7 @@ check_writes
 # A restart keeps the old and the new.
 stop_node && ok || bad "sundeskd did not stop cleanly"
 start_node --config "$dir/node.zpl" && ok || bad "sundeskd did not restart"
+[ "$(upgraded)" = 1 ] && ok || bad "the restart upgraded again ($(upgraded) 'store upgraded' lines)"
 check_fixture "APAC-000005 HUB-000001"
 check_writes
 finish

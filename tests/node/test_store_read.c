@@ -1,5 +1,8 @@
-/* test_store_read.c - reading the store: the queue order, filters and paging, history, counts. */
+/* test_store_read.c - reading the store: the queue order, filters and paging, history, handovers,
+ * counts. */
 #include "store_fixture.h"
+
+#include <inttypes.h>
 
 typedef struct {
     char ids[MAX_IDS][SD_ID_MAX + 1]; /* in the order the store gave them */
@@ -302,6 +305,43 @@ static void test_history_clock_order(void **state)
     sd_store_abort(&txn);
 }
 
+static int s_count_event(const void *event, size_t len, void *arg)
+{
+    (void)event, (void)len;
+    ++*(int *)arg;
+    return 0;
+}
+
+/* Handovers since a time: at or after it; a time past what a clock stamp can
+ * hold (its ms are 48 bits) finds none, rather than wrapping to the start. */
+static void test_handovers_since(void **state)
+{
+    fx_t *fx = *state;
+    char id[SD_ID_MAX + 1];
+    sd_store_txn_t *txn = NULL;
+    assert_int_equal(sd_store_begin(fx->store, true, &txn), 0);
+    fx->now = T0;
+    s_new(fx, txn, id, "bob", "2", "2");
+    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_HANDOVER, id, "author", "ann", "site", "EU",
+                          "note", "night shift", NULL),
+                     0);
+    const uint64_t max_ms = (1ull << 48) - 1;
+    const struct {
+        uint64_t since; /* the report's since, Unix ms */
+        int want;       /* handovers found */
+    } cases[] = {{0, 1},          {T0, 1},
+                 {T0 + 1, 0},     {max_ms, 0},
+                 {max_ms + 1, 0}, {(1ull << 48) + T0, 0},
+                 {UINT64_MAX, 0}, {UINT64_MAX >> 16, 0}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int n = 0;
+        assert_int_equal(sd_store_handovers(txn, cases[i].since, s_count_event, &n), 0);
+        if (n != cases[i].want)
+            fail_msg("since %" PRIu64 ": %d handovers, want %d", cases[i].since, n, cases[i].want);
+    }
+    sd_store_abort(&txn);
+}
+
 static void test_counts_follow_transitions(void **state)
 {
     fx_t *fx = *state;
@@ -358,6 +398,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_list_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_no_match, setup, teardown),
         cmocka_unit_test_setup_teardown(test_history_clock_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_handovers_since, setup, teardown),
         cmocka_unit_test_setup_teardown(test_counts_follow_transitions, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -442,6 +442,7 @@ def run(client, ctx, endpoint, proc):
     check("ping after nil arguments", client.call("node.ping").get("ok") is True)
 
     run_follow_the_sun(client, tid)
+    run_precedence_and_empty(client)
 
 
 def run_follow_the_sun(client, closed_id):
@@ -545,6 +546,95 @@ def run_follow_the_sun(client, closed_id):
                  "out_of_range")
     expect_error("schedule.now takes no arguments", client.call(
         "schedule.now", {"days": 1}), "unknown_field")
+
+
+def run_precedence_and_empty(client):
+    """Section 3: which error a request with several faults gets; absent, nil and "" on
+    writes; section 10: a handover.report since past 48-bit stamp times."""
+    def top(name, obj, code, want_id):
+        if isinstance(obj, bytes):
+            _, r = client.raw(obj)
+        else:
+            _, r = client.raw(msgpack.packb(obj))
+        expect_error("precedence: " + name, r, code)
+        check("precedence: %s (reply id %d)" % (name, want_id), r.get("id") == want_id, repr(r))
+
+    top("unknown key before a bad v", {"x": 1, "v": 2, "id": 5, "op": "node.ping"},
+        "unknown_field", 0)
+    top("unknown key after a bad v", {"v": 2, "id": 5, "op": "node.ping", "x": 1},
+        "unknown_field", 0)
+    dup = (b"\x84" + msgpack.packb("id") + msgpack.packb("s") + msgpack.packb("v") +
+           msgpack.packb(1) + msgpack.packb("op") + msgpack.packb("node.ping") +
+           msgpack.packb("v") + msgpack.packb(1))
+    top("duplicate key after a bad id", dup, "duplicate", 0)
+    top("bad id before a bad v", {"v": 2, "id": -1, "op": "node.ping"}, "wrong_type", 0)
+    top("v before op", {"op": "nope", "v": 2, "id": 3}, "bad_version", 3)
+    top("op before args", {"v": 1, "id": 4, "op": "nope", "args": 5}, "unknown_op", 4)
+    top("args nil", {"v": 1, "id": 6, "op": "node.ping", "args": None}, "wrong_type", 6)
+    expect_error("args: first bad key in message order", client.call(
+        "ticket.new", {"impact": 9, "titel": "x"}), "out_of_range")
+    expect_error("args: a value before the op's unknown argument", client.call(
+        "ticket.get", {"id": 5, "title": "x"}), "wrong_type")
+    expect_error("nil required non-empty string", client.call(
+        "ticket.new", {"author": "a", "title": None, "requester": "r"}), "wrong_type")
+    expect_error("missing required string", client.call(
+        "ticket.new", {"author": "a", "requester": "r"}), "missing_field")
+
+    new = {"author": "a", "title": "empty and nil", "requester": "r"}
+    t = expect_ok("new, description absent", client.call("ticket.new", new))
+    if not t:
+        return
+    tid = t["id"]
+    check("absent description is nil", t["description"] is None, repr(t["description"]))
+    t = expect_ok("new, description and team \"\"", client.call(
+        "ticket.new", dict(new, description="", team="")))
+    if t:
+        check("\"\" stays \"\"", t["description"] == "" and t["team"] == "", repr(t))
+    t = expect_ok("update description x", client.call(
+        "ticket.update", {"id": tid, "author": "a", "description": "x", "category": "net"}))
+    t = expect_ok("update description \"\"", client.call(
+        "ticket.update", {"id": tid, "author": "a", "description": ""}))
+    if t:
+        check("update \"\": empty, category kept", t["description"] == "" and
+              t["category"] == "net", repr(t))
+    t = expect_ok("update description nil", client.call(
+        "ticket.update", {"id": tid, "author": "a", "description": None, "category": None}))
+    if t:
+        check("update nil: cleared", t["description"] is None and t["category"] is None, repr(t))
+    expect_error("update title \"\"", client.call(
+        "ticket.update", {"id": tid, "author": "a", "title": ""}), "out_of_range")
+    expect_ok("ack", client.call("ticket.ack", {"id": tid, "author": "a"}))
+    t = expect_ok("assign team x", client.call(
+        "ticket.assign", {"id": tid, "author": "a", "assignee": "b", "team": "x"}))
+    t = expect_ok("assign, team absent", client.call(
+        "ticket.assign", {"id": tid, "author": "a", "assignee": "c"}))
+    if t:
+        check("absent team kept", t["team"] == "x", repr(t["team"]))
+    t = expect_ok("assign, team nil", client.call(
+        "ticket.assign", {"id": tid, "author": "a", "assignee": "c", "team": None}))
+    if t:
+        check("nil team cleared", t["team"] is None, repr(t["team"]))
+    expect_error("cancel reason nil", client.call(
+        "ticket.cancel", {"id": tid, "author": "a", "reason": None}), "missing_field")
+    t = expect_ok("cancel reason \"\"", client.call(
+        "ticket.cancel", {"id": tid, "author": "a", "reason": ""}))
+    if t:
+        check("status_reason \"\"", t["status_reason"] == "", repr(t["status_reason"]))
+    r = expect_ok("list after nil", client.call("ticket.list", {"after": None, "limit": 1}))
+    if r:
+        check("after nil: the first page", len(r["tickets"]) == 1, repr(r)[:200])
+    r = expect_ok("list after \"\"", client.call("ticket.list", {"after": ""}))
+    if r:
+        check("after \"\": empty page", r["tickets"] == [], repr(r)[:200])
+
+    r = expect_ok("report since 0", client.call("handover.report", {"since": 0}))
+    if r and check("a handover to look past", len(r["handovers"]) > 0, repr(r)):
+        at = r["handovers"][0]["at"]
+        for since in ((1 << 48) + at, (1 << 48) - 1, (1 << 64) - 1):
+            r = expect_ok("report since %d" % since, client.call(
+                "handover.report", {"since": since}))
+            check("report since %d: empty, not wrapped" % since,
+                  r == {"handovers": [], "more": False}, repr(r)[:200])
 
 
 def main():

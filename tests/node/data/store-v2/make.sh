@@ -49,12 +49,12 @@ desk() {
     printf 'schedule\n    escalate_minutes = "10 10 10"\n    tick_ms = 100\n'
     printf '    takeover_grace_ms = 3000\n'
     for kv in "$@"; do printf '    %s\n' "$kv"; done
-    printf '    site\n        name = APAC\n        zone = Asia/Shanghai\n'
-    printf '        hours = "mon-fri 07:00-16:00"\n        holidays = "2026-01-01 2026-10-01"\n'
-    printf '    site\n        name = EMEA\n        zone = Europe/London\n'
-    printf '        hours = "mon-fri 08:00-17:00"\n        holidays = "2026-12-25 2026-12-28"\n'
-    printf '    site\n        name = AMER\n        zone = America/New_York\n'
-    printf '        hours = "mon-fri 08:00-18:00"\n        holidays = "2026-11-26 2026-12-25"\n'
+    # name, zone, hours: APAC is on duty 23:00-08:00Z on weekdays (in March), EMEA 08:00-17:00Z.
+    for site in "APAC Asia/Shanghai 07:00-16:00" "EMEA Europe/London 08:00-17:00" \
+        "AMER America/New_York 08:00-18:00"; do
+        set -- $site
+        printf '    site\n        name = %s\n        zone = %s\n        hours = "mon-fri %s"\n' "$@"
+    done
 }
 start() { # NODE: starts sundeskd on $work/NODE with $work/NODE.zpl, waits for it to answer
     "$bin/node/sundeskd" --data "$work/$1" --config "$work/$1.zpl" >>"$work/$1.log" 2>&1 &

@@ -14,14 +14,11 @@ schedule
         name = APAC
         zone = Asia/Shanghai
         hours = "mon-fri 07:00-16:00"
-        holidays = "2026-01-01 2026-10-01"
     site
         name = EMEA
         zone = Europe/London
         hours = "mon-fri 08:00-17:00"
-        holidays = "2026-12-25 2026-12-28"
     site
         name = AMER
         zone = America/New_York
         hours = "mon-fri 08:00-18:00"
-        holidays = "2026-11-26 2026-12-25"
