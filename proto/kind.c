@@ -4,10 +4,6 @@
 #include <pthread.h>
 #include <string.h>
 
-#define SD_KIND(name) extern const sd_kind_t sd_kind_##name;
-#include "kinds.def"
-#undef SD_KIND
-
 const sd_kind_t *const sd_kinds[] = {
 #define SD_KIND(name) &sd_kind_##name,
 #include "kinds.def"

@@ -81,6 +81,12 @@ typedef struct sd_kind {
     int (*index_event)(const struct sd_event *ev, sd_index_keys_t *keys);
 } sd_kind_t;
 
+/* The descriptor of every registered kind: sd_kind_ticket, ... (each defined in its kind's file).
+ */
+#define SD_KIND(name) extern const sd_kind_t sd_kind_##name;
+#include "kinds.def"
+#undef SD_KIND
+
 /* The registry: every kind of kinds.def, in its order. */
 extern const sd_kind_t *const sd_kinds[];
 extern const size_t sd_kind_count;

@@ -8,30 +8,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SD_REQ_RW_READ  false
-#define SD_REQ_RW_WRITE true
-
-/* Every argument bit of a group, to check ops.def at compile time. */
-#define SD_ARGS_MASK_NONE     0ull
-#define SD_ARGS_MASK_TICKET   ((1ull << SD_ARG_TICKET_COUNT_) - 1)
-#define SD_ARGS_MASK_SCHEDULE ((1ull << SD_ARG_SCHEDULE_COUNT_) - 1)
-#define SD_ARGS_MASK_REPORT   ((1ull << SD_ARG_REPORT_COUNT_) - 1)
+#define SD_REQ_RW_READ   false, false
+#define SD_REQ_RW_WRITE  true, false
+#define SD_REQ_RW_CREATE true, true
 
 static const sd_req_spec_t s_ops[SD_REQ_COUNT_] = {
-#define SD_REQ_OP(id, wire, rw, group, required, optional, handler)                                \
-    [SD_REQ_##id] = {wire, SD_REQ_RW_##rw, SD_ARGS_##group, required, optional},
+#define SD_REQ_OP(id, wire, rw, kind, group, required, optional, handler)                          \
+    [SD_REQ_##id] = {wire, SD_REQ_RW_##rw, kind, SD_ARGS_##group, required, optional},
 #include "ops.def"
 #undef SD_REQ_OP
 };
 
 /* An op takes only arguments of its own group, and none both required and optional. */
-#define SD_REQ_OP(id, wire, rw, group, required, optional, handler)                                \
-    _Static_assert((((required) | (optional)) & ~SD_ARGS_MASK_##group) == 0,                       \
+#define SD_REQ_OP(id, wire, rw, kind, group, required, optional, handler)                          \
+    _Static_assert((((required) | (optional)) & ~SD_ARGS_MASK(group)) == 0,                        \
                    wire ": an argument outside its group");                                        \
     _Static_assert(((required) & (optional)) == 0, wire ": an argument both required and "         \
                                                         "optional");
 #include "ops.def"
 #undef SD_REQ_OP
+
+const char *sd_request_record_id(const sd_request_t *req)
+{
+    const sd_field_t *fields;
+    const sd_req_spec_t *spec = sd_req_spec(req->op);
+    if (!spec || !spec->kind || sd_req_op_fields(req->op, &fields) == 0 ||
+        strcmp(fields[0].name, "id") != 0 || !(req->present & 1))
+        return NULL;
+    return *(char *const *)((const char *)&req->args + fields[0].offset);
+}
 
 const sd_req_spec_t *sd_req_spec(int op)
 {

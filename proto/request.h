@@ -9,6 +9,7 @@
 #define SD_REQUEST_H
 
 #include "args.h"
+#include "kind.h"
 #include "sizes.h"
 #include "mp.h"
 
@@ -17,7 +18,7 @@
 
 /* The operations, in the order of proto/ops.def. */
 typedef enum {
-#define SD_REQ_OP(id, wire, rw, group, required, optional, handler) SD_REQ_##id,
+#define SD_REQ_OP(id, wire, rw, kind, group, required, optional, handler) SD_REQ_##id,
 #include "ops.def"
 #undef SD_REQ_OP
     SD_REQ_COUNT_
@@ -25,11 +26,13 @@ typedef enum {
 
 /* What proto/ops.def says about one operation. */
 typedef struct {
-    const char *name;  /* wire name, "ticket.new" */
-    bool writes;       /* goes through a write transaction and makes an event */
-    int group;         /* sd_args_group_t its arguments come from */
-    uint64_t required; /* bits (the group's enum) of the arguments it must have */
-    uint64_t optional; /* bits of the arguments it may have */
+    const char *name;      /* wire name, "ticket.new" */
+    bool writes;           /* goes through a write transaction and makes an event */
+    bool creates;          /* a write that makes a new record (else its "id" argument names it) */
+    const sd_kind_t *kind; /* the kind of record it reads or writes; NULL for none */
+    int group;             /* sd_args_group_t its arguments come from */
+    uint64_t required;     /* bits (the group's enum) of the arguments it must have */
+    uint64_t optional;     /* bits of the arguments it may have */
 } sd_req_spec_t;
 
 typedef struct {
@@ -60,6 +63,11 @@ static inline bool sd_request_has(const sd_request_t *req, int arg)
 {
     return arg >= 0 && arg < 64 && (req->present & (1ull << arg));
 }
+
+/* The record id an op on an existing record names: its group's "id" argument (the first of
+ * every record kind's group), or NULL when the op has no record or none was given. Borrowed
+ * from req. */
+const char *sd_request_record_id(const sd_request_t *req);
 
 /* Sets argument arg of req->op's group from command-line text
  * (sd_field_parse) and marks it present; a value given before is replaced.

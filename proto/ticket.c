@@ -167,6 +167,11 @@ static void s_clear_comments(void *record)
     t->ncomments = t->comments_cap = 0;
 }
 
+bool sd_ticket_exists(const sd_ticket_t *t)
+{
+    return sd_record_exists(&sd_kind_ticket, t);
+}
+
 void sd_ticket_clear(sd_ticket_t *t)
 {
     sd_record_clear(&sd_kind_ticket, t);

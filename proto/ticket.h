@@ -208,6 +208,10 @@ static inline sd_comment_t *sd_event_comment(const sd_event_t *ev)
     return (sd_comment_t *)ev->item;
 }
 
+/* True when the ticket has been created (its create event was applied): a replica may hold a
+ * partial ticket whose other events came first, which readers treat as absent. */
+bool sd_ticket_exists(const sd_ticket_t *t);
+
 /* Name of a ticket event op ("create", "ack", ...), or "?". */
 const char *sd_op_name(int op);
 

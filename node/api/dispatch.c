@@ -2,6 +2,7 @@
 #include "dispatch.h"
 
 #include "error.h"
+#include "record.h"
 #include "op_node.h"
 #include "op_ticket.h"
 #include "schedule_ops.h"
@@ -21,9 +22,10 @@ typedef struct {
     {                                                                                              \
         .write = h                                                                                 \
     }
+#define SD_API_CREATE(h) SD_API_WRITE(h)
 
 static const s_handler_t s_handlers[SD_REQ_COUNT_] = {
-#define SD_REQ_OP(id, wire, rw, group, required, optional, handler)                                \
+#define SD_REQ_OP(id, wire, rw, kind, group, required, optional, handler)                          \
     [SD_REQ_##id] = SD_API_##rw(handler),
 #include "ops.def"
 #undef SD_REQ_OP
@@ -37,10 +39,17 @@ int sd_api_read(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t
     return s_handlers[req->op].read(ctx, req, w, fault);
 }
 
-int sd_api_write(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const sd_request_t *req,
+int sd_api_write(const sd_workflow_ctx_t *ctx, const void *cur, const sd_request_t *req,
                  sd_event_t *ev, sd_fault_t *fault)
 {
     if (req->op < 0 || req->op >= SD_REQ_COUNT_ || !s_handlers[req->op].write)
         return sd_fault_set(fault, SD_EUNKNOWN_OP, "%s does not write", sd_req_op_name(req->op));
     return s_handlers[req->op].write(ctx, cur, req, ev, fault);
+}
+
+void sd_api_reply_record(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, const void *record)
+{
+    sd_mp_writer_reset(w);
+    sd_reply_ok_begin(w, id);
+    sd_record_encode(k, record, false, w);
 }

@@ -39,8 +39,9 @@ typedef struct {
 typedef int (*sd_api_read_fn)(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
                               sd_fault_t *fault);
 
-/* A write op: builds the event of req on ticket cur (NULL when there is none). */
-typedef int (*sd_api_write_fn)(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
+/* A write op: builds the event of req on cur, the record of the op's kind its id names (NULL
+ * when there is none, and for CREATE ops). */
+typedef int (*sd_api_write_fn)(const sd_workflow_ctx_t *ctx, const void *cur,
                                const sd_request_t *req, sd_event_t *ev, sd_fault_t *fault);
 
 /* Runs the read handler of req->op. Returns what it returns, or
@@ -50,7 +51,11 @@ int sd_api_read(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t
 
 /* Runs the write handler of req->op. Returns what it returns, or
  * SD_EUNKNOWN_OP (fault set) when req->op is no write op. */
-int sd_api_write(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const sd_request_t *req,
+int sd_api_write(const sd_workflow_ctx_t *ctx, const void *cur, const sd_request_t *req,
                  sd_event_t *ev, sd_fault_t *fault);
+
+/* Writes the success reply to request id whose result is record (of kind k; w is reset
+ * first): the answer of every write, and of a record's get. */
+void sd_api_reply_record(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, const void *record);
 
 #endif

@@ -2,13 +2,11 @@
 #include "op_ticket.h"
 
 #include "error.h"
-#include "fold.h"
 
-void sd_api_reply_ticket(sd_mp_writer_t *w, uint64_t id, const sd_ticket_t *t)
+int sd_api_ticket_write(const sd_workflow_ctx_t *ctx, const void *cur, const sd_request_t *req,
+                        sd_event_t *ev, sd_fault_t *fault)
 {
-    sd_mp_writer_reset(w);
-    sd_reply_ok_begin(w, id);
-    sd_ticket_encode(t, false, w);
+    return sd_workflow_build(ctx, cur, req, ev, fault);
 }
 
 int sd_api_ticket_get(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
@@ -17,12 +15,12 @@ int sd_api_ticket_get(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_wr
     const char *id = req->args.ticket.id;
     sd_ticket_t t = {0};
     int rc = sd_store_get_ticket(ctx->txn, id, &t);
-    if (rc == 0 && !sd_fold_exists(&t))
+    if (rc == 0 && !sd_ticket_exists(&t))
         rc = SD_ENOTFOUND;
     if (rc == SD_ENOTFOUND)
         sd_fault_set(fault, rc, "ticket %s does not exist", id);
     if (!rc)
-        sd_api_reply_ticket(w, req->id, &t);
+        sd_api_reply_record(w, req->id, &sd_kind_ticket, &t);
     sd_ticket_clear(&t);
     return rc;
 }

@@ -1,7 +1,7 @@
-/* op_ticket.h - the ticket read ops: ticket.get, ticket.list, ticket.history.
+/* op_ticket.h - the ticket ops: reads (ticket.get, ticket.list, ticket.history) and writes.
  *
- * Read handlers of proto/ops.def (the contract of sd_api_read_fn,
- * dispatch.h); the ticket writes are built by sd_workflow_build. */
+ * Handlers of proto/ops.def (the contracts of sd_api_read_fn and sd_api_write_fn, dispatch.h);
+ * the ticket writes are built by the workflow (node/desk/workflow.h). */
 #ifndef SD_OP_TICKET_H
 #define SD_OP_TICKET_H
 
@@ -21,8 +21,8 @@ int sd_api_ticket_list(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_w
 int sd_api_ticket_history(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
                           sd_fault_t *fault);
 
-/* Writes the success reply to request id whose result is ticket t (w is
- * reset first): the answer of ticket.get and of every ticket write. */
-void sd_api_reply_ticket(sd_mp_writer_t *w, uint64_t id, const sd_ticket_t *t);
+/* Every ticket write (ticket.new, ticket.ack, ...): the workflow's event for ticket cur. */
+int sd_api_ticket_write(const sd_workflow_ctx_t *ctx, const void *cur, const sd_request_t *req,
+                        sd_event_t *ev, sd_fault_t *fault);
 
 #endif

@@ -3,10 +3,10 @@
 
 #include "dispatch.h"
 #include "error.h"
-#include "fold.h"
 #include "journal.h"
 #include "log.h"
 #include "replica.h"
+#include "record.h"
 #include "request.h"
 #include "metrics.h"
 #include "op_ticket.h"
@@ -31,7 +31,8 @@ typedef struct {
     int rc;                        /* 0, or why it failed */
     sd_fault_t fault;              /* detail for rc */
     sd_mp_writer_t *reply;         /* encoded reply */
-    char event_key[SD_ID_MAX + 1]; /* a committed write: the event's ticket (for the log) */
+    char event_key[SD_ID_MAX + 1]; /* a committed write: the event's record (for the log) */
+    const sd_kind_t *event_kind;   /* ... its kind */
     int event_op;                  /* ... its op */
     uint64_t event_seq;            /* ... and its seq; 0 when the request wrote nothing */
 } s_job_t;
@@ -212,40 +213,46 @@ static void s_take_request(sd_server_t *s, zmsg_t *msg)
 static int s_write_one(sd_server_t *s, sd_journal_batch_t *batch, s_job_t *job, bool *refused)
 {
     const sd_request_t *req = &job->req;
+    const sd_req_spec_t *spec = sd_req_spec(req->op);
+    const sd_kind_t *kind = spec->kind;
+    const char *id = sd_request_record_id(req);
     sd_store_txn_t *txn = sd_journal_txn(batch);
-    sd_ticket_t cur = {0};
     sd_event_t ev = {0};
-    int rc = 0;
     bool have = false;
+    int rc = 0;
     *refused = false;
-    if (req->op != SD_REQ_TICKET_NEW) {
-        rc = sd_store_get_ticket(txn, req->args.ticket.id, &cur);
-        have = rc == 0 && sd_fold_exists(&cur);
+    void *cur = sd_record_new(kind);
+    if (!cur)
+        return SD_ENOMEM;
+    if (!spec->creates) {
+        rc = id ? sd_store_get_record(txn, kind, id, cur) : SD_ENOTFOUND;
+        have = rc == 0 && sd_record_exists(kind, cur);
         if (rc == SD_ENOTFOUND)
             rc = 0;
         if (rc)
             goto done;
     }
     sd_workflow_ctx_t ctx = s_workflow_ctx(s, sd_journal_now(batch));
-    rc = sd_api_write(&ctx, have ? &cur : NULL, req, &ev, &job->fault);
+    rc = sd_api_write(&ctx, have ? cur : NULL, req, &ev, &job->fault);
     if (rc) {
         *refused = rc != SD_ENOMEM;
         goto done;
     }
-    if (req->op == SD_REQ_TICKET_NEW)
-        rc = sd_store_next_ticket_id(txn, ev.key);
+    if (spec->creates)
+        rc = sd_store_next_id(txn, kind, ev.key);
     else
-        strcpy(ev.key, req->args.ticket.id);
-    sd_ticket_clear(&cur);
-    rc = rc ?: sd_journal_append(batch, &ev, &cur);
+        snprintf(ev.key, sizeof ev.key, "%s", id);
+    sd_record_clear(kind, cur);
+    rc = rc ?: sd_journal_append(batch, &ev, cur);
     if (!rc) {
-        sd_api_reply_ticket(job->reply, job->req.id, &cur);
+        sd_api_reply_record(job->reply, job->req.id, kind, cur);
         strcpy(job->event_key, ev.key);
+        job->event_kind = kind;
         job->event_op = ev.op;
         job->event_seq = ev.seq;
     }
 done:
-    sd_ticket_clear(&cur);
+    sd_record_destroy(kind, &cur);
     sd_event_clear(&ev);
     return rc;
 }
@@ -338,8 +345,9 @@ static void s_log_events(const sd_server_t *s)
         const s_job_t *job = &s->jobs[i];
         if (job->rc || !job->event_seq)
             continue;
-        sd_log(SD_LOG_INFO, "event: id=%s op=%s origin=%s seq=%llu", job->event_key,
-               sd_op_name(job->event_op), s->cfg->site, (unsigned long long)job->event_seq);
+        sd_log(SD_LOG_INFO, "event: kind=%s id=%s op=%s origin=%s seq=%llu", job->event_kind->name,
+               job->event_key, sd_kind_op_name(job->event_kind, job->event_op), s->cfg->site,
+               (unsigned long long)job->event_seq);
         first = first ? first : job->event_seq;
         last = job->event_seq;
     }

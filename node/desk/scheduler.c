@@ -2,7 +2,6 @@
 #include "scheduler.h"
 
 #include "error.h"
-#include "fold.h"
 #include "handover.h"
 #include "log.h"
 #include "sla.h"
@@ -84,7 +83,7 @@ static int s_escalate(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, const cha
 int sd_sched_decide(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, sd_event_t *ev)
 {
     const sd_workflow_ctx_t *wf = ctx->wf;
-    if (!sd_fold_exists(t) || t->status > SD_STATUS_PENDING || !wf->sched)
+    if (!sd_ticket_exists(t) || t->status > SD_STATUS_PENDING || !wf->sched)
         return 0;
     bool mine = t->owner_site && strcmp(t->owner_site, wf->site) == 0;
     int rc = 0;

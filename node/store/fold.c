@@ -14,11 +14,6 @@ static bool s_newer(const sd_event_t *ev, const sd_stamp_t *stamp)
     return strcmp(ev->origin, stamp->origin) > 0;
 }
 
-bool sd_fold_exists(const sd_ticket_t *t)
-{
-    return sd_record_exists(&sd_kind_ticket, t);
-}
-
 int sd_fold_apply(void *record, const sd_event_t *ev)
 {
     const sd_kind_t *k = ev->kind;

@@ -9,13 +9,9 @@
 #define SD_FOLD_H
 
 #include "event.h"
-#include "ticket.h"
 
 /* Merges ev into record, a record of ev->kind (its id is set from ev->key when empty). On
  * SD_ENOMEM the record may hold part of the event; the caller discards it (the store aborts). */
 int sd_fold_apply(void *record, const sd_event_t *ev);
-
-/* True when the ticket has been created (its create event was applied). */
-bool sd_fold_exists(const sd_ticket_t *t);
 
 #endif

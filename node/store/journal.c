@@ -117,7 +117,7 @@ uint64_t sd_journal_now(const sd_journal_batch_t *b)
     return b->now_ms;
 }
 
-int sd_journal_append(sd_journal_batch_t *b, sd_event_t *ev, sd_ticket_t *after)
+int sd_journal_append(sd_journal_batch_t *b, sd_event_t *ev, void *after)
 {
     if (b->rc)
         return b->rc;
@@ -126,7 +126,7 @@ int sd_journal_append(sd_journal_batch_t *b, sd_event_t *ev, sd_ticket_t *after)
     ev->hlc = sd_hlc_tick(&j->clock, b->now_ms);
     int rc = sd_store_next_seq(b->txn, ev->origin, &ev->seq);
     if (!rc)
-        rc = after ? sd_store_apply_ticket(b->txn, ev, after) : sd_store_apply(b->txn, ev);
+        rc = sd_store_apply_record(b->txn, ev, after);
     if (rc > 0)
         rc = SD_ESTORE; /* the next seq cannot be held already: the store is inconsistent */
     if (rc)

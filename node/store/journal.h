@@ -104,12 +104,12 @@ uint64_t sd_journal_now(const sd_journal_batch_t *batch);
 /* Stamps ev as this site's next event - origin = the journal's site, hlc =
  * the clock's next stamp at now_ms, seq = the next seq of the site - and
  * applies it (sd_store_apply). The caller fills op, author, key and fields.
- * When after is not NULL it gets the ticket as it is after the event
- * (zeroed first; the caller clears it). Returns 0, or a store error
+ * When after is not NULL (a zeroed record of ev->kind) it gets the record as
+ * it is after the event (the caller clears it). Returns 0, or a store error
  * (SD_EMAPFULL, SD_ESTORE, SD_ENOMEM): the batch is then doomed, later
  * appends and applies return the same error and sd_journal_write aborts
  * even if fill returns 0. */
-int sd_journal_append(sd_journal_batch_t *batch, sd_event_t *ev, sd_ticket_t *after);
+int sd_journal_append(sd_journal_batch_t *batch, sd_event_t *ev, void *after);
 
 /* Applies an event made by another node (or this site's own, coming back
  * after a restore), already stamped. When it is applied, the clock observes

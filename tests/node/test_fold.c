@@ -259,11 +259,11 @@ static void test_comment_before_create(void **state)
     /* A comment can arrive first: the ticket then holds it but does not exist yet. */
     sd_ticket_t t = {0};
     assert_int_equal(sd_fold_apply(&t, &ev[1]), 0);
-    assert_false(sd_fold_exists(&t));
+    assert_false(sd_ticket_exists(&t));
     assert_string_equal(t.id, "AMER-000001");
     assert_int_equal(t.ncomments, 1);
     assert_int_equal(sd_fold_apply(&t, &ev[0]), 0);
-    assert_true(sd_fold_exists(&t));
+    assert_true(sd_ticket_exists(&t));
     assert_string_equal(t.title, "Mail is slow");
     assert_int_equal(t.ncomments, 1);
     assert_int_equal(t.first_response_at, T0 + 1000);
@@ -367,7 +367,7 @@ static void test_store_comment_before_create(void **state)
     assert_int_equal(sd_store_begin(fx->store, false, &fx->txn), 0);
     sd_ticket_t t = {0};
     assert_int_equal(sd_store_get_ticket(fx->txn, "AMER-000001", &t), 0);
-    assert_true(sd_fold_exists(&t));
+    assert_true(sd_ticket_exists(&t));
     assert_int_equal(t.ncomments, 1);
     sd_ticket_clear(&t);
     sd_store_abort(&fx->txn);

@@ -66,7 +66,7 @@ static int s_submit(fx_t *fx)
     sd_event_clear(&fx->ev);
     memset(&fx->fault, 0, sizeof fx->fault);
     /* The node passes the current ticket, or NULL when there is none. */
-    const sd_ticket_t *cur = sd_fold_exists(&fx->t) ? &fx->t : NULL;
+    const sd_ticket_t *cur = sd_ticket_exists(&fx->t) ? &fx->t : NULL;
     int rc = sd_workflow_build(&fx->ctx, fx->req.op == SD_REQ_TICKET_NEW ? NULL : cur, &fx->req,
                                &fx->ev, &fx->fault);
     if (rc)
@@ -274,7 +274,7 @@ static void test_create_defaults(void **state)
     assert_int_equal(fx->ev.op, SD_OP_CREATE);
     assert_string_equal(fx->ev.author, "ann");
     assert_int_equal(fx->ev.mask, sd_ticket_all_fields()); /* a create writes every register */
-    assert_true(sd_fold_exists(t));
+    assert_true(sd_ticket_exists(t));
     assert_string_equal(t->id, ID);
     assert_int_equal(t->status, SD_STATUS_NEW);
     assert_int_equal(t->created_at, T0);

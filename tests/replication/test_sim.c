@@ -263,7 +263,7 @@ static int s_fill(sd_journal_batch_t *batch, void *arg)
     sd_workflow_ctx_t ctx = {
         .site = s_sites[w->node], .policy = &policy, .now_ms = sd_journal_now(batch)};
     bool have = w->id && req->op != SD_REQ_TICKET_NEW &&
-                sd_store_get_ticket(txn, w->id, &cur) == 0 && sd_fold_exists(&cur);
+                sd_store_get_ticket(txn, w->id, &cur) == 0 && sd_ticket_exists(&cur);
     int rc = 0;
     w->made[0] = 0;
     /* Refused here (not held yet, or status): nothing happens. */
