@@ -3,6 +3,7 @@
 
 #include "digest.h"
 #include "error.h"
+#include "ticket_store.h"
 
 int sd_api_node_ping(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
                      sd_fault_t *fault)

@@ -2,6 +2,7 @@
 #include "op_ticket.h"
 
 #include "error.h"
+#include "ticket_store.h"
 
 int sd_api_ticket_write(const sd_workflow_ctx_t *ctx, const void *cur, const sd_request_t *req,
                         sd_event_t *ev, sd_fault_t *fault)

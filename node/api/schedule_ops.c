@@ -3,6 +3,7 @@
 
 #include "error.h"
 #include "event.h"
+#include "ticket_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -12,6 +12,7 @@
 #include "op_ticket.h"
 #include "scheduler.h"
 #include "store_backup.h"
+#include "ticket_store.h"
 #include "workflow.h"
 
 #include <czmq.h>

@@ -5,6 +5,7 @@
 #include "handover.h"
 #include "log.h"
 #include "sla.h"
+#include "ticket_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -33,7 +33,6 @@
 
 #include "event.h"
 #include "store.h"
-#include "ticket.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -93,8 +92,8 @@ int sd_journal_write(sd_journal_t *journal, uint64_t now_ms, sd_journal_fill_fn 
                      sd_journal_result_t *result);
 
 /* The batch's write transaction, for reads that decide what to append
- * (a ticket's current state) and for allocating a new ticket id
- * (sd_store_next_ticket_id). Borrowed: never commit or abort it, and do not
+ * (a record's current state) and for allocating a new record id
+ * (sd_store_next_id). Borrowed: never commit or abort it, and do not
  * apply events through it (use sd_journal_append / _apply_remote). */
 sd_store_txn_t *sd_journal_txn(sd_journal_batch_t *batch);
 

@@ -238,14 +238,6 @@ void sd_store_abort(sd_store_txn_t **txn)
 
 /* ---- counters and clock -------------------------------------------------- */
 
-/* Key of record id of kind k in DB_RECORDS (also the prefix of its timeline). */
-static void s_record_key(s_key_t *k, const sd_kind_t *kind, const char *id)
-{
-    k->n = 0;
-    s_key_str(k, kind->name);
-    s_key_str(k, id);
-}
-
 int sd_store_next_id(sd_store_txn_t *txn, const sd_kind_t *kind, char id[SD_ID_MAX + 1])
 {
     uint64_t n;
@@ -271,11 +263,6 @@ int sd_store_next_id(sd_store_txn_t *txn, const sd_kind_t *kind, char id[SD_ID_M
             return rc;
     }
     return s_meta_put_u64(txn, kind->id_counter, n);
-}
-
-int sd_store_next_ticket_id(sd_store_txn_t *txn, char id[SD_ID_MAX + 1])
-{
-    return sd_store_next_id(txn, &sd_kind_ticket, id);
 }
 
 int sd_store_applied(sd_store_txn_t *txn, const char *origin, uint64_t *seq)
@@ -382,11 +369,6 @@ int sd_store_get_record(sd_store_txn_t *txn, const sd_kind_t *k, const char *id,
     return rc ?: s_decode_record(k, &v, record);
 }
 
-int sd_store_get_ticket(sd_store_txn_t *txn, const char *id, sd_ticket_t *t)
-{
-    return sd_store_get_record(txn, &sd_kind_ticket, id, t);
-}
-
 static int s_put_record(sd_store_txn_t *txn, const sd_kind_t *k, const void *record)
 {
     sd_mp_writer_t *w = txn->store->writer;
@@ -451,11 +433,6 @@ int sd_store_fold_event(sd_store_txn_t *txn, const sd_event_t *ev, void *after)
 int sd_store_apply(sd_store_txn_t *txn, const sd_event_t *ev)
 {
     return sd_store_apply_record(txn, ev, NULL);
-}
-
-int sd_store_apply_ticket(sd_store_txn_t *txn, const sd_event_t *ev, sd_ticket_t *after)
-{
-    return sd_store_apply_record(txn, ev, after);
 }
 
 int sd_store_apply_record(sd_store_txn_t *txn, const sd_event_t *ev, void *after)

@@ -77,9 +77,6 @@ void sd_store_abort(sd_store_txn_t **txn);
  * kind with an id tag), skipping ids already taken. */
 int sd_store_next_id(sd_store_txn_t *txn, const sd_kind_t *k, char id[SD_ID_MAX + 1]);
 
-/* The next ticket id of this site. */
-int sd_store_next_ticket_id(sd_store_txn_t *txn, char id[SD_ID_MAX + 1]);
-
 /* The seq the next event of origin will have (applied + 1). */
 int sd_store_next_seq(sd_store_txn_t *txn, const char *origin, uint64_t *seq);
 
@@ -98,56 +95,20 @@ int sd_store_apply(sd_store_txn_t *txn, const sd_event_t *ev);
  * *after is left empty. */
 int sd_store_apply_record(sd_store_txn_t *txn, const sd_event_t *ev, void *after);
 
-/* The same for a ticket event. */
-int sd_store_apply_ticket(sd_store_txn_t *txn, const sd_event_t *ev, sd_ticket_t *after);
-
 /* Reads record id of kind k into *record (zeroed; clear it with sd_record_clear). The record
  * may be partial - events that arrived before its create - which sd_record_exists() tells;
  * callers serving clients treat that as absent. Returns 0, SD_ENOTFOUND, SD_ECORRUPT,
  * SD_ESTORE. */
 int sd_store_get_record(sd_store_txn_t *txn, const sd_kind_t *k, const char *id, void *record);
 
-/* sd_store_get_record for a ticket (clear it with sd_ticket_clear). */
-int sd_store_get_ticket(sd_store_txn_t *txn, const char *id, sd_ticket_t *t);
-
 /* Loads / saves the node's clock so stamps never go back after a restart. */
 int sd_store_get_clock(sd_store_txn_t *txn, uint64_t *hlc);
 int sd_store_put_clock(sd_store_txn_t *txn, uint64_t hlc);
-
-/* Filter of sd_store_list; unset members do not filter. */
-typedef struct {
-    int status;            /* sd_status_t, or -1 */
-    int priority;          /* sd_priority_t, or -1 */
-    bool open_only;        /* only new .. pending */
-    int sla;               /* sd_sla_state_t, or -1 */
-    const char *assignee;  /* exact match, or NULL */
-    const char *requester; /* exact match, or NULL */
-    const char *after;     /* resume after this id (from a previous page), or NULL */
-    int limit;             /* most tickets to return */
-} sd_store_filter_t;
-
-/* Calls fn for each matching ticket, in queue order (open first, then by
- * priority, then by resolution due time, then id). The ticket is borrowed for
- * the call. Stops early when fn returns non-zero (that value is returned).
- * Returns 0, SD_ECORRUPT, SD_ESTORE. *more is set when tickets were left. */
-int sd_store_list(sd_store_txn_t *txn, const sd_store_filter_t *filter,
-                  int (*fn)(const sd_ticket_t *t, void *arg), void *arg, bool *more);
 
 /* Calls fn with the stored bytes of each event of record id of kind k, in clock order. The
  * bytes are borrowed for the call only. Returns 0, SD_ENOTFOUND, SD_ESTORE. */
 int sd_store_timeline(sd_store_txn_t *txn, const sd_kind_t *k, const char *id,
                       int (*fn)(const void *event, size_t len, void *arg), void *arg);
-
-/* sd_store_timeline of a ticket. */
-int sd_store_history(sd_store_txn_t *txn, const char *id,
-                     int (*fn)(const void *event, size_t len, void *arg), void *arg);
-
-/* Calls fn with the stored bytes of each handover event stamped at or after
- * since_ms (its hlc time), oldest first; none when since_ms is past the
- * latest time a stamp holds (2^48 - 1 ms). Stops early when fn returns
- * non-zero (returned). Returns 0, SD_ECORRUPT, SD_ESTORE. */
-int sd_store_handovers(sd_store_txn_t *txn, uint64_t since_ms,
-                       int (*fn)(const void *event, size_t len, void *arg), void *arg);
 
 /* The applied vector: for each origin, the highest seq held. */
 int sd_store_vector(sd_store_txn_t *txn, sd_vector_t *vector);
@@ -161,12 +122,6 @@ int sd_store_events_from(sd_store_txn_t *txn, const char *origin, uint64_t from,
 
 /* Value of counter `name` of kind k (kind.h index hooks), 0 when never counted. */
 int sd_store_counter(sd_store_txn_t *txn, const sd_kind_t *k, const char *name, uint64_t *n);
-
-/* Number of tickets by status into counts[SD_STATUS_COUNT_]. */
-int sd_store_count(sd_store_txn_t *txn, uint64_t counts[SD_STATUS_COUNT_]);
-
-/* SLA breaches held: `sla` events marking a ticket breached, from any site. */
-int sd_store_sla_breaches(sd_store_txn_t *txn, uint64_t *n);
 
 /* Digest of the whole materialised state (vector and every record of every kind): equal
  * digests mean byte-identical state. hex gets 65 bytes. */

@@ -180,6 +180,22 @@ static inline void s_counter_name(const sd_kind_t *k, const char *name, char *ou
     snprintf(out, cap, "%s.%s", k->name, name);
 }
 
+/* Walks database db from key `from` while keys start with its first `prefix` bytes, calling fn
+ * with the logged event each key names: the key's suffix after `skip` bytes is the event's log
+ * key (origin NUL seq). *found counts the events. Returns 0, what fn returned, SD_ECORRUPT,
+ * SD_ESTORE (store_read.c). */
+int sd_store_scan_logged(sd_store_txn_t *txn, int db, const s_key_t *from, size_t prefix,
+                         size_t skip, int (*fn)(const void *event, size_t len, void *arg),
+                         void *arg, int *found);
+
+/* Key of record id of kind k in DB_RECORDS (also the prefix of its timeline). */
+static inline void s_record_key(s_key_t *k, const sd_kind_t *kind, const char *id)
+{
+    k->n = 0;
+    s_key_str(k, kind->name);
+    s_key_str(k, id);
+}
+
 /* Applies ev to its record, timeline and indexes, without the log and vector (store.c); the
  * upgrade replays the log through it. after: see sd_store_apply_record. */
 int sd_store_fold_event(sd_store_txn_t *txn, const sd_event_t *ev, void *after);

@@ -11,6 +11,7 @@
 #include "hlc.h"
 #include "request.h"
 #include "store.h"
+#include "ticket_store.h"
 #include "workflow.h"
 
 #include <setjmp.h>

@@ -6,6 +6,7 @@
 #include "fold.h"
 #include "hlc.h"
 #include "store.h"
+#include "ticket_store.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,6 +1,7 @@
 /* test_journal.c - the one writer: stamps, per-origin seqs, the clock over a reopen, grow and redo.
  */
 #include "node_test.h"
+#include "ticket_store.h"
 
 #include "error.h"
 #include "hlc.h"

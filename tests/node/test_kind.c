@@ -10,6 +10,7 @@
 #include "hlc.h"
 #include "record.h"
 #include "store.h"
+#include "ticket_store.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -20,6 +20,7 @@
 #include "scheduler.h"
 #include "sla.h"
 #include "store.h"
+#include "ticket_store.h"
 #include "workflow.h"
 
 #include <setjmp.h>

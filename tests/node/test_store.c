@@ -1,5 +1,6 @@
 /* test_store.c - the LMDB store: durability, apply, ids, nested txns, growth, digest. */
 #include "store_fixture.h"
+#include "ticket_store.h"
 
 static void test_open_creates_store(void **state)
 {

@@ -1,6 +1,7 @@
 /* test_store_backup.c - hot backups of a store another process has open, their restore, and what a
  * restored store needs to rejoin: its own later events applied from a peer and fresh ids. */
 #include "store_backup.h"
+#include "ticket_store.h"
 #include "store_fixture.h"
 
 #include <sys/stat.h>

@@ -1,6 +1,7 @@
 /* test_store_read.c - reading the store: the queue order, filters and paging, history, handovers,
  * counts. */
 #include "store_fixture.h"
+#include "ticket_store.h"
 
 #include <inttypes.h>
 

@@ -4,6 +4,7 @@
 #include "node_test.h"
 
 #include "store.h"
+#include "ticket_store.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

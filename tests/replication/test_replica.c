@@ -4,6 +4,7 @@
  * (through the node's store interface, repl_store.h) with events made by
  * other sites' real journals, and checks the actions it hands back. */
 #include "../node/node_test.h"
+#include "ticket_store.h"
 
 #include "error.h"
 #include "journal.h"

@@ -18,6 +18,7 @@
 #include "repl.h"
 #include "repl_store.h"
 #include "store.h"
+#include "ticket_store.h"
 #include "sync.h"
 #include "workflow.h"
 
