@@ -188,6 +188,13 @@ int sd_store_scan_logged(sd_store_txn_t *txn, int db, const s_key_t *from, size_
                          size_t skip, int (*fn)(const void *event, size_t len, void *arg),
                          void *arg, int *found);
 
+/* Calls fn for every entry of database db, in key order, with a cursor fn may delete through.
+ * Returns 0 or the first error (fn's, or SD_ESTORE) (store_read.c). */
+int sd_store_walk(sd_store_txn_t *txn, int db,
+                  int (*fn)(sd_store_txn_t *txn, MDB_cursor *cur, const MDB_val *k,
+                            const MDB_val *v, void *arg),
+                  void *arg);
+
 /* Key of record id of kind k in DB_RECORDS (also the prefix of its timeline). */
 static inline void s_record_key(s_key_t *k, const sd_kind_t *kind, const char *id)
 {

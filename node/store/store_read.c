@@ -57,7 +57,10 @@ int sd_store_counter(sd_store_txn_t *txn, const sd_kind_t *k, const char *name, 
     return s_meta_get_u64(txn, meta, n);
 }
 
-static int s_digest_db(sd_store_txn_t *txn, int db, sd_digest_t *d)
+int sd_store_walk(sd_store_txn_t *txn, int db,
+                  int (*fn)(sd_store_txn_t *txn, MDB_cursor *cur, const MDB_val *k,
+                            const MDB_val *v, void *arg),
+                  void *arg)
 {
     MDB_cursor *cur;
     int rc = s_err(mdb_cursor_open(txn->txn, txn->store->dbi[db], &cur));
@@ -65,13 +68,20 @@ static int s_digest_db(sd_store_txn_t *txn, int db, sd_digest_t *d)
         return rc;
     MDB_val k, v;
     int mrc;
-    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
-         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        sd_digest_add(d, k.mv_data, k.mv_size);
-        sd_digest_add(d, v.mv_data, v.mv_size);
-    }
+    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0 && !rc;
+         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+        rc = fn(txn, cur, &k, &v, arg);
     mdb_cursor_close(cur);
-    return mrc == MDB_NOTFOUND ? 0 : s_err(mrc);
+    return rc ? rc : (mrc == 0 || mrc == MDB_NOTFOUND ? 0 : s_err(mrc));
+}
+
+static int s_digest_entry(sd_store_txn_t *txn, MDB_cursor *cur, const MDB_val *k, const MDB_val *v,
+                          void *arg)
+{
+    (void)txn, (void)cur;
+    sd_digest_add(arg, k->mv_data, k->mv_size);
+    sd_digest_add(arg, v->mv_data, v->mv_size);
+    return 0;
 }
 
 int sd_store_digest(sd_store_txn_t *txn, char hex[SD_DIGEST_BYTES * 2 + 1])
@@ -79,8 +89,8 @@ int sd_store_digest(sd_store_txn_t *txn, char hex[SD_DIGEST_BYTES * 2 + 1])
     sd_digest_t d;
     uint8_t raw[SD_DIGEST_BYTES];
     int rc = sd_digest_init(&d);
-    rc = rc ?: s_digest_db(txn, DB_VECTOR, &d);
-    rc = rc ?: s_digest_db(txn, DB_RECORDS, &d);
+    rc = rc ?: sd_store_walk(txn, DB_VECTOR, s_digest_entry, &d);
+    rc = rc ?: sd_store_walk(txn, DB_RECORDS, s_digest_entry, &d);
     if (!rc)
         sd_digest_final(&d, raw, hex);
     return rc;

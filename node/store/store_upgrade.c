@@ -25,26 +25,6 @@ static int s_drop_old(sd_store_txn_t *txn, const char *name)
     return s_err(rc ?: mdb_drop(txn->txn, dbi, 1));
 }
 
-/* Calls fn for every entry of database db, with a cursor fn may delete through. Returns 0 or the
- * first error. */
-static int s_walk(sd_store_txn_t *txn, int db,
-                  int (*fn)(sd_store_txn_t *txn, MDB_cursor *cur, const MDB_val *k,
-                            const MDB_val *v, void *arg),
-                  void *arg)
-{
-    MDB_cursor *cur;
-    int rc = s_err(mdb_cursor_open(txn->txn, txn->store->dbi[db], &cur));
-    if (rc)
-        return rc;
-    MDB_val k, v;
-    int mrc;
-    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0 && !rc;
-         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
-        rc = fn(txn, cur, &k, &v, arg);
-    mdb_cursor_close(cur);
-    return rc ? rc : (mrc == 0 || mrc == MDB_NOTFOUND ? 0 : s_err(mrc));
-}
-
 /* Deletes a schema-2 counter ("count.<status>", "sla_breaches") kept in meta. */
 static int s_drop_old_counter(sd_store_txn_t *txn, MDB_cursor *cur, const MDB_val *k,
                               const MDB_val *v, void *arg)
@@ -77,8 +57,8 @@ int sd_store_upgrade_v2(sd_store_txn_t *txn, uint64_t *events)
     *events = 0;
     for (int i = 0; i < SD_STORE_OLD_DBS && !rc; i++)
         rc = s_drop_old(txn, s_old_dbs[i]);
-    rc = rc ?: s_walk(txn, DB_META, s_drop_old_counter, NULL);
-    rc = rc ?: s_walk(txn, DB_EVENTS, s_replay_one, events);
+    rc = rc ?: sd_store_walk(txn, DB_META, s_drop_old_counter, NULL);
+    rc = rc ?: sd_store_walk(txn, DB_EVENTS, s_replay_one, events);
     if (rc)
         return rc;
     s_key_t k = {.n = 0};
