@@ -9,7 +9,6 @@
 #include "record.h"
 #include "request.h"
 #include "metrics.h"
-#include "op_ticket.h"
 #include "scheduler.h"
 #include "store_backup.h"
 #include "ticket_store.h"
