@@ -56,16 +56,32 @@ int sd_fields_find(const sd_field_t *table, size_t n, const char *name)
     return -1;
 }
 
+/* Whether table entry f is named name[0..len) (raw bytes that may hold a NUL). */
+static bool s_named(const sd_field_t *f, const char *name, size_t len)
+{
+    return len && f->name[0] == name[0] && strnlen(f->name, len + 1) == len &&
+           memcmp(f->name, name, len) == 0;
+}
+
 int sd_fields_find_bytes(const sd_field_t *table, size_t n, const char *name, size_t len)
 {
     /* The first byte rules out most entries; a full strlen per entry made
      * this lookup the top of the replica's profile. name is raw bytes and may
      * hold a NUL, so compare lengths (bounded) before the bytes. */
     for (size_t i = 0; i < n; i++)
-        if (len && table[i].name[0] == name[0] && strnlen(table[i].name, len + 1) == len &&
-            memcmp(table[i].name, name, len) == 0)
+        if (s_named(&table[i], name, len))
             return (int)i;
     return -1;
+}
+
+int sd_fields_find_next(const sd_field_t *table, size_t n, const char *name, size_t len,
+                        size_t hint)
+{
+    /* Maps written by sd_fields_encode (events, stored records) list their fields in table
+     * order, so the entry after the previous match is nearly always the one. */
+    if (hint < n && s_named(&table[hint], name, len))
+        return (int)hint;
+    return sd_fields_find_bytes(table, n, name, len);
 }
 
 /* The list of allowed enum names, for an error message a user can act on. */
@@ -226,14 +242,14 @@ int sd_fields_decode(const sd_field_t *table, size_t n, const sd_mp_node_t *map,
     *present = 0;
     if (sd_mp_kind(map) != SD_MP_MAP)
         return sd_fault_set(fault, SD_ETYPE, "%s: expected a map", where);
-    size_t count = sd_mp_len(map);
+    size_t count = sd_mp_len(map), hint = 0;
     for (size_t i = 0; i < count; i++) {
         const sd_mp_node_t *key = sd_mp_key(map, i);
         size_t len;
         const char *name = sd_mp_bytes(key, &len);
         if (sd_mp_kind(key) != SD_MP_STR)
             return sd_fault_set(fault, SD_ETYPE, "%s: map keys must be strings", where);
-        int idx = sd_fields_find_bytes(table, n, name, len);
+        int idx = sd_fields_find_next(table, n, name, len, hint);
         if (idx < 0) {
             char shown[SD_FIELD_QUOTE_MAX];
             sd_field_quote(shown, name, len);
@@ -245,6 +261,7 @@ int sd_fields_decode(const sd_field_t *table, size_t n, const sd_mp_node_t *map,
         if (rc)
             return rc;
         *present |= 1ull << idx;
+        hint = (size_t)idx + 1;
     }
     for (size_t i = 0; i < n; i++)
         if ((table[i].flags & SD_F_REQUIRED) && !(*present & (1ull << i)))

@@ -176,6 +176,11 @@ bool sd_fields_equal(const sd_field_t *table, size_t n, const void *a, const voi
 
 /* Index of the field named name in the table, or -1. */
 int sd_fields_find(const sd_field_t *table, size_t n, const char *name);
+/* sd_fields_find_bytes that tries entry hint first (the one after the previous match: maps
+ * written in table order then cost one comparison per key). */
+int sd_fields_find_next(const sd_field_t *table, size_t n, const char *name, size_t len,
+                        size_t hint);
+
 /* The same for a received name[0..len) (not NUL-terminated; may hold a NUL). */
 int sd_fields_find_bytes(const sd_field_t *table, size_t n, const char *name, size_t len);
 

@@ -109,20 +109,20 @@ static int s_decode_stamps(const sd_kind_t *k, const sd_mp_node_t *v, void *reco
     return 0;
 }
 
-/* One entry of a stored record: a register field, or one of the kind's extras. */
+/* One entry of a stored record: a register field, or one of the kind's extras. *hint is where
+ * the next field is looked for first (records are written in table order). */
 static int s_decode_entry(const sd_kind_t *k, const sd_mp_node_t *key, const sd_mp_node_t *v,
-                          void *record)
+                          void *record, size_t *hint)
 {
     size_t len;
     const char *name = sd_mp_bytes(key, &len);
-    char buf[32];
-    if (!name || sd_mp_kind(key) != SD_MP_STR || len >= sizeof buf)
+    if (!name || sd_mp_kind(key) != SD_MP_STR)
         return SD_ECORRUPT;
-    memcpy(buf, name, len);
-    buf[len] = 0;
-    const sd_field_t *f = sd_kind_field(k, buf);
-    if (f)
-        return sd_field_decode(f, v, k->name, record, NULL) ? SD_ECORRUPT : 0;
+    int i = sd_fields_find_next(k->fields, k->nfields, name, len, *hint);
+    if (i >= 0) {
+        *hint = (size_t)i + 1;
+        return sd_field_decode(&k->fields[i], v, k->name, record, NULL) ? SD_ECORRUPT : 0;
+    }
     int rc = k->decode_extra ? k->decode_extra(key, v, record) : 1;
     return rc == 0 ? 0 : SD_ECORRUPT;
 }
@@ -131,6 +131,7 @@ int sd_record_decode(const sd_kind_t *k, const sd_mp_node_t *map, void *record, 
 {
     if (sd_mp_kind(map) != SD_MP_MAP)
         return sd_fault_set(fault, SD_ECORRUPT, "%s: not a map", k->name);
+    size_t hint = 0;
     for (size_t i = 0; i < sd_mp_len(map); i++) {
         const sd_mp_node_t *key = sd_mp_key(map, i), *v = sd_mp_val(map, i);
         int rc;
@@ -141,7 +142,7 @@ int sd_record_decode(const sd_kind_t *k, const sd_mp_node_t *map, void *record, 
         else if (sd_mp_str_eq(key, "stamps"))
             rc = s_decode_stamps(k, v, record);
         else
-            rc = s_decode_entry(k, key, v, record);
+            rc = s_decode_entry(k, key, v, record, &hint);
         if (rc)
             return sd_fault_set(fault, SD_ECORRUPT, "%s %s: stored record is corrupt", k->name,
                                 sd_record_cid(k, record));

@@ -69,42 +69,51 @@ uint64_t sd_journal_clock(const sd_journal_t *j)
     return j->clock.last;
 }
 
-/* One attempt: begin, fill, save the clock, commit. */
-static int s_attempt(sd_journal_t *j, uint64_t now_ms, sd_journal_fill_fn fill, void *arg,
-                     sd_journal_result_t *result)
+/* One write of the journal: the fill, its clock, its result; redone whole after a map growth. */
+typedef struct {
+    sd_journal_t *journal;       /* whose */
+    uint64_t now_ms;             /* stamps own events */
+    sd_journal_fill_fn fill;     /* the caller's batch */
+    void *arg;                   /* for fill */
+    sd_journal_result_t *result; /* what it did */
+    sd_hlc_t saved;              /* the clock before it */
+} s_write_t;
+
+/* Inside the transaction: fill, then save the clock with the batch. */
+static int s_fill_txn(sd_store_txn_t *txn, void *arg)
 {
-    *result = (sd_journal_result_t){0};
-    sd_journal_batch_t batch = {.journal = j, .now_ms = now_ms, .result = result};
-    int rc = sd_store_begin(j->store, true, &batch.txn);
-    if (rc)
-        return rc;
-    rc = fill(&batch, arg);
+    s_write_t *w = arg;
+    *w->result = (sd_journal_result_t){0};
+    sd_journal_batch_t batch = {
+        .journal = w->journal, .txn = txn, .now_ms = w->now_ms, .result = w->result};
+    int rc = w->fill(&batch, w->arg);
     rc = batch.rc ?: rc; /* a store error the fill swallowed still fails the batch */
-    rc = rc ?: sd_store_put_clock(batch.txn, j->clock.last);
-    if (rc) {
-        sd_store_abort(&batch.txn);
-        return rc;
-    }
-    return sd_store_commit(&batch.txn);
+    return rc ?: sd_store_put_clock(txn, w->journal->clock.last);
+}
+
+/* Stamps of an aborted attempt never reached the disk: the redo issues them again, so the
+ * clock shows no hole. */
+static void s_undo(void *arg)
+{
+    s_write_t *w = arg;
+    w->journal->clock = w->saved;
+    *w->result = (sd_journal_result_t){0};
 }
 
 int sd_journal_write(sd_journal_t *j, uint64_t now_ms, sd_journal_fill_fn fill, void *arg,
                      sd_journal_result_t *result)
 {
     sd_journal_result_t scratch;
-    result = result ? result : &scratch;
-    for (;;) {
-        /* Stamps of an aborted attempt never reached the disk: the redo
-         * issues them again, so the clock shows no hole. */
-        sd_hlc_t saved = j->clock;
-        int rc = s_attempt(j, now_ms, fill, arg, result);
-        if (rc == 0)
-            return 0;
-        j->clock = saved;
-        *result = (sd_journal_result_t){0};
-        if (rc != SD_EMAPFULL || (rc = sd_store_grow(j->store)) != 0)
-            return rc;
-    }
+    s_write_t w = {.journal = j,
+                   .now_ms = now_ms,
+                   .fill = fill,
+                   .arg = arg,
+                   .result = result ? result : &scratch,
+                   .saved = j->clock};
+    int rc = sd_store_write(j->store, s_fill_txn, s_undo, &w);
+    if (rc)
+        s_undo(&w); /* a failed batch leaves no stamp behind either */
+    return rc;
 }
 
 sd_store_txn_t *sd_journal_txn(sd_journal_batch_t *b)

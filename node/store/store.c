@@ -15,27 +15,24 @@ static const char *const s_db_names[DB_N] = {"events",  "vector",   "meta",
 
 /* ---- open / close -------------------------------------------------------- */
 
+static int s_upgrade_txn(sd_store_txn_t *txn, void *events)
+{
+    *(uint64_t *)events = 0;
+    return sd_store_upgrade_v2(txn, events);
+}
+
 /* Replays a schema-2 store's event log into this schema's tables, growing the map as needed. */
 static int s_upgrade(sd_store_t *store)
 {
-    for (;;) {
-        sd_store_txn_t *txn = NULL;
-        uint64_t events = 0;
-        int rc = sd_store_begin(store, true, &txn);
-        rc = rc ?: sd_store_upgrade_v2(txn, &events);
-        if (rc) {
-            sd_store_abort(&txn);
-        } else if ((rc = sd_store_commit(&txn)) == 0) {
-            sd_log(SD_LOG_INFO, "store upgraded: schema=2->%s events=%llu", SD_STORE_SCHEMA,
-                   (unsigned long long)events);
-            return 0;
-        }
-        if (rc != SD_EMAPFULL || (rc = sd_store_grow(store)) != 0) {
-            sd_log(SD_LOG_ERROR, "store upgrade failed: schema=2->%s error=%s", SD_STORE_SCHEMA,
-                   sd_error_name(rc));
-            return rc;
-        }
-    }
+    uint64_t events = 0;
+    int rc = sd_store_write(store, s_upgrade_txn, NULL, &events);
+    if (rc)
+        sd_log(SD_LOG_ERROR, "store upgrade failed: schema=2->%s error=%s", SD_STORE_SCHEMA,
+               sd_error_name(rc));
+    else
+        sd_log(SD_LOG_INFO, "store upgraded: schema=2->%s events=%llu", SD_STORE_SCHEMA,
+               (unsigned long long)events);
+    return rc;
 }
 
 /* Checks or writes the store's identity: schema version and site. */
@@ -234,6 +231,27 @@ void sd_store_abort(sd_store_txn_t **txn)
     mdb_txn_abort((*txn)->txn);
     free(*txn);
     *txn = NULL;
+}
+
+int sd_store_write(sd_store_t *store, int (*fn)(sd_store_txn_t *txn, void *arg),
+                   void (*undo)(void *arg), void *arg)
+{
+    for (;;) {
+        sd_store_txn_t *txn = NULL;
+        int rc = sd_store_begin(store, true, &txn);
+        rc = rc ?: fn(txn, arg);
+        if (rc)
+            sd_store_abort(&txn);
+        else
+            rc = sd_store_commit(&txn);
+        if (rc != SD_EMAPFULL)
+            return rc;
+        /* Nothing of the attempt reached the disk: put back what fn did elsewhere, redo. */
+        if (undo)
+            undo(arg);
+        if ((rc = sd_store_grow(store)) != 0)
+            return rc;
+    }
 }
 
 /* ---- counters and clock -------------------------------------------------- */

@@ -73,6 +73,15 @@ int sd_store_commit(sd_store_txn_t **txn);
 /* Aborts and frees *txn; NULL-safe. */
 void sd_store_abort(sd_store_txn_t **txn);
 
+/* One durable write transaction around fn: begins, calls fn(txn, arg), commits when fn returns
+ * 0 and aborts otherwise. A full map is grown and the whole transaction redone, after
+ * undo(arg) (may be NULL) has put back whatever fn changed outside the store. The one
+ * begin-commit-grow-redo loop of the node (the journal's writes and the store's upgrade).
+ * Returns 0 when committed, fn's error, or the store's (SD_EFULL when the map cannot grow,
+ * the errors of sd_store_commit). */
+int sd_store_write(sd_store_t *store, int (*fn)(sd_store_txn_t *txn, void *arg),
+                   void (*undo)(void *arg), void *arg);
+
 /* Allocates the next id of kind k at this site: "SITE-000001" and on (SITE-TAG-000001 for a
  * kind with an id tag), skipping ids already taken. */
 int sd_store_next_id(sd_store_txn_t *txn, const sd_kind_t *k, char id[SD_ID_MAX + 1]);
