@@ -5,7 +5,8 @@
  * never touches the store or the replica. The server thread renders the text
  * from its counters (sd_metrics_render) about once a second and hands it over
  * (sd_metrics_publish); a scrape gets the latest copy, so it costs the node's
- * loop nothing and can never block it. */
+ * loop nothing and can never block it. Serving is metrics.c (the one file that includes
+ * <microhttpd.h>), rendering metrics_text.c. */
 #ifndef SD_METRICS_H
 #define SD_METRICS_H
 
