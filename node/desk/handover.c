@@ -67,10 +67,12 @@ void sd_handover_note(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, cons
         s_add(out, cap, &used, ", assignee %s", cur->assignee);
     if (cur->team)
         s_add(out, cap, &used, " (team %s)", cur->team);
+    /* A reason given as "" is no reason: no dangling comma. */
+    bool reason = cur->status_reason && cur->status_reason[0];
     s_add(out, cap, &used, ".\nAwaiting: %s%s%s.\n",
           cur->status == SD_STATUS_PENDING ? sd_wait_names[cur->waiting_on]
                                            : "nothing - ours to act",
-          cur->status_reason ? ", " : "", cur->status_reason ? cur->status_reason : "");
+          reason ? ", " : "", reason ? cur->status_reason : "");
     if (cur->ncomments) {
         const sd_comment_t *c = &cur->comments[cur->ncomments - 1];
         char at[32];

@@ -4,6 +4,7 @@
 #include "error.h"
 #include "event.h"
 #include "fold.h"
+#include "handover.h"
 #include "hlc.h"
 #include "request.h"
 #include "workflow.h"
@@ -625,6 +626,22 @@ static void test_reading_request_refused(void **state)
     assert_non_null(strstr(fx->fault.text, "ticket.get"));
 }
 
+/* The handover note says what a pending ticket awaits, with the reason when there is one. */
+static void test_handover_note_awaiting(void **state)
+{
+    fx_t *fx = *state;
+    sd_ticket_t t = {.status = SD_STATUS_PENDING, .waiting_on = SD_WAIT_VENDOR};
+    char note[SD_NOTE_MAX];
+    strcpy(t.id, "HQ-000001");
+    t.owner_site = "HQ";
+    t.status_reason = "";
+    sd_handover_note(&fx->ctx, &t, "EMEA", "HQ off duty", NULL, note, sizeof note);
+    assert_non_null(strstr(note, "\nAwaiting: vendor.\n"));
+    t.status_reason = "RMA 42";
+    sd_handover_note(&fx->ctx, &t, "EMEA", "HQ off duty", NULL, note, sizeof note);
+    assert_non_null(strstr(note, "\nAwaiting: vendor, RMA 42.\n"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -644,6 +661,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_comment_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_ticket, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reading_request_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_handover_note_awaiting, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
