@@ -138,7 +138,8 @@ typedef struct {
 
 /* Fills the journal's batch with the events for the tickets of due, decided
  * again on the current state (a client may have changed a ticket since the
- * scan). Runs again after a map growth; the log lines then repeat. */
+ * scan). Runs again after a map growth, so it logs nothing: s_log_made does,
+ * after the commit. */
 static int s_apply_due(sd_journal_batch_t *batch, void *arg)
 {
     const s_apply_t *a = arg;
@@ -152,19 +153,40 @@ static int s_apply_due(sd_journal_batch_t *batch, void *arg)
         if (!rc && decided == 1) {
             strcpy(ev.key, t.id);
             rc = sd_journal_append(batch, &ev, NULL);
-            if (!rc)
-                sd_log(ev.op == SD_OP_SLA && sd_event_ticket(&ev)->sla_state == SD_SLA_BREACHED
-                           ? SD_LOG_WARNING
-                           : SD_LOG_INFO,
-                       "scheduler: id=%s op=%s seq=%llu %s=\"%s\"", ev.key, sd_event_op_name(&ev),
-                       (unsigned long long)ev.seq, ev.op == SD_OP_HANDOVER ? "to" : "reason",
-                       ev.op == SD_OP_HANDOVER ? sd_event_ticket(&ev)->owner_site
-                                               : sd_event_ticket(&ev)->sla_reason);
         }
         sd_event_clear(&ev);
         sd_ticket_clear(&t);
     }
     return rc;
+}
+
+/* One line per committed scheduler event, read back from the log: a breach is a warning. */
+static int s_log_one(const void *bytes, size_t len, void *arg)
+{
+    (void)arg;
+    sd_event_t ev = {0};
+    if (sd_event_decode(bytes, len, &ev, NULL) != 0 || ev.kind != &sd_kind_ticket) {
+        sd_event_clear(&ev);
+        return 0;
+    }
+    const sd_ticket_t *f = sd_event_ticket(&ev);
+    bool handover = ev.op == SD_OP_HANDOVER;
+    sd_log(ev.op == SD_OP_SLA && f->sla_state == SD_SLA_BREACHED ? SD_LOG_WARNING : SD_LOG_INFO,
+           "scheduler: id=%s op=%s seq=%llu %s=\"%s\"", ev.key, sd_event_op_name(&ev),
+           (unsigned long long)ev.seq, handover ? "to" : "reason",
+           handover ? f->owner_site : f->sla_reason);
+    sd_event_clear(&ev);
+    return 0;
+}
+
+static void s_log_made(sd_journal_t *journal, const sd_journal_result_t *made)
+{
+    sd_store_txn_t *txn;
+    if (!made->appended || sd_store_begin(sd_journal_store(journal), false, &txn) != 0)
+        return;
+    sd_store_events_from(txn, sd_journal_site(journal), made->first_seq,
+                         (size_t)(made->last_seq - made->first_seq + 1), s_log_one, NULL);
+    sd_store_abort(&txn);
 }
 
 int sd_sched_tick(const sd_sched_ctx_t *ctx, sd_journal_t *journal, char cursor[SD_ID_MAX + 1],
@@ -198,6 +220,7 @@ int sd_sched_tick(const sd_sched_ctx_t *ctx, sd_journal_t *journal, char cursor[
     free(due.ids);
     if (rc)
         return rc;
+    s_log_made(journal, &made);
     *first = made.first_seq;
     *last = made.last_seq;
     return (int)made.appended;
