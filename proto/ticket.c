@@ -344,13 +344,28 @@ static int s_fold_comment(void *record, const sd_event_t *ev)
     return 0;
 }
 
+void sd_ticket_status_counter(int status, char *out, size_t cap)
+{
+    snprintf(out, cap, "status.%s", sd_status_name(status));
+}
+
 void sd_ticket_queue_key(const sd_ticket_t *t, sd_index_keys_t *keys)
 {
-    sd_index_begin(keys, "queue");
+    sd_index_begin(keys, SD_TICKET_INDEX_QUEUE);
     sd_index_u8(keys, sd_status_open(t->status) ? 0 : 1);
     sd_index_u8(keys, (uint8_t)t->priority);
     sd_index_u64(keys, t->resolve_due);
     sd_index_str(keys, t->id);
+}
+
+/* An entry "index, name, id" for the tickets of one person; none when name is not set. */
+static void s_by_name(sd_index_keys_t *keys, const char *index, const char *name, const char *id)
+{
+    if (!name)
+        return;
+    sd_index_begin(keys, index);
+    sd_index_str(keys, name);
+    sd_index_str(keys, id);
 }
 
 static int s_index(const void *record, sd_index_keys_t *keys)
@@ -358,17 +373,9 @@ static int s_index(const void *record, sd_index_keys_t *keys)
     const sd_ticket_t *t = record;
     char counter[32];
     sd_ticket_queue_key(t, keys);
-    if (t->requester) {
-        sd_index_begin(keys, "requester");
-        sd_index_str(keys, t->requester);
-        sd_index_str(keys, t->id);
-    }
-    if (t->assignee) {
-        sd_index_begin(keys, "assignee");
-        sd_index_str(keys, t->assignee);
-        sd_index_str(keys, t->id);
-    }
-    snprintf(counter, sizeof counter, "status.%s", sd_status_name(t->status));
+    s_by_name(keys, SD_TICKET_INDEX_REQUESTER, t->requester, t->id);
+    s_by_name(keys, SD_TICKET_INDEX_ASSIGNEE, t->assignee, t->id);
+    sd_ticket_status_counter(t->status, counter, sizeof counter);
     sd_index_count(keys, counter);
     return keys->error;
 }
@@ -376,9 +383,9 @@ static int s_index(const void *record, sd_index_keys_t *keys)
 static int s_index_event(const sd_event_t *ev, sd_index_keys_t *keys)
 {
     if (ev->op == SD_OP_SLA && sd_event_ticket(ev)->sla_state == SD_SLA_BREACHED)
-        sd_index_count(keys, "sla_breaches");
+        sd_index_count(keys, SD_TICKET_COUNT_SLA_BREACHES);
     if (ev->op == SD_OP_HANDOVER) {
-        sd_index_begin(keys, "handovers");
+        sd_index_begin(keys, SD_TICKET_INDEX_HANDOVERS);
         sd_index_u64(keys, ev->hlc);
         sd_index_str(keys, ev->origin);
         sd_index_u64(keys, ev->seq);

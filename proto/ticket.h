@@ -221,6 +221,17 @@ static inline bool sd_status_open(int status)
     return status <= SD_STATUS_PENDING;
 }
 
+/* The ticket kind's index and counter names (its index hooks write them, node/store/ticket_store.c
+ * reads them). */
+#define SD_TICKET_INDEX_QUEUE        "queue"        /* open, priority, resolve due, id */
+#define SD_TICKET_INDEX_REQUESTER    "requester"    /* requester, id */
+#define SD_TICKET_INDEX_ASSIGNEE     "assignee"     /* assignee, id */
+#define SD_TICKET_INDEX_HANDOVERS    "handovers"    /* per handover event: hlc, origin, seq */
+#define SD_TICKET_COUNT_SLA_BREACHES "sla_breaches" /* per breach event */
+
+/* The name of the counter of tickets in status ("status.<status>") into out. */
+void sd_ticket_status_counter(int status, char *out, size_t cap);
+
 /* Appends the ticket's "queue" index entry (open first, then priority, resolve due, id): the
  * queue order of ticket lists. */
 void sd_ticket_queue_key(const sd_ticket_t *t, sd_index_keys_t *keys);

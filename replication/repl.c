@@ -35,6 +35,7 @@ struct sd_repl {
     int64_t restore_from;              /* restoring: when it began; 0 = not */
     sd_mp_writer_t *w;                 /* scratch for messages */
     sd_mp_writer_t *reply;             /* scratch for a sync reply's events */
+    sd_repl_frame_t *frames;           /* scratch: a sync reply's frames (cfg.reply_events) */
 };
 
 int sd_repl_new(const sd_repl_params_t *cfg, int64_t now_ms, sd_repl_t **out)
@@ -55,6 +56,10 @@ int sd_repl_new(const sd_repl_params_t *cfg, int64_t now_ms, sd_repl_t **out)
     r->cfg.ask_again_ms = cfg->ask_again_ms > 0 ? cfg->ask_again_ms : ASK_AGAIN_MS_DEFAULT;
     r->cfg.reply_events = cfg->reply_events ? cfg->reply_events : REPLY_EVENTS_DEFAULT;
     r->cfg.reply_bytes = cfg->reply_bytes ? cfg->reply_bytes : REPLY_BYTES_DEFAULT;
+    if (!(r->frames = malloc(r->cfg.reply_events * sizeof *r->frames))) {
+        sd_repl_destroy(&r);
+        return SD_ENOMEM;
+    }
     for (int i = 0; i < cfg->npeers; i++)
         r->peers[i].peer = cfg->peers[i];
     r->started = now_ms;
@@ -68,6 +73,7 @@ void sd_repl_destroy(sd_repl_t **repl)
         return;
     sd_mp_writer_destroy(&(*repl)->w);
     sd_mp_writer_destroy(&(*repl)->reply);
+    free((*repl)->frames);
     free(*repl);
     *repl = NULL;
 }
@@ -81,7 +87,6 @@ static void s_act(sd_repl_t *r, sd_repl_action_t *a)
  * for that is not asked again at the next heartbeat). */
 static void s_vector(sd_repl_t *r, sd_vector_t *v)
 {
-    v->count = 0;
     if (r->cfg.store.vector(r->cfg.store.ctx, v) != 0)
         v->count = 0;
 }
@@ -265,10 +270,10 @@ size_t sd_repl_on_sync_reply(sd_repl_t *r, int p, const sd_repl_frame_t *frames,
     return s_receive(r, p, frames, n, true, now_ms);
 }
 
-/* Gathers a sync reply's events: bytes in r->reply, each frame's end offset. */
+/* Gathers a sync reply's events into r->reply, each frame's length in r->frames; the frames'
+ * bytes are pointed at once the buffer has stopped growing. */
 typedef struct {
-    sd_repl_t *r; /* whose buffer */
-    size_t *ends; /* end offset of each event in the buffer */
+    sd_repl_t *r; /* whose buffers */
     size_t n;     /* events gathered */
     size_t bytes; /* their size */
 } s_gather_t;
@@ -278,7 +283,7 @@ static int s_gather(const void *event, size_t len, void *arg)
     s_gather_t *g = arg;
     sd_mp_raw(g->r->reply, event, len);
     g->bytes += len;
-    g->ends[g->n++] = g->bytes;
+    g->r->frames[g->n++].len = len;
     return g->bytes >= g->r->cfg.reply_bytes; /* full: stop */
 }
 
@@ -288,13 +293,7 @@ int sd_repl_on_sync_request(sd_repl_t *r, const void *bytes, size_t len)
     int rc = sd_sync_request_decode(bytes, len, &req, NULL);
     if (rc)
         return rc;
-    s_gather_t g = {.r = r, .ends = malloc(r->cfg.reply_events * sizeof *g.ends)};
-    sd_repl_frame_t *frames = malloc(r->cfg.reply_events * sizeof *frames);
-    if (!g.ends || !frames) {
-        free(g.ends);
-        free(frames);
-        return SD_ENOMEM;
-    }
+    s_gather_t g = {.r = r};
     sd_mp_writer_reset(r->reply);
     rc = r->cfg.store.events_from(r->cfg.store.ctx, req.origin, req.from, r->cfg.reply_events,
                                   s_gather, &g);
@@ -302,17 +301,14 @@ int sd_repl_on_sync_request(sd_repl_t *r, const void *bytes, size_t len)
     if (!rc && g.n) {
         size_t total;
         const uint8_t *data = sd_mp_writer_data(r->reply, &total);
-        for (size_t i = 0; i < g.n; i++) {
-            size_t start = i ? g.ends[i - 1] : 0;
-            frames[i] = (sd_repl_frame_t){.bytes = data + start, .len = g.ends[i] - start};
-        }
-        sd_repl_action_t a = {.kind = SD_REPL_REPLY, .peer = -1, .frames = frames, .nframes = g.n};
+        for (size_t i = 0; i < g.n; data += r->frames[i++].len)
+            r->frames[i].bytes = data;
+        sd_repl_action_t a = {
+            .kind = SD_REPL_REPLY, .peer = -1, .frames = r->frames, .nframes = g.n};
         strcpy(a.origin, req.origin);
         a.seq = req.from;
         s_act(r, &a);
     }
-    free(g.ends);
-    free(frames);
     return rc;
 }
 

@@ -53,3 +53,22 @@ void sd_api_reply_record(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, con
     sd_reply_ok_begin(w, id);
     sd_record_encode(k, record, false, w);
 }
+
+int sd_api_reply_items(sd_mp_writer_t *w, uint64_t id, const char *name,
+                       const sd_mp_writer_t *items, uint32_t count, const bool *more)
+{
+    if (sd_mp_writer_error(items))
+        return SD_ENOMEM;
+    size_t len;
+    const void *data = sd_mp_writer_data(items, &len);
+    sd_reply_ok_begin(w, id);
+    sd_mp_map(w, more ? 2 : 1);
+    sd_mp_str(w, name);
+    sd_mp_array(w, count);
+    sd_mp_raw(w, data, len);
+    if (more) {
+        sd_mp_str(w, "more");
+        sd_mp_bool(w, *more);
+    }
+    return 0;
+}

@@ -54,6 +54,12 @@ int sd_api_read(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t
 int sd_api_write(const sd_workflow_ctx_t *ctx, const void *cur, const sd_request_t *req,
                  sd_event_t *ev, sd_fault_t *fault);
 
+/* Writes the success reply to request id whose result is {name: [the count items encoded in
+ * items], "more": *more} ("more" left out when more is NULL): the answer of every list. Returns
+ * 0, or SD_ENOMEM (w untouched) when encoding the items failed. */
+int sd_api_reply_items(sd_mp_writer_t *w, uint64_t id, const char *name,
+                       const sd_mp_writer_t *items, uint32_t count, const bool *more);
+
 /* Writes the success reply to request id whose result is record (of kind k; w is reset
  * first): the answer of every write, and of a record's get. */
 void sd_api_reply_record(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, const void *record);

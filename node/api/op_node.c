@@ -17,16 +17,20 @@ int sd_api_node_ping(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_wri
     return 0;
 }
 
+int sd_api_store_stats(sd_store_t *store, sd_store_txn_t *txn, sd_node_stats_t *stats)
+{
+    sd_store_usage(store, &stats->map_bytes, &stats->used_bytes);
+    return sd_store_count(txn, stats->tickets) ?: sd_store_sla_breaches(txn, &stats->sla_breaches);
+}
+
 int sd_api_node_status(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
                        sd_fault_t *fault)
 {
     (void)fault;
-    const sd_node_stats_t *n = ctx->stats;
-    uint64_t counts[SD_STATUS_COUNT_], map_bytes, used, breaches;
-    int rc = sd_store_count(ctx->txn, counts) ?: sd_store_sla_breaches(ctx->txn, &breaches);
+    sd_node_stats_t stats = *ctx->stats, *n = &stats;
+    int rc = sd_api_store_stats(ctx->store, ctx->txn, n);
     if (rc)
         return rc;
-    sd_store_usage(ctx->store, &map_bytes, &used);
     sd_reply_ok_begin(w, req->id);
     sd_mp_map(w, 14);
     sd_mp_str(w, "site"), sd_mp_str(w, n->site);
@@ -37,13 +41,13 @@ int sd_api_node_status(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_w
     sd_mp_str(w, "errors"), sd_mp_u64(w, n->errors);
     sd_mp_str(w, "commits"), sd_mp_u64(w, n->commits);
     sd_mp_str(w, "writes"), sd_mp_u64(w, n->writes);
-    sd_mp_str(w, "map_bytes"), sd_mp_u64(w, map_bytes);
-    sd_mp_str(w, "used_bytes"), sd_mp_u64(w, used);
+    sd_mp_str(w, "map_bytes"), sd_mp_u64(w, n->map_bytes);
+    sd_mp_str(w, "used_bytes"), sd_mp_u64(w, n->used_bytes);
     sd_mp_str(w, "tickets");
     sd_mp_map(w, SD_STATUS_COUNT_);
     for (int i = 0; i < SD_STATUS_COUNT_; i++)
-        sd_mp_str(w, sd_status_name(i)), sd_mp_u64(w, counts[i]);
-    sd_mp_str(w, "sla_breaches"), sd_mp_u64(w, breaches);
+        sd_mp_str(w, sd_status_name(i)), sd_mp_u64(w, n->tickets[i]);
+    sd_mp_str(w, "sla_breaches"), sd_mp_u64(w, n->sla_breaches);
     sd_mp_str(w, "restoring"), sd_mp_bool(w, n->restoring);
     sd_mp_str(w, "replication");
     ctx->replica ? sd_replica_status(ctx->replica, w) : sd_mp_nil(w);

@@ -7,6 +7,10 @@
 
 #include "dispatch.h"
 
+/* Fills the store figures of *stats (map size and use, ticket counts by status, SLA breaches)
+ * from txn: what node.status answers and the metrics show. Errors: the store's. */
+int sd_api_store_stats(sd_store_t *store, sd_store_txn_t *txn, sd_node_stats_t *stats);
+
 /* {site, role, version}. Never fails. */
 int sd_api_node_ping(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
                      sd_fault_t *fault);

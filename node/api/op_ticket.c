@@ -75,21 +75,9 @@ static int s_list(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer
         };
         rc = sd_store_list(ctx->txn, &f, s_list_item, &list, &more);
     }
-    if (!rc && sd_mp_writer_error(list.items))
-        rc = SD_ENOMEM;
-    if (!rc) {
-        size_t len;
-        const void *data = sd_mp_writer_data(list.items, &len);
-        sd_reply_ok_begin(w, req->id);
-        sd_mp_map(w, history ? 1 : 2);
-        sd_mp_str(w, history ? "events" : "tickets");
-        sd_mp_array(w, list.count);
-        sd_mp_raw(w, data, len);
-        if (!history) {
-            sd_mp_str(w, "more");
-            sd_mp_bool(w, more);
-        }
-    }
+    if (!rc)
+        rc = sd_api_reply_items(w, req->id, history ? "events" : "tickets", list.items, list.count,
+                                history ? NULL : &more);
     sd_mp_writer_destroy(&list.items);
     return rc;
 }

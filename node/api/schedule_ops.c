@@ -177,17 +177,8 @@ int sd_api_handover_report(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_
     int rc = sd_store_handovers(ctx->txn, a->since, s_report_item, &r);
     if (rc == 1)
         rc = 0;
-    if (!rc && sd_mp_writer_error(r.items))
-        rc = SD_ENOMEM;
-    if (!rc) {
-        size_t len;
-        const void *data = sd_mp_writer_data(r.items, &len);
-        sd_reply_ok_begin(w, req->id);
-        sd_mp_map(w, 2);
-        sd_mp_str(w, "handovers"), sd_mp_array(w, r.count);
-        sd_mp_raw(w, data, len);
-        sd_mp_str(w, "more"), sd_mp_bool(w, r.more);
-    }
+    if (!rc)
+        rc = sd_api_reply_items(w, req->id, "handovers", r.items, r.count, &r.more);
     sd_mp_writer_destroy(&r.items);
     return rc;
 }

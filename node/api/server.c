@@ -9,9 +9,9 @@
 #include "record.h"
 #include "request.h"
 #include "metrics.h"
+#include "op_node.h"
 #include "scheduler.h"
 #include "store_backup.h"
-#include "ticket_store.h"
 #include "workflow.h"
 
 #include <czmq.h>
@@ -337,10 +337,9 @@ static void s_send_replies(sd_server_t *s)
 }
 
 /* One line per committed event, written after the commit so the log never
- * shows an event the store does not hold. */
-static void s_log_events(const sd_server_t *s)
+ * shows an event the store does not hold; then the events go to the peers. */
+static void s_log_events(const sd_server_t *s, const sd_journal_result_t *made)
 {
-    uint64_t first = 0, last = 0;
     for (size_t i = 0; i < s->njobs; i++) {
         const s_job_t *job = &s->jobs[i];
         if (job->rc || !job->event_seq)
@@ -348,11 +347,9 @@ static void s_log_events(const sd_server_t *s)
         sd_log(SD_LOG_INFO, "event: kind=%s id=%s op=%s origin=%s seq=%llu", job->event_kind->name,
                job->event_key, sd_kind_op_name(job->event_kind, job->event_op), s->cfg->site,
                (unsigned long long)job->event_seq);
-        first = first ? first : job->event_seq;
-        last = job->event_seq;
     }
-    if (s->replica && first)
-        sd_replica_publish_own(s->replica, first, last);
+    if (s->replica && made->appended)
+        sd_replica_publish_own(s->replica, made->first_seq, made->last_seq);
 }
 
 /* Store failures that fail a whole batch get the same answer for each write. */
@@ -387,16 +384,14 @@ static void s_serve_batch(sd_server_t *s)
         /* One durable commit for the whole batch; clients hear after it. */
         sd_journal_result_t made;
         rc = sd_journal_write(s->journal, s_now_ms(s), s_fill_writes, s, &made);
-        if (!rc) {
-            s->commits++;
-            s->writes += made.appended;
-        }
         if (rc) {
             sd_log(SD_LOG_ERROR, "write batch failed: error=%s requests=%zu", sd_error_name(rc),
                    s->njobs);
             s_fail_writes(s, rc);
         } else {
-            s_log_events(s);
+            s->commits++;
+            s->writes += made.appended;
+            s_log_events(s, &made);
         }
     }
     sd_store_txn_t *txn = NULL;
@@ -461,10 +456,9 @@ static int s_metrics(sd_server_t *s)
         return (int)(s->next_metrics - now);
     s->next_metrics = now + 1000;
     sd_node_stats_t n = s_stats(s);
-    sd_store_usage(s->store, &n.map_bytes, &n.used_bytes);
     sd_store_txn_t *txn;
     if (sd_store_begin(s->store, false, &txn) == 0) {
-        if (sd_store_count(txn, n.tickets) != 0 || sd_store_sla_breaches(txn, &n.sla_breaches))
+        if (sd_api_store_stats(s->store, txn, &n) != 0)
             sd_log(SD_LOG_WARNING, "metrics: cannot read the ticket counts");
         sd_store_abort(&txn);
     }

@@ -18,10 +18,11 @@ static void s_one(FILE *out, const char *name, const char *type, const char *hel
     fprintf(out, "%s %llu\n", name, (unsigned long long)v);
 }
 
-static void s_render_repl(FILE *out, const sd_replica_stats_t *r)
+static void s_render_repl(FILE *out, const sd_replica_stats_t *st)
 {
+    const sd_repl_stats_t *r = &st->repl;
     s_one(out, "sundesk_replication_refused_connections_total", "counter",
-          "CURVE handshakes refused (unknown keys, plaintext clients).", r->refused_connections);
+          "CURVE handshakes refused (unknown keys, plaintext clients).", st->refused_connections);
     s_head(out, "sundesk_replication_applied_seq", "gauge",
            "Highest event seq applied, per origin site.");
     for (size_t i = 0; i < r->vector.count; i++)

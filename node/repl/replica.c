@@ -364,17 +364,8 @@ bool sd_replica_restored(sd_replica_t *r)
 
 void sd_replica_stats(sd_replica_t *r, sd_replica_stats_t *st)
 {
-    sd_repl_stats_t *rs = malloc(sizeof *rs);
-    memset(st, 0, sizeof *st);
-    if (!rs)
-        return; /* the snapshot shows nothing rather than crash */
-    sd_repl_stats(r->repl, zclock_mono(), rs);
-    st->vector = rs->vector;
-    st->restoring = rs->restoring;
-    st->npeers = rs->npeers;
-    memcpy(st->peers, rs->peers, sizeof rs->peers);
+    sd_repl_stats(r->repl, zclock_mono(), &st->repl);
     st->refused_connections = r->refused_connections;
-    free(rs);
 }
 
 void sd_replica_status(sd_replica_t *r, sd_mp_writer_t *w)
@@ -387,15 +378,15 @@ void sd_replica_status(sd_replica_t *r, sd_mp_writer_t *w)
     sd_replica_stats(r, st);
     sd_mp_map(w, 4);
     sd_mp_str(w, "vector");
-    sd_vector_encode(&st->vector, w);
+    sd_vector_encode(&st->repl.vector, w);
     sd_mp_str(w, "refused_connections");
     sd_mp_u64(w, st->refused_connections);
     sd_mp_str(w, "restoring");
-    sd_mp_bool(w, st->restoring);
+    sd_mp_bool(w, st->repl.restoring);
     sd_mp_str(w, "peers");
-    sd_mp_array(w, (uint32_t)st->npeers);
-    for (int i = 0; i < st->npeers; i++) {
-        const sd_replica_peer_t *p = &st->peers[i];
+    sd_mp_array(w, (uint32_t)st->repl.npeers);
+    for (int i = 0; i < st->repl.npeers; i++) {
+        const sd_repl_peer_stats_t *p = &st->repl.peers[i];
         sd_mp_map(w, 10);
         sd_mp_str(w, "site"), sd_mp_str(w, p->site);
         sd_mp_str(w, "role"), sd_mp_str(w, p->hub ? "hub" : "site");

@@ -63,19 +63,14 @@ void sd_replica_restore_begin(sd_replica_t *replica);
  * own events than it does; then upstreams are back to their usual rights. */
 bool sd_replica_restored(sd_replica_t *replica);
 
-/* One upstream as sd_replica_stats sees it. */
-typedef sd_repl_peer_stats_t sd_replica_peer_t;
-
 _Static_assert(SD_UPSTREAMS_MAX <= SD_REPL_PEERS_MAX,
                "every upstream is a peer of the state machine");
 
-/* A snapshot of replication for status and metrics. */
+/* A snapshot of replication for status and metrics: the state machine's, and what only the
+ * sockets know. */
 typedef struct {
-    sd_vector_t vector;                        /* what this node holds */
-    uint64_t refused_connections;              /* CURVE handshakes refused */
-    bool restoring;                            /* still fetching its own events back */
-    int npeers;                                /* upstreams */
-    sd_replica_peer_t peers[SD_UPSTREAMS_MAX]; /* each upstream */
+    sd_repl_stats_t repl;         /* vector, restoring, each upstream (in config order) */
+    uint64_t refused_connections; /* CURVE handshakes refused */
 } sd_replica_stats_t;
 
 /* Fills *stats (large: keep it off small stacks). */

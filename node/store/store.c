@@ -285,19 +285,7 @@ int sd_store_next_id(sd_store_txn_t *txn, const sd_kind_t *kind, char id[SD_ID_M
 
 int sd_store_applied(sd_store_txn_t *txn, const char *origin, uint64_t *seq)
 {
-    s_key_t k = {.n = 0};
-    s_key_str(&k, origin);
-    MDB_val v;
-    int rc = s_get(txn, DB_VECTOR, &k, &v);
-    *seq = 0;
-    if (rc == SD_ENOTFOUND)
-        return 0;
-    if (rc)
-        return rc;
-    if (v.mv_size != 8)
-        return SD_ECORRUPT;
-    *seq = s_get_be64(v.mv_data);
-    return 0;
+    return s_get_u64(txn, DB_VECTOR, origin, seq);
 }
 
 int sd_store_next_seq(sd_store_txn_t *txn, const char *origin, uint64_t *seq)
@@ -429,9 +417,9 @@ int sd_store_fold_event(sd_store_txn_t *txn, const sd_event_t *ev, void *after)
         return SD_ENOMEM;
     /* Old and new index entries, so that only what changed is written. Only created records
      * are in indexes and counts; events that reach a replica before the create are folded
-     * into a partial record. */
-    sd_index_keys_t *keys = malloc(2 * sizeof *keys);
-    rc = keys ? sd_store_get_record(txn, k, ev->key, record) : SD_ENOMEM;
+     * into a partial record. The store has one writer: its scratch serves every event. */
+    sd_index_keys_t *keys = txn->store->keys;
+    rc = sd_store_get_record(txn, k, ev->key, record);
     if (rc == SD_ENOTFOUND)
         rc = 0;
     rc = rc ?: s_index_of(k, record, &keys[0]);
@@ -440,7 +428,6 @@ int sd_store_fold_event(sd_store_txn_t *txn, const sd_event_t *ev, void *after)
     rc = rc ?: s_index_diff(txn, k, &keys[0], &keys[1], false);
     rc = rc ?: s_index_diff(txn, k, &keys[1], &keys[0], true);
     rc = rc ?: s_put_record(txn, k, record);
-    free(keys);
     if (rc && after)
         sd_record_clear(k, after);
     if (!after)

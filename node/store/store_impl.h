@@ -41,6 +41,7 @@ struct sd_store {
     char dir[4096];             /* the data directory */
     uint64_t map_size;          /* current map size */
     sd_mp_writer_t *writer;     /* scratch buffer for encoding records */
+    sd_index_keys_t keys[2];    /* scratch: a record's index entries before and after an event */
 };
 
 struct sd_store_txn {
@@ -140,12 +141,14 @@ static inline int s_del(sd_store_txn_t *t, int db, const s_key_t *key)
     return rc == SD_ENOTFOUND ? 0 : rc;
 }
 
-static inline int s_meta_get_u64(sd_store_txn_t *t, const char *name, uint64_t *v)
+/* A big-endian u64 stored under the string key name in db (the vector's seqs, meta's
+ * counters): 0 when absent, SD_ECORRUPT when the value is not 8 bytes. */
+static inline int s_get_u64(sd_store_txn_t *t, int db, const char *name, uint64_t *v)
 {
     s_key_t k = {.n = 0};
     s_key_str(&k, name);
     MDB_val val;
-    int rc = s_get(t, DB_META, &k, &val);
+    int rc = s_get(t, db, &k, &val);
     *v = 0;
     if (rc == SD_ENOTFOUND)
         return 0;
@@ -155,6 +158,11 @@ static inline int s_meta_get_u64(sd_store_txn_t *t, const char *name, uint64_t *
         return SD_ECORRUPT;
     *v = s_get_be64(val.mv_data);
     return 0;
+}
+
+static inline int s_meta_get_u64(sd_store_txn_t *t, const char *name, uint64_t *v)
+{
+    return s_get_u64(t, DB_META, name, v);
 }
 
 static inline int s_meta_put_u64(sd_store_txn_t *t, const char *name, uint64_t v)

@@ -133,7 +133,7 @@ int sd_store_list(sd_store_txn_t *txn, const sd_store_filter_t *f,
     *more = false;
     if (f->requester || f->assignee) {
         s_ticket_set_t set = {0};
-        rc = s_collect(txn, f->requester ? "requester" : "assignee",
+        rc = s_collect(txn, f->requester ? SD_TICKET_INDEX_REQUESTER : SD_TICKET_INDEX_ASSIGNEE,
                        f->requester ? f->requester : f->assignee, &set);
         if (!rc && set.n > 1)
             qsort(set.items, set.n, sizeof set.items[0], s_queue_cmp);
@@ -149,26 +149,25 @@ int sd_store_list(sd_store_txn_t *txn, const sd_store_filter_t *f,
     if (rc)
         return rc;
     /* Queue keys: "ticket" NUL "queue" NUL, open, priority, resolve due (8), id NUL. */
-    s_key_t qk = {.n = 0};
-    s_key_str(&qk, sd_kind_ticket.name);
-    size_t head = qk.n + sizeof "queue";
+    s_key_t qk;
+    s_ticket_index(&qk, SD_TICKET_INDEX_QUEUE);
+    size_t head = qk.n;
     if (skipping) {
-        /* Seek straight to the `after` ticket's place in the queue. */
+        /* Seek straight to the `after` ticket's place in the queue: its whole entry (which
+         * starts with the index name again) after the kind. */
         sd_ticket_t last = {0};
         sd_index_keys_t keys;
         sd_index_reset(&keys);
-        if (sd_store_get_ticket(txn, f->after, &last) == 0)
-            sd_ticket_queue_key(&last, &keys);
         int type;
         size_t pos = 0, len;
         const uint8_t *bytes;
-        if (sd_index_next(&keys, &pos, &type, &bytes, &len))
+        if (sd_store_get_ticket(txn, f->after, &last) == 0)
+            sd_ticket_queue_key(&last, &keys);
+        if (sd_index_next(&keys, &pos, &type, &bytes, &len)) {
+            qk.n = head - sizeof SD_TICKET_INDEX_QUEUE;
             s_key_bytes(&qk, bytes, len);
-        else
-            s_key_str(&qk, "queue");
+        }
         sd_ticket_clear(&last);
-    } else {
-        s_key_str(&qk, "queue");
     }
     MDB_val k = s_val(&qk), v;
     int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
@@ -208,7 +207,7 @@ int sd_store_handovers(sd_store_txn_t *txn, uint64_t since_ms,
     if (since_ms > UINT64_MAX >> 16)
         return 0;
     s_key_t from;
-    s_ticket_index(&from, "handovers");
+    s_ticket_index(&from, SD_TICKET_INDEX_HANDOVERS);
     size_t prefix = from.n;
     s_key_u64(&from, since_ms << 16);
     int found;
@@ -219,7 +218,7 @@ int sd_store_count(sd_store_txn_t *txn, uint64_t counts[SD_STATUS_COUNT_])
 {
     for (int s = 0; s < SD_STATUS_COUNT_; s++) {
         char name[32];
-        snprintf(name, sizeof name, "status.%s", sd_status_name(s));
+        sd_ticket_status_counter(s, name, sizeof name);
         int rc = sd_store_counter(txn, &sd_kind_ticket, name, &counts[s]);
         if (rc)
             return rc;
@@ -229,5 +228,5 @@ int sd_store_count(sd_store_txn_t *txn, uint64_t counts[SD_STATUS_COUNT_])
 
 int sd_store_sla_breaches(sd_store_txn_t *txn, uint64_t *n)
 {
-    return sd_store_counter(txn, &sd_kind_ticket, "sla_breaches", n);
+    return sd_store_counter(txn, &sd_kind_ticket, SD_TICKET_COUNT_SLA_BREACHES, n);
 }
