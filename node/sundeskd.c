@@ -1,4 +1,5 @@
 /* sundeskd.c - the sundesk node daemon: config, store, client server. */
+#include "access.h"
 #include "config.h"
 #include "error.h"
 #include "keys.h"
@@ -212,6 +213,11 @@ int main(int argc, char **argv)
         return 1;
     }
     sd_log_set_level(cfg.log_level);
+    if (sd_access_check_dir(data, err, sizeof err) != 0) {
+        fprintf(stderr, "sundeskd: %s\n", err);
+        sd_config_clear(&cfg);
+        return 1;
+    }
     int lock = s_lock(data);
     if (lock < 0) {
         sd_config_clear(&cfg);

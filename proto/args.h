@@ -17,6 +17,7 @@
 
 /* Each group's own header (one line per group): its enum, struct and field table. */
 #include "desk_args.h"
+#include "people_args.h"
 #include "ticket_args.h"
 
 #include <stdbool.h>

@@ -23,7 +23,7 @@ static const s_error_info_t s_errors[SD_ERROR_COUNT_] = {
     {"too_big", "message too big or too deeply nested"},
     {"bad_version", "unsupported protocol version"},
     {"out_of_range", "value out of range"},
-    {"not_found", "no such ticket"},
+    {"not_found", "no such record"},
     {"bad_transition", "operation not allowed in the ticket's status"},
     {"store_failed", "store failure"},
     {"disk_full", "disk full"},
@@ -35,6 +35,9 @@ static const s_error_info_t s_errors[SD_ERROR_COUNT_] = {
     {"unavailable", "node unavailable"},
     {"duplicate", "duplicate value"},
     {"map_full", "store map full"},
+    {"unauthenticated", "not authenticated"},
+    {"forbidden", "not allowed"},
+    {"busy", "busy; try again"},
 };
 
 static const s_error_info_t *s_lookup(int code)

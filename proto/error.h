@@ -19,7 +19,7 @@ typedef enum {
     SD_ETOOBIG = -11,       /* message, nesting or element count beyond the limits */
     SD_EVERSION = -12,      /* unsupported protocol version */
     SD_ERANGE = -13,        /* a number or enum value out of its range */
-    SD_ENOTFOUND = -14,     /* no such ticket */
+    SD_ENOTFOUND = -14,     /* no such record */
     SD_ETRANSITION = -15,   /* the ticket's status does not allow this operation */
     SD_ESTORE = -16,        /* the store failed (LMDB error) */
     SD_EFULL = -17,         /* the disk is full */
@@ -31,7 +31,10 @@ typedef enum {
     SD_EUNAVAILABLE = -23,  /* the node is shutting down or not reachable */
     SD_EDUPLICATE = -24,    /* a duplicate value where one is allowed */
     SD_EMAPFULL = -25,      /* the store's map is full; the caller grows it and retries */
-    SD_ERROR_COUNT_ = 26    /* number of codes, including SD_OK */
+    SD_EUNAUTHENTICATED = -26, /* the node cannot tell who is asking (or the proof is wrong) */
+    SD_EFORBIDDEN = -27,       /* the caller lacks the right to do this */
+    SD_EBUSY = -28,            /* too many of a costly thing at once (password checks); retry */
+    SD_ERROR_COUNT_ = 29       /* number of codes, including SD_OK */
 } sd_error_t;
 
 /* Human text of an error code, e.g. "string too long". Never NULL; unknown

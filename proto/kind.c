@@ -90,3 +90,12 @@ const sd_field_t *sd_kind_field(const sd_kind_t *k, const char *name)
     int i = sd_fields_find(k->fields, k->nfields, name);
     return i < 0 ? NULL : &k->fields[i];
 }
+
+uint64_t sd_kind_flag_mask(const sd_kind_t *k, unsigned flag)
+{
+    uint64_t m = 0;
+    for (size_t i = 0; i < k->nfields && i < SD_KIND_FIELDS_MAX; i++)
+        if (k->fields[i].flags & flag)
+            m |= 1ull << i;
+    return m;
+}

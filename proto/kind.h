@@ -41,7 +41,8 @@ struct sd_event;
 
 typedef struct sd_kind {
     const char *name;       /* entity name on the wire and in the store: "ticket" */
-    const char *id_counter; /* meta counter of this site's ids, e.g. "ticket_no" */
+    const char *id_counter; /* meta counter of this site's ids, e.g. "ticket_no"; NULL: the
+                               creating request names the id (a user's login) */
     const char *id_tag;     /* ids are SITE-000001 (NULL) or SITE-TAG-000001 */
 
     size_t size;           /* sizeof the record struct */
@@ -105,6 +106,9 @@ uint64_t sd_kind_register_mask(const sd_kind_t *k, int reg);
 
 /* Mask of every register field of k. */
 uint64_t sd_kind_all_fields(const sd_kind_t *k);
+
+/* Mask of the fields of k whose flags have `flag` (SD_F_MAX, SD_F_SECRET). */
+uint64_t sd_kind_flag_mask(const sd_kind_t *k, unsigned flag);
 
 /* Field of k by wire name, or NULL. */
 const sd_field_t *sd_kind_field(const sd_kind_t *k, const char *name);

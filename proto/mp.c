@@ -443,3 +443,20 @@ int sd_mp_int(const sd_mp_node_t *n, int64_t *v)
     }
     return SD_ETYPE;
 }
+
+size_t sd_mp_map_header(const uint8_t *buf, size_t len, uint32_t *pairs)
+{
+    if (len >= 1 && (buf[0] & 0xf0) == 0x80) {
+        *pairs = buf[0] & 0x0f;
+        return 1;
+    }
+    if (len >= 3 && buf[0] == 0xde) {
+        *pairs = (uint32_t)buf[1] << 8 | buf[2];
+        return 3;
+    }
+    if (len >= 5 && buf[0] == 0xdf) {
+        *pairs = (uint32_t)buf[1] << 24 | (uint32_t)buf[2] << 16 | (uint32_t)buf[3] << 8 | buf[4];
+        return 5;
+    }
+    return 0;
+}

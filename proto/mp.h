@@ -40,6 +40,9 @@ const void *sd_mp_writer_data(const sd_mp_writer_t *w, size_t *len);
 void sd_mp_map(sd_mp_writer_t *w, uint32_t pairs);
 void sd_mp_array(sd_mp_writer_t *w, uint32_t count);
 void sd_mp_nil(sd_mp_writer_t *w);
+/* The map header at the start of buf[0..len) (as sd_mp_map writes it): its size in bytes and
+ * *pairs, or 0 when buf does not start with one. */
+size_t sd_mp_map_header(const uint8_t *buf, size_t len, uint32_t *pairs);
 void sd_mp_bool(sd_mp_writer_t *w, bool v);
 void sd_mp_u64(sd_mp_writer_t *w, uint64_t v);
 void sd_mp_i64(sd_mp_writer_t *w, int64_t v);
@@ -114,7 +117,9 @@ typedef enum {
 enum {
     SD_F_REQUIRED = 1 << 0, /* decode fails with SD_EMISSING without it */
     SD_F_LINE = 1 << 1,     /* STR: single line, no control characters */
-    SD_F_NONEMPTY = 1 << 2  /* STR: at least one byte */
+    SD_F_NONEMPTY = 1 << 2, /* STR: at least one byte */
+    SD_F_MAX = 1 << 3,      /* U64 record field merged by maximum, not last writer (fold.c) */
+    SD_F_SECRET = 1 << 4    /* record field stored and replicated but never shown to clients */
 };
 
 /* One field of a struct as seen on the wire. Tables have at most 64 entries so

@@ -72,6 +72,8 @@ void sd_record_encode(const sd_kind_t *k, const void *record, bool with_stamps, 
     for (int r = 0; r < k->nregisters; r++)
         if (stamps[r].hlc != 0)
             mask |= sd_kind_register_mask(k, r);
+    if (!with_stamps)
+        mask &= ~sd_kind_flag_mask(k, SD_F_SECRET);
     for (uint64_t m = mask; m; m &= m - 1)
         fields++;
     uint32_t extras = k->extra_count ? k->extra_count(record, with_stamps) : 0;

@@ -97,6 +97,7 @@ void sd_request_clear(sd_request_t *req)
     size_t n = sd_req_op_fields(req->op, &fields);
     if (n)
         sd_fields_free(fields, n, &req->args, ~0ull);
+    free(req->token);
     memset(req, 0, sizeof *req);
 }
 
@@ -136,6 +137,10 @@ static int s_decode_args(const sd_mp_node_t *args, sd_request_t *req, sd_fault_t
         uint64_t *seen = &req->present;
         sd_args_t other = {0}, *into = &req->args;
         if (idx < 0) {
+            if (len == 6 && memcmp(name, "author", 6) == 0)
+                return sd_fault_set(fault, SD_EUNKNOWN_FIELD,
+                                    "args.author: not accepted; the node records the "
+                                    "authenticated caller as the author");
             if ((g = s_other_group(spec->group, name, len, &idx)) < 0) {
                 char shown[SD_FIELD_QUOTE_MAX];
                 sd_field_quote(shown, name, len);
@@ -167,6 +172,11 @@ static int s_decode_args(const sd_mp_node_t *args, sd_request_t *req, sd_fault_t
     return 0;
 }
 
+/* The envelope's "auth": a token, one line. */
+static const sd_field_t s_auth_field = {
+    "auth", SD_F_STR, SD_F_LINE | SD_F_NONEMPTY, 0, offsetof(sd_request_t, token), 0, SD_TOKEN_MAX,
+    NULL};
+
 int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t *fault)
 {
     sd_mp_doc_t *doc = NULL;
@@ -174,25 +184,25 @@ int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t
     if (rc)
         return sd_fault_set(fault, rc, "request: %s", sd_strerror(rc));
     const sd_mp_node_t *root = sd_mp_doc_root(doc);
-    const sd_mp_node_t *v = NULL, *id = NULL, *op = NULL, *args = NULL;
+    const sd_mp_node_t *v = NULL, *id = NULL, *op = NULL, *args = NULL, *auth = NULL;
     if (sd_mp_kind(root) != SD_MP_MAP) {
         rc = sd_fault_set(fault, SD_ETYPE, "request: expected a map");
         goto done;
     }
     for (size_t i = 0; i < sd_mp_len(root); i++) {
         const sd_mp_node_t *k = sd_mp_key(root, i), *val = sd_mp_val(root, i);
-        static const char *const keys[] = {"v", "id", "op", "args"};
-        const sd_mp_node_t **slots[] = {&v, &id, &op, &args};
+        static const char *const keys[] = {"v", "id", "op", "args", "auth"};
+        const sd_mp_node_t **slots[] = {&v, &id, &op, &args, &auth};
         size_t which = 0;
-        while (which < 4 && !sd_mp_str_eq(k, keys[which]))
+        while (which < 5 && !sd_mp_str_eq(k, keys[which]))
             which++;
-        if (which == 4) {
+        if (which == 5) {
             size_t klen = 0;
             const char *kname = sd_mp_kind(k) == SD_MP_STR ? sd_mp_bytes(k, &klen) : "";
             char shown[SD_FIELD_QUOTE_MAX];
             sd_field_quote(shown, kname, klen);
             rc = sd_fault_set(fault, SD_EUNKNOWN_FIELD,
-                              "request: unknown field '%s' (allowed: v, id, op, args)", shown);
+                              "request: unknown field '%s' (allowed: v, id, op, args, auth)", shown);
             goto done;
         }
         if (*slots[which]) {
@@ -229,6 +239,8 @@ int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t
         rc = sd_fault_set(fault, SD_EUNKNOWN_OP, "request.op: unknown operation");
         goto done;
     }
+    if (auth && (rc = sd_field_decode(&s_auth_field, auth, "request", req, fault)) != 0)
+        goto done;
     if (args && (rc = s_decode_args(args, req, fault)) != 0)
         goto done;
     const sd_req_spec_t *spec = &s_ops[req->op];
@@ -253,11 +265,15 @@ void sd_request_encode(const sd_request_t *req, sd_mp_writer_t *w)
     uint32_t pairs = 0;
     for (uint64_t m = mask; m; m &= m - 1)
         pairs++;
-    sd_mp_map(w, 4);
+    sd_mp_map(w, req->token ? 5 : 4);
     sd_mp_str(w, "v");
     sd_mp_u64(w, SD_PROTO_VERSION);
     sd_mp_str(w, "id");
     sd_mp_u64(w, req->id);
+    if (req->token) {
+        sd_mp_str(w, "auth");
+        sd_mp_str(w, req->token);
+    }
     sd_mp_str(w, "op");
     sd_mp_str(w, sd_req_op_name(req->op));
     sd_mp_str(w, "args");

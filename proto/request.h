@@ -1,6 +1,7 @@
 /* request.h - client requests and replies (the protocol of proto/PROTOCOL.md).
  *
- * A request is {"v":1, "id":N, "op":"ticket.new", "args":{...}}. Every
+ * A request is {"v":1, "id":N, "op":"ticket.new", "args":{...}}, plus "auth":TOKEN from a
+ * client that is not on the node's ipc socket. Every
  * operation is declared once, in proto/ops.def: its wire name, whether it
  * writes, the argument group it takes its arguments from (proto/args.h) and
  * which of them it requires and accepts, so "unknown argument" and "missing
@@ -40,6 +41,7 @@ typedef struct {
     int op;           /* sd_req_op_t; set before any argument */
     sd_args_t args;   /* arguments: the member of op's group */
     uint64_t present; /* bit i: argument i of op's group (its enum) was given */
+    char *token;      /* "auth": an API or session token proving who asks (heap), or NULL */
 } sd_request_t;
 
 /* The spec of op, or NULL when op is not an sd_req_op_t. Static storage. */

@@ -7,7 +7,6 @@
 #define T sd_ticket_args_t
 const sd_field_t sd_ticket_args_fields[SD_ARG_TICKET_COUNT_] = {
     [SD_ARG_TICKET_ID] = STR(T, id, SD_ID_MAX, LINE1),
-    [SD_ARG_TICKET_AUTHOR] = STR(T, author, SD_NAME_MAX, LINE1),
     [SD_ARG_TICKET_TYPE] = ENUM(T, type, sd_type_names, SD_TYPE_COUNT_),
     [SD_ARG_TICKET_MAJOR] = SCALAR(T, "major", SD_F_BOOL, major),
     [SD_ARG_TICKET_TITLE] = STR(T, title, SD_TITLE_MAX, LINE1),

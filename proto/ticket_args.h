@@ -12,7 +12,6 @@
 
 typedef enum {
     SD_ARG_TICKET_ID,
-    SD_ARG_TICKET_AUTHOR,
     SD_ARG_TICKET_TYPE,
     SD_ARG_TICKET_MAJOR,
     SD_ARG_TICKET_TITLE,
@@ -48,12 +47,11 @@ typedef enum {
 /* Arguments of the ticket ops. Strings are heap-owned (NULL = absent). */
 typedef struct {
     char *id;           /* ticket id */
-    char *author;       /* agent (or system) doing it */
     int type;           /* sd_ticket_type_t */
     bool major;         /* major incident */
     char *title;        /* one line */
     char *description;  /* free text */
-    char *requester;    /* customer; also a list filter */
+    char *requester;    /* customer's login (new: default the caller); also a list filter */
     int channel;        /* sd_channel_t */
     char *category;     /* category */
     int impact;         /* 1..3 */

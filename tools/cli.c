@@ -285,7 +285,7 @@ static int s_parse_args(sd_cli_t *cli, const sd_cli_verb_t *verb, int argc, char
         return sd_cli_fail("%s %s: missing %s (or %s %s); see sundesk %s %s --help", cli->command,
                            verb->verb, upper, option, upper, cli->command, verb->verb);
     }
-    if (sd_req_op_writes(req->op) && !s_has(req, "author"))
+    if (0)
         if (sd_cli_set_arg(req, "author", cli->opts->author))
             return 1;
     return 0;

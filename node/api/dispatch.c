@@ -3,10 +3,15 @@
 
 #include "error.h"
 #include "record.h"
+#include "op_audit.h"
 #include "op_node.h"
+#include "op_people.h"
 #include "op_ticket.h"
 #include "schedule_ops.h"
 #include "workflow.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 /* One op's handler: the member its READ or WRITE kind uses. */
 typedef struct {
@@ -39,7 +44,7 @@ int sd_api_read(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t
     return s_handlers[req->op].read(ctx, req, w, fault);
 }
 
-int sd_api_write(const sd_workflow_ctx_t *ctx, const void *cur, const sd_request_t *req,
+int sd_api_write(const sd_api_write_ctx_t *ctx, const void *cur, const sd_request_t *req,
                  sd_event_t *ev, sd_fault_t *fault)
 {
     if (req->op < 0 || req->op >= SD_REQ_COUNT_ || !s_handlers[req->op].write)
@@ -52,6 +57,91 @@ void sd_api_reply_record(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, con
     sd_mp_writer_reset(w);
     sd_reply_ok_begin(w, id);
     sd_record_encode(k, record, false, w);
+}
+
+void sd_api_reply_record_with(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k,
+                              const void *record, const char *key, const char *value)
+{
+    /* The record's map header is rewritten with one more pair: encode it apart first. */
+    sd_mp_writer_t *tmp = sd_mp_writer_new();
+    if (!tmp) {
+        sd_api_reply_record(w, id, k, record);
+        return;
+    }
+    sd_record_encode(k, record, false, tmp);
+    size_t len;
+    const uint8_t *data = sd_mp_writer_data(tmp, &len);
+    uint32_t pairs;
+    size_t head = sd_mp_map_header(data, len, &pairs);
+    sd_mp_writer_reset(w);
+    sd_reply_ok_begin(w, id);
+    if (!head || sd_mp_writer_error(tmp)) {
+        sd_mp_writer_destroy(&tmp);
+        sd_mp_nil(w);
+        return;
+    }
+    sd_mp_map(w, pairs + 1);
+    sd_mp_raw(w, data + head, len - head);
+    sd_mp_str(w, key);
+    sd_mp_str(w, value);
+    sd_mp_writer_destroy(&tmp);
+}
+
+int sd_api_record_get(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
+                      sd_fault_t *fault)
+{
+    const sd_kind_t *k = sd_req_spec(req->op)->kind;
+    const char *id = sd_request_record_id(req);
+    void *r = sd_record_new(k);
+    if (!r)
+        return SD_ENOMEM;
+    int rc = sd_store_get_record(ctx->txn, k, id, r);
+    if (rc == 0 && !sd_record_exists(k, r))
+        rc = SD_ENOTFOUND;
+    if (rc == SD_ENOTFOUND)
+        sd_fault_set(fault, rc, "%s %s does not exist", k->name, id);
+    if (!rc)
+        sd_api_reply_record(w, req->id, k, r);
+    sd_record_destroy(k, &r);
+    return rc;
+}
+
+/* Marks register reg of the event's kind written, starting from cur's values (the event writes
+ * every field of a register it touches). */
+int sd_api_take(sd_event_t *ev, const void *cur, int reg)
+{
+    const sd_kind_t *k = ev->kind;
+    uint64_t mask = sd_kind_register_mask(k, reg);
+    ev->mask |= mask;
+    return cur ? sd_fields_copy(k->fields, k->nfields, ev->fields, cur, mask) : 0;
+}
+
+/* Replaces *slot with a copy of value (NULL and "" both clear it). */
+int sd_api_set_str(char **slot, const char *value)
+{
+    char *copy = NULL;
+    if (value && *value && !(copy = strdup(value)))
+        return SD_ENOMEM;
+    free(*slot);
+    *slot = copy;
+    return 0;
+}
+
+/* Walks the records of k after `after` through fn and answers {name: [...], more}. */
+int sd_api_page(const sd_api_ctx_t *ctx, const sd_request_t *req, const sd_kind_t *k,
+                const char *name, const char *after, int limit, sd_store_record_fn fn,
+                sd_mp_writer_t *w)
+{
+    sd_api_page_t p = {
+        .req = req, .ctx = ctx, .items = sd_mp_writer_new(), .limit = limit > 0 ? limit : 100};
+    if (!p.items)
+        return SD_ENOMEM;
+    int rc = sd_store_records(ctx->txn, k, after, fn, &p);
+    if (rc == 1)
+        rc = 0;
+    rc = rc ?: sd_api_reply_items(w, req->id, name, p.items, p.count, &p.more);
+    sd_mp_writer_destroy(&p.items);
+    return rc;
 }
 
 int sd_api_reply_items(sd_mp_writer_t *w, uint64_t id, const char *name,

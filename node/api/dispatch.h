@@ -15,6 +15,7 @@
 #ifndef SD_DISPATCH_H
 #define SD_DISPATCH_H
 
+#include "authn.h"
 #include "config.h"
 #include "event.h"
 #include "metrics.h"
@@ -33,7 +34,20 @@ typedef struct {
     sd_replica_t *replica;        /* replication, or NULL when not configured */
     const sd_node_stats_t *stats; /* who the node is and its counters; store figures unset */
     uint64_t now_ms;              /* the node's clock (schedule.h), Unix ms */
+    const sd_principal_t *who;    /* who asks (authn.h); checked against the table already */
+    int scope;                    /* sd_scope_t granted: OWN narrows lists and hides notes */
+    sd_auth_t *auth;              /* sessions and the password guard (auth.login) */
 } sd_api_ctx_t;
+
+/* What a write handler may use. Everything is borrowed for the call. */
+typedef struct {
+    const sd_workflow_ctx_t *wf; /* site, policy, calendars, clock and the author */
+    const sd_principal_t *who;   /* who asks (the author) */
+    int scope;                   /* sd_scope_t granted */
+    sd_auth_t *auth;             /* the password guard (user.password) */
+    char *shown_once;            /* token.new writes the new token here: shown once, in the reply */
+    size_t shown_cap;            /* its size */
+} sd_api_write_ctx_t;
 
 /* A read op: writes the reply for req into w. Returns 0 or an SD_E* code. */
 typedef int (*sd_api_read_fn)(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
@@ -41,7 +55,7 @@ typedef int (*sd_api_read_fn)(const sd_api_ctx_t *ctx, const sd_request_t *req, 
 
 /* A write op: builds the event of req on cur, the record of the op's kind its id names (NULL
  * when there is none, and for CREATE ops). */
-typedef int (*sd_api_write_fn)(const sd_workflow_ctx_t *ctx, const void *cur,
+typedef int (*sd_api_write_fn)(const sd_api_write_ctx_t *ctx, const void *cur,
                                const sd_request_t *req, sd_event_t *ev, sd_fault_t *fault);
 
 /* Runs the read handler of req->op. Returns what it returns, or
@@ -51,7 +65,7 @@ int sd_api_read(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t
 
 /* Runs the write handler of req->op. Returns what it returns, or
  * SD_EUNKNOWN_OP (fault set) when req->op is no write op. */
-int sd_api_write(const sd_workflow_ctx_t *ctx, const void *cur, const sd_request_t *req,
+int sd_api_write(const sd_api_write_ctx_t *ctx, const void *cur, const sd_request_t *req,
                  sd_event_t *ev, sd_fault_t *fault);
 
 /* Writes the success reply to request id whose result is {name: [the count items encoded in
@@ -63,5 +77,41 @@ int sd_api_reply_items(sd_mp_writer_t *w, uint64_t id, const char *name,
 /* Writes the success reply to request id whose result is record (of kind k; w is reset
  * first): the answer of every write, and of a record's get. */
 void sd_api_reply_record(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, const void *record);
+
+/* sd_api_reply_record with one more pair, key: value (a string), after the record's own. */
+void sd_api_reply_record_with(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k,
+                              const void *record, const char *key, const char *value);
+
+/* The generic get of a record of the op's kind by its "id" argument (user.get, team.get).
+ * SD_ENOTFOUND (fault set) for an unknown id; the store's errors. */
+int sd_api_record_get(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
+                      sd_fault_t *fault);
+
+/* ---- for handlers ---------------------------------------------------------------------- */
+
+/* Marks register reg of the event's kind written, starting from cur's values (an event writes
+ * every field of a register it touches); cur NULL: from zero. Returns 0 or SD_ENOMEM. */
+int sd_api_take(sd_event_t *ev, const void *cur, int reg);
+
+/* Replaces *slot with a copy of value (NULL and "" both clear it). 0 or SD_ENOMEM. */
+int sd_api_set_str(char **slot, const char *value);
+
+/* A page of a list being answered: handed to the per-record function of sd_api_page, which
+ * skips records its filter refuses and stops (returns 1) once count reached limit (more). */
+typedef struct {
+    const sd_request_t *req; /* the list request (its filters) */
+    const sd_api_ctx_t *ctx; /* who asks, with what scope */
+    sd_mp_writer_t *items;   /* the records shown so far, encoded */
+    uint32_t count;          /* how many */
+    int limit;               /* most to show */
+    bool more;               /* a record was left */
+} sd_api_page_t;
+
+/* Walks the records of k after id `after` (NULL: from the first) through fn (an
+ * sd_store_record_fn taking an sd_api_page_t) and answers {name: [...], more}; limit <= 0 is
+ * 100. Returns 0, the store's errors, SD_ENOMEM. */
+int sd_api_page(const sd_api_ctx_t *ctx, const sd_request_t *req, const sd_kind_t *k,
+                const char *name, const char *after, int limit, sd_store_record_fn fn,
+                sd_mp_writer_t *w);
 
 #endif

@@ -7,22 +7,26 @@
 
 #include "dispatch.h"
 
-/* The ticket card. SD_ENOTFOUND (fault set) for an unknown id; the store's errors. */
+/* The ticket card (with OWN scope, a requester's view: public replies only). SD_ENOTFOUND (fault
+ * set) for an unknown id; the store's errors. */
 int sd_api_ticket_get(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
                       sd_fault_t *fault);
 
-/* {tickets, more}: a page of the queue with the request's filters. Errors:
+/* {tickets, more}: a page of the queue with the request's filters (with OWN scope, the
+ * caller's own tickets only). Errors:
  * the store's, SD_ENOMEM. */
 int sd_api_ticket_list(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
                        sd_fault_t *fault);
 
-/* {events}: every event of the ticket. SD_ENOTFOUND (fault set) for an
- * unknown id; the store's errors, SD_ENOMEM. */
+/* {events, changes}: every event of the ticket, in clock order, and beside each event (same
+ * index) nil or, for an update, {from: {field: value}, to: {field: value}} of the fields it
+ * changed. With OWN scope (a requester) internal notes are left out. SD_ENOTFOUND (fault set)
+ * for an unknown id; the store's errors, SD_ENOMEM. */
 int sd_api_ticket_history(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
                           sd_fault_t *fault);
 
 /* Every ticket write (ticket.new, ticket.ack, ...): the workflow's event for ticket cur. */
-int sd_api_ticket_write(const sd_workflow_ctx_t *ctx, const void *cur, const sd_request_t *req,
+int sd_api_ticket_write(const sd_api_write_ctx_t *ctx, const void *cur, const sd_request_t *req,
                         sd_event_t *ev, sd_fault_t *fault);
 
 #endif

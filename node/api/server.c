@@ -1,6 +1,9 @@
 /* server.c - request loop and group commit; ops run through the handler table (dispatch.h). */
 #include "server.h"
 
+#include "access.h"
+#include "audit.h"
+#include "authz.h"
 #include "dispatch.h"
 #include "error.h"
 #include "journal.h"
@@ -18,6 +21,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Largest ZeroMQ message accepted at all; bigger ones make libzmq drop the
  * peer before we read it. Between SD_MESSAGE_MAX and this a client gets a
@@ -35,6 +39,10 @@ typedef struct {
     const sd_kind_t *event_kind;   /* ... its kind */
     int event_op;                  /* ... its op */
     uint64_t event_seq;            /* ... and its seq; 0 when the request wrote nothing */
+    sd_client_peer_t peer;         /* who the transport says sent it */
+    sd_principal_t who;            /* who it is (authn.h), once identified */
+    int scope;                     /* sd_scope_t the permission table granted */
+    char shown_once[80];           /* token.new: the token for the reply (wiped after) */
 } s_job_t;
 
 struct sd_server {
@@ -52,6 +60,9 @@ struct sd_server {
     char sched_cursor[SD_ID_MAX + 1]; /* where the scheduler's next slice of the queue starts */
     const char *restoring;            /* data dir restored from a backup, not caught up; or NULL */
     sd_metrics_t *metrics;            /* Prometheus endpoint, or NULL when not configured */
+    sd_auth_t *auth;                  /* sessions and the password guard */
+    sd_audit_t *audit;                /* refusals waiting to be recorded */
+    bool ipc;                         /* the client endpoint is ipc: peers have credentials */
     int64_t next_metrics;             /* monotonic ms of the next render of the metrics text */
 };
 
@@ -62,11 +73,14 @@ static uint64_t s_now_ms(const sd_server_t *s)
     return (uint64_t)sd_clock_now(&s->cfg->sched.clock);
 }
 
-/* Who makes events here, by which rules, at time now. */
-static sd_workflow_ctx_t s_workflow_ctx(const sd_server_t *s, uint64_t now)
+/* Who makes events here (author), by which rules, at time now. */
+static sd_workflow_ctx_t s_workflow_ctx(const sd_server_t *s, uint64_t now, const char *author)
 {
-    return (sd_workflow_ctx_t){
-        .site = s->cfg->site, .policy = &s->cfg->policy, .sched = &s->cfg->sched, .now_ms = now};
+    return (sd_workflow_ctx_t){.site = s->cfg->site,
+                               .policy = &s->cfg->policy,
+                               .sched = &s->cfg->sched,
+                               .now_ms = now,
+                               .author = author};
 }
 
 int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out, char *err,
@@ -82,7 +96,9 @@ int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out, 
     for (int i = 0; i < SD_SERVER_BATCH; i++)
         if (!(s->jobs[i].reply = sd_mp_writer_new()))
             goto nomem;
-    int rc = sd_journal_open(store, cfg->site, &s->journal);
+    s->ipc = strncmp(cfg->endpoint, "ipc://", 6) == 0;
+    int rc = sd_auth_new(cfg->site, &s->auth) ?: sd_audit_new(cfg->site, &s->audit);
+    rc = rc ?: sd_journal_open(store, cfg->site, &s->journal);
     /* Replication first: its certificates are checked before anything binds. */
     if (!rc && cfg->repl.cert[0])
         rc = sd_replica_new(cfg, s->journal, &s->replica, err, cap);
@@ -101,11 +117,19 @@ int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out, 
     zsock_set_linger(s->router, 0);
     /* Replies to clients that went away must not pile up or block. */
     zsock_set_router_mandatory(s->router, 0);
-    if (zsock_bind(s->router, "%s", cfg->endpoint) < 0) {
+    /* The socket file is born 0660 (access.h): never open to all, not even until chmod. */
+    mode_t mask = umask(0117);
+    int bound = zsock_bind(s->router, "%s", cfg->endpoint);
+    umask(mask);
+    if (bound < 0) {
         sd_log(SD_LOG_ERROR, "cannot bind client socket: endpoint=%s reason=\"%s\"", cfg->endpoint,
                zmq_strerror(zmq_errno()));
         sd_server_destroy(&s);
         return SD_EIO;
+    }
+    if ((rc = sd_access_socket(cfg->endpoint, cfg->operators, err, cap)) != 0) {
+        sd_server_destroy(&s);
+        return rc;
     }
     *out = s;
     return 0;
@@ -120,6 +144,8 @@ void sd_server_destroy(sd_server_t **server)
         return;
     sd_server_t *s = *server;
     zsock_destroy(&s->router);
+    sd_auth_destroy(&s->auth);
+    sd_audit_destroy(&s->audit);
     sd_metrics_stop(&s->metrics);
     sd_replica_destroy(&s->replica);
     sd_journal_close(&s->journal);
@@ -172,6 +198,8 @@ static void s_take_request(sd_server_t *s, zmsg_t *msg)
     job->rc = 0;
     job->event_seq = 0;
     job->req = (sd_request_t){0};
+    job->who = (sd_principal_t){0};
+    job->scope = 0;
     sd_mp_writer_reset(job->reply);
     size_t frames = zmsg_size(msg);
     zmsg_first(msg); /* the identity */
@@ -179,6 +207,8 @@ static void s_take_request(sd_server_t *s, zmsg_t *msg)
     zframe_t *body = frames == 2 ? second : frames == 3 ? zmsg_next(msg) : NULL;
     zframe_t *delim = frames == 3 ? second : NULL;
     job->envelope = msg;
+    zframe_t *any = body ? body : zmsg_first(msg);
+    sd_client_peer_parse(any ? zframe_meta(any, "Peer-Address") : NULL, s->ipc, &job->peer);
     if (!body || (delim && zframe_size(delim) != 0)) {
         sd_fault_set(&job->fault, SD_EFRAMING,
                      "send one frame (DEALER) or an empty frame then one frame (REQ)");
@@ -210,12 +240,44 @@ static void s_take_request(sd_server_t *s, zmsg_t *msg)
  * trace and needs no transaction of its own; an error after that is the
  * store's, and fails the whole batch. Returns 0, a refusal (job->fault says
  * why) or a store error. */
+/* Who sent the job's request, and may they do it to cur (the record it names, NULL when none)?
+ * Sets job->who and job->scope. A refusal is recorded for the audit trail. Returns 0,
+ * SD_EUNAUTHENTICATED or SD_EFORBIDDEN (job->fault says why), or a store error. */
+static int s_admit(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job, const void *cur)
+{
+    const sd_request_t *req = &job->req;
+    const char *op = sd_req_op_name(req->op);
+    sd_principal_clear(&job->who);
+    job->scope = SD_SCOPE_NONE;
+    if (req->op == SD_REQ_AUTH_LOGIN) /* the password is the proof; the handler checks it */
+        return 0;
+    int rc =
+        sd_auth_identify(s->auth, txn, &job->peer, req->token, s_now_ms(s), &job->who, &job->fault);
+    if (!rc) {
+        sd_authz_subject_t subject = sd_authz_subject(&job->who, req, cur, s->cfg->site);
+        rc = sd_authz_check(&job->who, op, &subject, &job->scope, &job->fault)
+                 ?: sd_authz_rules(&job->who, req, cur, s->cfg->site, job->scope, &job->fault);
+    }
+    if (rc == SD_EUNAUTHENTICATED || rc == SD_EFORBIDDEN)
+        sd_audit_refused(s->audit, s_now_ms(s), job->who.login,
+                         job->who.via[0] ? job->who.via : job->peer.address, op,
+                         sd_request_record_id(req), rc, job->fault.text);
+    return rc;
+}
+
+/* Makes and appends the event of one writing request to the batch. Every
+ * rule is checked before the first write, so a refused request leaves no
+ * trace and needs no transaction of its own; an error after that is the
+ * store's, and fails the whole batch. Returns 0, a refusal (job->fault says
+ * why) or a store error. */
 static int s_write_one(sd_server_t *s, sd_journal_batch_t *batch, s_job_t *job, bool *refused)
 {
     const sd_request_t *req = &job->req;
     const sd_req_spec_t *spec = sd_req_spec(req->op);
     const sd_kind_t *kind = spec->kind;
-    const char *id = sd_request_record_id(req);
+    /* A kind without an id counter is created under the id its request names (a login). */
+    bool named = !spec->creates || !kind->id_counter;
+    const char *id = named ? sd_request_record_id(req) : NULL;
     sd_store_txn_t *txn = sd_journal_txn(batch);
     sd_event_t ev = {0};
     bool have = false;
@@ -224,7 +286,7 @@ static int s_write_one(sd_server_t *s, sd_journal_batch_t *batch, s_job_t *job, 
     void *cur = sd_record_new(kind);
     if (!cur)
         return SD_ENOMEM;
-    if (!spec->creates) {
+    if (named) {
         rc = id ? sd_store_get_record(txn, kind, id, cur) : SD_ENOTFOUND;
         have = rc == 0 && sd_record_exists(kind, cur);
         if (rc == SD_ENOTFOUND)
@@ -232,20 +294,34 @@ static int s_write_one(sd_server_t *s, sd_journal_batch_t *batch, s_job_t *job, 
         if (rc)
             goto done;
     }
-    sd_workflow_ctx_t ctx = s_workflow_ctx(s, sd_journal_now(batch));
+    rc = s_admit(s, txn, job, have ? cur : NULL) ?: sd_authz_refs(txn, req, &job->fault);
+    if (rc) {
+        *refused = rc != SD_ENOMEM && rc != SD_ESTORE && rc != SD_ECORRUPT;
+        goto done;
+    }
+    sd_workflow_ctx_t wf = s_workflow_ctx(s, sd_journal_now(batch), job->who.login);
+    sd_api_write_ctx_t ctx = {.wf = &wf,
+                              .who = &job->who,
+                              .scope = job->scope,
+                              .auth = s->auth,
+                              .shown_once = job->shown_once,
+                              .shown_cap = sizeof job->shown_once};
     rc = sd_api_write(&ctx, have ? cur : NULL, req, &ev, &job->fault);
     if (rc) {
         *refused = rc != SD_ENOMEM;
         goto done;
     }
-    if (spec->creates)
+    if (spec->creates && kind->id_counter)
         rc = sd_store_next_id(txn, kind, ev.key);
     else
         snprintf(ev.key, sizeof ev.key, "%s", id);
     sd_record_clear(kind, cur);
     rc = rc ?: sd_journal_append(batch, &ev, cur);
     if (!rc) {
-        sd_api_reply_record(job->reply, job->req.id, kind, cur);
+        if (job->shown_once[0])
+            sd_api_reply_record_with(job->reply, job->req.id, kind, cur, "token", job->shown_once);
+        else
+            sd_api_reply_record(job->reply, job->req.id, kind, cur);
         strcpy(job->event_key, ev.key);
         job->event_kind = kind;
         job->event_op = ev.op;
@@ -296,13 +372,36 @@ static sd_node_stats_t s_stats(const sd_server_t *s)
 
 static int s_read_one(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job)
 {
+    const sd_kind_t *kind = sd_req_spec(job->req.op)->kind;
+    const char *id = sd_request_record_id(&job->req);
+    void *cur = NULL;
+    int rc = 0;
+    /* The record a read names decides whose it is and where it lives (authz.h). */
+    if (kind && id) {
+        if (!(cur = sd_record_new(kind)))
+            return SD_ENOMEM;
+        rc = sd_store_get_record(txn, kind, id, cur);
+        if (rc == 0 && !sd_record_exists(kind, cur))
+            rc = SD_ENOTFOUND;
+        if (rc == SD_ENOTFOUND) {
+            sd_record_destroy(kind, &cur);
+            rc = 0;
+        }
+    }
+    rc = rc ?: s_admit(s, txn, job, cur);
+    sd_record_destroy(kind, &cur);
+    if (rc)
+        return rc;
     sd_node_stats_t stats = s_stats(s);
     sd_api_ctx_t ctx = {.cfg = s->cfg,
                         .store = s->store,
                         .txn = txn,
                         .replica = s->replica,
                         .stats = &stats,
-                        .now_ms = s_now_ms(s)};
+                        .now_ms = s_now_ms(s),
+                        .who = &job->who,
+                        .scope = job->scope,
+                        .auth = s->auth};
     return sd_api_read(&ctx, &job->req, job->reply, &job->fault);
 }
 
@@ -331,9 +430,13 @@ static void s_send_replies(sd_server_t *s)
         zmsg_send(&job->envelope, s->router);
         zmsg_destroy(&job->envelope);
         sd_request_clear(&job->req);
+        sd_principal_clear(&job->who);
+        sodium_memzero(job->shown_once, sizeof job->shown_once);
         job->fault = (sd_fault_t){0};
     }
     s->njobs = 0;
+    if (sd_audit_pending(s->audit))
+        sd_audit_flush(s->audit, s->store, s_now_ms(s));
 }
 
 /* One line per committed event, written after the commit so the log never
@@ -488,7 +591,7 @@ static int s_schedule(sd_server_t *s)
     s_check_restored(s);
     if (s->restoring)
         return s->cfg->sched.tick_ms; /* its events would take this site's own seqs */
-    sd_workflow_ctx_t wf = s_workflow_ctx(s, s_now_ms(s));
+    sd_workflow_ctx_t wf = s_workflow_ctx(s, s_now_ms(s), NULL);
     sd_sched_ctx_t ctx = {.wf = &wf,
                           .hub = strcmp(s->cfg->role, "hub") == 0,
                           .silent_ms = s->replica ? s_silent_ms : NULL,

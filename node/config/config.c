@@ -68,8 +68,21 @@ static int s_node_key(sd_config_t *cfg, const char *key, const char *value, char
             snprintf(why, cap, "must be error, warning, info or debug");
             return SD_ECONFIG;
         }
+    } else if (strcmp(key, "auth") == 0) {
+        if (strcmp(value, "peer") != 0 && strcmp(value, "token") != 0) {
+            snprintf(why, cap, "must be peer or token");
+            return SD_ECONFIG;
+        }
+        cfg->token_auth = strcmp(value, "token") == 0;
+    } else if (strcmp(key, "operators") == 0) {
+        if (strlen(value) >= sizeof cfg->operators || !*value) {
+            snprintf(why, cap, "must be a Unix group name");
+            return SD_ECONFIG;
+        }
+        strcpy(cfg->operators, value);
     } else {
-        snprintf(why, cap, "unknown option (known: site, role, endpoint, log_level)");
+        snprintf(why, cap,
+                 "unknown option (known: site, role, endpoint, auth, operators, log_level)");
         return SD_ECONFIG;
     }
     return 0;
@@ -271,6 +284,11 @@ int sd_config_load(sd_config_t *cfg, const char *path, char *err, size_t cap)
             }
         }
     }
+    if (strncmp(cfg->endpoint, "tcp://", 6) == 0 && !cfg->token_auth)
+        sd_config_problem(err, cap, path,
+                          "node/endpoint: a tcp client endpoint needs authentication: add "
+                          "node/auth = token (clients then present an API token, sundesk token "
+                          "new)");
     why[0] = 0;
     if (s_repl_check(&cfg->repl, why, sizeof why) != 0)
         sd_config_problem(err, cap, path, why);

@@ -6,6 +6,8 @@
  *         role = site              # site | hub
  *         endpoint = ipc:///var/lib/sundesk/apac/sundesk.sock
  *         log_level = info         # error | warning | info | debug
+ *         operators = sundesk      # Unix group that may use the ipc socket (mode 0660)
+ *         auth = token             # a tcp endpoint needs it: clients present API tokens
  *     policy
  *         matrix = "1 2 3 2 3 4 3 4 4"    # impact x urgency -> P1..P4, row = impact
  *         response_hours = "1 1 24 24"    # first reply target per priority
@@ -72,6 +74,8 @@ typedef struct {
     char role[8];                   /* "site" or "hub" */
     char endpoint[SD_ENDPOINT_MAX]; /* client socket (ZeroMQ endpoint) */
     int log_level;                  /* sd_log_level_t */
+    bool token_auth;                /* auth = token: clients present tokens (needed on tcp) */
+    char operators[64];             /* Unix group given the ipc socket (0660); "" = the node's */
     sd_policy_t policy;             /* priority and due-time policy */
     sd_repl_config_t repl;          /* replication; off by default */
     sd_schedule_t sched;            /* calendars, follow-the-sun policy, clock (schedule.h) */

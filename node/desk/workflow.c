@@ -133,7 +133,8 @@ static int s_create(const sd_workflow_ctx_t *ctx, const sd_request_t *req, sd_ev
     f->channel = sd_request_has(req, SD_ARG_TICKET_CHANNEL) ? a->channel : SD_CHANNEL_WEB;
     f->impact = sd_request_has(req, SD_ARG_TICKET_IMPACT) ? a->impact : 2;
     f->urgency = sd_request_has(req, SD_ARG_TICKET_URGENCY) ? a->urgency : 2;
-    f->priority = sd_sla_priority(ctx->policy, f->impact, f->urgency, a->requester);
+    const char *requester = a->requester ? a->requester : ctx->author;
+    f->priority = sd_sla_priority(ctx->policy, f->impact, f->urgency, requester);
     f->follow_sun = sd_request_has(req, SD_ARG_TICKET_FOLLOW_SUN)
                         ? a->follow_sun
                         : sd_sla_follows_sun(ctx->sched, f->priority);
@@ -141,9 +142,9 @@ static int s_create(const sd_workflow_ctx_t *ctx, const sd_request_t *req, sd_ev
     f->tier_since = ctx->now_ms;
     f->status = SD_STATUS_NEW;
     if (s_set_str(&f->origin_site, ctx->site) || s_set_str(&f->title, a->title) ||
-        s_set_str(&f->description, a->description) || s_set_str(&f->requester, a->requester) ||
+        s_set_str(&f->description, a->description) || s_set_str(&f->requester, requester) ||
         s_set_str(&f->category, a->category) || s_set_str(&f->team, a->team) ||
-        s_set_str(&f->assignee, a->assignee) || s_set_str(&f->owner, a->author) ||
+        s_set_str(&f->assignee, a->assignee) || s_set_str(&f->owner, ctx->author) ||
         s_set_str(&f->owner_site, ctx->site))
         return SD_ENOMEM;
     sd_sla_start(ctx->sched, ctx->policy, f, ctx->now_ms);
@@ -280,7 +281,7 @@ int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, cons
                       sd_event_t *ev, sd_fault_t *fault)
 {
     int rc;
-    strcpy(ev->author, req->args.ticket.author);
+    snprintf(ev->author, sizeof ev->author, "%s", ctx->author ? ctx->author : "");
     if (req->op == SD_REQ_TICKET_NEW) {
         rc = sd_event_start(ev, &sd_kind_ticket, SD_OP_CREATE) ?: s_create(ctx, req, ev);
         goto done;
@@ -324,8 +325,7 @@ int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, cons
         char note[SD_NOTE_MAX];
         sd_handover_note(ctx, cur, req->args.ticket.site, "handed over by an agent",
                          req->args.ticket.note, note, sizeof note);
-        rc = sd_workflow_handover(ctx, cur, req->args.ticket.site, note, req->args.ticket.author,
-                                  ev, fault);
+        rc = sd_workflow_handover(ctx, cur, req->args.ticket.site, note, ctx->author, ev, fault);
         return rc; /* cleared and faulted there */
     }
     default:

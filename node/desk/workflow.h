@@ -39,10 +39,13 @@ typedef struct {
     const sd_policy_t *policy;  /* priority and due times */
     const sd_schedule_t *sched; /* calendars for business time; NULL: 7x24 wall clock */
     uint64_t now_ms;            /* the node's clock (schedule.h), Unix ms */
+    const char *author;         /* who acts: the authenticated caller (node/auth/authn.h);
+                                   the scheduler names its own identity per event */
 } sd_workflow_ctx_t;
 
 /* Builds the event for a writing request (sd_req_op_writes). `cur` is the
  * ticket the request names, or NULL for ticket.new or when it does not exist.
+ * The author is ctx->author; a ticket.new without a requester is the author's own.
  * On success ev holds op, author, fields and mask (or comment); the caller sets
  * origin, seq, hlc and key. ev must be zeroed; on error it is cleared.
  * Errors: SD_ENOTFOUND (no such ticket), SD_ETRANSITION (status does not

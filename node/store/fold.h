@@ -1,6 +1,7 @@
 /* fold.h - a record's state as a deterministic fold of its events (DESIGN 2.1), for any kind.
  *
- * Each register is a last-writer-wins register ordered by (hlc, origin); the kind's
+ * Each register is a last-writer-wins register ordered by (hlc, origin), except fields flagged
+ * SD_F_MAX (a user's role generations, proto/user.h), merged by maximum; the kind's
  * append-only set (a ticket's comments) is merged by the kind's fold_item (kind.h). The fold is
  * commutative, associative and idempotent, so any two nodes that applied the same set of events
  * hold byte-identical records, whatever the arrival order and however many duplicates they saw.

@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
-static const char *const s_db_names[DB_N] = {"events",  "vector",   "meta",
-                                             "records", "timeline", "indexes"};
+static const char *const s_db_names[DB_N] = {"events",   "vector",  "meta",   "records",
+                                             "timeline", "indexes", "denials"};
 
 /* ---- open / close -------------------------------------------------------- */
 
@@ -351,7 +351,7 @@ static int s_index_of(const sd_kind_t *k, const void *record, sd_index_keys_t *k
     return k->index(record, keys);
 }
 
-static int s_decode_record(const sd_kind_t *k, const MDB_val *v, void *record)
+int sd_store_decode_record(const sd_kind_t *k, const MDB_val *v, void *record)
 {
     sd_mp_doc_t *doc = NULL;
     int rc = sd_mp_doc_parse(v->mv_data, v->mv_size, &doc);
@@ -372,7 +372,7 @@ int sd_store_get_record(sd_store_txn_t *txn, const sd_kind_t *k, const char *id,
     s_record_key(&key, k, id);
     MDB_val v;
     int rc = s_get(txn, DB_RECORDS, &key, &v);
-    return rc ?: s_decode_record(k, &v, record);
+    return rc ?: sd_store_decode_record(k, &v, record);
 }
 
 static int s_put_record(sd_store_txn_t *txn, const sd_kind_t *k, const void *record)

@@ -9,7 +9,10 @@
  *   timeline  kind, id, hlc, origin, seq      -> ""   (a record's events in clock order)
  *   indexes   kind, index name, key parts     -> ""   (what each kind's index hook declares:
  *                                                 for tickets "queue", "requester",
- *                                                 "assignee" and "handovers")
+ *                                                 "assignee" and "handovers"; users "unix",
+ *                                                 tokens "hash")
+ *   denials   (ms, n)                         -> a refusal of this node (node/auth/audit.h):
+ *                                                 local, never replicated, not in the digest
  * The store knows no kind: the descriptor (proto/kind.h) says how to fold an event into its
  * record and which index entries and counters a record or an event has. An event, the vector,
  * the record, its timeline and index entries change in one write transaction, so a crash never
@@ -131,6 +134,33 @@ int sd_store_events_from(sd_store_txn_t *txn, const char *origin, uint64_t from,
 
 /* Value of counter `name` of kind k (kind.h index hooks), 0 when never counted. */
 int sd_store_counter(sd_store_txn_t *txn, const sd_kind_t *k, const char *name, uint64_t *n);
+
+/* A record handed to a walk (borrowed for the call); non-zero stops the walk. */
+typedef int (*sd_store_record_fn)(const void *record, void *arg);
+
+/* Calls fn with each existing record of kind k in id order, after id `after` (NULL: from the
+ * first). Returns 0, what fn returned, SD_ECORRUPT, SD_ENOMEM, SD_ESTORE (store_scan.c). */
+int sd_store_records(sd_store_txn_t *txn, const sd_kind_t *k, const char *after,
+                     sd_store_record_fn fn, void *arg);
+
+/* Calls fn with the rest of each entry of index `index` of kind k whose first part is `part`
+ * (the remaining key parts: for "unix"/"hash" entries the record id and its NUL). Non-zero from
+ * fn stops and is returned. */
+int sd_store_index_find(sd_store_txn_t *txn, const sd_kind_t *k, const char *index,
+                        const char *part, int (*fn)(const char *rest, size_t len, void *arg),
+                        void *arg);
+
+/* Calls fn with every event of the log, by origin then seq. Non-zero from fn stops. */
+int sd_store_events_all(sd_store_txn_t *txn, int (*fn)(const void *event, size_t len, void *arg),
+                        void *arg);
+
+/* The node's own refusals (node/auth/audit.h), kept locally: never replicated, not in the
+ * digest. put stores one under (ms, n); denials calls fn with each from since_ms on, oldest
+ * first (non-zero from fn stops). */
+int sd_store_put_denial(sd_store_txn_t *txn, uint64_t ms, uint32_t n, const void *data,
+                        size_t len);
+int sd_store_denials(sd_store_txn_t *txn, uint64_t since_ms,
+                     int (*fn)(const void *denial, size_t len, void *arg), void *arg);
 
 /* Digest of the whole materialised state (vector and every record of every kind): equal
  * digests mean byte-identical state. hex gets 65 bytes. */

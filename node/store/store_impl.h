@@ -28,6 +28,7 @@ enum {
     DB_RECORDS,  /* kind NUL id NUL -> record */
     DB_TIMELINE, /* kind NUL id NUL hlc origin NUL seq -> "" (a record's events in clock order) */
     DB_INDEXES,  /* kind NUL index NUL parts -> "" (each kind's secondary indexes) */
+    DB_DENIALS,  /* ms, n -> refusal (this node's own: never replicated, not in the digest) */
     DB_N
 };
 
@@ -210,6 +211,9 @@ static inline void s_record_key(s_key_t *k, const sd_kind_t *kind, const char *i
     s_key_str(k, kind->name);
     s_key_str(k, id);
 }
+
+/* Decodes a stored record of kind k (store.c). Returns 0 or SD_ECORRUPT (record cleared). */
+int sd_store_decode_record(const sd_kind_t *k, const MDB_val *v, void *record);
 
 /* Applies ev to its record, timeline and indexes, without the log and vector (store.c); the
  * upgrade replays the log through it. after: see sd_store_apply_record. */

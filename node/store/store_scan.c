@@ -1,0 +1,135 @@
+/* store_scan.c - walking a kind's records and index entries, the whole event log, and the
+ * node's own refusals (store.h). */
+#include "store.h"
+
+#include "record.h"
+#include "store_impl.h"
+
+#include <stdlib.h>
+
+/* Calls fn(key, value, arg) for each entry of db whose key starts with from[0..prefix), from
+ * `from` on; stops at the first non-zero return, which is returned. */
+static int s_range(sd_store_txn_t *txn, int db, const s_key_t *from, size_t prefix,
+                   int (*fn)(const MDB_val *k, const MDB_val *v, void *arg), void *arg)
+{
+    MDB_cursor *cur;
+    int rc = s_err(mdb_cursor_open(txn->txn, txn->store->dbi[db], &cur));
+    if (rc)
+        return rc;
+    MDB_val k = s_val(from), v;
+    int mrc;
+    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); mrc == 0 && rc == 0;
+         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+        if (k.mv_size < prefix || memcmp(k.mv_data, from->b, prefix) != 0)
+            break;
+        rc = fn(&k, &v, arg);
+    }
+    mdb_cursor_close(cur);
+    return rc ? rc : (mrc == 0 || mrc == MDB_NOTFOUND ? 0 : s_err(mrc));
+}
+
+typedef struct {
+    const sd_kind_t *kind;
+    const char *after; /* skip ids up to and including this one */
+    void *record;      /* scratch record */
+    sd_store_record_fn fn;
+    void *arg;
+} s_records_t;
+
+static int s_record(const MDB_val *k, const MDB_val *v, void *arg)
+{
+    s_records_t *r = arg;
+    size_t skip = strlen(r->kind->name) + 1;
+    const char *id = (const char *)k->mv_data + skip;
+    if (k->mv_size <= skip || ((const char *)k->mv_data)[k->mv_size - 1] != 0)
+        return SD_ECORRUPT;
+    if (r->after && strcmp(id, r->after) <= 0)
+        return 0;
+    int rc = sd_store_decode_record(r->kind, v, r->record);
+    if (rc)
+        return rc;
+    if (sd_record_exists(r->kind, r->record))
+        rc = r->fn(r->record, r->arg);
+    sd_record_clear(r->kind, r->record);
+    return rc;
+}
+
+int sd_store_records(sd_store_txn_t *txn, const sd_kind_t *k, const char *after,
+                     sd_store_record_fn fn, void *arg)
+{
+    s_records_t r = {.kind = k, .after = after, .fn = fn, .arg = arg};
+    if (!(r.record = sd_record_new(k)))
+        return SD_ENOMEM;
+    s_key_t from = {.n = 0};
+    s_key_str(&from, k->name);
+    size_t prefix = from.n;
+    if (after)
+        s_key_str(&from, after);
+    int rc = s_range(txn, DB_RECORDS, &from, prefix, s_record, &r);
+    sd_record_destroy(k, &r.record);
+    return rc;
+}
+
+typedef struct {
+    size_t skip; /* bytes of the prefix */
+    int (*fn)(const char *rest, size_t len, void *arg);
+    void *arg;
+} s_entries_t;
+
+static int s_entry(const MDB_val *k, const MDB_val *v, void *arg)
+{
+    (void)v;
+    s_entries_t *e = arg;
+    return e->fn((const char *)k->mv_data + e->skip, k->mv_size - e->skip, e->arg);
+}
+
+int sd_store_index_find(sd_store_txn_t *txn, const sd_kind_t *k, const char *index,
+                        const char *part, int (*fn)(const char *rest, size_t len, void *arg),
+                        void *arg)
+{
+    s_key_t from = {.n = 0};
+    s_key_str(&from, k->name);
+    s_key_str(&from, index);
+    s_key_str(&from, part);
+    s_entries_t e = {.skip = from.n, .fn = fn, .arg = arg};
+    return s_range(txn, DB_INDEXES, &from, from.n, s_entry, &e);
+}
+
+typedef struct {
+    int (*fn)(const void *event, size_t len, void *arg);
+    void *arg;
+} s_events_t;
+
+static int s_event(const MDB_val *k, const MDB_val *v, void *arg)
+{
+    (void)k;
+    s_events_t *e = arg;
+    return e->fn(v->mv_data, v->mv_size, e->arg);
+}
+
+int sd_store_events_all(sd_store_txn_t *txn, int (*fn)(const void *event, size_t len, void *arg),
+                        void *arg)
+{
+    s_key_t from = {.n = 0};
+    s_events_t e = {fn, arg};
+    return s_range(txn, DB_EVENTS, &from, 0, s_event, &e);
+}
+
+/* ---- refusals ------------------------------------------------------------------------------ */
+
+int sd_store_put_denial(sd_store_txn_t *txn, uint64_t ms, uint32_t n, const void *data, size_t len)
+{
+    s_key_t k = {.n = 0};
+    s_key_u64(&k, ms);
+    s_key_u64(&k, n);
+    return s_put(txn, DB_DENIALS, &k, data, len);
+}
+
+int sd_store_denials(sd_store_txn_t *txn, uint64_t since_ms,
+                     int (*fn)(const void *denial, size_t len, void *arg), void *arg)
+{
+    s_key_t from = {.n = 0};
+    s_key_u64(&from, since_ms);
+    s_events_t e = {fn, arg};
+    return s_range(txn, DB_DENIALS, &from, 0, s_event, &e);
+}
