@@ -58,7 +58,7 @@ static int s_profile(sd_event_t *ev, const sd_user_t *cur, const sd_request_t *r
 static int s_grant(sd_event_t *ev, const sd_user_t *cur, int which, bool grant,
                    const sd_request_t *req, sd_fault_t *fault)
 {
-    static const sd_user_t none = {0};
+    static const sd_user_t none;
     const sd_user_t *base = cur ? cur : &none;
     int rc = sd_api_take(ev, cur, SD_UREG_GRANTS);
     if (rc)

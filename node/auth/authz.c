@@ -106,6 +106,8 @@ int sd_authz_check(const sd_principal_t *who, const char *op, const sd_authz_sub
         return sd_fault_set(fault, SD_EFORBIDDEN, "forbidden: %s is not in the permission table",
                             op);
     const sd_user_t *u = &who->user;
+    if (!sd_user_holds(u, SD_USER_ACTIVE)) /* authn refuses them first; this holds regardless */
+        return sd_fault_set(fault, SD_EFORBIDDEN, "forbidden: user %s is disabled", who->login);
     int best = s_grants(row->scope[SD_PERM_ANYONE], NULL, subject);
     for (int r = 0; r < SD_ROLE_COUNT_; r++) {
         if (!sd_user_has_role(u, r, NULL))
@@ -120,11 +122,14 @@ int sd_authz_check(const sd_principal_t *who, const char *op, const sd_authz_sub
     }
     char roles[80];
     s_needed(row, roles, sizeof roles);
-    bool own_only = true;
-    for (int c = 0; c < SD_PERM_COLUMNS; c++)
-        own_only &= row->scope[c] == SD_SCOPE_NONE || row->scope[c] == SD_SCOPE_OWN;
-    if (own_only)
-        return sd_fault_set(fault, SD_EFORBIDDEN, "forbidden: %s %s only on their own records",
+    /* A right the caller has, but only on their own records: say that, not "needs a role". */
+    bool own_right = row->scope[SD_PERM_ANYONE] == SD_SCOPE_OWN;
+    for (int r = 0; r < SD_ROLE_COUNT_; r++)
+        own_right |= sd_user_has_role(u, r, NULL) && row->scope[r + 1] == SD_SCOPE_OWN;
+    if (own_right)
+        return sd_fault_set(fault, SD_EFORBIDDEN,
+                            "forbidden: %s may do %s only on their own records; this one is not "
+                            "theirs",
                             who->login, op);
     if (subject->site)
         return sd_fault_set(fault, SD_EFORBIDDEN,
@@ -197,25 +202,32 @@ int sd_authz_rules(const sd_principal_t *who, const sd_request_t *req, const voi
     return 0;
 }
 
-/* An agent a request names: an existing, active user holding the agent or manager role. */
-static int s_agent(sd_store_txn_t *txn, const char *arg, const char *login, sd_fault_t *fault)
+/* The user a request names as its argument arg, into *u (the caller clears it): existing and
+ * active. */
+static int s_user(sd_store_txn_t *txn, const char *arg, const char *login, sd_user_t *u,
+                  sd_fault_t *fault)
 {
-    sd_user_t u = {0};
     sd_fault_t why = {0};
-    int rc = sd_auth_active_user(txn, login, &u, &why);
+    int rc = sd_auth_active_user(txn, login, u, &why);
     if (rc == SD_ENOTFOUND)
         return sd_fault_set(fault, rc, "args.%s: no desk user '%s' (sundesk user new)", arg, login);
     if (rc == SD_EFORBIDDEN)
         return sd_fault_set(fault, SD_ERANGE, "args.%s: user %s is disabled", arg, login);
-    if (rc)
-        return rc;
-    bool agent =
-        sd_user_has_role(&u, SD_ROLE_AGENT, NULL) || sd_user_has_role(&u, SD_ROLE_MANAGER, NULL);
+    return rc;
+}
+
+/* An agent a request names: an existing, active user holding the agent or manager role. */
+static int s_agent(sd_store_txn_t *txn, const char *arg, const char *login, bool need_agent,
+                   sd_fault_t *fault)
+{
+    sd_user_t u = {0};
+    int rc = s_user(txn, arg, login, &u, fault);
+    if (!rc && need_agent && !sd_user_has_role(&u, SD_ROLE_AGENT, NULL) &&
+        !sd_user_has_role(&u, SD_ROLE_MANAGER, NULL))
+        rc = sd_fault_set(fault, SD_ERANGE, "args.%s: user %s is neither agent nor manager", arg,
+                          login);
     sd_record_clear(&sd_kind_user, &u);
-    if (!agent)
-        return sd_fault_set(fault, SD_ERANGE, "args.%s: user %s is neither agent nor manager", arg,
-                            login);
-    return 0;
+    return rc;
 }
 
 int sd_authz_refs(sd_store_txn_t *txn, const sd_request_t *req, sd_fault_t *fault)
@@ -224,11 +236,14 @@ int sd_authz_refs(sd_store_txn_t *txn, const sd_request_t *req, sd_fault_t *faul
     case SD_REQ_TICKET_NEW:
     case SD_REQ_TICKET_ASSIGN:
         return req->args.ticket.assignee
-                   ? s_agent(txn, "assignee", req->args.ticket.assignee, fault)
+                   ? s_agent(txn, "assignee", req->args.ticket.assignee, true, fault)
                    : 0;
+    case SD_REQ_TOKEN_NEW:
+        return req->args.token.user ? s_agent(txn, "user", req->args.token.user, false, fault) : 0;
     case SD_REQ_TEAM_NEW:
     case SD_REQ_TEAM_UPDATE:
-        return req->args.team.manager ? s_agent(txn, "manager", req->args.team.manager, fault) : 0;
+        return req->args.team.manager ? s_agent(txn, "manager", req->args.team.manager, true, fault)
+                                      : 0;
     default:
         return 0;
     }
