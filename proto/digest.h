@@ -1,6 +1,7 @@
 /* digest.h - incremental BLAKE2b-256 digest of store state, to prove convergence.
  *
- * Wraps libsodium; this is the only module that includes <sodium.h>. */
+ * Wraps libsodium; the only module of proto/ that includes <sodium.h> (the node's other use of
+ * it, token and password hashing, is node/auth/secrets.c). */
 #ifndef SD_DIGEST_H
 #define SD_DIGEST_H
 

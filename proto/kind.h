@@ -67,6 +67,11 @@ typedef struct sd_kind {
     void (*item_clear)(void *item);                            /* frees what an item owns */
     int (*fold_item)(void *record, const struct sd_event *ev); /* merges an appended item */
 
+    /* Recomputes what a record derives from its whole state (a ticket's first response), after
+     * every event is folded in: a value derived from the state, not from the order events came
+     * in, keeps the fold convergent. NULL: nothing derived. */
+    void (*after_fold)(void *record);
+
     /* What a record holds beyond its registers (derived values, the set): how many map entries
      * encode_extra writes, the writer, the reader of one such entry (returns 1 when key is not
      * one of them, 0, or SD_ECORRUPT) and the cleaner. All may be NULL for a kind without. */

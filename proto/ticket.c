@@ -321,8 +321,7 @@ static void s_item_clear(void *item)
     s_comment_free(item);
 }
 
-/* Folds a comment event: the comment joins the set; the earliest public reply is the first
- * response. */
+/* Folds a comment event: the comment joins the set (the first response follows, s_after_fold). */
 static int s_fold_comment(void *record, const sd_event_t *ev)
 {
     sd_ticket_t *t = record;
@@ -335,13 +334,22 @@ static int s_fold_comment(void *record, const sd_event_t *ev)
         s_comment_free(&c);
         return SD_ENOMEM;
     }
-    int rc = sd_ticket_add_comment(t, &c);
-    if (rc)
-        return rc;
-    uint64_t ms = sd_hlc_ms(ev->hlc);
-    if (item->public_reply && (t->first_response_at == 0 || ms < t->first_response_at))
-        t->first_response_at = ms;
-    return 0;
+    return sd_ticket_add_comment(t, &c);
+}
+
+/* The first response is the earliest public reply by someone other than the requester: worked
+ * out from the comments and the requester as they are now, whatever order they arrived in. */
+static void s_after_fold(void *record)
+{
+    sd_ticket_t *t = record;
+    t->first_response_at = 0;
+    for (size_t i = 0; i < t->ncomments; i++) {
+        const sd_comment_t *c = &t->comments[i];
+        uint64_t ms = sd_hlc_ms(c->hlc);
+        if (c->public_reply && !(t->requester && strcmp(c->author, t->requester) == 0) &&
+            (t->first_response_at == 0 || ms < t->first_response_at))
+            t->first_response_at = ms;
+    }
 }
 
 void sd_ticket_status_counter(int status, char *out, size_t cap)
@@ -418,6 +426,7 @@ const sd_kind_t sd_kind_ticket = {
     .item_size = sizeof(sd_comment_t),
     .item_clear = s_item_clear,
     .fold_item = s_fold_comment,
+    .after_fold = s_after_fold,
     .extra_count = s_extra_count,
     .encode_extra = s_encode_extra,
     .decode_extra = s_decode_extra,

@@ -4,6 +4,7 @@
 #include "error.h"
 #include "permission.h"
 #include "record.h"
+#include "secrets.h"
 #include "team.h"
 #include "ticket.h"
 #include "token.h"
@@ -94,16 +95,10 @@ static int s_token_new(const sd_api_write_ctx_t *ctx, const sd_request_t *req, s
     if (sd_user_is_system(user))
         return sd_fault_set(fault, SD_ERANGE, "token.new: %s is no desk user; name one with --user",
                             user);
-    uint8_t secret[SD_TOKEN_SECRET_BYTES], hash[32];
-    char hex[SD_TOKEN_HASH_HEX + 1];
-    randombytes_buf(secret, sizeof secret);
-    crypto_generichash(hash, sizeof hash, secret, sizeof secret, NULL, 0);
-    sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-    if (ctx->shown_cap < 4 + 2 * sizeof secret + 1)
+    char hex[SD_SECRET_HASH_HEX + 1];
+    if (ctx->shown_cap < SD_SECRET_TOKEN_LEN + 1)
         return SD_EINVAL;
-    memcpy(ctx->shown_once, SD_TOKEN_PREFIX, 4);
-    sodium_bin2hex(ctx->shown_once + 4, ctx->shown_cap - 4, secret, sizeof secret);
-    sodium_memzero(secret, sizeof secret);
+    sd_secret_token(SD_TOKEN_PREFIX, ctx->shown_once, hex);
     int rc = sd_event_start(ev, &sd_kind_token, SD_KOP_CREATE);
     if (rc)
         return rc;

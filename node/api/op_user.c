@@ -104,11 +104,11 @@ static int s_create(const sd_api_write_ctx_t *ctx, const sd_request_t *req, sd_e
 static int s_password(const sd_api_write_ctx_t *ctx, const sd_user_t *cur, const char *pw,
                       sd_event_t *ev, sd_fault_t *fault)
 {
-    char hash[crypto_pwhash_STRBYTES];
+    char hash[SD_SECRET_PW_MAX];
     int rc = sd_pw_hash(sd_auth_guard(ctx->auth), pw, (uint64_t)zclock_mono(), hash, fault);
     rc = rc ?: sd_api_take(ev, cur, SD_UREG_PASSWORD) ?:
          sd_api_set_str(&sd_event_user(ev)->password_hash, hash);
-    sodium_memzero(hash, sizeof hash);
+    sd_secret_wipe(hash, sizeof hash);
     return rc;
 }
 
@@ -284,6 +284,6 @@ int sd_api_auth_login(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_wr
     sd_mp_str(w, a->id);
     sd_mp_str(w, "expires_at");
     sd_mp_u64(w, expires);
-    sodium_memzero(token, sizeof token);
+    sd_secret_wipe(token, sizeof token);
     return 0;
 }

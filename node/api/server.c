@@ -43,6 +43,7 @@ typedef struct {
     sd_principal_t who;            /* who it is (authn.h), once identified */
     int scope;                     /* sd_scope_t the permission table granted */
     char shown_once[80];           /* token.new: the token for the reply (wiped after) */
+    int from;                      /* the client socket it came on (sd_server.clients) */
 } s_job_t;
 
 struct sd_server {
@@ -50,7 +51,9 @@ struct sd_server {
     sd_store_t *store;                /* the store (borrowed) */
     sd_journal_t *journal;            /* every write goes through it: clock, seqs, commits */
     sd_replica_t *replica;            /* replication, or NULL when not configured */
-    zsock_t *router;                  /* client socket */
+    zsock_t *clients[2];              /* client sockets: the endpoint; with tcp, also the ipc */
+    bool clients_ipc[2];              /* ... whether each is ipc (its peers have credentials) */
+    int nclients;                     /* how many */
     int64_t started_ms;               /* for uptime */
     uint64_t requests, errors;        /* counters since start */
     uint64_t commits, writes;         /* write transactions and the requests they carried */
@@ -62,7 +65,6 @@ struct sd_server {
     sd_metrics_t *metrics;            /* Prometheus endpoint, or NULL when not configured */
     sd_auth_t *auth;                  /* sessions and the password guard */
     sd_audit_t *audit;                /* refusals waiting to be recorded */
-    bool ipc;                         /* the client endpoint is ipc: peers have credentials */
     int64_t next_metrics;             /* monotonic ms of the next render of the metrics text */
 };
 
@@ -83,6 +85,31 @@ static sd_workflow_ctx_t s_workflow_ctx(const sd_server_t *s, uint64_t now, cons
                                .author = author};
 }
 
+/* Binds one more client ROUTER socket at endpoint. Returns 0, SD_ENOMEM, SD_EIO (cannot bind:
+ * logged), SD_ECONFIG (socket permissions; err says why). */
+static int s_bind_client(sd_server_t *s, const char *endpoint, char *err, size_t cap)
+{
+    zsock_t *sock = zsock_new(ZMQ_ROUTER);
+    if (!sock)
+        return SD_ENOMEM;
+    s->clients[s->nclients] = sock;
+    s->clients_ipc[s->nclients++] = strncmp(endpoint, "ipc://", 6) == 0;
+    zsock_set_maxmsgsize(sock, SD_SOCKET_MAXMSG);
+    zsock_set_linger(sock, 0);
+    /* Replies to clients that went away must not pile up or block. */
+    zsock_set_router_mandatory(sock, 0);
+    /* The socket file is born 0660 (access.h): never open to all, not even until chmod. */
+    mode_t mask = umask(0117);
+    int bound = zsock_bind(sock, "%s", endpoint);
+    umask(mask);
+    if (bound < 0) {
+        sd_log(SD_LOG_ERROR, "cannot bind client socket: endpoint=%s reason=\"%s\"", endpoint,
+               zmq_strerror(zmq_errno()));
+        return SD_EIO;
+    }
+    return sd_access_socket(endpoint, s->cfg->operators, err, cap);
+}
+
 int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out, char *err,
                   size_t cap)
 {
@@ -96,7 +123,6 @@ int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out, 
     for (int i = 0; i < SD_SERVER_BATCH; i++)
         if (!(s->jobs[i].reply = sd_mp_writer_new()))
             goto nomem;
-    s->ipc = strncmp(cfg->endpoint, "ipc://", 6) == 0;
     int rc = sd_auth_new(cfg->site, &s->auth) ?: sd_audit_new(cfg->site, &s->audit);
     rc = rc ?: sd_journal_open(store, cfg->site, &s->journal);
     /* Replication first: its certificates are checked before anything binds. */
@@ -110,24 +136,12 @@ int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out, 
         sd_server_destroy(&s);
         return rc;
     }
-    s->router = zsock_new(ZMQ_ROUTER);
-    if (!s->router)
-        goto nomem;
-    zsock_set_maxmsgsize(s->router, SD_SOCKET_MAXMSG);
-    zsock_set_linger(s->router, 0);
-    /* Replies to clients that went away must not pile up or block. */
-    zsock_set_router_mandatory(s->router, 0);
-    /* The socket file is born 0660 (access.h): never open to all, not even until chmod. */
-    mode_t mask = umask(0117);
-    int bound = zsock_bind(s->router, "%s", cfg->endpoint);
-    umask(mask);
-    if (bound < 0) {
-        sd_log(SD_LOG_ERROR, "cannot bind client socket: endpoint=%s reason=\"%s\"", cfg->endpoint,
-               zmq_strerror(zmq_errno()));
-        sd_server_destroy(&s);
-        return SD_EIO;
-    }
-    if ((rc = sd_access_socket(cfg->endpoint, cfg->operators, err, cap)) != 0) {
+    /* A tcp endpoint takes tokens only; the ipc socket in the data directory stays open beside
+     * it so that root on the machine can still act (authn.h: the bootstrap admin). */
+    rc = s_bind_client(s, cfg->endpoint, err, cap);
+    if (!rc && strncmp(cfg->endpoint, "ipc://", 6) != 0 && cfg->local_endpoint[0])
+        rc = s_bind_client(s, cfg->local_endpoint, err, cap);
+    if (rc) {
         sd_server_destroy(&s);
         return rc;
     }
@@ -143,7 +157,8 @@ void sd_server_destroy(sd_server_t **server)
     if (!server || !*server)
         return;
     sd_server_t *s = *server;
-    zsock_destroy(&s->router);
+    for (int i = 0; i < s->nclients; i++)
+        zsock_destroy(&s->clients[i]);
     sd_auth_destroy(&s->auth);
     sd_audit_destroy(&s->audit);
     sd_metrics_stop(&s->metrics);
@@ -190,11 +205,12 @@ static void s_check_restored(sd_server_t *s)
 
 /* ---- reading requests ---------------------------------------------------- */
 
-/* Splits a ROUTER message into envelope and body: [identity][body] from a
- * DEALER, or [identity][empty][body] from a REQ socket. */
-static void s_take_request(sd_server_t *s, zmsg_t *msg)
+/* Splits a ROUTER message from client socket `from` into envelope and body: [identity][body]
+ * from a DEALER, or [identity][empty][body] from a REQ socket. */
+static void s_take_request(sd_server_t *s, zmsg_t *msg, int from)
 {
     s_job_t *job = &s->jobs[s->njobs++];
+    job->from = from;
     job->rc = 0;
     job->event_seq = 0;
     job->req = (sd_request_t){0};
@@ -208,7 +224,8 @@ static void s_take_request(sd_server_t *s, zmsg_t *msg)
     zframe_t *delim = frames == 3 ? second : NULL;
     job->envelope = msg;
     zframe_t *any = body ? body : zmsg_first(msg);
-    sd_client_peer_parse(any ? zframe_meta(any, "Peer-Address") : NULL, s->ipc, &job->peer);
+    sd_client_peer_parse(any ? zframe_meta(any, "Peer-Address") : NULL, s->clients_ipc[from],
+                         &job->peer);
     if (!body || (delim && zframe_size(delim) != 0)) {
         sd_fault_set(&job->fault, SD_EFRAMING,
                      "send one frame (DEALER) or an empty frame then one frame (REQ)");
@@ -402,7 +419,14 @@ static int s_read_one(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job)
                         .who = &job->who,
                         .scope = job->scope,
                         .auth = s->auth};
-    return sd_api_read(&ctx, &job->req, job->reply, &job->fault);
+    rc = sd_api_read(&ctx, &job->req, job->reply, &job->fault);
+    if (job->req.op == SD_REQ_AUTH_LOGIN && (rc == SD_EUNAUTHENTICATED || rc == SD_EBUSY)) {
+        char via[SD_VIA_MAX];
+        snprintf(via, sizeof via, "password from %s", job->peer.address);
+        sd_audit_refused(s->audit, s_now_ms(s), job->req.args.user.id, via, "auth.login", NULL, rc,
+                         job->fault.text);
+    }
+    return rc;
 }
 
 /* ---- the loop ------------------------------------------------------------ */
@@ -427,11 +451,11 @@ static void s_send_replies(sd_server_t *s)
         size_t len;
         const void *data = sd_mp_writer_data(job->reply, &len);
         zmsg_addmem(job->envelope, data, len);
-        zmsg_send(&job->envelope, s->router);
+        zmsg_send(&job->envelope, s->clients[job->from]);
         zmsg_destroy(&job->envelope);
         sd_request_clear(&job->req);
         sd_principal_clear(&job->who);
-        sodium_memzero(job->shown_once, sizeof job->shown_once);
+        sd_secret_wipe(job->shown_once, sizeof job->shown_once);
         job->fault = (sd_fault_t){0};
     }
     s->njobs = 0;
@@ -515,30 +539,36 @@ static void s_serve_batch(sd_server_t *s)
 /* Takes every request that is waiting: they share one commit. */
 static void s_gather(sd_server_t *s)
 {
-    while (s->njobs < SD_SERVER_BATCH) {
-        zmq_pollitem_t item = {zsock_resolve(s->router), 0, ZMQ_POLLIN, 0};
-        if (zmq_poll(&item, 1, 0) <= 0)
-            break;
-        zmsg_t *msg = zmsg_recv(s->router);
-        if (!msg)
-            break;
-        s_take_request(s, msg);
+    for (bool more = true; more && s->njobs < SD_SERVER_BATCH;) {
+        more = false;
+        for (int i = 0; i < s->nclients && s->njobs < SD_SERVER_BATCH; i++) {
+            zmq_pollitem_t item = {zsock_resolve(s->clients[i]), 0, ZMQ_POLLIN, 0};
+            if (zmq_poll(&item, 1, 0) <= 0)
+                continue;
+            zmsg_t *msg = zmsg_recv(s->clients[i]);
+            if (msg) {
+                s_take_request(s, msg, i);
+                more = true;
+            }
+        }
     }
 }
 
-/* Every socket the loop watches: the client ROUTER first, then replication's. */
+/* Every socket the loop watches: the client ROUTERs first, then replication's. */
 typedef struct {
-    zmq_pollitem_t items[1 + SD_REPLICA_SOCKETS_MAX]; /* for zmq_poll */
-    void *handles[1 + SD_REPLICA_SOCKETS_MAX];        /* the czmq object behind each item */
+    zmq_pollitem_t items[2 + SD_REPLICA_SOCKETS_MAX]; /* for zmq_poll */
+    void *handles[2 + SD_REPLICA_SOCKETS_MAX];        /* the czmq object behind each item */
     int count;                                        /* used entries */
 } s_watch_t;
 
 static void s_watch_init(sd_server_t *s, s_watch_t *w)
 {
-    w->handles[0] = s->router;
-    w->count = 1 + (s->replica ? (int)sd_replica_sockets(s->replica, w->handles + 1,
-                                                         SD_REPLICA_SOCKETS_MAX)
-                               : 0);
+    for (int i = 0; i < s->nclients; i++)
+        w->handles[i] = s->clients[i];
+    w->count =
+        s->nclients + (s->replica ? (int)sd_replica_sockets(s->replica, w->handles + s->nclients,
+                                                            SD_REPLICA_SOCKETS_MAX)
+                                  : 0);
     for (int i = 0; i < w->count; i++)
         w->items[i] = (zmq_pollitem_t){zsock_resolve(w->handles[i]), 0, ZMQ_POLLIN, 0};
 }
@@ -609,8 +639,9 @@ int sd_server_run(sd_server_t *s)
 {
     s_watch_t watch;
     s_watch_init(s, &watch);
-    sd_log(SD_LOG_INFO, "serving: site=%s role=%s endpoint=%s", s->cfg->site, s->cfg->role,
-           s->cfg->endpoint);
+    sd_log(SD_LOG_INFO, "serving: site=%s role=%s endpoint=%s%s%s", s->cfg->site, s->cfg->role,
+           s->cfg->endpoint, s->nclients > 1 ? " local=" : "",
+           s->nclients > 1 ? s->cfg->local_endpoint : "");
     while (!zsys_interrupted) {
         int wait_ms = s->replica ? sd_replica_tick(s->replica) : 500;
         int tick_ms = s_schedule(s), metrics_ms = s_metrics(s);
@@ -621,10 +652,13 @@ int sd_server_run(sd_server_t *s)
             break; /* the context is terminating */
         /* Serve every socket that is ready, not only the first: with one per
          * wakeup, a busy client socket or first upstream starves the rest. */
-        for (int i = 1; ready > 0 && i < watch.count; i++)
+        for (int i = s->nclients; ready > 0 && i < watch.count; i++)
             if (watch.items[i].revents & ZMQ_POLLIN)
                 sd_replica_handle(s->replica, watch.handles[i]);
-        if (ready > 0 && (watch.items[0].revents & ZMQ_POLLIN)) {
+        bool clients = false;
+        for (int i = 0; ready > 0 && i < s->nclients; i++)
+            clients |= (watch.items[i].revents & ZMQ_POLLIN) != 0;
+        if (clients) {
             s_gather(s);
             if (s->njobs)
                 s_serve_batch(s);

@@ -3,6 +3,7 @@
 
 #include "error.h"
 #include "record.h"
+#include "secrets.h"
 #include "token.h"
 
 #include <pwd.h>
@@ -113,17 +114,10 @@ static int s_find_one(sd_store_txn_t *txn, const sd_kind_t *k, const char *index
 static int s_token(sd_store_txn_t *txn, const char *token, uint64_t now, sd_principal_t *p,
                    sd_fault_t *fault)
 {
-    uint8_t secret[SD_TOKEN_SECRET_BYTES], hash[32];
-    char hex[SD_TOKEN_HASH_HEX + 1], id[SD_ID_MAX + 1];
-    size_t n = 0;
+    char hex[SD_SECRET_HASH_HEX + 1], id[SD_ID_MAX + 1];
     const char *bad = "unknown or malformed token";
-    if (strlen(token) != 4 + 2 * SD_TOKEN_SECRET_BYTES ||
-        sodium_hex2bin(secret, sizeof secret, token + 4, 2 * SD_TOKEN_SECRET_BYTES, NULL, &n,
-                       NULL) != 0 ||
-        n != sizeof secret)
+    if (sd_secret_token_hash(token, hex) != 0)
         return sd_fault_set(fault, SD_EUNAUTHENTICATED, "%s", bad);
-    crypto_generichash(hash, sizeof hash, secret, sizeof secret, NULL, 0);
-    sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
     int rc = s_find_one(txn, &sd_kind_token, SD_TOKEN_INDEX_HASH, hex, id);
     if (rc)
         return rc;

@@ -4,6 +4,7 @@
 #include "error.h"
 #include "sizes.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,7 @@ struct sd_pw_guard {
 
 sd_pw_guard_t *sd_pw_guard_new(void)
 {
-    if (sodium_init() < 0)
+    if (sd_secret_init() != 0)
         return NULL;
     sd_pw_guard_t *g = calloc(1, sizeof *g);
     if (g)
@@ -55,15 +56,14 @@ static bool s_take(sd_pw_guard_t *g, uint64_t now, sd_fault_t *fault)
     return true;
 }
 
-int sd_pw_hash(sd_pw_guard_t *g, const char *password, uint64_t now_ms,
-               char out[crypto_pwhash_STRBYTES], sd_fault_t *fault)
+int sd_pw_hash(sd_pw_guard_t *g, const char *password, uint64_t now_ms, char out[SD_SECRET_PW_MAX],
+               sd_fault_t *fault)
 {
     if (strlen(password) < SD_PW_MIN)
         return sd_fault_set(fault, SD_ERANGE, "args.password: at least %d bytes", SD_PW_MIN);
     if (!s_take(g, now_ms, fault))
         return SD_EBUSY;
-    if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    if (sd_secret_pw_hash(password, out) != 0)
         return sd_fault_set(fault, SD_ENOMEM, "out of memory hashing the password");
     return 0;
 }
@@ -94,14 +94,12 @@ int sd_pw_verify(sd_pw_guard_t *g, const char *login, const char *hash, const ch
     if (!s_take(g, now_ms, fault))
         return SD_EBUSY;
     /* Without a hash the check still costs one hash, so timing tells nothing either. */
-    static const char *dummy = NULL;
-    static char dummy_hash[crypto_pwhash_STRBYTES];
-    if (!dummy && crypto_pwhash_str(dummy_hash, "x", 1, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                    crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0)
-        dummy = dummy_hash;
+    static char dummy[SD_SECRET_PW_MAX];
+    if (!dummy[0] && sd_secret_pw_hash("x", dummy) != 0)
+        dummy[0] = 0;
     bool have = hash && *hash;
     const char *against = have ? hash : dummy;
-    bool ok = against && crypto_pwhash_str_verify(against, password, strlen(password)) == 0 && have;
+    bool ok = *against && sd_secret_pw_verify(against, password) && have;
     if (ok) {
         s->fails = 0;
         s->locked_until = 0;

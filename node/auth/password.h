@@ -1,4 +1,4 @@
-/* password.h - passwords: argon2id hashes (libsodium crypto_pwhash_str) under a bound.
+/* password.h - passwords: argon2id hashes (secrets.h) under a bound.
  *
  * One hash at the interactive limits takes about 64 MiB and a tenth of a second, so the node
  * never runs more than one at a time (it hashes on its one thread) and spends at most
@@ -10,7 +10,8 @@
 
 #include "mp.h"
 
-#include <sodium.h>
+#include "secrets.h"
+
 #include <stdint.h>
 
 #define SD_PW_RATE      2     /* hashes per second, on average */
@@ -28,8 +29,8 @@ void sd_pw_guard_destroy(sd_pw_guard_t **guard);
 
 /* Hashes password into out at time now_ms (monotonic). Returns 0, SD_ERANGE (shorter than
  * SD_PW_MIN; fault says so), SD_EBUSY (over the rate), SD_ENOMEM. */
-int sd_pw_hash(sd_pw_guard_t *g, const char *password, uint64_t now_ms,
-               char out[crypto_pwhash_STRBYTES], sd_fault_t *fault);
+int sd_pw_hash(sd_pw_guard_t *g, const char *password, uint64_t now_ms, char out[SD_SECRET_PW_MAX],
+               sd_fault_t *fault);
 
 /* Checks password against hash for login. Returns 0 when it matches; SD_EUNAUTHENTICATED
  * (wrong, or no hash: the fault never says which), SD_EBUSY (over the rate or the login is

@@ -1,17 +1,17 @@
 /* sessions.c - the node's login sessions, by token hash. */
 #include "sessions.h"
 
+#include "secrets.h"
 #include "token.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct {
-    uint8_t hash[crypto_generichash_BYTES]; /* of the token */
-    char login[SD_ID_MAX + 1];              /* "" = free */
-    uint64_t expires;                       /* Unix ms */
+    char hash[SD_SECRET_HASH_HEX + 1]; /* of the token */
+    char login[SD_ID_MAX + 1];         /* "" = free */
+    uint64_t expires;                  /* Unix ms */
 } s_session_t;
 
 struct sd_sessions {
@@ -20,7 +20,7 @@ struct sd_sessions {
 
 sd_sessions_t *sd_sessions_new(void)
 {
-    if (sodium_init() < 0)
+    if (sd_secret_init() != 0)
         return NULL;
     return calloc(1, sizeof(sd_sessions_t));
 }
@@ -28,16 +28,10 @@ sd_sessions_t *sd_sessions_new(void)
 void sd_sessions_destroy(sd_sessions_t **s)
 {
     if (s && *s) {
-        sodium_memzero(*s, sizeof **s);
+        sd_secret_wipe(*s, sizeof **s);
         free(*s);
         *s = NULL;
     }
-}
-
-static void s_hash(const char *token, uint8_t out[crypto_generichash_BYTES])
-{
-    crypto_generichash(out, crypto_generichash_BYTES, (const unsigned char *)token, strlen(token),
-                       NULL, 0);
 }
 
 uint64_t sd_sessions_start(sd_sessions_t *s, const char *login, uint64_t now_ms,
@@ -54,12 +48,7 @@ uint64_t sd_sessions_start(sd_sessions_t *s, const char *login, uint64_t now_ms,
         if (t->expires < pick->expires)
             pick = t;
     }
-    uint8_t secret[32];
-    randombytes_buf(secret, sizeof secret);
-    memcpy(token, SD_SESSION_PREFIX, 4);
-    sodium_bin2hex(token + 4, SD_SESSION_TOKEN_LEN - 4 + 1, secret, sizeof secret);
-    sodium_memzero(secret, sizeof secret);
-    s_hash(token, pick->hash);
+    sd_secret_token(SD_SESSION_PREFIX, token, pick->hash);
     snprintf(pick->login, sizeof pick->login, "%s", login);
     pick->expires = now_ms + SD_SESSION_MS;
     return pick->expires;
@@ -67,11 +56,12 @@ uint64_t sd_sessions_start(sd_sessions_t *s, const char *login, uint64_t now_ms,
 
 const char *sd_sessions_find(sd_sessions_t *s, const char *token, uint64_t now_ms)
 {
-    uint8_t h[crypto_generichash_BYTES];
-    s_hash(token, h);
+    char h[SD_SECRET_HASH_HEX + 1];
+    if (sd_secret_token_hash(token, h) != 0)
+        return NULL;
     for (int i = 0; i < SD_SESSIONS_MAX; i++) {
         s_session_t *t = &s->slots[i];
-        if (t->login[0] && t->expires > now_ms && sodium_memcmp(t->hash, h, sizeof h) == 0)
+        if (t->login[0] && t->expires > now_ms && sd_secret_equal(t->hash, h, SD_SECRET_HASH_HEX))
             return t->login;
     }
     return NULL;

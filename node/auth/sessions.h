@@ -7,6 +7,7 @@
 #ifndef SD_SESSIONS_H
 #define SD_SESSIONS_H
 
+#include "secrets.h"
 #include "sizes.h"
 
 #include <stdint.h>

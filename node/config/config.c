@@ -23,6 +23,7 @@ int sd_config_defaults(sd_config_t *cfg, const char *datadir, char *err, size_t 
                  SD_IPC_PATH_MAX, datadir);
         return SD_ECONFIG;
     }
+    strcpy(cfg->local_endpoint, cfg->endpoint);
     return 0;
 }
 

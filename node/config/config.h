@@ -70,16 +70,18 @@ typedef struct {
 } sd_metrics_config_t;
 
 typedef struct {
-    char site[SD_SITE_MAX + 1];     /* this node's site id */
-    char role[8];                   /* "site" or "hub" */
-    char endpoint[SD_ENDPOINT_MAX]; /* client socket (ZeroMQ endpoint) */
-    int log_level;                  /* sd_log_level_t */
-    bool token_auth;                /* auth = token: clients present tokens (needed on tcp) */
-    char operators[64];             /* Unix group given the ipc socket (0660); "" = the node's */
-    sd_policy_t policy;             /* priority and due-time policy */
-    sd_repl_config_t repl;          /* replication; off by default */
-    sd_schedule_t sched;            /* calendars, follow-the-sun policy, clock (schedule.h) */
-    sd_metrics_config_t metrics;    /* Prometheus endpoint; off by default */
+    char site[SD_SITE_MAX + 1];           /* this node's site id */
+    char role[8];                         /* "site" or "hub" */
+    char endpoint[SD_ENDPOINT_MAX];       /* client socket (ZeroMQ endpoint) */
+    char local_endpoint[SD_ENDPOINT_MAX]; /* ipc://DATADIR/sundesk.sock: also bound when the
+                                             endpoint is tcp, for local users */
+    int log_level;                        /* sd_log_level_t */
+    bool token_auth;                      /* auth = token: clients present tokens (needed on tcp) */
+    char operators[64];          /* Unix group given the ipc socket (0660); "" = the node's */
+    sd_policy_t policy;          /* priority and due-time policy */
+    sd_repl_config_t repl;       /* replication; off by default */
+    sd_schedule_t sched;         /* calendars, follow-the-sun policy, clock (schedule.h) */
+    sd_metrics_config_t metrics; /* Prometheus endpoint; off by default */
 } sd_config_t;
 
 /* Frees what the config owns (the calendars); NULL-safe. */

@@ -27,17 +27,9 @@ static void s_fold_max(const sd_kind_t *k, void *record, const void *fields, uin
     }
 }
 
-int sd_fold_apply(void *record, const sd_event_t *ev)
+/* The registers ev writes whose stamps it beats, and the SD_F_MAX fields. */
+static int s_fold_registers(const sd_kind_t *k, void *record, const sd_event_t *ev)
 {
-    const sd_kind_t *k = ev->kind;
-    char *id = sd_record_id(k, record);
-    if (id[0] == 0)
-        strcpy(id, ev->key);
-    uint64_t ms = sd_hlc_ms(ev->hlc), *updated = sd_record_updated(k, record);
-    if (ms > *updated)
-        *updated = ms;
-    if (ev->op == k->set_op)
-        return k->fold_item(record, ev);
     sd_stamp_t *stamps = sd_record_stamps(k, record);
     uint64_t max = sd_kind_flag_mask(k, SD_F_MAX) & ev->mask;
     s_fold_max(k, record, ev->fields, max);
@@ -52,4 +44,23 @@ int sd_fold_apply(void *record, const sd_event_t *ev)
         strcpy(stamps[r].origin, ev->origin);
     }
     return 0;
+}
+
+int sd_fold_apply(void *record, const sd_event_t *ev)
+{
+    const sd_kind_t *k = ev->kind;
+    char *id = sd_record_id(k, record);
+    if (id[0] == 0)
+        strcpy(id, ev->key);
+    uint64_t ms = sd_hlc_ms(ev->hlc), *updated = sd_record_updated(k, record);
+    if (ms > *updated)
+        *updated = ms;
+    int rc = 0;
+    if (ev->op == k->set_op)
+        rc = k->fold_item(record, ev);
+    else
+        rc = s_fold_registers(k, record, ev);
+    if (!rc && k->after_fold)
+        k->after_fold(record);
+    return rc;
 }

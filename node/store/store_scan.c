@@ -18,8 +18,9 @@ static int s_range(sd_store_txn_t *txn, int db, const s_key_t *from, size_t pref
         return rc;
     MDB_val k = s_val(from), v;
     int mrc;
-    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); mrc == 0 && rc == 0;
-         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    /* LMDB refuses an empty key: a walk from the very start is MDB_FIRST. */
+    for (mrc = mdb_cursor_get(cur, &k, &v, from->n ? MDB_SET_RANGE : MDB_FIRST);
+         mrc == 0 && rc == 0; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         if (k.mv_size < prefix || memcmp(k.mv_data, from->b, prefix) != 0)
             break;
         rc = fn(&k, &v, arg);
