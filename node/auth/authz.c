@@ -93,6 +93,38 @@ static void s_needed(const sd_perm_row_t *row, char *out, size_t cap)
         snprintf(out, cap, "bootstrap admin");
 }
 
+/* The one line of a refusal: a right the caller has only on their own records; a role they
+ * hold for other sites only; or the roles that would do. */
+static int s_refusal(const sd_principal_t *who, const char *op, const sd_perm_row_t *row,
+                     const sd_authz_subject_t *subject, sd_fault_t *fault)
+{
+    const sd_user_t *u = &who->user;
+    bool own_right = row->scope[SD_PERM_ANYONE] == SD_SCOPE_OWN;
+    for (int r = 0; r < SD_ROLE_COUNT_; r++)
+        own_right |= sd_user_has_role(u, r, NULL) && row->scope[r + 1] == SD_SCOPE_OWN;
+    char roles[80];
+    s_needed(row, roles, sizeof roles);
+    for (int r = 0; r < SD_ROLE_COUNT_ && subject->site; r++)
+        if (sd_user_has_role(u, r, NULL) && row->scope[r + 1] == SD_SCOPE_SITE)
+            return sd_fault_set(fault, SD_EFORBIDDEN,
+                                "forbidden: %s needs the %s role for site %s; %s is %s for %s "
+                                "only",
+                                op, roles, subject->site, who->login, sd_role_names[r],
+                                u->sites[r]);
+    if (own_right)
+        return sd_fault_set(fault, SD_EFORBIDDEN,
+                            "forbidden: %s may do %s only on their own records; this one is not "
+                            "theirs",
+                            who->login, op);
+    if (subject->site)
+        return sd_fault_set(fault, SD_EFORBIDDEN,
+                            "forbidden: %s needs the %s role for site %s; %s holds none of them",
+                            op, roles, subject->site, who->login);
+    return sd_fault_set(fault, SD_EFORBIDDEN,
+                        "forbidden: %s needs the %s role; %s holds none of them", op, roles,
+                        who->login);
+}
+
 int sd_authz_check(const sd_principal_t *who, const char *op, const sd_authz_subject_t *subject,
                    int *scope, sd_fault_t *fault)
 {
@@ -120,23 +152,7 @@ int sd_authz_check(const sd_principal_t *who, const char *op, const sd_authz_sub
         *scope = best;
         return 0;
     }
-    char roles[80];
-    s_needed(row, roles, sizeof roles);
-    /* A right the caller has, but only on their own records: say that, not "needs a role". */
-    bool own_right = row->scope[SD_PERM_ANYONE] == SD_SCOPE_OWN;
-    for (int r = 0; r < SD_ROLE_COUNT_; r++)
-        own_right |= sd_user_has_role(u, r, NULL) && row->scope[r + 1] == SD_SCOPE_OWN;
-    if (own_right)
-        return sd_fault_set(fault, SD_EFORBIDDEN,
-                            "forbidden: %s may do %s only on their own records; this one is not "
-                            "theirs",
-                            who->login, op);
-    if (subject->site)
-        return sd_fault_set(fault, SD_EFORBIDDEN,
-                            "forbidden: %s needs the %s role for site %s; %s has none", op, roles,
-                            subject->site, who->login);
-    return sd_fault_set(fault, SD_EFORBIDDEN, "forbidden: %s needs the %s role; %s has none", op,
-                        roles, who->login);
+    return s_refusal(who, op, row, subject, fault);
 }
 
 /* Is who an admin of every site (or the bootstrap admin)? */
