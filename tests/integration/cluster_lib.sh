@@ -13,7 +13,7 @@ cluster() { bash "$root/deploy/local-cluster.sh" "$1" "$dir/c" >/dev/null; }
 s_stop_cluster() { bash "$root/deploy/local-cluster.sh" stop "$dir/c" >/dev/null 2>&1; }
 LIB_BEFORE_RM=s_stop_cluster
 nodes="hub apac emea amer"
-at() { "$bin/tools/sundesk" --data "$dir/c/$1" --author tester "${@:2}"; }
+at() { "$bin/tools/sundesk" --data "$dir/c/$1" "${@:2}"; }
 count() {
     at "$1" --json node status | /usr/bin/python3 -c "import json,sys; print(sum(json.load(sys.stdin)['tickets'].values()))"
 }

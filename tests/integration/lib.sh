@@ -23,7 +23,7 @@ finish() {
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]
 }
-sd() { "$bin/tools/sundesk" --data "$data" --author tester "$@"; }
+sd() { "$bin/tools/sundesk" --data "$data" "$@"; }
 s_now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # Runs CMD every 0.1 s until it succeeds (0) or SECONDS have passed (1).
 within() {

@@ -18,7 +18,7 @@ while acked < total:
     while sent < total and sent - acked < 256:
         sent += 1
         s.send(msgpack.packb({"v": 1, "id": sent, "op": "ticket.new",
-                              "args": {"author": "load", "title": "%s %d" % (tag, sent),
+                              "args": {"title": "%s %d" % (tag, sent),
                                        "requester": "user%d@example.com" % (sent % 50)}}))
     if not s.poll(10000):
         sys.exit("load.py: no reply for 10 s after %d acknowledged" % acked)

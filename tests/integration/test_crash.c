@@ -45,7 +45,6 @@ static void *s_client_loop(void *arg)
         char title[48];
         snprintf(title, sizeof title, "r%d c%d n%d", acks->round, w->client, n);
         sd_request_t req = {.op = SD_REQ_TICKET_NEW};
-        sd_test_arg(&req, "author", "crash-test");
         sd_test_arg(&req, "title", title);
         sd_test_arg(&req, "requester", "load@example.com");
         sd_reply_t reply;

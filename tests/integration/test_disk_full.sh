@@ -12,7 +12,8 @@ fi
 s_unmount() { umount "$data" 2>/dev/null; }
 LIB_BEFORE_RM=s_unmount
 mkdir -p "$data"
-mount -t tmpfs -o size=1m tmpfs "$data" || { echo "skipped: cannot mount tmpfs"; exit 77; }
+# mode 0700: a tmpfs is 1777 by default, and the node refuses a data directory others can write.
+mount -t tmpfs -o size=1m,mode=0700 tmpfs "$data" || { echo "skipped: cannot mount tmpfs"; exit 77; }
 start_node && ok || bad "node did not start"
 
 text=$(head -c 6000 /dev/zero | tr '\0' 'x')

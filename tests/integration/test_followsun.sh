@@ -58,7 +58,7 @@ wait_owner() {
 
 cluster start || { bad "cluster did not start"; finish; exit 1; }
 wait_sim 2026-03-02T06:10:00Z
-id=$(call apac ticket.new '{"author": "li", "title": "Core router down", "requester": "noc@example.com", "impact": 1, "urgency": 1}' | field id)
+id=$(call apac ticket.new '{"title": "Core router down", "requester": "noc@example.com", "impact": 1, "urgency": 1}' | field id)
 [ -n "$id" ] && ok || bad "P1 not created at APAC"
 [ "$(call apac ticket.get "{\"id\": \"$id\"}" | field follow_sun)" = True ] && ok ||
     bad "a P1 follows the sun by default"

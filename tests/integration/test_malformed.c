@@ -126,6 +126,18 @@ static void test_wrong_shape(void **state)
     s_expect_error(f, RAW("\x82\xa1v\x01\xa2op\xa4nope"), SD_EUNKNOWN_OP);
     s_expect_error(f, RAW("\x83\xa1v\x01\xa2op\xa9node.ping\xa1x\x01"), SD_EUNKNOWN_FIELD);
     s_expect_error(f, RAW("\x82\xa1v\x01\xa2op\xa9node.ping\x01"), SD_ETRAILING);
+    /* "auth" is a token string; a wrong one is refused, though the ipc peer could act alone. */
+    s_expect_error(f,
+                   RAW("\x83\xa1v\x01\xa2op\xab"
+                       "ticket.list\xa4"
+                       "auth\x2a"),
+                   SD_ETYPE);
+    s_expect_error(f,
+                   RAW("\x83\xa1v\x01\xa2op\xab"
+                       "ticket.list\xa4"
+                       "auth\xa7"
+                       "sdt_bad"),
+                   SD_EUNAUTHENTICATED);
     s_expect_serving(f);
 }
 
@@ -147,8 +159,10 @@ static void test_bad_arguments(void **state)
     memset(long_id + 2, 'A', SD_ID_MAX + 1);
     s_expect_error(f, buf, s_request(buf, "ticket.get", "id", long_id, sizeof long_id),
                    SD_ETOOLONG);
-    s_expect_error(f, buf, s_request(buf, "ticket.ack", "id", (const uint8_t *)"\xa1x", 2),
-                   SD_EMISSING); /* author missing */
+    s_expect_error(f, buf, s_request(buf, "ticket.assign", "id", (const uint8_t *)"\xa1x", 2),
+                   SD_EMISSING); /* assignee missing */
+    s_expect_error(f, buf, s_request(buf, "ticket.ack", "author", (const uint8_t *)"\xa1x", 2),
+                   SD_EUNKNOWN_FIELD); /* the node names the author, never the client */
     s_expect_error(f, buf, s_request(buf, "ticket.get", "id", (const uint8_t *)"\xa4X-99", 5),
                    SD_ENOTFOUND);
     s_expect_serving(f);

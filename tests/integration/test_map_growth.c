@@ -36,7 +36,6 @@ static void *s_client_loop(void *arg)
         char title[48];
         snprintf(title, sizeof title, "c%d n%d", w->client, n);
         sd_request_t req = {.op = SD_REQ_TICKET_NEW};
-        sd_test_arg(&req, "author", "growth-test");
         sd_test_arg(&req, "title", title);
         sd_test_arg(&req, "requester", "load@example.com");
         sd_test_arg(&req, "description", description);

@@ -56,7 +56,7 @@ wait_until() {
 # Stops the test when what follows would only pile up timeouts.
 need() { [ "$failed" -eq 0 ] || { echo "giving up: $*"; finish; exit 1; }; }
 # A short CLI timeout, so one hung node cannot eat the time budget.
-at() { "$bin/tools/sundesk" --data "$dir/$1" --author tester --timeout 2000 "${@:2}"; }
+at() { "$bin/tools/sundesk" --data "$dir/$1" --timeout 2000 "${@:2}"; }
 js() { /usr/bin/python3 -c "import json,sys; d = json.load(sys.stdin); print($1)"; }
 count() { at "$1" --json node status | js "sum(d['tickets'].values())"; }
 digest() { at "$1" --json node digest | js "d['digest']"; }

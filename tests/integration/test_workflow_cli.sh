@@ -16,6 +16,10 @@ field() { sd --json ticket show "$1" | /usr/bin/python3 -c "import json,sys; pri
 expect_fail "no node is running" ticket list
 
 start_node || bad "node did not start"
+# Run by root (or the node's own account) on the ipc socket: the bootstrap admin root@LOCAL,
+# who makes the agents tickets are assigned to (an assignee must be an active agent).
+expect_ok user new carol --name "Carol Chen" --role agent
+expect_ok user new eve --name "Eve Evans" --role agent
 
 # 1. record
 id=$(sd ticket new --title "Mail stuck in outbox" --requester ann@example.com --channel email \
@@ -92,7 +96,7 @@ expect_fail "missing SITE" ticket handover "$vpn"
 expect_fail "is closed; handover is not allowed" ticket handover "$id" --to EMEA
 expect_fail "--to: must not be empty" ticket handover "$vpn" --to ""
 report=$(sd handover report)
-[[ $report == *"$vpn  LOCAL -> EMEA  by tester"* ]] && ok || bad "handover report lacks the move: $report"
+[[ $report == *"$vpn  LOCAL -> EMEA  by root@LOCAL"* ]] && ok || bad "handover report lacks the move: $report"
 [[ $report == *$'\n    Customer in a meeting until 14:00\n    Handover LOCAL -> EMEA at '* ]] \
     && ok || bad "handover report lacks the note: $report"
 sd handover report --site EMEA --since 1h | grep "$vpn" >/dev/null && ok || bad "report --site --since"
@@ -105,7 +109,7 @@ expect_fail "--since: expected" handover report --since yesterday
 expect_fail "--limit: must be 1..1000" handover report --limit 0
 card=$(sd ticket show "$vpn")
 [[ $card == *"handover    LOCAL -> EMEA at "* && $card == *"sla         ok"* ]] && ok || bad "card: $card"
-[[ $(sd ticket report "$vpn") == *"handover by tester"*"LOCAL -> EMEA"* ]] && ok || bad "report history"
+[[ $(sd ticket report "$vpn") == *"handover by root@LOCAL"*"LOCAL -> EMEA"* ]] && ok || bad "report history"
 sun=$(sd ticket new --title "Night batch" --requester ops@example.com --impact 3 --follow-sun)
 [ "$(field "$sun" follow_sun)" = True ] && ok || bad "new --follow-sun"
 expect_ok ticket update "$sun" --no-follow-sun

@@ -44,7 +44,7 @@ static inline int sd_test_arg(sd_request_t *req, const char *name, const char *v
 
 /* Fills req as a client would send it: op, then name/value pairs ending with
  * NULL, each value as command-line text, e.g.
- *   sd_test_request(&req, SD_REQ_TICKET_NEW, "author", "ann", "impact", "1", NULL);
+ *   sd_test_request(&req, SD_REQ_TICKET_NEW, "title", "No mail", "impact", "1", NULL);
  * req is cleared first. Returns 0 or the error of the first bad pair. */
 static inline int sd_test_request_v(sd_request_t *req, int op, va_list ap)
 {

@@ -81,9 +81,11 @@ static sd_hlc_t *s_clock(fx_t *fx, const char *site)
 /* Does what the node does for one writing request (node/server.c): read the
  * ticket, let the workflow build the event, stamp it with origin, seq, hlc
  * and key, and apply it, all inside txn. `origin` is the site making the
- * event. For ticket.new the new id is written to id; otherwise id names the
- * ticket. The arguments are name/value pairs ending with NULL. */
-static inline int s_do(fx_t *fx, sd_store_txn_t *txn, const char *origin, int op, char *id, ...)
+ * event, `author` the caller the node authenticated. For ticket.new the new
+ * id is written to id; otherwise id names the ticket. The arguments are
+ * name/value pairs ending with NULL. */
+static inline int s_do(fx_t *fx, sd_store_txn_t *txn, const char *origin, const char *author,
+                       int op, char *id, ...)
 {
     va_list ap;
     va_start(ap, id);
@@ -103,7 +105,8 @@ static inline int s_do(fx_t *fx, sd_store_txn_t *txn, const char *origin, int op
         if (rc == SD_ENOTFOUND)
             rc = 0;
     }
-    sd_workflow_ctx_t ctx = {.site = origin, .policy = &fx->policy, .now_ms = fx->now};
+    sd_workflow_ctx_t ctx = {
+        .site = origin, .policy = &fx->policy, .now_ms = fx->now, .author = author};
     rc = rc ?: sd_workflow_build(&ctx, have ? &cur : NULL, &fx->req, &ev, &fault);
     if (!rc) {
         strcpy(ev.origin, origin);
@@ -120,19 +123,17 @@ static inline int s_do(fx_t *fx, sd_store_txn_t *txn, const char *origin, int op
 static inline void s_new(fx_t *fx, sd_store_txn_t *txn, char *id, const char *requester,
                          const char *impact, const char *urgency)
 {
-    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_NEW, id, "author", "ann", "title",
-                          "Printer on fire", "requester", requester, "impact", impact, "urgency",
-                          urgency, NULL),
+    assert_int_equal(s_do(fx, txn, "HQ", "ann", SD_REQ_TICKET_NEW, id, "title", "Printer on fire",
+                          "requester", requester, "impact", impact, "urgency", urgency, NULL),
                      0);
 }
 
 /* Ticket id acknowledged by ann, who assigns it to assignee. */
 static inline void s_ack_assign(fx_t *fx, sd_store_txn_t *txn, char *id, const char *assignee)
 {
-    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_ACK, id, "author", "ann", NULL), 0);
+    assert_int_equal(s_do(fx, txn, "HQ", "ann", SD_REQ_TICKET_ACK, id, NULL), 0);
     assert_int_equal(
-        s_do(fx, txn, "HQ", SD_REQ_TICKET_ASSIGN, id, "author", "ann", "assignee", assignee, NULL),
-        0);
+        s_do(fx, txn, "HQ", "ann", SD_REQ_TICKET_ASSIGN, id, "assignee", assignee, NULL), 0);
 }
 
 /* Status of ticket id as the store holds it. */

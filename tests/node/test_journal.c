@@ -58,14 +58,15 @@ static int s_new_tickets(sd_journal_batch_t *batch, void *arg)
     s_batch_t *b = arg;
     sd_policy_t policy;
     sd_policy_default(&policy);
-    sd_workflow_ctx_t ctx = {.site = "HQ", .policy = &policy, .now_ms = sd_journal_now(batch)};
+    sd_workflow_ctx_t ctx = {
+        .site = "HQ", .policy = &policy, .now_ms = sd_journal_now(batch), .author = "ann"};
     b->calls++;
     int rc = 0;
     for (int i = 0; i < b->n && !rc; i++) {
         sd_request_t req = {0};
-        assert_int_equal(sd_test_request(&req, SD_REQ_TICKET_NEW, "author", "ann", "title",
-                                         "Printer on fire", "requester", "bob@example.com",
-                                         "description", b->description, NULL),
+        assert_int_equal(sd_test_request(&req, SD_REQ_TICKET_NEW, "title", "Printer on fire",
+                                         "requester", "bob@example.com", "description",
+                                         b->description, NULL),
                          0);
         sd_event_t ev = {0};
         assert_int_equal(sd_workflow_build(&ctx, NULL, &req, &ev, NULL), 0);

@@ -125,10 +125,11 @@ static sd_workflow_ctx_t s_wf(fx_t *fx, const char *site)
 
 /* One client request being written. */
 typedef struct {
-    fx_t *fx;         /* the fixture (its request) */
-    const char *site; /* where it is made */
-    int op;           /* sd_req_op_t */
-    char *id;         /* the ticket; set for a new one */
+    fx_t *fx;           /* the fixture (its request) */
+    const char *site;   /* where it is made */
+    const char *author; /* who makes it: the caller the node authenticated */
+    int op;             /* sd_req_op_t */
+    char *id;           /* the ticket; set for a new one */
 } s_write_t;
 
 static int s_fill(sd_journal_batch_t *batch, void *arg)
@@ -140,6 +141,7 @@ static int s_fill(sd_journal_batch_t *batch, void *arg)
     if (w->op != SD_REQ_TICKET_NEW)
         assert_int_equal(sd_store_get_ticket(sd_journal_txn(batch), w->id, &cur), 0);
     sd_workflow_ctx_t wf = s_wf(w->fx, w->site);
+    wf.author = w->author;
     int rc =
         sd_workflow_build(&wf, w->op == SD_REQ_TICKET_NEW ? NULL : &cur, &w->fx->req, &ev, &fault);
     if (rc)
@@ -151,8 +153,8 @@ static int s_fill(sd_journal_batch_t *batch, void *arg)
     return rc;
 }
 
-/* A client request at site, as the server handles it; id in/out (new). */
-static void s_do(fx_t *fx, const char *site, int op, char *id, ...)
+/* A client request by author at site, as the server handles it; id in/out (new). */
+static void s_do(fx_t *fx, const char *site, const char *author, int op, char *id, ...)
 {
     va_list ap;
     va_start(ap, id);
@@ -161,7 +163,7 @@ static void s_do(fx_t *fx, const char *site, int op, char *id, ...)
     static int counter;
     if (op == SD_REQ_TICKET_NEW)
         snprintf(id, SD_ID_MAX + 1, "%s-%06d", site, ++counter);
-    s_write_t w = {.fx = fx, .site = site, .op = op, .id = id};
+    s_write_t w = {.fx = fx, .site = site, .author = author, .op = op, .id = id};
     assert_int_equal(sd_journal_write(fx->journals[s_site_index(site)], fx->now, s_fill, &w, NULL),
                      0);
 }
@@ -285,33 +287,32 @@ static void test_simulated_week(void **state)
 
     for (fx->now = start; fx->now < end; fx->now += MINUTE) {
         if (fx->now == created_p1) /* a P1: follows the sun */
-            s_do(fx, "APAC", SD_REQ_TICKET_NEW, p1, "author", "li", "title", "Core router down",
-                 "requester", "noc@example.com", "impact", "1", "urgency", "1", NULL);
+            s_do(fx, "APAC", "li", SD_REQ_TICKET_NEW, p1, "title", "Core router down", "requester",
+                 "noc@example.com", "impact", "1", "urgency", "1", NULL);
         if (fx->now == created_p3) /* a P3 in London hours: L1 -> L1.5 after 20 minutes */
-            s_do(fx, "EMEA", SD_REQ_TICKET_NEW, p3, "author", "tom", "title", "Printer jam",
-                 "requester", "ann@example.com", NULL);
+            s_do(fx, "EMEA", "tom", SD_REQ_TICKET_NEW, p3, "title", "Printer jam", "requester",
+                 "ann@example.com", NULL);
         if (fx->now == created_p2) { /* a P2, answered in time, never resolved */
-            s_do(fx, "EMEA", SD_REQ_TICKET_NEW, p2, "author", "tom", "title", "VPN slow",
-                 "requester", "bob@example.com", "impact", "1", "urgency", "2", NULL);
+            s_do(fx, "EMEA", "tom", SD_REQ_TICKET_NEW, p2, "title", "VPN slow", "requester",
+                 "bob@example.com", "impact", "1", "urgency", "2", NULL);
         }
         if (fx->now == created_p2 + 30 * MINUTE)
-            s_do(fx, "EMEA", SD_REQ_TICKET_ACK, p2, "author", "tom", NULL);
+            s_do(fx, "EMEA", "tom", SD_REQ_TICKET_ACK, p2, NULL);
         if (fx->now == created_paused) {
-            s_do(fx, "EMEA", SD_REQ_TICKET_NEW, paused, "author", "tom", "title", "Laptop order",
-                 "requester", "eve@example.com", "impact", "1", "urgency", "2", NULL);
-            s_do(fx, "EMEA", SD_REQ_TICKET_ACK, paused, "author", "tom", NULL);
-            s_do(fx, "EMEA", SD_REQ_TICKET_ASSIGN, paused, "author", "tom", "assignee", "kim",
-                 NULL);
-            s_do(fx, "EMEA", SD_REQ_TICKET_START, paused, "author", "kim", NULL);
+            s_do(fx, "EMEA", "tom", SD_REQ_TICKET_NEW, paused, "title", "Laptop order", "requester",
+                 "eve@example.com", "impact", "1", "urgency", "2", NULL);
+            s_do(fx, "EMEA", "tom", SD_REQ_TICKET_ACK, paused, NULL);
+            s_do(fx, "EMEA", "tom", SD_REQ_TICKET_ASSIGN, paused, "assignee", "kim", NULL);
+            s_do(fx, "EMEA", "kim", SD_REQ_TICKET_START, paused, NULL);
         }
         if (fx->now == pause_at) {
             s_get(fx, paused, &t);
             due_before_pause = t.resolve_due;
-            s_do(fx, "EMEA", SD_REQ_TICKET_PENDING, paused, "author", "kim", "waiting_on", "vendor",
-                 "reason", "waiting for the supplier's quote", NULL);
+            s_do(fx, "EMEA", "kim", SD_REQ_TICKET_PENDING, paused, "waiting_on", "vendor", "reason",
+                 "waiting for the supplier's quote", NULL);
         }
         if (fx->now == resume_at)
-            s_do(fx, "EMEA", SD_REQ_TICKET_START, paused, "author", "kim", NULL);
+            s_do(fx, "EMEA", "kim", SD_REQ_TICKET_START, paused, NULL);
 
         for (int i = 0; i < NSITES; i++)
             handovers_seen += s_tick(fx, s_sites[i]) > 0;
@@ -430,7 +431,7 @@ static void test_hub_takes_over_from_silent_owner(void **state)
     char id[SD_ID_MAX + 1];
     sd_ticket_t t = {0};
     fx->now = U(2026, 3, 3, 14, 0); /* EMEA and AMER on duty */
-    s_do(fx, "EMEA", SD_REQ_TICKET_NEW, id, "author", "tom", "title", "Mail down", "requester",
+    s_do(fx, "EMEA", "tom", SD_REQ_TICKET_NEW, id, "title", "Mail down", "requester",
          "ceo@example.com", "impact", "1", "urgency", "1", NULL);
     /* EMEA heard a moment ago: the hub leaves the ticket alone. */
     assert_int_equal(s_tick(fx, "HUB"), 0);
@@ -457,10 +458,9 @@ static void test_long_multibyte_note_is_cut_cleanly(void **state)
     for (int i = 0; i < 4001; i++)
         strcat(note, "\xc3\xa9"); /* e acute */
     fx->now = U(2026, 3, 3, 14, 0);
-    s_do(fx, "EMEA", SD_REQ_TICKET_NEW, id, "author", "tom", "title", "Mail down", "requester",
+    s_do(fx, "EMEA", "tom", SD_REQ_TICKET_NEW, id, "title", "Mail down", "requester",
          "ann@example.com", NULL);
-    s_do(fx, "EMEA", SD_REQ_TICKET_HANDOVER, id, "author", "tom", "site", "AMER", "note", note,
-         NULL);
+    s_do(fx, "EMEA", "tom", SD_REQ_TICKET_HANDOVER, id, "site", "AMER", "note", note, NULL);
     s_get(fx, id, &t);
     assert_string_equal(t.owner_site, "AMER");
     assert_true(strlen(t.handover_note) < SD_NOTE_MAX);
@@ -514,7 +514,7 @@ static void test_concurrent_handovers_converge(void **state)
      * silent) both hand the ticket over at the same minute, unaware of each
      * other: one event from EMEA, one from the hub. */
     fx->now = U(2026, 3, 3, 16, 0);
-    s_do(fx, "EMEA", SD_REQ_TICKET_NEW, id, "author", "tom", "title", "Mail down", "requester",
+    s_do(fx, "EMEA", "tom", SD_REQ_TICKET_NEW, id, "title", "Mail down", "requester",
          "ann@example.com", "impact", "1", "urgency", "1", NULL);
     fx->now = U(2026, 3, 3, 17, 0);
     fx->silent[1] = fx->sched.takeover_grace_ms + 1;

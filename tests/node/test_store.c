@@ -44,9 +44,9 @@ static void test_reopen_keeps_committed_state(void **state)
     assert_int_equal(sd_store_begin(fx->store, true, &txn), 0);
     s_new(fx, txn, id, "bob@example.com", "1", "1");
     fx->now += MINUTE;
-    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_ACK, id, "author", "ann", NULL), 0);
-    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_COMMENT, id, "author", "ann", "body",
-                          "We are on it", "public", "true", NULL),
+    assert_int_equal(s_do(fx, txn, "HQ", "ann", SD_REQ_TICKET_ACK, id, NULL), 0);
+    assert_int_equal(s_do(fx, txn, "HQ", "ann", SD_REQ_TICKET_COMMENT, id, "body", "We are on it",
+                          "public", "true", NULL),
                      0);
     assert_int_equal(sd_store_put_clock(txn, 12345), 0);
     assert_int_equal(sd_store_commit(&txn), 0);
@@ -209,7 +209,7 @@ static void test_nested_abort_leaves_no_trace(void **state)
 
     assert_int_equal(sd_store_begin_nested(batch, &request), 0);
     s_new(fx, request, two, "eve@example.com", "1", "1");
-    assert_int_equal(s_do(fx, request, "HQ", SD_REQ_TICKET_ACK, one, "author", "ann", NULL), 0);
+    assert_int_equal(s_do(fx, request, "HQ", "ann", SD_REQ_TICKET_ACK, one, NULL), 0);
     assert_int_equal(s_status(request, one), SD_STATUS_ACKNOWLEDGED);
     sd_store_abort(&request);
 
@@ -233,7 +233,7 @@ static void test_nested_abort_leaves_no_trace(void **state)
 
     /* A nested transaction that commits becomes part of the batch. */
     assert_int_equal(sd_store_begin_nested(batch, &request), 0);
-    assert_int_equal(s_do(fx, request, "HQ", SD_REQ_TICKET_ACK, one, "author", "ann", NULL), 0);
+    assert_int_equal(s_do(fx, request, "HQ", "ann", SD_REQ_TICKET_ACK, one, NULL), 0);
     assert_int_equal(sd_store_commit(&request), 0);
     assert_int_equal(sd_store_commit(&batch), 0);
 
@@ -262,8 +262,8 @@ static int s_write_batch(fx_t *fx, int first, int count, const char *description
     for (int i = first; i < first + count; i++) {
         char id[SD_ID_MAX + 1], title[32];
         snprintf(title, sizeof title, "big ticket %d", i);
-        rc = s_do(fx, txn, "HQ", SD_REQ_TICKET_NEW, id, "author", "ann", "title", title,
-                  "requester", "bob", "description", description, NULL);
+        rc = s_do(fx, txn, "HQ", "ann", SD_REQ_TICKET_NEW, id, "title", title, "requester", "bob",
+                  "description", description, NULL);
         if (rc) {
             sd_store_abort(&txn);
             return rc;
@@ -405,9 +405,9 @@ static void test_digest(void **state)
     assert_int_equal(sd_store_begin(fx->store, true, &txn), 0);
     s_new(fx, txn, a, "bob", "1", "2");
     s_new(fx, txn, b, "eve", "2", "2");
-    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_ACK, a, "author", "ann", NULL), 0);
-    assert_int_equal(
-        s_do(fx, txn, "HQ", SD_REQ_TICKET_COMMENT, b, "author", "ann", "body", "hello", NULL), 0);
+    assert_int_equal(s_do(fx, txn, "HQ", "ann", SD_REQ_TICKET_ACK, a, NULL), 0);
+    assert_int_equal(s_do(fx, txn, "HQ", "ann", SD_REQ_TICKET_COMMENT, b, "body", "hello", NULL),
+                     0);
     assert_int_equal(sd_store_commit(&txn), 0);
     s_digest(fx->store, hex1);
     assert_string_not_equal(hex1, hex_empty);
@@ -423,8 +423,7 @@ static void test_digest(void **state)
     /* A change on one side makes them differ, until it is replicated. */
     assert_int_equal(sd_store_begin(replica, true, &txn), 0);
     fx->now += MINUTE;
-    assert_int_equal(
-        s_do(fx, txn, "EU", SD_REQ_TICKET_COMMENT, a, "author", "jan", "body", "hi", NULL), 0);
+    assert_int_equal(s_do(fx, txn, "EU", "jan", SD_REQ_TICKET_COMMENT, a, "body", "hi", NULL), 0);
     assert_int_equal(sd_store_commit(&txn), 0);
     s_digest(replica, hex2);
     assert_string_not_equal(hex1, hex2);

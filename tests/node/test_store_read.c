@@ -72,16 +72,14 @@ static void s_seed_queue(fx_t *fx)
     fx->now = T0;
     s_new(fx, txn, id, "bob", "1", "1");
     assert_int_equal(
-        s_do(fx, txn, "HQ", SD_REQ_TICKET_CANCEL, id, "author", "ann", "reason", "duplicate", NULL),
-        0);
+        s_do(fx, txn, "HQ", "ann", SD_REQ_TICKET_CANCEL, id, "reason", "duplicate", NULL), 0);
     s_new(fx, txn, id, "eve", "3", "3");
     s_ack_assign(fx, txn, id, "carol");
     s_new(fx, txn, id, "eve", "1", "2");
     s_ack_assign(fx, txn, id, "dave");
-    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_START, id, "author", "dave", NULL), 0);
-    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_RESOLVE, id, "author", "dave", "resolution",
-                          "rebooted", NULL),
-                     0);
+    assert_int_equal(s_do(fx, txn, "HQ", "dave", SD_REQ_TICKET_START, id, NULL), 0);
+    assert_int_equal(
+        s_do(fx, txn, "HQ", "dave", SD_REQ_TICKET_RESOLVE, id, "resolution", "rebooted", NULL), 0);
     s_new(fx, txn, id, "eve", "2", "2");
     assert_string_equal(id, "HQ-000007");
     assert_int_equal(sd_store_commit(&txn), 0);
@@ -101,8 +99,8 @@ static void test_list_queue_order(void **state)
     /* Raising ticket 7 to P1 moves it up; its resolve_due (T0+4h) ties with 2's. */
     assert_int_equal(sd_store_begin(fx->store, true, &txn), 0);
     fx->now = T0 + 60 * MINUTE;
-    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_UPDATE, "HQ-000007", "author", "ann",
-                          "impact", "1", "urgency", "1", NULL),
+    assert_int_equal(s_do(fx, txn, "HQ", "ann", SD_REQ_TICKET_UPDATE, "HQ-000007", "impact", "1",
+                          "urgency", "1", NULL),
                      0);
     s_assert_list(txn, &f, false, "HQ-000002", "HQ-000007", "HQ-000003", "HQ-000001", "HQ-000005",
                   "HQ-000004", "HQ-000006", NULL);
@@ -276,15 +274,13 @@ static void test_history_clock_order(void **state)
     s_new(fx, txn, id, "bob", "2", "2");
     s_new(fx, txn, other, "eve", "2", "2");
     fx->now = T0 + 30 * MINUTE;
-    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_ACK, id, "author", "ann", NULL), 0);
+    assert_int_equal(s_do(fx, txn, "HQ", "ann", SD_REQ_TICKET_ACK, id, NULL), 0);
     fx->now = T0 + 10 * MINUTE;
-    assert_int_equal(s_do(fx, txn, "EU", SD_REQ_TICKET_COMMENT, id, "author", "jan", "body",
-                          "seen from Dublin", NULL),
-                     0);
+    assert_int_equal(
+        s_do(fx, txn, "EU", "jan", SD_REQ_TICKET_COMMENT, id, "body", "seen from Dublin", NULL), 0);
     fx->now = T0 + 40 * MINUTE;
-    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_COMMENT, other, "author", "ann", "body",
-                          "other ticket", NULL),
-                     0);
+    assert_int_equal(
+        s_do(fx, txn, "HQ", "ann", SD_REQ_TICKET_COMMENT, other, "body", "other ticket", NULL), 0);
 
     s_hist_t h = {.n = 0};
     assert_int_equal(sd_store_history(txn, id, s_hist, &h), 0);
@@ -323,8 +319,8 @@ static void test_handovers_since(void **state)
     assert_int_equal(sd_store_begin(fx->store, true, &txn), 0);
     fx->now = T0;
     s_new(fx, txn, id, "bob", "2", "2");
-    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_HANDOVER, id, "author", "ann", "site", "EU",
-                          "note", "night shift", NULL),
+    assert_int_equal(s_do(fx, txn, "HQ", "ann", SD_REQ_TICKET_HANDOVER, id, "site", "EU", "note",
+                          "night shift", NULL),
                      0);
     const uint64_t max_ms = (1ull << 48) - 1;
     const struct {
@@ -352,38 +348,32 @@ static void test_counts_follow_transitions(void **state)
     s_new(fx, txn, a, "bob", "2", "2");
     s_new(fx, txn, b, "eve", "2", "2");
     s_assert_counts(txn, SD_STATUS_NEW, 2, -1);
-    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_ACK, a, "author", "ann", NULL), 0);
+    assert_int_equal(s_do(fx, txn, "HQ", "ann", SD_REQ_TICKET_ACK, a, NULL), 0);
     s_assert_counts(txn, SD_STATUS_NEW, 1, SD_STATUS_ACKNOWLEDGED, 1, -1);
-    assert_int_equal(
-        s_do(fx, txn, "HQ", SD_REQ_TICKET_ASSIGN, a, "author", "ann", "assignee", "carol", NULL),
-        0);
-    s_assert_counts(txn, SD_STATUS_NEW, 1, SD_STATUS_ASSIGNED, 1, -1);
-    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_START, a, "author", "carol", NULL), 0);
-    s_assert_counts(txn, SD_STATUS_NEW, 1, SD_STATUS_IN_PROGRESS, 1, -1);
-    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_PENDING, a, "author", "carol", "waiting_on",
-                          "customer", NULL),
+    assert_int_equal(s_do(fx, txn, "HQ", "ann", SD_REQ_TICKET_ASSIGN, a, "assignee", "carol", NULL),
                      0);
+    s_assert_counts(txn, SD_STATUS_NEW, 1, SD_STATUS_ASSIGNED, 1, -1);
+    assert_int_equal(s_do(fx, txn, "HQ", "carol", SD_REQ_TICKET_START, a, NULL), 0);
+    s_assert_counts(txn, SD_STATUS_NEW, 1, SD_STATUS_IN_PROGRESS, 1, -1);
+    assert_int_equal(
+        s_do(fx, txn, "HQ", "carol", SD_REQ_TICKET_PENDING, a, "waiting_on", "customer", NULL), 0);
     s_assert_counts(txn, SD_STATUS_NEW, 1, SD_STATUS_PENDING, 1, -1);
     /* A comment or an update does not move the count. */
     assert_int_equal(
-        s_do(fx, txn, "HQ", SD_REQ_TICKET_COMMENT, a, "author", "carol", "body", "any news?", NULL),
-        0);
-    assert_int_equal(
-        s_do(fx, txn, "HQ", SD_REQ_TICKET_UPDATE, a, "author", "carol", "impact", "1", NULL), 0);
+        s_do(fx, txn, "HQ", "carol", SD_REQ_TICKET_COMMENT, a, "body", "any news?", NULL), 0);
+    assert_int_equal(s_do(fx, txn, "HQ", "carol", SD_REQ_TICKET_UPDATE, a, "impact", "1", NULL), 0);
     s_assert_counts(txn, SD_STATUS_NEW, 1, SD_STATUS_PENDING, 1, -1);
-    assert_int_equal(s_do(fx, txn, "HQ", SD_REQ_TICKET_RESOLVE, a, "author", "carol", "resolution",
+    assert_int_equal(s_do(fx, txn, "HQ", "carol", SD_REQ_TICKET_RESOLVE, a, "resolution",
                           "replaced toner", NULL),
                      0);
     s_assert_counts(txn, SD_STATUS_NEW, 1, SD_STATUS_RESOLVED, 1, -1);
     assert_int_equal(
-        s_do(fx, txn, "HQ", SD_REQ_TICKET_CLOSE, a, "author", "carol", "satisfaction", "5", NULL),
-        0);
+        s_do(fx, txn, "HQ", "carol", SD_REQ_TICKET_CLOSE, a, "satisfaction", "5", NULL), 0);
     s_assert_counts(txn, SD_STATUS_NEW, 1, SD_STATUS_CLOSED, 1, -1);
-    assert_int_equal(
-        s_do(fx, txn, "HQ", SD_REQ_TICKET_REOPEN, a, "author", "ann", "reason", "again", NULL), 0);
+    assert_int_equal(s_do(fx, txn, "HQ", "ann", SD_REQ_TICKET_REOPEN, a, "reason", "again", NULL),
+                     0);
     s_assert_counts(txn, SD_STATUS_NEW, 1, SD_STATUS_IN_PROGRESS, 1, -1);
-    assert_int_equal(
-        s_do(fx, txn, "HQ", SD_REQ_TICKET_CANCEL, b, "author", "ann", "reason", "dup", NULL), 0);
+    assert_int_equal(s_do(fx, txn, "HQ", "ann", SD_REQ_TICKET_CANCEL, b, "reason", "dup", NULL), 0);
     s_assert_counts(txn, SD_STATUS_CANCELLED, 1, SD_STATUS_IN_PROGRESS, 1, -1);
     assert_int_equal(sd_store_commit(&txn), 0);
 

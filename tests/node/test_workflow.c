@@ -80,28 +80,30 @@ static int s_submit(fx_t *fx)
     return 0;
 }
 
-/* Sends request op with args (name/value pairs ending with NULL). */
-static int s_send_v(fx_t *fx, int op, va_list ap)
+/* `author` (the authenticated caller, as the node passes it) sends request op
+ * with args (name/value pairs ending with NULL). */
+static int s_send_v(fx_t *fx, const char *author, int op, va_list ap)
 {
     assert_int_equal(sd_test_request_v(&fx->req, op, ap), 0);
+    fx->ctx.author = author;
     return s_submit(fx);
 }
 
-static int s_send(fx_t *fx, int op, ...)
+static int s_send(fx_t *fx, const char *author, int op, ...)
 {
     va_list ap;
     va_start(ap, op);
-    int rc = s_send_v(fx, op, ap);
+    int rc = s_send_v(fx, author, op, ap);
     va_end(ap);
     return rc;
 }
 
 /* Like s_send, but the request must succeed. */
-static void s_ok(fx_t *fx, int op, ...)
+static void s_ok(fx_t *fx, const char *author, int op, ...)
 {
     va_list ap;
     va_start(ap, op);
-    int rc = s_send_v(fx, op, ap);
+    int rc = s_send_v(fx, author, op, ap);
     va_end(ap);
     if (rc)
         fail_msg("%s refused: %s", sd_req_op_name(op), fx->fault.text);
@@ -109,17 +111,17 @@ static void s_ok(fx_t *fx, int op, ...)
 
 static void s_create(fx_t *fx)
 {
-    s_ok(fx, SD_REQ_TICKET_NEW, "author", "ann", "title", "Cannot print", "requester",
-         "bob@example.com", NULL);
+    s_ok(fx, "ann", SD_REQ_TICKET_NEW, "title", "Cannot print", "requester", "bob@example.com",
+         NULL);
 }
 
 /* A new ticket that carol works on: acknowledged by ann, assigned to carol, started. */
 static void s_create_in_progress(fx_t *fx)
 {
     s_create(fx);
-    s_ok(fx, SD_REQ_TICKET_ACK, "author", "ann", NULL);
-    s_ok(fx, SD_REQ_TICKET_ASSIGN, "author", "ann", "assignee", "carol", NULL);
-    s_ok(fx, SD_REQ_TICKET_START, "author", "carol", NULL);
+    s_ok(fx, "ann", SD_REQ_TICKET_ACK, NULL);
+    s_ok(fx, "ann", SD_REQ_TICKET_ASSIGN, "assignee", "carol", NULL);
+    s_ok(fx, "carol", SD_REQ_TICKET_START, NULL);
 }
 
 /* ---- every status x every writing request ------------------------------- */
@@ -128,23 +130,25 @@ static void s_create_in_progress(fx_t *fx)
 typedef struct {
     int op;              /* sd_req_op_t */
     const char *verb;    /* the word in "allowed: ..." */
+    const char *author;  /* who sends it */
     const char *args[8]; /* name/value pairs, NULL-terminated */
 } s_op_case_t;
 
 static const s_op_case_t s_ops[] = {
-    {SD_REQ_TICKET_ACK, "ack", {"author", "ann", NULL}},
-    {SD_REQ_TICKET_ASSIGN, "assign", {"author", "ann", "assignee", "carol", NULL}},
-    {SD_REQ_TICKET_START, "start", {"author", "carol", NULL}},
+    {SD_REQ_TICKET_ACK, "ack", "ann", {NULL}},
+    {SD_REQ_TICKET_ASSIGN, "assign", "ann", {"assignee", "carol", NULL}},
+    {SD_REQ_TICKET_START, "start", "carol", {NULL}},
     {SD_REQ_TICKET_PENDING,
      "pending",
-     {"author", "carol", "waiting_on", "customer", "reason", "needs logs", NULL}},
-    {SD_REQ_TICKET_RESOLVE, "resolve", {"author", "carol", "resolution", "fixed", NULL}},
-    {SD_REQ_TICKET_CLOSE, "close", {"author", "ann", "satisfaction", "4", "feedback", "ok", NULL}},
-    {SD_REQ_TICKET_REOPEN, "reopen", {"author", "ann", "reason", "broken again", NULL}},
-    {SD_REQ_TICKET_CANCEL, "cancel", {"author", "ann", "reason", "duplicate", NULL}},
-    {SD_REQ_TICKET_COMMENT, "comment", {"author", "ann", "body", "note", NULL}},
-    {SD_REQ_TICKET_UPDATE, "update", {"author", "ann", "title", "Cannot print in colour", NULL}},
-    {SD_REQ_TICKET_HANDOVER, "handover", {"author", "ann", "site", "EMEA", NULL}},
+     "carol",
+     {"waiting_on", "customer", "reason", "needs logs", NULL}},
+    {SD_REQ_TICKET_RESOLVE, "resolve", "carol", {"resolution", "fixed", NULL}},
+    {SD_REQ_TICKET_CLOSE, "close", "ann", {"satisfaction", "4", "feedback", "ok", NULL}},
+    {SD_REQ_TICKET_REOPEN, "reopen", "ann", {"reason", "broken again", NULL}},
+    {SD_REQ_TICKET_CANCEL, "cancel", "ann", {"reason", "duplicate", NULL}},
+    {SD_REQ_TICKET_COMMENT, "comment", "ann", {"body", "note", NULL}},
+    {SD_REQ_TICKET_UPDATE, "update", "ann", {"title", "Cannot print in colour", NULL}},
+    {SD_REQ_TICKET_HANDOVER, "handover", "ann", {"site", "EMEA", NULL}},
 };
 #define OP_CASES (sizeof s_ops / sizeof s_ops[0])
 
@@ -171,6 +175,7 @@ static int s_send_case(fx_t *fx, const s_op_case_t *c)
 {
     sd_request_clear(&fx->req);
     fx->req.op = c->op;
+    fx->ctx.author = c->author;
     for (int i = 0; c->args[i]; i += 2)
         assert_int_equal(sd_test_arg(&fx->req, c->args[i], c->args[i + 1]), 0);
     return s_submit(fx);
@@ -302,10 +307,10 @@ static void test_create_defaults(void **state)
 static void test_create_with_every_field(void **state)
 {
     fx_t *fx = *state;
-    s_ok(fx, SD_REQ_TICKET_NEW, "author", "ann", "title", "Core switch down", "requester", "noc",
-         "type", "change", "major", "yes", "description", "all floors", "channel", "monitoring",
-         "category", "network/core", "impact", "1", "urgency", "3", "tier", "L2", "team", "network",
-         "assignee", "dave", NULL);
+    s_ok(fx, "ann", SD_REQ_TICKET_NEW, "title", "Core switch down", "requester", "noc", "type",
+         "change", "major", "yes", "description", "all floors", "channel", "monitoring", "category",
+         "network/core", "impact", "1", "urgency", "3", "tier", "L2", "team", "network", "assignee",
+         "dave", NULL);
     const sd_ticket_t *t = &fx->t;
     assert_int_equal(t->type, SD_TYPE_CHANGE);
     assert_true(t->major);
@@ -317,6 +322,22 @@ static void test_create_with_every_field(void **state)
     assert_string_equal(t->team, "network");
     assert_string_equal(t->assignee, "dave");
     assert_int_equal(t->status, SD_STATUS_NEW);
+}
+
+/* The author is the caller the node authenticated, never a request argument; a ticket opened
+ * without a requester is the caller's own. */
+static void test_author_is_the_caller(void **state)
+{
+    fx_t *fx = *state;
+    s_ok(fx, "bob", SD_REQ_TICKET_NEW, "title", "My screen flickers", NULL);
+    assert_string_equal(fx->ev.author, "bob");
+    assert_string_equal(fx->t.requester, "bob");
+    assert_string_equal(fx->t.owner, "bob");
+    s_ok(fx, "ann", SD_REQ_TICKET_ACK, NULL);
+    assert_string_equal(fx->ev.author, "ann");
+    assert_string_equal(fx->t.owner, "bob"); /* the owner is whoever opened it */
+    s_ok(fx, "ann", SD_REQ_TICKET_COMMENT, "body", "On my way", NULL);
+    assert_string_equal(fx->t.comments[0].author, "ann");
 }
 
 static void test_priority_matrix_and_due_times(void **state)
@@ -331,8 +352,8 @@ static void test_priority_matrix_and_due_times(void **state)
         for (int urgency = 1; urgency <= 3; urgency++) {
             char i[2] = {(char)('0' + impact), 0}, u[2] = {(char)('0' + urgency), 0};
             sd_ticket_clear(&fx->t);
-            s_ok(fx, SD_REQ_TICKET_NEW, "author", "ann", "title", "x", "requester", "bob", "impact",
-                 i, "urgency", u, NULL);
+            s_ok(fx, "ann", SD_REQ_TICKET_NEW, "title", "x", "requester", "bob", "impact", i,
+                 "urgency", u, NULL);
             int p = want[impact - 1][urgency - 1];
             assert_int_equal(fx->t.priority, p);
             assert_int_equal(fx->t.response_due, T0 + response_h[p] * SD_HOUR_MS);
@@ -349,7 +370,7 @@ static void test_update(void **state)
 
     /* Raising the impact later re-derives priority and due times from created_at. */
     fx->ctx.now_ms = T0 + 5 * SD_HOUR_MS;
-    s_ok(fx, SD_REQ_TICKET_UPDATE, "author", "ann", "impact", "1", NULL);
+    s_ok(fx, "ann", SD_REQ_TICKET_UPDATE, "impact", "1", NULL);
     assert_int_equal(fx->ev.op, SD_OP_UPDATE);
     assert_int_equal(fx->ev.mask, sd_ticket_register_mask(SD_REG_PRIORITY));
     assert_int_equal(fx->t.impact, 1);
@@ -360,16 +381,16 @@ static void test_update(void **state)
     assert_int_equal(fx->t.stamps[SD_REG_TITLE].hlc, title_stamp); /* untouched register */
 
     /* Part of a register: the rest of it is carried from the current ticket. */
-    s_ok(fx, SD_REQ_TICKET_UPDATE, "author", "ann", "major", "true", NULL);
+    s_ok(fx, "ann", SD_REQ_TICKET_UPDATE, "major", "true", NULL);
     assert_int_equal(fx->ev.mask, sd_ticket_register_mask(SD_REG_TYPE));
     assert_true(fx->t.major);
     assert_int_equal(fx->t.type, SD_TYPE_INCIDENT);
-    s_ok(fx, SD_REQ_TICKET_UPDATE, "author", "ann", "channel", "phone", NULL);
+    s_ok(fx, "ann", SD_REQ_TICKET_UPDATE, "channel", "phone", NULL);
     assert_int_equal(fx->t.channel, SD_CHANNEL_PHONE);
     assert_string_equal(fx->t.requester, "bob@example.com");
 
     /* Several registers in one update. */
-    s_ok(fx, SD_REQ_TICKET_UPDATE, "author", "ann", "title", "Printer jam", "description", "tray 2",
+    s_ok(fx, "ann", SD_REQ_TICKET_UPDATE, "title", "Printer jam", "description", "tray 2",
          "category", "hardware/printer", "requester", "ann@example.com", NULL);
     assert_int_equal(fx->ev.mask, sd_ticket_register_mask(SD_REG_TITLE) |
                                       sd_ticket_register_mask(SD_REG_DESC) |
@@ -389,7 +410,7 @@ static void test_update_without_fields_refused(void **state)
 {
     fx_t *fx = *state;
     s_create(fx);
-    assert_int_equal(s_send(fx, SD_REQ_TICKET_UPDATE, "author", "ann", NULL), SD_EMISSING);
+    assert_int_equal(s_send(fx, "ann", SD_REQ_TICKET_UPDATE, NULL), SD_EMISSING);
     assert_int_equal(fx->fault.code, SD_EMISSING);
     assert_non_null(strstr(fx->fault.text, "at least one field"));
     assert_int_equal(fx->ev.mask, 0);
@@ -402,7 +423,7 @@ static void test_ack_sets_reply_due(void **state)
     fx_t *fx = *state;
     s_create(fx);
     fx->ctx.now_ms = T0 + 10 * MINUTE;
-    s_ok(fx, SD_REQ_TICKET_ACK, "author", "ann", NULL);
+    s_ok(fx, "ann", SD_REQ_TICKET_ACK, NULL);
     assert_int_equal(fx->ev.mask, sd_ticket_register_mask(SD_REG_STATUS));
     assert_int_equal(fx->t.status, SD_STATUS_ACKNOWLEDGED);
     assert_int_equal(fx->t.acknowledged_at, T0 + 10 * MINUTE);
@@ -412,7 +433,7 @@ static void test_ack_sets_reply_due(void **state)
     sd_ticket_clear(&fx->t);
     fx->ctx.now_ms = T0;
     s_create(fx);
-    s_ok(fx, SD_REQ_TICKET_ACK, "author", "ann", "reply_due", "1700000900000", NULL);
+    s_ok(fx, "ann", SD_REQ_TICKET_ACK, "reply_due", "1700000900000", NULL);
     assert_int_equal(fx->t.reply_due, 1700000900000ull);
     assert_int_equal(fx->t.acknowledged_at, T0);
 }
@@ -421,9 +442,9 @@ static void test_assign_and_reassign(void **state)
 {
     fx_t *fx = *state;
     s_create(fx);
-    s_ok(fx, SD_REQ_TICKET_ACK, "author", "ann", NULL);
-    s_ok(fx, SD_REQ_TICKET_ASSIGN, "author", "ann", "assignee", "carol", "team", "desktop", "tier",
-         "L1.5", NULL);
+    s_ok(fx, "ann", SD_REQ_TICKET_ACK, NULL);
+    s_ok(fx, "ann", SD_REQ_TICKET_ASSIGN, "assignee", "carol", "team", "desktop", "tier", "L1.5",
+         NULL);
     assert_int_equal(fx->ev.op, SD_OP_ASSIGN);
     assert_int_equal(fx->ev.mask, sd_ticket_register_mask(SD_REG_ASSIGN) |
                                       sd_ticket_register_mask(SD_REG_STATUS));
@@ -435,8 +456,8 @@ static void test_assign_and_reassign(void **state)
     assert_true(acked != 0);
 
     /* Reassigning work in progress keeps its status; team and tier stay unless given. */
-    s_ok(fx, SD_REQ_TICKET_START, "author", "carol", NULL);
-    s_ok(fx, SD_REQ_TICKET_ASSIGN, "author", "carol", "assignee", "dave", NULL);
+    s_ok(fx, "carol", SD_REQ_TICKET_START, NULL);
+    s_ok(fx, "carol", SD_REQ_TICKET_ASSIGN, "assignee", "dave", NULL);
     assert_int_equal(fx->ev.mask, sd_ticket_register_mask(SD_REG_ASSIGN));
     assert_int_equal(fx->t.status, SD_STATUS_IN_PROGRESS);
     assert_string_equal(fx->t.assignee, "dave");
@@ -445,9 +466,8 @@ static void test_assign_and_reassign(void **state)
     assert_int_equal(fx->t.acknowledged_at, acked);
 
     /* Escalation while pending keeps it pending, and what it waits for. */
-    s_ok(fx, SD_REQ_TICKET_PENDING, "author", "dave", "waiting_on", "vendor", "reason", "RMA",
-         NULL);
-    s_ok(fx, SD_REQ_TICKET_ASSIGN, "author", "dave", "assignee", "erin", "tier", "vendor", NULL);
+    s_ok(fx, "dave", SD_REQ_TICKET_PENDING, "waiting_on", "vendor", "reason", "RMA", NULL);
+    s_ok(fx, "dave", SD_REQ_TICKET_ASSIGN, "assignee", "erin", "tier", "vendor", NULL);
     assert_int_equal(fx->t.status, SD_STATUS_PENDING);
     assert_int_equal(fx->t.waiting_on, SD_WAIT_VENDOR);
     assert_string_equal(fx->t.status_reason, "RMA");
@@ -458,14 +478,14 @@ static void test_pending_and_back(void **state)
 {
     fx_t *fx = *state;
     s_create_in_progress(fx);
-    s_ok(fx, SD_REQ_TICKET_PENDING, "author", "carol", "waiting_on", "customer", "reason",
+    s_ok(fx, "carol", SD_REQ_TICKET_PENDING, "waiting_on", "customer", "reason",
          "send the error text", NULL);
     assert_int_equal(fx->t.status, SD_STATUS_PENDING);
     assert_int_equal(fx->t.waiting_on, SD_WAIT_CUSTOMER);
     assert_string_equal(fx->t.status_reason, "send the error text");
 
     /* Back to work: what it waited for, and why, belong to the pending move. */
-    s_ok(fx, SD_REQ_TICKET_START, "author", "carol", NULL);
+    s_ok(fx, "carol", SD_REQ_TICKET_START, NULL);
     assert_int_equal(fx->t.status, SD_STATUS_IN_PROGRESS);
     assert_int_equal(fx->t.waiting_on, SD_WAIT_NONE);
     assert_null(fx->t.status_reason);
@@ -492,14 +512,12 @@ static void test_pending_needs_waiting_on(void **state)
     sd_request_t req = {0};
     sd_fault_t fault = {0};
     /* Without waiting_on the request does not even reach the workflow. */
-    assert_int_equal(sd_test_request(&req, SD_REQ_TICKET_PENDING, "id", ID, "author", "carol",
-                                     "reason", "logs", NULL),
+    assert_int_equal(sd_test_request(&req, SD_REQ_TICKET_PENDING, "id", ID, "reason", "logs", NULL),
                      0);
     assert_int_equal(s_wire(&req, &fault), SD_EMISSING);
     assert_non_null(strstr(fault.text, "waiting_on"));
-    assert_int_equal(sd_test_request(&req, SD_REQ_TICKET_PENDING, "id", ID, "author", "carol",
-                                     "waiting_on", "customer", NULL),
-                     0);
+    assert_int_equal(
+        sd_test_request(&req, SD_REQ_TICKET_PENDING, "id", ID, "waiting_on", "customer", NULL), 0);
     assert_int_equal(s_wire(&req, &fault), 0);
     sd_request_clear(&req);
 
@@ -508,7 +526,7 @@ static void test_pending_needs_waiting_on(void **state)
      * is none only when the ticket is not pending. The workflow should refuse
      * it (e.g. SD_ERANGE) as it refuses other requests it cannot honour. */
     s_create_in_progress(fx);
-    int rc = s_send(fx, SD_REQ_TICKET_PENDING, "author", "carol", "waiting_on", "none", NULL);
+    int rc = s_send(fx, "carol", SD_REQ_TICKET_PENDING, "waiting_on", "none", NULL);
     assert_int_not_equal(rc, 0);
     assert_int_equal(fx->t.status, SD_STATUS_IN_PROGRESS);
 }
@@ -519,7 +537,7 @@ static void test_resolve_close_reopen(void **state)
     s_create_in_progress(fx);
 
     fx->ctx.now_ms = T0 + 60 * MINUTE;
-    s_ok(fx, SD_REQ_TICKET_RESOLVE, "author", "carol", "resolution", "new toner", NULL);
+    s_ok(fx, "carol", SD_REQ_TICKET_RESOLVE, "resolution", "new toner", NULL);
     assert_int_equal(fx->t.status, SD_STATUS_RESOLVED);
     assert_int_equal(fx->t.resolved_at, T0 + 60 * MINUTE);
     assert_string_equal(fx->t.resolution, "new toner");
@@ -527,7 +545,7 @@ static void test_resolve_close_reopen(void **state)
 
     /* Closing records the actual completion and the customer's satisfaction. */
     fx->ctx.now_ms = T0 + 90 * MINUTE;
-    s_ok(fx, SD_REQ_TICKET_CLOSE, "author", "ann", "satisfaction", "5", "feedback", "fast!", NULL);
+    s_ok(fx, "ann", SD_REQ_TICKET_CLOSE, "satisfaction", "5", "feedback", "fast!", NULL);
     assert_int_equal(fx->t.status, SD_STATUS_CLOSED);
     assert_int_equal(fx->t.closed_at, T0 + 90 * MINUTE);
     assert_int_equal(fx->t.resolved_at, T0 + 60 * MINUTE);
@@ -536,7 +554,7 @@ static void test_resolve_close_reopen(void **state)
 
     /* Reopening clears the completion and counts. */
     fx->ctx.now_ms = T0 + 120 * MINUTE;
-    s_ok(fx, SD_REQ_TICKET_REOPEN, "author", "ann", "reason", "out of toner again", NULL);
+    s_ok(fx, "ann", SD_REQ_TICKET_REOPEN, "reason", "out of toner again", NULL);
     assert_int_equal(fx->t.status, SD_STATUS_IN_PROGRESS);
     assert_int_equal(fx->t.resolved_at, 0);
     assert_int_equal(fx->t.closed_at, 0);
@@ -547,9 +565,9 @@ static void test_resolve_close_reopen(void **state)
     assert_int_not_equal(fx->t.acknowledged_at, 0); /* history of the ack stays */
 
     /* Resolved (not closed) can be reopened too; the count keeps going. */
-    s_ok(fx, SD_REQ_TICKET_RESOLVE, "author", "carol", "resolution", "new drum", NULL);
+    s_ok(fx, "carol", SD_REQ_TICKET_RESOLVE, "resolution", "new drum", NULL);
     assert_null(fx->t.status_reason);
-    s_ok(fx, SD_REQ_TICKET_REOPEN, "author", "ann", "reason", "streaks", NULL);
+    s_ok(fx, "ann", SD_REQ_TICKET_REOPEN, "reason", "streaks", NULL);
     assert_int_equal(fx->t.reopen_count, 2);
     assert_int_equal(fx->t.resolved_at, 0);
 }
@@ -558,7 +576,7 @@ static void test_cancel(void **state)
 {
     fx_t *fx = *state;
     s_create(fx);
-    s_ok(fx, SD_REQ_TICKET_CANCEL, "author", "ann", "reason", "raised twice", NULL);
+    s_ok(fx, "ann", SD_REQ_TICKET_CANCEL, "reason", "raised twice", NULL);
     assert_int_equal(fx->ev.op, SD_OP_CANCEL);
     assert_int_equal(fx->t.status, SD_STATUS_CANCELLED);
     assert_string_equal(fx->t.status_reason, "raised twice");
@@ -571,15 +589,14 @@ static void test_comment(void **state)
     fx_t *fx = *state;
     s_create(fx);
     fx->ctx.now_ms = T0 + 5 * MINUTE;
-    s_ok(fx, SD_REQ_TICKET_COMMENT, "author", "ann", "body", "internal: check the spooler", NULL);
+    s_ok(fx, "ann", SD_REQ_TICKET_COMMENT, "body", "internal: check the spooler", NULL);
     assert_int_equal(fx->ev.op, SD_OP_COMMENT);
     assert_int_equal(fx->ev.mask, 0); /* a comment writes no register */
     assert_false(fx->t.comments[0].public_reply);
     assert_int_equal(fx->t.first_response_at, 0);
 
     fx->ctx.now_ms = T0 + 7 * MINUTE;
-    s_ok(fx, SD_REQ_TICKET_COMMENT, "author", "ann", "body", "We are looking at it", "public",
-         "true", NULL);
+    s_ok(fx, "ann", SD_REQ_TICKET_COMMENT, "body", "We are looking at it", "public", "true", NULL);
     assert_int_equal(fx->t.ncomments, 2);
     assert_string_equal(fx->t.comments[1].body, "We are looking at it");
     assert_string_equal(fx->t.comments[1].author, "ann");
@@ -593,15 +610,15 @@ static void test_comment_limit(void **state)
     fx_t *fx = *state;
     s_create(fx);
     for (int i = 0; i < SD_COMMENTS_MAX; i++)
-        s_ok(fx, SD_REQ_TICKET_COMMENT, "author", "ann", "body", "ping", NULL);
+        s_ok(fx, "ann", SD_REQ_TICKET_COMMENT, "body", "ping", NULL);
     assert_int_equal(fx->t.ncomments, SD_COMMENTS_MAX);
-    assert_int_equal(s_send(fx, SD_REQ_TICKET_COMMENT, "author", "ann", "body", "one more", NULL),
+    assert_int_equal(s_send(fx, "ann", SD_REQ_TICKET_COMMENT, "body", "one more", NULL),
                      SD_ETOOBIG);
     assert_int_equal(fx->fault.code, SD_ETOOBIG);
     assert_non_null(strstr(fx->fault.text, "2000"));
     assert_int_equal(fx->t.ncomments, SD_COMMENTS_MAX);
     /* Other requests still work on a full ticket. */
-    s_ok(fx, SD_REQ_TICKET_ACK, "author", "ann", NULL);
+    s_ok(fx, "ann", SD_REQ_TICKET_ACK, NULL);
 }
 
 /* ---- unknown tickets, reading requests ---------------------------------- */
@@ -622,7 +639,7 @@ static void test_reading_request_refused(void **state)
 {
     fx_t *fx = *state;
     s_create(fx);
-    assert_int_equal(s_send(fx, SD_REQ_TICKET_GET, "author", "ann", NULL), SD_EUNKNOWN_OP);
+    assert_int_equal(s_send(fx, "ann", SD_REQ_TICKET_GET, NULL), SD_EUNKNOWN_OP);
     assert_non_null(strstr(fx->fault.text, "ticket.get"));
 }
 
@@ -648,6 +665,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_every_status_every_request, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_defaults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_with_every_field, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_author_is_the_caller, setup, teardown),
         cmocka_unit_test_setup_teardown(test_priority_matrix_and_due_times, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update, setup, teardown),
         cmocka_unit_test_setup_teardown(test_update_without_fields_refused, setup, teardown),

@@ -489,13 +489,19 @@ static void test_event_decode_malformed(void **state)
     s_write_comment_event(f->w, &s_good);
     sd_mp_nil(f->w); /* one object too many */
     assert_int_equal(s_decode_written(f), SD_ETRAILING);
-    /* Only tickets exist. */
+    /* Only the kinds of proto/kinds.def exist. */
     s_env_t e = s_good;
-    e.entity = "user";
+    e.entity = "invoice";
     sd_mp_writer_reset(f->w);
     s_write_comment_event(f->w, &e);
     assert_int_equal(s_decode_written(f), SD_ERANGE);
     assert_fault_says(&f->fault, "event.entity");
+    /* A kind takes only its own ops: users get no comments. */
+    e.entity = "user";
+    sd_mp_writer_reset(f->w);
+    s_write_comment_event(f->w, &e);
+    assert_int_equal(s_decode_written(f), SD_EUNKNOWN_OP);
+    assert_fault_says(&f->fault, "event.op");
     sd_mp_writer_reset(f->w);
     s_write_envelope(f->w, 9, &s_good);
     sd_mp_str(f->w, "fields");

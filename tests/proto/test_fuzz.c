@@ -89,9 +89,13 @@ static void s_arg(sd_request_t *req, const char *name, const char *text)
     assert_int_equal(sd_request_set(req, i, text, NULL), 0);
 }
 
-static void s_add_request(s_fix_t *f, int op, const char *const *args)
+/* A seed request: op with args (name/value pairs, NULL-terminated) and, unless NULL, an
+ * "auth" token in the envelope. */
+static void s_add_request(s_fix_t *f, int op, const char *token, const char *const *args)
 {
     sd_request_t req = {.id = 1 + f->nrequests, .op = op};
+    if (token)
+        assert_non_null(req.token = strdup(token));
     for (size_t i = 0; args[i]; i += 2)
         s_arg(&req, args[i], args[i + 1]);
     sd_request_encode(&req, f->w);
@@ -125,8 +129,7 @@ static int s_setup(void **state)
     }
     *state = f;
 
-    static const char *const new_args[] = {"author",      "alice",
-                                           "title",       "Mail stuck in outbox",
+    static const char *const new_args[] = {"title",       "Mail stuck in outbox",
                                            "requester",   "bob@example.com",
                                            "type",        "incident",
                                            "major",       "no",
@@ -139,20 +142,23 @@ static int s_setup(void **state)
                                            "team",        "Messaging",
                                            "assignee",    "carol",
                                            NULL};
-    static const char *const comment_args[] = {"id",     "EMEA-000042", "author",
-                                               "carol",  "body",        "Cleared the cache.",
-                                               "public", "yes",         NULL};
+    static const char *const comment_args[] = {
+        "id", "EMEA-000042", "body", "Cleared the cache.", "public", "yes", NULL};
     static const char *const list_args[] = {"status", "pending",     "priority", "P3",
                                             "open",   "1",           "limit",    "20",
                                             "after",  "EMEA-000001", NULL};
-    static const char *const close_args[] = {"id", "EMEA-000042", "author", "carol", "satisfaction",
-                                             "4",  "feedback",    "ok",     NULL};
+    static const char *const close_args[] = {"id", "EMEA-000042", "satisfaction", "4", "feedback",
+                                             "ok", NULL};
+    static const char *const user_args[] = {
+        "id",   "carol", "display_name", "Carol Ng",  "role", "agent", "sites", "EMEA,APAC",
+        "unix", "carol", "teams",        "Messaging", "tier", "L1.5",  NULL};
     static const char *const none[] = {NULL};
-    s_add_request(f, SD_REQ_TICKET_NEW, new_args);
-    s_add_request(f, SD_REQ_TICKET_COMMENT, comment_args);
-    s_add_request(f, SD_REQ_TICKET_LIST, list_args);
-    s_add_request(f, SD_REQ_TICKET_CLOSE, close_args);
-    s_add_request(f, SD_REQ_NODE_PING, none);
+    s_add_request(f, SD_REQ_TICKET_NEW, NULL, new_args);
+    s_add_request(f, SD_REQ_TICKET_COMMENT, "sds_5f2c9e", comment_args);
+    s_add_request(f, SD_REQ_TICKET_LIST, NULL, list_args);
+    s_add_request(f, SD_REQ_TICKET_CLOSE, NULL, close_args);
+    s_add_request(f, SD_REQ_NODE_PING, NULL, none);
+    s_add_request(f, SD_REQ_USER_NEW, "sdt_0123456789abcdef", user_args);
 
     sd_event_t ev = {0};
     s_envelope(&ev, SD_OP_CREATE, 1);
@@ -362,6 +368,7 @@ static void s_check_request(s_fix_t *f)
     const sd_field_t *fields;
     size_t n = sd_req_op_fields(req.op, &fields);
     if (again.op != req.op || again.id != req.id || again.present != req.present ||
+        !again.token != !req.token || (req.token && strcmp(again.token, req.token) != 0) ||
         (n && !sd_fields_equal(fields, n, &req.args, &again.args, req.present)))
         s_fail(f, "request changed through encode/decode", 0);
     sd_mp_writer_reset(f->w);

@@ -256,8 +256,7 @@ static void test_op_masks(void **state)
         /* No op takes an author: the node records the authenticated caller. */
         assert_int_equal(sd_req_arg_find(op, "author"), -1);
     }
-    assert_int_equal(sd_req_spec(SD_REQ_TICKET_NEW)->required,
-                     SD_ARG(TICKET, TITLE));
+    assert_int_equal(sd_req_spec(SD_REQ_TICKET_NEW)->required, SD_ARG(TICKET, TITLE));
     assert_int_equal(sd_req_spec(SD_REQ_TICKET_GET)->required, SD_ARG(TICKET, ID));
     assert_int_equal(sd_req_spec(SD_REQ_SCHEDULE_COVERAGE)->optional, 0x3);
     assert_int_equal(sd_req_spec(SD_REQ_HANDOVER_REPORT)->optional, 0x7);

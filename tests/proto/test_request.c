@@ -41,7 +41,6 @@ static const struct {
     const char *text;
 } s_samples[] = {
     {"id", "APAC-000042"},
-    {"author", "alice"},
     {"type", "incident"},
     {"major", "yes"},
     {"title", "Laptop will not boot"},
@@ -74,6 +73,23 @@ static const struct {
     {"since", "1700000000000"},
     {"from", "1700000000000"},
     {"days", "7"},
+    {"display_name", "Li Wei"},
+    {"email", "li.wei@example.com"},
+    {"phone", "+86 21 5555 0100"},
+    {"language", "zh-CN"},
+    {"time_zone", "Asia/Shanghai"},
+    {"home_site", "APAC"},
+    {"teams", "desktop,network"},
+    {"role", "agent"},
+    {"sites", "APAC,EMEA"},
+    {"unix", "lwei"},
+    {"password", "correct horse battery"},
+    {"team", "desktop"},
+    {"manager", "lwei"},
+    {"user", "lwei"},
+    {"name", "ci pipeline"},
+    {"until", "1700000900000"},
+    {"ticket", "APAC-000042"},
 };
 
 /* Gives argument `name` of req->op's group its sample value, the way the CLI does. */
@@ -114,27 +130,50 @@ static const struct {
     {SD_REQ_NODE_STATUS, "node.status", false, "", ""},
     {SD_REQ_NODE_DIGEST, "node.digest", false, "", ""},
     {SD_REQ_REPL_STATUS, "repl.status", false, "", ""},
-    {SD_REQ_TICKET_NEW, "ticket.new", true, "author title requester",
-     "type major description channel category impact urgency tier team assignee follow_sun"},
+    {SD_REQ_TICKET_NEW, "ticket.new", true, "title",
+     "requester type major description channel category impact urgency tier team assignee "
+     "follow_sun"},
     {SD_REQ_TICKET_GET, "ticket.get", false, "id", ""},
     {SD_REQ_TICKET_LIST, "ticket.list", false, "",
      "status priority assignee requester open sla limit after"},
     {SD_REQ_TICKET_HISTORY, "ticket.history", false, "id", ""},
-    {SD_REQ_TICKET_ACK, "ticket.ack", true, "id author", "reply_due"},
-    {SD_REQ_TICKET_ASSIGN, "ticket.assign", true, "id author assignee", "team tier"},
-    {SD_REQ_TICKET_START, "ticket.start", true, "id author", ""},
-    {SD_REQ_TICKET_PENDING, "ticket.pending", true, "id author waiting_on", "reason"},
-    {SD_REQ_TICKET_RESOLVE, "ticket.resolve", true, "id author resolution", ""},
-    {SD_REQ_TICKET_CLOSE, "ticket.close", true, "id author satisfaction", "feedback"},
-    {SD_REQ_TICKET_REOPEN, "ticket.reopen", true, "id author reason", ""},
-    {SD_REQ_TICKET_CANCEL, "ticket.cancel", true, "id author reason", ""},
-    {SD_REQ_TICKET_COMMENT, "ticket.comment", true, "id author body", "public"},
-    {SD_REQ_TICKET_UPDATE, "ticket.update", true, "id author",
+    {SD_REQ_TICKET_ACK, "ticket.ack", true, "id", "reply_due"},
+    {SD_REQ_TICKET_ASSIGN, "ticket.assign", true, "id assignee", "team tier"},
+    {SD_REQ_TICKET_START, "ticket.start", true, "id", ""},
+    {SD_REQ_TICKET_PENDING, "ticket.pending", true, "id waiting_on", "reason"},
+    {SD_REQ_TICKET_RESOLVE, "ticket.resolve", true, "id resolution", ""},
+    {SD_REQ_TICKET_CLOSE, "ticket.close", true, "id satisfaction", "feedback"},
+    {SD_REQ_TICKET_REOPEN, "ticket.reopen", true, "id reason", ""},
+    {SD_REQ_TICKET_CANCEL, "ticket.cancel", true, "id reason", ""},
+    {SD_REQ_TICKET_COMMENT, "ticket.comment", true, "id body", "public"},
+    {SD_REQ_TICKET_UPDATE, "ticket.update", true, "id",
      "type major title description requester channel category impact urgency follow_sun"},
-    {SD_REQ_TICKET_HANDOVER, "ticket.handover", true, "id author site", "note"},
+    {SD_REQ_TICKET_HANDOVER, "ticket.handover", true, "id site", "note"},
     {SD_REQ_SCHEDULE_NOW, "schedule.now", false, "", ""},
     {SD_REQ_SCHEDULE_COVERAGE, "schedule.coverage", false, "", "from days"},
     {SD_REQ_HANDOVER_REPORT, "handover.report", false, "", "site since limit"},
+    {SD_REQ_AUTH_WHOAMI, "auth.whoami", false, "", ""},
+    {SD_REQ_AUTH_LOGIN, "auth.login", false, "id password", ""},
+    {SD_REQ_USER_NEW, "user.new", true, "id display_name",
+     "email phone language time_zone home_site teams tier role sites unix"},
+    {SD_REQ_USER_GET, "user.get", false, "id", ""},
+    {SD_REQ_USER_LIST, "user.list", false, "", "role site team limit after"},
+    {SD_REQ_USER_UPDATE, "user.update", true, "id",
+     "display_name email phone language time_zone home_site teams tier"},
+    {SD_REQ_USER_GRANT, "user.grant", true, "id role", "sites"},
+    {SD_REQ_USER_REVOKE, "user.revoke", true, "id role", ""},
+    {SD_REQ_USER_DISABLE, "user.disable", true, "id", "reason"},
+    {SD_REQ_USER_ENABLE, "user.enable", true, "id", ""},
+    {SD_REQ_USER_LINK, "user.link", true, "id unix", ""},
+    {SD_REQ_USER_PASSWORD, "user.password", true, "id password", ""},
+    {SD_REQ_TEAM_NEW, "team.new", true, "id", "display_name site tier manager"},
+    {SD_REQ_TEAM_GET, "team.get", false, "id", ""},
+    {SD_REQ_TEAM_LIST, "team.list", false, "", "site limit after"},
+    {SD_REQ_TEAM_UPDATE, "team.update", true, "id", "display_name site tier manager"},
+    {SD_REQ_TOKEN_NEW, "token.new", true, "", "user name days"},
+    {SD_REQ_TOKEN_LIST, "token.list", false, "", "user limit after"},
+    {SD_REQ_TOKEN_REVOKE, "token.revoke", true, "id", ""},
+    {SD_REQ_AUDIT_LIST, "audit.list", false, "", "user since until ticket limit"},
 };
 #define OP_COUNT (sizeof s_ops / sizeof s_ops[0])
 
@@ -250,7 +289,7 @@ static void test_request_new_ticket_values(void **state)
     s_fix_t *f = *state;
     f->req.id = 1;
     f->req.op = SD_REQ_TICKET_NEW;
-    s_give_all(&f->req, "author title requester impact tier major");
+    s_give_all(&f->req, "title requester impact tier major");
     assert_int_equal(s_send(f), 0);
     assert_string_equal(f->out.args.ticket.title, "Laptop will not boot");
     assert_int_equal(f->out.args.ticket.impact, 2);
@@ -329,7 +368,7 @@ static void test_request_arg_not_taken_by_op(void **state)
     /* A misplaced argument is reported as such, not as the one it stands in for. */
     sd_request_clear(&f->req);
     f->req.op = SD_REQ_TICKET_RESOLVE;
-    s_give_all(&f->req, "id author reason"); /* reason is for pending, reopen, cancel */
+    s_give_all(&f->req, "id reason"); /* reason is for pending, reopen, cancel */
     assert_int_equal(s_send(f), SD_EUNKNOWN_FIELD);
     assert_fault_says(&f->fault, "args.reason: not an argument of ticket.resolve");
 
@@ -441,7 +480,8 @@ static void test_request_envelope_strict(void **state)
     sd_mp_str(f->w, "secret");
     assert_int_equal(s_decode_written(f), SD_EUNKNOWN_FIELD);
     /* Top-level errors name the key. */
-    assert_string_equal(f->fault.text, "request: unknown field 'token' (allowed: v, id, op, args)");
+    assert_string_equal(f->fault.text,
+                        "request: unknown field 'token' (allowed: v, id, op, args, auth)");
 
     sd_mp_writer_reset(f->w);
     s_write_head(f->w, 3, "node.ping");
@@ -456,6 +496,53 @@ static void test_request_envelope_strict(void **state)
 
     assert_int_equal(sd_request_decode("\x80\x00", 2, &f->out, &f->fault), SD_ETRAILING);
     assert_int_equal(f->fault.code, SD_ETRAILING);
+}
+
+/* A client off the node's ipc socket proves who it is with "auth": a token, one line. */
+static void test_request_auth_token(void **state)
+{
+    s_fix_t *f = *state;
+    f->req.id = 8;
+    f->req.op = SD_REQ_AUTH_WHOAMI;
+    f->req.token = strdup("sdt_0123456789abcdef");
+    assert_non_null(f->req.token);
+    assert_int_equal(s_send(f), 0);
+    assert_string_equal(f->out.token, "sdt_0123456789abcdef");
+
+    /* Without it the request carries no token (the ipc peer's account speaks). */
+    free(f->req.token);
+    f->req.token = NULL;
+    assert_int_equal(s_send(f), 0);
+    assert_null(f->out.token);
+
+    sd_mp_writer_reset(f->w);
+    s_write_head(f->w, 3, "auth.whoami");
+    sd_mp_str(f->w, "auth");
+    sd_mp_u64(f->w, 42);
+    assert_int_equal(s_decode_written(f), SD_ETYPE);
+    assert_fault_says(&f->fault, "auth");
+
+    sd_mp_writer_reset(f->w);
+    s_write_head(f->w, 3, "auth.whoami");
+    sd_mp_str(f->w, "auth");
+    sd_mp_str(f->w, "sdt_a\nsdt_b");
+    assert_int_not_equal(s_decode_written(f), 0);
+    assert_fault_says(&f->fault, "auth");
+}
+
+/* The node records the authenticated caller as the author: a client cannot name one. */
+static void test_request_author_refused(void **state)
+{
+    s_fix_t *f = *state;
+    assert_int_equal(sd_req_arg_find(SD_REQ_TICKET_ACK, "author"), -1);
+    s_write_head(f->w, 3, "ticket.ack");
+    sd_mp_str(f->w, "args");
+    sd_mp_map(f->w, 1); /* refused before the missing id is noticed */
+    sd_mp_str(f->w, "author");
+    sd_mp_str(f->w, "mallory");
+    assert_int_equal(s_decode_written(f), SD_EUNKNOWN_FIELD);
+    assert_string_equal(f->fault.text, "args.author: not accepted; the node records the "
+                                       "authenticated caller as the author");
 }
 
 /* ---- replies ---------------------------------------------------------------------- */
@@ -568,6 +655,8 @@ int main(void)
         T(test_request_bad_arg_value_names_it),
         T(test_request_wrong_version),
         T(test_request_envelope_strict),
+        T(test_request_auth_token),
+        T(test_request_author_refused),
         T(test_reply_ok_echoes_request_id),
         T(test_reply_error_gives_code_and_message),
         T(test_reply_every_error_code_survives),

@@ -4,8 +4,10 @@
 Starts a real sundeskd on a temporary data directory, talks msgpack over
 ZeroMQ (DEALER, and once REQ) to ipc://TMPDIR/sundesk.sock and checks the
 documented behaviour: operations, state machine, results and exact error
-codes for malformed input. Needs Debian's python3-zmq and python3-msgpack
-(run with /usr/bin/python3). SD_BIN is the build directory.
+codes for malformed input. On the ipc socket the test, run by root (or by the
+account the node runs as), is the bootstrap admin "root@LOCAL"; the agents alice
+and carol it creates act with API tokens ("auth"). Needs Debian's python3-zmq and
+python3-msgpack (run with /usr/bin/python3). SD_BIN is the build directory.
 
 """
 import os
@@ -110,6 +112,29 @@ def documented_ticket_keys():
     return keys
 
 
+def new_agent(client, login, name):
+    """Creates user login with the agent role and an API token for it; returns the token."""
+    u = expect_ok("user.new " + login, client.call("user.new", {
+        "id": login, "display_name": name, "role": "agent"}))
+    if not u:
+        return None
+    check("user.new %s: record" % login, u["id"] == login and u["display_name"] == name
+          and u["roles"] == ["agent"] and u["active"] is True and u["origin_site"] == "LOCAL"
+          and "password_hash" not in u, repr(u))
+    t = expect_ok("token.new for " + login, client.call("token.new", {
+        "user": login, "name": "protocol test"}))
+    if not t:
+        return None
+    check("token.new %s: shown once, sdt_ and 64 hex" % login,
+          t["token"].startswith("sdt_") and len(t["token"]) == 68, repr(t))
+    who = expect_ok("whoami with %s's token" % login, client.call(
+        "auth.whoami", auth=t["token"]))
+    check("whoami: the token's user", who and who["user"] == login and who["superuser"] is False
+          and who["via"] == "token " + t["id"]
+          and who["roles"] == [{"role": "agent", "sites": ""}], repr(who))
+    return t["token"]
+
+
 def mp_str(s):
     """A msgpack str header + raw bytes (for hand-made invalid strings)."""
     assert len(s) < 32
@@ -141,12 +166,25 @@ def run(client, ctx, endpoint, proc):
           len(frames) == 2 and frames[0] == b"" and msgpack.unpackb(frames[1])["ok"] is True,
           repr(frames))
 
+    # ---- who asks: root on the ipc socket; the agents alice and carol with tokens ----
+    me = expect_ok("auth.whoami", client.call("auth.whoami"))
+    if not me:
+        return
+    root = me["user"]
+    check("whoami: root on ipc is the bootstrap admin", root == "root@LOCAL"
+          and me["superuser"] is True and me["site"] == "LOCAL"
+          and me["via"].startswith("unix uid "), repr(me))
+    alice = new_agent(client, "alice", "Alice Adams")
+    carol = new_agent(client, "carol", "Carol Chen")
+    if not (alice and carol):
+        return
+
     # ---- life cycle: new -> ack -> assign -> start -> pending -> start ---
     #      -> resolve -> close --------------------------------------------
     t = expect_ok("ticket.new", client.call("ticket.new", {
-        "author": "alice", "title": "VPN down", "requester": "bob@example.com",
+        "title": "VPN down", "requester": "bob@example.com",
         "impact": 1, "urgency": 2, "channel": "phone", "category": "network/vpn",
-        "description": "since 9:00\nall users"}))
+        "description": "since 9:00\nall users"}, auth=alice))
     if not t:
         return
     tid = t["id"]
@@ -171,30 +209,30 @@ def run(client, ctx, endpoint, proc):
     check("new: P2 does not follow the sun by default", t["follow_sun"] is False)
 
     expect_error("assign from new refused", client.call(
-        "ticket.assign", {"id": tid, "author": "alice", "assignee": "carol"}), "bad_transition")
+        "ticket.assign", {"id": tid, "assignee": "carol"}, auth=alice), "bad_transition")
 
-    t = expect_ok("ticket.ack", client.call("ticket.ack", {"id": tid, "author": "alice"}))
+    t = expect_ok("ticket.ack", client.call("ticket.ack", {"id": tid}, auth=alice))
     if t:
         check("ack: acknowledged", t["status"] == "acknowledged" and t["acknowledged_at"] > 0
               and t["reply_due"] == t["response_due"], repr(t))
     t = expect_ok("ticket.assign", client.call("ticket.assign", {
-        "id": tid, "author": "alice", "assignee": "carol", "team": "network", "tier": "L2"}))
+        "id": tid, "assignee": "carol", "team": "network", "tier": "L2"}, auth=alice))
     if t:
         check("assign: assigned", t["status"] == "assigned" and t["assignee"] == "carol"
               and t["team"] == "network" and t["tier"] == "L2", repr(t))
-    t = expect_ok("ticket.start", client.call("ticket.start", {"id": tid, "author": "carol"}))
+    t = expect_ok("ticket.start", client.call("ticket.start", {"id": tid}, auth=carol))
     if t:
         check("start: in_progress", t["status"] == "in_progress")
     before = t
     t = expect_ok("ticket.pending", client.call("ticket.pending", {
-        "id": tid, "author": "carol", "waiting_on": "customer", "reason": "needs logs"}))
+        "id": tid, "waiting_on": "customer", "reason": "needs logs"}, auth=carol))
     if t:
         check("pending: fields", t["status"] == "pending" and t["waiting_on"] == "customer"
               and t["status_reason"] == "needs logs", repr(t))
         check("pending: SLA clock paused", t["sla_paused_at"] >= t["created_at"]
               and t["sla_paused_at"] == t["updated_at"], repr(t))
     time.sleep(0.05)
-    t = expect_ok("ticket.start again", client.call("ticket.start", {"id": tid, "author": "carol"}))
+    t = expect_ok("ticket.start again", client.call("ticket.start", {"id": tid}, auth=carol))
     if t:
         check("start: clears waiting_on and reason", t["status"] == "in_progress"
               and t["waiting_on"] == "none" and t["status_reason"] is None, repr(t))
@@ -202,7 +240,7 @@ def run(client, ctx, endpoint, proc):
               t["sla_paused_at"] == 0 and before and t["resolve_due"] > before["resolve_due"],
               repr(t))
     t = expect_ok("ticket.comment", client.call("ticket.comment", {
-        "id": tid, "author": "carol", "body": "Working on it.", "public": True}))
+        "id": tid, "body": "Working on it.", "public": True}, auth=carol))
     if t:
         c = t["comments"]
         check("comment: added", len(c) == 1 and c[0]["body"] == "Working on it."
@@ -210,21 +248,21 @@ def run(client, ctx, endpoint, proc):
               and c[0]["at"] == c[0]["hlc"] >> 16 and c[0]["origin"] == "LOCAL", repr(c))
         check("comment: first_response_at", t["first_response_at"] == c[0]["at"])
     t = expect_ok("ticket.resolve", client.call("ticket.resolve", {
-        "id": tid, "author": "carol", "resolution": "Restarted the VPN gateway."}))
+        "id": tid, "resolution": "Restarted the VPN gateway."}, auth=carol))
     if t:
         check("resolve: fields", t["status"] == "resolved" and t["resolved_at"] > 0
               and t["resolution"] == "Restarted the VPN gateway.", repr(t))
     t = expect_ok("ticket.close", client.call("ticket.close", {
-        "id": tid, "author": "alice", "satisfaction": 4, "feedback": "thanks"}))
+        "id": tid, "satisfaction": 4, "feedback": "thanks"}, auth=alice))
     if t:
         check("close: fields", t["status"] == "closed" and t["closed_at"] > 0
               and t["satisfaction"] == 4 and t["feedback"] == "thanks", repr(t))
 
     # ---- refused transitions ---------------------------------------------
-    r = client.call("ticket.close", {"id": tid, "author": "alice", "satisfaction": 5})
+    r = client.call("ticket.close", {"id": tid, "satisfaction": 5}, auth=alice)
     expect_error("close a closed ticket", r, "bad_transition")
     expect_error("start a closed ticket", client.call(
-        "ticket.start", {"id": tid, "author": "x"}), "bad_transition")
+        "ticket.start", {"id": tid}), "bad_transition")
     t = expect_ok("ticket.get", client.call("ticket.get", {"id": tid}))
     if t:
         check("get: refused requests left no trace", t["status"] == "closed"
@@ -232,14 +270,14 @@ def run(client, ctx, endpoint, proc):
     expect_error("get unknown ticket", client.call("ticket.get", {"id": "LOCAL-999999"}),
                  "not_found")
     expect_error("write unknown ticket", client.call(
-        "ticket.ack", {"id": "LOCAL-999999", "author": "x"}), "not_found")
+        "ticket.ack", {"id": "LOCAL-999999"}), "not_found")
 
     # ---- more tickets for list --------------------------------------------
     p1 = expect_ok("new P1", client.call("ticket.new", {
-        "author": "dave", "title": "Mail down", "requester": "eve", "impact": 1, "urgency": 1,
+        "title": "Mail down", "requester": "eve", "impact": 1, "urgency": 1,
         "assignee": "carol"}))
     p4 = expect_ok("new P4", client.call("ticket.new", {
-        "author": "dave", "title": "New mouse", "requester": "eve", "impact": 3, "urgency": 3,
+        "title": "New mouse", "requester": "eve", "impact": 3, "urgency": 3,
         "type": "service_request"}))
     if not (p1 and p4):
         return
@@ -288,6 +326,8 @@ def run(client, ctx, endpoint, proc):
     res = expect_ok("ticket.history", client.call("ticket.history", {"id": tid}))
     if res:
         ev = res["events"]
+        check("history: events and their changes", list(res.keys()) == ["events", "changes"]
+              and res["changes"] == [None] * len(ev), repr(res)[:300])
         ops = [e["op"] for e in ev]
         check("history: ops in order", ops == ["create", "ack", "assign", "start", "pending",
                                                 "start", "comment", "resolve", "close"], repr(ops))
@@ -295,8 +335,9 @@ def run(client, ctx, endpoint, proc):
             list(e.keys()) == ["v", "origin", "seq", "hlc", "entity", "key", "op", "author",
                                "fields"] and e["v"] == 1 and e["entity"] == "ticket"
             and e["key"] == tid and e["origin"] == "LOCAL" for e in ev), repr(ev[:1]))
-        check("history: seq 1..n, hlc increasing",
-              [e["seq"] for e in ev] == list(range(1, len(ev) + 1))
+        # Seqs 1..4 are the users and tokens of alice and carol (events like a ticket's).
+        check("history: seq 5..n+4, hlc increasing",
+              [e["seq"] for e in ev] == list(range(5, len(ev) + 5))
               and all(a["hlc"] < b["hlc"] for a, b in zip(ev, ev[1:])))
         check("history: comment fields", ev[6]["fields"] == {"body": "Working on it.",
                                                              "public": True}, repr(ev[6]))
@@ -305,6 +346,9 @@ def run(client, ctx, endpoint, proc):
               and "title" not in ev[8]["fields"], repr(ev[8]))
         check("history: create author", ev[0]["author"] == "alice"
               and ev[0]["fields"]["title"] == "VPN down")
+        check("history: each event's author is who sent it",
+              [e["author"] for e in ev] == ["alice"] * 3 + ["carol"] * 5 + ["alice"],
+              repr([e["author"] for e in ev]))
     expect_error("history unknown ticket", client.call("ticket.history", {"id": "NOPE-1"}),
                  "not_found")
 
@@ -316,38 +360,54 @@ def run(client, ctx, endpoint, proc):
     expect_error("argument of another op", client.call(
         "ticket.get", {"id": tid, "limit": 5}), "unknown_field")
     expect_error("misspelt argument is unknown, not missing", client.call(
-        "ticket.new", {"author": "a", "titel": "t", "requester": "r"}), "unknown_field")
+        "ticket.new", {"titel": "t", "requester": "r"}), "unknown_field")
     expect_error("unknown reported before missing", client.call(
         "ticket.get", {"limit": 5}), "unknown_field")
     expect_error("missing argument", client.call(
-        "ticket.new", {"author": "a", "title": "t"}), "missing_field")
+        "ticket.assign", {"id": p4["id"]}), "missing_field")
     expect_error("update with nothing", client.call(
-        "ticket.update", {"id": p4["id"], "author": "a"}), "missing_field")
+        "ticket.update", {"id": p4["id"]}), "missing_field")
     expect_error("wrong type (str for int)", client.call(
-        "ticket.new", {"author": "a", "title": "t", "requester": "r", "impact": "high"}),
+        "ticket.new", {"title": "t", "requester": "r", "impact": "high"}),
         "wrong_type")
     expect_error("wrong type (int for bool)", client.call(
-        "ticket.comment", {"id": tid, "author": "a", "body": "x", "public": 1}), "wrong_type")
+        "ticket.comment", {"id": tid, "body": "x", "public": 1}), "wrong_type")
     expect_error("wrong type (bin for str)", client.call(
         "ticket.get", {"id": tid.encode()}), "wrong_type")
     expect_error("args not a map", client.call("node.ping", ["x"]), "wrong_type")
     expect_error("int out of range", client.call(
-        "ticket.new", {"author": "a", "title": "t", "requester": "r", "urgency": 4}),
+        "ticket.new", {"title": "t", "requester": "r", "urgency": 4}),
         "out_of_range")
     expect_error("unknown enum value", client.call(
         "ticket.list", {"status": "open"}), "out_of_range")
     expect_error("empty non-empty string", client.call(
-        "ticket.new", {"author": "a", "title": "", "requester": "r"}), "out_of_range")
+        "ticket.new", {"title": "", "requester": "r"}), "out_of_range")
     expect_error("too-long string", client.call(
-        "ticket.new", {"author": "a", "title": "x" * 201, "requester": "r"}), "too_long")
-    r = client.call("ticket.new", {"author": "a", "title": "x" * 200, "requester": "r"})
+        "ticket.new", {"title": "x" * 201, "requester": "r"}), "too_long")
+    r = client.call("ticket.new", {"title": "x" * 200, "requester": "r"})
     check("string at its limit accepted", r.get("ok") is True, repr(r)[:200])
     expect_error("newline in a line field", client.call(
-        "ticket.new", {"author": "a", "title": "two\nlines", "requester": "r"}), "bad_utf8")
+        "ticket.new", {"title": "two\nlines", "requester": "r"}), "bad_utf8")
     expect_error("control char in multi-line field", client.call(
-        "ticket.comment", {"id": tid, "author": "a", "body": "bell\x07"}), "bad_utf8")
-    r = client.call("ticket.comment", {"id": tid, "author": "a", "body": "l1\nl2\tx\r\n"})
+        "ticket.comment", {"id": tid, "body": "bell\x07"}), "bad_utf8")
+    r = client.call("ticket.comment", {"id": tid, "body": "l1\nl2\tx\r\n"})
     check("tab/newline allowed in multi-line field", r.get("ok") is True, repr(r)[:200])
+
+    # Who asks is proven, never declared: no author argument, and a wrong token is refused
+    # even on the ipc socket, where the peer alone would have been enough.
+    r = client.call("ticket.ack", {"id": p4["id"], "author": "mallory"})
+    expect_error("args.author refused", r, "unknown_field")
+    check("args.author refused: says why", r["error"]["message"] == "args.author: not accepted; "
+          "the node records the authenticated caller as the author", repr(r))
+    for name, token in (("unknown API token", "sdt_" + "0" * 64), ("malformed API token", "sdt_x"),
+                        ("unknown session", "sds_" + "0" * 64), ("not a token", "hunter2")):
+        expect_error("auth: " + name, client.call("ticket.ack", {"id": p4["id"]}, auth=token),
+                     "unauthenticated")
+    expect_error("auth: not a string", client.call("node.ping", auth=5), "wrong_type")
+    expect_error("auth: empty", client.call("node.ping", auth=""), "out_of_range")
+    t = expect_ok("refused callers changed nothing", client.call("ticket.get", {"id": p4["id"]}))
+    if t:
+        check("refused callers: still new", t["status"] == "new", repr(t))
 
     # Invalid UTF-8, assembled by hand: {"v":1,"id":51,"op":"ticket.get","args":{"id":<ff fe>}}
     body = (b"\x84" + mp_str(b"v") + b"\x01" + mp_str(b"id") + b"\x33" + mp_str(b"op")
@@ -409,7 +469,7 @@ def run(client, ctx, endpoint, proc):
     # ---- pipelining: several requests in flight, matched by id ---------------
     for i in range(5):
         client.sock.send(msgpack.packb({"v": 1, "id": 900 + i, "op": "ticket.comment", "args": {
-            "id": p4["id"], "author": "bot", "body": "note %d" % i}}))
+            "id": p4["id"], "body": "note %d" % i}}))
     got = []
     for _ in range(5):
         if not client.sock.poll(TIMEOUT_MS):
@@ -432,8 +492,8 @@ def run(client, ctx, endpoint, proc):
 
     # nil where a string must be present is refused, and the node keeps serving.
     for op, args in (("ticket.get", {"id": None}),
-                     ("ticket.new", {"author": None, "title": "t", "requester": "r"}),
-                     ("ticket.new", {"author": "a", "title": None, "requester": "r"})):
+                     ("ticket.comment", {"id": tid, "body": None}),
+                     ("ticket.new", {"title": None, "requester": "r"})):
         try:
             r = client.call(op, args)
             check("nil refused: %s %r" % (op, args), error_code(r) == "wrong_type", repr(r))
@@ -441,32 +501,32 @@ def run(client, ctx, endpoint, proc):
             check("nil refused: %s %r" % (op, args), False, str(e))
     check("ping after nil arguments", client.call("node.ping").get("ok") is True)
 
-    run_follow_the_sun(client, tid)
-    run_precedence_and_empty(client)
+    run_follow_the_sun(client, tid, root, alice)
+    run_precedence_and_empty(client, root, alice)
 
 
-def run_follow_the_sun(client, closed_id):
+def run_follow_the_sun(client, closed_id, root, alice):
     """ticket.handover, handover.report, SLA filter and schedule ops on a node without
     calendars: any site id is accepted, schedule.* is unavailable."""
     t = expect_ok("new follow-the-sun ticket", client.call("ticket.new", {
-        "author": "amy", "title": "Payroll run stuck", "requester": "hr@example.com",
+        "title": "Payroll run stuck", "requester": "hr@example.com",
         "impact": 3, "follow_sun": True}))
     if not t:
         return
     hid = t["id"]
     check("new: follow_sun as asked", t["follow_sun"] is True and t["priority"] == "P4")
     u = expect_ok("update follow_sun", client.call("ticket.update", {
-        "id": hid, "author": "amy", "follow_sun": False}))
+        "id": hid, "follow_sun": False}))
     if u:
         check("update: follow_sun off, due times kept on the wall clock",
               u["follow_sun"] is False and u["resolve_due"] == t["resolve_due"], repr(u))
 
     before = t
     t = expect_ok("ticket.handover", client.call("ticket.handover", {
-        "id": hid, "author": "amy", "site": "EMEA", "note": "Call hr before 10:00."}))
+        "id": hid, "site": "EMEA", "note": "Call hr before 10:00."}))
     if t:
         check("handover: owner site moved", t["owner_site"] == "EMEA"
-              and t["handover_from"] == "LOCAL" and t["owner"] == "amy"
+              and t["handover_from"] == "LOCAL" and t["owner"] == root
               and t["status"] == "new", repr(t))
         check("handover: handover_at is now", t["handover_at"] == t["updated_at"]
               and abs(t["handover_at"] - time.time() * 1000) < 60000, repr(t))
@@ -477,19 +537,19 @@ def run_follow_the_sun(client, closed_id):
         check("handover: due times kept (7x24, no calendars)",
               t["resolve_due"] == before["resolve_due"], repr(t))
     expect_error("handover to the owner site", client.call("ticket.handover", {
-        "id": hid, "author": "amy", "site": "EMEA"}), "invalid")
+        "id": hid, "site": "EMEA"}), "invalid")
     expect_error("handover without site", client.call("ticket.handover", {
-        "id": hid, "author": "amy"}), "missing_field")
+        "id": hid}), "missing_field")
     expect_error("handover to an empty site", client.call("ticket.handover", {
-        "id": hid, "author": "amy", "site": ""}), "out_of_range")
+        "id": hid, "site": ""}), "out_of_range")
     expect_error("handover to a too-long site", client.call("ticket.handover", {
-        "id": hid, "author": "amy", "site": "S" * 17}), "too_long")
+        "id": hid, "site": "S" * 17}), "too_long")
     expect_error("handover of a closed ticket", client.call("ticket.handover", {
-        "id": closed_id, "author": "amy", "site": "AMER"}), "bad_transition")
+        "id": closed_id, "site": "AMER"}), "bad_transition")
     expect_error("handover of an unknown ticket", client.call("ticket.handover", {
-        "id": "LOCAL-999999", "author": "amy", "site": "AMER"}), "not_found")
+        "id": "LOCAL-999999", "site": "AMER"}), "not_found")
     t2 = expect_ok("second handover", client.call("ticket.handover", {
-        "id": hid, "author": "bo", "site": "AMER"}))
+        "id": hid, "site": "AMER"}, auth=alice))
     if t2:
         check("second handover: from the last owner", t2["handover_from"] == "EMEA"
               and t2["owner_site"] == "AMER" and t2["handover_note"].startswith(
@@ -499,7 +559,8 @@ def run_follow_the_sun(client, closed_id):
     if res:
         ev = [e for e in res["events"] if e["op"] == "handover"]
         check("history: handover events carry the owner register", len(ev) == 2
-              and ev[0]["author"] == "amy" and ev[0]["fields"].get("owner_site") == "EMEA"
+              and ev[0]["author"] == root
+              and ev[1]["author"] == "alice" and ev[0]["fields"].get("owner_site") == "EMEA"
               and ev[0]["fields"].get("handover_from") == "LOCAL"
               and "handover_note" in ev[0]["fields"] and "title" not in ev[0]["fields"],
               repr(ev[:1]))
@@ -512,9 +573,9 @@ def run_follow_the_sun(client, closed_id):
         check("report: entry keys", all(list(x.keys()) == ["id", "at", "from", "to", "by",
                                                             "origin", "note"] for x in h), repr(h))
         if t and t2 and len(h) == 2:
-            check("report: entry fields", h[0]["id"] == hid and h[0]["by"] == "amy"
+            check("report: entry fields", h[0]["id"] == hid and h[0]["by"] == root
                   and h[0]["origin"] == "LOCAL" and h[0]["at"] == t["handover_at"]
-                  and h[0]["note"] == t["handover_note"] and h[1]["by"] == "bo", repr(h))
+                  and h[0]["note"] == t["handover_note"] and h[1]["by"] == "alice", repr(h))
     res = expect_ok("report --site", client.call("handover.report", {"site": "AMER"}))
     if res:
         check("report: site filter (from or to)", [x["to"] for x in res["handovers"]] == ["AMER"])
@@ -548,7 +609,7 @@ def run_follow_the_sun(client, closed_id):
         "schedule.now", {"days": 1}), "unknown_field")
 
 
-def run_precedence_and_empty(client):
+def run_precedence_and_empty(client, root, alice):
     """Section 3: which error a request with several faults gets; absent, nil and "" on
     writes; section 10: a handover.report since past 48-bit stamp times."""
     def top(name, obj, code, want_id):
@@ -576,11 +637,21 @@ def run_precedence_and_empty(client):
     expect_error("args: a value before the op's unknown argument", client.call(
         "ticket.get", {"id": 5, "title": "x"}), "wrong_type")
     expect_error("nil required non-empty string", client.call(
-        "ticket.new", {"author": "a", "title": None, "requester": "r"}), "wrong_type")
+        "ticket.new", {"title": None, "requester": "r"}), "wrong_type")
     expect_error("missing required string", client.call(
-        "ticket.new", {"author": "a", "requester": "r"}), "missing_field")
+        "ticket.new", {"requester": "r"}), "missing_field")
 
-    new = {"author": "a", "title": "empty and nil", "requester": "r"}
+    # The requester defaults to the caller.
+    t = expect_ok("new without requester", client.call("ticket.new", {"title": "My laptop"}))
+    if t:
+        check("requester defaults to the caller", t["requester"] == root, repr(t["requester"]))
+    t = expect_ok("new without requester by alice", client.call(
+        "ticket.new", {"title": "My laptop too"}, auth=alice))
+    if t:
+        check("requester defaults to the caller (token)", t["requester"] == "alice"
+              and t["owner"] == "alice", repr(t))
+
+    new = {"title": "empty and nil", "requester": "r"}
     t = expect_ok("new, description absent", client.call("ticket.new", new))
     if not t:
         return
@@ -591,33 +662,55 @@ def run_precedence_and_empty(client):
     if t:
         check("\"\" stays \"\"", t["description"] == "" and t["team"] == "", repr(t))
     t = expect_ok("update description x", client.call(
-        "ticket.update", {"id": tid, "author": "a", "description": "x", "category": "net"}))
+        "ticket.update", {"id": tid, "description": "x", "category": "net"}))
     t = expect_ok("update description \"\"", client.call(
-        "ticket.update", {"id": tid, "author": "a", "description": ""}))
+        "ticket.update", {"id": tid, "description": ""}))
     if t:
         check("update \"\": empty, category kept", t["description"] == "" and
               t["category"] == "net", repr(t))
     t = expect_ok("update description nil", client.call(
-        "ticket.update", {"id": tid, "author": "a", "description": None, "category": None}))
+        "ticket.update", {"id": tid, "description": None, "category": None}))
     if t:
         check("update nil: cleared", t["description"] is None and t["category"] is None, repr(t))
+    res = expect_ok("history of updates", client.call("ticket.history", {"id": tid}))
+    if res:
+        changes = [c for e, c in zip(res["events"], res["changes"]) if e["op"] == "update"]
+        check("history: what each update changed, from and to", changes == [
+            {"from": {"description": None, "category": None},
+             "to": {"description": "x", "category": "net"}},
+            {"from": {"description": "x"}, "to": {"description": ""}},
+            {"from": {"description": "", "category": "net"},
+             "to": {"description": None, "category": None}}], repr(changes))
+        check("history: no change for other events", all(
+            c is None for e, c in zip(res["events"], res["changes"]) if e["op"] != "update"))
     expect_error("update title \"\"", client.call(
-        "ticket.update", {"id": tid, "author": "a", "title": ""}), "out_of_range")
-    expect_ok("ack", client.call("ticket.ack", {"id": tid, "author": "a"}))
+        "ticket.update", {"id": tid, "title": ""}), "out_of_range")
+    expect_ok("ack", client.call("ticket.ack", {"id": tid}))
+    # An assignee is an active desk user with the agent or manager role.
+    r = client.call("ticket.assign", {"id": tid, "assignee": "nobody"})
+    expect_error("assign to an unknown user", r, "not_found")
+    check("assign to an unknown user: names them", "nobody" in r["error"]["message"], repr(r))
+    expect_ok("a requester", client.call("user.new", {
+        "id": "rita", "display_name": "Rita Roe", "role": "requester"}))
+    r = client.call("ticket.assign", {"id": tid, "assignee": "rita"})
+    expect_error("assign to a requester", r, "out_of_range")
+    check("assign to a requester: names them", "rita" in r["error"]["message"], repr(r))
+    expect_error("new with an unknown assignee", client.call(
+        "ticket.new", {"title": "t", "assignee": "nobody"}), "not_found")
     t = expect_ok("assign team x", client.call(
-        "ticket.assign", {"id": tid, "author": "a", "assignee": "b", "team": "x"}))
+        "ticket.assign", {"id": tid, "assignee": "alice", "team": "x"}))
     t = expect_ok("assign, team absent", client.call(
-        "ticket.assign", {"id": tid, "author": "a", "assignee": "c"}))
+        "ticket.assign", {"id": tid, "assignee": "carol"}))
     if t:
         check("absent team kept", t["team"] == "x", repr(t["team"]))
     t = expect_ok("assign, team nil", client.call(
-        "ticket.assign", {"id": tid, "author": "a", "assignee": "c", "team": None}))
+        "ticket.assign", {"id": tid, "assignee": "carol", "team": None}))
     if t:
         check("nil team cleared", t["team"] is None, repr(t["team"]))
     expect_error("cancel reason nil", client.call(
-        "ticket.cancel", {"id": tid, "author": "a", "reason": None}), "missing_field")
+        "ticket.cancel", {"id": tid, "reason": None}), "missing_field")
     t = expect_ok("cancel reason \"\"", client.call(
-        "ticket.cancel", {"id": tid, "author": "a", "reason": ""}))
+        "ticket.cancel", {"id": tid, "reason": ""}))
     if t:
         check("status_reason \"\"", t["status_reason"] == "", repr(t["status_reason"]))
     r = expect_ok("list after nil", client.call("ticket.list", {"after": None, "limit": 1}))

@@ -80,11 +80,13 @@ static int s_make_fill(sd_journal_batch_t *batch, void *arg)
     sd_policy_default(&policy);
     sd_request_t req = {0};
     sd_event_t ev = {0};
-    assert_int_equal(sd_test_request(&req, SD_REQ_TICKET_NEW, "author", "ann", "title", "VPN down",
-                                     "requester", "bob@example.com", NULL),
+    assert_int_equal(sd_test_request(&req, SD_REQ_TICKET_NEW, "title", "VPN down", "requester",
+                                     "bob@example.com", NULL),
                      0);
-    sd_workflow_ctx_t ctx = {
-        .site = sd_journal_site(site->journal), .policy = &policy, .now_ms = sd_journal_now(batch)};
+    sd_workflow_ctx_t ctx = {.site = sd_journal_site(site->journal),
+                             .policy = &policy,
+                             .now_ms = sd_journal_now(batch),
+                             .author = "ann"};
     assert_int_equal(sd_workflow_build(&ctx, NULL, &req, &ev, NULL), 0);
     int rc = sd_store_next_ticket_id(sd_journal_txn(batch), ev.key)
                  ?: sd_journal_append(batch, &ev, NULL);

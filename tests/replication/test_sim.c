@@ -261,8 +261,10 @@ static int s_fill(sd_journal_batch_t *batch, void *arg)
     sd_event_t ev = {0};
     sd_policy_t policy;
     sd_policy_default(&policy);
-    sd_workflow_ctx_t ctx = {
-        .site = s_sites[w->node], .policy = &policy, .now_ms = sd_journal_now(batch)};
+    sd_workflow_ctx_t ctx = {.site = s_sites[w->node],
+                             .policy = &policy,
+                             .now_ms = sd_journal_now(batch),
+                             .author = "agent"};
     bool have = w->id && req->op != SD_REQ_TICKET_NEW &&
                 sd_store_get_ticket(txn, w->id, &cur) == 0 && sd_ticket_exists(&cur);
     int rc = 0;
@@ -289,26 +291,27 @@ static void s_local_write(s_sim_t *sim, int i)
     const char *id = sim->ntickets ? sim->tickets[s_pick(sim, (int)sim->ntickets)] : NULL;
     char text[32];
     snprintf(text, sizeof text, "t%llu", (unsigned long long)(s_rand(sim) % 1000));
+    int rc;
     switch (id ? s_pick(sim, 5) : 0) {
     case 0:
-        sd_test_request(&req, SD_REQ_TICKET_NEW, "author", "agent", "title", text, "requester",
-                        "user@example.com", "impact", s_pick(sim, 2) ? "1" : "3", NULL);
+        rc = sd_test_request(&req, SD_REQ_TICKET_NEW, "title", text, "requester",
+                             "user@example.com", "impact", s_pick(sim, 2) ? "1" : "3", NULL);
         break;
     case 1:
-        sd_test_request(&req, SD_REQ_TICKET_COMMENT, "id", id, "author", "agent", "body", text,
-                        "public", s_pick(sim, 2) ? "yes" : "no", NULL);
+        rc = sd_test_request(&req, SD_REQ_TICKET_COMMENT, "id", id, "body", text, "public",
+                             s_pick(sim, 2) ? "yes" : "no", NULL);
         break;
     case 2:
-        sd_test_request(&req, SD_REQ_TICKET_UPDATE, "id", id, "author", "agent", "title", text,
-                        "urgency", s_pick(sim, 2) ? "1" : "2", NULL);
+        rc = sd_test_request(&req, SD_REQ_TICKET_UPDATE, "id", id, "title", text, "urgency",
+                             s_pick(sim, 2) ? "1" : "2", NULL);
         break;
     case 3:
-        sd_test_request(&req, SD_REQ_TICKET_ACK, "id", id, "author", "agent", NULL);
+        rc = sd_test_request(&req, SD_REQ_TICKET_ACK, "id", id, NULL);
         break;
     default:
-        sd_test_request(&req, SD_REQ_TICKET_CANCEL, "id", id, "author", "agent", "reason", text,
-                        NULL);
+        rc = sd_test_request(&req, SD_REQ_TICKET_CANCEL, "id", id, "reason", text, NULL);
     }
+    assert_int_equal(rc, 0);
     s_write_t w = {.sim = sim, .node = i, .req = &req, .id = id};
     sd_journal_result_t made;
     uint64_t wall = sim->now_ms + (uint64_t)n->skew_ms;
