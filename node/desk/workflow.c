@@ -281,7 +281,10 @@ int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, cons
                       sd_event_t *ev, sd_fault_t *fault)
 {
     int rc;
-    snprintf(ev->author, sizeof ev->author, "%s", ctx->author ? ctx->author : "");
+    /* Every event names who made it: an event without an author is refused by every replica. */
+    if (!ctx->author || !*ctx->author)
+        return sd_fault_set(fault, SD_EINVAL, "no author: the caller was not identified");
+    snprintf(ev->author, sizeof ev->author, "%s", ctx->author);
     if (req->op == SD_REQ_TICKET_NEW) {
         rc = sd_event_start(ev, &sd_kind_ticket, SD_OP_CREATE) ?: s_create(ctx, req, ev);
         goto done;
