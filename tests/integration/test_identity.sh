@@ -41,8 +41,9 @@ made_users="$made_users $u_out"
 chmod 0711 "$dir"
 install -m 0755 "$bin/tools/sundesk" "$dir/sundesk"
 port=$((16000 + $$ % 4000))
-sd() { "$bin/tools/sundesk" --data "$data" "$@"; }                      # as root: root@LOCAL
-tsd() { "$bin/tools/sundesk" --node "tcp://127.0.0.1:$port" "$@"; }     # over tcp
+# Root's CLI keeps `sundesk login` sessions here, not in root's home.
+sd() { XDG_CONFIG_HOME="$dir/config" "$bin/tools/sundesk" --data "$data" "$@"; }  # root@LOCAL
+tsd() { XDG_CONFIG_HOME="$dir/config" "$bin/tools/sundesk" --node "tcp://127.0.0.1:$port" "$@"; }
 as() { runuser -u "$1" -- "$dir/sundesk" --data "$data" "${@:2}"; }     # as Unix account $1
 # js EXPR: EXPR of the JSON d on stdin; nothing (exit 1) when stdin is not JSON (a refusal
 # already said why on stderr).
@@ -142,13 +143,17 @@ as "$u_agent" ticket comment "$mine" "$note" >/dev/null || bad "the agent could 
 as "$u_agent" ticket comment "$mine" "$reply" --public >/dev/null || bad "the agent could not reply"
 [[ $(as "$u_agent" --json ticket history "$mine") == *"INTERNAL-$$"* ]] && ok ||
     bad "the work note is not in the agent's view of the history"
-for view in "--json ticket show" "ticket show" "--json ticket history" "ticket history" \
-    "ticket report"; do
+for view in "--json ticket show" "ticket show" "--json ticket history" "ticket report"; do
     # shellcheck disable=SC2086 # $view is words
     out=$(as "$u_req" $view "$mine")
     [[ $out == *"REPLY-$$"* ]] && [[ $out != *"INTERNAL-$$"* ]] && ok ||
         bad "requester's '$view $mine' should show the reply and not the work note: $out"
 done
+# The human history shows no comment text: the requester's has one line less (no note event).
+lines() { as "$1" ticket history "$mine" | grep -c .; }
+[ "$(lines "$u_req")" -eq $(($(lines "$u_agent") - 1)) ] && ok ||
+    bad "the requester's ticket history ($(lines "$u_req") lines) is not the agent's" \
+        "($(lines "$u_agent") lines) without the work note"
 out=$(as "$u_req" --json ticket comment "$mine" "thanks-$$")
 [[ $out == *"thanks-$$"* ]] && [[ $out != *"INTERNAL-$$"* ]] && ok ||
     bad "the requester's own comment answers with the ticket including the work note: $out"
@@ -222,9 +227,15 @@ pw="pw-$$-correct-horse" pw_wrong="pw-$$-wrong-horse"
 printf '%s\n' "$pw" | tsd --token "$tok_adm" user passwd agent1 --password-stdin >/dev/null ||
     bad "adm1 sets agent1's password"
 refused "login with a wrong password" "wrong" tsd login agent1 --password-stdin <<<"$pw_wrong"
-session=$(tsd login agent1 --password-stdin <<<"$pw" | grep -o 'sds_[0-9a-f]*')
-[ -n "$session" ] && [ "$(tsd --token "$session" --json whoami | js "d['user']")" = agent1 ] && ok ||
-    bad "the login session ($session) does not act as agent1"
+out=$(tsd login agent1 --password-stdin <<<"$pw") || bad "login agent1 with its password"
+# The CLI keeps the session for later commands to this endpoint (mode 0600), and never shows it.
+sessions="$dir/config/sundesk/sessions"
+session=$(grep -o 'sds_[0-9a-f]*' "$sessions" 2>/dev/null)
+[ -n "$session" ] && [[ $out != *"$session"* ]] && ok ||
+    bad "login kept no session in $sessions, or printed it: $out"
+[ "$(stat -c %a "$sessions" 2>/dev/null)" = 600 ] && ok || bad "$sessions is not mode 0600"
+[ "$(tsd --json whoami | js "d['user']")" = agent1 ] && ok ||
+    bad "commands after the login do not act as agent1: $(tsd whoami 2>&1)"
 
 # ---- 5. audit ---------------------------------------------------------------------------------
 audit_json() { tsd --token "$tok_adm" --json audit "$@" | items entries; }
