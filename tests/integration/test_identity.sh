@@ -74,6 +74,8 @@ start_refused() {
 }
 id_of() { js "d['id']"; }
 field() { sd --json ticket show "$1" | js "d['$2']"; }
+# token_json LOGIN: a new token of LOGIN, as JSON (without the CLI's "shown once" reminder).
+token_json() { sd --json token new --user "$1" 2> >(grep -v '^(shown once' >&2); }
 
 # ---- 1. start-up refusals ---------------------------------------------------------------------
 mkdir "$dir/loose" && chmod 0757 "$dir/loose"
@@ -188,7 +190,7 @@ authors() { # the authors of ticket $1's events
     sd --json ticket history "$1" | items events | js "sorted(set(e['author'] for e in d))"
 }
 [ "$(authors "$id")" = "['agent1']" ] && ok || bad "SUNDESK_AUTHOR changed the author: $(authors "$id")"
-tok_agent_json=$(sd --json token new --user agent1)
+tok_agent_json=$(token_json agent1)
 tok_agent=$(js "d['token']" <<<"$tok_agent_json")
 [[ $tok_agent == sdt_* ]] && ok || bad "token new --user agent1: $tok_agent_json"
 [ "$(sd --token "$tok_agent" --json whoami | js "d['user']")" = agent1 ] && ok ||
@@ -199,10 +201,10 @@ sd --token "$tok_agent" ticket ack "$id" >/dev/null || bad "ack with agent1's to
 
 # ---- 4. tokens over tcp -----------------------------------------------------------------------
 # Made on the ipc socket by root (the bootstrap admin), used over tcp.
-tok_adm=$(sd --json token new --user adm1 | js "d['token']")
-rev_json=$(sd --json token new --user req1)
+tok_adm=$(token_json adm1 | js "d['token']")
+rev_json=$(token_json req1)
 tok_rev=$(js "d['token']" <<<"$rev_json") tok_rev_id=$(js "d['id']" <<<"$rev_json")
-tok_req=$(sd --json token new --user req1 | js "d['token']")
+tok_req=$(token_json req1 | js "d['token']")
 stop_node || bad "the ipc node did not stop cleanly"
 printf 'node\n    endpoint = tcp://127.0.0.1:%s\n    auth = token\n' "$port" >"$dir/tcp.zpl"
 "$bin/node/sundeskd" --data "$data" --config "$dir/tcp.zpl" >>"$dir/node.log" 2>&1 &

@@ -36,7 +36,7 @@ whoami() {
         js "d['user'] + ':' + ','.join(sorted(r['role'] for r in d['roles']))"
 }
 is() { [ "$(whoami "$1" "$2")" = "$3" ]; }
-token_of() { at hub --json token new --user "$1" | js "d['token']"; }
+token_of() { at hub --json token new --user "$1" 2> >(grep -v '^(shown once' >&2) | js "d['token']"; }
 # same_digest: hub and APAC hold the same state.
 same_digest() { [ "$(digest hub)" = "$(digest apac)" ]; }
 # both TOKEN WANT: both nodes see the token's user as WANT and hold the same state.
