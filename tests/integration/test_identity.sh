@@ -119,6 +119,7 @@ sd user new req1 --name "Req One" --role requester --unix "$u_req" >/dev/null ||
     bad "root: user new req1 --unix"
 sd user new req2 --name "Req Two" --role requester >/dev/null || bad "root: user new req2"
 sd user new adm1 --name "Admin One" --role admin >/dev/null || bad "root: user new adm1"
+[ "$failed" -eq 0 ] || { echo "giving up: no desk users"; finish; exit 1; }
 [ "$(as "$u_agent" --json whoami | js "d['user']")" = agent1 ] && ok ||
     bad "Unix account $u_agent is not agent1"
 [ "$(as "$u_req" --json whoami | js "d['user']")" = req1 ] && ok || bad "Unix account $u_req is not req1"
