@@ -2,8 +2,10 @@
 #include "cli.h"
 
 #include "error.h"
+#include "prompt.h"
 #include "render.h"
 #include "request.h"
+#include "session.h"
 #include "utc.h"
 
 #include <ctype.h>
@@ -29,17 +31,29 @@ static const struct {
     {"at-risk", "sla", "at_risk"},
 };
 
-/* Other spellings of valued options. */
+/* Other spellings of valued options, in the ops of one argument group (SD_ARGS_NONE: all). */
 static const struct {
     const char *option; /* CLI spelling */
     const char *arg;    /* argument name */
-} s_aliases[] = {{"on", "waiting_on"}, {"to", "site"}};
+    int group;          /* sd_args_group_t where it applies */
+} s_aliases[] = {
+    {"on", "waiting_on", SD_ARGS_NONE},     {"to", "site", SD_ARGS_TICKET},
+    {"to", "site", SD_ARGS_REPORT},         {"name", "display_name", SD_ARGS_USER},
+    {"name", "display_name", SD_ARGS_TEAM},
+};
 
 /* Arguments that are points in time; true: a span back from now is allowed. */
 static const struct {
     const char *arg; /* argument name */
     bool relative;   /* "24h" means 24 hours ago */
-} s_times[] = {{"reply_due", false}, {"from", false}, {"since", true}};
+} s_times[] = {{"reply_due", false}, {"from", false}, {"since", true}, {"until", true}};
+
+/* Arguments never taken from the command line, where ps and the shell history would show them:
+ * the CLI asks for them (sd_cli_password), or reads them from stdin with this option. */
+static const struct {
+    const char *arg;    /* argument name */
+    const char *option; /* the flag that reads it from stdin */
+} s_secrets[] = {{"password", "password-stdin"}};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -106,15 +120,34 @@ int sd_cli_parse_time(const char *text, bool relative, uint64_t *ms)
     return 0;
 }
 
-/* The CLI spelling of argument arg: "--to" for site, "--breached/--at-risk" for
- * sla, else "--" arg with dashes. */
-static void s_option_of(const char *arg, char *out, size_t cap)
+/* True when alias i applies to the ops of op's group. */
+static bool s_alias_applies(size_t i, int op)
+{
+    const sd_req_spec_t *spec = sd_req_spec(op);
+    return s_aliases[i].group == SD_ARGS_NONE || (spec && spec->group == s_aliases[i].group);
+}
+
+/* The secret argument named arg (s_secrets), or -1. */
+static int s_secret(const char *arg)
+{
+    for (size_t i = 0; i < COUNT(s_secrets); i++)
+        if (!strcmp(s_secrets[i].arg, arg))
+            return (int)i;
+    return -1;
+}
+
+/* The CLI spelling of argument arg of op: "--to" for a ticket's site, "--name" for a user's
+ * display_name, "--breached/--at-risk" for sla, "--password-stdin" for the password, else "--"
+ * arg with dashes. */
+static void s_option_of(int op, const char *arg, char *out, size_t cap)
 {
     size_t used = 0;
     out[0] = 0;
     for (size_t i = 0; i < COUNT(s_aliases); i++)
-        if (!strcmp(s_aliases[i].arg, arg))
+        if (!strcmp(s_aliases[i].arg, arg) && s_alias_applies(i, op))
             used += (size_t)snprintf(out, cap, "--%s", s_aliases[i].option);
+    if (s_secret(arg) >= 0)
+        used += (size_t)snprintf(out, cap, "--%s", s_secrets[s_secret(arg)].option);
     for (size_t i = 0; i < COUNT(s_flags) && used < cap; i++)
         if (!strcmp(s_flags[i].arg, arg))
             used += (size_t)snprintf(out + used, cap - used, "%s--%s", used ? "/" : "",
@@ -140,7 +173,7 @@ static int s_set_field(sd_request_t *req, const char *option, const char *field,
     if (i < 0)
         return sd_cli_fail("unknown option --%s; see sundesk --help", option);
     char spelling[64];
-    s_option_of(field, spelling, sizeof spelling);
+    s_option_of(req->op, field, spelling, sizeof spelling);
     if (sd_request_has(req, i))
         return strcmp(spelling + 2, option)
                    ? sd_cli_fail("--%s: already given (%s)", option, spelling)
@@ -172,7 +205,7 @@ int sd_cli_set_arg(sd_request_t *req, const char *name, const char *text)
     char field[32];
     snprintf(field, sizeof field, "%s", name);
     for (size_t i = 0; i < COUNT(s_aliases); i++)
-        if (!strcmp(field, s_aliases[i].option))
+        if (!strcmp(field, s_aliases[i].option) && s_alias_applies(i, req->op))
             snprintf(field, sizeof field, "%s", s_aliases[i].arg);
     for (char *p = field; *p; p++)
         *p = *p == '-' ? '_' : *p;
@@ -194,7 +227,7 @@ static void s_options_usage(FILE *out, int op)
             char option[64], word[68];
             if (!(mask & (1ull << i)))
                 continue;
-            s_option_of(fields[i].name, option, sizeof option);
+            s_option_of(op, fields[i].name, option, sizeof option);
             int len = snprintf(word, sizeof word, pass ? "[%s]" : "%s", option);
             if (column + 1 + len > 79) {
                 fputs("\n ", out);
@@ -208,12 +241,18 @@ static void s_options_usage(FILE *out, int op)
 
 void sd_cli_verb_usage(FILE *out, const char *command, const sd_cli_verb_t *verb)
 {
-    fprintf(out, "sundesk %s %s  %s\n", command, verb->verb, verb->help);
+    fprintf(out, "sundesk %s%s%s  %s\n", command, verb->verb[0] ? " " : "", verb->verb, verb->help);
     if (verb->detail)
         fprintf(out, "\n%s\n", verb->detail);
     s_options_usage(out, verb->op);
     fprintf(out, "\nGlobal options (before the command): --data DIR | --node ENDPOINT, --json,\n"
-                 "--author NAME, --timeout MS; see sundesk --help.\n");
+                 "--token TOKEN, --timeout MS; see sundesk --help.\n");
+}
+
+int sd_cli_author_gone(void)
+{
+    sd_cli_fail("--author is gone: the node records who you are (see sundesk whoami)");
+    return 2;
 }
 
 /* A flag option: sets its argument; 1 when name is none, -1 after an error. */
@@ -225,15 +264,51 @@ static int s_flag(sd_request_t *req, const char *name)
     return 1;
 }
 
-/* Next name of a space-separated list at *pos into name; false at the end. */
-static bool s_next_name(const char **pos, char *name, size_t cap)
+/* Next word of a verb's positional list at *pos: the argument's name into name and how the
+ * help calls it into shown ("id:LOGIN": id, LOGIN; "id": id, ID); false at the end. */
+static bool s_next_name(const char **pos, char *name, size_t cap, char *shown, size_t shown_cap)
 {
     while (**pos == ' ')
         (*pos)++;
-    size_t len = strcspn(*pos, " ");
-    snprintf(name, cap, "%.*s", (int)len, *pos);
+    size_t len = strcspn(*pos, " "), arg = strcspn(*pos, " :");
+    snprintf(name, cap, "%.*s", (int)arg, *pos);
+    if (arg < len) {
+        snprintf(shown, shown_cap, "%.*s", (int)(len - arg - 1), *pos + arg + 1);
+    } else {
+        snprintf(shown, shown_cap, "%s", name);
+        for (char *p = shown; *p; p++)
+            *p = *p == '_' ? '-' : (char)toupper((unsigned char)*p);
+    }
     *pos += len;
     return len > 0;
+}
+
+/* A word of the verb that starts with "--" and is none of the op's arguments: --help, --json,
+ * --csv, --password-stdin (when the op takes a password), a refused spelling. Returns 0 when
+ * handled, -1 when option is an argument, else the exit status after a message. */
+static int s_cli_option(sd_cli_t *cli, const sd_request_t *req, const char *option)
+{
+    if (!strcmp(option, "help")) {
+        sd_cli_verb_usage(stdout, cli->command, cli->verb);
+        exit(0);
+    }
+    if (!strcmp(option, "json") || !strcmp(option, "csv")) {
+        *(option[0] == 'j' ? &cli->opts->json : &cli->opts->csv) = true;
+        return 0;
+    }
+    if (!strcmp(option, "author"))
+        return sd_cli_author_gone();
+    for (size_t i = 0; i < COUNT(s_secrets); i++) {
+        if (sd_req_arg_find(req->op, s_secrets[i].arg) < 0)
+            continue;
+        if (!strcmp(option, s_secrets[i].option))
+            return cli->opts->password_stdin = true, 0;
+        if (!strcmp(option, s_secrets[i].arg))
+            return sd_cli_fail("--%s: not on the command line, where ps and the shell history "
+                               "show it; type it when asked, or pipe it with --%s",
+                               option, s_secrets[i].option);
+    }
+    return -1;
 }
 
 /* Fills req from the verb's positional words and --name value options. A
@@ -242,19 +317,15 @@ static int s_parse_args(sd_cli_t *cli, const sd_cli_verb_t *verb, int argc, char
                         sd_request_t *req)
 {
     const char *pos = verb->positional;
-    char name[32];
+    char name[32], shown[32];
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (strncmp(a, "--", 2) == 0 && a[2]) {
             const char *option = a + 2;
-            int rc;
-            if (!strcmp(option, "help")) {
-                sd_cli_verb_usage(stdout, cli->command, verb);
-                exit(0);
-            } else if (!strcmp(option, "json")) {
-                cli->opts->json = true;
-            } else if (!strcmp(option, "csv")) {
-                cli->opts->csv = true;
+            int rc = s_cli_option(cli, req, option);
+            if (rc >= 0) {
+                if (rc)
+                    return rc;
             } else if ((rc = s_flag(req, option)) <= 0) {
                 if (rc < 0)
                     return 1;
@@ -266,28 +337,22 @@ static int s_parse_args(sd_cli_t *cli, const sd_cli_verb_t *verb, int argc, char
             continue;
         }
         bool named;
-        while ((named = s_next_name(&pos, name, sizeof name)) && s_has(req, name))
+        while ((named = s_next_name(&pos, name, sizeof name, shown, sizeof shown)) &&
+               s_has(req, name))
             ; /* given as an option already: the word is the next one's */
         if (!named)
-            return sd_cli_fail("unexpected argument '%s'; see sundesk %s %s --help", a,
-                               cli->command, verb->verb);
+            return sd_cli_fail("unexpected argument '%s'; see sundesk %s --help", a, cli->words);
         if (sd_cli_set_arg(req, name, a))
             return 1;
     }
-    while (s_next_name(&pos, name, sizeof name)) {
+    while (s_next_name(&pos, name, sizeof name, shown, sizeof shown)) {
         if (s_has(req, name))
             continue;
-        char option[64], upper[32];
-        s_option_of(name, option, sizeof option);
-        snprintf(upper, sizeof upper, "%s", name);
-        for (char *p = upper; *p; p++)
-            *p = *p == '_' ? '-' : (char)toupper((unsigned char)*p);
-        return sd_cli_fail("%s %s: missing %s (or %s %s); see sundesk %s %s --help", cli->command,
-                           verb->verb, upper, option, upper, cli->command, verb->verb);
+        char option[64];
+        s_option_of(req->op, name, option, sizeof option);
+        return sd_cli_fail("%s: missing %s (or %s %s); see sundesk %s --help", cli->words, shown,
+                           option, shown, cli->words);
     }
-    if (0)
-        if (sd_cli_set_arg(req, "author", cli->opts->author))
-            return 1;
     return 0;
 }
 
@@ -323,27 +388,41 @@ static int s_print_entries(const sd_mp_node_t *r)
     return 0;
 }
 
-int sd_cli_call(sd_cli_t *cli, sd_request_t *req, sd_reply_t *reply)
+/* The node's refusal as one line: "args.site: ..." names the wire argument, so it says the
+ * option instead (a secret by its name: it has no option). Returns 1. */
+static int s_refused(int op, const char *message)
 {
+    const char *colon = strchr(message, ':');
+    char field[32], option[64];
+    if (strncmp(message, "args.", 5) || !colon || colon - message - 5 >= (long)sizeof field)
+        return sd_cli_fail("%s", message);
+    snprintf(field, sizeof field, "%.*s", (int)(colon - message - 5), message + 5);
+    if (s_secret(field) >= 0)
+        return sd_cli_fail("%s", message + 5);
+    s_option_of(op, field, option, sizeof option);
+    return sd_cli_fail("%s%s", option, colon);
+}
+
+/* sd_cli_call; with quiet_absent, refusals as not_found or forbidden return their code
+ * unprinted. */
+static int s_call(sd_cli_t *cli, sd_request_t *req, sd_reply_t *reply, bool quiet_absent)
+{
+    /* Borrowed for the call only: the request must not free or keep the token. */
+    bool lend = !req->token && cli->token;
+    if (lend)
+        req->token = cli->token;
     int rc = sd_client_call(cli->client, req, reply);
+    if (lend)
+        req->token = NULL;
     if (rc)
         return sd_cli_fail("%s (%s)",
                            rc == SD_ETIMEOUT ? "the node did not answer; is sundeskd running?"
                                              : sd_strerror(rc),
                            cli->endpoint);
     if (!reply->ok) {
-        /* "args.site: ..." names the wire argument; say the option instead. */
-        const char *colon = strchr(reply->message, ':');
-        char field[32], option[64];
-        if (!strncmp(reply->message, "args.", 5) && colon &&
-            colon - reply->message - 5 < (long)sizeof field) {
-            snprintf(field, sizeof field, "%.*s", (int)(colon - reply->message - 5),
-                     reply->message + 5);
-            s_option_of(field, option, sizeof option);
-            rc = sd_cli_fail("%s%s", option, colon);
-        } else {
-            rc = sd_cli_fail("%s", reply->message);
-        }
+        int code = reply->code;
+        bool quiet = quiet_absent && (code == SD_ENOTFOUND || code == SD_EFORBIDDEN);
+        rc = quiet ? code : s_refused(req->op, reply->message);
         sd_reply_clear(reply);
         return rc;
     }
@@ -354,14 +433,33 @@ int sd_cli_call(sd_cli_t *cli, sd_request_t *req, sd_reply_t *reply)
     return 0;
 }
 
+int sd_cli_call(sd_cli_t *cli, sd_request_t *req, sd_reply_t *reply)
+{
+    return s_call(cli, req, reply, false);
+}
+
+int sd_cli_lookup(sd_cli_t *cli, sd_request_t *req, sd_reply_t *reply)
+{
+    return s_call(cli, req, reply, true);
+}
+
+int sd_cli_endpoint(const sd_cli_opts_t *o, char *out, size_t cap)
+{
+    if (o->node) {
+        if (snprintf(out, cap, "%s", o->node) >= (int)cap)
+            return sd_cli_fail("--node: endpoint too long");
+    } else if (sd_endpoint_for_data(o->data, out, cap) != 0) {
+        return sd_cli_fail("data directory path too long: %s", o->data);
+    }
+    return 0;
+}
+
 /* Connects cli to the node the options name. Returns 0, or 1 after a message. */
 static int s_connect(sd_cli_t *cli)
 {
     const sd_cli_opts_t *o = cli->opts;
-    if (o->node)
-        snprintf(cli->endpoint, sizeof cli->endpoint, "%s", o->node);
-    else if (sd_endpoint_for_data(o->data, cli->endpoint, sizeof cli->endpoint) != 0)
-        return sd_cli_fail("data directory path too long: %s", o->data);
+    if (sd_cli_endpoint(o, cli->endpoint, sizeof cli->endpoint))
+        return 1;
     /* A socket we may not open looks like no node at all to ZeroMQ: say so. */
     const char *path = strncmp(cli->endpoint, "ipc://", 6) == 0 ? cli->endpoint + 6 : NULL;
     if (path && access(path, W_OK) != 0 && errno == EACCES)
@@ -375,14 +473,82 @@ static int s_connect(sd_cli_t *cli)
     return rc ? sd_cli_fail("%s", sd_strerror(rc)) : 0;
 }
 
+/* The token the calls carry: --token (or $SUNDESK_TOKEN), else the session saved for the
+ * endpoint, else none (the node then knows an ipc caller by its Unix account); --token "" is
+ * none. Returns 0, or 1 after a message, which never shows the token. */
+static int s_token(sd_cli_t *cli)
+{
+    char saved[SD_TOKEN_MAX + 1], path[4096];
+    const char *token = cli->opts->token;
+    int rc = token ? 0 : sd_session_find(cli->endpoint, saved, sizeof saved);
+    if (rc == SD_ENOTFOUND || (token && !*token))
+        return 0;
+    if (rc == SD_EIO || rc == SD_ETOOLONG)
+        return sd_cli_fail("cannot read the saved sessions in %s: %s; repair or remove it",
+                           sd_session_path(path, sizeof path) ? "?" : path,
+                           rc == SD_EIO ? strerror(errno) : "a token is too long");
+    if (rc)
+        return 0; /* no home directory: nothing was saved */
+    cli->token = strdup(token ? token : saved);
+    explicit_bzero(saved, sizeof saved);
+    return cli->token ? 0 : sd_cli_fail("%s", sd_strerror(SD_ENOMEM));
+}
+
+int sd_cli_password(sd_cli_t *cli, sd_request_t *req, const char *prompt, bool confirm)
+{
+    char first[SD_PASSWORD_MAX + 2], again[SD_PASSWORD_MAX + 2];
+    bool from_stdin = cli->opts->password_stdin;
+    int rc = from_stdin ? sd_prompt_stdin(first, sizeof first)
+                        : sd_prompt_tty(prompt, first, sizeof first);
+    if (!rc && confirm && !from_stdin) {
+        rc = sd_prompt_tty("Retype it: ", again, sizeof again);
+        if (!rc && strcmp(first, again) != 0)
+            rc = SD_EINVAL;
+        explicit_bzero(again, sizeof again);
+    }
+    int i = sd_req_arg_find(req->op, "password");
+    sd_fault_t fault = {0};
+    if (!rc && sd_request_set(req, i, first, &fault) != 0)
+        rc = sd_cli_fail("password: %s",
+                         strchr(fault.text, ':') ? strchr(fault.text, ':') + 2 : fault.text);
+    else if (rc == SD_EUNAVAILABLE)
+        rc = sd_cli_fail("no terminal to ask for the password on; pipe it with --password-stdin");
+    else if (rc == SD_EMISSING)
+        rc = sd_cli_fail("no password given%s", from_stdin ? " on stdin" : "");
+    else if (rc == SD_ETOOLONG)
+        rc = sd_cli_fail("password: longer than %d bytes", SD_PASSWORD_MAX);
+    else if (rc == SD_EINVAL)
+        rc = sd_cli_fail("the two passwords differ; nothing changed");
+    else if (rc)
+        rc = sd_cli_fail("cannot read the password: %s", strerror(errno));
+    explicit_bzero(first, sizeof first);
+    return rc;
+}
+
+/* Wipes the secret arguments of req (the password) before the request is freed. */
+static void s_wipe_secrets(sd_request_t *req)
+{
+    const sd_field_t *fields;
+    sd_req_op_fields(req->op, &fields);
+    for (size_t k = 0; k < COUNT(s_secrets); k++) {
+        int i = sd_req_arg_find(req->op, s_secrets[k].arg);
+        /* A group's field offsets are offsets in sd_args_t (args.h). */
+        char **text = i >= 0 ? (char **)((char *)&req->args + fields[i].offset) : NULL;
+        if (text && *text)
+            explicit_bzero(*text, strlen(*text));
+    }
+}
+
 int sd_cli_run(sd_cli_opts_t *opts, const char *command, const sd_cli_verb_t *verb, int argc,
                char **argv)
 {
     sd_cli_t cli = {.opts = opts, .command = command, .verb = verb};
     sd_request_t req = {.op = verb->op};
     sd_reply_t reply = {0};
-    int rc = s_parse_args(&cli, verb, argc, argv, &req) ?: s_connect(&cli)
-                                                       ?: sd_cli_call(&cli, &req, &reply);
+    snprintf(cli.words, sizeof cli.words, "%s%s%s", command, verb->verb[0] ? " " : "", verb->verb);
+    int rc = s_parse_args(&cli, verb, argc, argv, &req) ?: s_connect(&cli) ?: s_token(&cli);
+    rc = rc ?: (verb->prepare ? verb->prepare(&cli, &req) : 0);
+    rc = rc ?: sd_cli_call(&cli, &req, &reply);
     if (!rc) {
         if (opts->json && !verb->own_json)
             rc = sd_cli_print_json(reply.result);
@@ -390,9 +556,29 @@ int sd_cli_run(sd_cli_opts_t *opts, const char *command, const sd_cli_verb_t *ve
             rc = verb->print ? verb->print(&cli, reply.result) : s_print_entries(reply.result);
     }
     sd_reply_clear(&reply);
+    s_wipe_secrets(&req);
     sd_request_clear(&req);
     sd_client_destroy(&cli.client);
+    if (cli.token)
+        explicit_bzero(cli.token, strlen(cli.token));
+    free(cli.token);
     return rc;
+}
+
+int sd_cli_print_rows(const sd_cli_t *cli, const sd_mp_node_t *result, const char *key,
+                      void (*row)(const sd_mp_node_t *entry), const char *more)
+{
+    const sd_mp_node_t *entries = sd_cli_array(result, key);
+    if (!entries)
+        return sd_cli_fail("the node sent a list this client cannot read");
+    if (cli->opts->json)
+        return sd_cli_print_json(entries);
+    row(NULL);
+    for (size_t i = 0; i < sd_mp_len(entries); i++)
+        row(sd_mp_at(entries, i));
+    if (sd_cli_bool(result, "more"))
+        puts(more);
+    return 0;
 }
 
 const char *sd_cli_text(const sd_mp_node_t *value, int *len)

@@ -20,12 +20,13 @@
 
 /* Global options, before the command. */
 typedef struct {
-    const char *data;   /* --data DIR */
-    const char *node;   /* --node ENDPOINT */
-    const char *author; /* --author NAME */
-    bool json;          /* --json */
-    bool csv;           /* --csv (ticket list) */
-    int timeout_ms;     /* --timeout MS */
+    const char *data;    /* --data DIR */
+    const char *node;    /* --node ENDPOINT */
+    const char *token;   /* --token TOKEN or $SUNDESK_TOKEN; NULL: the session saved by login */
+    bool json;           /* --json */
+    bool csv;            /* --csv (ticket list) */
+    bool password_stdin; /* --password-stdin (verbs that send a password) */
+    int timeout_ms;      /* --timeout MS */
 } sd_cli_opts_t;
 
 typedef struct sd_cli_verb sd_cli_verb_t;
@@ -35,23 +36,41 @@ typedef struct {
     sd_cli_opts_t *opts;            /* global and per-verb options */
     const char *command;            /* "ticket", "schedule", ... */
     const sd_cli_verb_t *verb;      /* the verb being run */
+    char words[48];                 /* how it was called, for messages: "user new", "whoami" */
     sd_client_t *client;            /* connected, for printers that need a second call */
     char endpoint[SD_ENDPOINT_MAX]; /* where the node is, for messages */
+    char *token; /* the "auth" every call carries (heap, wiped when freed), or NULL */
 } sd_cli_t;
 
 /* Shows a successful result (borrowed: it dies with the reply). Returns the
  * exit status: 0, or 1 after sd_cli_fail() when the result cannot be read. */
 typedef int (*sd_cli_print_fn)(sd_cli_t *cli, const sd_mp_node_t *result);
 
+/* Completes a request after its words were parsed and the connection made, before it is sent
+ * (asks for a password). Returns 0, or the exit status after sd_cli_fail(). */
+typedef int (*sd_cli_prepare_fn)(sd_cli_t *cli, sd_request_t *req);
+
+/* A command that is one verb ("sundesk whoami", "sundesk audit") has a single verb named "". */
 struct sd_cli_verb {
-    const char *verb;       /* word after the command */
-    int op;                 /* sd_req_op_t */
-    const char *positional; /* argument names in order, space-separated */
-    const char *help;       /* one line (continuations indented by 17 blanks) */
-    sd_cli_print_fn print;  /* human output; NULL: one "key value" line per result entry */
-    bool own_json;          /* print also writes --json output (else: the result as JSON) */
-    const char *detail;     /* longer help for `COMMAND VERB --help`, or NULL */
+    const char *verb;          /* word after the command; "" for a command without verbs */
+    int op;                    /* sd_req_op_t */
+    const char *positional;    /* argument names in order, space-separated; "id:LOGIN" names
+                                  the word as the help does (default: the name in capitals) */
+    const char *help;          /* one line (continuations indented by 17 blanks) */
+    sd_cli_print_fn print;     /* human output; NULL: one "key value" line per result entry */
+    bool own_json;             /* print also writes --json output (else: the result as JSON) */
+    const char *detail;        /* longer help for `COMMAND VERB --help`, or NULL */
+    sd_cli_prepare_fn prepare; /* completes the request before it is sent, or NULL */
 };
+
+/* A verb without longer help or preparation, shown by print. */
+#define SD_CLI_VERB(verb, op, positional, help, print)                                             \
+    {                                                                                              \
+        verb, op, positional, help, print, false, NULL, NULL                                       \
+    }
+
+/* The end of a verb table. */
+#define SD_CLI_VERBS_END SD_CLI_VERB(NULL, 0, NULL, NULL, NULL)
 
 /* A command word and its verbs (the table ends with a NULL verb). */
 typedef struct {
@@ -61,6 +80,10 @@ typedef struct {
 
 /* Prints "sundesk: " and the message on stderr; returns 1 (the exit status). */
 int sd_cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The one line for a --author option (the node now records who acts); returns 2, the exit
+ * status of a command line that cannot work. */
+int sd_cli_author_gone(void);
 
 /* A point in time for an option, into Unix ms: digits (Unix ms),
  * "YYYY-MM-DD" (UTC midnight) or "YYYY-MM-DDTHH:MM[:SS][Z]" (UTC); with
@@ -73,10 +96,23 @@ int sd_cli_parse_time(const char *text, bool relative, uint64_t *ms);
 int sd_cli_run(sd_cli_opts_t *opts, const char *command, const sd_cli_verb_t *verb, int argc,
                char **argv);
 
-/* Sends req on cli's connection. Returns 0 with *reply filled (free it with
- * sd_reply_clear) when the node answered ok; otherwise 1 after one line on
- * stderr (the node's message, or why there was no answer). */
+/* Sends req on cli's connection, with cli's token as its "auth" when req has none. Returns 0
+ * with *reply filled (free it with sd_reply_clear) when the node answered ok; otherwise 1 after
+ * one line on stderr (the node's message, or why there was no answer). */
 int sd_cli_call(sd_cli_t *cli, sd_request_t *req, sd_reply_t *reply);
+
+/* sd_cli_call for a lookup whose "no" is an answer: a refusal as not_found or forbidden returns
+ * SD_ENOTFOUND or SD_EFORBIDDEN with nothing printed and no reply to clear. */
+int sd_cli_lookup(sd_cli_t *cli, sd_request_t *req, sd_reply_t *reply);
+
+/* The endpoint the options name (--node, else the one of --data DIR) into out. Returns 0, or 1
+ * after sd_cli_fail(). */
+int sd_cli_endpoint(const sd_cli_opts_t *opts, char *out, size_t cap);
+
+/* Sets req's "password" argument from what the user types at the terminal (no echo) after
+ * prompt, or from one line of stdin with --password-stdin. confirm: a new password, asked
+ * twice on a terminal. Returns 0, or 1 after sd_cli_fail(). */
+int sd_cli_password(sd_cli_t *cli, sd_request_t *req, const char *prompt, bool confirm);
 
 /* Sets argument name (a CLI spelling: dashes allowed) of req from text, as
  * the command line does; name must be an argument of req->op's group
@@ -107,5 +143,10 @@ uint64_t sd_cli_u64(const sd_mp_node_t *map, const char *key);
 bool sd_cli_bool(const sd_mp_node_t *map, const char *key);
 /* Array entry key, or NULL when absent or not an array. */
 const sd_mp_node_t *sd_cli_array(const sd_mp_node_t *map, const char *key);
+/* A list result as a table: row(NULL) prints the header line, row() each entry of array key,
+ * then the line more when the result says there are more; with --json only the array, as JSON
+ * (the verb is own_json). Returns 0, or 1 after a message when the result has no such array. */
+int sd_cli_print_rows(const sd_cli_t *cli, const sd_mp_node_t *result, const char *key,
+                      void (*row)(const sd_mp_node_t *entry), const char *more);
 
 #endif

@@ -10,18 +10,18 @@ static int s_print_repl(sd_cli_t *cli, const sd_mp_node_t *r);
 static int s_print_status(sd_cli_t *cli, const sd_mp_node_t *r);
 
 const sd_cli_verb_t sd_node_verbs[] = {
-    {"ping", SD_REQ_NODE_PING, "", "is the node up? site, role and version", NULL, false, NULL},
-    {"status", SD_REQ_NODE_STATUS, "", "uptime, ticket counts, store size, replication",
-     s_print_status, false, NULL},
-    {"digest", SD_REQ_NODE_DIGEST, "", "digest of the node's state (equal = same state)", NULL,
-     false, NULL},
-    {NULL, 0, NULL, NULL, NULL, false, NULL},
+    SD_CLI_VERB("ping", SD_REQ_NODE_PING, "", "is the node up? site, role and version", NULL),
+    SD_CLI_VERB("status", SD_REQ_NODE_STATUS, "", "uptime, ticket counts, store size, replication",
+                s_print_status),
+    SD_CLI_VERB("digest", SD_REQ_NODE_DIGEST, "", "digest of the node's state (equal = same state)",
+                NULL),
+    SD_CLI_VERBS_END,
 };
 
 const sd_cli_verb_t sd_repl_verbs[] = {
-    {"status", SD_REQ_REPL_STATUS, "", "per peer: connected, heartbeat age, vector, lag, refused",
-     s_print_repl, false, NULL},
-    {NULL, 0, NULL, NULL, NULL, false, NULL},
+    SD_CLI_VERB("status", SD_REQ_REPL_STATUS, "",
+                "per peer: connected, heartbeat age, vector, lag, refused", s_print_repl),
+    SD_CLI_VERBS_END,
 };
 
 /* An applied vector as "EMEA 12, HUB 3" and a newline; "-" when empty or unreadable. */

@@ -114,15 +114,17 @@ const sd_cli_verb_t sd_schedule_verbs[] = {
      false,
      "A line per site of the desk's schedule: its time zone, its local time, whether it is on\n"
      "duty and when that next changes (UTC; - when never). Fails on a node without site\n"
-     "calendars (no site in its [schedule] config): the desk then runs 7x24."},
+     "calendars (no site in its [schedule] config): the desk then runs 7x24.",
+     NULL},
     {"coverage", SD_REQ_SCHEDULE_COVERAGE, "",
      "[--from DATE] [--days N]: who is on duty when; the gaps", s_print_coverage, false,
      "Splits --days N (1-31, default 7) days from --from DATE (default now) into stretches\n"
      "with the same sites on duty. Each row: START and END (UTC), the sites on duty or\n"
      "\"GAP - nobody on duty\", then every site's local time for the stretch. The last line\n"
      "counts the gaps and the time nobody covers.\n"
-     "DATE: YYYY-MM-DD (UTC midnight), YYYY-MM-DDTHH:MM[:SS]Z (UTC) or Unix ms."},
-    {NULL, 0, NULL, NULL, NULL, false, NULL},
+     "DATE: YYYY-MM-DD (UTC midnight), YYYY-MM-DDTHH:MM[:SS]Z (UTC) or Unix ms.",
+     NULL},
+    SD_CLI_VERBS_END,
 };
 
 const sd_cli_verb_t sd_handover_verbs[] = {
@@ -132,6 +134,7 @@ const sd_cli_verb_t sd_handover_verbs[] = {
      "it (an agent, or scheduler@SITE at the end of a shift) and at which site, then the\n"
      "handover note. --site: only moves from or to that site. --since T: only moves at or\n"
      "after T, given as YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS]Z (UTC), Unix ms, or a span back\n"
-     "from now such as 90m, 24h or 7d. --limit N: at most N (1-1000, default 100)."},
-    {NULL, 0, NULL, NULL, NULL, false, NULL},
+     "from now such as 90m, 24h or 7d. --limit N: at most N (1-1000, default 100).",
+     NULL},
+    SD_CLI_VERBS_END,
 };

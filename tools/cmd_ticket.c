@@ -1,51 +1,65 @@
 /* cmd_ticket.c - `sundesk ticket VERB`: the request workflow's verbs and how their results show. */
 #include "cmd_ticket.h"
 
+#include "error.h"
 #include "render.h"
 #include "request.h"
 #include "ticket.h"
+#include "user.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static int s_print_ticket(sd_cli_t *cli, const sd_mp_node_t *r);
 static int s_print_list(sd_cli_t *cli, const sd_mp_node_t *r);
 static int s_print_report(sd_cli_t *cli, const sd_mp_node_t *r);
+static int s_print_history(sd_cli_t *cli, const sd_mp_node_t *r);
 
 /* A ticket verb whose result is the ticket (s_print_ticket), without longer help. */
 #define TICKET_VERB(verb, op, positional, help)                                                    \
-    {                                                                                              \
-        verb, op, positional, help, s_print_ticket, false, NULL                                    \
-    }
+    SD_CLI_VERB(verb, op, positional, help, s_print_ticket)
 
 const sd_cli_verb_t sd_ticket_verbs[] = {
     {"new", SD_REQ_TICKET_NEW, "",
-     "record a request: --title T --requester R [--description D]\n"
+     "record a request: --title T [--requester LOGIN] [--description D]\n"
      "                 [--type incident|service_request|change|problem] [--major]\n"
      "                 [--channel phone|email|web|chat|walk_in|monitoring] [--category C]\n"
      "                 [--impact 1-3] [--urgency 1-3] [--tier L1] [--team T] [--assignee A]\n"
      "                 [--follow-sun]",
      s_print_ticket, false,
-     "Prints the new ticket's id. --follow-sun makes it a 7x24 follow-the-sun ticket: its SLA\n"
-     "clock runs on the union of all sites' hours and the desk hands it from site to site\n"
-     "(by default the schedule's follow_sun priorities, e.g. P1, follow the sun)."},
-    TICKET_VERB("show", SD_REQ_TICKET_GET, "id", "ID: the ticket card"),
+     "Prints the new ticket's id. The requester is you unless --requester names another desk\n"
+     "user; you become its owner. --assignee must be an active user with the agent or manager\n"
+     "role. --follow-sun makes it a 7x24 follow-the-sun ticket: its SLA clock runs on the\n"
+     "union of all sites' hours and the desk hands it from site to site (by default the\n"
+     "schedule's follow_sun priorities, e.g. P1, follow the sun).",
+     NULL},
+    {"show", SD_REQ_TICKET_GET, "id", "ID: the ticket card", s_print_ticket, false,
+     "Shows requester, assignee and owner as \"Display Name (login)\" when the node lets you\n"
+     "see their user records.",
+     NULL},
     {"list", SD_REQ_TICKET_LIST, "",
      "the queue: [--status S] [--priority P1-P4] [--assignee A] [--requester R]\n"
      "                 [--open] [--breached | --at-risk] [--limit N] [--after ID] [--csv]",
      s_print_list, true,
      "Filters combine. --breached / --at-risk: only tickets in that SLA state. The SLA column\n"
-     "shows ok, at_risk or breached, with ESC when the manager was notified."},
+     "shows ok, at_risk or breached, with ESC when the manager was notified.",
+     NULL},
     {"report", SD_REQ_TICKET_GET, "id", "ID: full report (card, timings, comments, history)",
-     s_print_report, true, NULL},
-    {"history", SD_REQ_TICKET_HISTORY, "id", "ID: every event of the ticket (JSON), oldest first",
-     NULL, false, NULL},
+     s_print_report, true, NULL, NULL},
+    {"history", SD_REQ_TICKET_HISTORY, "id", "ID: every event of the ticket, oldest first",
+     s_print_history, false,
+     "A line per event: time, what, who (the authenticated user), origin#seq and the new state;\n"
+     "under an update, a line \"field: OLD -> NEW\" per field it changed. --json gives the\n"
+     "node's answer: {events, changes}.",
+     NULL},
     TICKET_VERB("ack", SD_REQ_TICKET_ACK, "id",
                 "ID [--reply-due TIME]: tell the customer it is accepted"),
     TICKET_VERB("assign", SD_REQ_TICKET_ASSIGN, "id assignee",
                 "ID AGENT [--team T] [--tier L1.5]: route it"),
     TICKET_VERB("start", SD_REQ_TICKET_START, "id", "ID: work starts (or resumes after pending)"),
     {"pending", SD_REQ_TICKET_PENDING, "id waiting_on", "ID customer|vendor [--reason R]: wait",
-     s_print_ticket, false, "The SLA clocks stop while a ticket is pending."},
+     s_print_ticket, false, "The SLA clocks stop while a ticket is pending.", NULL},
     TICKET_VERB("resolve", SD_REQ_TICKET_RESOLVE, "id resolution",
                 "ID RESOLUTION: record what was done"),
     TICKET_VERB("close", SD_REQ_TICKET_CLOSE, "id satisfaction",
@@ -60,14 +74,16 @@ const sd_cli_verb_t sd_ticket_verbs[] = {
      "                 [--follow-sun | --no-follow-sun] ...: change fields",
      s_print_ticket, false,
      "A new impact, urgency, requester or follow-the-sun flag recomputes the priority and moves\n"
-     "the due times, keeping the business time already used."},
+     "the due times, keeping the business time already used.",
+     NULL},
     {"handover", SD_REQ_TICKET_HANDOVER, "id site",
      "ID --to SITE [--note TEXT]: hand an open ticket to another site", s_print_ticket, false,
      "SITE becomes the ticket's owner site. The stored handover note is TEXT followed by a\n"
      "generated summary (status, tier, what it awaits, last action, SLA time left). SITE must be\n"
      "a site of the desk's schedule (any site id when no calendars are configured) and not the\n"
-     "owner already. `sundesk handover report` lists the handovers."},
-    {NULL, 0, NULL, NULL, NULL, false, NULL},
+     "owner already. `sundesk handover report` lists the handovers.",
+     NULL},
+    SD_CLI_VERBS_END,
 };
 
 /* Reads a ticket from a result; 1 after a message when it cannot. */
@@ -80,22 +96,75 @@ static int s_decode_ticket(const sd_mp_node_t *node, sd_ticket_t *t)
     return 0;
 }
 
+/* "Li Wei (li.wei)" for login into *shown (heap), from user.get; *shown stays NULL for a name
+ * that is no login (an e-mail address, root@SITE) and for a user the node does not know or
+ * does not show this caller. Returns 0, or 1 after a message when the lookup failed. */
+static int s_display_name(sd_cli_t *cli, const char *login, char **shown)
+{
+    sd_request_t req = {.op = SD_REQ_USER_GET};
+    sd_reply_t reply = {0};
+    *shown = NULL;
+    if (sd_login_check(login, "id", NULL) != 0 ||
+        sd_request_set(&req, SD_ARG_USER_ID, login, NULL) != 0) {
+        sd_request_clear(&req);
+        return 0;
+    }
+    int rc = sd_cli_lookup(cli, &req, &reply);
+    if (!rc) {
+        int len;
+        const char *name = sd_cli_str(reply.result, "display_name", &len);
+        if (len && asprintf(shown, "%.*s (%s)", len, name, login) < 0) {
+            *shown = NULL;
+            rc = sd_cli_fail("%s", sd_strerror(SD_ENOMEM));
+        }
+        sd_reply_clear(&reply);
+    }
+    sd_request_clear(&req);
+    return rc == SD_ENOTFOUND || rc == SD_EFORBIDDEN ? 0 : rc;
+}
+
+/* The card's people (requester, assignee, owner) as "Display Name (login)". The ticket is the
+ * client's copy, read for showing only, so its logins are replaced in place. */
+static int s_display_names(sd_cli_t *cli, sd_ticket_t *t)
+{
+    char **people[] = {&t->requester, &t->assignee, &t->owner};
+    enum { NPEOPLE = sizeof people / sizeof people[0] };
+    char *shown[NPEOPLE] = {0};
+    int rc = 0;
+    for (size_t i = 0; i < NPEOPLE && !rc; i++) {
+        const char *login = *people[i];
+        for (size_t k = 0; k < i && login && !shown[i]; k++) /* asked already */
+            if (shown[k] && *people[k] && !strcmp(*people[k], login))
+                shown[i] = strdup(shown[k]);
+        if (login && !shown[i])
+            rc = s_display_name(cli, login, &shown[i]);
+    }
+    for (size_t i = 0; i < NPEOPLE; i++) {
+        if (!shown[i])
+            continue;
+        free(*people[i]);
+        *people[i] = shown[i];
+    }
+    return rc;
+}
+
 /* A writing op's or ticket.get's result: the new id, the card, or where it stands now. */
 static int s_print_ticket(sd_cli_t *cli, const sd_mp_node_t *r)
 {
     sd_ticket_t t = {0};
     if (s_decode_ticket(r, &t))
         return 1;
+    int rc = 0;
     if (cli->verb->op == SD_REQ_TICKET_NEW)
         printf("%s\n", t.id);
-    else if (cli->verb->op == SD_REQ_TICKET_GET)
+    else if (cli->verb->op == SD_REQ_TICKET_GET && !(rc = s_display_names(cli, &t)))
         sd_render_ticket(stdout, &t);
     else if (cli->verb->op == SD_REQ_TICKET_HANDOVER)
         printf("%s now owned by site %s\n", t.id, t.owner_site ? t.owner_site : "-");
-    else
+    else if (cli->verb->op != SD_REQ_TICKET_GET)
         printf("%s %s\n", t.id, sd_status_name(t.status));
     sd_ticket_clear(&t);
-    return 0;
+    return rc;
 }
 
 static int s_print_list(sd_cli_t *cli, const sd_mp_node_t *result)
@@ -130,18 +199,32 @@ static int s_print_report(sd_cli_t *cli, const sd_mp_node_t *ticket)
     int rc = sd_cli_set_arg(&req, "id", t.id) ?: sd_cli_call(cli, &req, &reply);
     if (!rc) {
         const sd_mp_node_t *events = sd_cli_array(reply.result, "events");
+        const sd_mp_node_t *changes = sd_cli_array(reply.result, "changes");
         if (cli->opts->json) {
             printf("{\"ticket\":");
             sd_render_json(stdout, ticket);
             printf(",\"events\":");
-            sd_cli_print_json(events);
+            sd_render_json(stdout, events);
+            printf(",\"changes\":");
+            sd_cli_print_json(changes);
             printf("}\n");
-        } else {
-            sd_render_report(stdout, &t, events);
+        } else if (!(rc = s_display_names(cli, &t))) {
+            sd_render_report(stdout, &t, events, changes);
         }
         sd_reply_clear(&reply);
     }
     sd_ticket_clear(&t);
     sd_request_clear(&req);
     return rc;
+}
+
+/* ticket.history's {events, changes} as lines (render.h). */
+static int s_print_history(sd_cli_t *cli, const sd_mp_node_t *r)
+{
+    (void)cli;
+    const sd_mp_node_t *events = sd_cli_array(r, "events");
+    if (!events)
+        return sd_cli_fail("the node sent a history this client cannot read");
+    sd_render_history(stdout, events, sd_cli_array(r, "changes"));
+    return 0;
 }

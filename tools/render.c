@@ -102,15 +102,26 @@ void sd_render_json(FILE *out, const sd_mp_node_t *v)
     }
 }
 
-const char *sd_render_time(uint64_t ms, char *buf)
+/* ms as text in format: UTC, or the local time zone. */
+static const char *s_render_time(uint64_t ms, char *buf, bool local, const char *format)
 {
     if (!ms)
         return strcpy(buf, "-");
     time_t secs = (time_t)(ms / 1000);
     struct tm tm;
-    gmtime_r(&secs, &tm);
-    strftime(buf, 24, "%Y-%m-%d %H:%MZ", &tm);
+    local ? localtime_r(&secs, &tm) : gmtime_r(&secs, &tm);
+    strftime(buf, 24, format, &tm);
     return buf;
+}
+
+const char *sd_render_time(uint64_t ms, char *buf)
+{
+    return s_render_time(ms, buf, false, "%Y-%m-%d %H:%MZ");
+}
+
+const char *sd_render_local_time(uint64_t ms, char *buf)
+{
+    return s_render_time(ms, buf, true, "%Y-%m-%d %H:%M:%S");
 }
 
 const char *sd_render_span(uint64_t from, uint64_t to, char *buf, size_t cap)
@@ -295,9 +306,10 @@ void sd_render_csv_row(FILE *out, const sd_ticket_t *t)
     s_csv(out, t->feedback, true);
 }
 
-void sd_render_report(FILE *out, const sd_ticket_t *t, const sd_mp_node_t *events)
+void sd_render_report(FILE *out, const sd_ticket_t *t, const sd_mp_node_t *events,
+                      const sd_mp_node_t *changes)
 {
-    char a[24], b[24], sla[24];
+    char a[24], b[24];
     sd_render_ticket(out, t);
     fprintf(out, "\nTimings\n");
     fprintf(out, "  to acknowledge   %s\n",
@@ -313,6 +325,53 @@ void sd_render_report(FILE *out, const sd_ticket_t *t, const sd_mp_node_t *event
     if (t->resolved_at)
         fprintf(out, "  resolution SLA   %s\n", met ? "met" : "BREACHED");
     fprintf(out, "\nHistory\n");
+    sd_render_history(out, events, changes);
+}
+
+/* A changed field's value: a text as it is, nil as "-", a time (a field named *_at or *_due)
+ * as a UTC time, anything else as JSON. */
+static void s_render_value(FILE *out, const char *field, size_t flen, const sd_mp_node_t *v)
+{
+    size_t len = 0;
+    uint64_t ms = 0;
+    const char *s = sd_mp_kind(v) == SD_MP_STR ? sd_mp_bytes(v, &len) : NULL;
+    bool time = (flen > 3 && !memcmp(field + flen - 3, "_at", 3)) ||
+                (flen > 4 && !memcmp(field + flen - 4, "_due", 4));
+    char buf[24];
+    if (s)
+        fprintf(out, "%.*s", (int)len, s);
+    else if (!v || sd_mp_kind(v) == SD_MP_NIL)
+        fputc('-', out);
+    else if (time && sd_mp_uint(v, &ms) == 0)
+        fputs(sd_render_time(ms, buf), out);
+    else
+        sd_render_json(out, v);
+}
+
+/* An update's {from, to}: a line "field: OLD -> NEW" per field it changed. */
+static void s_render_changes(FILE *out, const sd_mp_node_t *change)
+{
+    const sd_mp_node_t *from = sd_mp_kind(change) == SD_MP_MAP ? sd_mp_get(change, "from") : NULL;
+    const sd_mp_node_t *to = sd_mp_kind(change) == SD_MP_MAP ? sd_mp_get(change, "to") : NULL;
+    for (size_t i = 0; to && sd_mp_kind(to) == SD_MP_MAP && i < sd_mp_len(to); i++) {
+        size_t flen = 0;
+        const char *field = sd_mp_bytes(sd_mp_key(to, i), &flen);
+        if (!field)
+            continue;
+        char key[64];
+        snprintf(key, sizeof key, "%.*s", (int)flen, field);
+        fprintf(out, "      %s: ", key);
+        s_render_value(out, key, flen,
+                       from && sd_mp_kind(from) == SD_MP_MAP ? sd_mp_get(from, key) : NULL);
+        fputs(" -> ", out);
+        s_render_value(out, key, flen, sd_mp_val(to, i));
+        fputc('\n', out);
+    }
+}
+
+void sd_render_history(FILE *out, const sd_mp_node_t *events, const sd_mp_node_t *changes)
+{
+    char a[24], sla[24];
     for (size_t i = 0; events && i < sd_mp_len(events); i++) {
         sd_event_t ev = {0};
         if (sd_event_decode_node(sd_mp_at(events, i), &ev, NULL) != 0) {
@@ -340,6 +399,8 @@ void sd_render_report(FILE *out, const sd_ticket_t *t, const sd_mp_node_t *event
         if (ev.op == SD_OP_ESCALATE || ev.op == SD_OP_SLA)
             fprintf(out, ": %s", s_or(f->sla_reason, "-"));
         fputc('\n', out);
+        if (ev.op == SD_OP_UPDATE && changes && i < sd_mp_len(changes))
+            s_render_changes(out, sd_mp_at(changes, i));
         sd_event_clear(&ev);
     }
 }

@@ -15,6 +15,10 @@ void sd_render_json(FILE *out, const sd_mp_node_t *value);
 /* "2026-11-24 16:05Z" for Unix ms, "-" for 0. buf needs 24 bytes. */
 const char *sd_render_time(uint64_t ms, char *buf);
 
+/* "2026-11-25 00:05:09" in the local time zone (TZ) for Unix ms, "-" for 0. buf needs 24
+ * bytes. */
+const char *sd_render_local_time(uint64_t ms, char *buf);
+
 /* A duration "3h05m" / "2d04h" / "45s" between two Unix ms, "-" if not both set. */
 const char *sd_render_span(uint64_t from, uint64_t to, char *buf, size_t cap);
 
@@ -39,7 +43,13 @@ void sd_render_queue_row(FILE *out, const sd_ticket_t *t);
 void sd_render_csv_header(FILE *out);
 void sd_render_csv_row(FILE *out, const sd_ticket_t *t);
 
-/* The per-ticket report of `ticket report`: card, timings, comments, history. */
-void sd_render_report(FILE *out, const sd_ticket_t *t, const sd_mp_node_t *events);
+/* The per-ticket report of `ticket report`: card, timings, comments, history. events and
+ * changes are ticket.history's result arrays (either may be NULL). */
+void sd_render_report(FILE *out, const sd_ticket_t *t, const sd_mp_node_t *events,
+                      const sd_mp_node_t *changes);
+
+/* ticket.history's result: a line per event (time, op, author, origin#seq, what it did), and
+ * under an update a line "field: OLD -> NEW" per field it changed (changes[i] for events[i]). */
+void sd_render_history(FILE *out, const sd_mp_node_t *events, const sd_mp_node_t *changes);
 
 #endif

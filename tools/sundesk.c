@@ -1,29 +1,46 @@
 /* sundesk.c - the sundesk command-line client: global options, command dispatch and --help.
  *
  * Each command group lives in its own cmd_<group>.c (ticket, node and repl,
- * schedule and handover, keygen, backup and restore); this file only knows
- * their names. */
+ * schedule and handover, whoami/login/logout, user, team, token, audit,
+ * keygen, backup and restore); this file only knows their names. */
 #include "cli.h"
+#include "cmd_audit.h"
+#include "cmd_auth.h"
 #include "cmd_backup.h"
 #include "cmd_keygen.h"
 #include "cmd_node.h"
 #include "cmd_schedule.h"
+#include "cmd_team.h"
 #include "cmd_ticket.h"
+#include "cmd_token.h"
+#include "cmd_user.h"
 
 #include <czmq.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The commands that talk to a node; keygen, backup and restore work on files. */
+/* The commands that talk to a node; logout, keygen, backup and restore work on files. */
 static const sd_cli_command_t s_commands[] = {
     {"ticket", sd_ticket_verbs},     {"node", sd_node_verbs},         {"repl", sd_repl_verbs},
-    {"schedule", sd_schedule_verbs}, {"handover", sd_handover_verbs}, {NULL, NULL},
+    {"schedule", sd_schedule_verbs}, {"handover", sd_handover_verbs}, {"whoami", sd_whoami_verbs},
+    {"login", sd_login_verbs},       {"user", sd_user_verbs},         {"team", sd_team_verbs},
+    {"token", sd_token_verbs},       {"audit", sd_audit_verbs},       {NULL, NULL},
 };
 const sd_cli_command_t *const sd_cli_commands = s_commands;
 
+/* True for a command that is one verb: `sundesk whoami`, not `sundesk whoami VERB`. */
+static bool s_single(const sd_cli_command_t *c)
+{
+    return !c->verbs[0].verb[0];
+}
+
 static void s_command_usage(FILE *out, const sd_cli_command_t *c)
 {
+    if (s_single(c)) {
+        fprintf(out, "sundesk %s  %s\n", c->name, c->verbs[0].help);
+        return;
+    }
     fprintf(out, "sundesk %s VERB:\n", c->name);
     for (const sd_cli_verb_t *v = c->verbs; v->verb; v++)
         fprintf(out, "  %-14s %s\n", v->verb, v->help);
@@ -31,31 +48,40 @@ static void s_command_usage(FILE *out, const sd_cli_command_t *c)
 
 static void s_usage(FILE *out)
 {
-    fprintf(out, "usage: sundesk [--data DIR | --node ENDPOINT] [--json] [--author NAME]\n"
-                 "               [--timeout MS] COMMAND VERB [ARGS]\n\n"
-                 "Talks to a sundeskd node. Exit status 0 on success; otherwise one line on\n"
-                 "stderr says what went wrong. `sundesk COMMAND VERB --help` explains a verb.\n\n"
-                 "  --data DIR       the node's data directory (default ./sundesk-data)\n"
-                 "  --node ENDPOINT  the node's client endpoint instead (ipc://... or tcp://...)\n"
-                 "  --json           machine-readable output\n"
-                 "  --author NAME    who is acting (default $SUNDESK_AUTHOR, then $USER)\n"
-                 "  --timeout MS     how long to wait for the node (default 10000)\n");
+    fprintf(out,
+            "usage: sundesk [--data DIR | --node ENDPOINT] [--token TOKEN] [--json]\n"
+            "               [--timeout MS] COMMAND [VERB] [ARGS]\n\n"
+            "Talks to a sundeskd node. Exit status 0 on success; otherwise one line on\n"
+            "stderr says what went wrong. `sundesk COMMAND VERB --help` explains a verb.\n\n"
+            "  --data DIR       the node's data directory (default ./sundesk-data)\n"
+            "  --node ENDPOINT  the node's client endpoint instead (ipc://... or tcp://...)\n"
+            "  --token TOKEN    act as the token's user (default $SUNDESK_TOKEN, else the\n"
+            "                   session `sundesk login` saved for this endpoint; \"\": none)\n"
+            "  --json           machine-readable output\n"
+            "  --timeout MS     how long to wait for the node (default 10000)\n\n"
+            "Who you are: on the node's ipc socket, your Unix account (root and the node's\n"
+            "own account are the desk's bootstrap admin; others act as the desk user linked\n"
+            "to them with `sundesk user link`); with a token, the token's user. A tcp\n"
+            "endpoint always needs a token. `sundesk whoami` says who the node takes you for.\n");
     for (const sd_cli_command_t *c = s_commands; c->name; c++) {
         fputc('\n', out);
         s_command_usage(out, c);
     }
-    fprintf(out, "\nsundesk keygen NAME --site SITE [--role site|hub] [--dir DIR]\n"
+    fprintf(out, "\nsundesk logout\n"
+                 "  forgets the session `sundesk login` saved for the endpoint\n"
+                 "\nsundesk keygen NAME --site SITE [--role site|hub] [--dir DIR]\n"
                  "  writes DIR/NAME.cert (public: give it to peers) and NAME.cert_secret (0600)\n"
                  "\nsundesk [--data DIR] backup DEST\n"
                  "  hot, compacted, consistent copy of the node's store into DEST (new or empty)\n"
                  "sundesk --data DIR restore SRC\n"
                  "  puts backup SRC into an empty DIR; the node then catches up from its peers\n");
     fprintf(out, "\nTIME and DATE: YYYY-MM-DD (UTC midnight), UTC YYYY-MM-DDTHH:MM[:SS]Z or Unix\n"
-                 "milliseconds; --since also takes a span back from now: 90m, 24h, 7d.\n"
-                 "Example: sundesk ticket new --title 'VPN down' --requester ann@example.com\n");
+                 "milliseconds; --since and --until also take a span back from now: 90m, 24h, 7d.\n"
+                 "Example: sundesk ticket new --title 'VPN down' --requester li.wei\n");
 }
 
-/* COMMAND VERB ARGS...: finds the verb and runs it. */
+/* COMMAND VERB ARGS... (or COMMAND ARGS... for a single-verb command): finds the verb and runs
+ * it. */
 static int s_command(sd_cli_opts_t *o, int argc, char **argv)
 {
     const sd_cli_command_t *c = s_commands;
@@ -63,27 +89,31 @@ static int s_command(sd_cli_opts_t *o, int argc, char **argv)
         c++;
     if (!c->name)
         return sd_cli_fail("unknown command '%s' (known: ticket, node, repl, schedule, handover, "
-                           "keygen, backup, restore); see sundesk --help",
+                           "whoami, login, logout, user, team, token, audit, keygen, backup, "
+                           "restore); see sundesk --help",
                            argv[0]);
-    if (argc < 2 || !strcmp(argv[1], "--help")) {
-        s_command_usage(argc < 2 ? stderr : stdout, c);
-        return argc < 2 ? 2 : 0;
-    }
-    for (const sd_cli_verb_t *v = c->verbs; v->verb; v++)
-        if (!strcmp(v->verb, argv[1])) {
-            zsys_init();
-            zsys_handler_set(NULL); /* let ^C end the CLI at once */
-            return sd_cli_run(o, c->name, v, argc - 2, argv + 2);
+    const sd_cli_verb_t *v = c->verbs;
+    if (!s_single(c)) {
+        if (argc < 2 || !strcmp(argv[1], "--help")) {
+            s_command_usage(argc < 2 ? stderr : stdout, c);
+            return argc < 2 ? 2 : 0;
         }
-    return sd_cli_fail("unknown verb '%s %s'; see sundesk %s --help", argv[0], argv[1], argv[0]);
+        while (v->verb && strcmp(v->verb, argv[1]))
+            v++;
+        if (!v->verb)
+            return sd_cli_fail("unknown verb '%s %s'; see sundesk %s --help", argv[0], argv[1],
+                               argv[0]);
+        argc--, argv++;
+    }
+    zsys_init();
+    zsys_handler_set(NULL); /* let ^C end the CLI at once */
+    return sd_cli_run(o, c->name, v, argc - 1, argv + 1);
 }
 
 int sd_cli_main(int argc, char **argv)
 {
     sd_cli_opts_t o = {.data = "./sundesk-data", .timeout_ms = 10000};
-    o.author = getenv("SUNDESK_AUTHOR") ? getenv("SUNDESK_AUTHOR") : getenv("USER");
-    if (!o.author || !*o.author)
-        o.author = "agent";
+    o.token = getenv("SUNDESK_TOKEN") && *getenv("SUNDESK_TOKEN") ? getenv("SUNDESK_TOKEN") : NULL;
     int i = 1;
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
         const char *a = argv[i] + 2;
@@ -97,6 +127,8 @@ int sd_cli_main(int argc, char **argv)
         } else if (!strcmp(a, "json")) {
             o.json = true;
             continue;
+        } else if (!strcmp(a, "author")) {
+            return sd_cli_author_gone();
         }
         if (!value)
             return sd_cli_fail("--%s needs a value", a);
@@ -105,8 +137,8 @@ int sd_cli_main(int argc, char **argv)
             o.data = value;
         else if (!strcmp(a, "node"))
             o.node = value;
-        else if (!strcmp(a, "author"))
-            o.author = value;
+        else if (!strcmp(a, "token"))
+            o.token = value; /* "": no token, not even the saved session */
         else if (!strcmp(a, "timeout") && atoi(value) > 0)
             o.timeout_ms = atoi(value);
         else
@@ -120,5 +152,7 @@ int sd_cli_main(int argc, char **argv)
         return sd_cmd_keygen(argc - i - 1, argv + i + 1);
     if (!strcmp(argv[i], "backup") || !strcmp(argv[i], "restore"))
         return sd_cmd_backup(&o, argv[i][0] == 'r', argc - i - 1, argv + i + 1);
+    if (!strcmp(argv[i], "logout"))
+        return sd_cmd_logout(&o, argc - i - 1, argv + i + 1);
     return s_command(&o, argc - i, argv + i);
 }

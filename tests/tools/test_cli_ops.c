@@ -46,6 +46,7 @@ static void test_positional_words_are_arguments_of_the_op(void **state)
             char copy[128], *save = NULL;
             snprintf(copy, sizeof copy, "%s", v->positional);
             for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+                w[strcspn(w, ":")] = 0; /* "id:LOGIN": the argument is id */
                 int arg = sd_req_arg_find(v->op, w);
                 if (arg < 0 || !((spec->required | spec->optional) & (1ull << arg)))
                     fail_msg("sundesk %s %s: word %s is no argument of %s", c->name, v->verb, w,
@@ -78,6 +79,61 @@ static void test_options_come_from_the_op_group(void **state)
     assert_int_equal(sd_cli_set_arg(&req, "to", "EMEA"), 0); /* --to is site */
     assert_string_equal(req.args.report.site, "EMEA");
     sd_request_clear(&req);
+}
+
+/* An alias belongs to its argument groups: --name is a user's or team's display name but a
+ * token's own name; --to is a ticket's site, not a user's. */
+static void test_aliases_per_group(void **state)
+{
+    (void)state;
+    sd_request_t req = {.op = SD_REQ_USER_NEW};
+    assert_int_equal(sd_cli_set_arg(&req, "name", "Li Wei"), 0);
+    assert_string_equal(req.args.user.display_name, "Li Wei");
+    assert_int_equal(sd_cli_set_arg(&req, "display-name", "Li"), 1); /* given already */
+    sd_request_clear(&req);
+
+    req = (sd_request_t){.op = SD_REQ_TEAM_UPDATE};
+    assert_int_equal(sd_cli_set_arg(&req, "name", "Desktop support"), 0);
+    assert_true(sd_request_has(&req, SD_ARG_TEAM_DISPLAY_NAME));
+    sd_request_clear(&req);
+
+    req = (sd_request_t){.op = SD_REQ_TOKEN_NEW};
+    assert_int_equal(sd_cli_set_arg(&req, "name", "mail gateway"), 0);
+    assert_string_equal(req.args.token.name, "mail gateway");
+    sd_request_clear(&req);
+
+    req = (sd_request_t){.op = SD_REQ_USER_LIST};
+    assert_int_equal(sd_cli_set_arg(&req, "site", "EMEA"), 0);
+    assert_string_equal(req.args.user.site, "EMEA");
+    assert_int_equal(sd_cli_set_arg(&req, "to", "APAC"), 1); /* no --to here */
+    sd_request_clear(&req);
+
+    req = (sd_request_t){.op = SD_REQ_TICKET_HANDOVER};
+    assert_int_equal(sd_cli_set_arg(&req, "to", "EMEA"), 0);
+    assert_string_equal(req.args.ticket.site, "EMEA");
+    sd_request_clear(&req);
+
+    /* --until, like --since, takes a span back from now. */
+    req = (sd_request_t){.op = SD_REQ_AUDIT_LIST};
+    assert_int_equal(sd_cli_set_arg(&req, "until", "1h"), 0);
+    assert_true(req.args.audit.until > 1700000000000ull);
+    sd_request_clear(&req);
+}
+
+/* The password is no command-line option: help shows how to give it on stdin. */
+static void test_password_from_stdin_only(void **state)
+{
+    (void)state;
+    const char *command = NULL;
+    const sd_cli_verb_t *login = s_verb_for(SD_REQ_AUTH_LOGIN, &command);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    sd_cli_verb_usage(out, command, login);
+    fclose(out);
+    assert_non_null(strstr(text, "Arguments of auth.login: --id --password-stdin\n"));
+    free(text);
 }
 
 /* A verb's help lists its op's arguments, one option each, from the group table (a
@@ -121,6 +177,8 @@ int main(void)
         cmocka_unit_test(test_positional_words_are_arguments_of_the_op),
         cmocka_unit_test(test_options_come_from_the_op_group),
         cmocka_unit_test(test_help_lists_the_op_arguments),
+        cmocka_unit_test(test_aliases_per_group),
+        cmocka_unit_test(test_password_from_stdin_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,10 +51,9 @@ int sd_bench_ticket_template(sd_request_t *req, char *why, size_t cap)
 {
     *req = (sd_request_t){.op = SD_REQ_TICKET_NEW};
     static const char *const args[][2] = {
-        {"author", SD_BENCH_AUTHOR},           {"type", SD_BENCH_TYPE},
-        {"description", sd_bench_description}, {"channel", SD_BENCH_CHANNEL},
-        {"category", SD_BENCH_CATEGORY},       {"impact", SD_BENCH_IMPACT},
-        {"urgency", SD_BENCH_URGENCY},
+        {"type", SD_BENCH_TYPE},       {"description", sd_bench_description},
+        {"channel", SD_BENCH_CHANNEL}, {"category", SD_BENCH_CATEGORY},
+        {"impact", SD_BENCH_IMPACT},   {"urgency", SD_BENCH_URGENCY},
     };
     for (size_t i = 0; i < sizeof args / sizeof args[0]; i++) {
         int rc = sd_bench_set_arg(req, args[i][0], args[i][1], why, cap);

@@ -9,8 +9,8 @@
 /* Error codes (SD_E*) are those of proto/error.h. */
 
 /* The fixed fields of every benchmark ticket. Kept in one place so that the
- * sundesk and the PostgreSQL clients send the same payload sizes. */
-#define SD_BENCH_AUTHOR   "bench"
+ * sundesk and the PostgreSQL clients send the same payload sizes. (No author: the node
+ * records the authenticated caller, the bootstrap admin on the ipc socket.) */
 #define SD_BENCH_TYPE     "incident"
 #define SD_BENCH_CHANNEL  "email"
 #define SD_BENCH_CATEGORY "network"
