@@ -41,7 +41,8 @@ made_users="$made_users $u_out"
 chmod 0711 "$dir"
 install -m 0755 "$bin/tools/sundesk" "$dir/sundesk"
 port=$((16000 + $$ % 4000))
-# Root's CLI keeps `sundesk login` sessions here, not in root's home.
+# Root's CLI keeps `sundesk login` sessions here, not in root's home; no --author (lib.sh's sd
+# still passes it, and the CLI now refuses it).
 sd() { XDG_CONFIG_HOME="$dir/config" "$bin/tools/sundesk" --data "$data" "$@"; }  # root@LOCAL
 tsd() { XDG_CONFIG_HOME="$dir/config" "$bin/tools/sundesk" --node "tcp://127.0.0.1:$port" "$@"; }
 as() { runuser -u "$1" -- "$dir/sundesk" --data "$data" "${@:2}"; }     # as Unix account $1
