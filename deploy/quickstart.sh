@@ -13,9 +13,22 @@ if ! BUILD_DIR="$root/build" "$root/deploy/build.sh" >"$root/build.log" 2>&1; th
 fi
 desk=${SUNDESK_CLUSTER:-$PWD/sundesk-cluster}
 SD_BIN="$root/build" bash "$root/deploy/local-cluster.sh" start "$desk"
-# Each site's agent acts at their own site (the history shows who did what where).
+# People: root on this machine is each node's bootstrap admin. It makes one desk user per site
+# (users replicate like tickets) and an API token for each; from then on every step is done by
+# that site's person, with their token, and the history shows who did what where.
 declare -A agent=([hub]=desk.manager [apac]=li.lei [emea]=olga.k [amer]=joe.m)
-at() { "$root/build/tools/sundesk" --data "$desk/$1" --author "${agent[$1]}" "${@:2}"; }
+declare -A full=([hub]="Desk Manager" [apac]="Li Lei" [emea]="Olga Kowalska" [amer]="Joe Martinez")
+declare -A token
+as_root() { "$root/build/tools/sundesk" --data "$desk/$1" "${@:2}"; }
+for node in hub apac emea amer; do
+    role=agent
+    [ "$node" = hub ] && role=manager
+    as_root "$node" user show "${agent[$node]}" >/dev/null 2>&1 ||
+        as_root "$node" user new "${agent[$node]}" --name "${full[$node]}" --role "$role" \
+            --home-site "${node^^}" >/dev/null
+    token[$node]=$(as_root "$node" token new --user "${agent[$node]}" --name quickstart)
+done
+at() { "$root/build/tools/sundesk" --data "$desk/$1" --token "${token[$1]}" "${@:2}"; }
 # step TITLE NODE ARGS: shows the command as a user would type it, then runs it.
 step() {
     printf '\n\033[1m== %s\033[0m\n$ sundesk --data %s %s\n' "$1" "${desk#"$PWD"/}/$2" "${*:3}"

@@ -87,6 +87,17 @@ void sd_api_reply_record_with(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k
     sd_mp_writer_destroy(&tmp);
 }
 
+void sd_api_reply_written(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, void *record,
+                          int scope, const char *shown_once)
+{
+    if (shown_once && shown_once[0])
+        sd_api_reply_record_with(w, id, k, record, "token", shown_once);
+    else if (k == &sd_kind_ticket)
+        sd_api_ticket_reply(w, id, record, scope);
+    else
+        sd_api_reply_record(w, id, k, record);
+}
+
 int sd_api_record_get(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
                       sd_fault_t *fault)
 {

@@ -78,6 +78,12 @@ int sd_api_reply_items(sd_mp_writer_t *w, uint64_t id, const char *name,
  * first): the answer of every write, and of a record's get. */
 void sd_api_reply_record(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, const void *record);
 
+/* The reply to a write whose record is now `record` (of kind k), as the writer may see it: a
+ * ticket without internal notes for SD_SCOPE_OWN; with shown_once non-empty (token.new), the
+ * record and "token": shown_once. */
+void sd_api_reply_written(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, void *record,
+                          int scope, const char *shown_once);
+
 /* sd_api_reply_record with one more pair, key: value (a string), after the record's own. */
 void sd_api_reply_record_with(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k,
                               const void *record, const char *key, const char *value);

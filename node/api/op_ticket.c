@@ -38,6 +38,15 @@ static void s_public_only(sd_ticket_t *t)
     t->ncomments = kept;
 }
 
+void sd_api_ticket_reply(sd_mp_writer_t *w, uint64_t id, sd_ticket_t *t, int scope)
+{
+    size_t all = t->ncomments;
+    if (scope == SD_SCOPE_OWN)
+        s_public_only(t);
+    sd_api_reply_record(w, id, &sd_kind_ticket, t);
+    t->ncomments = all;
+}
+
 int sd_api_ticket_get(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
                       sd_fault_t *fault)
 {
@@ -48,12 +57,8 @@ int sd_api_ticket_get(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_wr
         rc = SD_ENOTFOUND;
     if (rc == SD_ENOTFOUND)
         sd_fault_set(fault, rc, "ticket %s does not exist", id);
-    size_t all = t.ncomments;
-    if (!rc && ctx->scope == SD_SCOPE_OWN)
-        s_public_only(&t);
     if (!rc)
-        sd_api_reply_record(w, req->id, &sd_kind_ticket, &t);
-    t.ncomments = all;
+        sd_api_ticket_reply(w, req->id, &t, ctx->scope);
     sd_ticket_clear(&t);
     return rc;
 }

@@ -25,6 +25,10 @@ int sd_api_ticket_list(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_w
 int sd_api_ticket_history(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
                           sd_fault_t *fault);
 
+/* Writes the success reply to request id whose result is ticket t as a caller with scope sees
+ * it: with SD_SCOPE_OWN (a requester) without internal notes. t is left as it was. */
+void sd_api_ticket_reply(sd_mp_writer_t *w, uint64_t id, sd_ticket_t *t, int scope);
+
 /* Every ticket write (ticket.new, ticket.ack, ...): the workflow's event for ticket cur. */
 int sd_api_ticket_write(const sd_api_write_ctx_t *ctx, const void *cur, const sd_request_t *req,
                         sd_event_t *ev, sd_fault_t *fault);

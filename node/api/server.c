@@ -335,10 +335,7 @@ static int s_write_one(sd_server_t *s, sd_journal_batch_t *batch, s_job_t *job, 
     sd_record_clear(kind, cur);
     rc = rc ?: sd_journal_append(batch, &ev, cur);
     if (!rc) {
-        if (job->shown_once[0])
-            sd_api_reply_record_with(job->reply, job->req.id, kind, cur, "token", job->shown_once);
-        else
-            sd_api_reply_record(job->reply, job->req.id, kind, cur);
+        sd_api_reply_written(job->reply, job->req.id, kind, cur, job->scope, job->shown_once);
         strcpy(job->event_key, ev.key);
         job->event_kind = kind;
         job->event_op = ev.op;

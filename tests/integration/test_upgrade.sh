@@ -22,6 +22,10 @@ same() {
 import json, sys
 want = json.load(open(sys.argv[1]))
 got = json.loads(sys.argv[2])
+# The report's "changes" (what each update changed) came after the fixture was made; the rest of
+# the report must be as the old version wrote it.
+if isinstance(got, dict) and "changes" in got and "changes" not in want:
+    del got["changes"]
 if got != want:
     if isinstance(got, dict) and isinstance(want, dict):
         for k in sorted(set(got) | set(want)):

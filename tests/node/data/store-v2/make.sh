@@ -42,7 +42,7 @@ start_iso=2026-03-02T04:00:00Z
 start_ms=$(date -u -d "$start_iso" +%s%3N)
 origin_ms=$(($(date +%s%3N) + 3000))
 
-sd() { "$bin/tools/sundesk" --data "$work/$1" --author "$2" "${@:3}"; }
+sd() { "$bin/tools/sundesk" --data "$work/$1" --author "$2" "${@:3}"; }  # as the old CLI (before identity) that made the fixture
 # The schedule and policy every node gets; $1.. are extra schedule keys (the clock).
 desk() {
     printf 'policy\n    response_hours = "1 1 1 1"\n    resolve_hours = "2 2 2 2"\n'
