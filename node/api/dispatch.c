@@ -138,20 +138,44 @@ int sd_api_set_str(char **slot, const char *value)
     return 0;
 }
 
-/* Walks the records of k after `after` through fn and answers {name: [...], more}. */
-int sd_api_page(const sd_api_ctx_t *ctx, const sd_request_t *req, const sd_kind_t *k,
-                const char *name, const char *after, int limit, sd_store_record_fn fn,
-                sd_mp_writer_t *w)
+typedef struct {
+    sd_api_page_t page;
+    bool (*keep)(const sd_api_page_t *p, const void *record);
+} s_walk_t;
+
+static int s_page_item(const void *record, void *arg)
 {
-    sd_api_page_t p = {
-        .req = req, .ctx = ctx, .items = sd_mp_writer_new(), .limit = limit > 0 ? limit : 100};
-    if (!p.items)
+    s_walk_t *walk = arg;
+    sd_api_page_t *p = &walk->page;
+    if (!walk->keep(p, record))
+        return 0;
+    if ((int)p->count == p->limit) {
+        p->more = true;
+        return 1;
+    }
+    sd_record_encode(p->kind, record, false, p->items);
+    p->count++;
+    return 0;
+}
+
+int sd_api_page(const sd_api_ctx_t *ctx, const sd_request_t *req, const sd_kind_t *k,
+                const char *name, const char *after, int limit,
+                bool (*keep)(const sd_api_page_t *p, const void *record), sd_mp_writer_t *w)
+{
+    s_walk_t walk = {.page = {.req = req,
+                              .ctx = ctx,
+                              .kind = k,
+                              .items = sd_mp_writer_new(),
+                              .limit = limit > 0 ? limit : 100},
+                     .keep = keep};
+    sd_api_page_t *p = &walk.page;
+    if (!p->items)
         return SD_ENOMEM;
-    int rc = sd_store_records(ctx->txn, k, after, fn, &p);
+    int rc = sd_store_records(ctx->txn, k, after, s_page_item, &walk);
     if (rc == 1)
         rc = 0;
-    rc = rc ?: sd_api_reply_items(w, req->id, name, p.items, p.count, &p.more);
-    sd_mp_writer_destroy(&p.items);
+    rc = rc ?: sd_api_reply_items(w, req->id, name, p->items, p->count, &p->more);
+    sd_mp_writer_destroy(&p->items);
     return rc;
 }
 

@@ -102,22 +102,22 @@ int sd_api_take(sd_event_t *ev, const void *cur, int reg);
 /* Replaces *slot with a copy of value (NULL and "" both clear it). 0 or SD_ENOMEM. */
 int sd_api_set_str(char **slot, const char *value);
 
-/* A page of a list being answered: handed to the per-record function of sd_api_page, which
- * skips records its filter refuses and stops (returns 1) once count reached limit (more). */
+/* A page of a list being answered, as a filter of sd_api_page sees it. */
 typedef struct {
     const sd_request_t *req; /* the list request (its filters) */
     const sd_api_ctx_t *ctx; /* who asks, with what scope */
+    const sd_kind_t *kind;   /* the records' kind */
     sd_mp_writer_t *items;   /* the records shown so far, encoded */
     uint32_t count;          /* how many */
     int limit;               /* most to show */
     bool more;               /* a record was left */
 } sd_api_page_t;
 
-/* Walks the records of k after id `after` (NULL: from the first) through fn (an
- * sd_store_record_fn taking an sd_api_page_t) and answers {name: [...], more}; limit <= 0 is
- * 100. Returns 0, the store's errors, SD_ENOMEM. */
+/* Walks the records of k after id `after` (NULL: from the first), keeps those keep() accepts,
+ * at most limit (<= 0: 100), and answers {name: [...], more}. Returns 0, the store's errors,
+ * SD_ENOMEM. */
 int sd_api_page(const sd_api_ctx_t *ctx, const sd_request_t *req, const sd_kind_t *k,
-                const char *name, const char *after, int limit, sd_store_record_fn fn,
-                sd_mp_writer_t *w);
+                const char *name, const char *after, int limit,
+                bool (*keep)(const sd_api_page_t *p, const void *record), sd_mp_writer_t *w);
 
 #endif

@@ -60,20 +60,11 @@ int sd_api_team_write(const sd_api_write_ctx_t *ctx, const void *cur_record,
     return rc;
 }
 
-static int s_team_item(const void *record, void *arg)
+static bool s_team_kept(const sd_api_page_t *p, const void *record)
 {
-    sd_api_page_t *p = arg;
     const sd_team_t *t = record;
     const char *site = p->req->args.team.site;
-    if (site && (!t->site || strcmp(t->site, site) != 0))
-        return 0;
-    if ((int)p->count == p->limit) {
-        p->more = true;
-        return 1;
-    }
-    sd_record_encode(&sd_kind_team, t, false, p->items);
-    p->count++;
-    return 0;
+    return !site || (t->site && strcmp(t->site, site) == 0);
 }
 
 int sd_api_team_list(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
@@ -82,7 +73,7 @@ int sd_api_team_list(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_wri
     (void)fault;
     const sd_team_args_t *a = &req->args.team;
     return sd_api_page(ctx, req, &sd_kind_team, "teams", a->after,
-                       sd_request_has(req, SD_ARG_TEAM_LIMIT) ? a->limit : 100, s_team_item, w);
+                       sd_request_has(req, SD_ARG_TEAM_LIMIT) ? a->limit : 100, s_team_kept, w);
 }
 
 /* ---- tokens -------------------------------------------------------------------------------- */
@@ -135,22 +126,13 @@ int sd_api_token_write(const sd_api_write_ctx_t *ctx, const void *cur_record,
     return rc;
 }
 
-static int s_token_item(const void *record, void *arg)
+static bool s_token_kept(const sd_api_page_t *p, const void *record)
 {
-    sd_api_page_t *p = arg;
     const sd_token_t *t = record;
     const char *user = p->req->args.token.user;
     if (p->ctx->scope != SD_SCOPE_ANY)
         user = p->ctx->who->login; /* not an admin: one's own tokens only */
-    if (user && (!t->user || strcmp(t->user, user) != 0))
-        return 0;
-    if ((int)p->count == p->limit) {
-        p->more = true;
-        return 1;
-    }
-    sd_record_encode(&sd_kind_token, t, false, p->items);
-    p->count++;
-    return 0;
+    return !user || (t->user && strcmp(t->user, user) == 0);
 }
 
 int sd_api_token_list(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
@@ -159,5 +141,5 @@ int sd_api_token_list(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_wr
     (void)fault;
     const sd_token_args_t *a = &req->args.token;
     return sd_api_page(ctx, req, &sd_kind_token, "tokens", a->after,
-                       sd_request_has(req, SD_ARG_TOKEN_LIMIT) ? a->limit : 100, s_token_item, w);
+                       sd_request_has(req, SD_ARG_TOKEN_LIMIT) ? a->limit : 100, s_token_kept, w);
 }

@@ -195,22 +195,13 @@ int sd_api_user_write(const sd_api_write_ctx_t *ctx, const void *cur_record,
 
 /* ---- reads --------------------------------------------------------------------------------- */
 
-static int s_user_item(const void *record, void *arg)
+static bool s_user_kept(const sd_api_page_t *p, const void *record)
 {
-    sd_api_page_t *p = arg;
     const sd_user_t *u = record;
     const sd_user_args_t *a = &p->req->args.user;
-    if ((sd_request_has(p->req, SD_ARG_USER_ROLE) && !sd_user_has_role(u, a->role, NULL)) ||
-        (a->site && (!u->home_site || strcmp(u->home_site, a->site) != 0)) ||
-        (a->team && !sd_list_has(u->teams, a->team)))
-        return 0;
-    if ((int)p->count == p->limit) {
-        p->more = true;
-        return 1;
-    }
-    sd_record_encode(&sd_kind_user, u, false, p->items);
-    p->count++;
-    return 0;
+    return !(sd_request_has(p->req, SD_ARG_USER_ROLE) && !sd_user_has_role(u, a->role, NULL)) &&
+           !(a->site && (!u->home_site || strcmp(u->home_site, a->site) != 0)) &&
+           !(a->team && !sd_list_has(u->teams, a->team));
 }
 
 int sd_api_user_list(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
@@ -219,7 +210,7 @@ int sd_api_user_list(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_wri
     (void)fault;
     const sd_user_args_t *a = &req->args.user;
     return sd_api_page(ctx, req, &sd_kind_user, "users", a->after,
-                       sd_request_has(req, SD_ARG_USER_LIMIT) ? a->limit : 100, s_user_item, w);
+                       sd_request_has(req, SD_ARG_USER_LIMIT) ? a->limit : 100, s_user_kept, w);
 }
 
 int sd_api_auth_whoami(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,

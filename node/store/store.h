@@ -157,8 +157,7 @@ int sd_store_events_all(sd_store_txn_t *txn, int (*fn)(const void *event, size_t
 /* The node's own refusals (node/auth/audit.h), kept locally: never replicated, not in the
  * digest. put stores one under (ms, n); denials calls fn with each from since_ms on, oldest
  * first (non-zero from fn stops). */
-int sd_store_put_denial(sd_store_txn_t *txn, uint64_t ms, uint32_t n, const void *data,
-                        size_t len);
+int sd_store_put_denial(sd_store_txn_t *txn, uint64_t ms, uint32_t n, const void *data, size_t len);
 int sd_store_denials(sd_store_txn_t *txn, uint64_t since_ms,
                      int (*fn)(const void *denial, size_t len, void *arg), void *arg);
 

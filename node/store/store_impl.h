@@ -197,6 +197,12 @@ int sd_store_scan_logged(sd_store_txn_t *txn, int db, const s_key_t *from, size_
                          size_t skip, int (*fn)(const void *event, size_t len, void *arg),
                          void *arg, int *found);
 
+/* Calls fn(key, value, arg) for each entry of db whose key starts with from[0..prefix), from
+ * `from` on (an empty `from`: from the first entry), in key order; stops at the first non-zero
+ * return, which is returned. Else 0 or SD_ESTORE (store_read.c). */
+int sd_store_range(sd_store_txn_t *txn, int db, const s_key_t *from, size_t prefix,
+                   int (*fn)(const MDB_val *k, const MDB_val *v, void *arg), void *arg);
+
 /* Calls fn for every entry of database db, in key order, with a cursor fn may delete through.
  * Returns 0 or the first error (fn's, or SD_ESTORE) (store_read.c). */
 int sd_store_walk(sd_store_txn_t *txn, int db,

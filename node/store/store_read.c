@@ -6,9 +6,8 @@
 
 #include <stdlib.h>
 
-int sd_store_scan_logged(sd_store_txn_t *txn, int db, const s_key_t *from, size_t prefix,
-                         size_t skip, int (*fn)(const void *event, size_t len, void *arg),
-                         void *arg, int *found)
+int sd_store_range(sd_store_txn_t *txn, int db, const s_key_t *from, size_t prefix,
+                   int (*fn)(const MDB_val *k, const MDB_val *v, void *arg), void *arg)
 {
     MDB_cursor *cur;
     int rc = s_err(mdb_cursor_open(txn->txn, txn->store->dbi[db], &cur));
@@ -16,26 +15,51 @@ int sd_store_scan_logged(sd_store_txn_t *txn, int db, const s_key_t *from, size_
         return rc;
     MDB_val k = s_val(from), v;
     int mrc;
-    *found = 0;
-    for (mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); mrc == 0 && rc == 0;
-         mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+    /* LMDB refuses an empty key: a walk from the very start is MDB_FIRST. */
+    for (mrc = mdb_cursor_get(cur, &k, &v, from->n ? MDB_SET_RANGE : MDB_FIRST);
+         mrc == 0 && rc == 0; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
         if (k.mv_size < prefix || memcmp(k.mv_data, from->b, prefix) != 0)
             break;
-        if (k.mv_size <= skip) {
-            rc = SD_ECORRUPT;
-            break;
-        }
-        s_key_t ek = {.n = k.mv_size - skip};
-        memcpy(ek.b, (const uint8_t *)k.mv_data + skip, ek.n);
-        MDB_val ev;
-        rc = s_get(txn, DB_EVENTS, &ek, &ev);
-        if (rc == SD_ENOTFOUND)
-            rc = SD_ECORRUPT;
-        rc = rc ?: fn(ev.mv_data, ev.mv_size, arg);
-        (*found)++;
+        rc = fn(&k, &v, arg);
     }
     mdb_cursor_close(cur);
     return rc ? rc : (mrc == 0 || mrc == MDB_NOTFOUND ? 0 : s_err(mrc));
+}
+
+typedef struct {
+    sd_store_txn_t *txn;
+    size_t skip;
+    int (*fn)(const void *event, size_t len, void *arg);
+    void *arg;
+    int found;
+} s_logged_t;
+
+/* One index or timeline entry: the event its key ends with. */
+static int s_logged(const MDB_val *k, const MDB_val *v, void *arg)
+{
+    (void)v;
+    s_logged_t *l = arg;
+    if (k->mv_size <= l->skip)
+        return SD_ECORRUPT;
+    s_key_t ek = {.n = k->mv_size - l->skip};
+    memcpy(ek.b, (const uint8_t *)k->mv_data + l->skip, ek.n);
+    MDB_val ev;
+    int rc = s_get(l->txn, DB_EVENTS, &ek, &ev);
+    if (rc == SD_ENOTFOUND)
+        rc = SD_ECORRUPT;
+    rc = rc ?: l->fn(ev.mv_data, ev.mv_size, l->arg);
+    l->found++;
+    return rc;
+}
+
+int sd_store_scan_logged(sd_store_txn_t *txn, int db, const s_key_t *from, size_t prefix,
+                         size_t skip, int (*fn)(const void *event, size_t len, void *arg),
+                         void *arg, int *found)
+{
+    s_logged_t l = {txn, skip, fn, arg, 0};
+    int rc = sd_store_range(txn, db, from, prefix, s_logged, &l);
+    *found = l.found;
+    return rc;
 }
 
 int sd_store_timeline(sd_store_txn_t *txn, const sd_kind_t *kind, const char *id,

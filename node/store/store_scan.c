@@ -7,28 +7,6 @@
 
 #include <stdlib.h>
 
-/* Calls fn(key, value, arg) for each entry of db whose key starts with from[0..prefix), from
- * `from` on; stops at the first non-zero return, which is returned. */
-static int s_range(sd_store_txn_t *txn, int db, const s_key_t *from, size_t prefix,
-                   int (*fn)(const MDB_val *k, const MDB_val *v, void *arg), void *arg)
-{
-    MDB_cursor *cur;
-    int rc = s_err(mdb_cursor_open(txn->txn, txn->store->dbi[db], &cur));
-    if (rc)
-        return rc;
-    MDB_val k = s_val(from), v;
-    int mrc;
-    /* LMDB refuses an empty key: a walk from the very start is MDB_FIRST. */
-    for (mrc = mdb_cursor_get(cur, &k, &v, from->n ? MDB_SET_RANGE : MDB_FIRST);
-         mrc == 0 && rc == 0; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-        if (k.mv_size < prefix || memcmp(k.mv_data, from->b, prefix) != 0)
-            break;
-        rc = fn(&k, &v, arg);
-    }
-    mdb_cursor_close(cur);
-    return rc ? rc : (mrc == 0 || mrc == MDB_NOTFOUND ? 0 : s_err(mrc));
-}
-
 typedef struct {
     const sd_kind_t *kind;
     const char *after; /* skip ids up to and including this one */
@@ -66,7 +44,7 @@ int sd_store_records(sd_store_txn_t *txn, const sd_kind_t *k, const char *after,
     size_t prefix = from.n;
     if (after)
         s_key_str(&from, after);
-    int rc = s_range(txn, DB_RECORDS, &from, prefix, s_record, &r);
+    int rc = sd_store_range(txn, DB_RECORDS, &from, prefix, s_record, &r);
     sd_record_destroy(k, &r.record);
     return rc;
 }
@@ -93,7 +71,7 @@ int sd_store_index_find(sd_store_txn_t *txn, const sd_kind_t *k, const char *ind
     s_key_str(&from, index);
     s_key_str(&from, part);
     s_entries_t e = {.skip = from.n, .fn = fn, .arg = arg};
-    return s_range(txn, DB_INDEXES, &from, from.n, s_entry, &e);
+    return sd_store_range(txn, DB_INDEXES, &from, from.n, s_entry, &e);
 }
 
 typedef struct {
@@ -113,7 +91,7 @@ int sd_store_events_all(sd_store_txn_t *txn, int (*fn)(const void *event, size_t
 {
     s_key_t from = {.n = 0};
     s_events_t e = {fn, arg};
-    return s_range(txn, DB_EVENTS, &from, 0, s_event, &e);
+    return sd_store_range(txn, DB_EVENTS, &from, 0, s_event, &e);
 }
 
 /* ---- refusals ------------------------------------------------------------------------------ */
@@ -132,5 +110,5 @@ int sd_store_denials(sd_store_txn_t *txn, uint64_t since_ms,
     s_key_t from = {.n = 0};
     s_key_u64(&from, since_ms);
     s_events_t e = {fn, arg};
-    return s_range(txn, DB_DENIALS, &from, 0, s_event, &e);
+    return sd_store_range(txn, DB_DENIALS, &from, 0, s_event, &e);
 }

@@ -115,54 +115,82 @@ static void s_clear(sd_event_t *events, int n)
         sd_event_clear(&events[i]);
 }
 
+/* One scenario: the events so far, the user they were made from, and the results. */
+typedef struct {
+    sd_event_t ev[4];
+    int n;           /* events made */
+    sd_user_t base;  /* right after the create */
+    sd_user_t seen;  /* the fold of the events so far (s_case_seen) */
+    sd_user_t final; /* the fold of all of them, the same in every order */
+} s_case_t;
+
+static void s_case_start(s_case_t *c)
+{
+    memset(c, 0, sizeof *c);
+    s_create(&c->ev[0]);
+    c->n = 1;
+    sd_fields_copy(sd_kind_user.fields, sd_kind_user.nfields, &c->base, sd_event_user(&c->ev[0]),
+                   ~0ull);
+}
+
+/* A site that has received every event so far. */
+static void s_case_seen(s_case_t *c)
+{
+    int idx[4] = {0, 1, 2, 3};
+    size_t len;
+    sd_record_clear(&sd_kind_user, &c->seen);
+    free(s_fold(c->ev, idx, c->n, &len, &c->seen));
+}
+
+static void s_case_add(s_case_t *c, const sd_user_t *from, int op, int which, bool grant,
+                       uint64_t ms, const char *origin, uint64_t seq)
+{
+    s_pair_event(&c->ev[c->n++], from, op, which, grant, ms, origin, seq);
+}
+
+static void s_case_end(s_case_t *c)
+{
+    s_all_orders_equal(c->ev, c->n, &c->final);
+}
+
+static void s_case_clear(s_case_t *c)
+{
+    sd_record_clear(&sd_kind_user, &c->base);
+    sd_record_clear(&sd_kind_user, &c->seen);
+    sd_record_clear(&sd_kind_user, &c->final);
+    s_clear(c->ev, c->n);
+}
+
 /* Site A revokes the agent role while site B, not having seen it, grants it again (later by the
  * clock): the revoke wins, in every order. */
 static void test_revoke_wins_over_concurrent_grant(void **state)
 {
     (void)state;
-    sd_event_t ev[3];
-    memset(ev, 0, sizeof ev);
-    sd_user_t base, final;
-    memset(&base, 0, sizeof base);
-    memset(&final, 0, sizeof final);
-    s_create(&ev[0]);
-    sd_fields_copy(sd_kind_user.fields, sd_kind_user.nfields, &base, sd_event_user(&ev[0]), ~0ull);
-    s_pair_event(&ev[1], &base, SD_UOP_REVOKE, SD_ROLE_AGENT, false, T0 + 1000, "APAC", 1);
-    s_pair_event(&ev[2], &base, SD_UOP_GRANT, SD_ROLE_AGENT, true, T0 + 5000, "EMEA", 1);
-    s_all_orders_equal(ev, 3, &final);
-    assert_false(sd_user_holds(&final, SD_ROLE_AGENT));
-    assert_false(sd_user_has_role(&final, SD_ROLE_AGENT, NULL));
-    assert_true(sd_user_holds(&final, SD_USER_ACTIVE));
-    sd_record_clear(&sd_kind_user, &base);
-    sd_record_clear(&sd_kind_user, &final);
-    s_clear(ev, 3);
+    s_case_t c;
+    s_case_start(&c);
+    s_case_add(&c, &c.base, SD_UOP_REVOKE, SD_ROLE_AGENT, false, T0 + 1000, "APAC", 1);
+    s_case_add(&c, &c.base, SD_UOP_GRANT, SD_ROLE_AGENT, true, T0 + 5000, "EMEA", 1);
+    s_case_end(&c);
+    assert_false(sd_user_holds(&c.final, SD_ROLE_AGENT));
+    assert_false(sd_user_has_role(&c.final, SD_ROLE_AGENT, NULL));
+    assert_true(sd_user_holds(&c.final, SD_USER_ACTIVE));
+    s_case_clear(&c);
 }
 
 /* A grant made after seeing the revoke wins over it. */
 static void test_grant_after_revoke_wins(void **state)
 {
     (void)state;
-    sd_event_t ev[3];
-    memset(ev, 0, sizeof ev);
-    sd_user_t base, seen, final;
-    memset(&base, 0, sizeof base);
-    memset(&seen, 0, sizeof seen);
-    memset(&final, 0, sizeof final);
-    s_create(&ev[0]);
-    sd_fields_copy(sd_kind_user.fields, sd_kind_user.nfields, &base, sd_event_user(&ev[0]), ~0ull);
-    s_pair_event(&ev[1], &base, SD_UOP_REVOKE, SD_ROLE_AGENT, false, T0 + 1000, "APAC", 1);
-    int two[2] = {0, 1};
-    size_t len;
-    free(s_fold(ev, two, 2, &len, &seen));
-    assert_false(sd_user_holds(&seen, SD_ROLE_AGENT));
+    s_case_t c;
+    s_case_start(&c);
+    s_case_add(&c, &c.base, SD_UOP_REVOKE, SD_ROLE_AGENT, false, T0 + 1000, "APAC", 1);
+    s_case_seen(&c);
+    assert_false(sd_user_holds(&c.seen, SD_ROLE_AGENT));
     /* EMEA saw the revoke, then grants, with a clock behind APAC's: still wins. */
-    s_pair_event(&ev[2], &seen, SD_UOP_GRANT, SD_ROLE_AGENT, true, T0 + 500, "EMEA", 1);
-    s_all_orders_equal(ev, 3, &final);
-    assert_true(sd_user_has_role(&final, SD_ROLE_AGENT, NULL));
-    sd_record_clear(&sd_kind_user, &base);
-    sd_record_clear(&sd_kind_user, &seen);
-    sd_record_clear(&sd_kind_user, &final);
-    s_clear(ev, 3);
+    s_case_add(&c, &c.seen, SD_UOP_GRANT, SD_ROLE_AGENT, true, T0 + 500, "EMEA", 1);
+    s_case_end(&c);
+    assert_true(sd_user_has_role(&c.final, SD_ROLE_AGENT, NULL));
+    s_case_clear(&c);
 }
 
 /* A disable at one site and a role grant at another: the user ends disabled, with no rights,
@@ -170,51 +198,33 @@ static void test_grant_after_revoke_wins(void **state)
 static void test_disable_wins(void **state)
 {
     (void)state;
-    sd_event_t ev[4];
-    memset(ev, 0, sizeof ev);
-    sd_user_t base, final;
-    memset(&base, 0, sizeof base);
-    memset(&final, 0, sizeof final);
-    s_create(&ev[0]);
-    sd_fields_copy(sd_kind_user.fields, sd_kind_user.nfields, &base, sd_event_user(&ev[0]), ~0ull);
-    s_pair_event(&ev[1], &base, SD_UOP_DISABLE, SD_USER_ACTIVE, false, T0 + 1000, "APAC", 1);
-    s_pair_event(&ev[2], &base, SD_UOP_GRANT, SD_ROLE_ADMIN, true, T0 + 9000, "EMEA", 1);
-    s_pair_event(&ev[3], &base, SD_UOP_DISABLE, SD_USER_ACTIVE, false, T0 + 2000, "AMER", 1);
-    s_all_orders_equal(ev, 4, &final);
-    assert_false(sd_user_holds(&final, SD_USER_ACTIVE));
-    assert_true(sd_user_holds(&final, SD_ROLE_ADMIN));
+    s_case_t c;
+    s_case_start(&c);
+    s_case_add(&c, &c.base, SD_UOP_DISABLE, SD_USER_ACTIVE, false, T0 + 1000, "APAC", 1);
+    s_case_add(&c, &c.base, SD_UOP_GRANT, SD_ROLE_ADMIN, true, T0 + 9000, "EMEA", 1);
+    s_case_add(&c, &c.base, SD_UOP_DISABLE, SD_USER_ACTIVE, false, T0 + 2000, "AMER", 1);
+    s_case_end(&c);
+    assert_false(sd_user_holds(&c.final, SD_USER_ACTIVE));
+    assert_true(sd_user_holds(&c.final, SD_ROLE_ADMIN));
     for (int r = 0; r < SD_ROLE_COUNT_; r++)
-        assert_false(sd_user_has_role(&final, r, NULL));
-    sd_record_clear(&sd_kind_user, &base);
-    sd_record_clear(&sd_kind_user, &final);
-    s_clear(ev, 4);
+        assert_false(sd_user_has_role(&c.final, r, NULL));
+    s_case_clear(&c);
 }
 
 /* An enable concurrent with a disable made from the same state: the disable wins. */
 static void test_disable_wins_over_concurrent_enable(void **state)
 {
     (void)state;
-    sd_event_t ev[4];
-    memset(ev, 0, sizeof ev);
-    sd_user_t base, off, final;
-    memset(&base, 0, sizeof base);
-    memset(&off, 0, sizeof off);
-    memset(&final, 0, sizeof final);
-    s_create(&ev[0]);
-    sd_fields_copy(sd_kind_user.fields, sd_kind_user.nfields, &base, sd_event_user(&ev[0]), ~0ull);
-    s_pair_event(&ev[1], &base, SD_UOP_DISABLE, SD_USER_ACTIVE, false, T0 + 1000, "APAC", 1);
-    int two[2] = {0, 1};
-    size_t len;
-    free(s_fold(ev, two, 2, &len, &off));
+    s_case_t c;
+    s_case_start(&c);
+    s_case_add(&c, &c.base, SD_UOP_DISABLE, SD_USER_ACTIVE, false, T0 + 1000, "APAC", 1);
+    s_case_seen(&c);
     /* Both sites see it disabled; EMEA enables while APAC disables again (a second incident). */
-    s_pair_event(&ev[2], &off, SD_UOP_ENABLE, SD_USER_ACTIVE, true, T0 + 8000, "EMEA", 1);
-    s_pair_event(&ev[3], &off, SD_UOP_DISABLE, SD_USER_ACTIVE, false, T0 + 3000, "APAC", 2);
-    s_all_orders_equal(ev, 4, &final);
-    assert_false(sd_user_holds(&final, SD_USER_ACTIVE));
-    sd_record_clear(&sd_kind_user, &base);
-    sd_record_clear(&sd_kind_user, &off);
-    sd_record_clear(&sd_kind_user, &final);
-    s_clear(ev, 4);
+    s_case_add(&c, &c.seen, SD_UOP_ENABLE, SD_USER_ACTIVE, true, T0 + 8000, "EMEA", 1);
+    s_case_add(&c, &c.seen, SD_UOP_DISABLE, SD_USER_ACTIVE, false, T0 + 3000, "APAC", 2);
+    s_case_end(&c);
+    assert_false(sd_user_holds(&c.final, SD_USER_ACTIVE));
+    s_case_clear(&c);
 }
 
 static void test_site_limits_and_lists(void **state)
