@@ -60,10 +60,11 @@ static uint32_t s_count(uint64_t mask)
     return n;
 }
 
-void sd_event_encode(const sd_event_t *ev, sd_mp_writer_t *w)
+static void s_encode(const sd_event_t *ev, bool with_sig, sd_mp_writer_t *w)
 {
     const sd_kind_t *k = ev->kind;
-    sd_mp_map(w, 9);
+    bool sig = sd_event_signed(ev);
+    sd_mp_map(w, 9 + (sig ? 2 : 0) + (sig && with_sig ? 1 : 0));
     sd_mp_str(w, "v");
     sd_mp_u64(w, SD_PROTO_VERSION);
     sd_mp_str(w, "origin");
@@ -88,6 +89,26 @@ void sd_event_encode(const sd_event_t *ev, sd_mp_writer_t *w)
         sd_mp_map(w, s_count(ev->mask));
         sd_fields_encode(k->fields, k->nfields, ev->fields, ev->mask, w);
     }
+    if (!sig)
+        return;
+    sd_mp_str(w, "prev");
+    sd_mp_str(w, ev->prev);
+    sd_mp_str(w, "kid");
+    sd_mp_str(w, ev->kid);
+    if (with_sig) {
+        sd_mp_str(w, "sig");
+        sd_mp_str(w, ev->sig);
+    }
+}
+
+void sd_event_encode(const sd_event_t *ev, sd_mp_writer_t *w)
+{
+    s_encode(ev, true, w);
+}
+
+void sd_event_encode_unsigned(const sd_event_t *ev, sd_mp_writer_t *w)
+{
+    s_encode(ev, false, w);
 }
 
 /* The envelope of an event, checked by a table; `fields` is decoded after it, by the table its
@@ -102,6 +123,7 @@ typedef struct {
     char *op;                   /* operation name */
     char *author;               /* who */
     const sd_mp_node_t *fields; /* the changed fields, decoded by kind and op */
+    char *prev, *kid, *sig;     /* a signed event's chain link, key id and signature */
 } s_envelope_t;
 
 #define EOFF(m) offsetof(s_envelope_t, m)
@@ -116,6 +138,9 @@ static const sd_field_t s_envelope_fields[] = {
     {"op", SD_F_STR, REQ | SD_F_LINE, 0, EOFF(op), 0, 16, NULL},
     {"author", SD_F_STR, REQ | SD_F_LINE | SD_F_NONEMPTY, 0, EOFF(author), 0, SD_NAME_MAX, NULL},
     {"fields", SD_F_NODE, REQ, 0, EOFF(fields), 0, 0, NULL},
+    {"prev", SD_F_STR, SD_F_LINE, 0, EOFF(prev), 0, SD_EVENT_HASH_HEX, NULL},
+    {"kid", SD_F_STR, SD_F_LINE, 0, EOFF(kid), 0, SD_EVENT_KID_HEX, NULL},
+    {"sig", SD_F_STR, SD_F_LINE, 0, EOFF(sig), 0, SD_EVENT_SIG_HEX, NULL},
 };
 #define ENVELOPE_COUNT (sizeof s_envelope_fields / sizeof s_envelope_fields[0])
 
@@ -136,6 +161,17 @@ static int s_check_registers(const sd_kind_t *k, uint64_t mask, sd_fault_t *faul
     return 0;
 }
 
+/* True when s is exactly len lower-case hex digits. */
+static bool s_hex(const char *s, size_t len)
+{
+    if (strlen(s) != len)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    return true;
+}
+
 /* Checks the envelope's values and copies them into ev. */
 static int s_take_envelope(const s_envelope_t *env, sd_event_t *ev, sd_fault_t *fault)
 {
@@ -154,9 +190,19 @@ static int s_take_envelope(const s_envelope_t *env, sd_event_t *ev, sd_fault_t *
         return sd_fault_set(fault, SD_EUNKNOWN_OP, "event.op: unknown operation");
     if (sd_event_start(ev, k, op) != 0)
         return sd_fault_set(fault, SD_ENOMEM, "out of memory");
+    int n = !!env->prev + !!env->kid + !!env->sig;
+    if (n != 0 && (n != 3 || !s_hex(env->prev, SD_EVENT_HASH_HEX) ||
+                   !s_hex(env->kid, SD_EVENT_KID_HEX) || !s_hex(env->sig, SD_EVENT_SIG_HEX)))
+        return sd_fault_set(fault, SD_ERANGE,
+                            "event: prev (64), kid (16) and sig (128 hex digits) go together");
     strcpy(ev->origin, env->origin);
     strcpy(ev->key, env->key);
     strcpy(ev->author, env->author);
+    if (n) {
+        strcpy(ev->prev, env->prev);
+        strcpy(ev->kid, env->kid);
+        strcpy(ev->sig, env->sig);
+    }
     ev->seq = env->seq;
     ev->hlc = env->hlc;
     return 0;

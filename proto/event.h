@@ -11,6 +11,10 @@
 #include "kind.h"
 #include "mp.h"
 
+#define SD_EVENT_HASH_HEX 64  /* prev: hex BLAKE2b-256 of the previous event of the origin */
+#define SD_EVENT_KID_HEX  16  /* kid: hex of the first 8 bytes of the signing public key */
+#define SD_EVENT_SIG_HEX  128 /* sig: hex Ed25519 signature */
+
 typedef struct sd_event {
     char origin[SD_SITE_MAX + 1]; /* site that created the event */
     uint64_t seq;                 /* per-origin sequence, 1, 2, 3, ... */
@@ -22,6 +26,10 @@ typedef struct sd_event {
     void *fields;                 /* record of kind (owned): the registers in mask */
     uint64_t mask;                /* which kind->fields the event carries */
     void *item;                   /* set op: the appended item (owned), else NULL */
+    /* Signed events (replication/sign.h) carry all three; unsigned ones none ("" each). */
+    char prev[SD_EVENT_HASH_HEX + 1]; /* hash of the origin's event seq - 1 (zeros for seq 1) */
+    char kid[SD_EVENT_KID_HEX + 1];   /* which of the origin's keys signed it */
+    char sig[SD_EVENT_SIG_HEX + 1];   /* signature over sd_event_encode_unsigned's bytes */
 } sd_event_t;
 
 /* Starts a zeroed event of kind and op: allocates its fields record (and its item for the set
@@ -36,6 +44,15 @@ void sd_event_clear(sd_event_t *ev);
 
 /* Writes the event as one msgpack map (its wire and stored form). */
 void sd_event_encode(const sd_event_t *ev, sd_mp_writer_t *w);
+
+/* Writes what a signature covers: the event's map without "sig" (with prev and kid). */
+void sd_event_encode_unsigned(const sd_event_t *ev, sd_mp_writer_t *w);
+
+/* True when the event carries a signature (prev, kid and sig). */
+static inline bool sd_event_signed(const sd_event_t *ev)
+{
+    return ev->sig[0] != 0;
+}
 
 /* Decodes an event from buf[0..len). ev must be zeroed; on error it is cleared. Errors:
  * SD_ETOOBIG (len > SD_MESSAGE_MAX), those of sd_mp_doc_parse and sd_fields_decode, SD_EVERSION,

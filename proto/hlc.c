@@ -4,7 +4,10 @@
 uint64_t sd_hlc_tick(sd_hlc_t *clock, uint64_t wall_ms)
 {
     uint64_t physical = wall_ms << 16;
-    clock->last = physical > clock->last ? physical : clock->last + 1;
+    if (physical > clock->last)
+        clock->last = physical;
+    else if (clock->last < UINT64_MAX) /* saturates: never wraps to 0 */
+        clock->last++;
     return clock->last;
 }
 

@@ -18,7 +18,8 @@ static inline uint64_t sd_hlc_ms(uint64_t stamp)
     return stamp >> 16;
 }
 
-/* Stamp for a local event at wall time wall_ms: max(last + 1, wall_ms << 16). */
+/* Stamp for a local event at wall time wall_ms: max(last + 1, wall_ms << 16). It never wraps:
+ * at UINT64_MAX it stays there, which the caller refuses to use (no later stamp exists). */
 uint64_t sd_hlc_tick(sd_hlc_t *clock, uint64_t wall_ms);
 
 /* Merges a stamp received from another node so later local stamps exceed it. */

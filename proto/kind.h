@@ -67,6 +67,11 @@ typedef struct sd_kind {
     void (*item_clear)(void *item);                            /* frees what an item owns */
     int (*fold_item)(void *record, const struct sd_event *ev); /* merges an appended item */
 
+    /* The kind's rules an event must keep that hold without state, checked when a peer sends
+     * it (replication/trust.h): origin_hub says the event's origin is a hub. Returns 0 or
+     * SD_EFORBIDDEN with the reason in fault. NULL: none. */
+    int (*check_event)(const struct sd_event *ev, bool origin_hub, sd_fault_t *fault);
+
     /* Recomputes what a record derives from its whole state (a ticket's first response), after
      * every event is folded in: a value derived from the state, not from the order events came
      * in, keeps the fold convergent. NULL: nothing derived. */

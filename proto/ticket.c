@@ -401,6 +401,21 @@ static int s_index_event(const sd_event_t *ev, sd_index_keys_t *keys)
     return keys->error;
 }
 
+/* Only the owner site hands a ticket over (or a hub, taking over from a silent site): another
+ * site's event that moves the owner is a forgery. */
+static int s_check_event(const sd_event_t *ev, bool origin_hub, sd_fault_t *fault)
+{
+    const sd_ticket_t *f = sd_event_ticket(ev);
+    if (ev->op != SD_OP_HANDOVER || origin_hub)
+        return 0;
+    if (!f->handover_from || strcmp(f->handover_from, ev->origin) != 0)
+        return sd_fault_set(fault, SD_EFORBIDDEN,
+                            "event %s#%llu: site %s hands over ticket %s owned by %s", ev->origin,
+                            (unsigned long long)ev->seq, ev->origin, ev->key,
+                            f->handover_from ? f->handover_from : "?");
+    return 0;
+}
+
 #define TOFF(m) offsetof(sd_ticket_t, m)
 _Static_assert(sizeof sd_ticket_fields / sizeof sd_ticket_fields[0] <= SD_KIND_FIELDS_MAX,
                "a ticket has at most 64 register fields");
@@ -427,6 +442,7 @@ const sd_kind_t sd_kind_ticket = {
     .item_clear = s_item_clear,
     .fold_item = s_fold_comment,
     .after_fold = s_after_fold,
+    .check_event = s_check_event,
     .extra_count = s_extra_count,
     .encode_extra = s_encode_extra,
     .decode_extra = s_decode_extra,

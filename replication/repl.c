@@ -2,6 +2,7 @@
 #include "repl.h"
 
 #include "error.h"
+#include "trust.h"
 
 #include <stdlib.h>
 #include <stdio.h>
@@ -18,7 +19,7 @@ typedef struct {
     int64_t first_heard;  /* when its first heartbeat came; 0 never */
     sd_vector_t vector;   /* what it said it holds */
     sd_vector_t asked;    /* per origin: when we last asked it (monotonic ms + 1; 0 never) */
-    uint64_t refused;     /* events it sent that it may not send */
+    uint64_t refused;     /* events it sent that it may not send, or that failed a check */
     uint64_t via_pub;     /* events applied as it published them */
     uint64_t via_sync;    /* events applied from its sync replies */
     uint64_t gaps;        /* published events that showed a gap */
@@ -36,6 +37,9 @@ struct sd_repl {
     sd_mp_writer_t *w;                 /* scratch for messages */
     sd_mp_writer_t *reply;             /* scratch for a sync reply's events */
     sd_repl_frame_t *frames;           /* scratch: a sync reply's frames (cfg.reply_events) */
+    sd_signers_t signers;              /* copied from cfg (when given) */
+    sd_vector_t legacy;                /* copied from cfg (when given) */
+    sd_trust_t trust;                  /* the checks of received events */
 };
 
 int sd_repl_new(const sd_repl_params_t *cfg, int64_t now_ms, sd_repl_t **out)
@@ -62,6 +66,17 @@ int sd_repl_new(const sd_repl_params_t *cfg, int64_t now_ms, sd_repl_t **out)
     }
     for (int i = 0; i < cfg->npeers; i++)
         r->peers[i].peer = cfg->peers[i];
+    if (cfg->signers)
+        r->signers = *cfg->signers;
+    if (cfg->legacy)
+        r->legacy = *cfg->legacy;
+    r->trust =
+        (sd_trust_t){.self = r->site,
+                     .signers = cfg->signers ? &r->signers : NULL,
+                     .legacy = cfg->legacy ? &r->legacy : NULL,
+                     .max_skew_ms = cfg->max_skew_ms > 0 ? cfg->max_skew_ms : SD_TRUST_SKEW_MS,
+                     .peers = cfg->peers,
+                     .npeers = cfg->npeers};
     r->started = now_ms;
     *out = r;
     return 0;
@@ -143,31 +158,105 @@ void sd_repl_publish_own(sd_repl_t *r, uint64_t from, uint64_t to)
     s_publish_range(r, r->site, from, to);
 }
 
-/* Decodes the frames into evs (room for n), dropping and reporting those
- * peer p may not send. Returns how many are kept. */
-static size_t s_decode(sd_repl_t *r, int p, const sd_repl_frame_t *frames, size_t n,
-                       sd_event_t *evs)
+/* Reports a refused event of peer p (reason in fault) and counts it. */
+static void s_refuse(sd_repl_t *r, int p, const char *origin, const sd_fault_t *fault)
 {
-    s_peer_t *peer = &r->peers[p];
+    sd_repl_action_t a = {.kind = SD_REPL_REFUSED,
+                          .peer = p,
+                          .error = fault->code ? fault->code : SD_EMSGPACK,
+                          .reason = fault->text[0] ? fault->text : NULL};
+    snprintf(a.origin, sizeof a.origin, "%s", origin ? origin : "");
+    r->peers[p].refused++;
+    s_act(r, &a);
+}
+
+/* Decodes the frames into evs (room for n), dropping and reporting those that cannot be read
+ * or fail the trust checks (trust.h). Returns how many are kept. */
+static size_t s_decode(sd_repl_t *r, int p, const sd_repl_frame_t *frames, size_t n,
+                       sd_event_t *evs, const sd_vector_t *held, int64_t wall)
+{
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         sd_event_t *ev = &evs[kept];
         *ev = (sd_event_t){0};
         sd_fault_t fault = {0};
-        sd_repl_action_t a = {.kind = SD_REPL_REFUSED, .peer = p};
-        if (sd_event_decode(frames[i].bytes, frames[i].len, ev, &fault) != 0) {
-            a.error = fault.code ? fault.code : SD_EMSGPACK;
-        } else if (!sd_sync_may_send(&peer->peer, ev->origin)) {
-            strcpy(a.origin, ev->origin);
-        } else {
+        int rc = sd_event_decode(frames[i].bytes, frames[i].len, ev, &fault);
+        /* A hub relays every origin to every subscriber, this node's own too: an echo of an
+         * event it made is a duplicate, not a forgery; a new one of its origin is refused. */
+        if (!rc && strcmp(ev->origin, r->site) == 0 && ev->seq <= sd_vector_get(held, r->site) &&
+            !r->restore_from) {
+            sd_event_clear(ev);
+            continue;
+        }
+        if (!rc && sd_trust_check(&r->trust, &r->peers[p].peer, ev, wall, &fault) == 0) {
             kept++;
             continue;
         }
-        peer->refused++;
-        s_act(r, &a);
+        s_refuse(r, p, ev->origin, &fault);
         sd_event_clear(ev);
     }
     return kept;
+}
+
+/* Per origin, the hash of the last event of a batch kept for applying. */
+typedef struct {
+    char origin[SD_VECTOR_MAX][SD_SITE_MAX + 1];
+    char hash[SD_VECTOR_MAX][SD_EVENT_HASH_HEX + 1];
+    size_t n;
+} s_links_t;
+
+static const char *s_link(const s_links_t *l, const char *origin)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->origin[i], origin) == 0)
+            return l->hash[i];
+    return NULL;
+}
+
+/* Remembers ev as the last of its origin in the batch. */
+static void s_link_set(s_links_t *l, const sd_event_t *ev)
+{
+    size_t i = 0;
+    while (i < l->n && strcmp(l->origin[i], ev->origin) != 0)
+        i++;
+    if (i == SD_VECTOR_MAX)
+        return;
+    if (sd_event_hash(ev, l->hash[i]) != 0) {
+        l->hash[i][0] = 0; /* unknown: the next one of the origin is checked against nothing */
+        return;
+    }
+    strcpy(l->origin[i], ev->origin);
+    l->n += i == l->n;
+}
+
+/* Does ev name, as prev, the event before it of its origin: one kept earlier in this batch
+ * (links), else the store's? Unsigned (legacy) events have no link to check. */
+static int s_chain(sd_repl_t *r, const sd_event_t *ev, const s_links_t *links, sd_fault_t *fault)
+{
+    char want[SD_EVENT_HASH_HEX + 1];
+    if (!sd_event_signed(ev))
+        return 0;
+    int rc = 0;
+    const char *link = s_link(links, ev->origin);
+    if (ev->seq == 1)
+        strcpy(want, sd_event_first_prev);
+    else if (link && !*link)
+        return sd_fault_set(fault, SD_ENOMEM, "out of memory hashing events");
+    else if (link)
+        strcpy(want, link);
+    else if (!r->cfg.store.event_hash)
+        return 0;
+    else
+        rc = r->cfg.store.event_hash(r->cfg.store.ctx, ev->origin, ev->seq - 1, want);
+    if (rc)
+        return sd_fault_set(fault, rc, "event %s#%llu: the event before it is not readable",
+                            ev->origin, (unsigned long long)ev->seq);
+    if (strcmp(want, ev->prev) != 0)
+        return sd_fault_set(fault, SD_EFORBIDDEN,
+                            "event %s#%llu: its prev does not match the %s event before it "
+                            "(a rewritten history)",
+                            ev->origin, (unsigned long long)ev->seq, ev->origin);
+    return 0;
 }
 
 /* Applies what peer p sent (frames, one event each): the next events of
@@ -177,21 +266,31 @@ static size_t s_receive(sd_repl_t *r, int p, const sd_repl_frame_t *frames, size
 {
     s_peer_t *peer = &r->peers[p];
     sd_event_t *evs = calloc(n ? n : 1, sizeof *evs);
-    if (!evs) {
+    s_links_t *links = calloc(1, sizeof *links);
+    if (!evs || !links) {
+        free(evs);
+        free(links);
         sd_repl_action_t a = {.kind = SD_REPL_FAILED, .peer = p, .error = SD_ENOMEM};
         s_act(r, &a);
         return 0;
     }
-    size_t kept = s_decode(r, p, frames, n, evs), next = 0, applied = 0;
+    int64_t wall = r->cfg.wall_ms ? r->cfg.wall_ms(r->cfg.act_arg) : 0;
     sd_vector_t before, held;
     s_vector(r, &before);
     held = before;
+    size_t kept = s_decode(r, p, frames, n, evs, &before, wall), next = 0, applied = 0;
     /* Classify against what is held, counting the batch's own earlier events,
      * and keep the ones to apply at the front of evs. */
     for (size_t i = 0; i < kept; i++) {
         uint64_t have = sd_vector_get(&held, evs[i].origin);
-        sd_recv_t what = sd_sync_classify(&peer->peer, &evs[i], have);
+        sd_recv_t what = sd_sync_classify(&peer->peer, r->site, &evs[i], have);
+        sd_fault_t fault = {0};
+        if (what == SD_RECV_APPLY && s_chain(r, &evs[i], links, &fault) != 0) {
+            s_refuse(r, p, evs[i].origin, &fault);
+            continue; /* the origin's later events of the batch are gaps now: re-asked */
+        }
         if (what == SD_RECV_APPLY && sd_vector_set(&held, evs[i].origin, evs[i].seq) == 0) {
+            s_link_set(links, &evs[i]);
             sd_event_t tmp = evs[next];
             evs[next++] = evs[i];
             evs[i] = tmp;
@@ -204,6 +303,7 @@ static size_t s_receive(sd_repl_t *r, int p, const sd_repl_frame_t *frames, size
     for (size_t i = 0; i < kept; i++)
         sd_event_clear(&evs[i]);
     free(evs);
+    free(links);
     if (rc) {
         /* Nothing was applied; heartbeats show the gap and it is asked again. */
         sd_repl_action_t a = {.kind = SD_REPL_FAILED, .peer = p, .error = rc};
@@ -248,7 +348,7 @@ void sd_repl_on_heartbeat(sd_repl_t *r, int p, const void *bytes, size_t len, in
         peer->first_heard = now_ms;
     s_vector(r, &ours);
     sd_sync_request_t reqs[SD_VECTOR_MAX];
-    size_t n = sd_sync_plan(&peer->peer, &ours, &peer->vector, reqs, SD_VECTOR_MAX);
+    size_t n = sd_sync_plan(&peer->peer, r->site, &ours, &peer->vector, reqs, SD_VECTOR_MAX);
     for (size_t i = 0; i < n; i++)
         s_ask(r, p, reqs[i].origin, reqs[i].from, false, now_ms);
     if (n == 0)
@@ -264,7 +364,7 @@ size_t sd_repl_on_sync_reply(sd_repl_t *r, int p, const sd_repl_frame_t *frames,
         return 0;
     sd_event_t last = {0};
     if (sd_event_decode(frames[n - 1].bytes, frames[n - 1].len, &last, NULL) == 0 &&
-        sd_sync_may_send(&r->peers[p].peer, last.origin))
+        sd_sync_may_send(&r->peers[p].peer, r->site, last.origin))
         s_ask(r, p, last.origin, last.seq + 1, true, now_ms);
     sd_event_clear(&last);
     return s_receive(r, p, frames, n, true, now_ms);

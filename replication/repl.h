@@ -13,8 +13,11 @@
  *   a timer tick                   ->   send a heartbeat when due
  *   own events committed           ->   publish them
  *
- * Rules (sync.h): a site may send only its own origin, a hub any; an event
- * is applied when it is the next of its origin, skipped when held, and a gap
+ * Rules (sync.h, trust.h): a site may send only its own origin, a hub any, nobody this
+ * node's own; an event must pass the trust checks (signature, bounded clock, names), and a
+ * signed one must name the hash of the event before it of its origin (the chain: checked
+ * against the store for the first of a batch, then within the batch); it is applied when it is
+ * the next of its origin, skipped when held, and a gap
  * is fetched with a sync request ("origin X from seq N"), at most once per
  * ask_again_ms per peer and origin unless a sync reply chains the next
  * request. A hub relays (publishes) every event of another origin it
@@ -35,6 +38,7 @@
 #define SD_REPL_H
 
 #include "event.h"
+#include "sign.h"
 #include "sync.h"
 #include "vector.h"
 
@@ -60,6 +64,9 @@ typedef struct {
      * non-zero (returned). */
     int (*events_from)(void *ctx, const char *origin, uint64_t from, size_t limit,
                        int (*fn)(const void *event, size_t len, void *arg), void *arg);
+    /* The hash (sign.h) of the held event (origin, seq) into hex: the prev the next one of the
+     * origin must name. SD_ENOTFOUND when not held. */
+    int (*event_hash)(void *ctx, const char *origin, uint64_t seq, char hex[SD_EVENT_HASH_HEX + 1]);
 } sd_repl_store_t;
 
 /* One message frame; borrowed. */
@@ -87,7 +94,9 @@ typedef struct {
     size_t nframes;                /* how many */
     char origin[SD_SITE_MAX + 1];  /* ASK, PUBLISH, REFUSED: the origin concerned ("" unknown) */
     uint64_t seq;                  /* ASK: first seq asked; PUBLISH: the event's seq */
-    int error; /* REFUSED: decode error, 0 = origin not the peer's; FAILED: why */
+    int error;          /* REFUSED: SD_EFORBIDDEN (origin, signature, names, chain: trust.h),
+                           SD_ERANGE (stamped too far ahead) or the decode error; FAILED: why */
+    const char *reason; /* REFUSED: one line saying why (trust.h), or NULL */
 } sd_repl_action_t;
 
 typedef struct {
@@ -100,6 +109,14 @@ typedef struct {
     const sd_peer_t *peers; /* the nodes it follows (copied) */
     int npeers;             /* how many, <= SD_REPL_PEERS_MAX */
     sd_repl_store_t store;  /* the node's store */
+    /* Trust (trust.h, sign.h): the keys events must be signed with (NULL: not checked), the
+     * unsigned events still accepted (seqs made before signing; NULL: none), how far ahead of
+     * the wall clock a stamp may be (0 = SD_TRUST_SKEW_MS) and the wall clock (Unix ms; NULL:
+     * stamps are not bounded). */
+    const sd_signers_t *signers;
+    const sd_vector_t *legacy;
+    int64_t max_skew_ms;
+    int64_t (*wall_ms)(void *arg);
     void (*act)(void *arg, const sd_repl_action_t *action); /* carries out an action */
     void *act_arg;                                          /* for act */
 } sd_repl_params_t;

@@ -6,29 +6,33 @@
 #include <stddef.h>
 #include <string.h>
 
-bool sd_sync_may_send(const sd_peer_t *peer, const char *origin)
+bool sd_sync_may_send(const sd_peer_t *peer, const char *self, const char *origin)
 {
-    return peer->role == SD_ROLE_HUB || strcmp(peer->site, origin) == 0 ||
-           (peer->also[0] && strcmp(peer->also, origin) == 0);
+    if (peer->also[0] && strcmp(peer->also, origin) == 0)
+        return true;
+    if (strcmp(origin, self) == 0) /* nobody else makes this node's events */
+        return false;
+    return peer->role == SD_ROLE_HUB || strcmp(peer->site, origin) == 0;
 }
 
-sd_recv_t sd_sync_classify(const sd_peer_t *peer, const sd_event_t *ev, uint64_t applied)
+sd_recv_t sd_sync_classify(const sd_peer_t *peer, const char *self, const sd_event_t *ev,
+                           uint64_t applied)
 {
-    if (!sd_sync_may_send(peer, ev->origin))
+    if (!sd_sync_may_send(peer, self, ev->origin))
         return SD_RECV_REFUSED;
     if (ev->seq <= applied)
         return SD_RECV_DUPLICATE;
     return ev->seq == applied + 1 ? SD_RECV_APPLY : SD_RECV_GAP;
 }
 
-size_t sd_sync_plan(const sd_peer_t *peer, const sd_vector_t *ours, const sd_vector_t *theirs,
-                    sd_sync_request_t *out, size_t cap)
+size_t sd_sync_plan(const sd_peer_t *peer, const char *self, const sd_vector_t *ours,
+                    const sd_vector_t *theirs, sd_sync_request_t *out, size_t cap)
 {
     size_t n = 0;
     for (size_t i = 0; i < theirs->count && n < cap; i++) {
         const sd_vector_entry_t *e = &theirs->entries[i];
         uint64_t have = sd_vector_get(ours, e->origin);
-        if (e->seq > have && sd_sync_may_send(peer, e->origin)) {
+        if (e->seq > have && sd_sync_may_send(peer, self, e->origin)) {
             strcpy(out[n].origin, e->origin);
             out[n].from = have + 1;
             n++;

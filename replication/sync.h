@@ -27,9 +27,10 @@ typedef struct {
                                    own, while that node restores from a backup */
 } sd_peer_t;
 
-/* True when peer may send events of origin: a hub relays all origins, a
- * site only its own (and peer->also, when set). */
-bool sd_sync_may_send(const sd_peer_t *peer, const char *origin);
+/* True when peer may send events of origin to node self: a hub relays all origins, a site only
+ * its own; nobody sends self's own origin (it makes them), except peer->also, when set (the
+ * receiving node's own, while it restores from a backup). */
+bool sd_sync_may_send(const sd_peer_t *peer, const char *self, const char *origin);
 
 typedef enum {
     SD_RECV_APPLY,     /* the next event of its origin: apply it */
@@ -40,7 +41,8 @@ typedef enum {
 
 /* Decides about event ev heard from peer, given the seq applied for its
  * origin. */
-sd_recv_t sd_sync_classify(const sd_peer_t *peer, const sd_event_t *ev, uint64_t applied);
+sd_recv_t sd_sync_classify(const sd_peer_t *peer, const char *self, const sd_event_t *ev,
+                           uint64_t applied);
 
 /* A request for the events of one origin from one seq on. */
 typedef struct {
@@ -51,8 +53,8 @@ typedef struct {
 /* The requests to send to peer, whose heartbeat says it holds `theirs`, when
  * this node holds `ours`: one per origin the peer holds more of and may
  * send. Writes at most cap requests to out; returns how many. */
-size_t sd_sync_plan(const sd_peer_t *peer, const sd_vector_t *ours, const sd_vector_t *theirs,
-                    sd_sync_request_t *out, size_t cap);
+size_t sd_sync_plan(const sd_peer_t *peer, const char *self, const sd_vector_t *ours,
+                    const sd_vector_t *theirs, sd_sync_request_t *out, size_t cap);
 
 /* ---- wire forms (msgpack maps, each with "v") ------------------------------ */
 

@@ -16,6 +16,7 @@ int sd_config_defaults(sd_config_t *cfg, const char *datadir, char *err, size_t 
     strcpy(cfg->role, "site");
     cfg->log_level = SD_LOG_INFO;
     cfg->repl.heartbeat_ms = 1000;
+    cfg->repl.max_skew_ms = 60000;
     sd_policy_default(&cfg->policy);
     sd_schedule_default(&cfg->sched);
     if (sd_endpoint_for_data(datadir, cfg->endpoint, sizeof cfg->endpoint) != 0) {
@@ -182,15 +183,22 @@ static int s_repl_key(sd_config_t *cfg, zconfig_t *item, char *why, size_t cap)
         ok = s_endpoint(r->pub, sizeof r->pub, value);
     else if (!strcmp(key, "sync"))
         ok = s_endpoint(r->sync, sizeof r->sync, value);
+    else if (!strcmp(key, "signers"))
+        ok = s_copy(r->signers, sizeof r->signers, value);
     else if (!strcmp(key, "heartbeat_ms"))
         ok = sd_config_ints(value, &r->heartbeat_ms, 1, 10, 60000);
+    else if (!strcmp(key, "max_skew_ms"))
+        ok = sd_config_ints(value, &r->max_skew_ms, 1, 1000, 3600000);
     else {
         snprintf(why, cap,
-                 "unknown option (known: cert, certs, pub, sync, heartbeat_ms, upstream)");
+                 "unknown option (known: cert, certs, signers, pub, sync, heartbeat_ms, "
+                 "max_skew_ms, upstream)");
         return SD_ECONFIG;
     }
     if (!ok)
-        snprintf(why, cap, "bad value (endpoints are tcp:// or ipc://; heartbeat_ms 10-60000)");
+        snprintf(why, cap,
+                 "bad value (endpoints are tcp:// or ipc://; heartbeat_ms 10-60000; "
+                 "max_skew_ms 1000-3600000)");
     return ok ? 0 : SD_ECONFIG;
 }
 

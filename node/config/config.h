@@ -19,6 +19,8 @@
  *         certs = /etc/sundesk/peers      # public certificates of the admitted peers
  *         pub = tcp://0.0.0.0:7101        # publishes events and heartbeats here
  *         sync = tcp://0.0.0.0:7102       # answers sync requests here
+ *         signers = /etc/sundesk/signers # every site's public certificate (signing keys)
+ *         max_skew_ms = 60000             # refuse events stamped further ahead of our clock
  *         heartbeat_ms = 1000
  *         upstream                        # one per node to follow (repeat the section)
  *             cert = /etc/sundesk/peers/hub.cert
@@ -56,6 +58,8 @@ typedef struct {
 typedef struct {
     char cert[SD_PATH_MAX];     /* this node's certificate (secret in cert + "_secret") */
     char certs[SD_PATH_MAX];    /* directory of admitted peers' public certificates */
+    char signers[SD_PATH_MAX];  /* more sites' public certificates, for their signing keys */
+    int max_skew_ms;            /* a peer's event stamped further ahead of our clock: refused */
     char pub[SD_ENDPOINT_MAX];  /* where this node publishes events and heartbeats */
     char sync[SD_ENDPOINT_MAX]; /* where it answers sync requests */
     int heartbeat_ms;           /* heartbeat period */

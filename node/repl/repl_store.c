@@ -2,6 +2,7 @@
 #include "repl_store.h"
 
 #include "error.h"
+#include "sign.h"
 
 static int s_vector(void *ctx, sd_vector_t *v)
 {
@@ -56,8 +57,27 @@ static int s_events_from(void *ctx, const char *origin, uint64_t from, size_t li
     return rc;
 }
 
+/* The stored bytes of the one event asked for, hashed. */
+static int s_hash_one(const void *event, size_t len, void *arg)
+{
+    return sd_event_hash_bytes(event, len, arg) ?: 1;
+}
+
+static int s_event_hash(void *ctx, const char *origin, uint64_t seq,
+                        char hex[SD_EVENT_HASH_HEX + 1])
+{
+    hex[0] = 0;
+    int rc = s_events_from(ctx, origin, seq, 1, s_hash_one, hex);
+    if (rc == 1)
+        return 0;
+    return rc ? rc : SD_ENOTFOUND;
+}
+
 void sd_repl_store_init(sd_repl_store_t *iface, sd_journal_t *journal)
 {
-    *iface = (sd_repl_store_t){
-        .ctx = journal, .vector = s_vector, .apply = s_apply, .events_from = s_events_from};
+    *iface = (sd_repl_store_t){.ctx = journal,
+                               .vector = s_vector,
+                               .apply = s_apply,
+                               .events_from = s_events_from,
+                               .event_hash = s_event_hash};
 }

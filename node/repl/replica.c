@@ -37,6 +37,9 @@ struct sd_replica {
     zactor_t *monitors[2];              /* watch pub and sync for refused handshakes */
     uint64_t refused_connections;       /* CURVE handshakes refused */
     zframe_t *requester;                /* identity of the sync request being answered */
+    sd_signer_t signer;                 /* signs this node's events (the journal borrows it) */
+    sd_signers_t signers;               /* every site's public signing keys known here */
+    sd_vector_t legacy;                 /* events held before signing began: accepted unsigned */
 };
 
 static zsock_t *s_server_socket(sd_replica_t *r, int type, const char *endpoint, char *err,
@@ -74,6 +77,38 @@ static zsock_t *s_client_socket(sd_replica_t *r, int type, const char *endpoint,
 
 static void s_act(void *arg, const sd_repl_action_t *a);
 
+static int64_t s_wall_ms(void *arg)
+{
+    (void)arg;
+    return zclock_time();
+}
+
+/* This node's signing key (CERT_sign) for its journal, and every public signing key it knows:
+ * its own, its certificate directory's and the signers directory's (sign.h). The events held
+ * before the first start with signing stay accepted unsigned (store.h sd_store_legacy). */
+static int s_load_signing(sd_replica_t *r, sd_journal_t *journal, char *err, size_t cap)
+{
+    const sd_config_t *cfg = r->cfg;
+    char path[SD_PATH_MAX + 8];
+    snprintf(path, sizeof path, "%s_sign", cfg->repl.cert);
+    int rc = sd_signer_load(path, cfg->site, &r->signer, err, cap);
+    if (!rc && sd_keys_add_signer(r->cert, &r->signers) != 0) {
+        snprintf(err, cap,
+                 "%s: the certificate has no sign-key (made before signing: make a new "
+                 "one with sundesk keygen)",
+                 cfg->repl.cert);
+        rc = SD_ECONFIG;
+    }
+    rc = rc ?: sd_keys_load_signers(cfg->repl.certs, &r->signers, err, cap);
+    if (!rc && cfg->repl.signers[0])
+        rc = sd_keys_load_signers(cfg->repl.signers, &r->signers, err, cap);
+    if (!rc && (rc = sd_store_legacy(sd_journal_store(journal), &r->legacy)) != 0)
+        snprintf(err, cap, "cannot read the store: %s", sd_strerror(rc));
+    if (!rc)
+        sd_journal_set_signer(journal, &r->signer, cfg->repl.max_skew_ms);
+    return rc;
+}
+
 int sd_replica_new(const sd_config_t *cfg, sd_journal_t *journal, sd_replica_t **out, char *err,
                    size_t cap)
 {
@@ -85,7 +120,8 @@ int sd_replica_new(const sd_config_t *cfg, sd_journal_t *journal, sd_replica_t *
     }
     r->cfg = cfg;
     sd_peer_t peers[SD_UPSTREAMS_MAX] = {0};
-    int rc = sd_keys_load_own(cfg->repl.cert, cfg->site, &r->cert, err, cap);
+    int rc = sd_keys_load_own(cfg->repl.cert, cfg->site, &r->cert, err, cap)
+                 ?: s_load_signing(r, journal, err, cap);
     if (rc)
         goto fail;
     /* The ZAP handler must run before the first CURVE bind. */
@@ -121,7 +157,11 @@ int sd_replica_new(const sd_config_t *cfg, sd_journal_t *journal, sd_replica_t *
                                .peers = peers,
                                .npeers = r->nups,
                                .act = s_act,
-                               .act_arg = r};
+                               .act_arg = r,
+                               .signers = &r->signers,
+                               .legacy = &r->legacy,
+                               .max_skew_ms = cfg->repl.max_skew_ms,
+                               .wall_ms = s_wall_ms};
     sd_repl_store_init(&params.store, journal);
     if ((rc = sd_repl_new(&params, zclock_mono(), &r->repl)) != 0) {
         snprintf(err, cap, "cannot start replication: %s", sd_strerror(rc));
@@ -169,6 +209,7 @@ void sd_replica_destroy(sd_replica_t **replica)
     zactor_destroy(&r->auth);
     zcert_destroy(&r->cert);
     sd_repl_destroy(&r->repl);
+    sd_signer_clear(&r->signer);
     free(r);
     *replica = NULL;
 }
@@ -219,7 +260,11 @@ static void s_act(void *arg, const sd_repl_action_t *a)
         break;
     }
     case SD_REPL_REFUSED:
-        if (a->error)
+        if (a->reason)
+            sd_log(SD_LOG_WARNING, "event refused: peer=%s origin=%s error=%s reason=\"%s\"",
+                   r->ups[a->peer].site, a->origin[0] ? a->origin : "?", sd_error_name(a->error),
+                   a->reason);
+        else if (a->error)
             sd_log(SD_LOG_WARNING, "event refused: peer=%s error=%s", r->ups[a->peer].site,
                    sd_error_name(a->error));
         else

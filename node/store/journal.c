@@ -4,14 +4,18 @@
 
 #include "error.h"
 #include "hlc.h"
+#include "sign.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct sd_journal {
     sd_store_t *store;          /* borrowed */
     char site[SD_SITE_MAX + 1]; /* whose events append makes */
     sd_hlc_t clock;             /* the node's hybrid clock; saved with every write */
+    const sd_signer_t *signer;  /* signs own events (borrowed), or NULL: they go unsigned */
+    int64_t max_skew_ms;        /* a peer's stamp this far ahead of now moves no clock */
 };
 
 struct sd_journal_batch {
@@ -52,6 +56,31 @@ void sd_journal_close(sd_journal_t **journal)
         return;
     free(*journal);
     *journal = NULL;
+}
+
+void sd_journal_set_signer(sd_journal_t *j, const sd_signer_t *signer, int64_t max_skew_ms)
+{
+    j->signer = signer;
+    j->max_skew_ms = max_skew_ms;
+}
+
+/* The stored bytes of the one event asked for, hashed into arg. */
+static int s_hash_one(const void *event, size_t len, void *arg)
+{
+    return sd_event_hash_bytes(event, len, arg) ?: 1;
+}
+
+/* Signs ev, the next of this node's origin, as following the event stored before it. */
+static int s_sign(sd_journal_batch_t *b, sd_event_t *ev)
+{
+    char prev[SD_EVENT_HASH_HEX + 1];
+    strcpy(prev, sd_event_first_prev);
+    if (ev->seq > 1) {
+        int rc = sd_store_events_from(b->txn, ev->origin, ev->seq - 1, 1, s_hash_one, prev);
+        if (rc != 1)
+            return rc < 0 ? rc : SD_ESTORE; /* the event before it must be held */
+    }
+    return sd_sign_event(b->journal->signer, prev, ev);
 }
 
 sd_store_t *sd_journal_store(const sd_journal_t *j)
@@ -133,7 +162,11 @@ int sd_journal_append(sd_journal_batch_t *b, sd_event_t *ev, void *after)
     sd_journal_t *j = b->journal;
     strcpy(ev->origin, j->site);
     ev->hlc = sd_hlc_tick(&j->clock, b->now_ms);
+    if (ev->hlc == UINT64_MAX) /* saturated: no later stamp exists to give */
+        return SD_ERANGE;
     int rc = sd_store_next_seq(b->txn, ev->origin, &ev->seq);
+    if (!rc && j->signer)
+        rc = s_sign(b, ev);
     if (!rc)
         rc = sd_store_apply_record(b->txn, ev, after);
     if (rc > 0)
@@ -153,7 +186,15 @@ int sd_journal_apply_remote(sd_journal_batch_t *b, const sd_event_t *ev)
         return b->rc;
     int rc = sd_store_apply(b->txn, ev);
     if (rc == 0) {
-        sd_hlc_observe(&b->journal->clock, ev->hlc);
+        /* A stamp from a clock far ahead does not drag this node's clock with it (replication
+         * refuses such events first; this holds for any other caller too). */
+        sd_journal_t *j = b->journal;
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        uint64_t wall = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000,
+                 skew = (uint64_t)(j->max_skew_ms > 0 ? j->max_skew_ms : 60000);
+        if (sd_hlc_ms(ev->hlc) <= wall + skew)
+            sd_hlc_observe(&j->clock, ev->hlc);
         b->result->applied++;
     } else if (rc < 0 && rc != SD_ERANGE) {
         b->rc = rc;

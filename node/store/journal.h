@@ -32,6 +32,7 @@
 #define SD_JOURNAL_H
 
 #include "event.h"
+#include "sign.h"
 #include "store.h"
 
 #include <stddef.h>
@@ -72,6 +73,11 @@ void sd_journal_close(sd_journal_t **journal);
  * directly (sd_store_begin(store, false, ...)); write transactions only
  * through sd_journal_write. */
 sd_store_t *sd_journal_store(const sd_journal_t *journal);
+
+/* From now on own events are signed with signer (borrowed: outlives the journal), each naming
+ * the hash of the one before it (replication/sign.h); and a peer's stamp more than
+ * max_skew_ms ahead of the wall clock moves the node's clock no further (0 = 60 s). */
+void sd_journal_set_signer(sd_journal_t *journal, const sd_signer_t *signer, int64_t max_skew_ms);
 
 /* The site whose events this journal makes; borrowed, lives with it. */
 const char *sd_journal_site(const sd_journal_t *journal);

@@ -161,6 +161,12 @@ int sd_store_put_denial(sd_store_txn_t *txn, uint64_t ms, uint32_t n, const void
 int sd_store_denials(sd_store_txn_t *txn, uint64_t since_ms,
                      int (*fn)(const void *denial, size_t len, void *arg), void *arg);
 
+/* The events this node held when it first ran with signing (replication/sign.h): per origin
+ * the highest seq, recorded on the first call and read back on every later one, into *legacy.
+ * Those events were made unsigned and stay accepted unsigned; later ones must be signed.
+ * Returns 0 or a store error (store_scan.c). */
+int sd_store_legacy(sd_store_t *store, sd_vector_t *legacy);
+
 /* Digest of the whole materialised state (vector and every record of every kind): equal
  * digests mean byte-identical state. hex gets 65 bytes. */
 int sd_store_digest(sd_store_txn_t *txn, char hex[SD_DIGEST_BYTES * 2 + 1]);

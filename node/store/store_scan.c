@@ -112,3 +112,54 @@ int sd_store_denials(sd_store_txn_t *txn, uint64_t since_ms,
     s_events_t e = {fn, arg};
     return sd_store_range(txn, DB_DENIALS, &from, 0, s_event, &e);
 }
+
+/* ---- events made before signing -------------------------------------------------------- */
+
+typedef struct {
+    sd_vector_t *legacy;
+    int rc;
+} s_legacy_t;
+
+/* Records vector as the legacy one ("legacy.<origin>" = seq, then "legacy" = 1). */
+static int s_legacy_set(sd_store_txn_t *txn, void *arg)
+{
+    sd_vector_t *legacy = arg;
+    uint64_t set = 0;
+    int rc = s_meta_get_u64(txn, "legacy", &set);
+    if (rc || set)
+        return rc;
+    rc = sd_store_vector(txn, legacy);
+    for (size_t i = 0; i < legacy->count && !rc; i++) {
+        char name[SD_SITE_MAX + 16];
+        snprintf(name, sizeof name, "legacy.%s", legacy->entries[i].origin);
+        rc = s_meta_put_u64(txn, name, legacy->entries[i].seq);
+    }
+    return rc ?: s_meta_put_u64(txn, "legacy", 1);
+}
+
+/* One "legacy.<origin>" meta entry into the vector. */
+static int s_legacy_entry(const MDB_val *k, const MDB_val *v, void *arg)
+{
+    sd_vector_t *legacy = arg;
+    const char *name = (const char *)k->mv_data + strlen("legacy.");
+    if (k->mv_size < strlen("legacy.") + 2 || v->mv_size != 8)
+        return SD_ECORRUPT;
+    return sd_vector_set(legacy, name, s_get_be64(v->mv_data)) == 0 ? 0 : SD_ECORRUPT;
+}
+
+int sd_store_legacy(sd_store_t *store, sd_vector_t *legacy)
+{
+    sd_vector_t now = {0};
+    int rc = sd_store_write(store, s_legacy_set, NULL, &now);
+    sd_store_txn_t *txn = NULL;
+    rc = rc ?: sd_store_begin(store, false, &txn);
+    if (!rc) {
+        s_key_t from = {.n = 0};
+        memcpy(from.b, "legacy.", 7);
+        from.n = 7;
+        *legacy = (sd_vector_t){0};
+        rc = sd_store_range(txn, DB_META, &from, from.n, s_legacy_entry, legacy);
+    }
+    sd_store_abort(&txn);
+    return rc;
+}

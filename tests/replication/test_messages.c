@@ -54,21 +54,25 @@ static void test_plan_asks_only_what_the_peer_may_send(void **state)
     sd_sync_request_t reqs[4];
     sd_peer_t hub = {.site = "HUB", .role = SD_ROLE_HUB};
     sd_peer_t apac = {.site = "APAC", .role = SD_ROLE_SITE};
-    assert_int_equal(sd_sync_plan(&hub, &ours, &theirs, reqs, 4), 2);
+    /* The node planning is AMER: nobody else is asked for AMER's own events. */
+    assert_int_equal(sd_sync_plan(&hub, "AMER", &ours, &theirs, reqs, 4), 2);
     assert_string_equal(reqs[0].origin, "APAC");
     assert_int_equal(reqs[0].from, 6);
     assert_string_equal(reqs[1].origin, "EMEA");
     assert_int_equal(reqs[1].from, 1);
     /* A region is asked only for its own events, even if it claims more. */
-    assert_int_equal(sd_sync_plan(&apac, &ours, &theirs, reqs, 4), 1);
+    assert_int_equal(sd_sync_plan(&apac, "AMER", &ours, &theirs, reqs, 4), 1);
     assert_string_equal(reqs[0].origin, "APAC");
     /* A node restoring from a backup (EMEA here) may take its own events
      * back from a region too, and nothing else more. */
     strcpy(apac.also, "EMEA");
-    assert_int_equal(sd_sync_plan(&apac, &ours, &theirs, reqs, 4), 2);
+    assert_int_equal(sd_sync_plan(&apac, "EMEA", &ours, &theirs, reqs, 4), 2);
     assert_string_equal(reqs[1].origin, "EMEA");
-    assert_true(sd_sync_may_send(&apac, "EMEA"));
-    assert_false(sd_sync_may_send(&apac, "AMER"));
+    assert_true(sd_sync_may_send(&apac, "EMEA", "EMEA"));
+    assert_false(sd_sync_may_send(&apac, "EMEA", "AMER"));
+    /* Not restoring: not even the hub may send a node its own origin. */
+    assert_false(sd_sync_may_send(&hub, "EMEA", "EMEA"));
+    assert_true(sd_sync_may_send(&hub, "EMEA", "APAC"));
 }
 
 /* A region may only publish its own events; the hub may relay any (moved
@@ -81,11 +85,12 @@ static void test_origin_rules(void **state)
     strcpy(hub.site, "HUB");
     sd_event_t ev = {.seq = 1};
     strcpy(ev.origin, "EMEA");
-    assert_int_equal(sd_sync_classify(&apac, &ev, 0), SD_RECV_REFUSED);
-    assert_int_equal(sd_sync_classify(&hub, &ev, 0), SD_RECV_APPLY);
-    assert_int_equal(sd_sync_classify(&hub, &ev, 1), SD_RECV_DUPLICATE);
+    assert_int_equal(sd_sync_classify(&apac, "AMER", &ev, 0), SD_RECV_REFUSED);
+    assert_int_equal(sd_sync_classify(&hub, "AMER", &ev, 0), SD_RECV_APPLY);
+    assert_int_equal(sd_sync_classify(&hub, "AMER", &ev, 1), SD_RECV_DUPLICATE);
+    assert_int_equal(sd_sync_classify(&hub, "EMEA", &ev, 0), SD_RECV_REFUSED);
     ev.seq = 5;
-    assert_int_equal(sd_sync_classify(&hub, &ev, 1), SD_RECV_GAP);
+    assert_int_equal(sd_sync_classify(&hub, "AMER", &ev, 1), SD_RECV_GAP);
 }
 
 static void test_heartbeat_round_trip_and_refusals(void **state)
