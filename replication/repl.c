@@ -27,19 +27,20 @@ typedef struct {
 } s_peer_t;
 
 struct sd_repl {
-    sd_repl_params_t cfg;              /* copied; peers point into `peers` */
-    char site[SD_SITE_MAX + 1];        /* this node's site */
-    s_peer_t peers[SD_REPL_PEERS_MAX]; /* whom we follow */
-    int64_t started;                   /* monotonic ms at sd_repl_new */
-    int64_t next_heartbeat;            /* monotonic ms; 0 = now */
-    bool heartbeat_sent;               /* next_heartbeat is meaningful */
-    int64_t restore_from;              /* restoring: when it began; 0 = not */
-    sd_mp_writer_t *w;                 /* scratch for messages */
-    sd_mp_writer_t *reply;             /* scratch for a sync reply's events */
-    sd_repl_frame_t *frames;           /* scratch: a sync reply's frames (cfg.reply_events) */
-    sd_signers_t signers;              /* copied from cfg (when given) */
-    sd_vector_t legacy;                /* copied from cfg (when given) */
-    sd_trust_t trust;                  /* the checks of received events */
+    sd_repl_params_t cfg;                   /* copied; peers point into `peers` */
+    char site[SD_SITE_MAX + 1];             /* this node's site */
+    s_peer_t peers[SD_REPL_PEERS_MAX];      /* whom we follow */
+    int64_t started;                        /* monotonic ms at sd_repl_new */
+    int64_t next_heartbeat;                 /* monotonic ms; 0 = now */
+    bool heartbeat_sent;                    /* next_heartbeat is meaningful */
+    int64_t restore_from;                   /* restoring: when it began; 0 = not */
+    sd_mp_writer_t *w;                      /* scratch for messages */
+    sd_mp_writer_t *reply;                  /* scratch for a sync reply's events */
+    sd_repl_frame_t *frames;                /* scratch: a sync reply's frames (cfg.reply_events) */
+    sd_signers_t signers;                   /* copied from cfg (when given) */
+    sd_vector_t legacy;                     /* copied from cfg (when given) */
+    sd_trust_t trust;                       /* the checks of received events */
+    sd_peer_t peer_list[SD_REPL_PEERS_MAX]; /* the peers as trust sees them (which are hubs) */
 };
 
 int sd_repl_new(const sd_repl_params_t *cfg, int64_t now_ms, sd_repl_t **out)
@@ -65,7 +66,7 @@ int sd_repl_new(const sd_repl_params_t *cfg, int64_t now_ms, sd_repl_t **out)
         return SD_ENOMEM;
     }
     for (int i = 0; i < cfg->npeers; i++)
-        r->peers[i].peer = cfg->peers[i];
+        r->peers[i].peer = r->peer_list[i] = cfg->peers[i];
     if (cfg->signers)
         r->signers = *cfg->signers;
     if (cfg->legacy)
@@ -75,7 +76,7 @@ int sd_repl_new(const sd_repl_params_t *cfg, int64_t now_ms, sd_repl_t **out)
                      .signers = cfg->signers ? &r->signers : NULL,
                      .legacy = cfg->legacy ? &r->legacy : NULL,
                      .max_skew_ms = cfg->max_skew_ms > 0 ? cfg->max_skew_ms : SD_TRUST_SKEW_MS,
-                     .peers = cfg->peers,
+                     .peers = r->peer_list,
                      .npeers = cfg->npeers};
     r->started = now_ms;
     *out = r;

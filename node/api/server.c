@@ -82,6 +82,7 @@ static sd_workflow_ctx_t s_workflow_ctx(const sd_server_t *s, uint64_t now, cons
                                .policy = &s->cfg->policy,
                                .sched = &s->cfg->sched,
                                .now_ms = now,
+                               .hub = strcmp(s->cfg->role, "hub") == 0,
                                .author = author};
 }
 

@@ -358,6 +358,12 @@ int sd_workflow_handover(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, c
     else if (cur->owner_site && strcmp(cur->owner_site, to) == 0)
         rc = sd_fault_set(fault, SD_EINVAL, "args.site: ticket %s is already owned by %s", cur->id,
                           to);
+    /* Peers accept a handover only from the owner site or a hub (replication/trust.h). */
+    else if (!ctx->hub && (!cur->owner_site || strcmp(cur->owner_site, ctx->site) != 0))
+        rc = sd_fault_set(fault, SD_EFORBIDDEN,
+                          "forbidden: ticket %s is owned by site %s; it is handed over there "
+                          "(or at the hub), not at %s",
+                          cur->id, cur->owner_site ? cur->owner_site : "?", ctx->site);
     if (rc)
         return rc;
     if ((rc = sd_event_start(ev, &sd_kind_ticket, SD_OP_HANDOVER)) != 0)

@@ -39,6 +39,7 @@ typedef struct {
     const sd_policy_t *policy;  /* priority and due times */
     const sd_schedule_t *sched; /* calendars for business time; NULL: 7x24 wall clock */
     uint64_t now_ms;            /* the node's clock (schedule.h), Unix ms */
+    bool hub;                   /* this node is the hub (it may hand over any site's ticket) */
     const char *author;         /* who acts: the authenticated caller (node/auth/authn.h);
                                    the scheduler names its own identity per event */
 } sd_workflow_ctx_t;

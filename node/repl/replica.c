@@ -77,10 +77,11 @@ static zsock_t *s_client_socket(sd_replica_t *r, int type, const char *endpoint,
 
 static void s_act(void *arg, const sd_repl_action_t *a);
 
+/* The node's clock: the schedule's, which a test may run fast (node/calendar/clock.h). */
 static int64_t s_wall_ms(void *arg)
 {
-    (void)arg;
-    return zclock_time();
+    const sd_replica_t *r = arg;
+    return sd_clock_now(&r->cfg->sched.clock);
 }
 
 /* This node's signing key (CERT_sign) for its journal, and every public signing key it knows:
@@ -105,7 +106,7 @@ static int s_load_signing(sd_replica_t *r, sd_journal_t *journal, char *err, siz
     if (!rc && (rc = sd_store_legacy(sd_journal_store(journal), &r->legacy)) != 0)
         snprintf(err, cap, "cannot read the store: %s", sd_strerror(rc));
     if (!rc)
-        sd_journal_set_signer(journal, &r->signer, cfg->repl.max_skew_ms);
+        sd_journal_set_signer(journal, &r->signer, cfg->repl.max_skew_ms, s_wall_ms, r);
     return rc;
 }
 

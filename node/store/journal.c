@@ -8,7 +8,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct sd_journal {
     sd_store_t *store;          /* borrowed */
@@ -16,6 +15,8 @@ struct sd_journal {
     sd_hlc_t clock;             /* the node's hybrid clock; saved with every write */
     const sd_signer_t *signer;  /* signs own events (borrowed), or NULL: they go unsigned */
     int64_t max_skew_ms;        /* a peer's stamp this far ahead of now moves no clock */
+    int64_t (*wall)(void *arg); /* the node's clock for that bound, or NULL: no bound */
+    void *wall_arg;             /* for wall */
 };
 
 struct sd_journal_batch {
@@ -58,10 +59,13 @@ void sd_journal_close(sd_journal_t **journal)
     *journal = NULL;
 }
 
-void sd_journal_set_signer(sd_journal_t *j, const sd_signer_t *signer, int64_t max_skew_ms)
+void sd_journal_set_signer(sd_journal_t *j, const sd_signer_t *signer, int64_t max_skew_ms,
+                           int64_t (*wall)(void *arg), void *wall_arg)
 {
     j->signer = signer;
-    j->max_skew_ms = max_skew_ms;
+    j->max_skew_ms = max_skew_ms > 0 ? max_skew_ms : 60000;
+    j->wall = wall;
+    j->wall_arg = wall_arg;
 }
 
 /* The stored bytes of the one event asked for, hashed into arg. */
@@ -189,11 +193,8 @@ int sd_journal_apply_remote(sd_journal_batch_t *b, const sd_event_t *ev)
         /* A stamp from a clock far ahead does not drag this node's clock with it (replication
          * refuses such events first; this holds for any other caller too). */
         sd_journal_t *j = b->journal;
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        uint64_t wall = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000,
-                 skew = (uint64_t)(j->max_skew_ms > 0 ? j->max_skew_ms : 60000);
-        if (sd_hlc_ms(ev->hlc) <= wall + skew)
+        if (!j->wall ||
+            sd_hlc_ms(ev->hlc) <= (uint64_t)j->wall(j->wall_arg) + (uint64_t)j->max_skew_ms)
             sd_hlc_observe(&j->clock, ev->hlc);
         b->result->applied++;
     } else if (rc < 0 && rc != SD_ERANGE) {

@@ -76,8 +76,10 @@ sd_store_t *sd_journal_store(const sd_journal_t *journal);
 
 /* From now on own events are signed with signer (borrowed: outlives the journal), each naming
  * the hash of the one before it (replication/sign.h); and a peer's stamp more than
- * max_skew_ms ahead of the wall clock moves the node's clock no further (0 = 60 s). */
-void sd_journal_set_signer(sd_journal_t *journal, const sd_signer_t *signer, int64_t max_skew_ms);
+ * max_skew_ms (0 = 60 s) ahead of the node's clock wall(wall_arg) (Unix ms; the schedule's
+ * clock, which a test may accelerate) moves the node's hybrid clock no further. */
+void sd_journal_set_signer(sd_journal_t *journal, const sd_signer_t *signer, int64_t max_skew_ms,
+                           int64_t (*wall)(void *arg), void *wall_arg);
 
 /* The site whose events this journal makes; borrowed, lives with it. */
 const char *sd_journal_site(const sd_journal_t *journal);

@@ -119,8 +119,11 @@ static int s_site_index(const char *site)
 
 static sd_workflow_ctx_t s_wf(fx_t *fx, const char *site)
 {
-    return (sd_workflow_ctx_t){
-        .site = site, .policy = &fx->policy, .sched = &fx->sched, .now_ms = fx->now};
+    return (sd_workflow_ctx_t){.site = site,
+                               .policy = &fx->policy,
+                               .sched = &fx->sched,
+                               .now_ms = fx->now,
+                               .hub = strcmp(site, "HUB") == 0};
 }
 
 /* One client request being written. */
