@@ -229,6 +229,36 @@ static void test_handover_by_owner_only(void **state)
     sd_event_clear(&ev);
 }
 
+/* Rotation: APAC's new key is added beside the old one everywhere; events signed with either
+ * verify; once the old public key is dropped, events signed with it no longer do. */
+static void test_key_rotation(void **state)
+{
+    fx_t *fx = *state;
+    sd_signer_t next;
+    sd_signers_t both = fx->known, after = {0};
+    s_key("APAC", &next, &both);
+    sd_event_t old_ev, new_ev;
+    s_ticket(&old_ev, "APAC", 1, NOW);
+    s_ticket(&new_ev, "APAC", 2, NOW);
+    sd_sign_event(&fx->apac, sd_event_first_prev, &old_ev);
+    char h[65];
+    sd_event_hash(&old_ev, h);
+    sd_sign_event(&next, h, &new_ev);
+    assert_string_not_equal(old_ev.kid, new_ev.kid);
+    sd_fault_t f;
+    assert_int_equal(sd_sign_verify(&both, &old_ev, &f), 0);
+    assert_int_equal(sd_sign_verify(&both, &new_ev, &f), 0);
+    assert_int_equal(sd_sign_verify(&fx->known, &new_ev, &f), SD_EFORBIDDEN); /* not yet known */
+    for (size_t i = 0; i < both.count; i++)
+        if (strcmp(both.keys[i].kid, fx->apac.kid) != 0)
+            after.keys[after.count++] = both.keys[i];
+    assert_int_equal(sd_sign_verify(&after, &new_ev, &f), 0);
+    assert_int_equal(sd_sign_verify(&after, &old_ev, &f), SD_EFORBIDDEN);
+    sd_signer_clear(&next);
+    sd_event_clear(&old_ev);
+    sd_event_clear(&new_ev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_clock_bound),
         cmocka_unit_test(test_names_and_origins),
         cmocka_unit_test(test_handover_by_owner_only),
+        cmocka_unit_test(test_key_rotation),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
