@@ -63,6 +63,16 @@ static int s_check_keys(const sd_config_t *cfg, const char *path, char *err, siz
     if (sd_keys_load_own(r->cert, cfg->site, &cert, why, sizeof why) != 0)
         sd_config_problem(err, cap, path, why);
     zcert_destroy(&cert);
+    char sign[SD_PATH_MAX + 8];
+    sd_signer_t signer;
+    snprintf(sign, sizeof sign, "%s_sign", r->cert);
+    if (sd_signer_load(sign, cfg->site, &signer, why, sizeof why) != 0)
+        sd_config_problem(err, cap, path, why);
+    sd_signer_clear(&signer);
+    sd_signers_t *signers = calloc(1, sizeof *signers);
+    if (signers && r->signers[0] && sd_keys_load_signers(r->signers, signers, why, sizeof why) != 0)
+        sd_config_problem(err, cap, path, why);
+    free(signers);
     struct stat st;
     if (stat(r->certs, &st) != 0 || !S_ISDIR(st.st_mode)) {
         snprintf(why, sizeof why, "replication/certs: %s is not a directory", r->certs);

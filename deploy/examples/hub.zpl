@@ -13,6 +13,7 @@ replication
     cert = /etc/sundesk/keys/hub.cert      # own certificate; hub.cert_secret beside it,
                                             #   owner sundesk, mode 0600 (else sundeskd refuses it)
     certs = /etc/sundesk/certs              # public certificates of the nodes that may connect
+    signers = /etc/sundesk/signers          # every site's public certificate: their signing keys
                                             #   here: the three regions' apac/emea/amer.cert
     pub = tcp://0.0.0.0:7101                # events and heartbeats (the regions subscribe)
     sync = tcp://0.0.0.0:7102               # sync service (the regions fetch missing events)

@@ -15,6 +15,7 @@ replication
     cert = /etc/sundesk/keys/emea.cert     # own certificate; emea.cert_secret beside it,
                                             #   owner sundesk, mode 0600 (else sundeskd refuses it)
     certs = /etc/sundesk/certs              # public certificates of the nodes that may connect
+    signers = /etc/sundesk/signers          # every site's public certificate: their signing keys
                                             #   here: hub.cert (the hub follows this region)
     pub = tcp://0.0.0.0:7101                # events and heartbeats (the hub subscribes)
     sync = tcp://0.0.0.0:7102               # sync service (the hub fetches missing events)

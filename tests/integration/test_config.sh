@@ -72,10 +72,10 @@ EOT
 err=$("$bin/node/sundeskd" --check-config "$dir/many.zpl" 2>&1 >/dev/null); rc=$?
 for want in "node/site: must be" "node/role: must be" "metrics/port: bad value" \
     "metrics/address: bad value" "apac.cert_secret: secret key file missing" \
-    "replication/certs: $dir/nocerts is not a directory"; do
+    "apac.cert_sign: signing key missing" "replication/certs: $dir/nocerts is not a directory"; do
     [[ $err == *"$want"* ]] || bad "--check-config did not report '$want': $err"
 done
-[ $rc -eq 1 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 6 ] && ok || bad "6 problems, rc 1: $err"
+[ $rc -eq 1 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 7 ] && ok || bad "7 problems, rc 1: $err"
 mkdir "$dir/cwd"
 (cd "$dir/cwd" && "$bin/node/sundeskd" --check-config "$dir/apac.zpl" >/dev/null)
 [ ! -e "$dir/cwd/sundesk-data" ] && ok || bad "--check-config created a data directory"
@@ -85,11 +85,12 @@ out=$("$bin/node/sundeskd" --check-config "$dir/metrics.zpl"); rc=$?
 
 
 # The example configs of deploy/examples pass the check, with their paths moved to real keys.
-mkdir -p "$dir/etc/keys" "$dir/etc/certs"
+mkdir -p "$dir/etc/keys" "$dir/etc/certs" "$dir/etc/signers"
 for n in hub:HUB:hub emea:EMEA:site apac:APAC:site amer:AMER:site; do
     IFS=: read -r name site role <<<"$n"
     "$bin/tools/sundesk" keygen "$name" --site "$site" --role "$role" --dir "$dir/etc/keys" >/dev/null
     cp "$dir/etc/keys/$name.cert" "$dir/etc/certs/"
+    cp "$dir/etc/keys/$name.cert" "$dir/etc/signers/"
 done
 for ex in hub region; do
     sed "s#/etc/sundesk#$dir/etc#g" "$(dirname "$0")/../../deploy/examples/$ex.zpl" >"$dir/$ex.zpl"
