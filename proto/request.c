@@ -336,6 +336,8 @@ int sd_reply_decode(const void *buf, size_t len, sd_reply_t *reply)
     char name[32];
     snprintf(name, sizeof name, "%.*s", (int)clen, cs);
     reply->code = sd_error_from_name(name);
+    if (reply->code == 0) /* "ok" names no error: an error reply never reads as success */
+        reply->code = SD_EINVAL;
     snprintf(reply->message, sizeof reply->message, "%.*s", (int)mlen, ms);
     return 0;
 bad:

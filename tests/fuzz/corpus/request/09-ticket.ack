@@ -1,0 +1,2 @@
+„¡v¢id
+¢opªticket.ack¤args¢id¬LOCAL-000001
