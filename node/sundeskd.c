@@ -36,9 +36,11 @@ static void s_usage(FILE *out)
                  "      --check-config FILE\n"
                  "                      validate FILE (and the certificates it names) without\n"
                  "                      starting: exit 0, or one line per problem and exit 1\n"
-                 "      --backup DEST   copy the store in DIR, compacted, into DEST (new or\n"
-                 "                      empty) while a node may keep serving on DIR: one\n"
-                 "                      consistent snapshot, synced and checked by opening it\n"
+                 "      --backup DEST   copy the store in DIR, compacted, into DEST (new, or\n"
+                 "                      without a data.mdb) while a node may serve on DIR: one\n"
+                 "                      consistent snapshot, synced and checked by opening it;\n"
+                 "                      written as DEST/data.mdb.partial (0600) and renamed\n"
+                 "                      data.mdb only when whole\n"
                  "      --restore SRC   put the backup SRC into DIR (empty, no node running) and\n"
                  "                      mark it RESTORED: a node started on DIR refuses writes\n"
                  "                      until its upstreams sent back its site's newer events\n"
@@ -93,7 +95,7 @@ static int s_backup(const char *data, const char *backup, const char *restore, b
 {
     const char *verb = restore ? "restore" : "backup";
     sd_backup_info_t info;
-    char err[512];
+    char err[2048];
     int rc = restore ? sd_backup_restore(restore, data, &info, err, sizeof err)
                      : sd_backup_copy(data, backup, &info, err, sizeof err);
     if (rc) {
@@ -238,7 +240,15 @@ int main(int argc, char **argv)
     }
     sd_store_t *store = NULL;
     sd_server_t *server = NULL;
-    int rc = sd_store_open(data, cfg.site, &store);
+    /* The store file is checked before LMDB maps it (a file cut short would SIGBUS): here for
+     * the one line that says what to do, in sd_store_open for every other caller. */
+    int rc = sd_backup_check_store(data, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "sundeskd: %s\n", err);
+        sd_config_clear(&cfg);
+        return 1;
+    }
+    rc = sd_store_open(data, cfg.site, &store);
     if (rc) {
         fprintf(stderr, "sundeskd: cannot open the store in %s: %s\n", data, sd_strerror(rc));
         sd_config_clear(&cfg);

@@ -10,16 +10,19 @@
 
 static const char s_help_backup[] =
     "usage: sundesk [--data DIR] backup DEST   (or: sundesk backup DEST --data DIR)\n"
-    "Copies the store in DIR, compacted, into DEST (a new or empty directory) while the node\n"
-    "keeps serving: the copy is one consistent snapshot, synced to disk and checked by opening\n"
-    "it. Run it on the node's machine as the node's user (it opens DIR/lock.mdb).\n"
+    "Copies the store in DIR, compacted, into DEST (a new directory, or one without a data.mdb)\n"
+    "while the node keeps serving: the copy is one consistent snapshot, 0600 whatever the umask,\n"
+    "synced to disk and checked, and becomes DEST/data.mdb only when whole (a backup stopped\n"
+    "half-way leaves DEST/data.mdb.partial, which the next one replaces). Run it on the node's\n"
+    "machine as the node's user (it opens DIR/lock.mdb).\n"
     "The work is done by `sundeskd --data DIR --backup DEST`, found beside sundesk or on PATH.\n";
 
 static const char s_help_restore[] =
     "usage: sundesk --data DIR restore SRC   (or: sundesk restore SRC --data DIR)\n"
-    "Puts the backup in SRC into DIR (empty, no node running) on this machine. Start sundeskd\n"
-    "on DIR with the site's config: it first fetches from its upstreams the events its site\n"
-    "made after the backup, refusing writes until then, and then serves as before.\n"
+    "Puts the backup in SRC into DIR (empty, no node running) on this machine; a damaged backup\n"
+    "is refused in one line and nothing is put in DIR. Start sundeskd on DIR with the site's\n"
+    "config: it first fetches from its upstreams the events its site made after the backup,\n"
+    "refusing writes until then, and then serves as before.\n"
     "The work is done by `sundeskd --data DIR --restore SRC`, found beside sundesk or on PATH.\n";
 
 /* Replaces this process with sundeskd run with argv: the one beside this

@@ -4,6 +4,7 @@
 #include "fold.h"
 #include "log.h"
 #include "record.h"
+#include "store_check.h"
 #include "store_impl.h"
 
 #include <stdlib.h>
@@ -90,7 +91,16 @@ int sd_store_open(const char *dir, const char *site, sd_store_t **out)
     }
     strcpy(store->site, site);
     snprintf(store->dir, sizeof store->dir, "%s", dir);
-    int rc = s_err(mdb_env_create(&store->env));
+    /* Before LMDB maps it: a file cut short would SIGBUS at the first read past its end, and an
+     * empty one would silently become a new store. No file yet: a new store. */
+    char path[4096 + 16], why[512];
+    snprintf(path, sizeof path, "%s/data.mdb", dir);
+    int rc = sd_store_check(path, why, sizeof why);
+    if (rc && rc != SD_ENOTFOUND) {
+        sd_log(SD_LOG_ERROR, "store file refused: dir=%s reason=\"%s\"", dir, why);
+        goto fail;
+    }
+    rc = s_err(mdb_env_create(&store->env));
     if (rc)
         goto fail;
     mdb_env_set_maxdbs(store->env, DB_N + SD_STORE_OLD_DBS);

@@ -43,7 +43,8 @@ typedef struct sd_store_txn sd_store_txn_t;
 /* Opens (creating if needed) the store in directory dir for site `site`.
  * Clears stale reader slots (mdb_reader_check). A store made for another
  * site is refused. Returns 0 and *store, or SD_ECONFIG (site mismatch),
- * SD_ECORRUPT (not a sundesk store / unknown schema), SD_EIO, SD_ENOMEM. */
+ * SD_ECORRUPT (not a sundesk store / unknown schema / a data.mdb that is empty, cut short or
+ * damaged, found by store_check.h before it is mapped and logged), SD_EIO, SD_ENOMEM. */
 int sd_store_open(const char *dir, const char *site, sd_store_t **store);
 
 /* Closes the store and sets *store to NULL; NULL-safe. No transaction may be
