@@ -312,7 +312,8 @@ static int s_mark(const char *datadir, const char *src, const char *site, char *
     bool written = fd >= 0 && fchmod(fd, 0600) == 0 &&
                    write(fd, text, (size_t)len) == (ssize_t)len && fsync(fd) == 0;
     if ((fd >= 0 && close(fd) != 0) || !written)
-        return s_fail(err, cap, SD_EIO, "cannot write %s: %s", mark, strerror(errno));
+        return s_fail(err, cap, s_err(errno ? errno : EIO), "cannot write %s: %s", mark,
+                      strerror(errno));
     return 0;
 }
 
