@@ -31,7 +31,7 @@ typedef struct {
 /* A sync reply sent, in flight until its requester asks past it or SD_SYNC_FLIGHT_MS pass. */
 typedef struct {
     char origin[SD_SITE_MAX + 1]; /* the origin it carried; "" = a free slot */
-    uint64_t to;                  /* the last seq it carried (UINT64_MAX: it was dropped) */
+    uint64_t to;                  /* the last seq it carried */
     int64_t at;                   /* when it was sent (monotonic ms) */
 } s_flight_t;
 
@@ -235,10 +235,11 @@ size_t sd_replica_sockets(sd_replica_t *r, void **socks, size_t cap)
 static s_requester_t *s_requester(sd_replica_t *r, zframe_t *body, int64_t now)
 {
     const char *key = zframe_meta(body, "User-Id"), *site = zframe_meta(body, "site");
+    key = key && *key ? key : "?"; /* every CURVE peer has one */
     s_requester_t *q = NULL, *oldest = &r->requesters[0];
     for (int i = 0; !q && i < SD_SYNC_REQUESTERS; i++) {
         s_requester_t *at = &r->requesters[i];
-        if (at->key[0] && strcmp(at->key, key ? key : "") == 0)
+        if (strcmp(at->key, key) == 0)
             q = at;
         else if (at->heard < oldest->heard)
             oldest = at;
@@ -247,7 +248,7 @@ static s_requester_t *s_requester(sd_replica_t *r, zframe_t *body, int64_t now)
         q = oldest;
         r->log_held_gone += q->log.dropped;
         memset(q, 0, sizeof *q);
-        snprintf(q->key, sizeof q->key, "%s", key ? key : "?");
+        snprintf(q->key, sizeof q->key, "%s", key);
         snprintf(q->site, sizeof q->site, "%s", site ? site : "?");
         snprintf(q->log.subject, sizeof q->log.subject, "sync request refused: peer=%s", q->site);
     }
