@@ -1,4 +1,4 @@
-/* log.c - logging over zsys. */
+/* log.c - logging over zsys, and the per-subject limit on refusal lines (log.h). */
 #include "log.h"
 
 #include <czmq.h>
@@ -21,15 +21,13 @@ int sd_log_level_value(const char *name)
     return -1;
 }
 
-void sd_log(sd_log_level_t level, const char *fmt, ...)
+/* Writes one line at level if enabled; the text is formatted only then. */
+static void s_vlog(sd_log_level_t level, const char *fmt, va_list ap)
 {
     if (level > s_level)
         return;
     char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
     switch (level) {
     case SD_LOG_ERROR:
         zsys_error("%s", line);
@@ -43,5 +41,42 @@ void sd_log(sd_log_level_t level, const char *fmt, ...)
     case SD_LOG_DEBUG:
         zsys_debug("%s", line);
         break;
+    }
+}
+
+void sd_log(sd_log_level_t level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    s_vlog(level, fmt, ap);
+    va_end(ap);
+}
+
+void sd_log_limit_tick(sd_log_limit_t *l, int64_t now_ms)
+{
+    if (!l->since || now_ms - l->since < SD_LOG_LIMIT_MS)
+        return;
+    if (l->held)
+        sd_log(SD_LOG_WARNING, "%s ... and %llu more refused in the last minute", l->subject,
+               (unsigned long long)l->held);
+    l->since = 0;
+    l->lines = 0;
+    l->held = 0;
+}
+
+void sd_log_limited(sd_log_limit_t *l, int64_t now_ms, const char *fmt, ...)
+{
+    sd_log_limit_tick(l, now_ms);
+    if (!l->since)
+        l->since = now_ms > 0 ? now_ms : 1;
+    if (l->lines < SD_LOG_LIMIT_LINES) {
+        l->lines++;
+        va_list ap;
+        va_start(ap, fmt);
+        s_vlog(SD_LOG_WARNING, fmt, ap);
+        va_end(ap);
+    } else {
+        l->held++;
+        l->dropped++;
     }
 }

@@ -1,4 +1,9 @@
-/* server.c - request loop and group commit; ops run through the handler table (dispatch.h). */
+/* server.c - request loop and group commit; ops run through the handler table (dispatch.h).
+ *
+ * Replies leave through the outbox (outbox.h): a client that does not read its replies is held to
+ * a budget of bytes waiting for it (SD_OUTBOX_CLIENT_BYTES), checked before each request of it is
+ * served; past it the request is answered `busy` without touching the store, so a flood of large
+ * reads neither grows the node nor delays the other clients' replies beyond one batch. */
 #include "server.h"
 
 #include "access.h"
@@ -13,6 +18,7 @@
 #include "request.h"
 #include "metrics.h"
 #include "op_node.h"
+#include "outbox.h"
 #include "scheduler.h"
 #include "store_backup.h"
 #include "workflow.h"
@@ -66,6 +72,8 @@ struct sd_server {
     sd_auth_t *auth;                  /* sessions and the password guard */
     sd_audit_t *audit;                /* refusals waiting to be recorded */
     int64_t next_metrics;             /* monotonic ms of the next render of the metrics text */
+    sd_outbox_t *outbox;              /* replies clients have not taken yet */
+    uint64_t busy;                    /* requests answered busy: their client had not read */
 };
 
 /* The node's time for events and scheduling: the schedule's clock (real
@@ -97,8 +105,8 @@ static int s_bind_client(sd_server_t *s, const char *endpoint, char *err, size_t
     s->clients_ipc[s->nclients++] = strncmp(endpoint, "ipc://", 6) == 0;
     zsock_set_maxmsgsize(sock, SD_SOCKET_MAXMSG);
     zsock_set_linger(sock, 0);
-    /* Replies to clients that went away must not pile up or block. */
-    zsock_set_router_mandatory(sock, 0);
+    /* Replies to clients that went away or do not read must not pile up or block. */
+    sd_outbox_socket(sock);
     /* The socket file is born 0660 (access.h): never open to all, not even until chmod. */
     mode_t mask = umask(0117);
     int bound = zsock_bind(sock, "%s", endpoint);
@@ -125,6 +133,7 @@ int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out, 
         if (!(s->jobs[i].reply = sd_mp_writer_new()))
             goto nomem;
     int rc = sd_auth_new(cfg->site, &s->auth) ?: sd_audit_new(cfg->site, &s->audit);
+    rc = rc ?: sd_outbox_new(&s->outbox);
     rc = rc ?: sd_journal_open(store, cfg->site, &s->journal);
     /* Replication first: its certificates are checked before anything binds. */
     if (!rc && cfg->repl.cert[0])
@@ -158,6 +167,7 @@ void sd_server_destroy(sd_server_t **server)
     if (!server || !*server)
         return;
     sd_server_t *s = *server;
+    sd_outbox_destroy(&s->outbox);
     for (int i = 0; i < s->nclients; i++)
         zsock_destroy(&s->clients[i]);
     sd_auth_destroy(&s->auth);
@@ -374,6 +384,8 @@ static int s_fill_writes(sd_journal_batch_t *batch, void *arg)
 /* Who the node is and its counters, for node.status and the metrics. */
 static sd_node_stats_t s_stats(const sd_server_t *s)
 {
+    sd_outbox_stats_t out;
+    sd_outbox_stats(s->outbox, &out);
     return (sd_node_stats_t){.site = s->cfg->site,
                              .role = s->cfg->role,
                              .version = SD_VERSION,
@@ -382,6 +394,9 @@ static sd_node_stats_t s_stats(const sd_server_t *s)
                              .errors = s->errors,
                              .commits = s->commits,
                              .writes = s->writes,
+                             .busy = s->busy,
+                             .replies_dropped = out.dropped,
+                             .reply_bytes_waiting = out.bytes,
                              .restoring = s->restoring != NULL};
 }
 
@@ -449,8 +464,7 @@ static void s_send_replies(sd_server_t *s)
         size_t len;
         const void *data = sd_mp_writer_data(job->reply, &len);
         zmsg_addmem(job->envelope, data, len);
-        zmsg_send(&job->envelope, s->clients[job->from]);
-        zmsg_destroy(&job->envelope);
+        sd_outbox_send(s->outbox, s->clients[job->from], &job->envelope, zclock_mono());
         sd_request_clear(&job->req);
         sd_principal_clear(&job->who);
         sd_secret_wipe(job->shown_once, sizeof job->shown_once);
@@ -493,12 +507,41 @@ static void s_fail_writes(sd_server_t *s, int rc)
     }
 }
 
+/* True when job i may not be served now because its client has not read its replies: the bytes
+ * waiting for it in the outbox and those of the replies made for it earlier in this batch are
+ * over the budget (outbox.h). Then the job is answered busy, without a store read. */
+static bool s_busy(sd_server_t *s, size_t i)
+{
+    s_job_t *job = &s->jobs[i];
+    zframe_t *id = zmsg_first(job->envelope);
+    size_t mine = 0, all = 0, waiting, len;
+    for (size_t j = 0; j < i; j++) {
+        s_job_t *earlier = &s->jobs[j];
+        if (earlier->rc)
+            continue; /* its reply is a short error, not made yet */
+        sd_mp_writer_data(earlier->reply, &len);
+        all += len;
+        if (earlier->from == job->from && zframe_eq(zmsg_first(earlier->envelope), id))
+            mine += len;
+    }
+    if (!sd_outbox_over(s->outbox, s->clients[job->from], id, mine, all, &waiting))
+        return false;
+    s->busy++;
+    job->rc = sd_fault_set(&job->fault, SD_EBUSY,
+                           "this client has not read %zu bytes of replies (budget %d); read them, "
+                           "then retry",
+                           waiting, SD_OUTBOX_CLIENT_BYTES);
+    return true;
+}
+
 static void s_serve_batch(sd_server_t *s)
 {
     int rc;
     bool any_write = false;
     for (size_t i = 0; i < s->njobs; i++) {
         s_job_t *job = &s->jobs[i];
+        if (job->rc == 0 && s_busy(s, i))
+            continue;
         if (job->rc == 0 && sd_req_op_writes(job->req.op) && s->restoring)
             job->rc = sd_fault_set(&job->fault, SD_EUNAVAILABLE,
                                    "this node was restored from a backup and is fetching its "
@@ -522,7 +565,7 @@ static void s_serve_batch(sd_server_t *s)
     sd_store_txn_t *txn = NULL;
     for (size_t i = 0; i < s->njobs; i++) {
         s_job_t *job = &s->jobs[i];
-        if (job->rc || sd_req_op_writes(job->req.op))
+        if (job->rc || sd_req_op_writes(job->req.op) || s_busy(s, i))
             continue;
         if (!txn && (rc = sd_store_begin(s->store, false, &txn)) != 0) {
             job->rc = rc;
@@ -549,6 +592,23 @@ static void s_gather(sd_server_t *s)
                 more = true;
             }
         }
+    }
+}
+
+/* Lets clients that read take the batch's replies before the next batch is gathered, so that a
+ * client pipelining requests sends its next ones together and they share one commit (through a
+ * pipe of SD_OUTBOX_SNDHWM they would otherwise trickle in a few at a time). Offers again only
+ * while replies keep moving (one within SD_OUTBOX_IDLE_US) and for SD_OUTBOX_DRAIN_MS at most,
+ * so a client that does not read, or reads slowly, delays the others by no more than that. */
+static void s_drain(sd_server_t *s)
+{
+    int64_t start = zclock_usecs(), moved = start;
+    while (sd_outbox_waiting(s->outbox)) {
+        int64_t now = zclock_usecs();
+        if (sd_outbox_flush(s->outbox, now / 1000))
+            moved = now;
+        else if (now - moved >= SD_OUTBOX_IDLE_US || now - start >= SD_OUTBOX_DRAIN_MS * 1000)
+            return;
     }
 }
 
@@ -643,8 +703,11 @@ int sd_server_run(sd_server_t *s)
     while (!zsys_interrupted) {
         int wait_ms = s->replica ? sd_replica_tick(s->replica) : 500;
         int tick_ms = s_schedule(s), metrics_ms = s_metrics(s);
+        sd_outbox_flush(s->outbox, zclock_mono());
         wait_ms = tick_ms < wait_ms ? tick_ms : wait_ms;
         wait_ms = metrics_ms < wait_ms ? metrics_ms : wait_ms;
+        if (sd_outbox_waiting(s->outbox) && wait_ms > SD_OUTBOX_RETRY_MS)
+            wait_ms = SD_OUTBOX_RETRY_MS;
         int ready = zmq_poll(watch.items, watch.count, wait_ms > 0 ? wait_ms : 0);
         if (ready < 0 && zmq_errno() != EINTR)
             break; /* the context is terminating */
@@ -658,8 +721,10 @@ int sd_server_run(sd_server_t *s)
             clients |= (watch.items[i].revents & ZMQ_POLLIN) != 0;
         if (clients) {
             s_gather(s);
-            if (s->njobs)
+            if (s->njobs) {
                 s_serve_batch(s);
+                s_drain(s);
+            }
         }
     }
     sd_log(SD_LOG_INFO, "stopping: requests=%llu errors=%llu commits=%llu writes=%llu",

@@ -26,6 +26,9 @@ typedef struct {
     uint64_t uptime_ms;
     uint64_t requests, errors;          /* client replies sent, of which errors */
     uint64_t commits, writes;           /* write transactions and the requests they carried */
+    uint64_t busy;                      /* requests answered busy: their client had not read */
+    uint64_t replies_dropped;           /* replies never delivered (outbox.h) */
+    uint64_t reply_bytes_waiting;       /* reply bytes waiting for slow clients now */
     uint64_t map_bytes, used_bytes;     /* store */
     uint64_t tickets[SD_STATUS_COUNT_]; /* tickets by status */
     uint64_t sla_breaches;              /* breach events held, from every site */

@@ -23,6 +23,13 @@ static void s_render_repl(FILE *out, const sd_replica_stats_t *st)
     const sd_repl_stats_t *r = &st->repl;
     s_one(out, "sundesk_replication_refused_connections_total", "counter",
           "CURVE handshakes refused (unknown keys, plaintext clients).", st->refused_connections);
+    s_one(out, "sundesk_replication_sync_dropped_total", "counter",
+          "Sync requests not answered: a reply to the same in flight, or unreadable.",
+          st->sync_dropped);
+    s_one(out, "sundesk_replication_sync_replies_dropped_total", "counter",
+          "Sync replies dropped: the requester was not reading them.", st->sync_replies_dropped);
+    s_one(out, "sundesk_replication_log_lines_held_total", "counter",
+          "Refusal log lines held back by the per-peer limit.", st->log_held);
     s_head(out, "sundesk_replication_applied_seq", "gauge",
            "Highest event seq applied, per origin site.");
     for (size_t i = 0; i < r->vector.count; i++)
@@ -86,6 +93,14 @@ void sd_metrics_render(FILE *out, const sd_node_stats_t *n, const sd_replica_sta
     s_one(out, "sundesk_commits_total", "counter", "Durable write transactions of client writes.",
           n->commits);
     s_one(out, "sundesk_writes_total", "counter", "Client writes committed.", n->writes);
+    s_one(out, "sundesk_client_busy_total", "counter",
+          "Client requests answered busy: the client had not read its earlier replies.", n->busy);
+    s_one(out, "sundesk_client_replies_dropped_total", "counter",
+          "Client replies never delivered: the client did not read them, or went away.",
+          n->replies_dropped);
+    s_one(out, "sundesk_client_reply_bytes_waiting", "gauge",
+          "Reply bytes waiting for clients that read slower than the node answers.",
+          n->reply_bytes_waiting);
     s_one(out, "sundesk_sla_breaches_total", "counter",
           "SLA breach events held by this node, made by any site.", n->sla_breaches);
     s_head(out, "sundesk_tickets", "gauge", "Tickets held, by status.");

@@ -15,9 +15,38 @@
 
 #include "config.h"
 #include "journal.h"
+#include "log.h"
 #include "repl.h"
 
 #include <czmq.h>
+
+/* Bounds against a peer that floods (an admitted key, stolen or buggy):
+ * - The sync service answers at most one reply in flight per requester (CURVE key) and origin:
+ *   a request for the same origin while a reply is in flight (sent less than SD_SYNC_FLIGHT_MS
+ *   ago, and the request does not ask past it) is dropped before the store is read, and counted.
+ *   SD_SYNC_FLIGHT_MS is below the requesters' ask_again_ms (repl.h, 1000 ms), so an honest
+ *   requester's re-ask of a lost reply is always answered, and its chained next request (which
+ *   asks past the reply) at once.
+ * - Each requester connection holds at most SD_SYNC_SNDHWM replies (<= ~4 MiB each, repl.h's
+ *   reply_bytes) in libzmq; a reply that does not fit is dropped at once (non-blocking send,
+ *   ZMQ_ROUTER_MANDATORY), counted, and that requester is not answered for SD_SYNC_FLIGHT_MS.
+ *   It asks again on its own timers, so a drop delays a repair and loses nothing.
+ * - A request is a few dozen bytes: a message over SD_MESSAGE_MAX drops the connection, and at
+ *   most SD_SYNC_RCVHWM wait per connection.
+ * - The publisher holds at most SD_PUB_SNDHWM messages per subscriber (events <= SD_MESSAGE_MAX
+ *   bytes); past that a subscriber misses events and repairs the gap with sync requests.
+ * - Refusal lines (events refused, sync requests refused or dropped, handshakes refused) are at
+ *   most SD_LOG_LIMIT_LINES a minute per peer (per socket for handshakes), then one summary.
+ * So a requester that never reads costs the node at most (SD_SYNC_SNDHWM + 2) replies per
+ * connection (libzmq's queue, the one being encrypted and written, and its CURVE copy), about
+ * 16 MiB: measured, 3,000 never-read requests with one admitted key grew the hub's VmRSS by under
+ * 5 MB, where they took it past 1.3 GB before (4.2 GB seen in the field; README.md, Guarantees). */
+#define SD_SYNC_FLIGHT_MS  500  /* a sync reply counts as in flight this long */
+#define SD_SYNC_SNDHWM     2    /* sync replies libzmq holds per requester connection */
+#define SD_SYNC_RCVHWM     64   /* sync requests libzmq holds per requester connection */
+#define SD_SYNC_REQUESTERS 32   /* requesters remembered (admitted keys that asked lately) */
+#define SD_SYNC_FLIGHTS    16   /* origins in flight per requester */
+#define SD_PUB_SNDHWM      1000 /* messages the publisher holds per subscriber */
 
 typedef struct sd_replica sd_replica_t;
 
@@ -69,15 +98,20 @@ _Static_assert(SD_UPSTREAMS_MAX <= SD_REPL_PEERS_MAX,
 /* A snapshot of replication for status and metrics: the state machine's, and what only the
  * sockets know. */
 typedef struct {
-    sd_repl_stats_t repl;         /* vector, restoring, each upstream (in config order) */
-    uint64_t refused_connections; /* CURVE handshakes refused */
+    sd_repl_stats_t repl;          /* vector, restoring, each upstream (in config order) */
+    uint64_t refused_connections;  /* CURVE handshakes refused */
+    uint64_t sync_dropped;         /* sync requests not answered: a reply to the same in flight,
+                                      the requester not reading, or unreadable */
+    uint64_t sync_replies_dropped; /* sync replies libzmq could not take (requester not reading) */
+    uint64_t log_held;             /* refusal log lines held back (log.h) */
 } sd_replica_stats_t;
 
 /* Fills *stats (large: keep it off small stacks). */
 void sd_replica_stats(sd_replica_t *replica, sd_replica_stats_t *stats);
 
 /* Writes {"peers":[{site, role, connected, heartbeat_age_ms, vector, lag}], "refused":N,
- * "vector":{...}} for `sundesk repl status`. */
+ * "sync_dropped":N, "sync_replies_dropped":N, "log_lines_held":N, "vector":{...}} for
+ * `sundesk repl status`. */
 void sd_replica_status(sd_replica_t *replica, sd_mp_writer_t *w);
 
 #endif
