@@ -75,8 +75,8 @@ int __real_mdb_put(MDB_txn *txn, MDB_dbi dbi, MDB_val *key, MDB_val *data, unsig
 int __wrap_mdb_put(MDB_txn *txn, MDB_dbi dbi, MDB_val *key, MDB_val *data, unsigned flags);
 int __real_mdb_txn_commit(MDB_txn *txn);
 int __wrap_mdb_txn_commit(MDB_txn *txn);
-int __real_zmsg_send(zmsg_t **msg, void *dest);
-int __wrap_zmsg_send(zmsg_t **msg, void *dest);
+int __real_zframe_send(zframe_t **frame, void *dest, int flags);
+int __wrap_zframe_send(zframe_t **frame, void *dest, int flags);
 ssize_t __real_write(int fd, const void *buf, size_t len);
 ssize_t __wrap_write(int fd, const void *buf, size_t len);
 
@@ -95,11 +95,11 @@ int __wrap_mdb_txn_commit(MDB_txn *txn)
     return error;
 }
 
-int __wrap_zmsg_send(zmsg_t **msg, void *dest)
+int __wrap_zframe_send(zframe_t **frame, void *dest, int flags)
 {
     int error = s_meet(SD_FAULT_SEND);
     if (!error)
-        return __real_zmsg_send(msg, dest);
+        return __real_zframe_send(frame, dest, flags);
     errno = error;
     return -1;
 }

@@ -1,5 +1,5 @@
 /* faults.h - failures injected under the node's own code with the linker's --wrap (the test
- * executable links with -Wl,--wrap=mdb_put,--wrap=mdb_txn_commit,--wrap=zmsg_send,--wrap=write).
+ * executable links with -Wl,--wrap=mdb_put,--wrap=mdb_txn_commit,--wrap=zframe_send,--wrap=write).
  *
  * Every call the node's code (sd_node, linked statically) makes to one of these goes through a
  * wrapper that counts it and, once armed, fails the Nth call from then on (and, when sticky, every
@@ -25,7 +25,7 @@
 typedef enum {
     SD_FAULT_PUT,    /* mdb_put */
     SD_FAULT_COMMIT, /* mdb_txn_commit */
-    SD_FAULT_SEND,   /* zmsg_send */
+    SD_FAULT_SEND,   /* zframe_send (the server's replies go out frame by frame) */
     SD_FAULT_WRITE,  /* write */
     SD_FAULT_COUNT_
 } sd_fault_fn_t;
