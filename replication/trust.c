@@ -46,14 +46,12 @@ int sd_trust_check(const sd_trust_t *t, const sd_peer_t *peer, const sd_event_t 
                             ev->origin, (unsigned long long)ev->seq,
                             (unsigned long long)(ms - (uint64_t)wall_ms),
                             (long long)t->max_skew_ms);
-    if (t->signers &&
-        !(t->legacy && !sd_event_signed(ev) && ev->seq <= sd_vector_get(t->legacy, ev->origin))) {
-        int rc = sd_sign_verify(t->signers, ev, fault);
-        if (rc)
-            return rc;
-    }
+    /* The cheap rules first; the signature, the costly one, last. */
     int rc = s_names(ev, fault);
     if (!rc && ev->kind->check_event)
         rc = ev->kind->check_event(ev, s_hub(t, ev->origin), fault);
+    if (!rc && t->signers &&
+        !(t->legacy && !sd_event_signed(ev) && ev->seq <= sd_vector_get(t->legacy, ev->origin)))
+        rc = sd_sign_verify(t->signers, ev, fault);
     return rc;
 }

@@ -97,11 +97,22 @@ pub.curve_publickey = key(sys.argv[1], "public-key")
 pub.curve_secretkey = key(sys.argv[1] + "_secret", "secret-key")
 pub.setsockopt(zmq.LINGER, 0)
 pub.bind("tcp://127.0.0.1:%s" % sys.argv[2])
-forged = msgpack.packb({"v": 1, "origin": "EMEA", "seq": 999, "hlc": 1 << 16, "entity": "ticket",
-                        "key": "EMEA-999999", "op": "comment", "author": "mallory",
-                        "fields": {"body": "forged", "public": False}})
-for _ in range(300): # until the test has seen the refusal and kills this publisher (30 s at most)
-    pub.send_multipart([b"E", forged])
+def event(origin, key, op, author, fields, hlc=int(time.time() * 1000) << 16, seq=999):
+    return msgpack.packb({"v": 1, "origin": origin, "seq": seq, "hlc": hlc, "entity": "ticket",
+                          "key": key, "op": op, "author": author, "fields": fields})
+comment = {"body": "forged", "public": False}
+day_ahead = int(time.time() * 1000 + 86400000) << 16
+forged = [
+    event("EMEA", "EMEA-999999", "comment", "mallory", comment),      # another site's origin
+    event("HUB", "HUB-999999", "comment", "mallory", comment),        # the hub's own origin
+    event("APAC", "APAC-999999", "comment", "mallory", comment, hlc=day_ahead),  # clock ahead
+    event("APAC", "EMEA-000004", "create", "mallory", {"title": "squat"}),  # EMEA's id range
+    event("APAC", "APAC-999999", "comment", "scheduler@EMEA", comment),  # EMEA's scheduler
+    event("APAC", "APAC-999999", "comment", "mallory", comment),      # unsigned
+]
+for _ in range(300): # until the test has seen the refusals and kills this publisher (30 s at most)
+    for f in forged:
+        pub.send_multipart([b"E", f])
     time.sleep(0.1)
 EOT
 forger=$!
@@ -110,10 +121,20 @@ apac_refused() {
 }
 s_forged_refused() { [ "$(apac_refused)" -gt 0 ]; }
 within 20 s_forged_refused && ok || bad "the hub did not count the forged events as refused"
-kill "$forger" 2>/dev/null; wait "$forger" 2>/dev/null
 emea_after=$(at hub --json repl status | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)['vector'].get('EMEA', 0))")
 [ "$emea_after" = "$emea_before" ] && ok || bad "a forged EMEA event was applied"
 grep -q "event refused: peer=APAC origin=EMEA" "$dir/c/hub.log" && ok || bad "no refusal in the hub's log"
+# Each forgery refused for its own reason, even with a stolen transport key (replication/trust.h).
+s_refused_all() {
+    local why
+    for why in "APAC may not send origin EMEA" "APAC may not send origin HUB" \
+        "ahead of this node's clock" "an id of another site" "another site's system identity" \
+        "is not signed"; do
+        grep -q "$why" "$dir/c/hub.log" || return 1
+    done
+}
+within 20 s_refused_all && ok || bad "not every forgery was refused with its reason: $(grep -o 'reason=.*' "$dir/c/hub.log" | sort -u)"
+kill "$forger" 2>/dev/null; wait "$forger" 2>/dev/null
 cluster start
 
 cluster stop
