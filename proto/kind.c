@@ -15,6 +15,7 @@ _Static_assert(sizeof sd_kinds / sizeof sd_kinds[0] <= SD_KINDS_MAX, "too many k
 /* Register masks per kind, computed once: encoding a record asks for them per register. */
 static uint64_t s_masks[SD_KINDS_MAX][SD_KIND_REGISTERS_MAX];
 static uint64_t s_all[SD_KINDS_MAX];
+static uint64_t s_max[SD_KINDS_MAX], s_secret[SD_KINDS_MAX]; /* fields flagged SD_F_MAX, _SECRET */
 static pthread_once_t s_once = PTHREAD_ONCE_INIT;
 
 static void s_init(void)
@@ -25,6 +26,10 @@ static void s_init(void)
             if (kind->fields[i].group < SD_KIND_REGISTERS_MAX)
                 s_masks[k][kind->fields[i].group] |= 1ull << i;
             s_all[k] |= 1ull << i;
+            if (kind->fields[i].flags & SD_F_MAX)
+                s_max[k] |= 1ull << i;
+            if (kind->fields[i].flags & SD_F_SECRET)
+                s_secret[k] |= 1ull << i;
         }
     }
 }
@@ -93,6 +98,13 @@ const sd_field_t *sd_kind_field(const sd_kind_t *k, const char *name)
 
 uint64_t sd_kind_flag_mask(const sd_kind_t *k, unsigned flag)
 {
+    /* Asked on every event folded and record encoded: the registry's are worked out once. */
+    pthread_once(&s_once, s_init);
+    int slot = s_slot(k);
+    if (slot >= 0 && flag == SD_F_MAX)
+        return s_max[slot];
+    if (slot >= 0 && flag == SD_F_SECRET)
+        return s_secret[slot];
     uint64_t m = 0;
     for (size_t i = 0; i < k->nfields && i < SD_KIND_FIELDS_MAX; i++)
         if (k->fields[i].flags & flag)

@@ -174,8 +174,8 @@ static int s_decode_args(const sd_mp_node_t *args, sd_request_t *req, sd_fault_t
 
 /* The envelope's "auth": a token, one line. */
 static const sd_field_t s_auth_field = {
-    "auth", SD_F_STR, SD_F_LINE | SD_F_NONEMPTY, 0, offsetof(sd_request_t, token), 0, SD_TOKEN_MAX,
-    NULL};
+    "auth",       SD_F_STR, SD_F_LINE | SD_F_NONEMPTY, 0, offsetof(sd_request_t, token), 0,
+    SD_TOKEN_MAX, NULL};
 
 int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t *fault)
 {
@@ -201,8 +201,9 @@ int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t
             const char *kname = sd_mp_kind(k) == SD_MP_STR ? sd_mp_bytes(k, &klen) : "";
             char shown[SD_FIELD_QUOTE_MAX];
             sd_field_quote(shown, kname, klen);
-            rc = sd_fault_set(fault, SD_EUNKNOWN_FIELD,
-                              "request: unknown field '%s' (allowed: v, id, op, args, auth)", shown);
+            rc =
+                sd_fault_set(fault, SD_EUNKNOWN_FIELD,
+                             "request: unknown field '%s' (allowed: v, id, op, args, auth)", shown);
             goto done;
         }
         if (*slots[which]) {

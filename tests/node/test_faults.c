@@ -275,8 +275,8 @@ static void test_restore_write_fails(void **state)
     s_backup(fx, &b);
     const struct {
         int nth, error, expect;
-    } cases[] = {{1, ENOSPC, SD_EFULL}, {2, ENOSPC, SD_EFULL}, {2, EIO, SD_EIO},
-                 {4, ENOSPC, SD_EFULL}};
+    } cases[] = {
+        {1, ENOSPC, SD_EFULL}, {2, ENOSPC, SD_EFULL}, {2, EIO, SD_EIO}, {4, ENOSPC, SD_EFULL}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char err[256] = "";
         sd_backup_info_t info;
