@@ -40,10 +40,11 @@ static bool s_plain(const char *name)
            strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == len;
 }
 
-static void s_send_file(sd_http_req_t *req, const char *dir, const char *name)
+/* Sends dir/sub/name (sub "" for the top). */
+static void s_send_file(sd_http_req_t *req, const char *dir, const char *sub, const char *name)
 {
     char path[2048];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(path, sizeof path, "%s/%s%s", dir, sub, name);
     FILE *f = fopen(path, "rb");
     char *data = NULL;
     long size = -1;
@@ -84,7 +85,7 @@ bool sd_console_serve(sd_http_req_t *req, const char *dir)
         sd_problem_send(req, 404, "not_found", "no such file in the console", NULL);
         return true;
     }
-    s_send_file(req, dir, name);
+    s_send_file(req, dir, name == path + 8 ? "assets/" : "", name);
     return true;
 }
 
