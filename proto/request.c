@@ -181,16 +181,16 @@ static const sd_field_t s_auth_field = {
 
 /* "if_match": a record version; "idempotency_key": a create's retry key. */
 static const sd_field_t s_if_match_field = {
-    "if_match", SD_F_STR, SD_F_LINE | SD_F_NONEMPTY, 0, offsetof(sd_request_t, if_match), 0,
+    "if_match",     SD_F_STR, SD_F_LINE | SD_F_NONEMPTY, 0, offsetof(sd_request_t, if_match), 0,
     SD_VERSION_HEX, NULL};
 static const sd_field_t s_idem_field = {"idempotency_key",
-                                       SD_F_STR,
-                                       SD_F_LINE | SD_F_NONEMPTY,
-                                       0,
-                                       offsetof(sd_request_t, idempotency_key),
-                                       0,
-                                       SD_IDEMPOTENCY_KEY_MAX,
-                                       NULL};
+                                        SD_F_STR,
+                                        SD_F_LINE | SD_F_NONEMPTY,
+                                        0,
+                                        offsetof(sd_request_t, idempotency_key),
+                                        0,
+                                        SD_IDEMPOTENCY_KEY_MAX,
+                                        NULL};
 
 /* The envelope's if_match and idempotency_key: their values (after auth), or, with
  * `applies` set (after args), whether the op takes them: if_match a WRITE on an existing
@@ -245,9 +245,8 @@ int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t
     }
     for (size_t i = 0; i < sd_mp_len(root); i++) {
         const sd_mp_node_t *k = sd_mp_key(root, i), *val = sd_mp_val(root, i);
-        static const char *const keys[] = {"v",    "id",       "op",
-                                           "args", "auth",     "if_match",
-                                           "idempotency_key"};
+        static const char *const keys[] = {
+            "v", "id", "op", "args", "auth", "if_match", "idempotency_key"};
         const sd_mp_node_t **slots[] = {&v, &id, &op, &args, &auth, &if_match, &idem};
         size_t which = 0;
         while (which < 7 && !sd_mp_str_eq(k, keys[which]))
@@ -257,11 +256,10 @@ int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t
             const char *kname = sd_mp_kind(k) == SD_MP_STR ? sd_mp_bytes(k, &klen) : "";
             char shown[SD_FIELD_QUOTE_MAX];
             sd_field_quote(shown, kname, klen);
-            rc =
-                sd_fault_set(fault, SD_EUNKNOWN_FIELD,
-                             "request: unknown field '%s' (allowed: v, id, op, args, auth, "
-                             "if_match, idempotency_key)",
-                             shown);
+            rc = sd_fault_set(fault, SD_EUNKNOWN_FIELD,
+                              "request: unknown field '%s' (allowed: v, id, op, args, auth, "
+                              "if_match, idempotency_key)",
+                              shown);
             goto done;
         }
         if (*slots[which]) {

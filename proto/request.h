@@ -37,12 +37,12 @@ typedef struct {
 } sd_req_spec_t;
 
 typedef struct {
-    uint64_t id;      /* request id, echoed in the reply (0 when absent) */
-    int op;           /* sd_req_op_t; set before any argument */
-    sd_args_t args;   /* arguments: the member of op's group */
-    uint64_t present; /* bit i: argument i of op's group (its enum) was given */
-    char *token;      /* "auth": an API or session token proving who asks (heap), or NULL */
-    char *if_match;   /* "if_match": a record version (32 hex digits) a WRITE needs, or NULL */
+    uint64_t id;           /* request id, echoed in the reply (0 when absent) */
+    int op;                /* sd_req_op_t; set before any argument */
+    sd_args_t args;        /* arguments: the member of op's group */
+    uint64_t present;      /* bit i: argument i of op's group (its enum) was given */
+    char *token;           /* "auth": an API or session token proving who asks (heap), or NULL */
+    char *if_match;        /* "if_match": a record version (32 hex digits) a WRITE needs, or NULL */
     char *idempotency_key; /* "idempotency_key": a CREATE's retry key (heap), or NULL */
 } sd_request_t;
 

@@ -19,8 +19,8 @@ extern const sd_cli_verb_t sd_login_verbs[];
 /* `sundesk logout`: one verb named "" (auth.logout), run by sd_cmd_logout. */
 extern const sd_cli_verb_t sd_logout_verbs[];
 
-/* `sundesk logout`: ends the endpoint's saved session at the node, then removes it. argv: the words after "logout".
- * Returns the exit status. */
+/* `sundesk logout`: ends the endpoint's saved session at the node, then removes it. argv: the words
+ * after "logout". Returns the exit status. */
 int sd_cmd_logout(const sd_cli_opts_t *opts, int argc, char **argv);
 
 #endif

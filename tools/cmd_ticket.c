@@ -48,8 +48,7 @@ const sd_cli_verb_t sd_ticket_verbs[] = {
      "shows ok, at_risk or breached, with ESC when the manager was notified.",
      NULL},
     {"counts", SD_REQ_TICKET_COUNTS, "",
-     "[--all]: open tickets by owner site, priority and SLA state; all by status", NULL,
-     false,
+     "[--all]: open tickets by owner site, priority and SLA state; all by status", NULL, false,
      "Counts for a dashboard: the open tickets (new to pending; with --all every\n"
      "ticket) by owner site, by priority and by SLA state, and every ticket by status.",
      NULL},

@@ -23,10 +23,18 @@
 /* The commands that talk to a node (logout is run by sd_cmd_logout, which also forgets the
  * session file); keygen, backup and restore work on files. */
 static const sd_cli_command_t s_commands[] = {
-    {"ticket", sd_ticket_verbs},     {"node", sd_node_verbs},         {"repl", sd_repl_verbs},
-    {"schedule", sd_schedule_verbs}, {"handover", sd_handover_verbs}, {"whoami", sd_whoami_verbs},
-    {"login", sd_login_verbs},       {"user", sd_user_verbs},         {"team", sd_team_verbs},
-    {"token", sd_token_verbs},       {"audit", sd_audit_verbs},       {"logout", sd_logout_verbs},
+    {"ticket", sd_ticket_verbs},
+    {"node", sd_node_verbs},
+    {"repl", sd_repl_verbs},
+    {"schedule", sd_schedule_verbs},
+    {"handover", sd_handover_verbs},
+    {"whoami", sd_whoami_verbs},
+    {"login", sd_login_verbs},
+    {"user", sd_user_verbs},
+    {"team", sd_team_verbs},
+    {"token", sd_token_verbs},
+    {"audit", sd_audit_verbs},
+    {"logout", sd_logout_verbs},
     {NULL, NULL},
 };
 const sd_cli_command_t *const sd_cli_commands = s_commands;

@@ -97,8 +97,7 @@ void sd_api_record_view(sd_mp_writer_t *w, const sd_kind_t *k, void *record, int
         sd_record_encode(k, record, false, w);
 }
 
-void sd_api_reply_view(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, void *record,
-                       int scope)
+void sd_api_reply_view(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, void *record, int scope)
 {
     sd_mp_writer_reset(w);
     sd_reply_ok_begin(w, id);
@@ -114,8 +113,7 @@ void sd_api_reply_written(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, vo
         sd_api_reply_view(w, id, k, record, scope);
 }
 
-int sd_api_record_version(const sd_kind_t *k, void *record, int scope,
-                          char hex[SD_VERSION_HEX + 1])
+int sd_api_record_version(const sd_kind_t *k, void *record, int scope, char hex[SD_VERSION_HEX + 1])
 {
     /* Versioned as a client sees it: the bytes go through a parse, as the reply's would. */
     sd_mp_writer_t *view = sd_mp_writer_new();

@@ -47,7 +47,7 @@ typedef struct {
     sd_auth_t *auth;             /* the password guard (user.password) */
     char *shown_once;            /* token.new writes the new token here: shown once, in the reply */
     size_t shown_cap;            /* its size */
-    char *allowed;     /* a ticket's bad_transition: the verbs its status allows ("a, b"), or NULL */
+    char *allowed; /* a ticket's bad_transition: the verbs its status allows ("a, b"), or NULL */
     size_t allowed_cap; /* its size */
 } sd_api_write_ctx_t;
 
@@ -92,8 +92,7 @@ void sd_api_reply_written(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, vo
 void sd_api_record_view(sd_mp_writer_t *w, const sd_kind_t *k, void *record, int scope);
 
 /* The success reply to request id whose result is sd_api_record_view (w is reset first). */
-void sd_api_reply_view(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, void *record,
-                       int scope);
+void sd_api_reply_view(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, void *record, int scope);
 
 /* The version of record as a caller with scope sees it (what an HTTP ETag shows): its view
  * (sd_api_record_view) parsed and versioned by sd_mp_node_version (proto/digest.h), so a

@@ -187,7 +187,8 @@ int sd_api_ticket_counts(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp
     bool more;
     sd_store_filter_t f = {
         .status = -1, .priority = -1, .sla = -1, .open_only = open, .limit = INT_MAX};
-    int rc = sd_store_count(ctx->txn, status) ?: sd_store_list(ctx->txn, &f, s_count_item, &c, &more);
+    int rc =
+        sd_store_count(ctx->txn, status) ?: sd_store_list(ctx->txn, &f, s_count_item, &c, &more);
     if (!rc) {
         sd_reply_ok_begin(w, req->id);
         sd_mp_map(w, 6);

@@ -168,9 +168,9 @@ int sd_store_denials(sd_store_txn_t *txn, uint64_t since_ms,
 
 /* What a create with an idempotency key made (PROTOCOL.md section 2). */
 typedef struct {
-    char kind[32];             /* the record's kind ("ticket") */
-    char id[SD_ID_MAX + 1];    /* its id */
-    char op[32];               /* the op that made it ("ticket.new") */
+    char kind[32];          /* the record's kind ("ticket") */
+    char id[SD_ID_MAX + 1]; /* its id */
+    char op[32];            /* the op that made it ("ticket.new") */
 } sd_store_idem_t;
 
 /* The idempotency keys of this node's callers, kept locally like the refusals: never
