@@ -367,25 +367,27 @@ void sd_reply_ok_begin(sd_mp_writer_t *w, uint64_t id)
     s_reply_head(w, id, true);
 }
 
-void sd_reply_error(sd_mp_writer_t *w, uint64_t id, int code, const char *message)
+/* An error reply up to its error map's code and message, the map having `pairs` pairs. */
+static void s_error_head(sd_mp_writer_t *w, uint64_t id, int code, const char *message,
+                         uint32_t pairs)
 {
     s_reply_head(w, id, false);
-    sd_mp_map(w, 2);
+    sd_mp_map(w, pairs);
     sd_mp_str(w, "code");
     sd_mp_str(w, sd_error_name(code));
     sd_mp_str(w, "message");
     sd_mp_str(w, message ? message : sd_strerror(code));
 }
 
+void sd_reply_error(sd_mp_writer_t *w, uint64_t id, int code, const char *message)
+{
+    s_error_head(w, id, code, message, 2);
+}
+
 void sd_reply_error_allowed(sd_mp_writer_t *w, uint64_t id, int code, const char *message,
                             const char *allowed)
 {
-    s_reply_head(w, id, false);
-    sd_mp_map(w, 3);
-    sd_mp_str(w, "code");
-    sd_mp_str(w, sd_error_name(code));
-    sd_mp_str(w, "message");
-    sd_mp_str(w, message ? message : sd_strerror(code));
+    s_error_head(w, id, code, message, 3);
     sd_mp_str(w, "allowed");
     /* Names are lower-case verbs; a text with a space in a name ("nothing (...)") is none. */
     uint32_t n = 0;

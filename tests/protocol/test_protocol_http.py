@@ -21,32 +21,16 @@ import time
 import msgpack
 import zmq
 
-TIMEOUT_MS = 5000
-passed = 0
-failed = 0
+# The client and the counters of the main protocol test (same directory).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_protocol as base  # noqa: E402
+
+check = base.check
+NoReply = base.NoReply
 
 
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   %s" % name)
-    else:
-        failed += 1
-        print("FAIL %s %s" % (name, detail))
-    return cond
-
-
-class NoReply(Exception):
-    pass
-
-
-class Client:
-    def __init__(self, ctx, endpoint):
-        self.sock = ctx.socket(zmq.DEALER)
-        self.sock.setsockopt(zmq.LINGER, 0)
-        self.sock.connect(endpoint)
-        self.next_id = 100
+class Client(base.Client):
+    """The main test's DEALER client, with requests sent apart from their replies (a batch)."""
 
     def message(self, op, args=None, **extra):
         self.next_id += 1
@@ -57,19 +41,9 @@ class Client:
         return msgpack.packb(msg, use_bin_type=True)
 
     def receive(self):
-        if not self.sock.poll(TIMEOUT_MS):
-            raise NoReply("no reply within %d ms" % TIMEOUT_MS)
+        if not self.sock.poll(base.TIMEOUT_MS):
+            raise NoReply("no reply within %d ms" % base.TIMEOUT_MS)
         return msgpack.unpackb(self.sock.recv(), raw=False)
-
-    def call(self, op, args=None, **extra):
-        self.sock.send(self.message(op, args, **extra))
-        reply = self.receive()
-        if reply.get("id") != self.next_id:
-            raise NoReply("reply id %r, expected %d" % (reply.get("id"), self.next_id))
-        return reply
-
-    def close(self):
-        self.sock.close(0)
 
 
 def code(reply):
@@ -345,13 +319,13 @@ def main():
         if proc and proc.poll() is None:
             stop(proc)
         log.close()
-        if failed:
+        if base.failed:
             with open(os.path.join(tmp, "sundeskd.log")) as f:
                 print("---- sundeskd log (tail) ----")
                 print("".join(f.readlines()[-20:]), end="")
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    print("%d passed, %d failed" % (base.passed, base.failed))
+    return 1 if base.failed else 0
 
 
 if __name__ == "__main__":
