@@ -1,6 +1,7 @@
 /* dispatch.c - the handler table, expanded from proto/ops.def. */
 #include "dispatch.h"
 
+#include "authz.h"
 #include "digest.h"
 #include "error.h"
 #include "record.h"
@@ -145,9 +146,25 @@ int sd_api_check_version(const sd_kind_t *k, void *record, int scope, const char
     return 0;
 }
 
-int sd_api_idempotent_replay(sd_store_txn_t *txn, const sd_request_t *req, const char *login,
-                             int scope, sd_mp_writer_t *w, sd_fault_t *fault)
+int sd_api_view_scope(const sd_principal_t *who, const sd_kind_t *k, const void *record,
+                      const char *site, int scope)
 {
+    char get[48];
+    snprintf(get, sizeof get, "%s.get", k->name);
+    sd_request_t probe = {.op = sd_req_op_value(get)};
+    if (probe.op < 0)
+        return scope;
+    sd_authz_subject_t subject = sd_authz_subject(who, &probe, record, site);
+    int view;
+    sd_fault_t ignored;
+    return sd_authz_check(who, get, &subject, &view, &ignored) == 0 ? view : scope;
+}
+
+int sd_api_idempotent_replay(sd_store_txn_t *txn, const sd_request_t *req,
+                             const sd_principal_t *who, const char *site, int scope,
+                             sd_mp_writer_t *w, sd_fault_t *fault)
+{
+    const char *login = who->login;
     const sd_req_spec_t *spec = sd_req_spec(req->op);
     sd_store_idem_t made;
     if (!req->idempotency_key || !spec->creates)
@@ -170,7 +187,8 @@ int sd_api_idempotent_replay(sd_store_txn_t *txn, const sd_request_t *req, const
     if (rc == SD_ENOTFOUND)
         rc = SD_ECORRUPT;
     if (!rc) {
-        sd_api_reply_view(w, req->id, spec->kind, r, scope);
+        sd_api_reply_view(w, req->id, spec->kind, r,
+                          sd_api_view_scope(who, spec->kind, r, site, scope));
         rc = 1;
     }
     sd_record_destroy(spec->kind, &r);

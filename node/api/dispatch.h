@@ -101,6 +101,14 @@ void sd_api_reply_view(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, void 
 int sd_api_record_version(const sd_kind_t *k, void *record, int scope,
                           char hex[SD_VERSION_HEX + 1]);
 
+/* The scope with which who sees record (of kind k) through its get (the view of
+ * sd_api_record_view): what the permission table grants who for "KIND.get" on it; `scope`
+ * (the scope of the request at hand) when the kind has no get or the table grants none. A
+ * caller who is both requester and agent writes their own ticket with scope own but reads it
+ * whole: its version and the write's reply follow the read. */
+int sd_api_view_scope(const sd_principal_t *who, const sd_kind_t *k, const void *record,
+                      const char *site, int scope);
+
 /* The if_match of a write (PROTOCOL.md section 2) against record (of kind k, id `id`) as the
  * caller with scope sees it now. Returns 0 (equal, or no if_match), SD_EPRECONDITION (fault
  * set), SD_ENOMEM. */
@@ -109,10 +117,12 @@ int sd_api_check_version(const sd_kind_t *k, void *record, int scope, const char
 
 /* The idempotency_key of a CREATE request (PROTOCOL.md section 2), before it writes: when login
  * used the key before for the same op, writes into w the reply a get of that record gives it now
- * and returns 1 (nothing is to be written); 0 when the key is new (or none); SD_EDUPLICATE
- * (fault set) when the key was used for another op; the store's errors. */
-int sd_api_idempotent_replay(sd_store_txn_t *txn, const sd_request_t *req, const char *login,
-                             int scope, sd_mp_writer_t *w, sd_fault_t *fault);
+ * (sd_api_view_scope of who at this node's site) and returns 1 (nothing is to be written); 0 when
+ * the key is new (or none); SD_EDUPLICATE (fault set) when the key was used for another op; the
+ * store's errors. */
+int sd_api_idempotent_replay(sd_store_txn_t *txn, const sd_request_t *req,
+                             const sd_principal_t *who, const char *site, int scope,
+                             sd_mp_writer_t *w, sd_fault_t *fault);
 
 /* Records that login's request req (a CREATE with an idempotency_key) made record id, in the
  * write transaction of its event. 0 (also without a key) or the store's errors. */

@@ -327,10 +327,12 @@ static int s_write_one(sd_server_t *s, sd_journal_batch_t *batch, s_job_t *job, 
     rc = s_admit(s, txn, job, have ? cur : NULL) ?: sd_authz_refs(txn, req, &job->fault);
     /* The envelope's conditions (PROTOCOL.md section 2), once the caller may write: a create
      * retried with its idempotency key answers as a get of what it made, and writes nothing. */
-    if (!rc && have)
-        rc = sd_api_check_version(kind, cur, job->scope, id, req->if_match, &job->fault);
-    if (!rc && (rc = sd_api_idempotent_replay(txn, req, job->who.login, job->scope, job->reply,
-                                              &job->fault)) == 1) {
+    if (!rc && have && req->if_match)
+        rc = sd_api_check_version(kind, cur,
+                                  sd_api_view_scope(&job->who, kind, cur, s->cfg->site, job->scope),
+                                  id, req->if_match, &job->fault);
+    if (!rc && (rc = sd_api_idempotent_replay(txn, req, &job->who, s->cfg->site, job->scope,
+                                              job->reply, &job->fault)) == 1) {
         rc = 0;
         goto done;
     }
@@ -360,7 +362,9 @@ static int s_write_one(sd_server_t *s, sd_journal_batch_t *batch, s_job_t *job, 
     rc = rc ?: sd_journal_append(batch, &ev, cur);
     rc = rc ?: sd_api_idempotent_made(txn, req, job->who.login, ev.key);
     if (!rc) {
-        sd_api_reply_written(job->reply, job->req.id, kind, cur, job->scope, job->shown_once);
+        sd_api_reply_written(job->reply, job->req.id, kind, cur,
+                             sd_api_view_scope(&job->who, kind, cur, s->cfg->site, job->scope),
+                             job->shown_once);
         strcpy(job->event_key, ev.key);
         job->event_kind = kind;
         job->event_op = ev.op;

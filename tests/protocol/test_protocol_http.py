@@ -129,6 +129,25 @@ def test_versions_and_if_match(client, ana, req_token):
     expect_ok("requester comments with the version of their view", client.call(
         "ticket.comment", {"id": mine["id"], "body": "any news?"},
         if_match=version(seen), auth=req_token))
+    # A requester who is also an agent, for another site: they write their own ticket as its
+    # requester but read it whole; the version and the write's reply follow what they read.
+    expect_ok("user.new mia", client.call("user.new", {
+        "id": "mia", "display_name": "Mia", "role": "requester"}))
+    expect_ok("mia: agent for EMEA", client.call("user.grant", {
+        "id": "mia", "role": "agent", "sites": "EMEA"}))
+    mia = expect_ok("token mia", client.call("token.new", {"user": "mia"}))["token"]
+    hers = expect_ok("mia's ticket", client.call("ticket.new", {"title": "Hers"}, auth=mia))
+    expect_ok("internal note on it", client.call("ticket.comment", {
+        "id": hers["id"], "body": "internal", "public": False}, auth=ana))
+    read = expect_ok("mia reads it whole", client.call("ticket.get", {"id": hers["id"]},
+                                                        auth=mia))
+    check("mia sees the internal note", read and len(read["comments"]) == 1, repr(read)[:300])
+    wrote = expect_ok("mia comments with the version she read", client.call(
+        "ticket.comment", {"id": hers["id"], "body": "thanks"}, if_match=version(read),
+        auth=mia))
+    again = expect_ok("mia reads it again", client.call("ticket.get", {"id": hers["id"]},
+                                                         auth=mia))
+    check("the write's reply is what she reads", wrote == again, repr(wrote)[:300])
     # A user's version, for user.update.
     u = expect_ok("user.get", client.call("user.get", {"id": "ana"}))
     expect_ok("user.update with if_match", client.call("user.update", {
