@@ -4,7 +4,7 @@
 // SD_BIN names the build directory (ctest passes it). Every node lives in its own temp dir and
 // is killed when the test process exits, whatever happened.
 import { spawn, execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync, readFileSync, openSync, closeSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, copyFileSync, writeFileSync, rmSync, readFileSync, openSync, closeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -54,19 +54,22 @@ const SCHEDULE = `schedule
 // A node that answers HTTP. opts.site (default APAC) names it; opts.calendars and
 // opts.replication (a replication section without upstreams, so repl.status answers) default
 // to true; { calendars: false, replication: false } is a plain node where those ops are 503.
+// opts.console: the directory the node serves the console from (default: the build's).
 export async function startNode(opts = {}) {
-  const { site = 'APAC', calendars = true, replication = true } = opts;
+  const { site = 'APAC', calendars = true, replication = true, console } = opts;
   const dir = mkdtempSync(join(tmpdir(), 'sd-http-'));
   let conf = `node\n    site = ${site}\n`;
   if (replication) {
+    mkdirSync(join(dir, 'keys'));
+    mkdirSync(join(dir, 'certs'));
     execFileSync(`${bin}/tools/sundesk`, ['keygen', 'n', '--site', site, '--dir', join(dir, 'keys')]);
-    execFileSync('mkdir', ['-p', join(dir, 'certs')]);
-    execFileSync('cp', [join(dir, 'keys/n.cert'), join(dir, 'certs/n.cert')]);
+    copyFileSync(join(dir, 'keys/n.cert'), join(dir, 'certs/n.cert'));
     const p1 = await freePort(), p2 = await freePort();
     conf += `replication\n    cert = ${dir}/keys/n.cert\n    certs = ${dir}/certs\n` +
       `    pub = tcp://127.0.0.1:${p1}\n    sync = tcp://127.0.0.1:${p2}\n`;
   }
   if (calendars) conf += SCHEDULE;
+  if (console) conf += `http\n    console = ${console}\n`;
   writeFileSync(join(dir, 'desk.zpl'), conf);
   // A port found free may be taken before the node binds it: try a few.
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -134,7 +137,8 @@ class Node {
 
   // The CLI on this node as root (the bootstrap admin); returns stdout. Throws on failure.
   sd(...args) {
-    return execFileSync(`${bin}/tools/sundesk`, ['--data', this.data, ...args], { encoding: 'utf8' });
+    return execFileSync(`${bin}/tools/sundesk`, ['--data', this.data, ...args],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   async sdAsync(...args) {

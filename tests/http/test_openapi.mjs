@@ -45,7 +45,7 @@ const STALE = '"stale-etag"';
 // Path parameters for requests that should reach an existing record (generic cases).
 async function fill(path) {
   if (path.includes('/tickets/{id}')) return path.replace('{id}', await ticketIn('new', true));
-  if (path.includes('/tokens/{id}')) return path.replace('{id}', JSON.parse(node.sd('--json', 'token', 'list', '--user', 'li')).tokens[0].id);
+  if (path.includes('/tokens/{id}')) return path.replace('{id}', JSON.parse(node.sd('--json', 'token', 'list', '--user', 'li'))[0].id);
   return path.replace('{login}', 'li').replace('{name}', 'network').replace('{file}', 'app.js');
 }
 // Who may pass the permission check of a route, so that only the case's fault is refused.
