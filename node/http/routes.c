@@ -126,6 +126,20 @@ static bool s_fits(const s_route_t *route, char **seg, int n, s_match_t *m)
     return true;
 }
 
+/* "ack, cancel, comment" (a reply's allowed) as a JSON array of its words. */
+static json_t *s_words(const char *list)
+{
+    json_t *out = json_array();
+    for (const char *p = list; out && *p;) {
+        size_t n = strcspn(p, ", ");
+        if (n)
+            json_array_append_new(out, json_stringn(p, n));
+        p += n;
+        p += strspn(p, ", ");
+    }
+    return out;
+}
+
 int sd_routes_call(const sd_http_caller_t *c, const char *op, const json_t *args,
                    const char *if_match, const char *idempotency_key, sd_reply_t *reply)
 {
@@ -169,10 +183,8 @@ int sd_routes_call(const sd_http_caller_t *c, const char *op, const json_t *args
     }
     if (!reply->ok) {
         json_t *allowed = NULL;
-#ifdef SD_REPLY_HAS_ALLOWED
         if (reply->allowed[0])
-            allowed = sd_routes_words(reply->allowed);
-#endif
+            allowed = s_words(reply->allowed);
         int code = reply->code ? reply->code : SD_EINVAL;
         sd_problem_send(c->req, sd_problem_status(code), sd_error_name(code), reply->message,
                         allowed);
