@@ -211,8 +211,10 @@ static bool s_caller(sd_http_req_t *req, sd_http_caller_t *c, char csrf[33])
     s_csrf(cookie, csrf);
     c->csrf = csrf;
     const char *sent = sd_http_header(req, "X-CSRF-Token");
-    if (!s_safe(sd_http_method(req)) && strcmp(sd_http_path(req), "/api/v1/session") != 0 &&
-        (!sent || strcmp(sent, csrf) != 0)) {
+    /* Only the login is exempt (a stale cookie must not block it); logout is a change too. */
+    bool login =
+        !strcmp(sd_http_path(req), "/api/v1/session") && !strcmp(sd_http_method(req), "POST");
+    if (!s_safe(sd_http_method(req)) && !login && (!sent || strcmp(sent, csrf) != 0)) {
         sd_problem_send(req, 403, "csrf",
                         "a request with the session cookie that changes something needs the "
                         "X-CSRF-Token header (csrf_token of GET /api/v1/session)",
