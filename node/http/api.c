@@ -76,8 +76,14 @@ static void s_login(sd_http_api_t *api, const sd_http_caller_t *c)
         json_decref(body);
         return;
     }
-    json_t *args = json_pack("{s:O?, s:O?}", "id", json_object_get(body, "login"), "password",
-                             json_object_get(body, "password"));
+    /* Only the fields given: an absent password is missing_field, as in the protocol (a null
+     * in its place would be wrong_type). */
+    json_t *args = json_object(), *login = json_object_get(body, "login"),
+           *password = json_object_get(body, "password");
+    if (args && login)
+        json_object_set(args, "id", login);
+    if (args && password)
+        json_object_set(args, "password", password);
     json_decref(body);
     sd_http_caller_t anon = {.req = c->req};
     sd_reply_t reply;
