@@ -65,7 +65,7 @@ test('users: create, read with ETag, update by merge patch, actions, list pages'
   assert.equal((await pw('li', 'li-new-password', agent.token)).status, 200);
   problem(await pw('wang', 'not-yours-123', agent.token), 403, 'forbidden');
 
-  const cli = JSON.parse(node.sd('--json', 'user', 'list')).users.map((u) => u.id);
+  const cli = JSON.parse(node.sd('--json', 'user', 'list')).map((u) => u.id);
   const seen = [];
   let path = '/api/v1/users?limit=2';
   while (path) {
