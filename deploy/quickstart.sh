@@ -90,7 +90,8 @@ for try in $(seq 20); do  # password checks are rate limited (busy): retry
     sleep 0.5
 done
 console=$(as_root hub --json node status | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin).get("http") or "")')
-[ -n "$console" ] || console="http://127.0.0.1:7480/"
+# A hub whose port was taken serves no HTTP (its log says so); say it rather than a wrong URL.
+[ -n "$console" ] || console="(none: the hub serves no HTTP; see $desk/hub.log)"
 (umask 077; printf 'console  %s\nlogin    %s\npassword %s\n' "$console" "${agent[hub]}" "$password" >"$desk/first-login.txt")
 cat <<EOT
 
