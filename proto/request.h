@@ -1,7 +1,8 @@
 /* request.h - client requests and replies (the protocol of proto/PROTOCOL.md).
  *
  * A request is {"v":1, "id":N, "op":"ticket.new", "args":{...}}, plus "auth":TOKEN from a
- * client that is not on the node's ipc socket. Every
+ * client that is not on the node's ipc socket, "if_match":VERSION on a write to an existing
+ * record and "idempotency_key":KEY on a create (PROTOCOL.md section 2). Every
  * operation is declared once, in proto/ops.def: its wire name, whether it
  * writes, the argument group it takes its arguments from (proto/args.h) and
  * which of them it requires and accepts, so "unknown argument" and "missing
@@ -88,7 +89,9 @@ int sd_request_set(sd_request_t *req, int arg, const char *text, sd_fault_t *fau
  * Errors: those of sd_mp_doc_parse and sd_field_decode, SD_ETYPE,
  * SD_EDUPLICATE (a key given twice), SD_EVERSION, SD_EUNKNOWN_OP,
  * SD_EUNKNOWN_FIELD (an unknown key, or an argument the op does not take),
- * SD_EMISSING (v, op, or an argument the op requires). */
+ * SD_EMISSING (v, op, or an argument the op requires), SD_ERANGE (a malformed if_match or
+ * idempotency_key), SD_EINVAL (if_match on an op that is no WRITE, idempotency_key on one that
+ * is no CREATE). */
 int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t *fault);
 
 /* Writes a request; only the arguments in req->present are sent. */

@@ -126,18 +126,17 @@ static bool s_fits(const s_route_t *route, char **seg, int n, s_match_t *m)
     return true;
 }
 
-/* "ack, cancel, comment" (a reply's allowed) as a JSON array of its words. */
+/* A JSON array of the words of "a, b, c" ("" gives []). */
 static json_t *s_words(const char *list)
 {
-    json_t *out = json_array();
-    for (const char *p = list; out && *p;) {
-        size_t n = strcspn(p, ", ");
-        if (n)
-            json_array_append_new(out, json_stringn(p, n));
-        p += n;
-        p += strspn(p, ", ");
+    json_t *arr = json_array();
+    while (arr && *list) {
+        size_t len = strcspn(list, ",");
+        json_array_append_new(arr, json_stringn(list, len));
+        list += len;
+        list += strspn(list, ", ");
     }
-    return out;
+    return arr;
 }
 
 int sd_routes_call(const sd_http_caller_t *c, const char *op, const json_t *args,
@@ -183,7 +182,7 @@ int sd_routes_call(const sd_http_caller_t *c, const char *op, const json_t *args
     }
     if (!reply->ok) {
         json_t *allowed = NULL;
-        if (reply->allowed[0])
+        if (reply->has_allowed)
             allowed = s_words(reply->allowed);
         int code = reply->code ? reply->code : SD_EINVAL;
         sd_problem_send(c->req, sd_problem_status(code), sd_error_name(code), reply->message,

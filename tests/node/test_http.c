@@ -132,6 +132,7 @@ static void test_problem_status(void **state)
     assert_int_equal(sd_problem_status(SD_ERANGE), 422);
     assert_int_equal(sd_problem_status(SD_EUTF8), 422);
     assert_int_equal(sd_problem_status(SD_ETOOBIG), 413);
+    assert_int_equal(sd_problem_status(SD_EPRECONDITION), 412);
     assert_int_equal(sd_problem_status(SD_EBUSY), 429);
     assert_int_equal(sd_problem_status(SD_EUNAVAILABLE), 503);
     assert_int_equal(sd_problem_status(SD_EFULL), 507);
