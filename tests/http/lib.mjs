@@ -229,6 +229,15 @@ class Node {
   }
 }
 
+// The usual fixture of a test file: a node (opts as for startNode) and the desk users PEOPLE
+// names ({ agent: ['li', ['agent']], ... }). Returns { node, agent: { login, password, token }, ... }.
+export async function desk(people, opts = {}) {
+  const node = await startNode(opts);
+  const out = { node };
+  for (const [name, [login, roles]] of Object.entries(people)) out[name] = node.user(login, roles);
+  return out;
+}
+
 // Asserts that R is a problem answer (RFC 9457) with STATUS and CODE; returns its body.
 export function problem(r, status, code) {
   assert.equal(r.status, status, `expected ${status} ${code}, got ${r.status}: ${r.text}`);

@@ -1,14 +1,12 @@
 // test_auth.mjs - who may call the HTTP API: bearer tokens, the console's cookie session with its
 // CSRF header, logout that revokes, and refusals as problem JSON (401, 403).
 import { test, before, after } from 'node:test';
-import { startNode, problem, assert } from './lib.mjs';
+import { desk, problem, assert } from './lib.mjs';
 
 let node, agent, requester, admin;
 before(async () => {
-  node = await startNode();
-  agent = node.user('li', ['agent']);
-  requester = node.user('wang', ['requester']);
-  admin = node.user('boss', ['admin']);
+  ({ node, agent, requester, admin } = await desk({ agent: ['li', ['agent']], requester: ['wang', ['requester']],
+    admin: ['boss', ['admin']] }));
 });
 after(() => node.stop());
 

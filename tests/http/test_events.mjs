@@ -1,15 +1,13 @@
 // test_events.mjs - live updates: /api/v1/events (Server-Sent Events) delivers a change made
 // through the CLI, with the ticket as the caller may see it.
 import { test, before, after } from 'node:test';
-import { startNode, problem, assert } from './lib.mjs';
+import { desk, problem, assert } from './lib.mjs';
 import { openEvents } from './sse.mjs';
 
 let node, agent, requester, admin;
 before(async () => {
-  node = await startNode();
-  agent = node.user('li', ['agent']);
-  requester = node.user('wang', ['requester']);
-  admin = node.user('boss', ['admin']);
+  ({ node, agent, requester, admin } = await desk({ agent: ['li', ['agent']], requester: ['wang', ['requester']],
+    admin: ['boss', ['admin']] }));
 });
 after(() => node.stop());
 

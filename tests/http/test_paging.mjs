@@ -1,13 +1,12 @@
 // test_paging.mjs - cursor paging through 5,000 tickets: every ticket exactly once, a Link header
 // on every page but the last, and a page size over 1000 refused (422), never silently capped.
 import { test, before, after } from 'node:test';
-import { startNode, problem, parallel, assert } from './lib.mjs';
+import { desk, problem, parallel, assert } from './lib.mjs';
 
 const TOTAL = 5000;
 let node, agent;
 before(async () => {
-  node = await startNode({ calendars: false, replication: false });
-  agent = node.user('li', ['agent']);
+  ({ node, agent } = await desk({ agent: ['li', ['agent']] }, { calendars: false, replication: false }));
 });
 after(() => node.stop());
 

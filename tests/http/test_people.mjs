@@ -1,15 +1,13 @@
 // test_people.mjs - users, teams, API tokens, the audit trail, schedule, handovers, node and
 // replication status over HTTP, each checked against what the CLI sees.
 import { test, before, after } from 'node:test';
-import { startNode, problem, assert } from './lib.mjs';
+import { desk, startNode, problem, assert } from './lib.mjs';
 
 let node, plain, admin, agent, requester;
 before(async () => {
-  node = await startNode();
+  ({ node, admin, agent, requester } = await desk({ admin: ['boss', ['admin', 'manager']], agent: ['li', ['agent']],
+    requester: ['wang', ['requester']] }));
   plain = await startNode({ site: 'EMEA', calendars: false, replication: false });
-  admin = node.user('boss', ['admin', 'manager']);
-  agent = node.user('li', ['agent']);
-  requester = node.user('wang', ['requester']);
 });
 after(async () => {
   await node.stop();

@@ -1,14 +1,12 @@
 // test_tickets.mjs - tickets over HTTP: create, read, the workflow as actions, comments, history,
 // ETag / If-None-Match / If-Match, Idempotency-Key, and the refusals of bad bodies.
 import { test, before, after } from 'node:test';
-import { startNode, problem, assert } from './lib.mjs';
+import { desk, problem, assert } from './lib.mjs';
 
 let node, agent, manager, requester;
 before(async () => {
-  node = await startNode();
-  agent = node.user('li', ['agent']);
-  manager = node.user('mia', ['manager']);
-  requester = node.user('wang', ['requester']);
+  ({ node, agent, manager, requester } = await desk({ agent: ['li', ['agent']], manager: ['mia', ['manager']],
+    requester: ['wang', ['requester']] }));
 });
 after(() => node.stop());
 
