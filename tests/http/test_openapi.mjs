@@ -118,6 +118,7 @@ C('DELETE', '/api/v1/session', 403, async () => {
   const s = await node.login('li', agent.password);
   return node.api('DELETE', '/api/v1/session', { cookie: s.cookie });
 });
+C('DELETE', '/api/v1/session', 422, () => node.api('DELETE', '/api/v1/session', { token: agent.token }));
 C('GET', '/api/v1/me', 200, () => node.api('GET', '/api/v1/me', { token: agent.token }));
 // tickets
 C('GET', '/api/v1/tickets', 200, () => node.api('GET', '/api/v1/tickets?open=true&limit=2', { token: agent.token }));
