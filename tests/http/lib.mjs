@@ -22,15 +22,18 @@ process.on('exit', () => {
   for (const n of live) n.kill();
 });
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
+// A port nobody listens on, from 40000-59999: the cluster scripts take theirs from 20000-35999
+// (tests/integration/cluster_lib.sh), so tests running side by side do not collide.
+async function freePort() {
+  for (;;) {
+    const port = 40000 + Math.floor(Math.random() * 20000);
+    const free = await new Promise((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -104,8 +104,9 @@ for (const [path, item] of Object.entries(doc.paths)) {
 const T = '/api/v1/tickets/{id}';
 const A = (step) => `${T}/actions/${step}`;
 // session
-C('POST', '/api/v1/session', 201, () => node.api('POST', '/api/v1/session', { body: { login: 'li', password: agent.password } }));
-C('POST', '/api/v1/session', 401, () => node.api('POST', '/api/v1/session', { body: { login: 'li', password: 'wrong-password' } }));
+// unbusy: the node's password checks are rate limited (429, retried after Retry-After).
+C('POST', '/api/v1/session', 201, () => node.unbusy('POST', '/api/v1/session', { body: { login: 'li', password: agent.password } }));
+C('POST', '/api/v1/session', 401, () => node.unbusy('POST', '/api/v1/session', { body: { login: 'li', password: 'wrong-password' } }));
 C('GET', '/api/v1/session', 200, async () => {
   const s = await node.login('li', agent.password);
   return node.api('GET', '/api/v1/session', { cookie: s.cookie });
