@@ -188,6 +188,7 @@ class Node {
     if (body !== undefined && !('content-type' in headers)) {
       headers['content-type'] = o.type || (method === 'PATCH' ? 'application/merge-patch+json' : 'application/json');
     }
+    this.last = { method, path, body: o.raw === undefined ? o.body : undefined }; // for test_openapi
     const res = await fetch(this.base + path, { method, headers, body, redirect: 'manual' });
     const text = await res.text();
     let json;
@@ -196,7 +197,9 @@ class Node {
     } catch {
       json = undefined;
     }
-    return { status: res.status, headers: res.headers, text, json };
+    const out = { status: res.status, headers: res.headers, text, json };
+    this.last.res = out;
+    return out;
   }
 
   // Like api(), but while the node says busy (429: its password checks are rate limited) it
