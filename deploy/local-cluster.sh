@@ -38,9 +38,16 @@ http_port() {
     elif [ -n "${SD_PORT_BASE:-}" ]; then echo $((base + 10 * ${slot[$1]} + 4))
     else echo $((7480 + ${slot[$1]})); fi
 }
-# The port the node's config gives it (what it serves, whatever the environment says now).
+# The console's URL: what a running node says it serves (nothing when its port was taken), else
+# the port its config gives it (whatever the environment says now).
 http_url() {
-    local p
+    local p url
+    if running "$1"; then
+        url=$("$bin/tools/sundesk" --data "$dir/$1" --json node status 2>/dev/null |
+              /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin).get("http") or "")' 2>/dev/null)
+        echo "${url:-none (no HTTP: see $dir/$1.log)}"
+        return
+    fi
     p=$(awk '/^http$/ { in_http = 1; next } /^[^ ]/ { in_http = 0 } in_http && $1 == "port" { print $3 }' "$dir/$1.zpl")
     echo "http://127.0.0.1:${p:-7480}/"
 }
