@@ -101,3 +101,14 @@ test('token changes arrive as event: token, without the secret', { todo: 'the no
     es.close();
   }
 });
+
+test('an idle stream gets a keepalive comment (every 15 s)', async () => {
+  const es = await openEvents(`${node.base}/api/v1/events`, auth(agent.token));
+  try {
+    assert.equal(es.res.status, 200);
+    const k = await es.next((f) => f.comment === 'keepalive', 20000);
+    assert.ok(k, `frames: ${JSON.stringify(es.frames)}`);
+  } finally {
+    es.close();
+  }
+});

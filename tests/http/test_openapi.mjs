@@ -1,11 +1,13 @@
 // test_openapi.mjs - keeps node/http/openapi.json true: every route it lists exists on a running
 // node, every status it lists for a route is produced by a request of the table below, every
-// answer's body fits the documented schema and carries the documented headers, and a method a
-// path does not list is 405.
+// answer's body fits the documented schema and carries the documented headers, every body the
+// node takes fits the documented request schema and every documented limit is the node's, and a
+// method a path does not list is 405.
 //
 // The table maps (method, path, status) to the request that produces it. Statuses every route
-// of a kind can give (401 without a token; 400, 413, 415, 422 for a bad body; 404 for an unknown
-// record; 400 and 422 for a bad page size) are made for each route from the document itself;
+// of a kind can give (401 without a token; 400, 413, 415, 422 for a bad body; 412 for a stale
+// If-Match; 404 for an unknown record; 400 and 422 for a bad page size) are made for each route
+// from the document itself;
 // the rest are written out. The test fails when the document lists a status the table does not
 // cover, when the table covers a status the document does not list, and when the node answers a
 // request of the table with another status.
@@ -19,7 +21,7 @@ import { check, documented, resolve } from './schema.mjs';
 let node, plain, admin, agent, mgr, req, plainAgent;
 const cases = [];
 const key = (method, path, status) => `${method} ${path} ${status}`;
-// C(METHOD, PATH, STATUS, RUN): RUN(ctx) returns the answer of node.api (or a like object).
+// C(METHOD, PATH, STATUS, RUN): RUN() returns the answer of node.api (or a like object).
 const C = (method, path, status, run) => cases.push({ method, path, status: Number(status), run });
 
 // --- fixtures -------------------------------------------------------------------------------
