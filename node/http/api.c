@@ -85,7 +85,7 @@ static void s_login(sd_http_api_t *api, const sd_http_caller_t *c)
     if (args && password)
         json_object_set(args, "password", password);
     json_decref(body);
-    sd_http_caller_t anon = {.req = c->req};
+    sd_http_caller_t anon = {.req = c->req, .id_name = "login"};
     sd_reply_t reply;
     int rc = args ? sd_routes_call(&anon, "auth.login", args, NULL, NULL, &reply) : SD_ENOMEM;
     json_decref(args);
@@ -239,7 +239,7 @@ static void s_handle(void *arg, sd_http_req_t *req)
     const char *path = sd_http_path(req);
     if (strncmp(path, "/api/", 5) != 0) {
         if (!sd_console_serve(req, api->console))
-            sd_problem_send(req, 404, "no_route",
+            sd_problem_send(req, 404, "not_found_route",
                             "no such page: the console is at /, the API under /api/v1/", NULL);
         return;
     }
@@ -249,7 +249,7 @@ static void s_handle(void *arg, sd_http_req_t *req)
         return;
     if (s_special(api, &c) || sd_routes_serve(&c))
         return;
-    sd_problem_send(req, 404, "no_route",
+    sd_problem_send(req, 404, "not_found_route",
                     "no such resource (the API's routes: GET /api/v1/openapi.json)", NULL);
 }
 

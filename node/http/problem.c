@@ -103,6 +103,14 @@ int sd_http_json(sd_http_req_t *req, unsigned status, const char *ctype, const j
 static void s_pointer(const char *detail, char *out, size_t cap)
 {
     out[0] = 0;
+    static const char unknown[] = "args: unknown field '";
+    if (detail && !strncmp(detail, unknown, sizeof unknown - 1)) {
+        const char *name = detail + sizeof unknown - 1;
+        size_t len = strcspn(name, "'");
+        if (name[len] == '\'' && len + 3 <= cap)
+            snprintf(out, cap, "#/%.*s", (int)len, name);
+        return;
+    }
     if (!detail || strncmp(detail, "args.", 5) != 0)
         return;
     const char *name = detail + 5;

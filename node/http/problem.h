@@ -3,7 +3,7 @@
  * Every refusal, the node's and the HTTP layer's own, is one JSON object: `type` (a URI naming
  * the code), `title`, `status`, `detail` (the node's one-line message), `instance` (the path
  * asked), and `code`, the protocol's stable error name (proto/PROTOCOL.md section 9) or one of
- * the HTTP layer's (`bad_json`, `csrf`, `unsupported_media_type`, `no_route`,
+ * the HTTP layer's (`bad_json`, `csrf`, `unsupported_media_type`, `not_found_route`,
  * `method_not_allowed`, `too_big` for a body over the limit). A refusal that names an argument
  * adds `errors: [{pointer, detail}]` with a JSON pointer into the body ("#/title"); a refused
  * workflow step adds `allowed`, the steps the record's state allows. */

@@ -185,8 +185,16 @@ int sd_routes_call(const sd_http_caller_t *c, const char *op, const json_t *args
         if (reply->has_allowed)
             allowed = s_words(reply->allowed);
         int code = reply->code ? reply->code : SD_EINVAL;
-        sd_problem_send(c->req, sd_problem_status(code), sd_error_name(code), reply->message,
-                        allowed);
+        char detail[sizeof reply->message + 16];
+        if (code == SD_EUNAUTHENTICATED && !c->token)
+            snprintf(detail, sizeof detail,
+                     "send Authorization: Bearer TOKEN (an API token: sundesk token new) or log "
+                     "in with POST /api/v1/session");
+        else if (c->id_name && !strncmp(reply->message, "args.id:", 8))
+            snprintf(detail, sizeof detail, "args.%s:%s", c->id_name, reply->message + 8);
+        else
+            snprintf(detail, sizeof detail, "%s", reply->message);
+        sd_problem_send(c->req, sd_problem_status(code), sd_error_name(code), detail, allowed);
         json_decref(allowed);
         sd_reply_clear(reply);
         return code;
@@ -248,8 +256,13 @@ static int s_query_arg(void *arg, const char *key, const char *value)
 {
     s_query_t *q = arg;
     const char *name = !strcmp(key, "cursor") ? "after" : key;
-    const sd_field_t *fields;
-    size_t n = sd_req_op_fields(q->op, &fields);
+    const sd_field_t *fields = NULL;
+    size_t n = q->op >= 0 ? sd_req_op_fields(q->op, &fields) : 0;
+    if (q->op < 0) {
+        snprintf(q->detail, sizeof q->detail, "query parameter '%s': this resource takes none",
+                 key);
+        return -1;
+    }
     int i = !strcmp(key, "after") ? -1 : sd_fields_find(fields, n, name);
     if (i < 0 || !strcmp(name, "id")) {
         snprintf(q->detail, sizeof q->detail, "query parameter '%s' is not one of %s's", key,
@@ -408,22 +421,20 @@ static void s_run(const sd_http_caller_t *c, const s_match_t *m)
         }
         json_object_set_new(args, "id", json_string(m->id));
     }
-    if (r->flags & RT_QUERY) {
-        s_query_t q = {.op = sd_req_op_value(m->op), .args = args};
-        if (sd_http_query_each(req, s_query_arg, &q) != 0) {
-            sd_problem_send(req, 400, "bad_query", q.detail, NULL);
-            json_decref(args);
-            return;
-        }
+    s_query_t q = {.op = r->flags & RT_QUERY ? sd_req_op_value(m->op) : -1, .args = args};
+    if (sd_http_query_each(req, s_query_arg, &q) != 0) {
+        sd_problem_send(req, 400, "bad_query", q.detail, NULL);
+        json_decref(args);
+        return;
     }
     char want[40], none[40], version[33];
     const char *if_match =
         r->flags & RT_WRITE ? s_etag(sd_http_header(req, "If-Match"), want, sizeof want) : NULL;
     if (if_match && !strcmp(if_match, "*"))
         if_match = NULL; /* any current record: the write checks that it exists */
-    const char *idem = r->flags & RT_CREATED && !(r->flags & RT_WRITE)
-                           ? sd_http_header(req, "Idempotency-Key")
-                           : NULL;
+    /* Passed wherever given: the node honours it on a create and refuses it (invalid) on any
+     * other write, so a retried comment or step is never silently doubled. */
+    const char *idem = sd_http_header(req, "Idempotency-Key");
     sd_reply_t reply;
     int rc = sd_routes_call(c, m->op, json_object_size(args) ? args : NULL, if_match, idem, &reply);
     json_decref(args);
@@ -466,6 +477,12 @@ static void s_run(const sd_http_caller_t *c, const s_match_t *m)
     sd_reply_clear(&reply);
 }
 
+/* True when route names its path without placeholders. */
+static bool s_literal(const s_route_t *route)
+{
+    return strchr(route->path, '{') == NULL;
+}
+
 bool sd_routes_serve(const sd_http_caller_t *c)
 {
     char buf[512], *seg[SD_ROUTE_SEGMENTS];
@@ -473,10 +490,16 @@ bool sd_routes_serve(const sd_http_caller_t *c)
     if (n < 0)
         return false;
     const char *method = sd_http_method(c->req);
-    char allow[64] = "";
+    if (!strcmp(method, "HEAD")) /* libmicrohttpd sends the headers of the GET only */
+        method = "GET";
+    /* A path a route names literally (/tickets/counts) is never an id of another route. */
+    bool literal = false;
     s_match_t m;
+    for (size_t i = 0; i < sizeof s_routes / sizeof *s_routes; i++)
+        literal |= s_literal(&s_routes[i]) && s_fits(&s_routes[i], seg, n, &m);
+    char allow[64] = "";
     for (size_t i = 0; i < sizeof s_routes / sizeof *s_routes; i++) {
-        if (!s_fits(&s_routes[i], seg, n, &m))
+        if ((literal && !s_literal(&s_routes[i])) || !s_fits(&s_routes[i], seg, n, &m))
             continue;
         if (!strcmp(s_routes[i].method, method)) {
             s_run(c, &m);

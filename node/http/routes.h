@@ -16,10 +16,11 @@
 
 /* Who asks, as the HTTP request says (api.c worked it out). */
 typedef struct {
-    sd_http_req_t *req; /* the request */
-    const char *token;  /* a bearer token or the session cookie's; NULL when neither */
-    bool cookie;        /* the token came from the session cookie */
-    const char *csrf;   /* with the cookie: the CSRF token that goes with it */
+    sd_http_req_t *req;  /* the request */
+    const char *token;   /* a bearer token or the session cookie's; NULL when neither */
+    bool cookie;         /* the token came from the session cookie */
+    const char *csrf;    /* with the cookie: the CSRF token that goes with it */
+    const char *id_name; /* what the body calls the op's "id" in refusals ("login"), or NULL */
 } sd_http_caller_t;
 
 /* Answers the request when its path is a route of the API (any method: 405 for one the route

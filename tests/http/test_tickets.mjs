@@ -173,8 +173,7 @@ test('not found: unknown ticket 404 for an agent, 403 for a requester; a method 
   assert.equal(r.headers.get('allow'), 'GET, PATCH');
 });
 
-// The contract names the code not_found_route; the node says no_route.
-test('an unknown step or path is 404 not_found_route', { todo: 'the node answers code no_route' }, async () => {
+test('an unknown step or path is 404 not_found_route', async () => {
   const t = await node.ticket(agent.token);
   problem(await node.step(agent.token, t.id, 'explode'), 404, 'not_found_route');
   problem(await node.api('GET', '/api/v1/nothing-here', { token: agent.token }), 404, 'not_found_route');
@@ -249,14 +248,13 @@ test('list filters site and team, and the counts', async () => {
   problem(await node.api('GET', '/api/v1/tickets/counts', { token: requester.token }), 403, 'forbidden');
 });
 
-// Deviations of the node from the contract, kept as todo tests: they pass once the node is fixed.
-test('an unknown field is 422 with its pointer', { todo: 'the node gives no errors[] for unknown fields' }, async () => {
+test('an unknown field is 422 with its pointer', async () => {
   const p = problem(await node.api('POST', '/api/v1/tickets', { token: agent.token, body: { title: 'x', colour: 'red' } }),
     422, 'unknown_field');
   assert.deepEqual(p.errors?.map((e) => e.pointer), ['#/colour']);
 });
 
-test('Idempotency-Key on a comment: refused or honoured, never ignored', { todo: 'the node ignores it: two comments' }, async () => {
+test('Idempotency-Key on a comment: refused or honoured, never ignored', async () => {
   const t = await node.ticket(agent.token);
   const send = () => node.api('POST', `/api/v1/tickets/${t.id}/comments`,
     { token: agent.token, headers: { 'idempotency-key': 'c-1' }, body: { body: 'once' } });
