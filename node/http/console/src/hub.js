@@ -43,8 +43,11 @@ export function Timeline() {
         data-start=${iv.start} data-end=${iv.end}
         style=${`left:${pct(iv.start)}%;width:${Math.max(pct(iv.end) - pct(iv.start), 0.15)}%`}
         title=${`${label}: ${fmtTime(iv.start, app.zone)} – ${fmtTime(iv.end, app.zone)}`}></div>`;
+    // Day marks at the viewer's local midnights (found hour by hour: zones shift by whole hours
+    // or halves, so also try the half hour).
     const days = [];
-    for (let d = 0; d < Math.round(span / 86400000); d++) days.push(c.from + d * 86400000);
+    for (let x = Math.ceil(c.from / 1800000) * 1800000; x < c.to; x += 1800000)
+        if (fmtTime(x, app.zone).slice(11, 16) === '00:00') days.push(x);
     return html`<section data-testid="timeline">
         <h1>${t('timeline_title')}</h1>
         <p data-testid="coverage-summary" class=${c.gaps ? 'warn' : ''}>
@@ -52,7 +55,7 @@ export function Timeline() {
             ${t('gaps_summary', { n: c.gaps, h: (c.gap_ms / 3600000).toFixed(1) })}</p>
         <div class="timeline" role="img" aria-label=${t('timeline_title')}>
             <div class="tl-row tl-days"><span class="tl-label"></span><div class="tl-track">
-                ${days.map((d) => html`<span class="tl-day" style=${`left:${pct(d)}%`}>${fmtTime(d, app.zone).slice(5, 16)}</span>`)}
+                ${days.map((d) => html`<span class="tl-day" style=${`left:${pct(d)}%`}>${fmtTime(d, app.zone).slice(5, 10)}</span>`)}
             </div></div>
             ${sites.map((s) => html`<div class="tl-row" data-testid="timeline-site" data-site=${s}>
                 <span class="tl-label">${s}</span>

@@ -124,8 +124,8 @@ function useShortcuts(roles) {
             const tag = (e.target && e.target.tagName) || '';
             if (/INPUT|TEXTAREA|SELECT/.test(tag) || e.ctrlKey || e.metaKey || e.altKey) return;
             if (e.key === '?') {
-                const help = document.querySelector('[data-testid=help]');
-                if (help) help.open = !help.open;
+                const help = document.getElementById('help');
+                if (help) help.scrollIntoView();
                 return;
             }
             if (g && roles.agent) {
@@ -190,8 +190,7 @@ function App() {
         <main id="main-content" tabindex="-1" data-lang=${lang()}>
             <${Page} route=${route} app=${app} />
         </main>
-        ${app.roles.agent ? html`<footer><details data-testid="help"><summary>?</summary>
-            <p class="help" data-testid="help-keys">${t('help_keys')}</p></details></footer>` : null}
+        ${app.roles.agent ? html`<footer><p class="help" id="help" data-testid="help-keys">${t('help_keys')}</p></footer>` : null}
     <//>`;
 }
 
