@@ -112,7 +112,13 @@ function Page({ route, app }) {
     if (r.requester && route === '/portal') return html`<${Portal} />`;
     if (r.requester && route === '/portal/new') return html`<${PortalNew} />`;
     if (route === '/none') return html`<p data-testid="no-role">${t('forbidden_console')}</p>`;
-    navigate(homeOf(r));
+    return html`<${Redirect} to=${homeOf(r)} />`;
+}
+
+// Sends an unknown or bare path to the caller's home page, after rendering (a hash change
+// inside render would race the router's own hashchange handling).
+function Redirect({ to }) {
+    useEffect(() => location.replace('#' + to), [to]);
     return null;
 }
 
@@ -164,7 +170,7 @@ function App() {
 
     if (state === 'loading') return html`<p class="loading">${t('loading')}</p>`;
     if (state === 'login' || !app)
-        return html`<${Login} onLogin=${(res) => enter(res.csrf_token).then(() => navigate('/'))} />`;
+        return html`<${Login} onLogin=${(res) => enter(res.csrf_token)} />`;
 
     const onLang = (l) => {
         localStorage.setItem('sd_lang', l);
