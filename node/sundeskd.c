@@ -19,7 +19,7 @@
 
 static void s_usage(FILE *out)
 {
-    fprintf(out, "usage: sundeskd [--data DIR] [--config FILE]\n"
+    fprintf(out, "usage: sundeskd [--data DIR] [--config FILE] [--http ADDRESS:PORT|PORT|off]\n"
                  "       sundeskd --check-config FILE\n"
                  "       sundeskd [--data DIR] --backup DEST [--json]\n"
                  "       sundeskd [--data DIR] --restore SRC [--json]\n"
@@ -33,6 +33,9 @@ static void s_usage(FILE *out)
                  "  -c, --config FILE   ZPL config file (node, policy, schedule, replication,\n"
                  "                      metrics: see README); without one the\n"
                  "                      node is a single-site desk: site LOCAL, default policy\n"
+                 "      --http ADDRESS:PORT, PORT or off\n"
+                 "                      where the HTTP API and web console listen (over the\n"
+                 "                      config's http section; default 127.0.0.1:7480)\n"
                  "      --check-config FILE\n"
                  "                      validate FILE (and the certificates it names) without\n"
                  "                      starting: exit 0, or one line per problem and exit 1\n"
@@ -132,17 +135,14 @@ static int s_lock(const char *dir)
 int main(int argc, char **argv)
 {
     const char *data = "./sundesk-data", *config_path = NULL, *backup = NULL, *restore = NULL;
+    const char *http = NULL;
     bool check_only = false, json = false;
     static const struct option options[] = {
-        {"data", required_argument, NULL, 'd'},
-        {"config", required_argument, NULL, 'c'},
-        {"check-config", no_argument, NULL, 'k'},
-        {"backup", required_argument, NULL, 'b'},
-        {"restore", required_argument, NULL, 'r'},
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+        {"data", required_argument, NULL, 'd'},    {"config", required_argument, NULL, 'c'},
+        {"check-config", no_argument, NULL, 'k'},  {"backup", required_argument, NULL, 'b'},
+        {"restore", required_argument, NULL, 'r'}, {"json", no_argument, NULL, 'j'},
+        {"http", required_argument, NULL, 'H'},    {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
     };
     int opt;
     while ((opt = getopt_long(argc, argv, "d:c:hV", options, NULL)) != -1) {
@@ -164,6 +164,9 @@ int main(int argc, char **argv)
             break;
         case 'j':
             json = true;
+            break;
+        case 'H':
+            http = optarg;
             break;
         case 'h':
             s_usage(stdout);
@@ -205,6 +208,8 @@ int main(int argc, char **argv)
         if (check_only) /* after load's problems, so every problem shows in one run */
             bad |= s_check_keys(&cfg, config_path, err, sizeof err);
     }
+    if (!bad && http)
+        bad = sd_config_http_option(&cfg.http, http, err, sizeof err);
     if (bad) {
         for (char *line = strtok(err, "\n"); line; line = strtok(NULL, "\n"))
             fprintf(stderr, "sundeskd: %s\n", line);
@@ -212,10 +217,15 @@ int main(int argc, char **argv)
         return 1;
     }
     if (check_only) {
-        printf("%s: ok (site %s, role %s, %d upstreams, %zu site calendars, metrics %s)\n",
+        char http_on[96] = "off";
+        if (cfg.http.port)
+            snprintf(http_on, sizeof http_on, "%s:%d%s", cfg.http.address, cfg.http.port,
+                     cfg.http.tls_cert[0] ? " tls" : "");
+        printf("%s: ok (site %s, role %s, %d upstreams, %zu site calendars, metrics %s, http "
+               "%s)\n",
                config_path ? config_path : "defaults", cfg.site, cfg.role, cfg.repl.nupstreams,
                cfg.sched.sites ? sd_calset_size(cfg.sched.sites) : 0,
-               cfg.metrics.port ? "on" : "off");
+               cfg.metrics.port ? "on" : "off", http_on);
         sd_config_clear(&cfg);
         return 0;
     }

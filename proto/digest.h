@@ -21,4 +21,11 @@ void sd_digest_add(sd_digest_t *d, const void *data, size_t len);
 /* Writes the digest and, as hex (65 bytes with NUL), to hex if not NULL. */
 void sd_digest_final(sd_digest_t *d, uint8_t out[SD_DIGEST_BYTES], char *hex);
 
+/* The version of a msgpack object (a record as a reply shows it): the first 16 bytes, as 32
+ * lower-case hex digits (and a NUL), of the digest of a walk of the object (kinds, lengths and
+ * values in order), so equal objects have equal versions however they were encoded. The HTTP
+ * API's ETags. Returns 0 or SD_EINVAL (libsodium cannot initialise). */
+struct sd_mp_node;
+int sd_mp_node_version(const struct sd_mp_node *node, char hex[33]);
+
 #endif

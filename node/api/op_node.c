@@ -32,7 +32,7 @@ int sd_api_node_status(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_w
     if (rc)
         return rc;
     sd_reply_ok_begin(w, req->id);
-    sd_mp_map(w, 14);
+    sd_mp_map(w, 15);
     sd_mp_str(w, "site"), sd_mp_str(w, n->site);
     sd_mp_str(w, "role"), sd_mp_str(w, n->role);
     sd_mp_str(w, "version"), sd_mp_str(w, n->version);
@@ -49,6 +49,8 @@ int sd_api_node_status(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_w
         sd_mp_str(w, sd_status_name(i)), sd_mp_u64(w, n->tickets[i]);
     sd_mp_str(w, "sla_breaches"), sd_mp_u64(w, n->sla_breaches);
     sd_mp_str(w, "restoring"), sd_mp_bool(w, n->restoring);
+    sd_mp_str(w, "http");
+    n->http_url && n->http_url[0] ? sd_mp_str(w, n->http_url) : sd_mp_nil(w);
     sd_mp_str(w, "replication");
     ctx->replica ? sd_replica_status(ctx->replica, w) : sd_mp_nil(w);
     return 0;

@@ -7,10 +7,13 @@
 #include "server.h"
 
 #include "access.h"
+#include "api.h"
 #include "audit.h"
 #include "authz.h"
+#include "bridge.h"
 #include "dispatch.h"
 #include "error.h"
+#include "events.h"
 #include "journal.h"
 #include "log.h"
 #include "replica.h"
@@ -57,8 +60,9 @@ struct sd_server {
     sd_store_t *store;                /* the store (borrowed) */
     sd_journal_t *journal;            /* every write goes through it: clock, seqs, commits */
     sd_replica_t *replica;            /* replication, or NULL when not configured */
-    zsock_t *clients[2];              /* client sockets: the endpoint; with tcp, also the ipc */
-    bool clients_ipc[2];              /* ... whether each is ipc (its peers have credentials) */
+    zsock_t *clients[3];              /* client sockets: the endpoint; with tcp, also the ipc;
+                                         with HTTP, the in-process one of its threads (bridge.h) */
+    bool clients_ipc[3];              /* ... whether each is ipc (its peers have credentials) */
     int nclients;                     /* how many */
     int64_t started_ms;               /* for uptime */
     uint64_t requests, errors;        /* counters since start */
@@ -73,6 +77,9 @@ struct sd_server {
     sd_audit_t *audit;                /* refusals waiting to be recorded */
     int64_t next_metrics;             /* monotonic ms of the next render of the metrics text */
     sd_outbox_t *outbox;              /* replies clients have not taken yet */
+    sd_http_api_t *http;              /* the HTTP API and console, or NULL when off */
+    sd_changes_t *changes;            /* committed events, published for the HTTP live streams */
+    char http_url[128];               /* the HTTP base URL ("" when off), for node.status */
     uint64_t busy;                    /* requests answered busy: their client had not read */
 };
 
@@ -119,6 +126,34 @@ static int s_bind_client(sd_server_t *s, const char *endpoint, char *err, size_t
     return sd_access_socket(endpoint, s->cfg->operators, err, cap);
 }
 
+/* The HTTP API: its threads reach the node through one more client socket, in-process (they
+ * hold tokens, never credentials), and hear of committed events from the journal. A default
+ * port that is taken (a second node on the machine, without config) leaves the node without
+ * HTTP, said in the log; a configured one that is taken stops the start. */
+static int s_start_http(sd_server_t *s, char *err, size_t cap)
+{
+    int rc = s_bind_client(s, SD_BRIDGE_ENDPOINT, err, cap) ?: sd_changes_new(&s->changes);
+    if (rc)
+        return rc;
+    sd_journal_set_listener(s->journal, sd_changes_publish, s->changes);
+    char why[512] = "";
+    rc = sd_http_api_start(&s->cfg->http, &s->http, s->http_url, sizeof s->http_url, why,
+                           sizeof why);
+    if (rc == SD_EIO && !s->cfg->http.port_set) {
+        sd_log(SD_LOG_WARNING,
+               "%s; serving without HTTP (set http/port, or --http, to choose "
+               "another port)",
+               why);
+        return 0;
+    }
+    if (rc) {
+        snprintf(err, cap, "%s", why);
+        return rc;
+    }
+    sd_log(SD_LOG_INFO, "http: url=%s", s->http_url);
+    return 0;
+}
+
 int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out, char *err,
                   size_t cap)
 {
@@ -151,6 +186,8 @@ int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out, 
     rc = s_bind_client(s, cfg->endpoint, err, cap);
     if (!rc && strncmp(cfg->endpoint, "ipc://", 6) != 0 && cfg->local_endpoint[0])
         rc = s_bind_client(s, cfg->local_endpoint, err, cap);
+    if (!rc && cfg->http.port)
+        rc = s_start_http(s, err, cap);
     if (rc) {
         sd_server_destroy(&s);
         return rc;
@@ -167,6 +204,10 @@ void sd_server_destroy(sd_server_t **server)
     if (!server || !*server)
         return;
     sd_server_t *s = *server;
+    sd_http_api_stop(&s->http); /* before the sockets its threads call through */
+    if (s->journal)
+        sd_journal_set_listener(s->journal, NULL, NULL);
+    sd_changes_destroy(&s->changes);
     sd_outbox_destroy(&s->outbox);
     for (int i = 0; i < s->nclients; i++)
         zsock_destroy(&s->clients[i]);
@@ -397,7 +438,8 @@ static sd_node_stats_t s_stats(const sd_server_t *s)
                              .busy = s->busy,
                              .replies_dropped = out.dropped,
                              .reply_bytes_waiting = out.bytes,
-                             .restoring = s->restoring != NULL};
+                             .restoring = s->restoring != NULL,
+                             .http_url = s->http_url};
 }
 
 static int s_read_one(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job)
@@ -698,8 +740,8 @@ int sd_server_run(sd_server_t *s)
     s_watch_t watch;
     s_watch_init(s, &watch);
     sd_log(SD_LOG_INFO, "serving: site=%s role=%s endpoint=%s%s%s", s->cfg->site, s->cfg->role,
-           s->cfg->endpoint, s->nclients > 1 ? " local=" : "",
-           s->nclients > 1 ? s->cfg->local_endpoint : "");
+           s->cfg->endpoint,
+           s->clients_ipc[0] ? "" : " local=", s->clients_ipc[0] ? "" : s->cfg->local_endpoint);
     while (!zsys_interrupted) {
         int wait_ms = s->replica ? sd_replica_tick(s->replica) : 500;
         int tick_ms = s_schedule(s), metrics_ms = s_metrics(s);

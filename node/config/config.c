@@ -17,6 +17,8 @@ int sd_config_defaults(sd_config_t *cfg, const char *datadir, char *err, size_t 
     cfg->log_level = SD_LOG_INFO;
     cfg->repl.heartbeat_ms = 1000;
     cfg->repl.max_skew_ms = 60000;
+    cfg->http.port = SD_HTTP_DEFAULT_PORT;
+    strcpy(cfg->http.address, "127.0.0.1");
     sd_policy_default(&cfg->policy);
     sd_schedule_default(&cfg->sched);
     if (sd_endpoint_for_data(datadir, cfg->endpoint, sizeof cfg->endpoint) != 0) {
@@ -252,6 +254,8 @@ static int s_item(sd_config_t *cfg, const char *section, zconfig_t *item, char *
         return sd_config_schedule_item(cfg, item, why, cap);
     if (!strcmp(section, "metrics"))
         return s_metrics_key(cfg, key, value, why, cap);
+    if (!strcmp(section, "http"))
+        return sd_config_http_key(cfg, key, value, why, cap);
     return s_repl_key(cfg, item, why, cap);
 }
 
@@ -273,7 +277,8 @@ static zconfig_t *s_load_zpl(const char *path)
 
 int sd_config_load(sd_config_t *cfg, const char *path, char *err, size_t cap)
 {
-    static const char *sections[] = {"node", "policy", "schedule", "replication", "metrics"};
+    static const char *sections[] = {"node",        "policy",  "schedule",
+                                     "replication", "metrics", "http"};
     err[0] = 0;
     if (!zsys_file_exists(path)) {
         sd_config_problem(err, cap, path, "cannot read the config file");
@@ -295,7 +300,8 @@ int sd_config_load(sd_config_t *cfg, const char *path, char *err, size_t cap)
             k++;
         if (k == sizeof sections / sizeof *sections) {
             snprintf(line, sizeof line,
-                     "unknown section '%s' (known: node, policy, schedule, replication, metrics)",
+                     "unknown section '%s' (known: node, policy, schedule, replication, metrics, "
+                     "http)",
                      section);
             sd_config_problem(err, cap, path, line);
             continue;
@@ -314,6 +320,9 @@ int sd_config_load(sd_config_t *cfg, const char *path, char *err, size_t cap)
                           "node/endpoint: a tcp client endpoint needs authentication: add "
                           "node/auth = token (clients then present an API token, sundesk token "
                           "new)");
+    why[0] = 0;
+    if (sd_config_http_check(&cfg->http, why, sizeof why) != 0)
+        sd_config_problem(err, cap, path, why);
     why[0] = 0;
     if (s_repl_check(&cfg->repl, why, sizeof why) != 0)
         sd_config_problem(err, cap, path, why);

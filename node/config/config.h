@@ -73,6 +73,18 @@ typedef struct {
     char address[64]; /* numeric address to bind; default 127.0.0.1 (loopback only) */
 } sd_metrics_config_t;
 
+#define SD_HTTP_DEFAULT_PORT 7480 /* the API and console of a node without an http section */
+
+/* HTTP API and web console (config: http; config_http.c); off when port is 0. */
+typedef struct {
+    int port;                     /* TCP port; SD_HTTP_DEFAULT_PORT unless configured */
+    bool port_set;                /* configured (or --http): a port in use is then fatal */
+    char address[64];             /* numeric address to bind; default 127.0.0.1 */
+    char tls_cert[SD_PATH_MAX];   /* PEM certificate chain; "" = plain HTTP */
+    char tls_key[SD_PATH_MAX];    /* PEM private key (owner-only file) */
+    char console[SD_PATH_MAX];    /* directory of the built console; "" = the compiled-in one */
+} sd_http_config_t;
+
 typedef struct {
     char site[SD_SITE_MAX + 1];           /* this node's site id */
     char role[8];                         /* "site" or "hub" */
@@ -86,7 +98,21 @@ typedef struct {
     sd_repl_config_t repl;       /* replication; off by default */
     sd_schedule_t sched;         /* calendars, follow-the-sun policy, clock (schedule.h) */
     sd_metrics_config_t metrics; /* Prometheus endpoint; off by default */
+    sd_http_config_t http;       /* HTTP API and console; on, loopback, by default */
 } sd_config_t;
+
+/* One key of the http section (config_http.c). Returns 0 or SD_ECONFIG with the reason in
+ * why. */
+int sd_config_http_key(sd_config_t *cfg, const char *key, const char *value, char *why,
+                       size_t cap);
+
+/* The http section's rules across keys (a non-loopback address needs TLS; cert and key go
+ * together). Returns 0 or SD_ECONFIG with the reason in why. */
+int sd_config_http_check(const sd_http_config_t *http, char *why, size_t cap);
+
+/* Sets address and port from "ADDRESS:PORT", "PORT" or "off" (sundeskd --http). Returns 0 or
+ * SD_ECONFIG with the reason in why. */
+int sd_config_http_option(sd_http_config_t *http, const char *text, char *why, size_t cap);
 
 /* Frees what the config owns (the calendars); NULL-safe. */
 void sd_config_clear(sd_config_t *cfg);

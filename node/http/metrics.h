@@ -5,8 +5,8 @@
  * never touches the store or the replica. The server thread renders the text
  * from its counters (sd_metrics_render) about once a second and hands it over
  * (sd_metrics_publish); a scrape gets the latest copy, so it costs the node's
- * loop nothing and can never block it. Serving is metrics.c (the one file that includes
- * <microhttpd.h>), rendering metrics_text.c. */
+ * loop nothing and can never block it. Serving is metrics.c (over httpd.h), rendering
+ * metrics_text.c. */
 #ifndef SD_METRICS_H
 #define SD_METRICS_H
 
@@ -33,6 +33,7 @@ typedef struct {
     uint64_t tickets[SD_STATUS_COUNT_]; /* tickets by status */
     uint64_t sla_breaches;              /* breach events held, from every site */
     bool restoring;                     /* restored from a backup, not caught up */
+    const char *http_url;               /* the API and console's base URL, or NULL when off */
 } sd_node_stats_t;
 
 /* Starts serving on cfg (port > 0). Returns 0 and *metrics, or SD_EIO with

@@ -6,17 +6,29 @@
 #include "hlc.h"
 #include "sign.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* An event of the batch in progress, kept to tell the listener after the commit. */
+typedef struct {
+    const sd_kind_t *kind;   /* its record's kind */
+    char key[SD_ID_MAX + 1]; /* the record */
+    int op;                  /* the kind's op */
+} s_change_t;
+
 struct sd_journal {
-    sd_store_t *store;          /* borrowed */
-    char site[SD_SITE_MAX + 1]; /* whose events append makes */
-    sd_hlc_t clock;             /* the node's hybrid clock; saved with every write */
-    const sd_signer_t *signer;  /* signs own events (borrowed), or NULL: they go unsigned */
-    int64_t max_skew_ms;        /* a peer's stamp this far ahead of now moves no clock */
-    int64_t (*wall)(void *arg); /* the node's clock for that bound, or NULL: no bound */
-    void *wall_arg;             /* for wall */
+    sd_store_t *store;               /* borrowed */
+    char site[SD_SITE_MAX + 1];      /* whose events append makes */
+    sd_hlc_t clock;                  /* the node's hybrid clock; saved with every write */
+    const sd_signer_t *signer;       /* signs own events (borrowed), or NULL: they go unsigned */
+    int64_t max_skew_ms;             /* a peer's stamp this far ahead of now moves no clock */
+    int64_t (*wall)(void *arg);      /* the node's clock for that bound, or NULL: no bound */
+    void *wall_arg;                  /* for wall */
+    sd_journal_listener_fn listener; /* told of each committed event, or NULL */
+    void *listener_arg;              /* for listener */
+    s_change_t *changes;             /* the events of the batch being written, for listener */
+    size_t nchanges, changes_cap;    /* used and allocated entries of changes */
 };
 
 struct sd_journal_batch {
@@ -55,6 +67,7 @@ void sd_journal_close(sd_journal_t **journal)
 {
     if (!journal || !*journal)
         return;
+    free((*journal)->changes);
     free(*journal);
     *journal = NULL;
 }
@@ -117,6 +130,7 @@ static int s_fill_txn(sd_store_txn_t *txn, void *arg)
 {
     s_write_t *w = arg;
     *w->result = (sd_journal_result_t){0};
+    w->journal->nchanges = 0; /* a redo after a map growth starts the list again */
     sd_journal_batch_t batch = {
         .journal = w->journal, .txn = txn, .now_ms = w->now_ms, .result = w->result};
     int rc = w->fill(&batch, w->arg);
@@ -143,10 +157,39 @@ int sd_journal_write(sd_journal_t *j, uint64_t now_ms, sd_journal_fill_fn fill, 
                    .arg = arg,
                    .result = result ? result : &scratch,
                    .saved = j->clock};
+    j->nchanges = 0;
     int rc = sd_store_write(j->store, s_fill_txn, s_undo, &w);
     if (rc)
         s_undo(&w); /* a failed batch leaves no stamp behind either */
+    for (size_t i = 0; !rc && j->listener && i < j->nchanges; i++)
+        j->listener(j->listener_arg, j->changes[i].kind, j->changes[i].key, j->changes[i].op);
+    j->nchanges = 0;
     return rc;
+}
+
+void sd_journal_set_listener(sd_journal_t *j, sd_journal_listener_fn fn, void *arg)
+{
+    j->listener = fn;
+    j->listener_arg = arg;
+}
+
+/* Keeps ev for the listener. Out of memory only loses the notice, never the event. */
+static void s_note(sd_journal_t *j, const sd_event_t *ev)
+{
+    if (!j->listener)
+        return;
+    if (j->nchanges == j->changes_cap) {
+        size_t cap = j->changes_cap ? 2 * j->changes_cap : 64;
+        s_change_t *grown = realloc(j->changes, cap * sizeof *grown);
+        if (!grown)
+            return;
+        j->changes = grown;
+        j->changes_cap = cap;
+    }
+    s_change_t *c = &j->changes[j->nchanges++];
+    c->kind = ev->kind;
+    c->op = ev->op;
+    snprintf(c->key, sizeof c->key, "%s", ev->key);
 }
 
 sd_store_txn_t *sd_journal_txn(sd_journal_batch_t *b)
@@ -181,6 +224,7 @@ int sd_journal_append(sd_journal_batch_t *b, sd_event_t *ev, void *after)
     r->first_seq = r->first_seq ? r->first_seq : ev->seq;
     r->last_seq = ev->seq;
     r->appended++;
+    s_note(j, ev);
     return 0;
 }
 
@@ -197,6 +241,7 @@ int sd_journal_apply_remote(sd_journal_batch_t *b, const sd_event_t *ev)
             sd_hlc_ms(ev->hlc) <= (uint64_t)j->wall(j->wall_arg) + (uint64_t)j->max_skew_ms)
             sd_hlc_observe(&j->clock, ev->hlc);
         b->result->applied++;
+        s_note(j, ev);
     } else if (rc < 0 && rc != SD_ERANGE) {
         b->rc = rc;
     }

@@ -81,6 +81,14 @@ sd_store_t *sd_journal_store(const sd_journal_t *journal);
 void sd_journal_set_signer(sd_journal_t *journal, const sd_signer_t *signer, int64_t max_skew_ms,
                            int64_t (*wall)(void *arg), void *wall_arg);
 
+/* Told of each event of a committed write, own or another node's, in the order applied, after
+ * the commit (kind, the record's id, the kind's op). */
+typedef void (*sd_journal_listener_fn)(void *arg, const sd_kind_t *kind, const char *key, int op);
+
+/* From now on listener(arg, ...) hears of every committed event (NULL: nobody). Runs on the
+ * writing thread; it must not write through the journal. */
+void sd_journal_set_listener(sd_journal_t *journal, sd_journal_listener_fn listener, void *arg);
+
 /* The site whose events this journal makes; borrowed, lives with it. */
 const char *sd_journal_site(const sd_journal_t *journal);
 
