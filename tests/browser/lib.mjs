@@ -102,12 +102,10 @@ export class Node {
 
     async start(config) {
         this.port = await freePort();
-        const args = ['--data', this.data, '--http', `127.0.0.1:${this.port}`];
-        if (config) {
-            const file = join(this.dir, this.name + '.zpl');
-            writeFileSync(file, config);
-            args.push('--config', file);
-        }
+        // The console this build made (the node's compiled-in default may be an installed one).
+        const file = join(this.dir, this.name + '.zpl');
+        writeFileSync(file, (config || '') + `http\n    console = ${join(BIN, 'console')}\n`);
+        const args = ['--data', this.data, '--config', file, '--http', `127.0.0.1:${this.port}`];
         const log = openSync(join(this.dir, this.name + '.log'), 'a');
         this.proc = spawn(join(BIN, 'node/sundeskd'), args, { stdio: ['ignore', log, log] });
         const exited = new Promise((r) => this.proc.once('exit', (code) => r(code)));
