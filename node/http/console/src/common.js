@@ -57,6 +57,26 @@ export function useNow(period = 30000) {
     return now;
 }
 
+// The site and team filters of GET /api/v1/tickets are newer than ticket.list itself: a node
+// that answers unknown_field for them gets the list without them, filtered here instead (the
+// footer then says so). Returns {site, team} as refused, or null.
+function s_unsupported(e, q) {
+    if (!e || e.code !== 'unknown_field' || !e.problem || !Array.isArray(e.problem.errors)) return null;
+    const refused = {};
+    for (const fe of e.problem.errors) {
+        const k = String(fe.pointer || '').replace('#/', '');
+        if ((k === 'site' || k === 'team') && q[k]) refused[k] = q[k];
+        else return null;
+    }
+    return Object.keys(refused).length ? refused : null;
+}
+
+function s_matches(tk, local) {
+    if (local.site && tk.owner_site !== local.site) return false;
+    if (local.team && tk.team !== local.team) return false;
+    return true;
+}
+
 // useTicketList(query) → {items, next, loading, error, more(), reload()}: GET /api/v1/tickets in
 // API order (the queue order), following next_cursor on demand, refetched on every ticket
 // event (the event says a ticket changed; whether it still matches is the node's to decide).
@@ -72,13 +92,25 @@ export function useTicketList(query) {
             try {
                 let items = [];
                 let cursor = null;
+                let q = query;
+                let local = null; // filters the node refused (an older node): applied here
                 for (let i = 0; i < count; i++) {
-                    const r = await api.tickets(Object.assign({}, query, cursor ? { cursor } : {}));
+                    let r;
+                    try {
+                        r = await api.tickets(Object.assign({}, q, cursor ? { cursor } : {}));
+                    } catch (e) {
+                        local = s_unsupported(e, q);
+                        if (!local || i > 0) throw e;
+                        q = Object.assign({}, q);
+                        for (const k of Object.keys(local)) delete q[k];
+                        r = await api.tickets(q);
+                    }
                     items = items.concat(r.items || []);
                     cursor = r.next_cursor || null;
                     if (!cursor) break;
                 }
-                if (my === gen.current) setState({ items, next: cursor, loading: false, error: null });
+                if (local) items = items.filter((tk) => s_matches(tk, local));
+                if (my === gen.current) setState({ items, next: cursor, loading: false, error: null, local: !!local });
             } catch (e) {
                 if (my === gen.current) setState((s) => Object.assign({}, s, { loading: false, error: e }));
             }
@@ -120,6 +152,7 @@ export function MoreLine({ list }) {
             ? html`${t('more_exist', { n: list.items.length })}
                   <button type="button" onClick=${list.more} data-testid="load-more">${t('load_more')}</button>`
             : t('all_loaded', { n: list.items.length })}
+        ${list.local ? html` <span class="local" data-testid="list-local">${t('filtered_here')}</span>` : null}
     </p>`;
 }
 

@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, setCsrf } from './api.js';
 import { startEvents, stopEvents } from './sse.js';
 import { t, setLang, lang, pickLang, browserZone, validZone, LANGS } from './i18n.js';
-import { html, AppCtx, navigate } from './common.js';
+import { html, AppCtx, navigate, ErrorLine } from './common.js';
 import { Login } from './login.js';
 import { Queue } from './queue.js';
 import { TicketCard } from './ticket.js';
@@ -151,6 +151,7 @@ function App() {
     const [app, setApp] = useState(null); // the session; null until known
     const [state, setState] = useState('loading'); // loading | login | ready
     const [, setTick] = useState(0); // re-render after a language switch
+    const [logoutError, setLogoutError] = useState(null); // a sign-out the node refused
 
     const enter = async (csrf) => {
         const s = await loadSession(csrf);
@@ -181,7 +182,12 @@ function App() {
         try {
             await api.logout();
         } catch (e) {
-            /* the session may already be gone; the login page is right either way */
+            // Gone already (401): the login page is right. Anything else: the session may still
+            // be valid at the node, so say so rather than pretend it ended.
+            if (e.status !== 401) {
+                setLogoutError(e);
+                return;
+            }
         }
         stopEvents();
         setCsrf(null);
@@ -192,6 +198,7 @@ function App() {
     return html`<${AppCtx.Provider} value=${app}>
         <a class="skip" href="#main-content" onClick=${(e) => { e.preventDefault(); document.getElementById('main-content').focus(); }}>Skip to content</a>
         <${Header} app=${app} onLang=${onLang} onLogout=${onLogout} />
+        <${ErrorLine} error=${logoutError} />
         <${Nav} roles=${app.roles} route=${route} />
         <main id="main-content" tabindex="-1" data-lang=${lang()}>
             <${Page} route=${route} app=${app} />
