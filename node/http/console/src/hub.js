@@ -48,7 +48,7 @@ export function Timeline() {
     const days = [];
     for (let x = Math.ceil(c.from / 1800000) * 1800000; x < c.to; x += 1800000)
         if (fmtTime(x, app.zone).slice(11, 16) === '00:00') days.push(x);
-    return html`<section data-testid="timeline">
+    return html`<section data-testid="timeline" data-from=${c.from} data-to=${c.to}>
         <h1>${t('timeline_title')}</h1>
         <p data-testid="coverage-summary" class=${c.gaps ? 'warn' : ''}>
             ${fmtTime(c.from, app.zone)} – ${fmtTime(c.to, app.zone)} ·
