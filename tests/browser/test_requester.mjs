@@ -111,4 +111,12 @@ test('the portal at phone width (390 px) in zh-CN', { skip }, async () => {
     assert.match(await page.locator('label[for=nt-title]').innerText(), /标题/);
     assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390);
     await shot(page, 'phone-02-new-ticket');
+    // The header's switch changes every string at once, without a reload; kept for the session.
+    await page.getByTestId('lang-switch').selectOption('en');
+    assert.equal(await page.locator('label[for=nt-title]').innerText(), 'Title');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    await page.reload();
+    await page.getByTestId('new-ticket-form').waitFor();
+    assert.equal(await page.getByTestId('logout').innerText(), 'Sign out');
+    await shot(page, 'phone-03-new-ticket-en');
 });
