@@ -2,9 +2,6 @@
 #include "digest.h"
 
 #include "error.h"
-#include "mp.h"
-
-#include <stdio.h>
 
 #include <sodium.h>
 
@@ -27,67 +24,88 @@ void sd_digest_add(sd_digest_t *d, const void *data, size_t len)
     crypto_generichash_update((crypto_generichash_state *)d, data, len);
 }
 
+static void s_bin_header(sd_mp_writer_t *w, size_t len)
+{
+    uint8_t h[5];
+    size_t n = len < 0x100 ? 1 : len < 0x10000 ? 2 : 4;
+    h[0] = n == 1 ? 0xc4 : n == 2 ? 0xc5 : 0xc6;
+    for (size_t i = 0; i < n; i++)
+        h[1 + i] = (uint8_t)(len >> (8 * (n - 1 - i)));
+    sd_mp_raw(w, h, 1 + n);
+}
+
+/* Writes n again through the writer, which always picks the shortest form. */
+static int s_canon(const sd_mp_node_t *n, sd_mp_writer_t *w)
+{
+    size_t len;
+    const char *bytes;
+    uint64_t u;
+    int64_t i;
+    bool b;
+    int rc = 0;
+    switch (sd_mp_kind(n)) {
+    case SD_MP_NIL:
+        sd_mp_nil(w);
+        return 0;
+    case SD_MP_BOOL:
+        sd_mp_boolean(n, &b);
+        sd_mp_bool(w, b);
+        return 0;
+    case SD_MP_UINT:
+        sd_mp_uint(n, &u);
+        sd_mp_u64(w, u);
+        return 0;
+    case SD_MP_INT:
+        sd_mp_int(n, &i);
+        sd_mp_i64(w, i);
+        return 0;
+    case SD_MP_STR:
+        bytes = sd_mp_bytes(n, &len);
+        sd_mp_strn(w, bytes, len);
+        return 0;
+    case SD_MP_BIN:
+        /* The writer has no bin: its shortest header (bin 8, 16 or 32) by hand. */
+        bytes = sd_mp_bytes(n, &len);
+        s_bin_header(w, len);
+        sd_mp_raw(w, bytes, len);
+        return 0;
+    case SD_MP_ARRAY:
+        sd_mp_array(w, (uint32_t)sd_mp_len(n));
+        for (size_t k = 0; k < sd_mp_len(n) && !rc; k++)
+            rc = s_canon(sd_mp_at(n, k), w);
+        return rc;
+    case SD_MP_MAP:
+        sd_mp_map(w, (uint32_t)sd_mp_len(n));
+        for (size_t k = 0; k < sd_mp_len(n) && !rc; k++)
+            rc = s_canon(sd_mp_key(n, k), w) ?: s_canon(sd_mp_val(n, k), w);
+        return rc;
+    default:
+        return SD_ETYPE;
+    }
+}
+
+int sd_mp_node_version(const sd_mp_node_t *node, char hex[SD_VERSION_BYTES * 2 + 1])
+{
+    sd_mp_writer_t *w = sd_mp_writer_new();
+    if (!w)
+        return SD_ENOMEM;
+    int rc = s_canon(node, w) ?: sd_mp_writer_error(w);
+    if (!rc && sodium_init() < 0)
+        rc = SD_EINVAL;
+    if (!rc) {
+        size_t len;
+        const void *data = sd_mp_writer_data(w, &len);
+        uint8_t out[SD_DIGEST_BYTES];
+        crypto_generichash(out, sizeof out, data, len, NULL, 0);
+        sodium_bin2hex(hex, SD_VERSION_BYTES * 2 + 1, out, SD_VERSION_BYTES);
+    }
+    sd_mp_writer_destroy(&w);
+    return rc;
+}
+
 void sd_digest_final(sd_digest_t *d, uint8_t out[SD_DIGEST_BYTES], char *hex)
 {
     crypto_generichash_final((crypto_generichash_state *)d, out, SD_DIGEST_BYTES);
     if (hex)
         sodium_bin2hex(hex, SD_DIGEST_BYTES * 2 + 1, out, SD_DIGEST_BYTES);
-}
-
-/* Feeds the object's kind, then its value (a container: its count and elements in order). */
-static void s_walk(sd_digest_t *d, const sd_mp_node_t *n)
-{
-    uint8_t kind = (uint8_t)sd_mp_kind(n);
-    sd_digest_add(d, &kind, 1);
-    size_t len = 0, count = sd_mp_len(n);
-    const char *bytes;
-    uint64_t u;
-    int64_t i;
-    bool b;
-    switch (sd_mp_kind(n)) {
-    case SD_MP_BOOL:
-        sd_mp_boolean(n, &b);
-        sd_digest_add(d, &b, 1);
-        break;
-    case SD_MP_UINT:
-        sd_mp_uint(n, &u);
-        sd_digest_add(d, &u, sizeof u);
-        break;
-    case SD_MP_INT:
-        sd_mp_int(n, &i);
-        sd_digest_add(d, &i, sizeof i);
-        break;
-    case SD_MP_STR:
-    case SD_MP_BIN:
-        bytes = sd_mp_bytes(n, &len);
-        sd_digest_add(d, bytes, len);
-        break;
-    case SD_MP_ARRAY:
-        sd_digest_add(d, &count, sizeof count);
-        for (size_t k = 0; k < count; k++)
-            s_walk(d, sd_mp_at(n, k));
-        break;
-    case SD_MP_MAP:
-        sd_digest_add(d, &count, sizeof count);
-        for (size_t k = 0; k < count; k++) {
-            s_walk(d, sd_mp_key(n, k));
-            s_walk(d, sd_mp_val(n, k));
-        }
-        break;
-    default: /* nil; floats and exts appear in no reply */
-        break;
-    }
-}
-
-int sd_mp_node_version(const struct sd_mp_node *node, char hex[33])
-{
-    sd_digest_t d;
-    if (sd_digest_init(&d) != 0)
-        return SD_EINVAL;
-    s_walk(&d, node);
-    uint8_t out[SD_DIGEST_BYTES];
-    sd_digest_final(&d, out, NULL);
-    for (int k = 0; k < 16; k++)
-        snprintf(hex + 2 * k, 3, "%02x", out[k]);
-    return 0;
 }

@@ -5,10 +5,13 @@
 #ifndef SD_DIGEST_H
 #define SD_DIGEST_H
 
+#include "mp.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
-#define SD_DIGEST_BYTES 32
+#define SD_DIGEST_BYTES  32
+#define SD_VERSION_BYTES 16 /* of a record version: 32 hex digits (an HTTP ETag, if_match) */
 
 typedef struct {
     _Alignas(64) unsigned char opaque[384]; /* crypto_generichash_state, kept opaque */
@@ -21,11 +24,11 @@ void sd_digest_add(sd_digest_t *d, const void *data, size_t len);
 /* Writes the digest and, as hex (65 bytes with NUL), to hex if not NULL. */
 void sd_digest_final(sd_digest_t *d, uint8_t out[SD_DIGEST_BYTES], char *hex);
 
-/* The version of a msgpack object (a record as a reply shows it): the first 16 bytes, as 32
- * lower-case hex digits (and a NUL), of the digest of a walk of the object (kinds, lengths and
- * values in order), so equal objects have equal versions however they were encoded. The HTTP
- * API's ETags. Returns 0 or SD_EINVAL (libsodium cannot initialise). */
-struct sd_mp_node;
-int sd_mp_node_version(const struct sd_mp_node *node, char hex[33]);
+/* The version of a parsed msgpack object (a record as a reply shows it): the first 16 bytes, as
+ * 32 lower-case hex digits, of BLAKE2b-256 over its canonical re-encoding (maps and arrays in
+ * their order, integers and lengths in their shortest forms), so two encoders of the same value
+ * agree. hex gets 33 bytes. Returns 0, SD_ETYPE for a float or ext anywhere in it (records hold
+ * none), SD_ENOMEM, SD_EINVAL (libsodium). */
+int sd_mp_node_version(const sd_mp_node_t *node, char hex[SD_VERSION_BYTES * 2 + 1]);
 
 #endif

@@ -38,6 +38,7 @@ static const s_error_info_t s_errors[SD_ERROR_COUNT_] = {
     {"unauthenticated", "not authenticated"},
     {"forbidden", "not allowed"},
     {"busy", "busy; try again"},
+    {"precondition_failed", "the record changed since that version"},
 };
 
 static const s_error_info_t *s_lookup(int code)

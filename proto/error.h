@@ -34,7 +34,8 @@ typedef enum {
     SD_EUNAUTHENTICATED = -26, /* the node cannot tell who is asking (or the proof is wrong) */
     SD_EFORBIDDEN = -27,       /* the caller lacks the right to do this */
     SD_EBUSY = -28,            /* too many of a costly thing at once (password checks); retry */
-    SD_ERROR_COUNT_ = 29       /* number of codes, including SD_OK */
+    SD_EPRECONDITION = -29,    /* the record changed since the version the caller named */
+    SD_ERROR_COUNT_ = 30       /* number of codes, including SD_OK */
 } sd_error_t;
 
 /* Human text of an error code, e.g. "string too long". Never NULL; unknown

@@ -98,6 +98,8 @@ void sd_request_clear(sd_request_t *req)
     if (n)
         sd_fields_free(fields, n, &req->args, ~0ull);
     free(req->token);
+    free(req->if_match);
+    free(req->idempotency_key);
     memset(req, 0, sizeof *req);
 }
 
@@ -177,6 +179,57 @@ static const sd_field_t s_auth_field = {
     "auth",       SD_F_STR, SD_F_LINE | SD_F_NONEMPTY, 0, offsetof(sd_request_t, token), 0,
     SD_TOKEN_MAX, NULL};
 
+/* "if_match": a record version; "idempotency_key": a create's retry key. */
+static const sd_field_t s_if_match_field = {
+    "if_match",     SD_F_STR, SD_F_LINE | SD_F_NONEMPTY, 0, offsetof(sd_request_t, if_match), 0,
+    SD_VERSION_HEX, NULL};
+static const sd_field_t s_idem_field = {"idempotency_key",
+                                        SD_F_STR,
+                                        SD_F_LINE | SD_F_NONEMPTY,
+                                        0,
+                                        offsetof(sd_request_t, idempotency_key),
+                                        0,
+                                        SD_IDEMPOTENCY_KEY_MAX,
+                                        NULL};
+
+/* The envelope's if_match and idempotency_key: their values (after auth), or, with
+ * `applies` set (after args), whether the op takes them: if_match a WRITE on an existing
+ * record, idempotency_key a CREATE. */
+static int s_decode_conditions(const sd_mp_node_t *if_match, const sd_mp_node_t *idem,
+                               sd_request_t *req, bool applies, sd_fault_t *fault)
+{
+    const sd_req_spec_t *spec = &s_ops[req->op];
+    if (applies) {
+        if (req->if_match && (!spec->writes || spec->creates))
+            return sd_fault_set(fault, SD_EINVAL,
+                                "request.if_match: only on a write to an existing record (%s %s)",
+                                spec->name, spec->writes ? "creates one" : "does not write");
+        if (req->idempotency_key && !spec->creates)
+            return sd_fault_set(fault, SD_EINVAL,
+                                "request.idempotency_key: only on an op that creates a record "
+                                "(%s does not)",
+                                spec->name);
+        return 0;
+    }
+    int rc = 0;
+    if (if_match && (rc = sd_field_decode(&s_if_match_field, if_match, "request", req, fault)))
+        return rc;
+    if (req->if_match) {
+        size_t n = strspn(req->if_match, "0123456789abcdef");
+        if (n != SD_VERSION_HEX || req->if_match[n])
+            return sd_fault_set(fault, SD_ERANGE,
+                                "request.if_match: a record version is %d lower-case hex digits",
+                                SD_VERSION_HEX);
+    }
+    if (idem && (rc = sd_field_decode(&s_idem_field, idem, "request", req, fault)))
+        return rc;
+    for (const char *c = req->idempotency_key; c && *c; c++)
+        if (*c < 0x20 || *c > 0x7e)
+            return sd_fault_set(fault, SD_ERANGE,
+                                "request.idempotency_key: printable ASCII only (bytes 0x20-0x7e)");
+    return 0;
+}
+
 int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t *fault)
 {
     sd_mp_doc_t *doc = NULL;
@@ -184,26 +237,29 @@ int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t
     if (rc)
         return sd_fault_set(fault, rc, "request: %s", sd_strerror(rc));
     const sd_mp_node_t *root = sd_mp_doc_root(doc);
-    const sd_mp_node_t *v = NULL, *id = NULL, *op = NULL, *args = NULL, *auth = NULL;
+    const sd_mp_node_t *v = NULL, *id = NULL, *op = NULL, *args = NULL, *auth = NULL,
+                       *if_match = NULL, *idem = NULL;
     if (sd_mp_kind(root) != SD_MP_MAP) {
         rc = sd_fault_set(fault, SD_ETYPE, "request: expected a map");
         goto done;
     }
     for (size_t i = 0; i < sd_mp_len(root); i++) {
         const sd_mp_node_t *k = sd_mp_key(root, i), *val = sd_mp_val(root, i);
-        static const char *const keys[] = {"v", "id", "op", "args", "auth"};
-        const sd_mp_node_t **slots[] = {&v, &id, &op, &args, &auth};
+        static const char *const keys[] = {
+            "v", "id", "op", "args", "auth", "if_match", "idempotency_key"};
+        const sd_mp_node_t **slots[] = {&v, &id, &op, &args, &auth, &if_match, &idem};
         size_t which = 0;
-        while (which < 5 && !sd_mp_str_eq(k, keys[which]))
+        while (which < 7 && !sd_mp_str_eq(k, keys[which]))
             which++;
-        if (which == 5) {
+        if (which == 7) {
             size_t klen = 0;
             const char *kname = sd_mp_kind(k) == SD_MP_STR ? sd_mp_bytes(k, &klen) : "";
             char shown[SD_FIELD_QUOTE_MAX];
             sd_field_quote(shown, kname, klen);
-            rc =
-                sd_fault_set(fault, SD_EUNKNOWN_FIELD,
-                             "request: unknown field '%s' (allowed: v, id, op, args, auth)", shown);
+            rc = sd_fault_set(fault, SD_EUNKNOWN_FIELD,
+                              "request: unknown field '%s' (allowed: v, id, op, args, auth, "
+                              "if_match, idempotency_key)",
+                              shown);
             goto done;
         }
         if (*slots[which]) {
@@ -242,6 +298,8 @@ int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t
     }
     if (auth && (rc = sd_field_decode(&s_auth_field, auth, "request", req, fault)) != 0)
         goto done;
+    if ((rc = s_decode_conditions(if_match, idem, req, false, fault)) != 0)
+        goto done;
     if (args && (rc = s_decode_args(args, req, fault)) != 0)
         goto done;
     const sd_req_spec_t *spec = &s_ops[req->op];
@@ -253,6 +311,7 @@ int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t
              !*(char **)((char *)&req->args + fields[i].offset)))
             rc = sd_fault_set(fault, SD_EMISSING, "args.%s: required by %s", fields[i].name,
                               spec->name);
+    rc = rc ?: s_decode_conditions(NULL, NULL, req, true, fault);
 done:
     sd_mp_doc_destroy(&doc);
     return rc;
@@ -266,7 +325,7 @@ void sd_request_encode(const sd_request_t *req, sd_mp_writer_t *w)
     uint32_t pairs = 0;
     for (uint64_t m = mask; m; m &= m - 1)
         pairs++;
-    sd_mp_map(w, req->token ? 5 : 4);
+    sd_mp_map(w, 4 + !!req->token + !!req->if_match + !!req->idempotency_key);
     sd_mp_str(w, "v");
     sd_mp_u64(w, SD_PROTO_VERSION);
     sd_mp_str(w, "id");
@@ -274,6 +333,14 @@ void sd_request_encode(const sd_request_t *req, sd_mp_writer_t *w)
     if (req->token) {
         sd_mp_str(w, "auth");
         sd_mp_str(w, req->token);
+    }
+    if (req->if_match) {
+        sd_mp_str(w, "if_match");
+        sd_mp_str(w, req->if_match);
+    }
+    if (req->idempotency_key) {
+        sd_mp_str(w, "idempotency_key");
+        sd_mp_str(w, req->idempotency_key);
     }
     sd_mp_str(w, "op");
     sd_mp_str(w, sd_req_op_name(req->op));
@@ -300,14 +367,65 @@ void sd_reply_ok_begin(sd_mp_writer_t *w, uint64_t id)
     s_reply_head(w, id, true);
 }
 
-void sd_reply_error(sd_mp_writer_t *w, uint64_t id, int code, const char *message)
+/* An error reply up to its error map's code and message, the map having `pairs` pairs. */
+static void s_error_head(sd_mp_writer_t *w, uint64_t id, int code, const char *message,
+                         uint32_t pairs)
 {
     s_reply_head(w, id, false);
-    sd_mp_map(w, 2);
+    sd_mp_map(w, pairs);
     sd_mp_str(w, "code");
     sd_mp_str(w, sd_error_name(code));
     sd_mp_str(w, "message");
     sd_mp_str(w, message ? message : sd_strerror(code));
+}
+
+void sd_reply_error(sd_mp_writer_t *w, uint64_t id, int code, const char *message)
+{
+    s_error_head(w, id, code, message, 2);
+}
+
+void sd_reply_error_allowed(sd_mp_writer_t *w, uint64_t id, int code, const char *message,
+                            const char *allowed)
+{
+    s_error_head(w, id, code, message, 3);
+    sd_mp_str(w, "allowed");
+    /* Names are lower-case verbs; a text with a space in a name ("nothing (...)") is none. */
+    uint32_t n = 0;
+    const char *p = allowed ? allowed : "";
+    bool names = p[0] && !strchr(p, '(');
+    for (const char *q = p; names && *q; n++) {
+        q += strcspn(q, ",");
+        q += strspn(q, ", ");
+    }
+    sd_mp_array(w, n);
+    for (const char *q = p; names && *q;) {
+        size_t len = strcspn(q, ",");
+        sd_mp_strn(w, q, len);
+        q += len;
+        q += strspn(q, ", ");
+    }
+}
+
+/* The "allowed" of an error map into reply (verbs joined by ", "). */
+static int s_reply_allowed(const sd_mp_node_t *allowed, sd_reply_t *reply)
+{
+    size_t used = 0;
+    if (sd_mp_kind(allowed) != SD_MP_ARRAY)
+        return SD_EMSGPACK;
+    reply->has_allowed = true;
+    for (size_t i = 0; i < sd_mp_len(allowed); i++) {
+        size_t len;
+        const char *name = sd_mp_bytes(sd_mp_at(allowed, i), &len);
+        if (!name || sd_mp_kind(sd_mp_at(allowed, i)) != SD_MP_STR)
+            return SD_EMSGPACK;
+        int k = snprintf(reply->allowed + used, sizeof reply->allowed - used, "%s%.*s",
+                         used ? ", " : "", (int)len, name);
+        if (k < 0 || (size_t)k >= sizeof reply->allowed - used)
+            break; /* kept whole names only; the message names them all */
+        used += (size_t)k;
+    }
+    reply->allowed[used] = 0;
+    return 0;
 }
 
 int sd_reply_decode(const void *buf, size_t len, sd_reply_t *reply)
@@ -340,6 +458,9 @@ int sd_reply_decode(const void *buf, size_t len, sd_reply_t *reply)
     if (reply->code == 0) /* "ok" names no error: an error reply never reads as success */
         reply->code = SD_EINVAL;
     snprintf(reply->message, sizeof reply->message, "%.*s", (int)mlen, ms);
+    const sd_mp_node_t *allowed = sd_mp_get(err, "allowed");
+    if (allowed && s_reply_allowed(allowed, reply) != 0)
+        goto bad;
     return 0;
 bad:
     sd_mp_doc_destroy(&reply->doc);

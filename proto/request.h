@@ -1,7 +1,8 @@
 /* request.h - client requests and replies (the protocol of proto/PROTOCOL.md).
  *
  * A request is {"v":1, "id":N, "op":"ticket.new", "args":{...}}, plus "auth":TOKEN from a
- * client that is not on the node's ipc socket. Every
+ * client that is not on the node's ipc socket, "if_match":VERSION on a write to an existing
+ * record and "idempotency_key":KEY on a create (PROTOCOL.md section 2). Every
  * operation is declared once, in proto/ops.def: its wire name, whether it
  * writes, the argument group it takes its arguments from (proto/args.h) and
  * which of them it requires and accepts, so "unknown argument" and "missing
@@ -37,12 +38,17 @@ typedef struct {
 } sd_req_spec_t;
 
 typedef struct {
-    uint64_t id;      /* request id, echoed in the reply (0 when absent) */
-    int op;           /* sd_req_op_t; set before any argument */
-    sd_args_t args;   /* arguments: the member of op's group */
-    uint64_t present; /* bit i: argument i of op's group (its enum) was given */
-    char *token;      /* "auth": an API or session token proving who asks (heap), or NULL */
+    uint64_t id;           /* request id, echoed in the reply (0 when absent) */
+    int op;                /* sd_req_op_t; set before any argument */
+    sd_args_t args;        /* arguments: the member of op's group */
+    uint64_t present;      /* bit i: argument i of op's group (its enum) was given */
+    char *token;           /* "auth": an API or session token proving who asks (heap), or NULL */
+    char *if_match;        /* "if_match": a record version (32 hex digits) a WRITE needs, or NULL */
+    char *idempotency_key; /* "idempotency_key": a CREATE's retry key (heap), or NULL */
 } sd_request_t;
+
+#define SD_IDEMPOTENCY_KEY_MAX 128 /* bytes of printable ASCII */
+#define SD_VERSION_HEX         32  /* hex digits of a record version (digest.h) */
 
 /* The spec of op, or NULL when op is not an sd_req_op_t. Static storage. */
 const sd_req_spec_t *sd_req_spec(int op);
@@ -83,7 +89,9 @@ int sd_request_set(sd_request_t *req, int arg, const char *text, sd_fault_t *fau
  * Errors: those of sd_mp_doc_parse and sd_field_decode, SD_ETYPE,
  * SD_EDUPLICATE (a key given twice), SD_EVERSION, SD_EUNKNOWN_OP,
  * SD_EUNKNOWN_FIELD (an unknown key, or an argument the op does not take),
- * SD_EMISSING (v, op, or an argument the op requires). */
+ * SD_EMISSING (v, op, or an argument the op requires), SD_ERANGE (a malformed if_match or
+ * idempotency_key), SD_EINVAL (if_match on an op that is no WRITE, idempotency_key on one that
+ * is no CREATE). */
 int sd_request_decode(const void *buf, size_t len, sd_request_t *req, sd_fault_t *fault);
 
 /* Writes a request; only the arguments in req->present are sent. */
@@ -96,6 +104,11 @@ void sd_request_clear(sd_request_t *req);
  * sd_reply_ok_begin() then exactly one msgpack object (the result). */
 void sd_reply_ok_begin(sd_mp_writer_t *w, uint64_t id);
 void sd_reply_error(sd_mp_writer_t *w, uint64_t id, int code, const char *message);
+/* An error reply whose error map has a third key, "allowed": the verbs allowed (a ticket's
+ * bad_transition), given as one string of names separated by ", " ("" or a text without a
+ * name, "nothing (...)", is an empty array). */
+void sd_reply_error_allowed(sd_mp_writer_t *w, uint64_t id, int code, const char *message,
+                            const char *allowed);
 
 /* A decoded reply, as a client sees it. */
 typedef struct {
@@ -105,6 +118,8 @@ typedef struct {
     const sd_mp_node_t *result; /* ok: the result object */
     int code;                   /* !ok: SD_E* code from the wire name */
     char message[SD_NOTE_MAX];  /* !ok: the node's one-line reason */
+    bool has_allowed;           /* !ok: the error had "allowed" (a ticket's bad_transition) */
+    char allowed[256];          /* ... its verbs joined by ", " ("" when none) */
 } sd_reply_t;
 
 /* Parses a reply. Returns 0, or a parse error for a malformed reply. */

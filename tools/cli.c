@@ -25,6 +25,7 @@ static const struct {
     {"public", "public", "true"},
     {"major", "major", "true"},
     {"open", "open", "true"},
+    {"all", "open", "false"},
     {"follow-sun", "follow_sun", "true"},
     {"no-follow-sun", "follow_sun", "false"},
     {"breached", "sla", "breached"},

@@ -102,20 +102,46 @@ const sd_cli_verb_t sd_login_verbs[] = {
     SD_CLI_VERBS_END,
 };
 
+/* auth.logout: the node ended the session. */
+static int s_print_logout(sd_cli_t *cli, const sd_mp_node_t *r)
+{
+    (void)cli;
+    int ulen;
+    const char *user = sd_cli_str(r, "user", &ulen);
+    printf("the node ended the session of %.*s\n", ulen, user ? user : "");
+    return 0;
+}
+
+const sd_cli_verb_t sd_logout_verbs[] = {
+    {"", SD_REQ_AUTH_LOGOUT, "", "ends the session `sundesk login` saved and forgets it",
+     s_print_logout, false,
+     "Asks the node to end the login session saved for the endpoint (auth.logout), then\n"
+     "forgets it; later commands act as your Unix account (ipc) or need a token again. When\n"
+     "the node cannot be reached the session is still forgotten here (the node ends it when\n"
+     "it expires or restarts).",
+     NULL},
+    SD_CLI_VERBS_END,
+};
+
 int sd_cmd_logout(const sd_cli_opts_t *opts, int argc, char **argv)
 {
-    char endpoint[SD_ENDPOINT_MAX], path[4096];
+    char endpoint[SD_ENDPOINT_MAX], path[4096], saved[SD_TOKEN_MAX + 1];
     if (argc == 1 && !strcmp(argv[0], "--help")) {
-        printf("usage: sundesk [--data DIR | --node ENDPOINT] logout\n"
-               "Forgets the session `sundesk login` saved for the endpoint; later commands act\n"
-               "as your Unix account (ipc) or need a token again. The node ends the session\n"
-               "itself when it expires.\n");
+        sd_cli_verb_usage(stdout, "logout", &sd_logout_verbs[0]);
         return 0;
     }
     if (argc)
         return sd_cli_fail("logout: unexpected argument '%s'; see sundesk logout --help", argv[0]);
     if (sd_cli_endpoint(opts, endpoint, sizeof endpoint))
         return 1;
+    /* The saved session, not --token: logout ends what login saved. */
+    if (sd_session_find(endpoint, saved, sizeof saved) == 0) {
+        sd_cli_opts_t with = *opts;
+        with.token = saved;
+        if (sd_cli_run(&with, "logout", &sd_logout_verbs[0], 0, NULL) != 0)
+            fprintf(stderr, "sundesk: the node did not end the session; forgetting it here\n");
+        explicit_bzero(saved, sizeof saved);
+    }
     int rc = sd_session_forget(endpoint);
     if (rc == SD_ENOTFOUND) {
         printf("no session saved for %s\n", endpoint);

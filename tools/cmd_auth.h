@@ -3,7 +3,8 @@
  * whoami sends auth.whoami and shows the identity the node took from the request (token,
  * session or Unix account). login sends auth.login with a password typed without echo (or one
  * line of stdin) and saves the session token for the endpoint (session.h); later commands to
- * that endpoint carry it. logout forgets the saved session; it talks to no node. */
+ * that endpoint carry it. logout ends the saved session at the node (auth.logout) and forgets
+ * it, also when the node cannot be reached. */
 #ifndef SD_CMD_AUTH_H
 #define SD_CMD_AUTH_H
 
@@ -15,8 +16,11 @@ extern const sd_cli_verb_t sd_whoami_verbs[];
 /* `sundesk login LOGIN [--password-stdin]`: one verb named "". */
 extern const sd_cli_verb_t sd_login_verbs[];
 
-/* `sundesk logout`: removes the endpoint's saved session. argv: the words after "logout".
- * Returns the exit status. */
+/* `sundesk logout`: one verb named "" (auth.logout), run by sd_cmd_logout. */
+extern const sd_cli_verb_t sd_logout_verbs[];
+
+/* `sundesk logout`: ends the endpoint's saved session at the node, then removes it. argv: the words
+ * after "logout". Returns the exit status. */
 int sd_cmd_logout(const sd_cli_opts_t *opts, int argc, char **argv);
 
 #endif

@@ -97,6 +97,9 @@ static int s_print_status(sd_cli_t *cli, const sd_mp_node_t *r)
                (unsigned long long)sd_cli_u64(tickets, sd_status_name(i)),
                i + 1 < SD_STATUS_COUNT_ ? "," : "\n");
     printf("SLA breaches held: %llu\n", (unsigned long long)sd_cli_u64(r, "sla_breaches"));
+    int hlen;
+    const char *http = sd_cli_str(r, "http", &hlen);
+    printf("web console and API: %.*s\n", http && hlen ? hlen : 3, http && hlen ? http : "off");
     if (sd_cli_bool(r, "restoring"))
         printf("RESTORING from a backup: writes refused until this site's events are back\n");
     const sd_mp_node_t *repl = sd_mp_kind(r) == SD_MP_MAP ? sd_mp_get(r, "replication") : NULL;

@@ -40,10 +40,17 @@ const sd_cli_verb_t sd_ticket_verbs[] = {
      NULL},
     {"list", SD_REQ_TICKET_LIST, "",
      "the queue: [--status S] [--priority P1-P4] [--assignee A] [--requester R]\n"
-     "                 [--open] [--breached | --at-risk] [--limit N] [--after ID] [--csv]",
+     "                 [--open] [--breached | --at-risk] [--site SITE] [--team T] [--limit N]\n"
+     "                 [--after ID] [--csv]",
      s_print_list, true,
-     "Filters combine. --breached / --at-risk: only tickets in that SLA state. The SLA column\n"
+     "Filters combine. --breached / --at-risk: only tickets in that SLA state. --site: only\n"
+     "tickets whose owner site is SITE; --team: only tickets of team T. The SLA column\n"
      "shows ok, at_risk or breached, with ESC when the manager was notified.",
+     NULL},
+    {"counts", SD_REQ_TICKET_COUNTS, "",
+     "[--all]: open tickets by owner site, priority and SLA state; all by status", NULL, false,
+     "Counts for a dashboard: the open tickets (new to pending; with --all every\n"
+     "ticket) by owner site, by priority and by SLA state, and every ticket by status.",
      NULL},
     {"report", SD_REQ_TICKET_GET, "id", "ID: full report (card, timings, comments, history)",
      s_print_report, true, NULL, NULL},

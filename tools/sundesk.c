@@ -20,12 +20,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The commands that talk to a node; logout, keygen, backup and restore work on files. */
+/* The commands that talk to a node (logout is run by sd_cmd_logout, which also forgets the
+ * session file); keygen, backup and restore work on files. */
 static const sd_cli_command_t s_commands[] = {
-    {"ticket", sd_ticket_verbs},     {"node", sd_node_verbs},         {"repl", sd_repl_verbs},
-    {"schedule", sd_schedule_verbs}, {"handover", sd_handover_verbs}, {"whoami", sd_whoami_verbs},
-    {"login", sd_login_verbs},       {"user", sd_user_verbs},         {"team", sd_team_verbs},
-    {"token", sd_token_verbs},       {"audit", sd_audit_verbs},       {NULL, NULL},
+    {"ticket", sd_ticket_verbs},
+    {"node", sd_node_verbs},
+    {"repl", sd_repl_verbs},
+    {"schedule", sd_schedule_verbs},
+    {"handover", sd_handover_verbs},
+    {"whoami", sd_whoami_verbs},
+    {"login", sd_login_verbs},
+    {"user", sd_user_verbs},
+    {"team", sd_team_verbs},
+    {"token", sd_token_verbs},
+    {"audit", sd_audit_verbs},
+    {"logout", sd_logout_verbs},
+    {NULL, NULL},
 };
 const sd_cli_command_t *const sd_cli_commands = s_commands;
 
@@ -67,9 +77,7 @@ static void s_usage(FILE *out)
         fputc('\n', out);
         s_command_usage(out, c);
     }
-    fprintf(out, "\nsundesk logout\n"
-                 "  forgets the session `sundesk login` saved for the endpoint\n"
-                 "\nsundesk keygen NAME --site SITE [--role site|hub] [--dir DIR]\n"
+    fprintf(out, "\nsundesk keygen NAME --site SITE [--role site|hub] [--dir DIR]\n"
                  "  writes DIR/NAME.cert (public: give it to peers) and NAME.cert_secret (0600)\n"
                  "\nsundesk [--data DIR] backup DEST\n"
                  "  hot, compacted, consistent copy of the node's store into DEST (new or empty)\n"

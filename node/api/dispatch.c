@@ -1,6 +1,8 @@
 /* dispatch.c - the handler table, expanded from proto/ops.def. */
 #include "dispatch.h"
 
+#include "authz.h"
+#include "digest.h"
 #include "error.h"
 #include "record.h"
 #include "op_audit.h"
@@ -10,6 +12,7 @@
 #include "schedule_ops.h"
 #include "workflow.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,15 +90,122 @@ void sd_api_reply_record_with(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k
     sd_mp_writer_destroy(&tmp);
 }
 
+void sd_api_record_view(sd_mp_writer_t *w, const sd_kind_t *k, void *record, int scope)
+{
+    if (k == &sd_kind_ticket)
+        sd_api_ticket_view(w, record, scope);
+    else
+        sd_record_encode(k, record, false, w);
+}
+
+void sd_api_reply_view(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, void *record, int scope)
+{
+    sd_mp_writer_reset(w);
+    sd_reply_ok_begin(w, id);
+    sd_api_record_view(w, k, record, scope);
+}
+
 void sd_api_reply_written(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, void *record,
                           int scope, const char *shown_once)
 {
     if (shown_once && shown_once[0])
         sd_api_reply_record_with(w, id, k, record, "token", shown_once);
-    else if (k == &sd_kind_ticket)
-        sd_api_ticket_reply(w, id, record, scope);
     else
-        sd_api_reply_record(w, id, k, record);
+        sd_api_reply_view(w, id, k, record, scope);
+}
+
+int sd_api_record_version(const sd_kind_t *k, void *record, int scope, char hex[SD_VERSION_HEX + 1])
+{
+    /* Versioned as a client sees it: the bytes go through a parse, as the reply's would. */
+    sd_mp_writer_t *view = sd_mp_writer_new();
+    sd_mp_doc_t *doc = NULL;
+    if (!view)
+        return SD_ENOMEM;
+    sd_api_record_view(view, k, record, scope);
+    size_t len;
+    const void *data = sd_mp_writer_data(view, &len);
+    int rc = sd_mp_writer_error(view) ?: sd_mp_doc_parse(data, len, &doc);
+    rc = rc ?: sd_mp_node_version(sd_mp_doc_root(doc), hex);
+    sd_mp_doc_destroy(&doc);
+    sd_mp_writer_destroy(&view);
+    return rc == SD_ENOMEM ? rc : rc ? SD_ECORRUPT : 0;
+}
+
+int sd_api_check_version(const sd_kind_t *k, void *record, int scope, const char *id,
+                         const char *if_match, sd_fault_t *fault)
+{
+    char now[SD_VERSION_HEX + 1];
+    if (!if_match)
+        return 0;
+    int rc = sd_api_record_version(k, record, scope, now);
+    if (rc)
+        return sd_fault_set(fault, rc, "cannot work out the version of %s %s", k->name, id);
+    if (strcmp(now, if_match) != 0)
+        return sd_fault_set(fault, SD_EPRECONDITION,
+                            "record %s changed since version %s; get it again", id, if_match);
+    return 0;
+}
+
+int sd_api_view_scope(const sd_principal_t *who, const sd_kind_t *k, const void *record,
+                      const char *site, int scope)
+{
+    char get[48];
+    snprintf(get, sizeof get, "%s.get", k->name);
+    sd_request_t probe = {.op = sd_req_op_value(get)};
+    if (probe.op < 0)
+        return scope;
+    sd_authz_subject_t subject = sd_authz_subject(who, &probe, record, site);
+    int view;
+    sd_fault_t ignored;
+    return sd_authz_check(who, get, &subject, &view, &ignored) == 0 ? view : scope;
+}
+
+int sd_api_idempotent_replay(sd_store_txn_t *txn, const sd_request_t *req,
+                             const sd_principal_t *who, const char *site, int scope,
+                             sd_mp_writer_t *w, sd_fault_t *fault)
+{
+    const char *login = who->login;
+    const sd_req_spec_t *spec = sd_req_spec(req->op);
+    sd_store_idem_t made;
+    if (!req->idempotency_key || !spec->creates)
+        return 0;
+    int rc = sd_store_get_idempotency(txn, login, req->idempotency_key, &made);
+    if (rc == SD_ENOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    if (strcmp(made.op, spec->name) != 0 || strcmp(made.kind, spec->kind->name) != 0)
+        return sd_fault_set(fault, SD_EDUPLICATE, "idempotency key %s was used for %s",
+                            req->idempotency_key, made.op);
+    void *r = sd_record_new(spec->kind);
+    if (!r)
+        return SD_ENOMEM;
+    rc = sd_store_get_record(txn, spec->kind, made.id, r);
+    if (rc == 0 && !sd_record_exists(spec->kind, r))
+        rc = SD_ENOTFOUND;
+    /* The record a key made is never deleted: its absence is a damaged store. */
+    if (rc == SD_ENOTFOUND)
+        rc = SD_ECORRUPT;
+    if (!rc) {
+        sd_api_reply_view(w, req->id, spec->kind, r,
+                          sd_api_view_scope(who, spec->kind, r, site, scope));
+        rc = 1;
+    }
+    sd_record_destroy(spec->kind, &r);
+    return rc;
+}
+
+int sd_api_idempotent_made(sd_store_txn_t *txn, const sd_request_t *req, const char *login,
+                           const char *id)
+{
+    const sd_req_spec_t *spec = sd_req_spec(req->op);
+    sd_store_idem_t made = {0};
+    if (!req->idempotency_key || !spec->creates)
+        return 0;
+    snprintf(made.kind, sizeof made.kind, "%s", spec->kind->name);
+    snprintf(made.id, sizeof made.id, "%s", id);
+    snprintf(made.op, sizeof made.op, "%s", spec->name);
+    return sd_store_put_idempotency(txn, login, req->idempotency_key, &made);
 }
 
 int sd_api_record_get(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
@@ -112,7 +222,7 @@ int sd_api_record_get(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_wr
     if (rc == SD_ENOTFOUND)
         sd_fault_set(fault, rc, "%s %s does not exist", k->name, id);
     if (!rc)
-        sd_api_reply_record(w, req->id, k, r);
+        sd_api_reply_view(w, req->id, k, r, ctx->scope);
     sd_record_destroy(k, &r);
     return rc;
 }

@@ -47,6 +47,8 @@ typedef struct {
     sd_auth_t *auth;             /* the password guard (user.password) */
     char *shown_once;            /* token.new writes the new token here: shown once, in the reply */
     size_t shown_cap;            /* its size */
+    char *allowed; /* a ticket's bad_transition: the verbs its status allows ("a, b"), or NULL */
+    size_t allowed_cap; /* its size */
 } sd_api_write_ctx_t;
 
 /* A read op: writes the reply for req into w. Returns 0 or an SD_E* code. */
@@ -83,6 +85,49 @@ void sd_api_reply_record(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, con
  * record and "token": shown_once. */
 void sd_api_reply_written(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, void *record,
                           int scope, const char *shown_once);
+
+/* Encodes record (of kind k; one object, no envelope) exactly as its get shows it to a caller
+ * with scope: a ticket without internal notes for SD_SCOPE_OWN. The view of every get and of
+ * every write's reply (but token.new's secret). record is left as it was. */
+void sd_api_record_view(sd_mp_writer_t *w, const sd_kind_t *k, void *record, int scope);
+
+/* The success reply to request id whose result is sd_api_record_view (w is reset first). */
+void sd_api_reply_view(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k, void *record, int scope);
+
+/* The version of record as a caller with scope sees it (what an HTTP ETag shows): its view
+ * (sd_api_record_view) parsed and versioned by sd_mp_node_version (proto/digest.h), so a
+ * client that versions a reply's result gets the same. hex gets 33 bytes. Returns 0,
+ * SD_ENOMEM. */
+int sd_api_record_version(const sd_kind_t *k, void *record, int scope,
+                          char hex[SD_VERSION_HEX + 1]);
+
+/* The scope with which who sees record (of kind k) through its get (the view of
+ * sd_api_record_view): what the permission table grants who for "KIND.get" on it; `scope`
+ * (the scope of the request at hand) when the kind has no get or the table grants none. A
+ * caller who is both requester and agent writes their own ticket with scope own but reads it
+ * whole: its version and the write's reply follow the read. */
+int sd_api_view_scope(const sd_principal_t *who, const sd_kind_t *k, const void *record,
+                      const char *site, int scope);
+
+/* The if_match of a write (PROTOCOL.md section 2) against record (of kind k, id `id`) as the
+ * caller with scope sees it now. Returns 0 (equal, or no if_match), SD_EPRECONDITION (fault
+ * set), SD_ENOMEM. */
+int sd_api_check_version(const sd_kind_t *k, void *record, int scope, const char *id,
+                         const char *if_match, sd_fault_t *fault);
+
+/* The idempotency_key of a CREATE request (PROTOCOL.md section 2), before it writes: when login
+ * used the key before for the same op, writes into w the reply a get of that record gives it now
+ * (sd_api_view_scope of who at this node's site) and returns 1 (nothing is to be written); 0 when
+ * the key is new (or none); SD_EDUPLICATE (fault set) when the key was used for another op; the
+ * store's errors. */
+int sd_api_idempotent_replay(sd_store_txn_t *txn, const sd_request_t *req,
+                             const sd_principal_t *who, const char *site, int scope,
+                             sd_mp_writer_t *w, sd_fault_t *fault);
+
+/* Records that login's request req (a CREATE with an idempotency_key) made record id, in the
+ * write transaction of its event. 0 (also without a key) or the store's errors. */
+int sd_api_idempotent_made(sd_store_txn_t *txn, const sd_request_t *req, const char *login,
+                           const char *id);
 
 /* sd_api_reply_record with one more pair, key: value (a string), after the record's own. */
 void sd_api_reply_record_with(sd_mp_writer_t *w, uint64_t id, const sd_kind_t *k,

@@ -47,4 +47,9 @@ int sd_api_auth_whoami(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_w
 int sd_api_auth_login(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
                       sd_fault_t *fault);
 
+/* {user}: ends the login session the request's auth names, at this node. SD_EINVAL (fault set)
+ * for a caller identified otherwise (an API token, the Unix account). */
+int sd_api_auth_logout(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
+                       sd_fault_t *fault);
+
 #endif

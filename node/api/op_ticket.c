@@ -4,9 +4,13 @@
 #include "error.h"
 #include "fold.h"
 #include "permission.h"
+#include "record.h"
 #include "ticket_store.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int sd_api_ticket_write(const sd_api_write_ctx_t *ctx, const void *cur, const sd_request_t *req,
                         sd_event_t *ev, sd_fault_t *fault)
@@ -20,7 +24,11 @@ int sd_api_ticket_write(const sd_api_write_ctx_t *ctx, const void *cur, const sd
         pub.present |= SD_ARG(TICKET, PUBLIC);
         return sd_workflow_build(ctx->wf, cur, &pub, ev, fault);
     }
-    return sd_workflow_build(ctx->wf, cur, req, ev, fault);
+    int rc = sd_workflow_build(ctx->wf, cur, req, ev, fault);
+    /* The workflow refused the move: the error says which moves the status allows. */
+    if (rc == SD_ETRANSITION && cur && ctx->allowed && ctx->allowed_cap)
+        sd_workflow_allowed(((const sd_ticket_t *)cur)->status, ctx->allowed, ctx->allowed_cap);
+    return rc;
 }
 
 /* What a requester sees of a ticket: public replies only, no internal notes. */
@@ -38,13 +46,20 @@ static void s_public_only(sd_ticket_t *t)
     t->ncomments = kept;
 }
 
-void sd_api_ticket_reply(sd_mp_writer_t *w, uint64_t id, sd_ticket_t *t, int scope)
+void sd_api_ticket_view(sd_mp_writer_t *w, sd_ticket_t *t, int scope)
 {
     size_t all = t->ncomments;
     if (scope == SD_SCOPE_OWN)
         s_public_only(t);
-    sd_api_reply_record(w, id, &sd_kind_ticket, t);
+    sd_record_encode(&sd_kind_ticket, t, false, w);
     t->ncomments = all;
+}
+
+void sd_api_ticket_reply(sd_mp_writer_t *w, uint64_t id, sd_ticket_t *t, int scope)
+{
+    sd_mp_writer_reset(w);
+    sd_reply_ok_begin(w, id);
+    sd_api_ticket_view(w, t, scope);
 }
 
 int sd_api_ticket_get(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
@@ -96,12 +111,103 @@ int sd_api_ticket_list(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_w
         .assignee = a->assignee,
         /* A requester's list is their own tickets (authz.h refused anyone else's). */
         .requester = ctx->scope == SD_SCOPE_OWN ? ctx->who->login : a->requester,
+        .site = a->site,
+        .team = a->team,
         .after = a->after,
         .limit = sd_request_has(req, SD_ARG_TICKET_LIMIT) ? a->limit : 100,
     };
     int rc = sd_store_list(ctx->txn, &f, s_list_item, &list, &more);
     rc = rc ?: sd_api_reply_items(w, req->id, "tickets", list.items, list.count, &more);
     sd_mp_writer_destroy(&list.items);
+    return rc;
+}
+
+/* ---- counts ------------------------------------------------------------------------------- */
+
+/* The tallies of ticket.counts: sites as met (a desk has a handful). */
+typedef struct {
+    char (*sites)[SD_SITE_MAX + 1]; /* owner sites seen */
+    uint64_t *per_site;             /* tickets of each */
+    size_t nsites, cap;             /* used, allocated */
+    uint64_t priority[SD_PRIORITY_COUNT_];
+    uint64_t sla[SD_SLA_COUNT_];
+    uint64_t total;
+} s_counts_t;
+
+static int s_count_item(const sd_ticket_t *t, void *arg)
+{
+    s_counts_t *c = arg;
+    const char *site = t->owner_site ? t->owner_site : "";
+    size_t i = 0;
+    while (i < c->nsites && strcmp(c->sites[i], site) != 0)
+        i++;
+    if (i == c->nsites) {
+        if (c->nsites == c->cap) {
+            size_t cap = c->cap ? c->cap * 2 : 8;
+            void *sites = realloc(c->sites, cap * sizeof c->sites[0]);
+            if (sites)
+                c->sites = sites;
+            uint64_t *per = sites ? realloc(c->per_site, cap * sizeof *per) : NULL;
+            if (!per)
+                return SD_ENOMEM;
+            c->per_site = per, c->cap = cap;
+        }
+        snprintf(c->sites[i], sizeof c->sites[i], "%s", site);
+        c->per_site[c->nsites++] = 0;
+    }
+    c->per_site[i]++;
+    if (t->priority >= 0 && t->priority < SD_PRIORITY_COUNT_)
+        c->priority[t->priority]++;
+    if (t->sla_state >= 0 && t->sla_state < SD_SLA_COUNT_)
+        c->sla[t->sla_state]++;
+    c->total++;
+    return 0;
+}
+
+static void s_count_map(sd_mp_writer_t *w, const char *name, const char *const *names,
+                        const uint64_t *n, size_t count)
+{
+    sd_mp_str(w, name);
+    sd_mp_map(w, (uint32_t)count);
+    for (size_t i = 0; i < count; i++) {
+        sd_mp_str(w, names[i]);
+        sd_mp_u64(w, n[i]);
+    }
+}
+
+int sd_api_ticket_counts(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
+                         sd_fault_t *fault)
+{
+    (void)fault;
+    /* By status from the counters the store keeps at apply time; the rest from one walk of the
+     * queue's open part (all of it with open: false), each ticket read once. */
+    bool open = !sd_request_has(req, SD_ARG_TICKET_OPEN) || req->args.ticket.open;
+    uint64_t status[SD_STATUS_COUNT_];
+    s_counts_t c = {0};
+    bool more;
+    sd_store_filter_t f = {
+        .status = -1, .priority = -1, .sla = -1, .open_only = open, .limit = INT_MAX};
+    int rc =
+        sd_store_count(ctx->txn, status) ?: sd_store_list(ctx->txn, &f, s_count_item, &c, &more);
+    if (!rc) {
+        sd_reply_ok_begin(w, req->id);
+        sd_mp_map(w, 6);
+        sd_mp_str(w, "open");
+        sd_mp_bool(w, open);
+        sd_mp_str(w, "tickets");
+        sd_mp_u64(w, c.total);
+        sd_mp_str(w, "by_site");
+        sd_mp_map(w, (uint32_t)c.nsites);
+        for (size_t i = 0; i < c.nsites; i++) {
+            sd_mp_str(w, c.sites[i]);
+            sd_mp_u64(w, c.per_site[i]);
+        }
+        s_count_map(w, "by_priority", sd_priority_names, c.priority, SD_PRIORITY_COUNT_);
+        s_count_map(w, "by_sla", sd_sla_names, c.sla, SD_SLA_COUNT_);
+        s_count_map(w, "by_status", sd_status_names, status, SD_STATUS_COUNT_);
+    }
+    free(c.sites);
+    free(c.per_site);
     return rc;
 }
 

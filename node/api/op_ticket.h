@@ -29,7 +29,17 @@ int sd_api_ticket_history(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_m
  * it: with SD_SCOPE_OWN (a requester) without internal notes. t is left as it was. */
 void sd_api_ticket_reply(sd_mp_writer_t *w, uint64_t id, sd_ticket_t *t, int scope);
 
-/* Every ticket write (ticket.new, ticket.ack, ...): the workflow's event for ticket cur. */
+/* Encodes ticket t (one object, no envelope) as a caller with scope sees it: the view of
+ * sd_api_ticket_reply. t is left as it was. */
+void sd_api_ticket_view(sd_mp_writer_t *w, sd_ticket_t *t, int scope);
+
+/* {open, tickets, by_site, by_priority, by_sla, by_status}: the counts of tickets for
+ * dashboards (PROTOCOL.md section 4). Errors: the store's, SD_ENOMEM. */
+int sd_api_ticket_counts(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
+                         sd_fault_t *fault);
+
+/* Every ticket write (ticket.new, ticket.ack, ...): the workflow's event for ticket cur. A
+ * bad_transition also writes the verbs allowed in cur's status into ctx->allowed. */
 int sd_api_ticket_write(const sd_api_write_ctx_t *ctx, const void *cur, const sd_request_t *req,
                         sd_event_t *ev, sd_fault_t *fault);
 

@@ -5,6 +5,7 @@
 #include "event.h"
 #include "record.h"
 #include "ticket.h"
+#include "token.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,5 +277,21 @@ int sd_api_auth_login(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_wr
     sd_mp_str(w, "expires_at");
     sd_mp_u64(w, expires);
     sd_secret_wipe(token, sizeof token);
+    return 0;
+}
+
+int sd_api_auth_logout(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
+                       sd_fault_t *fault)
+{
+    /* Identification took the session token before the Unix account: a request that carries
+     * one and got here was made in that (live) session. */
+    if (!req->token || strncmp(req->token, SD_SESSION_PREFIX, 4) != 0)
+        return sd_fault_set(fault, SD_EINVAL,
+                            "auth.logout ends login sessions; revoke API tokens with token.revoke");
+    sd_sessions_end(sd_auth_sessions(ctx->auth), req->token);
+    sd_reply_ok_begin(w, req->id);
+    sd_mp_map(w, 1);
+    sd_mp_str(w, "user");
+    sd_mp_str(w, ctx->who->login);
     return 0;
 }

@@ -52,6 +52,7 @@ typedef struct {
     sd_principal_t who;            /* who it is (authn.h), once identified */
     int scope;                     /* sd_scope_t the permission table granted */
     char shown_once[80];           /* token.new: the token for the reply (wiped after) */
+    char allowed[160];             /* a ticket's bad_transition: the verbs allowed, for the reply */
     int from;                      /* the client socket it came on (sd_server.clients) */
 } s_job_t;
 
@@ -268,6 +269,7 @@ static void s_take_request(sd_server_t *s, zmsg_t *msg, int from)
     job->req = (sd_request_t){0};
     job->who = (sd_principal_t){0};
     job->scope = 0;
+    job->allowed[0] = 0;
     sd_mp_writer_reset(job->reply);
     size_t frames = zmsg_size(msg);
     zmsg_first(msg); /* the identity */
@@ -364,6 +366,17 @@ static int s_write_one(sd_server_t *s, sd_journal_batch_t *batch, s_job_t *job, 
             goto done;
     }
     rc = s_admit(s, txn, job, have ? cur : NULL) ?: sd_authz_refs(txn, req, &job->fault);
+    /* The envelope's conditions (PROTOCOL.md section 2), once the caller may write: a create
+     * retried with its idempotency key answers as a get of what it made, and writes nothing. */
+    if (!rc && have && req->if_match)
+        rc = sd_api_check_version(kind, cur,
+                                  sd_api_view_scope(&job->who, kind, cur, s->cfg->site, job->scope),
+                                  id, req->if_match, &job->fault);
+    if (!rc && (rc = sd_api_idempotent_replay(txn, req, &job->who, s->cfg->site, job->scope,
+                                              job->reply, &job->fault)) == 1) {
+        rc = 0;
+        goto done;
+    }
     if (rc) {
         *refused = rc != SD_ENOMEM && rc != SD_ESTORE && rc != SD_ECORRUPT;
         goto done;
@@ -374,7 +387,9 @@ static int s_write_one(sd_server_t *s, sd_journal_batch_t *batch, s_job_t *job, 
                               .scope = job->scope,
                               .auth = s->auth,
                               .shown_once = job->shown_once,
-                              .shown_cap = sizeof job->shown_once};
+                              .shown_cap = sizeof job->shown_once,
+                              .allowed = job->allowed,
+                              .allowed_cap = sizeof job->allowed};
     rc = sd_api_write(&ctx, have ? cur : NULL, req, &ev, &job->fault);
     if (rc) {
         *refused = rc != SD_ENOMEM;
@@ -386,8 +401,11 @@ static int s_write_one(sd_server_t *s, sd_journal_batch_t *batch, s_job_t *job, 
         snprintf(ev.key, sizeof ev.key, "%s", id);
     sd_record_clear(kind, cur);
     rc = rc ?: sd_journal_append(batch, &ev, cur);
+    rc = rc ?: sd_api_idempotent_made(txn, req, job->who.login, ev.key);
     if (!rc) {
-        sd_api_reply_written(job->reply, job->req.id, kind, cur, job->scope, job->shown_once);
+        sd_api_reply_written(job->reply, job->req.id, kind, cur,
+                             sd_api_view_scope(&job->who, kind, cur, s->cfg->site, job->scope),
+                             job->shown_once);
         strcpy(job->event_key, ev.key);
         job->event_kind = kind;
         job->event_op = ev.op;
@@ -501,7 +519,11 @@ static void s_send_replies(sd_server_t *s)
                    job->rc == SD_EFRAMING ? "?" : sd_req_op_name(job->req.op),
                    sd_error_name(job->rc));
             sd_mp_writer_reset(job->reply);
-            sd_reply_error(job->reply, job->req.id, job->rc, job->fault.text);
+            if (job->rc == SD_ETRANSITION && job->allowed[0])
+                sd_reply_error_allowed(job->reply, job->req.id, job->rc, job->fault.text,
+                                       job->allowed);
+            else
+                sd_reply_error(job->reply, job->req.id, job->rc, job->fault.text);
         }
         size_t len;
         const void *data = sd_mp_writer_data(job->reply, &len);

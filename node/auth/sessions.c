@@ -66,3 +66,19 @@ const char *sd_sessions_find(sd_sessions_t *s, const char *token, uint64_t now_m
     }
     return NULL;
 }
+
+bool sd_sessions_end(sd_sessions_t *s, const char *token)
+{
+    char h[SD_SECRET_HASH_HEX + 1];
+    bool found = false;
+    if (sd_secret_token_hash(token, h) != 0)
+        return false;
+    for (int i = 0; i < SD_SESSIONS_MAX; i++) {
+        s_session_t *t = &s->slots[i];
+        if (t->login[0] && sd_secret_equal(t->hash, h, SD_SECRET_HASH_HEX)) {
+            sd_secret_wipe(t, sizeof *t);
+            found = true;
+        }
+    }
+    return found;
+}

@@ -10,6 +10,7 @@
 #include "secrets.h"
 #include "sizes.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define SD_SESSIONS_MAX      4096
@@ -30,5 +31,9 @@ uint64_t sd_sessions_start(sd_sessions_t *s, const char *login, uint64_t now_ms,
 /* The login of the session whose token this is, when it has not expired, else NULL
  * (borrowed from the table). */
 const char *sd_sessions_find(sd_sessions_t *s, const char *token, uint64_t now_ms);
+
+/* Ends the session whose token this is (auth.logout): its slot is freed and wiped. Returns true
+ * when there was one. */
+bool sd_sessions_end(sd_sessions_t *s, const char *token);
 
 #endif

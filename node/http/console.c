@@ -40,7 +40,7 @@ static bool s_plain(const char *name)
            strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == len;
 }
 
-/* Sends DIR/SUB NAME; SUB is "" or a folder with its trailing slash. */
+/* Sends dir/sub/name (sub "" for the top). */
 static void s_send_file(sd_http_req_t *req, const char *dir, const char *sub, const char *name)
 {
     char path[2048];
@@ -74,8 +74,6 @@ bool sd_console_serve(sd_http_req_t *req, const char *dir)
     const char *name = !strcmp(path, "/") || !strcmp(path, "/index.html") ? "index.html"
                        : !strncmp(path, "/assets/", 8)                    ? path + 8
                                                                           : NULL;
-    /* The build writes DIR/index.html and DIR/assets/app.js, app.css: the URL's layout. */
-    bool asset = !strncmp(path, "/assets/", 8);
     if (!name)
         return false;
     if (strcmp(sd_http_method(req), "GET") != 0 && strcmp(sd_http_method(req), "HEAD") != 0) {
@@ -87,7 +85,7 @@ bool sd_console_serve(sd_http_req_t *req, const char *dir)
         sd_problem_send(req, 404, "not_found", "no such file in the console", NULL);
         return true;
     }
-    s_send_file(req, dir, asset ? "assets/" : "", name);
+    s_send_file(req, dir, name == path + 8 ? "assets/" : "", name);
     return true;
 }
 

@@ -33,6 +33,8 @@ unsigned sd_problem_status(int code)
     case SD_ETRANSITION:
     case SD_EDUPLICATE:
         return 409;
+    case SD_EPRECONDITION:
+        return 412;
     case SD_ETOOBIG:
         return 413;
     case SD_EBUSY:

@@ -126,6 +126,19 @@ static bool s_fits(const s_route_t *route, char **seg, int n, s_match_t *m)
     return true;
 }
 
+/* A JSON array of the words of "a, b, c" ("" gives []). */
+static json_t *s_words(const char *list)
+{
+    json_t *arr = json_array();
+    while (arr && *list) {
+        size_t len = strcspn(list, ",");
+        json_array_append_new(arr, json_stringn(list, len));
+        list += len;
+        list += strspn(list, ", ");
+    }
+    return arr;
+}
+
 int sd_routes_call(const sd_http_caller_t *c, const char *op, const json_t *args,
                    const char *if_match, const char *idempotency_key, sd_reply_t *reply)
 {
@@ -169,10 +182,8 @@ int sd_routes_call(const sd_http_caller_t *c, const char *op, const json_t *args
     }
     if (!reply->ok) {
         json_t *allowed = NULL;
-#ifdef SD_REPLY_HAS_ALLOWED
-        if (reply->allowed[0])
-            allowed = sd_routes_words(reply->allowed);
-#endif
+        if (reply->has_allowed)
+            allowed = s_words(reply->allowed);
         int code = reply->code ? reply->code : SD_EINVAL;
         sd_problem_send(c->req, sd_problem_status(code), sd_error_name(code), reply->message,
                         allowed);

@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
-static const char *const s_db_names[DB_N] = {"events",   "vector",  "meta",   "records",
-                                             "timeline", "indexes", "denials"};
+static const char *const s_db_names[DB_N] = {"events",   "vector",  "meta",    "records",
+                                             "timeline", "indexes", "denials", "idempotency"};
 
 /* ---- open / close -------------------------------------------------------- */
 

@@ -13,6 +13,10 @@
  *                                                 tokens "hash")
  *   denials   (ms, n)                         -> a refusal of this node (node/auth/audit.h):
  *                                                 local, never replicated, not in the digest
+ *   idempotency  login, key                   -> kind NUL id NUL op NUL: the record a create
+ *                                                 with that idempotency_key made (local,
+ *                                                 never replicated, not in the digest; kept
+ *                                                 as long as the store)
  * The store knows no kind: the descriptor (proto/kind.h) says how to fold an event into its
  * record and which index entries and counters a record or an event has. An event, the vector,
  * the record, its timeline and index entries change in one write transaction, so a crash never
@@ -161,6 +165,22 @@ int sd_store_events_all(sd_store_txn_t *txn, int (*fn)(const void *event, size_t
 int sd_store_put_denial(sd_store_txn_t *txn, uint64_t ms, uint32_t n, const void *data, size_t len);
 int sd_store_denials(sd_store_txn_t *txn, uint64_t since_ms,
                      int (*fn)(const void *denial, size_t len, void *arg), void *arg);
+
+/* What a create with an idempotency key made (PROTOCOL.md section 2). */
+typedef struct {
+    char kind[32];          /* the record's kind ("ticket") */
+    char id[SD_ID_MAX + 1]; /* its id */
+    char op[32];            /* the op that made it ("ticket.new") */
+} sd_store_idem_t;
+
+/* The idempotency keys of this node's callers, kept locally like the refusals: never
+ * replicated, not in the digest, never dropped. put records (login, key) -> *made in the write
+ * transaction of the create's event; get reads it back (SD_ENOTFOUND when the key is new,
+ * SD_ECORRUPT for a damaged entry) (store_scan.c). */
+int sd_store_put_idempotency(sd_store_txn_t *txn, const char *login, const char *key,
+                             const sd_store_idem_t *made);
+int sd_store_get_idempotency(sd_store_txn_t *txn, const char *login, const char *key,
+                             sd_store_idem_t *made);
 
 /* The events this node held when it first ran with signing (replication/sign.h): per origin
  * the highest seq, recorded on the first call and read back on every later one, into *legacy.

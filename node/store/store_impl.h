@@ -29,6 +29,7 @@ enum {
     DB_TIMELINE, /* kind NUL id NUL hlc origin NUL seq -> "" (a record's events in clock order) */
     DB_INDEXES,  /* kind NUL index NUL parts -> "" (each kind's secondary indexes) */
     DB_DENIALS,  /* ms, n -> refusal (this node's own: never replicated, not in the digest) */
+    DB_IDEMPOTENCY, /* login NUL key NUL -> kind NUL id NUL op NUL (local, like the denials) */
     DB_N
 };
 

@@ -113,6 +113,50 @@ int sd_store_denials(sd_store_txn_t *txn, uint64_t since_ms,
     return sd_store_range(txn, DB_DENIALS, &from, 0, s_event, &e);
 }
 
+/* ---- idempotency keys -------------------------------------------------------------------- */
+
+static void s_idem_key(s_key_t *k, const char *login, const char *key)
+{
+    k->n = 0;
+    s_key_str(k, login);
+    s_key_str(k, key);
+}
+
+int sd_store_put_idempotency(sd_store_txn_t *txn, const char *login, const char *key,
+                             const sd_store_idem_t *made)
+{
+    s_key_t k;
+    char v[sizeof *made];
+    int n = snprintf(v, sizeof v, "%s%c%s%c%s", made->kind, 0, made->id, 0, made->op);
+    if (n < 0 || (size_t)n >= sizeof v)
+        return SD_EINVAL;
+    s_idem_key(&k, login, key);
+    return s_put(txn, DB_IDEMPOTENCY, &k, v, (size_t)n + 1);
+}
+
+int sd_store_get_idempotency(sd_store_txn_t *txn, const char *login, const char *key,
+                             sd_store_idem_t *made)
+{
+    s_key_t k;
+    MDB_val v;
+    s_idem_key(&k, login, key);
+    int rc = s_get(txn, DB_IDEMPOTENCY, &k, &v);
+    if (rc)
+        return rc;
+    /* Three NUL-terminated strings, each within its member. */
+    const char *p = v.mv_data, *end = p + v.mv_size;
+    char *into[3] = {made->kind, made->id, made->op};
+    size_t cap[3] = {sizeof made->kind, sizeof made->id, sizeof made->op};
+    for (int i = 0; i < 3; i++) {
+        const char *nul = memchr(p, 0, (size_t)(end - p));
+        if (!nul || (size_t)(nul - p) >= cap[i])
+            return SD_ECORRUPT;
+        memcpy(into[i], p, (size_t)(nul - p) + 1);
+        p = nul + 1;
+    }
+    return p == end ? 0 : SD_ECORRUPT;
+}
+
 /* ---- events made before signing -------------------------------------------------------- */
 
 typedef struct {

@@ -37,6 +37,10 @@ static bool s_matches(const sd_ticket_t *t, const sd_store_filter_t *f)
         return false;
     if (f->requester && (!t->requester || strcmp(t->requester, f->requester) != 0))
         return false;
+    if (f->site && (!t->owner_site || strcmp(t->owner_site, f->site) != 0))
+        return false;
+    if (f->team && (!t->team || strcmp(t->team, f->team) != 0))
+        return false;
     return true;
 }
 

@@ -28,6 +28,8 @@ typedef struct {
     int sla;               /* sd_sla_state_t, or -1 */
     const char *assignee;  /* exact match, or NULL */
     const char *requester; /* exact match, or NULL */
+    const char *site;      /* owner_site, exact match, or NULL */
+    const char *team;      /* team, exact match, or NULL */
     const char *after;     /* resume after this id (from a previous page), or NULL */
     int limit;             /* most tickets to return */
 } sd_store_filter_t;

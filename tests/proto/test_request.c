@@ -135,7 +135,7 @@ static const struct {
      "follow_sun"},
     {SD_REQ_TICKET_GET, "ticket.get", false, "id", ""},
     {SD_REQ_TICKET_LIST, "ticket.list", false, "",
-     "status priority assignee requester open sla limit after"},
+     "status priority assignee requester open sla site team limit after"},
     {SD_REQ_TICKET_HISTORY, "ticket.history", false, "id", ""},
     {SD_REQ_TICKET_ACK, "ticket.ack", true, "id", "reply_due"},
     {SD_REQ_TICKET_ASSIGN, "ticket.assign", true, "id assignee", "team tier"},
@@ -149,11 +149,13 @@ static const struct {
     {SD_REQ_TICKET_UPDATE, "ticket.update", true, "id",
      "type major title description requester channel category impact urgency follow_sun"},
     {SD_REQ_TICKET_HANDOVER, "ticket.handover", true, "id site", "note"},
+    {SD_REQ_TICKET_COUNTS, "ticket.counts", false, "", "open"},
     {SD_REQ_SCHEDULE_NOW, "schedule.now", false, "", ""},
     {SD_REQ_SCHEDULE_COVERAGE, "schedule.coverage", false, "", "from days"},
     {SD_REQ_HANDOVER_REPORT, "handover.report", false, "", "site since limit"},
     {SD_REQ_AUTH_WHOAMI, "auth.whoami", false, "", ""},
     {SD_REQ_AUTH_LOGIN, "auth.login", false, "id password", ""},
+    {SD_REQ_AUTH_LOGOUT, "auth.logout", false, "", ""},
     {SD_REQ_USER_NEW, "user.new", true, "id display_name",
      "email phone language time_zone home_site teams tier role sites unix"},
     {SD_REQ_USER_GET, "user.get", false, "id", ""},
@@ -481,7 +483,8 @@ static void test_request_envelope_strict(void **state)
     assert_int_equal(s_decode_written(f), SD_EUNKNOWN_FIELD);
     /* Top-level errors name the key. */
     assert_string_equal(f->fault.text,
-                        "request: unknown field 'token' (allowed: v, id, op, args, auth)");
+                        "request: unknown field 'token' (allowed: v, id, op, args, auth, "
+                        "if_match, idempotency_key)");
 
     sd_mp_writer_reset(f->w);
     s_write_head(f->w, 3, "node.ping");

@@ -110,9 +110,19 @@ sessions="$XDG_CONFIG_HOME/sundesk/sessions"
     || bad "sessions modes: $(stat -c '%a %n' "$sessions" "${sessions%/*}")"
 grep -q "^ipc://$(realpath "$data")/sundesk.sock sds_[0-9a-f]*$" "$sessions" && ok || bad "sessions line"
 has "via    password session" "$(sd whoami)"
-has "forgot the session" "$(sd logout)"
+session=$(awk '{print $2}' "$sessions")
+out=$(sd logout)
+has "the node ended the session of li.wei" "$out"
+has "forgot the session" "$out"
 has "user   root@LOCAL" "$(sd whoami)"
+# The node ended it: the token no longer works, even when given.
+expect_fail "unknown or expired session" --token "$session" whoami
 has "no session saved" "$(sd logout)"
+# A node that cannot be reached: the session is forgotten all the same.
+printf 'ipc://%s/gone.sock sds_%s\n' "$dir" "$(printf '0%.0s' {1..64})" >>"$sessions"
+err=$("$bin/tools/sundesk" --node "ipc://$dir/gone.sock" --timeout 300 logout 2>&1 >/dev/null); rc=$?
+[ $rc = 0 ] && [[ $err == *"the node did not end the session; forgetting it here"* ]] \
+    && ! grep -q gone.sock "$sessions" && ok || bad "logout of an unreachable node: rc=$rc $err"
 
 # The audit trail: events with their authenticated authors, refusals with how and why.
 audit=$(sd audit --ticket "$id")
