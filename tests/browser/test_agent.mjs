@@ -18,7 +18,11 @@ before(async () => {
     if (skip) return;
     dir = tempDir('agent');
     node = await new Node(dir, 'apac').start('node\n    site = APAC\n' + SCHEDULE);
-    node.user('li', 'agent', 'secret-pass-1', { name: 'Li Wei', args: ['--time-zone', 'America/New_York', '--language', 'en'] });
+    node.cli(['team', 'new', 'network', '--name', 'Network']);
+    node.user('li', 'agent', 'secret-pass-1', {
+        name: 'Li Wei',
+        args: ['--time-zone', 'America/New_York', '--language', 'en', '--teams', 'network'],
+    });
     browser = await launchBrowser();
 });
 
@@ -136,6 +140,20 @@ test('agent works a ticket through the whole workflow', { skip }, async () => {
     assert.equal(t.assignee, 'li');
     assert.equal(t.satisfaction, 4);
     assert.deepEqual(errors, []);
+});
+
+test("the team queue holds the open tickets of the agent's team, live", { skip }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await login(page, node.url, 'li', 'secret-pass-1');
+    await page.goto(node.url + '#/queue/team');
+    await page.getByTestId('queue-team').waitFor();
+    const other = node.cli(['ticket', 'new', '--title', 'Printer jam', '--requester', 'bob']).trim();
+    const ours = node.cli(['ticket', 'new', '--title', 'Switch port flapping', '--requester', 'bob',
+        '--team', 'network']).trim();
+    await page.locator(`[data-testid=queue-row][data-id="${ours}"]`).waitFor(); // no reload
+    assert.equal(await page.locator(`[data-testid=queue-row][data-id="${other}"]`).count(), 0);
+    assert.match(await page.getByTestId('queue-team').locator('h1').innerText(), /network/);
+    await shot(page, 'agent-10-team-queue');
 });
 
 test('logout ends the session: a reload shows the login form', { skip }, async () => {

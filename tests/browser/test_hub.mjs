@@ -49,6 +49,9 @@ test('hub manager sees an APAC ticket on the global queue, the coverage gap, han
     assert.equal(await page.getByTestId('count-site-APAC').innerText(), '1');
     assert.equal(await page.getByTestId('count-priority-P1').innerText(), '1');
     assert.match(await page.getByTestId('list-more').innerText(), /1/);
+    // The whole desk's counts (ticket.counts) agree.
+    await page.locator('[data-testid=desk-count-site-APAC][data-count="1"]').waitFor();
+    await page.locator('[data-testid=desk-count-priority-P1][data-count="1"]').waitFor();
     await shot(page, 'hub-02-global-queue');
 
     // Filters: another site shows nothing, APAC shows it.

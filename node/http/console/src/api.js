@@ -49,18 +49,10 @@ export const api = {
     logout: () => request('DELETE', '/session'),
     me: () => request('GET', '/me'),
     tickets: (query) => request('GET', '/tickets', { query }),
+    counts: (open) => request('GET', '/tickets/counts', { query: { open } }),
     ticket: (id) => request('GET', '/tickets/' + encodeURIComponent(id)),
-    newTicket: async (body, key) => {
-        try {
-            return await request('POST', '/tickets', { body, headers: key ? { 'Idempotency-Key': key } : {} });
-        } catch (e) {
-            // A node older than idempotent requests refuses the key (unknown_field naming it);
-            // nothing was written then, so sending once more without it is safe.
-            if (key && e.code === 'unknown_field' && /idempotency/i.test(e.message))
-                return request('POST', '/tickets', { body });
-            throw e;
-        }
-    },
+    newTicket: (body, key) =>
+        request('POST', '/tickets', { body, headers: key ? { 'Idempotency-Key': key } : {} }),
     action: (id, step, body) =>
         request('POST', '/tickets/' + encodeURIComponent(id) + '/actions/' + step, {
             body: body || {},

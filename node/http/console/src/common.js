@@ -57,26 +57,6 @@ export function useNow(period = 30000) {
     return now;
 }
 
-// The site and team filters of GET /api/v1/tickets are newer than ticket.list itself: a node
-// that answers unknown_field for them gets the list without them, filtered here instead (the
-// footer then says so). Returns {site, team} as refused, or null.
-function s_unsupported(e, q) {
-    if (!e || e.code !== 'unknown_field' || !e.problem || !Array.isArray(e.problem.errors)) return null;
-    const refused = {};
-    for (const fe of e.problem.errors) {
-        const k = String(fe.pointer || '').replace('#/', '');
-        if ((k === 'site' || k === 'team') && q[k]) refused[k] = q[k];
-        else return null;
-    }
-    return Object.keys(refused).length ? refused : null;
-}
-
-function s_matches(tk, local) {
-    if (local.site && tk.owner_site !== local.site) return false;
-    if (local.team && tk.team !== local.team) return false;
-    return true;
-}
-
 // useTicketList(query) → {items, next, loading, error, more(), reload()}: GET /api/v1/tickets in
 // API order (the queue order), following next_cursor on demand, refetched on every ticket
 // event (the event says a ticket changed; whether it still matches is the node's to decide).
@@ -92,25 +72,13 @@ export function useTicketList(query) {
             try {
                 let items = [];
                 let cursor = null;
-                let q = query;
-                let local = null; // filters the node refused (an older node): applied here
                 for (let i = 0; i < count; i++) {
-                    let r;
-                    try {
-                        r = await api.tickets(Object.assign({}, q, cursor ? { cursor } : {}));
-                    } catch (e) {
-                        local = s_unsupported(e, q);
-                        if (!local || i > 0) throw e;
-                        q = Object.assign({}, q);
-                        for (const k of Object.keys(local)) delete q[k];
-                        r = await api.tickets(q);
-                    }
+                    const r = await api.tickets(Object.assign({}, query, cursor ? { cursor } : {}));
                     items = items.concat(r.items || []);
                     cursor = r.next_cursor || null;
                     if (!cursor) break;
                 }
-                if (local) items = items.filter((tk) => s_matches(tk, local));
-                if (my === gen.current) setState({ items, next: cursor, loading: false, error: null, local: !!local });
+                if (my === gen.current) setState({ items, next: cursor, loading: false, error: null });
             } catch (e) {
                 if (my === gen.current) setState((s) => Object.assign({}, s, { loading: false, error: e }));
             }
@@ -152,12 +120,11 @@ export function MoreLine({ list }) {
             ? html`${t('more_exist', { n: list.items.length })}
                   <button type="button" onClick=${list.more} data-testid="load-more">${t('load_more')}</button>`
             : t('all_loaded', { n: list.items.length })}
-        ${list.local ? html` <span class="local" data-testid="list-local">${t('filtered_here')}</span>` : null}
     </p>`;
 }
 
 // TicketTable: a keyboard-friendly queue. j/k (or arrows) move the selection, Enter opens.
-export function TicketTable({ items, base = '/tickets/', testid = 'queue', columns }) {
+export function TicketTable({ items, base = '/tickets/', testid = 'queue', columns, keys = true }) {
     const { zone } = useApp();
     const now = useNow();
     const [sel, setSel] = useState(0);
@@ -165,6 +132,7 @@ export function TicketTable({ items, base = '/tickets/', testid = 'queue', colum
     const cols = columns || ['id', 'title', 'status', 'priority', 'assignee', 'site', 'sla', 'resolve_due'];
 
     useEffect(() => {
+        if (!keys) return undefined; // one table per page takes j/k
         const onKey = (e) => {
             const tag = (e.target && e.target.tagName) || '';
             if (/INPUT|TEXTAREA|SELECT/.test(tag) || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -182,7 +150,7 @@ export function TicketTable({ items, base = '/tickets/', testid = 'queue', colum
         };
         window.addEventListener('keydown', onKey);
         return () => window.removeEventListener('keydown', onKey);
-    }, [items, sel, base]);
+    }, [items, sel, base, keys]);
 
     useEffect(() => {
         const r = rows.current[sel];

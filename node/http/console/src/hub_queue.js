@@ -1,7 +1,9 @@
 // hub_queue.js - the hub manager's global queue (filters site, assignee, priority, SLA; counts
 // of the loaded open tickets per site and priority; honest paging) and the breaches / at-risk
 // board across sites.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from './api.js';
+import { onEvent } from './sse.js';
 import { t } from './i18n.js';
 import { html, useApp, useTicketList, TicketTable, MoreLine, ErrorLine } from './common.js';
 
@@ -26,6 +28,38 @@ function Counts({ items }) {
             ${table(t('per_site'), bySite, 'count-site')}
             ${table(t('per_priority'), byPrio, 'count-priority')}
         </div>
+    </section>`;
+}
+
+// The whole desk's open tickets per site, priority and SLA state (ticket.counts), live; not
+// shown by a node without the route.
+function DeskCounts() {
+    const [c, setC] = useState(null);
+    useEffect(() => {
+        let timer = null;
+        const load = () => api.counts(true).then(setC, () => setC(null));
+        load();
+        const off = onEvent((k) => {
+            if (k !== 'ticket' && k !== 'reconnect') return;
+            clearTimeout(timer);
+            timer = setTimeout(load, 150);
+        });
+        return () => {
+            off();
+            clearTimeout(timer);
+        };
+    }, []);
+    if (!c) return null;
+    const row = (label, counts, testid) => html`<tr><th scope="row">${label}</th><td>
+        ${Object.keys(counts).sort().map((k) => html`<span class="pill" data-testid=${testid + '-' + (k || 'none')}
+            data-count=${counts[k]}>${k || '—'}: <strong>${counts[k]}</strong></span>`)}</td></tr>`;
+    return html`<section class="desk-counts" data-testid="desk-counts" aria-labelledby="h-desk-counts">
+        <h2 id="h-desk-counts">${t('desk_counts', { n: c.tickets })}</h2>
+        <table><tbody>
+            ${row(t('per_site'), c.by_site || {}, 'desk-count-site')}
+            ${row(t('per_priority'), c.by_priority || {}, 'desk-count-priority')}
+            ${row(t('sla_state'), c.by_sla || {}, 'desk-count-sla')}
+        </tbody></table>
     </section>`;
 }
 
@@ -56,6 +90,7 @@ export function HubQueue() {
                 <option value="breached">${t('sla_breached')}</option>
             </select>
         </form>
+        <${DeskCounts} />
         <${ErrorLine} error=${list.error} />
         <${Counts} items=${list.items} />
         <${TicketTable} items=${list.items} columns=${HUB_COLS} testid="hub-table" />
@@ -63,12 +98,12 @@ export function HubQueue() {
     </section>`;
 }
 
-function SlaList({ sla, title }) {
+function SlaList({ sla, title, keys }) {
     const list = useTicketList({ open: true, sla, limit: 100 });
     return html`<section data-testid=${'sla-' + sla}>
         <h2>${title} (${list.items.length}${list.next ? '+' : ''})</h2>
         <${ErrorLine} error=${list.error} />
-        <${TicketTable} items=${list.items} columns=${HUB_COLS} testid=${'sla-table-' + sla} />
+        <${TicketTable} items=${list.items} columns=${HUB_COLS} testid=${'sla-table-' + sla} keys=${keys} />
         <${MoreLine} list=${list} />
     </section>`;
 }
@@ -77,6 +112,6 @@ export function SlaBoard() {
     return html`<section data-testid="sla-board">
         <h1>${t('nav_sla')}</h1>
         <${SlaList} sla="breached" title=${t('breached')} />
-        <${SlaList} sla="at_risk" title=${t('at_risk')} />
+        <${SlaList} sla="at_risk" title=${t('at_risk')} keys=${false} />
     </section>`;
 }
