@@ -72,6 +72,21 @@ test('hub manager sees an APAC ticket on the global queue, the coverage gap, han
     assert.match(await page.getByTestId('response-due').innerText(), /Europe\/London/);
     await shot(page, 'hub-04-ticket-card');
 
+    // Paging: two pages of one ticket each; the footer says more exist until both are loaded.
+    const second = nodes.apac.cli(['ticket', 'new', '--title', 'Shanghai office: printer offline',
+        '--requester', 'ops@example.com']).trim();
+    await within(20, 'the hub holds ' + second, async () => JSON.parse(nodes.hub.cli(['--json', 'ticket', 'show', second])).id === second);
+    await page.goto(nodes.hub.url + '#/hub?limit=1');
+    await page.getByTestId('load-more').waitFor();
+    assert.equal(await page.locator('[data-testid=hub-table] [data-testid=queue-row]').count(), 1);
+    await shot(page, 'hub-04a-first-page');
+    await page.getByTestId('load-more').click();
+    await page.locator(`[data-testid=hub-table] [data-testid=queue-row][data-id="${second}"]`).waitFor();
+    const paged = await page.locator('[data-testid=hub-table] [data-testid=queue-row]').evaluateAll((els) => els.map((e) => e.dataset.id));
+    assert.deepEqual(paged, [id, second]); // queue order: the P1 first
+    assert.equal(await page.getByTestId('load-more').count(), 0);
+    assert.match(await page.getByTestId('list-more').innerText(), /All 2/);
+
     // The timeline: what the page draws as gaps is what the node's coverage says.
     await page.goto(nodes.hub.url + '#/hub/timeline');
     await page.getByTestId('timeline').waitFor();

@@ -50,24 +50,25 @@ function DeskCounts() {
         };
     }, []);
     if (!c) return null;
-    const row = (label, counts, testid) => html`<tr><th scope="row">${label}</th><td>
+    const row = (label, counts, testid, name = (k) => k || '—') => html`<tr><th scope="row">${label}</th><td>
         ${Object.keys(counts).sort().map((k) => html`<span class="pill" data-testid=${testid + '-' + (k || 'none')}
-            data-count=${counts[k]}>${k || '—'}: <strong>${counts[k]}</strong></span>`)}</td></tr>`;
+            data-count=${counts[k]}>${name(k)}: <strong>${counts[k]}</strong></span>`)}</td></tr>`;
     return html`<section class="desk-counts" data-testid="desk-counts" aria-labelledby="h-desk-counts">
         <h2 id="h-desk-counts">${t('desk_counts', { n: c.tickets })}</h2>
         <table><tbody>
             ${row(t('per_site'), c.by_site || {}, 'desk-count-site')}
             ${row(t('per_priority'), c.by_priority || {}, 'desk-count-priority')}
-            ${row(t('sla_state'), c.by_sla || {}, 'desk-count-sla')}
+            ${row(t('sla_state'), c.by_sla || {}, 'desk-count-sla', (k) => t('sla_' + k))}
         </tbody></table>
     </section>`;
 }
 
-export function HubQueue() {
+export function HubQueue({ limit }) {
     const app = useApp();
     const [f, setF] = useState({ site: '', assignee: '', priority: '', sla: '' });
     const set = (k) => (e) => setF(Object.assign({}, f, { [k]: e.target.value }));
-    const list = useTicketList(Object.assign({ open: true, limit: 100 }, f));
+    const size = Math.min(Math.max(Number(limit) || 100, 1), 1000); // the API's 1..1000
+    const list = useTicketList(Object.assign({ open: true, limit: size }, f));
     const sites = app.sites.map((s) => s.site);
     return html`<section data-testid="hub-queue">
         <h1>${t('nav_hub')}</h1>

@@ -75,7 +75,7 @@ function Nav({ roles, route }) {
     if (roles.requester) links.push(['/portal', 'nav_portal'], ['/portal/new', 'nav_new_ticket']);
     return html`<nav aria-label="main" data-testid="nav"><ul>
         ${links.map(([p, k, keys]) => html`<li><a href=${'#' + p} data-testid=${'nav-' + p.replace(/\//g, '-').slice(1)}
-            aria-current=${route === p ? 'page' : null} aria-keyshortcuts=${keys || null}>${t(k)}</a></li>`)}
+            aria-current=${route.split('?')[0] === p ? 'page' : null} aria-keyshortcuts=${keys || null}>${t(k)}</a></li>`)}
     </ul></nav>`;
 }
 
@@ -94,8 +94,11 @@ function Header({ app, onLang, onLogout }) {
     </header>`;
 }
 
-function Page({ route, app }) {
+function Page({ route: full, app }) {
     const r = app.roles;
+    // A route may carry a query (#/hub?limit=50): the page size of the lists that page.
+    const [route, qs] = full.split('?');
+    const params = new URLSearchParams(qs || '');
     let m;
     if ((m = route.match(/^\/tickets\/([^/]+)$/))) {
         const id = decodeURIComponent(m[1]);
@@ -104,7 +107,7 @@ function Page({ route, app }) {
     if (r.agent && route === '/queue') return html`<${Queue} kind="mine" />`;
     if (r.agent && route === '/queue/team') return html`<${Queue} kind="team" />`;
     if (r.agent && route === '/queue/site') return html`<${Queue} kind="site" />`;
-    if (r.manager && route === '/hub') return html`<${HubQueue} />`;
+    if (r.manager && route === '/hub') return html`<${HubQueue} limit=${params.get('limit')} />`;
     if (r.manager && route === '/hub/sla') return html`<${SlaBoard} />`;
     if (r.manager && route === '/hub/timeline') return html`<${Timeline} />`;
     if (r.manager && route === '/hub/handovers') return html`<${Handovers} />`;
