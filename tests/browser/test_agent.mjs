@@ -156,6 +156,39 @@ test("the team queue holds the open tickets of the agent's team, live", { skip }
     await shot(page, 'agent-10-team-queue');
 });
 
+test('editing fields sends If-Match: a change made meanwhile is refused, not overwritten', { skip }, async () => {
+    const id = node.cli(['ticket', 'new', '--title', 'Laptop battery swells', '--requester', 'carol']).trim();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await login(page, node.url, 'li', 'secret-pass-1');
+    await page.goto(node.url + '#/tickets/' + id);
+    await page.getByTestId('action-edit').click();
+    await page.getByTestId('edit-title').waitFor();
+    node.cli(['ticket', 'update', id, '--category', 'hardware/laptop']); // someone else, meanwhile
+    await page.getByTestId('edit-title').fill('Laptop battery swollen: replace');
+    await page.getByTestId('submit-edit').click();
+    await page.getByTestId('error').waitFor();
+    assert.match(await page.getByTestId('error').innerText(), /precondition_failed/);
+    await shot(page, 'agent-11-edit-conflict');
+    let stored = JSON.parse(node.cli(['--json', 'ticket', 'show', id]));
+    assert.equal(stored.title, 'Laptop battery swells'); // nothing written
+    assert.equal(stored.category, 'hardware/laptop');
+
+    // Opened again, the form starts from the current version and the edit goes through.
+    await page.getByTestId('action-edit').click(); // closes the stale form
+    await page.getByTestId('action-edit').click();
+    await page.locator('[data-testid=edit-category]').waitFor();
+    assert.equal(await page.getByTestId('edit-category').inputValue(), 'hardware/laptop');
+    await page.getByTestId('edit-title').fill('Laptop battery swollen: replace');
+    await page.getByTestId('edit-impact').selectOption('1');
+    await page.getByTestId('submit-edit').click();
+    await page.locator('[data-testid=ticket-title]', { hasText: 'swollen' }).waitFor();
+    stored = JSON.parse(node.cli(['--json', 'ticket', 'show', id]));
+    assert.equal(stored.title, 'Laptop battery swollen: replace');
+    assert.equal(stored.impact, 1);
+    await page.locator('[data-testid=history-event][data-op=update]').nth(1).waitFor();
+    await shot(page, 'agent-12-edited');
+});
+
 test('logout ends the session: a reload shows the login form', { skip }, async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await login(page, node.url, 'li', 'secret-pass-1');

@@ -40,7 +40,8 @@ export async function request(method, path, opts = {}) {
     const type = res.headers.get('Content-Type') || '';
     const data = type.includes('json') ? await res.json().catch(() => null) : null;
     if (!res.ok) throw new ApiError(res.status, data);
-    return data;
+    // opts.etag: the caller wants the record's version too (for If-Match on a later write).
+    return opts.etag ? { data, etag: res.headers.get('ETag') } : data;
 }
 
 export const api = {
@@ -53,6 +54,14 @@ export const api = {
     ticket: (id) => request('GET', '/tickets/' + encodeURIComponent(id)),
     newTicket: (body, key) =>
         request('POST', '/tickets', { body, headers: key ? { 'Idempotency-Key': key } : {} }),
+    // → {data: ticket, etag}
+    ticketVersioned: (id) => request('GET', '/tickets/' + encodeURIComponent(id), { etag: true }),
+    // A JSON merge patch of the ticket's fields, refused (412) when it changed since `etag`.
+    update: (id, patch, etag) =>
+        request('PATCH', '/tickets/' + encodeURIComponent(id), {
+            body: patch,
+            headers: Object.assign({ 'Content-Type': 'application/merge-patch+json' }, etag ? { 'If-Match': etag } : {}),
+        }),
     action: (id, step, body) =>
         request('POST', '/tickets/' + encodeURIComponent(id) + '/actions/' + step, {
             body: body || {},

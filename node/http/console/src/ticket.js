@@ -20,6 +20,7 @@ export const ALLOWED = {
     cancel: OPEN,
     handover: OPEN,
 };
+const EDITABLE = OPEN.concat(['resolved']); // ticket.update is allowed from these
 
 function Field({ id, label, children }) {
     return html`<div class="field"><label for=${id}>${label}</label>${children}</div>`;
@@ -104,7 +105,47 @@ function StepForm({ step, ticket, onDone, sites }) {
     </form>`;
 }
 
-function Actions({ ticket, onAct }) {
+// Editing the ticket's fields (ticket.update): the form keeps the version it was opened on and
+// sends it as If-Match, so a change made meanwhile by someone else is refused (412), not lost.
+function EditForm({ ticket, onSaved, onError }) {
+    const [base, setBase] = useState(null); // {data, etag} as the form opened
+    const [v, setV] = useState({});
+    useEffect(() => {
+        api.ticketVersioned(ticket.id).then((r) => {
+            setBase(r);
+            setV({ title: r.data.title, category: r.data.category || '', impact: String(r.data.impact), urgency: String(r.data.urgency) });
+        }, onError);
+    }, []);
+    if (!base) return html`<p>${t('loading')}</p>`;
+    const set = (k) => (e) => setV(Object.assign({}, v, { [k]: e.target.value }));
+    const submit = async (e) => {
+        e.preventDefault();
+        const patch = {};
+        if (v.title.trim() !== base.data.title) patch.title = v.title.trim();
+        if (v.category.trim() !== (base.data.category || '')) patch.category = v.category.trim();
+        if (Number(v.impact) !== base.data.impact) patch.impact = Number(v.impact);
+        if (Number(v.urgency) !== base.data.urgency) patch.urgency = Number(v.urgency);
+        if (!Object.keys(patch).length) return onSaved(null);
+        try {
+            onSaved(await api.update(ticket.id, patch, base.etag));
+        } catch (err) {
+            onError(err);
+        }
+    };
+    const sel = (k) => html`<select id=${'f-edit-' + k} data-testid=${'edit-' + k} value=${v[k]} onChange=${set(k)}>
+        ${[1, 2, 3].map((n) => html`<option value=${n}>${n}</option>`)}</select>`;
+    return html`<form class="step-form" data-testid="form-edit" onSubmit=${submit}>
+        <${Field} id="f-edit-title" label=${t('title')}>
+            <input id="f-edit-title" data-testid="edit-title" required maxlength="200" value=${v.title} onInput=${set('title')} /><//>
+        <${Field} id="f-edit-category" label=${t('category')}>
+            <input id="f-edit-category" data-testid="edit-category" maxlength="64" value=${v.category} onInput=${set('category')} /><//>
+        <${Field} id="f-edit-impact" label=${t('impact')}>${sel('impact')}<//>
+        <${Field} id="f-edit-urgency" label=${t('urgency')}>${sel('urgency')}<//>
+        <button type="submit" data-testid="submit-edit">${t('save')}</button>
+    </form>`;
+}
+
+function Actions({ ticket, onAct, onEdited, onError }) {
     const app = useApp();
     const [open, setOpen] = useState(null); // the step whose form is shown
     const sites = app.sites.map((s) => s.site);
@@ -122,8 +163,12 @@ function Actions({ ticket, onAct }) {
                     aria-keyshortcuts=${s === 'ack' ? 'a' : s === 'start' ? 's' : null}
                     onClick=${() => (direct[s] ? onAct(s, {}) : setOpen(open === s ? null : s))}>${t('act_' + s)}</button>`;
             })}
+            <button type="button" class="secondary" data-testid="action-edit" aria-expanded=${String(open === 'edit')}
+                disabled=${!EDITABLE.includes(ticket.status)} onClick=${() => setOpen(open === 'edit' ? null : 'edit')}>${t('edit')}</button>
         </div>
-        ${open ? html`<${StepForm} step=${open} ticket=${ticket} sites=${sites}
+        ${open === 'edit' ? html`<${EditForm} ticket=${ticket} onError=${onError}
+            onSaved=${(tk) => { if (tk) onEdited(tk); setOpen(null); }} />` : null}
+        ${open && open !== 'edit' ? html`<${StepForm} step=${open} ticket=${ticket} sites=${sites}
             onDone=${(a) => onAct(open, a).then((ok) => ok && setOpen(null))} />` : null}
     </section>`;
 }
@@ -300,7 +345,8 @@ export function TicketCard({ id }) {
             </tbody></table>
             ${ticket.sla_reason ? html`<p class="sla-reason">${ticket.sla_reason}</p>` : null}
         </section>
-        <${Actions} ticket=${ticket} onAct=${act} />
+        <${Actions} ticket=${ticket} onAct=${act} onError=${setError}
+            onEdited=${(tk) => { setTicket(tk); setError(null); setNotice(t('edit') + ' ✓'); api.history(id).then(setHistory, () => {}); }} />
         <${Comments} ticket=${ticket} onComment=${comment} agent=${true} />
         <${History} history=${history} />
     </article>`;
