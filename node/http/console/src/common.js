@@ -21,6 +21,7 @@ export function ErrorLine({ error }) {
     if (!error) return null;
     return html`<p class="error" role="alert" data-testid="error">
         ${t('error')}: ${error.message || String(error)}${error.code ? ` (${error.code})` : ''}
+        ${error.problem && Array.isArray(error.problem.allowed) ? ` ${t('allowed_now')}: ${error.problem.allowed.join(', ')}` : ''}
     </p>`;
 }
 

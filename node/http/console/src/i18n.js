@@ -150,6 +150,7 @@ const en = {
     overdue: 'overdue by {d}',
     due_in: 'in {d}',
     not_allowed: 'Not allowed from status {s}',
+    allowed_now: 'allowed now',
     forbidden_console: 'Your account has no role that the console can show.',
 };
 
@@ -302,6 +303,7 @@ const zh = {
     overdue: '已超时 {d}',
     due_in: '剩余 {d}',
     not_allowed: '状态 {s} 下不可用',
+    allowed_now: '当前可用',
     forbidden_console: '您的账号没有控制台可显示的角色。',
 };
 

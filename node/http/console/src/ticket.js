@@ -156,7 +156,8 @@ function Actions({ ticket, onAct, onEdited, onError }) {
         <h2 id="h-actions">${t('actions')}</h2>
         <div class="buttons">
             ${steps.map((s) => {
-                const ok = ALLOWED[s].includes(ticket.status);
+                // Cancelling is the manager's (PERMISSIONS.md); the rest follows the state machine.
+                const ok = ALLOWED[s].includes(ticket.status) && (s !== 'cancel' || app.roles.manager);
                 return html`<button type="button" data-testid=${'action-' + s} disabled=${!ok}
                     aria-expanded=${direct[s] ? null : String(open === s)}
                     title=${ok ? '' : t('not_allowed', { s: t('st_' + ticket.status) })}
