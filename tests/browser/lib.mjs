@@ -170,8 +170,20 @@ export async function startHubAndRegion(dir, schedule) {
     return result;
 }
 
-// Screenshots of every page a test visits, for review: ${SD_BIN}/screenshots/NAME.png.
+// The form fields of the page that no label names (accessible basics: every input has one).
+export function unlabelled(page) {
+    return page.evaluate(() =>
+        [...document.querySelectorAll('input, select, textarea')]
+            .filter((e) => e.type !== 'hidden' && !(e.labels && e.labels.length) &&
+                !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+            .map((e) => e.outerHTML.slice(0, 100)));
+}
+
+// Screenshots of every page a test visits, for review: ${SD_BIN}/screenshots/NAME.png. Every
+// page shot is also checked for unlabelled form fields (the test fails on one).
 export async function shot(page, name) {
+    const bare = await unlabelled(page);
+    if (bare.length) throw new Error(`${name}: form fields without a label: ${bare.join(' | ')}`);
     mkdirSync(SHOTS, { recursive: true });
     const path = join(SHOTS, name + '.png');
     await page.screenshot({ path, fullPage: true });
