@@ -76,6 +76,9 @@ export const api = {
     handovers: (query) => request('GET', '/handovers', { query }),
     replication: () => request('GET', '/replication'),
     node: () => request('GET', '/node'),
+    newUser: (body) => request('POST', '/users', { body }),
+    userAction: (login, step, body) =>
+        request('POST', '/users/' + encodeURIComponent(login) + '/actions/' + step, { body: body || {} }),
 };
 
 // A fresh key per submitted form, so a retried POST /tickets does not open a second ticket.

@@ -12,6 +12,7 @@ import { TicketCard } from './ticket.js';
 import { HubQueue, SlaBoard } from './hub_queue.js';
 import { Timeline, Handovers, Replication } from './hub.js';
 import { Portal, PortalNew, PortalTicket } from './portal.js';
+import { Admin } from './admin.js';
 
 function useHash() {
     const [hash, setHash] = useState(location.hash.replace(/^#/, '') || '/');
@@ -30,6 +31,7 @@ function rolesOf(whoami) {
     return {
         agent,
         manager: whoami.superuser || names.has('manager'),
+        admin: whoami.superuser || names.has('admin'),
         requester: !agent && names.has('requester'),
     };
 }
@@ -38,6 +40,7 @@ function homeOf(roles) {
     if (roles.manager) return '/hub';
     if (roles.agent) return '/queue';
     if (roles.requester) return '/portal';
+    if (roles.admin) return '/admin/users';
     return '/none';
 }
 
@@ -73,9 +76,10 @@ function Nav({ roles, route }) {
             ['/hub/handovers', 'nav_handovers'], ['/hub/replication', 'nav_replication']);
     }
     if (roles.requester) links.push(['/portal', 'nav_portal'], ['/portal/new', 'nav_new_ticket']);
+    if (roles.admin) links.push(['/admin/users', 'nav_admin']);
     return html`<nav aria-label="main" data-testid="nav"><ul>
         ${links.map(([p, k, keys]) => html`<li><a href=${'#' + p} data-testid=${'nav-' + p.replace(/\//g, '-').slice(1)}
-            aria-current=${route.split('?')[0] === p ? 'page' : null} aria-keyshortcuts=${keys || null}>${t(k)}</a></li>`)}
+            aria-current=${route.split('?')[0] === p || (p === '/admin/users' && route.startsWith('/admin')) ? 'page' : null} aria-keyshortcuts=${keys || null}>${t(k)}</a></li>`)}
     </ul></nav>`;
 }
 
@@ -114,6 +118,7 @@ function Page({ route: full, app }) {
     if (r.manager && route === '/hub/replication') return html`<${Replication} />`;
     if (r.requester && route === '/portal') return html`<${Portal} />`;
     if (r.requester && route === '/portal/new') return html`<${PortalNew} />`;
+    if (r.admin && (m = route.match(/^\/admin(?:\/(\w+))?$/))) return html`<${Admin} tab=${m[1]} />`;
     if (route === '/none') return html`<p data-testid="no-role">${t('forbidden_console')}</p>`;
     return html`<${Redirect} to=${homeOf(r)} />`;
 }
