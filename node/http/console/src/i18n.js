@@ -3,6 +3,8 @@
 
 const en = {
     app_name: 'sundesk',
+    skip: 'Skip to content',
+    nav_main: 'Main',
     login_title: 'Sign in to the service desk',
     login: 'Login',
     password: 'Password',
@@ -181,6 +183,8 @@ const en = {
 
 const zh = {
     app_name: 'sundesk 服务台',
+    skip: '跳到内容',
+    nav_main: '主导航',
     login_title: '登录服务台',
     login: '账号',
     password: '密码',

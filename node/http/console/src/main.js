@@ -77,7 +77,7 @@ function Nav({ roles, route }) {
     }
     if (roles.requester) links.push(['/portal', 'nav_portal'], ['/portal/new', 'nav_new_ticket']);
     if (roles.admin) links.push(['/admin/users', 'nav_admin']);
-    return html`<nav aria-label="main" data-testid="nav"><ul>
+    return html`<nav aria-label=${t('nav_main')} data-testid="nav"><ul>
         ${links.map(([p, k, keys]) => html`<li><a href=${'#' + p} data-testid=${'nav-' + p.replace(/\//g, '-').slice(1)}
             aria-current=${route.split('?')[0] === p || (p === '/admin/users' && route.startsWith('/admin')) ? 'page' : null} aria-keyshortcuts=${keys || null}>${t(k)}</a></li>`)}
     </ul></nav>`;
@@ -204,7 +204,7 @@ function App() {
         navigate('/login');
     };
     return html`<${AppCtx.Provider} value=${app}>
-        <a class="skip" href="#main-content" onClick=${(e) => { e.preventDefault(); document.getElementById('main-content').focus(); }}>Skip to content</a>
+        <a class="skip" href="#main-content" onClick=${(e) => { e.preventDefault(); document.getElementById('main-content').focus(); }}>${t('skip')}</a>
         <${Header} app=${app} onLang=${onLang} onLogout=${onLogout} />
         <${ErrorLine} error=${logoutError} />
         <${Nav} roles=${app.roles} route=${route} />
