@@ -154,6 +154,15 @@ test("the team queue holds the open tickets of the agent's team, live", { skip }
     assert.equal(await page.locator(`[data-testid=queue-row][data-id="${other}"]`).count(), 0);
     assert.match(await page.getByTestId('queue-team').locator('h1').innerText(), /network/);
     await shot(page, 'agent-10-team-queue');
+
+    // Keyboard only: Enter opens the selected row, `a` acknowledges, Esc goes back.
+    await page.locator('body').press('Enter');
+    await page.locator(`[data-testid=ticket-card][data-id="${ours}"]`).waitFor();
+    await page.locator('body').press('a');
+    await page.locator(`[data-testid=ticket-card][data-status=acknowledged]`).waitFor();
+    await page.locator('body').press('Escape');
+    await page.getByTestId('queue-team').waitFor();
+    assert.match(await page.getByTestId('help-keys').innerText(), /j\/k/);
 });
 
 test('editing fields sends If-Match: a change made meanwhile is refused, not overwritten', { skip }, async () => {
