@@ -198,6 +198,16 @@ test('editing fields sends If-Match: a change made meanwhile is refused, not ove
     await shot(page, 'agent-12-edited');
 });
 
+test('a manager on a node without replication is told so (503), not shown an error', { skip }, async () => {
+    node.user('mo', 'manager', 'secret-pass-7', { name: 'Mo' });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await login(page, node.url, 'mo', 'secret-pass-7');
+    await page.goto(node.url + '#/hub/replication');
+    await page.getByTestId('no-replication').waitFor();
+    assert.equal(await page.getByTestId('error').count(), 0);
+    await shot(page, 'agent-13-no-replication');
+});
+
 test('logout ends the session: a reload shows the login form', { skip }, async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await login(page, node.url, 'li', 'secret-pass-1');
