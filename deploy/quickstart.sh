@@ -2,8 +2,10 @@
 # quickstart.sh - installs, builds, and starts a whole desk on this machine: a hub and three regions
 # (APAC, EMEA, AMER) replicating over CURVE on 127.0.0.1, data in ./sundesk-cluster. Then it shows
 # tickets recorded in each region reaching the hub's global view and the other regions, one ticket
-# worked across regions through the seed-001 workflow, and the replication status. The nodes keep
-# running: stop them with `bash deploy/local-cluster.sh stop ./sundesk-cluster`.
+# worked across regions through the seed-001 workflow, and the replication status. It ends with the
+# hub's web console URL and a first login (desk.manager, a fresh password, also kept in
+# ./sundesk-cluster/first-login.txt). The nodes keep running: stop them with
+# `bash deploy/local-cluster.sh stop ./sundesk-cluster`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/deploy/deps.sh"
@@ -77,9 +79,30 @@ for _ in $(seq 50); do
 done
 step "6. replication health at the hub: one line per region" hub repl status
 step "7. the hub node's own status" hub node status
+# A first login for the browser: the hub's manager gets a fresh password (each run makes a new
+# one; the node keeps only its hash). Admin too, so the console can add the other people.
+as_root hub user grant "${agent[hub]}" admin >/dev/null
+password=$(/usr/bin/python3 -c 'import secrets; print(secrets.token_urlsafe(12))')
+set_password() { printf '%s\n' "$password" | as_root hub user passwd "${agent[hub]}" --password-stdin >/dev/null; }
+for try in $(seq 20); do  # password checks are rate limited (busy): retry
+    set_password 2>/dev/null && break
+    [ "$try" -lt 20 ] || set_password  # the last try shows why, and stops the script
+    sleep 0.5
+done
+console=$(as_root hub --json node status | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin).get("http") or "")')
+# A hub whose port was taken serves no HTTP (its log says so); say it rather than a wrong URL.
+[ -n "$console" ] || console="(none: the hub serves no HTTP; see $desk/hub.log)"
+(umask 077; printf 'console  %s\nlogin    %s\npassword %s\n' "$console" "${agent[hub]}" "$password" >"$desk/first-login.txt")
 cat <<EOT
 
-The desk keeps running (logs: $desk/*.log). Next:
+The desk keeps running (logs: $desk/*.log).
+
+Open the hub's web console:  $console
+  login:    ${agent[hub]}
+  password: $password      (kept in $desk/first-login.txt; another user's: sundesk --data $desk/hub user passwd LOGIN)
+Every node has its own console: bash $root/deploy/local-cluster.sh status $desk
+
+Next, from the shell:
   export PATH=$root/build/tools:$root/build/node:\$PATH
   sundesk --data $desk/amer ticket new --title "..." --requester you@example.com
   sundesk --data $desk/hub ticket list               # a moment later, at the hub

@@ -76,8 +76,14 @@ static void s_login(sd_http_api_t *api, const sd_http_caller_t *c)
         json_decref(body);
         return;
     }
-    json_t *args = json_pack("{s:O?, s:O?}", "id", json_object_get(body, "login"), "password",
-                             json_object_get(body, "password"));
+    /* Only the fields given: an absent password is missing_field, as in the protocol (a null
+     * in its place would be wrong_type). */
+    json_t *args = json_object(), *login = json_object_get(body, "login"),
+           *password = json_object_get(body, "password");
+    if (args && login)
+        json_object_set(args, "id", login);
+    if (args && password)
+        json_object_set(args, "password", password);
     json_decref(body);
     sd_http_caller_t anon = {.req = c->req};
     sd_reply_t reply;
@@ -211,8 +217,10 @@ static bool s_caller(sd_http_req_t *req, sd_http_caller_t *c, char csrf[33])
     s_csrf(cookie, csrf);
     c->csrf = csrf;
     const char *sent = sd_http_header(req, "X-CSRF-Token");
-    if (!s_safe(sd_http_method(req)) && strcmp(sd_http_path(req), "/api/v1/session") != 0 &&
-        (!sent || strcmp(sent, csrf) != 0)) {
+    /* Only the login is exempt (a stale cookie must not block it); logout is a change too. */
+    bool login =
+        !strcmp(sd_http_path(req), "/api/v1/session") && !strcmp(sd_http_method(req), "POST");
+    if (!s_safe(sd_http_method(req)) && !login && (!sent || strcmp(sent, csrf) != 0)) {
         sd_problem_send(req, 403, "csrf",
                         "a request with the session cookie that changes something needs the "
                         "X-CSRF-Token header (csrf_token of GET /api/v1/session)",
