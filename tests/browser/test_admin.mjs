@@ -50,7 +50,6 @@ test('admin manages a user, a token and reads the audit trail', { skip }, async 
     await login(other, node.url, 'zhao', 'secret-pass-6');
     await other.getByTestId('hub-queue').waitFor();
     assert.match(await other.getByTestId('nav').innerText(), /全局队列/);
-    await other.close();
 
     // A token for zhao: its secret once, then it authenticates as zhao until revoked.
     await page.getByTestId('admin-tab-tokens').click();
@@ -80,6 +79,11 @@ test('admin manages a user, a token and reads the audit trail', { skip }, async 
         body: JSON.stringify({ login: 'zhao', password: 'secret-pass-6' }),
     });
     assert.equal(res.status, 401);
+    // zhao's open console finds out at its next request and shows the login form.
+    await other.goto(node.url + '#/hub/sla');
+    await other.getByTestId('login-form').waitFor();
+    await shot(other, 'admin-02a-disabled-user-signed-out');
+    await other.close();
 
     // The audit trail has what was done, by whom.
     await page.getByTestId('admin-tab-audit').click();

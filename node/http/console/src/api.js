@@ -2,9 +2,14 @@
 // cookie, the CSRF header on writes, and problem+json errors turned into ApiError.
 
 let csrf = null; // the session's CSRF token: kept in memory only, fetched again after a reload
+let onUnauthenticated = null; // called when the node no longer knows the session (expired, revoked)
 
 export function setCsrf(token) {
     csrf = token || null;
+}
+
+export function setOnUnauthenticated(fn) {
+    onUnauthenticated = fn;
 }
 
 // ApiError carries the problem document so pages can show `detail` and tests can read `code`.
@@ -39,6 +44,7 @@ export async function request(method, path, opts = {}) {
     if (res.status === 204 || res.status === 304) return null;
     const type = res.headers.get('Content-Type') || '';
     const data = type.includes('json') ? await res.json().catch(() => null) : null;
+    if (res.status === 401 && path !== '/session' && onUnauthenticated) onUnauthenticated();
     if (!res.ok) throw new ApiError(res.status, data);
     // opts.etag: the caller wants the record's version too (for If-Match on a later write).
     return opts.etag ? { data, etag: res.headers.get('ETag') } : data;

@@ -2,7 +2,7 @@
 // paths (#/queue, #/tickets/ID, #/hub/..., #/portal/...) to pages by the caller's roles.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, setCsrf } from './api.js';
+import { api, setCsrf, setOnUnauthenticated } from './api.js';
 import { startEvents, stopEvents } from './sse.js';
 import { t, setLang, lang, pickLang, browserZone, validZone, LANGS } from './i18n.js';
 import { html, AppCtx, navigate, ErrorLine } from './common.js';
@@ -59,7 +59,7 @@ async function loadSession(csrf) {
             sites = [];
         }
     }
-    const saved = localStorage.getItem('sd_lang');
+    const saved = localStorage.getItem('sd_lang:' + whoami.user); // this user's switch, if any
     const language = saved && LANGS[saved] ? saved : pickLang(user && user.language);
     const zone = validZone(user && user.time_zone) || browserZone();
     return { whoami, user, roles, sites, zone, language };
@@ -170,6 +170,13 @@ function App() {
     };
 
     useEffect(() => {
+        // A session that ended under us (expired, revoked, node restarted): back to the login.
+        setOnUnauthenticated(() => {
+            stopEvents();
+            setCsrf(null);
+            setApp(null);
+            setState('login');
+        });
         api.session()
             .then((s) => enter(s.csrf_token))
             .catch(() => setState('login'));
@@ -182,7 +189,8 @@ function App() {
         return html`<${Login} onLogin=${(res) => enter(res.csrf_token)} />`;
 
     const onLang = (l) => {
-        localStorage.setItem('sd_lang', l);
+        localStorage.setItem('sd_lang:' + app.whoami.user, l);
+        localStorage.setItem('sd_lang', l); // the login page's language on this browser
         setLang(l);
         setTick((x) => x + 1);
     };
