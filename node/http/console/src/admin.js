@@ -217,7 +217,10 @@ function Audit() {
             <input id="au-ticket" value=${f.ticket} onChange=${(e) => setF(Object.assign({}, f, { ticket: e.target.value.trim() }))} />
         </form>
         <${ErrorLine} error=${error} />
-        ${r ? html`<table class="admin" data-testid="audit-table"><tbody>${[...r.items].reverse().map((a) => html`<tr data-testid="audit-row" class=${a.outcome === 'ok' ? '' : 'bad'}>
+        ${r ? html`<table class="admin" data-testid="audit-table"><thead><tr>
+            <th scope="col">${t('at')}</th><th scope="col">${t('site')}</th><th scope="col">${t('by')}</th>
+            <th scope="col">${t('audit_op')}</th><th scope="col">${t('audit_record')}</th>
+            <th scope="col">${t('audit_outcome')}</th><th scope="col">${t('reason')}</th></tr></thead><tbody>${[...r.items].reverse().map((a) => html`<tr data-testid="audit-row" class=${a.outcome === 'ok' ? '' : 'bad'}>
             <td>${fmtTime(a.at, app.zone)}</td><td>${a.site}</td><td>${a.user}</td><td>${a.op}</td><td>${a.record}</td>
             <td>${a.outcome}${a.count > 1 ? ' ×' + a.count : ''}</td><td>${a.reason}</td></tr>`)}</tbody></table>
             ${r.more ? html`<p class="more">${t('audit_more')}</p>` : null}` : null}

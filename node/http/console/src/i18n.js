@@ -179,6 +179,9 @@ const en = {
     revoke: 'Revoke',
     revoked: 'revoked',
     audit_more: 'Older entries exist: narrow the filters.',
+    audit_op: 'Operation',
+    audit_record: 'Record',
+    audit_outcome: 'Outcome',
 };
 
 const zh = {
@@ -359,6 +362,9 @@ const zh = {
     revoke: '撤销',
     revoked: '已撤销',
     audit_more: '还有更早的记录：请缩小筛选范围。',
+    audit_op: '操作',
+    audit_record: '记录',
+    audit_outcome: '结果',
 };
 
 export const LANGS = { en, 'zh-CN': zh };
