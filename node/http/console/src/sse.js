@@ -1,0 +1,54 @@
+// sse.js - live updates: one EventSource on /api/v1/events shared by every page; listeners get
+// each `ticket` event's data, and a `reconnect` call after the stream came back (the node keeps
+// no replay, so pages refetch then).
+
+const listeners = new Set(); // functions(kind, data): kind is 'ticket', 'user', ... or 'reconnect'
+let source = null; // the EventSource while logged in
+let wasDown = false; // the stream failed since it last opened: refetch on the next open
+
+function s_emit(kind, data) {
+    for (const fn of listeners) {
+        try {
+            fn(kind, data);
+        } catch (e) {
+            console.error(e);
+        }
+    }
+}
+
+export function startEvents() {
+    if (source) return;
+    source = new EventSource('/api/v1/events');
+    source.onopen = () => {
+        document.documentElement.dataset.live = 'on';
+        if (wasDown) s_emit('reconnect', null);
+        wasDown = false;
+    };
+    source.onerror = () => {
+        document.documentElement.dataset.live = 'off';
+        wasDown = true;
+    };
+    for (const kind of ['ticket', 'user', 'team', 'token']) {
+        source.addEventListener(kind, (ev) => {
+            let data = null;
+            try {
+                data = JSON.parse(ev.data);
+            } catch (e) {
+                return;
+            }
+            s_emit(kind, data);
+        });
+    }
+}
+
+export function stopEvents() {
+    if (source) source.close();
+    source = null;
+    document.documentElement.dataset.live = 'off';
+}
+
+// onEvent(fn) → a function that removes fn.
+export function onEvent(fn) {
+    listeners.add(fn);
+    return () => listeners.delete(fn);
+}
