@@ -162,6 +162,9 @@ static bool s_special(sd_http_api_t *api, const sd_http_caller_t *c)
     if (!strcmp(path, "/api/v1/session")) {
         if (!strcmp(method, "POST"))
             s_login(api, c);
+        else if (!strcmp(method, "GET") && !c->token) /* the console's "am I logged in?" */
+            sd_problem_send(c->req, 401, "unauthenticated", "no session: log in with POST "
+                            "/api/v1/session, or send Authorization: Bearer TOKEN", NULL);
         else if (!strcmp(method, "GET"))
             s_whoami(c, false);
         else if (!strcmp(method, "DELETE"))
