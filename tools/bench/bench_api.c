@@ -127,12 +127,22 @@ static int s_http_setup(s_client_t *c, sd_bench_http_t **h)
 
 /* ---- msgpack ------------------------------------------------------------------------------- */
 
-/* The id of the ticket a ticket.new or ticket.get answered with, into out. */
-static int s_mp_id(s_client_t *c, const sd_reply_t *reply, char *out, size_t cap)
+/* Sets argument name of req to value, calls, and copies the answering ticket's id into id. */
+static int s_mp_call(s_client_t *c, sd_client_t *cl, sd_request_t *req, const char *name,
+                     const char *value, char id[S_ID_MAX])
 {
-    int rc = sd_mp_copy_str(sd_mp_get(reply->result, "id"), out, cap);
+    int rc = sd_bench_set_arg(req, name, value, c->why, sizeof c->why);
     if (rc)
-        snprintf(c->why, sizeof c->why, "a result without a ticket id");
+        return rc;
+    sd_reply_t reply;
+    rc = sd_bench_call_ok(cl, req, &reply, c->why, sizeof c->why);
+    if (rc)
+        return rc;
+    rc = sd_mp_copy_str(sd_mp_get(reply.result, "id"), id, S_ID_MAX);
+    sd_reply_clear(&reply);
+    if (rc)
+        snprintf(c->why, sizeof c->why, "%s: a result without a ticket id",
+                 sd_req_op_name(req->op));
     return rc ? SD_ECORRUPT : 0;
 }
 
@@ -140,30 +150,14 @@ static int s_mp_create(s_client_t *c, sd_client_t *cl, sd_request_t *req, int se
 {
     char title[64], id[S_ID_MAX];
     s_title(title, sizeof title, c->base.index, seq);
-    int rc = sd_bench_set_arg(req, "title", title, c->why, sizeof c->why);
-    if (rc)
-        return rc;
-    sd_reply_t reply;
-    rc = sd_bench_call_ok(cl, req, &reply, c->why, sizeof c->why);
-    if (rc)
-        return rc;
-    rc = s_mp_id(c, &reply, id, sizeof id);
-    sd_reply_clear(&reply);
+    int rc = s_mp_call(c, cl, req, "title", title, id);
     return rc ?: s_keep_id(c, id, strlen(id));
 }
 
 static int s_mp_read(s_client_t *c, sd_client_t *cl, sd_request_t *req, int seq)
 {
     char id[S_ID_MAX];
-    int rc = sd_bench_set_arg(req, "id", c->ids[seq], c->why, sizeof c->why);
-    if (rc)
-        return rc;
-    sd_reply_t reply;
-    rc = sd_bench_call_ok(cl, req, &reply, c->why, sizeof c->why);
-    if (rc)
-        return rc;
-    rc = s_mp_id(c, &reply, id, sizeof id);
-    sd_reply_clear(&reply);
+    int rc = s_mp_call(c, cl, req, "id", c->ids[seq], id);
     if (!rc && strcmp(id, c->ids[seq]) != 0) {
         snprintf(c->why, sizeof c->why, "ticket.get %s: the answer is %s", c->ids[seq], id);
         rc = SD_ECORRUPT;

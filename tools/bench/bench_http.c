@@ -1,13 +1,13 @@
 /* bench_http.c - sd-bench-http main: durable creates and reads over HTTP vs msgpack, the report.
  */
 #include "bench_api.h"
+#include "bench_main.h"
 #include "bench_node.h"
 #include "bench_stats.h"
 
 #include "error.h"
 
 #include <arpa/inet.h>
-#include <czmq.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -88,35 +88,6 @@ static void s_usage(FILE *out)
             S_DEFAULT_TICKS, S_MAX_CLIENTS, S_MAX_RUNS);
 }
 
-/* Strict decimal in [min, max]: a typo must not become a silent 0. */
-static int s_number(const char *text, int min, int max, int *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (!*text || *end || errno || v < min || v > max)
-        return SD_ERANGE;
-    *out = (int)v;
-    return 0;
-}
-
-static int s_client_list(const char *text, s_opts_t *o)
-{
-    o->ncounts = 0;
-    for (const char *p = text; *p;) {
-        char tok[16];
-        size_t n = strcspn(p, ",");
-        if (n == 0 || n >= sizeof tok || o->ncounts == S_MAX_COUNTS)
-            return SD_ERANGE;
-        memcpy(tok, p, n);
-        tok[n] = 0;
-        if (s_number(tok, 1, S_MAX_CLIENTS, &o->clients[o->ncounts++]) != 0)
-            return SD_ERANGE;
-        p += n + (p[n] == ',');
-    }
-    return o->ncounts > 0 ? 0 : SD_EMISSING;
-}
-
 /* Returns 0 to run, 1 to exit 0 (--help), 2 for a usage error. */
 static int s_options(int argc, char **argv, s_opts_t *o)
 {
@@ -133,11 +104,12 @@ static int s_options(int argc, char **argv, s_opts_t *o)
     int opt;
     while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         const char *bad = NULL;
-        if (opt == 't' && s_number(optarg, 1, 10000000, &o->tickets) != 0)
+        if (opt == 't' && sd_bench_parse_int(optarg, 1, 10000000, &o->tickets) != 0)
             bad = "--tickets: expected 1..10000000";
-        else if (opt == 'c' && s_client_list(optarg, o) != 0)
+        else if (opt == 'c' && sd_bench_parse_ints(optarg, 1, S_MAX_CLIENTS, o->clients,
+                                                   S_MAX_COUNTS, &o->ncounts) != 0)
             bad = "--clients: expected up to 16 comma-separated numbers 1..1000";
-        else if (opt == 'r' && s_number(optarg, 1, S_MAX_RUNS, &o->runs) != 0)
+        else if (opt == 'r' && sd_bench_parse_int(optarg, 1, S_MAX_RUNS, &o->runs) != 0)
             bad = "--runs: expected 1..9";
         else if (opt == 's')
             o->sundeskd = optarg;
@@ -369,24 +341,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "sd-bench-http: no executable CLI at %s; give --sundesk PATH\n", cli);
         return 2;
     }
-    /* czmq installs its own handler in zsys_init(), on the first socket, which would only set
-     * a flag our clients do not watch: init it now and put ours over it. */
-    zsys_init();
-    struct sigaction sa = {.sa_handler = s_on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-
-    const char *tmp_parent = getenv("TMPDIR");
-    if (!tmp_parent || !*tmp_parent)
-        tmp_parent = "/tmp";
+    sd_bench_trap_signals(s_on_signal);
+    const char *tmp_parent;
     char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s/sd-bench-http-XXXXXX", tmp_parent);
-    if (!mkdtemp(tmp)) {
-        fprintf(stderr, "sd-bench-http: cannot create a temp dir in %s: %s\n", tmp_parent,
-                strerror(errno));
+    if (sd_bench_make_tmp("sd-bench-http", "sd-bench-http", &tmp_parent, tmp, sizeof tmp) != 0)
         return 1;
-    }
     struct statfs st;
     if (statfs(tmp_parent, &st) == 0 && (unsigned long)st.f_type == S_TMPFS_MAGIC)
         fprintf(stderr,
