@@ -379,8 +379,10 @@ int main(int argc, char **argv)
                 c->ok = rc == 0;
                 all_ok = all_ok && c->ok;
                 if (rc) {
-                    fprintf(stderr, "sd-bench-http: run %d, %s, %d clients: failed (%s)\n", r + 1,
-                            sd_bench_api_name(api), o.clients[i], sd_strerror(rc));
+                    /* An interrupted run is cut short, not failed: main says so once. */
+                    if (!s_interrupted)
+                        fprintf(stderr, "sd-bench-http: run %d, %s, %d clients: failed (%s)\n",
+                                r + 1, sd_bench_api_name(api), o.clients[i], sd_strerror(rc));
                     continue;
                 }
                 for (int ph = 0; ph < S_PHASES; ph++) {
