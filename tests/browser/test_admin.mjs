@@ -97,6 +97,22 @@ test('admin manages a user, a token and reads the audit trail', { skip }, async 
     assert.deepEqual(errors, []);
 });
 
+// Fills the edit form `form` (edit-user, edit-team) with `values` (a select is chosen from, an
+// input typed into), saves, and waits until the record at `path` has them; → the record.
+async function saveAndCheck(page, get, form, values, path) {
+    for (const [k, v] of Object.entries(values)) {
+        const el = page.getByTestId(`${form}-${k}`);
+        if ((await el.evaluate((e) => e.tagName)) === 'SELECT') await el.selectOption(v);
+        else await el.fill(v);
+    }
+    await page.getByTestId(form + '-save').click();
+    await page.getByTestId('edit-note').waitFor();
+    return within(5, `${path} has ${JSON.stringify(values)}`, async () => {
+        const r = await get(path);
+        return Object.entries(values).every(([k, v]) => r[k] === v) && r;
+    });
+}
+
 test('admin edits a profile and a team, links a Unix account, reads the Node page', { skip }, async () => {
     node.user('li', 'agent', 'secret-pass-7', { name: 'Li Wei' });
     node.cli(['team', 'new', 'net', '--name', 'Network']);
@@ -114,19 +130,8 @@ test('admin edits a profile and a team, links a Unix account, reads the Node pag
     await page.getByTestId('admin-user').waitFor();
 
     // Only the changed fields are sent; the node has them afterwards, the rest as it was.
-    await page.getByTestId('edit-user-email').fill('li.wei@example.com');
-    await page.getByTestId('edit-user-phone').fill('+86 10 1234 5678');
-    await page.getByTestId('edit-user-time_zone').fill('Asia/Shanghai');
-    await page.getByTestId('edit-user-teams').fill('net');
-    await page.getByTestId('edit-user-tier').selectOption('L2');
-    await page.getByTestId('edit-user-save').click();
-    await page.getByTestId('edit-note').waitFor();
-    let li = await get('/users/li');
-    assert.equal(li.email, 'li.wei@example.com');
-    assert.equal(li.phone, '+86 10 1234 5678');
-    assert.equal(li.time_zone, 'Asia/Shanghai');
-    assert.equal(li.teams, 'net');
-    assert.equal(li.tier, 'L2');
+    let li = await saveAndCheck(page, get, 'edit-user', { email: 'li.wei@example.com', phone: '+86 10 1234 5678',
+        time_zone: 'Asia/Shanghai', teams: 'net', tier: 'L2' }, '/users/li');
     assert.equal(li.display_name, 'Li Wei');
     await shot(page, 'admin-04-user');
 
@@ -143,12 +148,8 @@ test('admin edits a profile and a team, links a Unix account, reads the Node pag
     await page.getByTestId('edit-reload').click();
     await within(5, 'the form shows the phone set meanwhile', async () =>
         (await page.getByTestId('edit-user-phone').inputValue()) === '+86 10 9999 0000');
-    await page.getByTestId('edit-user-email').fill('wei.li@example.com');
-    await page.getByTestId('edit-user-save').click();
-    await page.getByTestId('edit-note').waitFor();
+    li = await saveAndCheck(page, get, 'edit-user', { email: 'wei.li@example.com' }, '/users/li');
     assert.equal(await page.getByTestId('edit-conflict').count(), 0);
-    li = await get('/users/li');
-    assert.equal(li.email, 'wei.li@example.com');
     assert.equal(li.phone, '+86 10 9999 0000');
 
     // A Unix account linked, then unlinked.
@@ -174,15 +175,7 @@ test('admin edits a profile and a team, links a Unix account, reads the Node pag
     await page.getByTestId('admin-tab-teams').click();
     await page.locator('[data-testid=team-row][data-id=net] [data-testid=team-open]').click();
     await page.getByTestId('admin-team').waitFor();
-    await page.getByTestId('edit-team-display_name').fill('Network Operations');
-    await page.getByTestId('edit-team-tier').selectOption('L2');
-    await page.getByTestId('edit-team-manager').fill('li');
-    await page.getByTestId('edit-team-save').click();
-    await page.getByTestId('edit-note').waitFor();
-    const net = await get('/teams/net');
-    assert.equal(net.display_name, 'Network Operations');
-    assert.equal(net.tier, 'L2');
-    assert.equal(net.manager, 'li');
+    await saveAndCheck(page, get, 'edit-team', { display_name: 'Network Operations', tier: 'L2', manager: 'li' }, '/teams/net');
     node.cli(['team', 'update', 'net', '--name', 'NetOps']);
     await page.getByTestId('edit-team-tier').selectOption('L3');
     await page.getByTestId('edit-team-save').click();

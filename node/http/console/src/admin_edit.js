@@ -27,6 +27,7 @@ function EditRecord({ path, fields, testid, onSaved }) {
             setBase(r);
             setV(Object.fromEntries(fields.map((f) => [f.k, r.data[f.k] ?? ''])));
             setError(null);
+            setNote(null);
         }, setError);
     useEffect(() => {
         open();
@@ -99,7 +100,7 @@ export function UserSteps({ u, onDone, onError }) {
             ${['grant', 'revoke', 'disable', 'enable', 'password'].map((s) => html`<option value=${s}>${t('user_' + s)}</option>`)}
         </select>
         ${argField}
-        ${step === 'grant' ? html`<input aria-label=${t('grant_sites')} title=${t('grant_sites')} placeholder=${t('grant_sites_short')}
+        ${step === 'grant' ? html`<input aria-label=${t('grant_sites')} title=${t('grant_sites')} placeholder=${t('grant_sites_short')} size="32"
             data-testid="user-step-sites" value=${sites} onInput=${(e) => setSites(e.target.value)} />` : null}
         <button type="submit" data-testid="user-step-submit">${t('submit')}</button>
     </form>`;

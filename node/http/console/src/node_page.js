@@ -9,6 +9,7 @@ import { html, useApp, ErrorLine, useFetch } from './common.js';
 const STATUSES = ['new', 'acknowledged', 'assigned', 'in_progress', 'pending', 'resolved', 'closed', 'cancelled'];
 
 const mib = (n) => (n / 1048576).toFixed(1) + ' MiB';
+const pct = (a, b) => (b ? Math.round((100 * a) / b) : 0);
 
 export function NodePage() {
     const { zone } = useApp();
@@ -36,8 +37,7 @@ export function NodePage() {
             <dt>${t('uptime')}</dt><dd data-testid="node-uptime">${fmtDuration(n.uptime_ms)}</dd>
             <dt>${t('requests_errors')}</dt><dd data-testid="node-requests">${n.requests} / ${n.errors}</dd>
             <dt>${t('commits_writes')}</dt><dd data-testid="node-commits">${n.commits} / ${n.writes}</dd>
-            <dt>${t('store_use')}</dt><dd data-testid="node-store">${mib(n.used_bytes)} / ${mib(n.map_bytes)}
-                (${n.map_bytes ? Math.round((100 * n.used_bytes) / n.map_bytes) : 0}%)</dd>
+            <dt>${t('store_use')}</dt><dd data-testid="node-store">${mib(n.used_bytes)} / ${mib(n.map_bytes)}${' '}(${pct(n.used_bytes, n.map_bytes)}%)</dd>
             <dt>${t('sla_breaches')}</dt><dd data-testid="node-breaches" class=${n.sla_breaches ? 'warn' : ''}>${n.sla_breaches}</dd>
             <dt>${t('restoring')}</dt><dd data-testid="node-restoring" class=${n.restoring ? 'error' : ''}>${n.restoring ? t('yes') : t('no')}</dd>
             <dt>${t('http_url')}</dt><dd data-testid="node-http">${n.http ? html`<a href=${n.http}>${n.http}</a>` : '—'}</dd>
