@@ -2,29 +2,10 @@
 // admin_edit.js), teams, API tokens (the secret shown once) and the audit trail; all via /api/v1.
 import { useEffect, useState } from 'preact/hooks';
 import { api, request } from './api.js';
-import { onEvent } from './sse.js';
 import { t, fmtTime } from './i18n.js';
 import { html, useApp, ErrorLine, Input, Select } from './common.js';
 import { ROLES, rolesText, UserSteps, UserPage, TeamPage } from './admin_edit.js';
-
-// usePaged(path, query) → {items, next, error, more(), reload()}: a GET list with next_cursor.
-function usePaged(path, query) {
-    const key = JSON.stringify(query);
-    const [s, setS] = useState({ items: [], next: null, error: null });
-    const load = async (cursor, prev) => {
-        try {
-            const r = await request('GET', path, { query: Object.assign({}, query, cursor ? { cursor } : {}) });
-            setS({ items: prev.concat(r.items || []), next: r.next_cursor || null, error: null });
-        } catch (e) {
-            setS((x) => Object.assign({}, x, { error: e }));
-        }
-    };
-    useEffect(() => {
-        load(null, []);
-        return onEvent((k) => k !== 'ticket' && load(null, []));
-    }, [path, key]);
-    return Object.assign({}, s, { more: () => load(s.next, s.items), reload: () => load(null, []) });
-}
+import { usePaged } from './forms.js';
 
 function NewUser({ onDone }) {
     const [v, setV] = useState({ id: '', display_name: '', role: 'requester', sites: '', language: '', time_zone: '', teams: '', password: '' });

@@ -1,10 +1,11 @@
 // admin_edit.js - the admin's page of one user (profile, Unix account, roles with sites,
 // disable/enable, password) and of one team; profile edits carry If-Match, so a change made
 // meanwhile by someone else is refused (412) and shown, never overwritten.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, request } from './api.js';
 import { t } from './i18n.js';
-import { html, ErrorLine, Input, Select, useFetch } from './common.js';
+import { html, ErrorLine, Input, useFetch } from './common.js';
+import { EditRecord } from './forms.js';
 
 export const ROLES = ['requester', 'agent', 'manager', 'admin'];
 const TIERS = ['L1', 'L1.5', 'L2', 'L3', 'vendor'];
@@ -12,60 +13,6 @@ const TIERS = ['L1', 'L1.5', 'L2', 'L3', 'vendor'];
 // "agent (APAC,EMEA), admin": the roles held, each with the sites it is limited to.
 export function rolesText(u) {
     return (u.roles || []).map((r) => (u[r + '_sites'] ? `${r} (${u[r + '_sites']})` : r)).join(', ') || '—';
-}
-
-// EditRecord: the record at `path` as it was when the form opened ({data, etag}); saving sends
-// only the fields changed since then (a merge patch; emptied: null, which clears) with If-Match.
-// fields: [{k, label, options?}] (options: a select).
-function EditRecord({ path, fields, testid, onSaved }) {
-    const [base, setBase] = useState(null);
-    const [v, setV] = useState({});
-    const [error, setError] = useState(null);
-    const [note, setNote] = useState(null); // 'saved' | 'nothing_changed'
-    const open = () =>
-        api.versioned(path).then((r) => {
-            setBase(r);
-            setV(Object.fromEntries(fields.map((f) => [f.k, r.data[f.k] ?? ''])));
-            setError(null);
-            setNote(null);
-        }, setError);
-    useEffect(() => {
-        open();
-    }, [path]);
-    if (!base) return html`<${ErrorLine} error=${error} />`;
-    const submit = async (e) => {
-        e.preventDefault();
-        const patch = {};
-        for (const f of fields) {
-            const now = String(v[f.k]).trim();
-            if (now !== String(base.data[f.k] ?? '')) patch[f.k] = now === '' ? null : now;
-        }
-        setNote(null);
-        if (!Object.keys(patch).length) return setNote('nothing_changed');
-        try {
-            const r = await api.patch(path, patch, base.etag);
-            setBase(r);
-            setError(null);
-            setNote('saved');
-            if (onSaved) onSaved(r.data);
-        } catch (err) {
-            setError(err);
-        }
-    };
-    const id = (k) => testid + '-' + k;
-    return html`<form class="step-form" data-testid=${testid} onSubmit=${submit}>
-        ${fields.map((f) => (f.options
-            ? html`<${Select} id=${id(f.k)} label=${f.label} value=${v[f.k]} options=${f.options}
-                  onChange=${(x) => setV(Object.assign({}, v, { [f.k]: x }))} />`
-            : html`<${Input} id=${id(f.k)} label=${f.label} value=${v[f.k]}
-                  onInput=${(x) => setV(Object.assign({}, v, { [f.k]: x }))} />`))}
-        <button type="submit" data-testid=${testid + '-save'}>${t('save')}</button>
-        ${error && error.status === 412
-            ? html`<p class="error" role="alert" data-testid="edit-conflict">${t('edit_conflict')}
-                  <button type="button" class="secondary" data-testid="edit-reload" onClick=${open}>${t('reload')}</button></p>`
-            : html`<${ErrorLine} error=${error} />`}
-        ${note ? html`<p class="notice" role="status" data-testid="edit-note">${t(note)}</p>` : null}
-    </form>`;
 }
 
 // The admin's steps on a user: grant (with sites) / revoke a role, disable (reason) / enable,

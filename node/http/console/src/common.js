@@ -52,10 +52,11 @@ export function Input({ id, label, value, onInput, type = 'text', required = fal
             onInput=${(e) => onInput(e.target.value)} /></div>`;
 }
 
-export function Select({ id, label, value, onChange, options, testid }) {
+// labels(option) → the text shown for an option (default: the option itself, '—' for '').
+export function Select({ id, label, value, onChange, options, testid, labels }) {
     return html`<div class="field"><label for=${id}>${label}</label>
         <select id=${id} data-testid=${testid || id} value=${value} onChange=${(e) => onChange(e.target.value)}>
-            ${options.map((o) => html`<option value=${o}>${o || '—'}</option>`)}
+            ${options.map((o) => html`<option value=${o}>${labels && o !== '' ? labels(o) : o || '—'}</option>`)}
         </select></div>`;
 }
 

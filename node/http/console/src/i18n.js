@@ -1,5 +1,6 @@
 // i18n.js - every string the console shows, in en and zh-CN, and the date formatting that
 // always names the time zone it is in.
+import { en as deskEn, zh as deskZh } from './i18n_desk.js';
 
 const en = {
     app_name: 'sundesk',
@@ -431,6 +432,8 @@ const zh = {
     fetched_at: '截至 {t}',
 };
 
+Object.assign(en, deskEn); // the caller's context: customers, assets, vendors, calls
+Object.assign(zh, deskZh);
 export const LANGS = { en, 'zh-CN': zh };
 
 // The console's language for a BCP 47 tag: any zh-* is zh-CN, everything else en.

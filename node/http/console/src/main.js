@@ -1,5 +1,6 @@
 // main.js - the console's entry: restores the session, picks language and zone, routes hash
-// paths (#/queue, #/tickets/ID, #/hub/..., #/portal/..., #/admin/..., #/node) to pages by the caller's roles.
+// paths (#/queue, #/tickets/ID, #/customers/..., #/assets/..., #/hub/..., #/portal/...,
+// #/admin/..., #/node) to pages by the caller's roles; agents get the caller pop-ups.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, setCsrf, setOnUnauthenticated } from './api.js';
@@ -14,6 +15,9 @@ import { Timeline, Handovers, Replication } from './hub.js';
 import { Portal, PortalNew, PortalTicket } from './portal.js';
 import { Admin } from './admin.js';
 import { NodePage } from './node_page.js';
+import { Customers } from './customers.js';
+import { Assets, Vendors, Majors } from './assets.js';
+import { CallPopups } from './callpop.js';
 
 function useHash() {
     const [hash, setHash] = useState(location.hash.replace(/^#/, '') || '/');
@@ -72,6 +76,9 @@ function Nav({ roles, route }) {
         links.push(['/queue', 'nav_my_queue', 'g q'], ['/queue/team', 'nav_team_queue', 'g t'],
             ['/queue/site', 'nav_site_queue', 'g s']);
     }
+    if (roles.agent) links.push(['/customers', 'nav_customers', null, true]);
+    if (roles.agent || roles.admin) links.push(['/assets', 'nav_assets', null, true], ['/vendors', 'nav_vendors', null, true]);
+    if (roles.manager || roles.admin) links.push(['/majors', 'nav_majors', null, true]);
     if (roles.manager) {
         links.push(['/hub', 'nav_hub'], ['/hub/sla', 'nav_sla'], ['/hub/timeline', 'nav_timeline'],
             ['/hub/handovers', 'nav_handovers'], ['/hub/replication', 'nav_replication']);
@@ -80,8 +87,8 @@ function Nav({ roles, route }) {
     if (roles.admin) links.push(['/admin/users', 'nav_admin']);
     if (roles.admin || roles.manager) links.push(['/node', 'nav_node']);
     return html`<nav aria-label=${t('nav_main')} data-testid="nav"><ul>
-        ${links.map(([p, k, keys]) => html`<li><a href=${'#' + p} data-testid=${'nav-' + p.replace(/\//g, '-').slice(1)}
-            aria-current=${route.split('?')[0] === p || (p === '/admin/users' && route.startsWith('/admin')) ? 'page' : null} aria-keyshortcuts=${keys || null}>${t(k)}</a></li>`)}
+        ${links.map(([p, k, keys, tree]) => html`<li><a href=${'#' + p} data-testid=${'nav-' + p.replace(/\//g, '-').slice(1)}
+            aria-current=${route.split('?')[0] === p || (tree && route.startsWith(p + '/')) || (p === '/admin/users' && route.startsWith('/admin')) ? 'page' : null} aria-keyshortcuts=${keys || null}>${t(k)}</a></li>`)}
     </ul></nav>`;
 }
 
@@ -113,6 +120,14 @@ function Page({ route: full, app }) {
     if (r.agent && route === '/queue') return html`<${Queue} kind="mine" />`;
     if (r.agent && route === '/queue/team') return html`<${Queue} kind="team" />`;
     if (r.agent && route === '/queue/site') return html`<${Queue} kind="site" />`;
+    if (r.agent && (m = route.match(/^\/customers(?:\/([^/]+))?$/)))
+        return html`<${Customers} sub=${m[1] ? decodeURIComponent(m[1]) : null} params=${params} />`;
+    if ((r.agent || r.admin) && (m = route.match(/^\/assets(?:\/([^/]+))?$/)))
+        return html`<${Assets} id=${m[1] ? decodeURIComponent(m[1]) : null} params=${params} />`;
+    if ((r.agent || r.admin) && (m = route.match(/^\/vendors(?:\/([^/]+))?$/)))
+        return html`<${Vendors} id=${m[1] ? decodeURIComponent(m[1]) : null} />`;
+    if ((r.agent || r.admin) && (m = route.match(/^\/majors(?:\/([^/]+))?$/)))
+        return html`<${Majors} id=${m[1] ? decodeURIComponent(m[1]) : null} />`;
     if (r.manager && route === '/hub') return html`<${HubQueue} limit=${params.get('limit')} />`;
     if (r.manager && route === '/hub/sla') return html`<${SlaBoard} />`;
     if (r.manager && route === '/hub/timeline') return html`<${Timeline} />`;
@@ -223,6 +238,7 @@ function App() {
         <main id="main-content" tabindex="-1" data-lang=${lang()}>
             <${Page} route=${route} app=${app} />
         </main>
+        ${app.roles.agent ? html`<${CallPopups} />` : null}
         ${app.roles.agent ? html`<footer><p class="help" id="help" data-testid="help-keys">${t('help_keys')}</p></footer>` : null}
     <//>`;
 }

@@ -1,8 +1,10 @@
 // sse.js - live updates: one EventSource on /api/v1/events shared by every page; listeners get
-// each `ticket` event's data, and a `reconnect` call after the stream came back (the node keeps
-// no replay, so pages refetch then).
+// each record event's data (`ticket`, `customer`, ...), the CTI's `call` pop-ups, and a
+// `reconnect` call after the stream came back (the node keeps no replay, so pages refetch then).
 
-const listeners = new Set(); // functions(kind, data): kind is 'ticket', 'user', ... or 'reconnect'
+const listeners = new Set(); // functions(kind, data): kind is 'ticket', 'user', ..., 'call' or 'reconnect'
+// The record kinds the node streams, and `call` (a caller pop-up, callpop.js).
+const KINDS = ['ticket', 'user', 'team', 'token', 'customer', 'asset', 'vendor', 'contact', 'major', 'call'];
 let source = null; // the EventSource while logged in
 let wasDown = false; // the stream failed since it last opened: refetch on the next open
 
@@ -28,7 +30,7 @@ export function startEvents() {
         document.documentElement.dataset.live = 'off';
         wasDown = true;
     };
-    for (const kind of ['ticket', 'user', 'team', 'token']) {
+    for (const kind of KINDS) {
         source.addEventListener(kind, (ev) => {
             let data = null;
             try {

@@ -1,11 +1,12 @@
-// ticket.js - the agent's ticket card: fields, SLA clocks in the agent's and the owner site's
-// zone, every workflow action with its small form, the conversation (public reply vs internal
-// note) and the history; kept live by the event stream.
+// ticket.js - the agent's ticket card: fields, the caller's context (ticket_ctx.js), SLA clocks
+// in the agent's and the owner site's zone, every workflow action with its small form, the
+// conversation (public reply vs internal note) and the history; kept live by the event stream.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { onEvent } from './sse.js';
 import { t, fmtTime } from './i18n.js';
 import { html, useApp, useNow, navigate, ErrorLine, StatusBadge, SlaBadge, Time, Due } from './common.js';
+import { TicketContext } from './ticket_ctx.js';
 
 const OPEN = ['new', 'acknowledged', 'assigned', 'in_progress', 'pending'];
 // The state machine (PROTOCOL.md section 8): the statuses each step is allowed from.
@@ -42,6 +43,9 @@ function StepForm({ step, ticket, onDone, sites }) {
         } else if (step === 'pending') {
             a.waiting_on = v.waiting_on || 'customer';
             if (v.reason) a.reason = v.reason;
+            const vendor = (v.vendor ?? (ticket.vendor || '')).trim(); // the field shows the last vendor
+            if (a.waiting_on === 'vendor' && vendor) a.vendor = vendor;
+            if (a.waiting_on === 'vendor' && (v.vendor_ref || '').trim()) a.vendor_ref = v.vendor_ref.trim();
         } else if (step === 'resolve') {
             a.resolution = v.resolution || '';
         } else if (step === 'close') {
@@ -74,7 +78,12 @@ function StepForm({ step, ticket, onDone, sites }) {
                     <option value="customer">${t('customer')}</option><option value="vendor">${t('vendor')}</option>
                 </select><//>
             <${Field} id=${id('reason')} label=${t('reason')}>
-                <input id=${id('reason')} data-testid="pending-reason" value=${v.reason || ''} onInput=${set('reason')} /><//>`;
+                <input id=${id('reason')} data-testid="pending-reason" value=${v.reason || ''} onInput=${set('reason')} /><//>
+            ${v.waiting_on === 'vendor' ? html`
+                <${Field} id=${id('vendor')} label=${t('vendor_name')}>
+                    <input id=${id('vendor')} data-testid="pending-vendor" value=${v.vendor ?? (ticket.vendor || '')} onInput=${set('vendor')} /><//>
+                <${Field} id=${id('vendor_ref')} label=${t('vendor_ref')}>
+                    <input id=${id('vendor_ref')} data-testid="pending-vendor-ref" value=${v.vendor_ref || ''} onInput=${set('vendor_ref')} /><//>` : null}`;
     if (step === 'resolve')
         fields = html`<${Field} id=${id('resolution')} label=${t('resolution')}>
             <textarea id=${id('resolution')} required data-testid="resolve-resolution" value=${v.resolution || ''} onInput=${set('resolution')}></textarea><//>`;
@@ -332,6 +341,7 @@ export function TicketCard({ id }) {
             <dt>${t('owner_site')}</dt><dd data-testid="ticket-site">${ticket.owner_site}</dd>
             <dt>${t('category')}</dt><dd>${ticket.category || '—'}</dd>
         </dl>
+        <${TicketContext} ticket=${ticket} onAct=${act} />
         ${ticket.description ? html`<section><h2>${t('description')}</h2><p class="desc">${ticket.description}</p></section>` : null}
         ${ticket.resolution ? html`<section><h2>${t('resolution')}</h2><p class="desc" data-testid="ticket-resolution">${ticket.resolution}</p></section>` : null}
         <section class="sla" aria-labelledby="h-sla" data-testid="sla-clocks">
