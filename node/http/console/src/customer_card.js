@@ -90,14 +90,14 @@ export function ContactList({ items, testid = 'cust-contacts' }) {
     </li>`)}</ol>`;
 }
 
-// useCard(id) → {card, error, reload}: customer.lookup by id; its assets and contacts come from
+// useCard(id) → {card, error, reload}: customer.lookup by id (GET /customers/ID/card); its assets and contacts come from
 // the asset and contact lists when the card carries none (a node whose lookup does not fill
 // them). Refetched when a ticket, customer, asset or contact changes, and after a reconnect.
 export function useCard(id) {
     const [s, setS] = useState({ card: null, error: null });
     const load = async () => {
         try {
-            const card = await request('GET', '/lookup', { query: { id } });
+            const card = await request('GET', '/customers/' + enc(id) + '/card');
             const cid = card.customer.id;
             if (!card.assets || !card.assets.length)
                 card.assets = (await request('GET', '/assets', { query: { owner: cid, limit: 100 } }).catch(() => ({}))).items || [];

@@ -12,8 +12,7 @@ function CustomerBlock({ id }) {
     const c = s.data;
     return html`<section class="ctx-customer" aria-labelledby="h-customer" data-testid="ticket-customer" data-id=${id}>
         <h2 id="h-customer">${t('customer_block')}</h2>
-        ${c ? html`<p><a href=${'#/customers/' + enc(c.id)} data-testid="ticket-customer-link"><strong>${c.name}</strong></a>
-                <${VipBadge} vip=${c.vip} />${c.organisation ? ' · ' + c.organisation : ''}</p>
+        ${c ? html`<p><a href=${'#/customers/' + enc(c.id)} data-testid="ticket-customer-link"><strong>${c.name}</strong></a> <${VipBadge} vip=${c.vip} />${c.organisation ? ' · ' + c.organisation : ''}</p>
             <p class="muted" data-testid="ticket-customer-phones">${t('phones')}: ${csv(c.phones).join(', ') || '—'}</p>`
             : html`<p><a href=${'#/customers/' + enc(id)}>${id}</a></p>`}
     </section>`;
@@ -59,8 +58,7 @@ export function TicketContext({ ticket, onAct }) {
         ${tags.length ? html`<${AssetsBlock} tags=${tags} />` : null}
         ${ticket.vendor ? html`<section aria-labelledby="h-vendor" data-testid="ticket-vendor">
             <h2 id="h-vendor">${t('vendor_block')}</h2>
-            <p><a href=${'#/vendors/' + enc(ticket.vendor)} data-testid="ticket-vendor-link">${ticket.vendor}</a>
-                · ${t('vendor_ref')}: <span data-testid="ticket-vendor-ref">${ticket.vendor_ref || '—'}</span>
+            <p><a href=${'#/vendors/' + enc(ticket.vendor)} data-testid="ticket-vendor-link">${ticket.vendor}</a> · ${t('vendor_ref')}: <span data-testid="ticket-vendor-ref">${ticket.vendor_ref || '—'}</span>
                 ${ticket.status === 'pending' && ticket.waiting_on === 'vendor' ? html` · <em>${t('waiting_on_vendor')}</em>` : null}</p>
         </section>` : null}
         <section aria-labelledby="h-major" data-testid="ticket-major" data-major=${String(!!ticket.major)}>
