@@ -48,17 +48,15 @@ export function CustomerProfile({ c }) {
     ${c.notes ? html`<p class="desc" data-testid="cust-notes"><strong>${t('notes')}:</strong> ${c.notes}</p>` : null}`;
 }
 
-export function AssetTable({ items, testid = 'cust-assets', owner = false }) {
+export function AssetTable({ items, testid = 'cust-assets' }) {
     if (!items || !items.length) return html`<p class="empty" data-testid=${testid + '-empty'}>${t('no_assets')}</p>`;
     return html`<table class="admin" data-testid=${testid}><thead><tr>
         <th scope="col">${t('asset_tag')}</th><th scope="col">${t('asset_kind')}</th><th scope="col">${t('model')}</th>
-        <th scope="col">${t('serial')}</th><th scope="col">${t('status')}</th><th scope="col">${t('warranty_end')}</th>
-        ${owner ? html`<th scope="col">${t('owner')}</th><th scope="col">${t('site')}</th>` : null}</tr></thead>
+        <th scope="col">${t('serial')}</th><th scope="col">${t('status')}</th><th scope="col">${t('warranty_end')}</th></tr></thead>
         <tbody>${items.map((a) => html`<tr data-testid="asset-row" data-id=${a.id}>
             <td><a href=${'#/assets/' + enc(a.id)} data-testid="asset-link">${a.id}</a></td><td>${a.kind || '—'}</td>
             <td>${a.model || '—'}</td><td>${a.serial || '—'}</td><td><${AssetStatus} status=${a.status} /></td>
             <td>${a.warranty_end || '—'}</td>
-            ${owner ? html`<td>${a.owner ? html`<a href=${'#/customers/' + enc(a.owner)}>${a.owner}</a>` : '—'}</td><td>${a.site}</td>` : null}
         </tr>`)}</tbody></table>`;
 }
 
