@@ -85,6 +85,14 @@ test('an agent finds a customer by a noisy phone number and sees profile, assets
     await page.getByTestId('cust-search').fill('wang');
     await page.getByTestId('cust-search-submit').click();
     await page.locator(`[data-testid=cust-results][data-kind=name] [data-testid=cust-row][data-id="${custId}"]`).waitFor();
+    // A number nobody has (one digit off) matches no one, and offers to create the customer.
+    await page.getByTestId('cust-search').fill('+86 21 5555 0100');
+    await page.getByTestId('cust-search-submit').click();
+    await page.locator('[data-testid=cust-results][data-kind=phone] [data-testid=cust-none]').waitFor();
+    assert.match(await page.getByTestId('cust-create-from').getAttribute('href'), /#\/customers\/new\?phone=%2B86%2021%205555%200100$/);
+    await page.getByTestId('cust-search').fill('wang');
+    await page.getByTestId('cust-search-submit').click();
+    await page.locator(`[data-testid=cust-results][data-kind=name] [data-testid=cust-row][data-id="${custId}"]`).waitFor();
 
     // The ticket card shows the customer block and the asset.
     await page.locator(`[data-testid=cust-results] [data-testid=cust-open]`).first().click();
