@@ -72,7 +72,7 @@ typedef enum { SD_WAIT_NONE, SD_WAIT_CUSTOMER, SD_WAIT_VENDOR, SD_WAIT_COUNT_ } 
 /* Registers: groups of fields written together by one event. */
 typedef enum {
     SD_REG_CREATED,   /* created_at, origin site */
-    SD_REG_TYPE,      /* type, major */
+    SD_REG_TYPE,      /* type, major, major_notify, major_note */
     SD_REG_TITLE,     /* title */
     SD_REG_DESC,      /* description */
     SD_REG_REQUESTER, /* requester, channel */
@@ -125,6 +125,8 @@ typedef struct {
     /* SD_REG_TYPE */
     int type;   /* sd_ticket_type_t */
     bool major; /* major incident: immediate coordination */
+    char *major_notify; /* ticket.declare_major: whom to notify, from the major rules */
+    char *major_note;   /* ticket.declare_major: the declaring agent's words */
     /* SD_REG_TITLE, SD_REG_DESC */
     char *title;       /* one line */
     char *description; /* free text */

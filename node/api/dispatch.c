@@ -6,6 +6,8 @@
 #include "error.h"
 #include "record.h"
 #include "op_audit.h"
+#include "op_contact.h"
+#include "op_major.h"
 #include "op_node.h"
 #include "op_people.h"
 #include "op_ticket.h"

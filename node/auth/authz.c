@@ -1,7 +1,9 @@
 /* authz.c - the permission table applied to a request. */
 #include "authz.h"
 
+#include "contact.h"
 #include "error.h"
+#include "major.h"
 #include "record.h"
 #include "team.h"
 #include "ticket.h"
@@ -59,6 +61,17 @@ sd_authz_subject_t sd_authz_subject(const sd_principal_t *who, const sd_request_
         if (spec->creates)
             return (sd_authz_subject_t){node_site, !a->token.user || s_eq(a->token.user, me)};
         return (sd_authz_subject_t){NULL, list};
+    }
+    if (k == &sd_kind_contact) {
+        const sd_contact_t *c = cur;
+        if (c)
+            return (sd_authz_subject_t){c->origin_site, false};
+        return (sd_authz_subject_t){spec->creates ? node_site : NULL, false};
+    }
+    if (k == &sd_kind_major) {
+        const sd_major_t *r = cur;
+        const char *site = r ? r->site : a->major.site;
+        return (sd_authz_subject_t){site && sd_site_valid(site) ? site : NULL, false};
     }
     return (sd_authz_subject_t){NULL, false};
 }

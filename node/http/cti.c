@@ -1,0 +1,1 @@
+/* cti.c - placeholder */
