@@ -47,7 +47,8 @@ static const struct {
 static const struct {
     const char *arg; /* argument name */
     bool relative;   /* "24h" means 24 hours ago */
-} s_times[] = {{"reply_due", false}, {"from", false}, {"since", true}, {"until", true}};
+} s_times[] = {{"reply_due", false}, {"from", false}, {"since", true}, {"until", true},
+               {"at", false}};
 
 /* Arguments never taken from the command line, where ps and the shell history would show them:
  * the CLI asks for them (sd_cli_password), or reads them from stdin with this option. */
@@ -179,7 +180,10 @@ static int s_set_field(sd_request_t *req, const char *option, const char *field,
         return strcmp(spelling + 2, option)
                    ? sd_cli_fail("--%s: already given (%s)", option, spelling)
                    : sd_cli_fail("--%s: given twice", option);
-    for (size_t k = 0; k < COUNT(s_times); k++) {
+    const sd_field_t *fields;
+    size_t nfields = sd_req_op_fields(req->op, &fields);
+    bool time = (size_t)i < nfields && fields[i].kind == SD_F_U64; /* a contact's --from is text */
+    for (size_t k = 0; k < COUNT(s_times) && time; k++) {
         uint64_t ms;
         if (strcmp(field, s_times[k].arg))
             continue;

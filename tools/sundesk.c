@@ -7,7 +7,9 @@
 #include "cmd_audit.h"
 #include "cmd_auth.h"
 #include "cmd_backup.h"
+#include "cmd_contact.h"
 #include "cmd_keygen.h"
+#include "cmd_major.h"
 #include "cmd_node.h"
 #include "cmd_schedule.h"
 #include "cmd_team.h"
@@ -33,6 +35,8 @@ static const sd_cli_command_t s_commands[] = {
     {"user", sd_user_verbs},
     {"team", sd_team_verbs},
     {"token", sd_token_verbs},
+    {"contact", sd_contact_verbs},
+    {"major", sd_major_verbs},
     {"audit", sd_audit_verbs},
     {"logout", sd_logout_verbs},
     {NULL, NULL},
