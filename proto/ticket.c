@@ -47,7 +47,7 @@ const sd_field_t sd_ticket_fields[] = {
     ENUM(type, SD_REG_TYPE, sd_type_names, SD_TYPE_COUNT_),
     BOOL(major, SD_REG_TYPE),
     STR(major_notify, SD_REG_TYPE, SD_TEXT_MAX, SD_F_LINE),
-    STR(major_note, SD_REG_TYPE, SD_NOTE_MAX, 0),
+    STR(major_note, SD_REG_TYPE, SD_TEXT_MAX, 0),
     STR(title, SD_REG_TITLE, SD_TITLE_MAX, SD_F_LINE | SD_F_NONEMPTY),
     STR(description, SD_REG_DESC, SD_TEXT_MAX, 0),
     STR(requester, SD_REG_REQUESTER, SD_NAME_MAX, SD_F_LINE | SD_F_NONEMPTY),
