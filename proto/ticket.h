@@ -72,7 +72,7 @@ typedef enum { SD_WAIT_NONE, SD_WAIT_CUSTOMER, SD_WAIT_VENDOR, SD_WAIT_COUNT_ } 
 /* Registers: groups of fields written together by one event. */
 typedef enum {
     SD_REG_CREATED,   /* created_at, origin site */
-    SD_REG_TYPE,      /* type, major, major_notify, major_note */
+    SD_REG_TYPE,      /* type, major */
     SD_REG_TITLE,     /* title */
     SD_REG_DESC,      /* description */
     SD_REG_REQUESTER, /* requester, channel */
@@ -82,6 +82,8 @@ typedef enum {
     SD_REG_OWNER,     /* owner, owner_site and the last handover between sites */
     SD_REG_STATUS,    /* status and everything a transition sets */
     SD_REG_SLA,       /* sla_state, escalated, sla_reason, sla_at */
+    SD_REG_MAJOR,     /* major_notify, major_note: ticket.declare_major (last: stores and events
+                         made before it have no such register) */
     SD_REG_COUNT_
 } sd_register_t;
 
@@ -125,6 +127,7 @@ typedef struct {
     /* SD_REG_TYPE */
     int type;   /* sd_ticket_type_t */
     bool major; /* major incident: immediate coordination */
+    /* SD_REG_MAJOR */
     char *major_notify; /* ticket.declare_major: whom to notify, from the major rules */
     char *major_note;   /* ticket.declare_major: the declaring agent's words */
     /* SD_REG_TITLE, SD_REG_DESC */

@@ -127,8 +127,8 @@ int sd_api_ticket_declare_major(const sd_api_write_ctx_t *ctx, const void *cur_r
     if (!rc) {
         sd_ticket_t *f = sd_event_ticket(ev);
         snprintf(ev->author, sizeof ev->author, "%s", ctx->wf->author);
-        rc = sd_api_take(ev, cur, SD_REG_TYPE) ?: sd_api_set_str(&f->major_notify, n->list) ?:
-             sd_api_set_str(&f->major_note, a->note);
+        rc = sd_api_take(ev, cur, SD_REG_TYPE) ?: sd_api_take(ev, cur, SD_REG_MAJOR) ?:
+             sd_api_set_str(&f->major_notify, n->list) ?: sd_api_set_str(&f->major_note, a->note);
         f->major = true;
     }
     free(n);

@@ -90,6 +90,16 @@ static const struct {
     {"name", "ci pipeline"},
     {"until", "1700000900000"},
     {"ticket", "APAC-000042"},
+    {"customer", "APAC-C-000001"},
+    {"direction", "in"},
+    {"at", "1700000000000"},
+    {"to", "+86 21 5555 0101"},
+    {"call_id", "pbx-7731"},
+    {"agent", "lwei"},
+    {"summary", "Asked about the VPN outage.\nCalls back tomorrow."},
+    {"outcome", "answered"},
+    {"service", "VPN"},
+    {"notify", "noc@example.com, lwei, +8613800000000"},
 };
 
 /* Gives argument `name` of req->op's group its sample value, the way the CLI does. */
@@ -150,6 +160,7 @@ static const struct {
      "type major title description requester channel category impact urgency follow_sun"},
     {SD_REQ_TICKET_HANDOVER, "ticket.handover", true, "id site", "note"},
     {SD_REQ_TICKET_COUNTS, "ticket.counts", false, "", "open"},
+    {SD_REQ_TICKET_DECLARE_MAJOR, "ticket.declare_major", true, "id", "note"},
     {SD_REQ_SCHEDULE_NOW, "schedule.now", false, "", ""},
     {SD_REQ_SCHEDULE_COVERAGE, "schedule.coverage", false, "", "from days"},
     {SD_REQ_HANDOVER_REPORT, "handover.report", false, "", "site since limit"},
@@ -176,6 +187,15 @@ static const struct {
     {SD_REQ_TOKEN_LIST, "token.list", false, "", "user limit after"},
     {SD_REQ_TOKEN_REVOKE, "token.revoke", true, "id", ""},
     {SD_REQ_AUDIT_LIST, "audit.list", false, "", "user since until ticket limit"},
+    {SD_REQ_CONTACT_NEW, "contact.new", true, "channel",
+     "customer ticket direction at from to call_id agent summary outcome"},
+    {SD_REQ_CONTACT_GET, "contact.get", false, "id", ""},
+    {SD_REQ_CONTACT_UPDATE, "contact.update", true, "id", "customer ticket summary outcome"},
+    {SD_REQ_CONTACT_LIST, "contact.list", false, "", "customer ticket channel call_id limit after"},
+    {SD_REQ_MAJOR_NEW, "major.new", true, "id notify", "category site service note"},
+    {SD_REQ_MAJOR_GET, "major.get", false, "id", ""},
+    {SD_REQ_MAJOR_UPDATE, "major.update", true, "id", "category site service notify note"},
+    {SD_REQ_MAJOR_LIST, "major.list", false, "", "category site limit after"},
 };
 #define OP_COUNT (sizeof s_ops / sizeof s_ops[0])
 
