@@ -17,10 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SD_CONTACT_SUMMARY_MAX  4096 /* a contact's summary */
-#define SD_CONTACT_CALL_ID_MAX  128  /* a CTI call id */
-#define SD_CONTACT_OUTCOME_MAX  32   /* "answered", "missed", ... */
-#define SD_CONTACT_ADDRESS_MAX  128  /* a phone number or an address, as given */
+#define SD_CONTACT_SUMMARY_MAX    4096       /* a contact's summary */
+#define SD_CONTACT_CALL_ID_MAX    128        /* a CTI call id */
+#define SD_CONTACT_OUTCOME_MAX    32         /* "answered", "missed", ... */
+#define SD_CONTACT_ADDRESS_MAX    128        /* a phone number or an address, as given */
 #define SD_CONTACT_INDEX_CUSTOMER "customer" /* customer id, then sd_contact_index_rest */
 #define SD_CONTACT_INDEX_TICKET   "ticket"   /* ticket id, then sd_contact_index_rest */
 #define SD_CONTACT_INDEX_CALL     "call"     /* call id, then sd_contact_index_rest */
@@ -43,7 +43,7 @@ extern const char *const sd_contact_direction_names[SD_CONTACT_DIRECTION_COUNT_]
 typedef enum { SD_COP_CREATE, SD_COP_UPDATE, SD_COP_COUNT_ } sd_contact_op_t;
 
 typedef enum {
-    SD_CREG_CREATED,  /* created_at, origin_site, channel, direction, at, from, to, call_id, agent */
+    SD_CREG_CREATED, /* created_at, origin_site, channel, direction, at, from, to, call_id, agent */
     SD_CREG_CUSTOMER, /* customer */
     SD_CREG_TICKET,   /* ticket */
     SD_CREG_SUMMARY,  /* summary */

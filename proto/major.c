@@ -63,8 +63,7 @@ int sd_major_notify_merge(char *out, size_t cap, const char *list)
             size_t need = n + (used ? 2 : 0);
             if (used + need + 1 > cap)
                 return SD_ETOOBIG;
-            used += (size_t)snprintf(out + used, cap - used, "%s%.*s", used ? ", " : "", (int)n,
-                                     b);
+            used += (size_t)snprintf(out + used, cap - used, "%s%.*s", used ? ", " : "", (int)n, b);
         }
         p = comma ? comma + 1 : end;
     }

@@ -1,5 +1,5 @@
-/* major.h - the major-incident contact list (seed 001, "重大情况联系表"): the rules that say whom to
- * notify when a ticket of a category at a site is declared a major incident.
+/* major.h - the major-incident contact list (seed 001, "重大情况联系表"): the rules that say whom
+ * to notify when a ticket of a category at a site is declared a major incident.
  *
  * A rule's id is its name (login-like, sd_login_check). A rule matches a ticket when its
  * category is "*" or equal to the ticket's category, and its site is "*" or equal to the

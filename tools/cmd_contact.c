@@ -21,8 +21,8 @@ static const char *s_or_dash(const sd_mp_node_t *c, const char *key, int *len)
 static void s_print_row(const sd_mp_node_t *c)
 {
     if (!c) {
-        printf("%-18s %-16s %-8s %-3s %-16s %-14s %-10s %s\n", "ID", "AT (UTC)", "CHANNEL",
-               "DIR", "CUSTOMER", "TICKET", "OUTCOME", "SUMMARY");
+        printf("%-18s %-16s %-8s %-3s %-16s %-14s %-10s %s\n", "ID", "AT (UTC)", "CHANNEL", "DIR",
+               "CUSTOMER", "TICKET", "OUTCOME", "SUMMARY");
         return;
     }
     char at[24];

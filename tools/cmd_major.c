@@ -26,8 +26,8 @@ static void s_print_row(const sd_mp_node_t *r)
     const char *id = s_or_dash(r, "id", &il), *category = s_or_dash(r, "category", &cl);
     const char *site = s_or_dash(r, "site", &sl), *service = s_or_dash(r, "service", &vl);
     const char *notify = s_or_dash(r, "notify", &nl);
-    printf("%-20.*s %-20.*s %-9.*s %-24.*s %.*s\n", il, id, cl, category, sl, site, vl, service,
-           nl, notify);
+    printf("%-20.*s %-20.*s %-9.*s %-24.*s %.*s\n", il, id, cl, category, sl, site, vl, service, nl,
+           notify);
 }
 
 static int s_print_rule(sd_cli_t *cli, const sd_mp_node_t *r)
@@ -62,8 +62,8 @@ const sd_cli_verb_t sd_major_verbs[] = {
      NULL},
     {"show", SD_REQ_MAJOR_GET, "id:NAME", "NAME: the rule", s_print_rule, false, NULL, NULL},
     {"list", SD_REQ_MAJOR_LIST, "",
-     "[--category C] [--site S] [--limit N] [--after NAME]: the rules, by name", s_print_list,
-     true, NULL, NULL},
+     "[--category C] [--site S] [--limit N] [--after NAME]: the rules, by name", s_print_list, true,
+     NULL, NULL},
     {"update", SD_REQ_MAJOR_UPDATE, "id:NAME",
      "NAME [--notify L] [--category C] [--site S] [--service S] [--note N]: change it",
      s_print_rule, false, NULL, NULL},

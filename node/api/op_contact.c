@@ -18,8 +18,8 @@ static int s_first_id(const char *rest, size_t len, void *arg)
 static int s_call_contact(sd_store_txn_t *txn, const char *call_id, char id[SD_ID_MAX + 1])
 {
     id[0] = 0;
-    int rc = sd_store_index_find(txn, &sd_kind_contact, SD_CONTACT_INDEX_CALL, call_id,
-                                 s_first_id, id);
+    int rc =
+        sd_store_index_find(txn, &sd_kind_contact, SD_CONTACT_INDEX_CALL, call_id, s_first_id, id);
     return rc == 1 ? 0 : rc;
 }
 
@@ -72,8 +72,8 @@ static int s_new(const sd_api_write_ctx_t *ctx, const sd_request_t *req, sd_even
     return rc;
 }
 
-static int s_update(const sd_api_write_ctx_t *ctx, const sd_contact_t *cur,
-                    const sd_request_t *req, sd_event_t *ev, sd_fault_t *fault)
+static int s_update(const sd_api_write_ctx_t *ctx, const sd_contact_t *cur, const sd_request_t *req,
+                    sd_event_t *ev, sd_fault_t *fault)
 {
     const sd_contact_args_t *a = &req->args.contact;
     int rc = 0;
@@ -96,8 +96,8 @@ static int s_update(const sd_api_write_ctx_t *ctx, const sd_contact_t *cur,
             f->answered_at = now;
         if ((!strcmp(o, "ended") || !strcmp(o, "missed")) && !f->ended_at) {
             f->ended_at = now;
-            f->duration = f->answered_at && now > f->answered_at ? (now - f->answered_at) / 1000
-                                                                 : 0;
+            f->duration =
+                f->answered_at && now > f->answered_at ? (now - f->answered_at) / 1000 : 0;
         }
     }
     if (!rc && !ev->mask)

@@ -41,8 +41,8 @@ int sd_api_major_write(const sd_api_write_ctx_t *ctx, const void *cur_record,
         f->created_at = ctx->wf->now_ms;
         rc = sd_api_set_str(&f->origin_site, ctx->wf->site);
         if (!rc && !a->category)
-            rc = sd_api_take(ev, NULL, SD_MREG_CATEGORY) ?:
-                 sd_api_set_str(&f->category, SD_MAJOR_ANY);
+            rc = sd_api_take(ev, NULL, SD_MREG_CATEGORY)
+                     ?: sd_api_set_str(&f->category, SD_MAJOR_ANY);
         if (!rc && !a->site)
             rc = sd_api_take(ev, NULL, SD_MREG_SITE) ?: sd_api_set_str(&f->site, SD_MAJOR_ANY);
     }
@@ -85,7 +85,7 @@ int sd_api_major_list(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_wr
 /* ---- ticket.declare_major ------------------------------------------------------------------ */
 
 typedef struct {
-    const sd_ticket_t *ticket; /* the ticket declared */
+    const sd_ticket_t *ticket;  /* the ticket declared */
     char list[SD_TEXT_MAX + 1]; /* whom to notify, so far */
     int error;                  /* SD_ETOOBIG once the list overflowed */
 } s_notify_t;
@@ -121,8 +121,10 @@ int sd_api_ticket_declare_major(const sd_api_write_ctx_t *ctx, const void *cur_r
     if (rc == 1)
         rc = n->error;
     if (rc == SD_ETOOBIG)
-        sd_fault_set(fault, rc, "ticket.declare_major: the rules name more than %d bytes of "
-                     "people to notify", SD_TEXT_MAX);
+        sd_fault_set(fault, rc,
+                     "ticket.declare_major: the rules name more than %d bytes of "
+                     "people to notify",
+                     SD_TEXT_MAX);
     rc = rc ?: sd_event_start(ev, &sd_kind_ticket, SD_OP_UPDATE);
     if (!rc) {
         sd_ticket_t *f = sd_event_ticket(ev);

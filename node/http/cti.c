@@ -80,8 +80,7 @@ static bool s_read_call(sd_http_req_t *req, json_t *body, s_call_t *call)
         !s_text(req, body, "user", false, &call->user))
         return false;
     if (call->direction && strcmp(call->direction, "in") && strcmp(call->direction, "out")) {
-        sd_problem_send(req, 422, "out_of_range", "args.direction: expected one of in, out",
-                        NULL);
+        sd_problem_send(req, 422, "out_of_range", "args.direction: expected one of in, out", NULL);
         return false;
     }
     if (!call->direction)
@@ -102,8 +101,8 @@ static json_t *s_lookup(const sd_http_caller_t *c, const char *phone)
     sd_mp_str(w, phone);
     size_t len;
     const void *args = sd_mp_writer_data(w, &len);
-    sd_bridge_call_t call = {.op = "customer.lookup", .args = args, .args_len = len,
-                             .auth = c->token};
+    sd_bridge_call_t call = {
+        .op = "customer.lookup", .args = args, .args_len = len, .auth = c->token};
     sd_reply_t reply;
     json_t *card = NULL;
     if (sd_bridge_call(&call, &reply) == 0 && reply.ok)
@@ -137,9 +136,9 @@ static void s_new_call(sd_streams_t *streams, const sd_http_caller_t *c, const s
     bool out = !strcmp(call->direction, "out");
     json_t *card = s_lookup(c, out ? call->to : call->from);
     json_t *customer = json_object_get(json_object_get(card, "customer"), "id");
-    json_t *args = json_pack("{s:s, s:s, s:s, s:s, s:s}", "channel", "call", "direction",
-                             call->direction, "call_id", call->call_id, "outcome", "ringing",
-                             "from", call->from);
+    json_t *args =
+        json_pack("{s:s, s:s, s:s, s:s, s:s}", "channel", "call", "direction", call->direction,
+                  "call_id", call->call_id, "outcome", "ringing", "from", call->from);
     /* Only what the PBX sent: an absent agent is the caller, not a nil the node refuses. */
     if (args && call->to)
         json_object_set_new(args, "to", json_string(call->to));
@@ -152,10 +151,10 @@ static void s_new_call(sd_streams_t *streams, const sd_http_caller_t *c, const s
         json_decref(card);
         return;
     }
-    json_t *popup = json_pack("{s:s, s:O, s:s?, s:s?, s:s, s:s?, s:O}", "call_id", call->call_id,
-                              "contact", json_object_get(contact, "id"), "from", call->from,
-                              "to", call->to, "direction", call->direction, "user", call->user,
-                              "customer", card ? card : json_null());
+    json_t *popup =
+        json_pack("{s:s, s:O, s:s?, s:s?, s:s, s:s?, s:O}", "call_id", call->call_id, "contact",
+                  json_object_get(contact, "id"), "from", call->from, "to", call->to, "direction",
+                  call->direction, "user", call->user, "customer", card ? card : json_null());
     char *text = popup ? json_dumps(popup, JSON_COMPACT) : NULL;
     if (text)
         sd_streams_call(streams, call->user, text);
@@ -170,22 +169,21 @@ static void s_new_call(sd_streams_t *streams, const sd_http_caller_t *c, const s
 /* answer and hangup: the outcome of the call's contact. */
 static void s_progress(const sd_http_caller_t *c, const s_call_t *call)
 {
-    json_t *page = s_op(c, "contact.list", json_pack("{s:s, s:i}", "call_id", call->call_id,
-                                                      "limit", 1));
+    json_t *page =
+        s_op(c, "contact.list", json_pack("{s:s, s:i}", "call_id", call->call_id, "limit", 1));
     if (!page)
         return;
     json_t *contact = json_array_get(json_object_get(page, "contacts"), 0);
     if (!contact) {
         char detail[200];
         snprintf(detail, sizeof detail,
-                 "args.callId: no contact of call %.128s (its newCall records one)",
-                 call->call_id);
+                 "args.callId: no contact of call %.128s (its newCall records one)", call->call_id);
         sd_problem_send(c->req, 404, "not_found", detail, NULL);
         json_decref(page);
         return;
     }
     json_t *answered = json_object_get(contact, "answered_at");
-    const char *outcome = call->event == S_ANSWER ? "answered"
+    const char *outcome = call->event == S_ANSWER            ? "answered"
                           : json_integer_value(answered) > 0 ? "ended"
                                                              : "missed";
     json_t *updated =

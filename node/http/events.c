@@ -203,8 +203,8 @@ static void s_call(s_stream_t *st, const char *login, const char *json)
     if (login[0] ? strcmp(login, st->login) != 0 : !st->agent)
         return;
     char head[96];
-    int n = snprintf(head, sizeof head, "id: %llu\nevent: call\ndata: ",
-                     (unsigned long long)++st->next_id);
+    int n = snprintf(head, sizeof head,
+                     "id: %llu\nevent: call\ndata: ", (unsigned long long)++st->next_id);
     s_append(st, head, (size_t)n);
     s_append(st, json, strlen(json));
     s_append(st, "\n\n", 2);
