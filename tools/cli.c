@@ -599,6 +599,15 @@ const char *sd_cli_str(const sd_mp_node_t *map, const char *key, int *len)
     return sd_cli_text(map && sd_mp_kind(map) == SD_MP_MAP ? sd_mp_get(map, key) : NULL, len);
 }
 
+const char *sd_cli_str_or_dash(const sd_mp_node_t *map, const char *key, int *len)
+{
+    const char *text = sd_cli_str(map, key, len);
+    if (*len)
+        return text;
+    *len = 1;
+    return "-";
+}
+
 uint64_t sd_cli_u64(const sd_mp_node_t *map, const char *key)
 {
     const sd_mp_node_t *v = map && sd_mp_kind(map) == SD_MP_MAP ? sd_mp_get(map, key) : NULL;

@@ -137,6 +137,8 @@ int sd_cli_print_json(const sd_mp_node_t *value);
 const char *sd_cli_text(const sd_mp_node_t *value, int *len);
 /* Text of str entry key of a map, "" (length 0) when absent, nil or not a str. */
 const char *sd_cli_str(const sd_mp_node_t *map, const char *key, int *len);
+/* sd_cli_str, or "-" (length 1) when the entry is absent, nil, empty or not a str: a table cell. */
+const char *sd_cli_str_or_dash(const sd_mp_node_t *map, const char *key, int *len);
 /* Value of uint entry key, 0 when absent or not a uint. */
 uint64_t sd_cli_u64(const sd_mp_node_t *map, const char *key);
 /* Value of bool entry key, false when absent or not a bool. */

@@ -7,16 +7,6 @@
 
 #include <stdio.h>
 
-/* Text of entry key of contact c, or "-" when it has none; its length into *len. */
-static const char *s_or_dash(const sd_mp_node_t *c, const char *key, int *len)
-{
-    const char *text = sd_cli_str(c, key, len);
-    if (*len)
-        return text;
-    *len = 1;
-    return "-";
-}
-
 /* A row of the list (NULL: the header). */
 static void s_print_row(const sd_mp_node_t *c)
 {
@@ -27,10 +17,13 @@ static void s_print_row(const sd_mp_node_t *c)
     }
     char at[24];
     int il, chl, dl, cul, tl, ol, sl;
-    const char *id = s_or_dash(c, "id", &il), *channel = s_or_dash(c, "channel", &chl);
-    const char *dir = s_or_dash(c, "direction", &dl), *customer = s_or_dash(c, "customer", &cul);
-    const char *ticket = s_or_dash(c, "ticket", &tl), *outcome = s_or_dash(c, "outcome", &ol);
-    const char *summary = s_or_dash(c, "summary", &sl);
+    const char *id = sd_cli_str_or_dash(c, "id", &il),
+               *channel = sd_cli_str_or_dash(c, "channel", &chl);
+    const char *dir = sd_cli_str_or_dash(c, "direction", &dl),
+               *customer = sd_cli_str_or_dash(c, "customer", &cul);
+    const char *ticket = sd_cli_str_or_dash(c, "ticket", &tl),
+               *outcome = sd_cli_str_or_dash(c, "outcome", &ol);
+    const char *summary = sd_cli_str_or_dash(c, "summary", &sl);
     int first_line = 0;
     while (first_line < sl && summary[first_line] != '\n' && first_line < 60)
         first_line++;
@@ -52,8 +45,9 @@ static int s_print_contact(sd_cli_t *cli, const sd_mp_node_t *c)
     s_print_row(NULL);
     s_print_row(c);
     int fl, tl, cl, al;
-    const char *from = s_or_dash(c, "from", &fl), *to = s_or_dash(c, "to", &tl);
-    const char *call = s_or_dash(c, "call_id", &cl), *agent = s_or_dash(c, "agent", &al);
+    const char *from = sd_cli_str_or_dash(c, "from", &fl), *to = sd_cli_str_or_dash(c, "to", &tl);
+    const char *call = sd_cli_str_or_dash(c, "call_id", &cl),
+               *agent = sd_cli_str_or_dash(c, "agent", &al);
     printf("from %.*s to %.*s, call %.*s, agent %.*s", fl, from, tl, to, cl, call, al, agent);
     if (sd_cli_u64(c, "ended_at"))
         printf(", %llu s", (unsigned long long)sd_cli_u64(c, "duration"));

@@ -5,16 +5,6 @@
 
 #include <stdio.h>
 
-/* Text of entry key of rule r, or "-" when it has none; its length into *len. */
-static const char *s_or_dash(const sd_mp_node_t *r, const char *key, int *len)
-{
-    const char *text = sd_cli_str(r, key, len);
-    if (*len)
-        return text;
-    *len = 1;
-    return "-";
-}
-
 /* A row of the list (NULL: the header). */
 static void s_print_row(const sd_mp_node_t *r)
 {
@@ -23,9 +13,11 @@ static void s_print_row(const sd_mp_node_t *r)
         return;
     }
     int il, cl, sl, vl, nl;
-    const char *id = s_or_dash(r, "id", &il), *category = s_or_dash(r, "category", &cl);
-    const char *site = s_or_dash(r, "site", &sl), *service = s_or_dash(r, "service", &vl);
-    const char *notify = s_or_dash(r, "notify", &nl);
+    const char *id = sd_cli_str_or_dash(r, "id", &il),
+               *category = sd_cli_str_or_dash(r, "category", &cl);
+    const char *site = sd_cli_str_or_dash(r, "site", &sl),
+               *service = sd_cli_str_or_dash(r, "service", &vl);
+    const char *notify = sd_cli_str_or_dash(r, "notify", &nl);
     printf("%-20.*s %-20.*s %-9.*s %-24.*s %.*s\n", il, id, cl, category, sl, site, vl, service, nl,
            notify);
 }

@@ -7,13 +7,6 @@ set -uo pipefail
 . "$(dirname "$0")/../integration/lib.sh"
 export XDG_CONFIG_HOME="$dir/cfg"
 unset SUNDESK_TOKEN
-expect_fail() {
-    local pattern=$1 err rc; shift
-    err=$(sd "$@" 2>&1 >/dev/null); rc=$?
-    if [ $rc -ne 0 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ $err == *$pattern* ]]; then ok
-    else bad "sundesk $* -> rc=$rc err=$err (wanted '$pattern')"; fi
-}
-has() { [[ $2 == *"$1"* ]] && ok || bad "wanted '$1' in: $2"; }
 hasnt() { [[ $2 != *"$1"* ]] && ok || bad "did not want '$1' in: $2"; }
 
 start_node || bad "node did not start"
