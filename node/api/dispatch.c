@@ -239,6 +239,17 @@ int sd_api_take(sd_event_t *ev, const void *cur, int reg)
     return cur ? sd_fields_copy(k->fields, k->nfields, ev->fields, cur, mask) : 0;
 }
 
+int sd_api_write_end(const sd_api_write_ctx_t *ctx, sd_event_t *ev, int rc, sd_fault_t *fault)
+{
+    if (!rc)
+        snprintf(ev->author, sizeof ev->author, "%s", ctx->wf->author);
+    if (rc == SD_ENOMEM)
+        sd_fault_set(fault, rc, "out of memory");
+    if (rc)
+        sd_event_clear(ev);
+    return rc;
+}
+
 /* Replaces *slot with a copy of value (NULL and "" both clear it). */
 int sd_api_set_str(char **slot, const char *value)
 {

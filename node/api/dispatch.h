@@ -146,6 +146,10 @@ int sd_api_record_get(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_wr
  * every field of a register it touches); cur NULL: from zero. Returns 0 or SD_ENOMEM. */
 int sd_api_take(sd_event_t *ev, const void *cur, int reg);
 
+/* The end of a write handler whose event is built (rc 0) or refused (rc): on success the author
+ * is ctx's; SD_ENOMEM gets its fault; on any error ev is cleared. Returns rc. */
+int sd_api_write_end(const sd_api_write_ctx_t *ctx, sd_event_t *ev, int rc, sd_fault_t *fault);
+
 /* Replaces *slot with a copy of value (NULL and "" both clear it). 0 or SD_ENOMEM. */
 int sd_api_set_str(char **slot, const char *value);
 

@@ -6,7 +6,6 @@
 #include "record.h"
 #include "ticket.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static int s_first_id(const char *rest, size_t len, void *arg)
@@ -116,13 +115,7 @@ int sd_api_contact_write(const sd_api_write_ctx_t *ctx, const void *cur_record,
         return sd_fault_set(fault, SD_ENOTFOUND, "contact %s does not exist", req->args.contact.id);
     else
         rc = s_update(ctx, cur, req, ev, fault);
-    if (!rc)
-        snprintf(ev->author, sizeof ev->author, "%s", ctx->wf->author);
-    if (rc == SD_ENOMEM)
-        sd_fault_set(fault, rc, "out of memory");
-    if (rc)
-        sd_event_clear(ev);
-    return rc;
+    return sd_api_write_end(ctx, ev, rc, fault);
 }
 
 /* ---- the walk ------------------------------------------------------------------------------ */
