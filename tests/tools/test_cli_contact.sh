@@ -68,6 +68,7 @@ has "to notify   duty-manager, +8613800000000, li.wei, ops" "$card"
 json=$(sd --json ticket show "$t1")
 has '"major_note":"whole floor offline"' "$json"
 has '"major":true' "$json"
+has "major_notify: - -> duty-manager, +8613800000000, li.wei, ops" "$(sd ticket history "$t1")"
 sd ticket cancel "$t1" "dup" >/dev/null || bad "cancel"
 expect_fail "reopen it first" ticket declare-major "$t1"
 expect_fail "does not exist" ticket declare-major LOCAL-999999
