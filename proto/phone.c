@@ -84,7 +84,7 @@ int sd_phone_e164(const char *in, const char *default_cc, char *out, size_t cap)
             break;
         }
     }
-    digits[n] = 0;
+    digits[n] = 0; /* fewer than 6 digits written is no number, whatever country it gets */
     const char *d = digits;
     const char *cc = "";
     if (plus) {
@@ -103,7 +103,7 @@ int sd_phone_e164(const char *in, const char *default_cc, char *out, size_t cap)
         cc = default_cc;
     }
     size_t total = strlen(cc) + strlen(d);
-    if (d[0] == '0' || total < 6 || total > 15)
+    if (n < 6 || d[0] == '0' || total < 6 || total > 15)
         return s_refuse(out);
     snprintf(out, cap, "+%s%s", cc, d);
     return 0;
