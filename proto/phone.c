@@ -89,9 +89,10 @@ int sd_phone_e164(const char *in, const char *default_cc, char *out, size_t cap)
     const char *cc = "";
     if (plus) {
         /* as written */
-    } else if (strncmp(d, "00", 2) == 0) {
+    } else if (d[0] == '0' && d[1] == '0') {
         d += 2;
-    } else if (default_cc && strcmp(default_cc, "1") == 0 && strncmp(d, "011", 3) == 0) {
+    } else if (default_cc && strcmp(default_cc, "1") == 0 && d[0] == '0' && d[1] == '1' &&
+               d[2] == '1') {
         d += 3;
     } else if (!sd_phone_cc_valid(default_cc)) {
         return s_refuse(out);
