@@ -47,6 +47,14 @@ int sd_api_customer_find_one(sd_store_txn_t *txn, const char *default_cc, const 
                              const char *phone, const char *email, sd_customer_t *c,
                              sd_fault_t *fault);
 
+/* ticket.new with `customer`, `phone` or `email`: the customer found (sd_api_customer_find_one
+ * with the policy's country), the ticket built by the workflow with the requester (when not
+ * given: the customer's linked user, else its first e-mail), its `customer` set and one
+ * priority step up for a VIP customer (the policy's list still counts). SD_ENOTFOUND,
+ * SD_ERANGE, SD_EFORBIDDEN (a caller with scope own), the workflow's errors. */
+int sd_api_ticket_new_for_customer(const sd_api_write_ctx_t *ctx, const sd_request_t *req,
+                                   sd_event_t *ev, sd_fault_t *fault);
+
 /* The survivor of customer id into out (SD_ID_MAX + 1). SD_ENOTFOUND, the store's errors. */
 int sd_api_customer_survivor(sd_store_txn_t *txn, const char *id, char *out);
 

@@ -4,9 +4,12 @@
 #include "op_customer.h"
 
 #include "error.h"
+#include "permission.h"
 #include "record.h"
+#include "sla.h"
 #include "ticket.h"
 #include "ticket_store.h"
+#include "workflow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,5 +172,66 @@ int sd_api_customer_lookup(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_
     }
     sd_record_clear(&sd_kind_customer, &cust);
     free(c);
+    return rc;
+}
+
+/* ---- ticket.new for a customer ------------------------------------------------------------- */
+
+static int s_first(const char *item, void *arg)
+{
+    snprintf(arg, SD_NAME_MAX + 1, "%s", item);
+    return 1;
+}
+
+/* One priority step up for a VIP customer, unless the policy's list raised it already. */
+static void s_vip_step(const sd_workflow_ctx_t *wf, const sd_request_t *req, sd_ticket_t *f)
+{
+    int base = wf->policy->matrix[f->impact - 1][f->urgency - 1];
+    if (f->priority != base || base == SD_P1)
+        return;
+    f->priority = base - 1;
+    if (!sd_request_has(req, SD_ARG_TICKET_FOLLOW_SUN))
+        f->follow_sun = sd_sla_follows_sun(wf->sched, f->priority);
+    sd_sla_start(wf->sched, wf->policy, f, wf->now_ms);
+}
+
+int sd_api_ticket_new_for_customer(const sd_api_write_ctx_t *ctx, const sd_request_t *req,
+                                   sd_event_t *ev, sd_fault_t *fault)
+{
+    const sd_ticket_args_t *a = &req->args.ticket;
+    if (ctx->scope == SD_SCOPE_OWN)
+        return sd_fault_set(fault, SD_EFORBIDDEN,
+                            "forbidden: ticket.new: only agents and managers name a customer");
+    if (!ctx->txn)
+        return SD_EINVAL;
+    sd_customer_t c = {0};
+    char first[SD_NAME_MAX + 1] = "";
+    int rc = sd_api_customer_find_one(ctx->txn, ctx->wf->policy->phone_country, a->customer,
+                                      a->customer ? NULL : a->phone,
+                                      a->customer || a->phone ? NULL : a->email, &c, fault);
+    /* A shallow copy: its strings stay req's, or c's, or first's. */
+    sd_request_t r = *req;
+    if (!rc && !a->requester) {
+        if (c.user && *c.user)
+            snprintf(first, sizeof first, "%s", c.user);
+        else
+            sd_customer_each(c.emails, s_first, first);
+        if (first[0]) {
+            r.args.ticket.requester = first;
+            r.present |= SD_ARG(TICKET, REQUESTER);
+        }
+    }
+    rc = rc ?: sd_workflow_build(ctx->wf, NULL, &r, ev, fault);
+    if (!rc) {
+        sd_ticket_t *f = sd_event_ticket(ev);
+        rc = sd_api_set_str(&f->customer, c.id);
+        if (!rc && c.vip)
+            s_vip_step(ctx->wf, &r, f);
+        if (rc) {
+            sd_fault_set(fault, rc, "out of memory");
+            sd_event_clear(ev);
+        }
+    }
+    sd_record_clear(&sd_kind_customer, &c);
     return rc;
 }
