@@ -102,6 +102,30 @@ int sd_client_call(sd_client_t *c, sd_request_t *req, sd_reply_t *reply)
     }
 }
 
+int sd_client_send(sd_client_t *c, sd_request_t *req)
+{
+    req->id = c->next_id++;
+    sd_mp_writer_reset(c->writer);
+    sd_request_encode(req, c->writer);
+    if (sd_mp_writer_error(c->writer))
+        return SD_ENOMEM;
+    size_t len;
+    const void *data = sd_mp_writer_data(c->writer, &len);
+    return zsock_send(c->dealer, "b", data, len) == 0 ? 0 : SD_EIO;
+}
+
+int sd_client_recv(sd_client_t *c, sd_reply_t *reply)
+{
+    memset(reply, 0, sizeof *reply);
+    zframe_t *frame = NULL;
+    int rc = s_recv(c, zclock_mono() + c->timeout_ms, &frame);
+    if (rc)
+        return rc;
+    rc = sd_reply_decode(zframe_data(frame), zframe_size(frame), reply);
+    zframe_destroy(&frame);
+    return rc;
+}
+
 int sd_client_call_raw(sd_client_t *c, const void *data, size_t len, void **out, size_t *out_len)
 {
     *out = NULL;
