@@ -101,6 +101,8 @@ static void s_print_profile(const sd_mp_node_t *c)
     if (len) {
         printf("  notes\n");
         sd_render_indented(stdout, notes, (size_t)len, "    ");
+        if (notes[len - 1] != '\n')
+            putchar('\n');
     }
 }
 
@@ -146,7 +148,7 @@ static void s_section(const sd_mp_node_t *card, const char *key, const char *tit
 {
     const sd_mp_node_t *a = sd_cli_array(card, key);
     size_t n = a ? sd_mp_len(a) : 0;
-    printf("%s: %s\n", title, n ? "" : "none");
+    printf("%s:%s\n", title, n ? "" : " none");
     for (size_t i = 0; i < n; i++) {
         if (row) {
             row(sd_mp_at(a, i));

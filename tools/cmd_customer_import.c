@@ -123,7 +123,7 @@ static int s_count(const char *item, void *arg)
 
 typedef struct {
     const char *cc;  /* default country */
-    const char *bad; /* the first bad entry */
+    char bad[SD_CUSTOMER_LIST_MAX + 1]; /* the first bad entry */
     bool email;      /* checking e-mails (else phones) */
 } s_items_t;
 
@@ -135,7 +135,7 @@ static int s_item(const char *item, void *arg)
                         : sd_phone_e164(item, it->cc, e164, sizeof e164) == 0;
     if (ok)
         return 0;
-    it->bad = item;
+    snprintf(it->bad, sizeof it->bad, "%s", item);
     return 1;
 }
 
