@@ -72,6 +72,7 @@ static const s_route_t s_routes[] = {
      NULL},
     {"POST", "/api/v1/customers/{id}/actions/{step}", "customer.", " merge ",
      RT_BODY | RT_RECORD | RT_WRITE, NULL},
+    {"GET", "/api/v1/customers/{id}/card", "customer.lookup", NULL, 0, NULL},
     {"GET", "/api/v1/lookup", "customer.lookup", NULL, RT_QUERY, NULL},
     {"GET", "/api/v1/tokens", "token.list", NULL, RT_QUERY | RT_PAGED, "tokens"},
     {"POST", "/api/v1/tokens", "token.new", NULL, RT_BODY | RT_EMPTY_OK | RT_CREATED, NULL},

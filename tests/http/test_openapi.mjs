@@ -286,7 +286,9 @@ C('POST', MG, 200, () => node.api('POST', `${CU}/${freshCustomer()}/actions/merg
 C('POST', MG, 403, () => node.api('POST', `${CU}/${freshCustomer()}/actions/merge`, { token: req.token, body: { into: custOther } }));
 C('POST', MG, 409, () => node.api('POST', `${CU}/${custOther}/actions/merge`, { token: agent.token, body: { into: custOther } }));
 C('GET', '/api/v1/lookup', 200, () => node.api('GET', `/api/v1/lookup?email=WANG.FANG@example.com`, { token: agent.token }));
-C('GET', '/api/v1/lookup', 403, () => node.api('GET', `/api/v1/lookup?id=${custId}`, { token: req.token }));
+C('GET', '/api/v1/lookup', 403, () => node.api('GET', '/api/v1/lookup?email=wang.fang@example.com', { token: req.token }));
+C('GET', `${CU}/{id}/card`, 200, () => node.api('GET', `${CU}/${custId}/card`, { token: agent.token }));
+C('GET', `${CU}/{id}/card`, 403, () => node.api('GET', `${CU}/${custId}/card`, { token: req.token }));
 C('GET', '/api/v1/lookup', 404, () => node.api('GET', `/api/v1/lookup?phone=${encodeURIComponent('+1 212 555 0100')}`, { token: agent.token }));
 C('GET', '/api/v1/lookup', 422, () => node.api('GET', '/api/v1/lookup', { token: agent.token }));
 // node
