@@ -5,7 +5,8 @@
  * stores their E.164 forms (phone.h, with the creating node's default country) in
  * phones_e164, which the "phone" index holds, so a replica indexes the same numbers whatever its
  * own configuration. Indexes: "email" (each address, lower-cased), "phone" (each E.164 number),
- * "user" (the linked requester login), "merged" (merged_into), "name" (the name lower-cased, for prefix search).
+ * "user" (the linked requester login), "merged" (merged_into), "name" (the name lower-cased, for
+ * prefix search).
  *
  * Merge: customer.merge sets merged_into of the duplicate to the survivor; nothing else
  * changes, so edits made concurrently elsewhere survive and both ids stay readable. A reader
@@ -22,15 +23,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SD_CUSTOMER_LIST_MAX  512  /* emails, phones: comma-separated, bytes */
-#define SD_CUSTOMER_ITEMS_MAX 16   /* emails, phones: entries */
-#define SD_CUSTOMER_E164_MAX  (SD_CUSTOMER_ITEMS_MAX * 17) /* phones_e164 bytes */
-#define SD_CUSTOMER_MERGES_MAX 64  /* merged_into hops a reader follows */
+#define SD_CUSTOMER_LIST_MAX   512 /* emails, phones: comma-separated, bytes */
+#define SD_CUSTOMER_ITEMS_MAX  16  /* emails, phones: entries */
+#define SD_CUSTOMER_E164_MAX   (SD_CUSTOMER_ITEMS_MAX * 17) /* phones_e164 bytes */
+#define SD_CUSTOMER_MERGES_MAX 64                           /* merged_into hops a reader follows */
 
-#define SD_CUSTOMER_INDEX_EMAIL "email" /* address (lower-cased), id */
-#define SD_CUSTOMER_INDEX_PHONE "phone" /* E.164 number, id */
-#define SD_CUSTOMER_INDEX_USER  "user"  /* login, id */
-#define SD_CUSTOMER_INDEX_NAME  "name"  /* name (ASCII lower-cased), id */
+#define SD_CUSTOMER_INDEX_EMAIL  "email"  /* address (lower-cased), id */
+#define SD_CUSTOMER_INDEX_PHONE  "phone"  /* E.164 number, id */
+#define SD_CUSTOMER_INDEX_USER   "user"   /* login, id */
+#define SD_CUSTOMER_INDEX_NAME   "name"   /* name (ASCII lower-cased), id */
 #define SD_CUSTOMER_INDEX_MERGED "merged" /* merged_into, id: who was merged into a customer */
 
 typedef enum { SD_COP_CREATE, SD_COP_UPDATE, SD_COP_MERGE, SD_COP_COUNT_ } sd_customer_op_t;

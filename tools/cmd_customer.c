@@ -82,10 +82,14 @@ static void s_print_profile(const sd_mp_node_t *c)
 {
     static const struct {
         const char *key, *label;
-    } lines[] = {{"organisation", "organisation"}, {"department", "department"},
-                 {"emails", "e-mail"},             {"phones", "phone"},
-                 {"language", "language"},         {"time_zone", "time zone"},
-                 {"home_site", "site"},            {"user", "user"},
+    } lines[] = {{"organisation", "organisation"},
+                 {"department", "department"},
+                 {"emails", "e-mail"},
+                 {"phones", "phone"},
+                 {"language", "language"},
+                 {"time_zone", "time zone"},
+                 {"home_site", "site"},
+                 {"user", "user"},
                  {"merged_into", "merged into"}};
     int ilen, nlen;
     const char *id = sd_cli_str(c, "id", &ilen), *name = sd_cli_str(c, "name", &nlen);
@@ -161,8 +165,8 @@ static void s_section(const sd_mp_node_t *card, const char *key, const char *tit
 
 static int s_print_card(sd_cli_t *cli, const sd_mp_node_t *card)
 {
-    const sd_mp_node_t *c = card && sd_mp_kind(card) == SD_MP_MAP ? sd_mp_get(card, "customer")
-                                                                  : NULL;
+    const sd_mp_node_t *c =
+        card && sd_mp_kind(card) == SD_MP_MAP ? sd_mp_get(card, "customer") : NULL;
     int ilen;
     sd_cli_str(c, "id", &ilen);
     if (!ilen)

@@ -20,7 +20,7 @@ enum { S_NAME, S_EMAIL, S_PHONE, S_ORG, S_DEPT, S_VIP, S_SITE, S_COLUMNS };
 static const char *const s_columns[S_COLUMNS] = {"name",       "email", "phone", "organisation",
                                                  "department", "vip",   "site"};
 /* The customer.new argument each column fills. */
-static const char *const s_args[S_COLUMNS] = {"name",       "emails", "phones", "organisation",
+static const char *const s_args[S_COLUMNS] = {"name",       "emails", "phones",   "organisation",
                                               "department", "vip",    "home_site"};
 #define S_BAD_SHOWN 20 /* bad rows named before the count */
 
@@ -30,17 +30,17 @@ typedef struct {
 } s_row_t;
 
 typedef struct {
-    char *text;       /* the file, parsed in place */
-    size_t len;       /* its bytes */
-    size_t pos;       /* where the parser is */
-    int line;         /* the line at pos */
-    s_row_t *rows;    /* the data rows */
-    size_t nrows;     /* how many */
-    int map[64];      /* file column -> S_* (or -1: none) */
-    int ncols;        /* columns of the header */
-    const char *cc;   /* --country */
-    int bad;          /* rows refused */
-    uint64_t hash;    /* FNV-1a of the file: the idempotency keys' stem */
+    char *text;     /* the file, parsed in place */
+    size_t len;     /* its bytes */
+    size_t pos;     /* where the parser is */
+    int line;       /* the line at pos */
+    s_row_t *rows;  /* the data rows */
+    size_t nrows;   /* how many */
+    int map[64];    /* file column -> S_* (or -1: none) */
+    int ncols;      /* columns of the header */
+    const char *cc; /* --country */
+    int bad;        /* rows refused */
+    uint64_t hash;  /* FNV-1a of the file: the idempotency keys' stem */
 } s_import_t;
 
 /* One field at pos, unquoted in place; *end_of_row when it ended the record. Returns the
@@ -122,9 +122,9 @@ static int s_count(const char *item, void *arg)
 }
 
 typedef struct {
-    const char *cc;  /* default country */
+    const char *cc;                     /* default country */
     char bad[SD_CUSTOMER_LIST_MAX + 1]; /* the first bad entry */
-    bool email;      /* checking e-mails (else phones) */
+    bool email;                         /* checking e-mails (else phones) */
 } s_items_t;
 
 static int s_item(const char *item, void *arg)

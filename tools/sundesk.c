@@ -99,10 +99,11 @@ static int s_command(sd_cli_opts_t *o, int argc, char **argv)
     while (c->name && strcmp(c->name, argv[0]))
         c++;
     if (!c->name)
-        return sd_cli_fail("unknown command '%s' (known: ticket, node, repl, schedule, handover, "
-                           "whoami, login, logout, user, team, token, audit, customer, lookup, keygen, backup, "
-                           "restore); see sundesk --help",
-                           argv[0]);
+        return sd_cli_fail(
+            "unknown command '%s' (known: ticket, node, repl, schedule, handover, "
+            "whoami, login, logout, user, team, token, audit, customer, lookup, keygen, backup, "
+            "restore); see sundesk --help",
+            argv[0]);
     const sd_cli_verb_t *v = c->verbs;
     if (!s_single(c)) {
         if (argc < 2 || !strcmp(argv[1], "--help")) {

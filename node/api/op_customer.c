@@ -76,16 +76,15 @@ static void s_lower(char *s)
 }
 
 /* Finds the survivors with phone, e-mail or name prefix into f. */
-static int s_find(sd_store_txn_t *txn, const char *default_cc, const char *phone,
-                  const char *email, const char *name, s_found_t *f, sd_fault_t *fault)
+static int s_find(sd_store_txn_t *txn, const char *default_cc, const char *phone, const char *email,
+                  const char *name, s_found_t *f, sd_fault_t *fault)
 {
     char key[SD_NAME_MAX + 1];
     f->txn = txn;
     int rc;
     if (phone) {
         if (sd_phone_e164(phone, default_cc, key, sizeof key) != 0)
-            return sd_fault_set(fault, SD_ERANGE, "args.phone: '%s' is not a phone number",
-                                phone);
+            return sd_fault_set(fault, SD_ERANGE, "args.phone: '%s' is not a phone number", phone);
         rc = sd_store_index_find(txn, &sd_kind_customer, SD_CUSTOMER_INDEX_PHONE, key, s_found, f);
     } else if (email) {
         snprintf(key, sizeof key, "%s", email);
@@ -95,8 +94,7 @@ static int s_find(sd_store_txn_t *txn, const char *default_cc, const char *phone
         snprintf(key, sizeof key, "%s", name);
         s_lower(key);
         f->prefix = true;
-        rc = sd_store_index_prefix(txn, &sd_kind_customer, SD_CUSTOMER_INDEX_NAME, key, s_found,
-                                   f);
+        rc = sd_store_index_prefix(txn, &sd_kind_customer, SD_CUSTOMER_INDEX_NAME, key, s_found, f);
     } else {
         return sd_fault_set(fault, SD_EMISSING, "args: give phone, email or name");
     }
@@ -143,11 +141,11 @@ int sd_api_customer_find_one(sd_store_txn_t *txn, const char *default_cc, const 
 /* ---- writes -------------------------------------------------------------------------------- */
 
 typedef struct {
-    const char *cc;      /* default country */
+    const char *cc;                     /* default country */
     char out[SD_CUSTOMER_E164_MAX + 1]; /* E.164 forms, comma-separated */
-    size_t used;         /* bytes of out */
-    int n;               /* entries */
-    sd_fault_t *fault;   /* why one was refused */
+    size_t used;                        /* bytes of out */
+    int n;                              /* entries */
+    sd_fault_t *fault;                  /* why one was refused */
 } s_list_t;
 
 static int s_phone(const char *item, void *arg)
@@ -180,14 +178,13 @@ static int s_email(const char *item, void *arg)
 }
 
 /* The rules of the fields a new or update request sets. */
-static int s_check(const sd_customer_args_t *a, const char *cc, s_list_t *phones,
-                   sd_fault_t *fault)
+static int s_check(const sd_customer_args_t *a, const char *cc, s_list_t *phones, sd_fault_t *fault)
 {
     s_list_t emails = {.fault = fault};
     phones->cc = cc;
     phones->fault = fault;
-    int rc = sd_customer_each(a->emails, s_email, &emails) ?:
-             sd_customer_each(a->phones, s_phone, phones);
+    int rc = sd_customer_each(a->emails, s_email, &emails)
+                 ?: sd_customer_each(a->phones, s_phone, phones);
     if (rc)
         return rc;
     if (a->home_site && !sd_site_valid(a->home_site))
@@ -211,8 +208,8 @@ static int s_merge(const sd_api_write_ctx_t *ctx, const sd_customer_t *cur,
     if (rc)
         return rc;
     if (strcmp(survivor, cur->id) == 0)
-        return sd_fault_set(fault, SD_ETRANSITION, "customer %s is merged into %s already",
-                            a->into, cur->id);
+        return sd_fault_set(fault, SD_ETRANSITION, "customer %s is merged into %s already", a->into,
+                            cur->id);
     rc = sd_event_start(ev, &sd_kind_customer, SD_COP_MERGE) ?:
          sd_api_take(ev, cur, SD_CREG_MERGED) ?:
          sd_api_set_str(&sd_event_customer(ev)->merged_into, a->into);
@@ -247,8 +244,8 @@ int sd_api_customer_write(const sd_api_write_ctx_t *ctx, const void *cur_record,
         f->created_at = ctx->wf->now_ms;
         rc = sd_api_set_str(&f->origin_site, ctx->wf->site);
         if (!rc && !HAS(HOME_SITE))
-            rc = sd_api_take(ev, NULL, SD_CREG_HOME_SITE) ?:
-                 sd_api_set_str(&f->home_site, ctx->wf->site);
+            rc = sd_api_take(ev, NULL, SD_CREG_HOME_SITE)
+                     ?: sd_api_set_str(&f->home_site, ctx->wf->site);
     }
     if (req->op != SD_REQ_CUSTOMER_MERGE) {
         SET(NAME, SD_CREG_NAME, name);
@@ -322,8 +319,8 @@ int sd_api_customer_find(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp
     int rc = f && items ? 0 : SD_ENOMEM;
     if (!rc) {
         f->limit = sd_request_has(req, SD_ARG_CUSTOMER_LIMIT) ? a->limit : 20;
-        rc = s_find(ctx->txn, ctx->cfg->policy.phone_country, a->phone, a->email, a->name, f,
-                    fault);
+        rc =
+            s_find(ctx->txn, ctx->cfg->policy.phone_country, a->phone, a->email, a->name, f, fault);
     }
     uint32_t n = 0;
     for (int i = 0; !rc && i < f->n; i++) {

@@ -61,7 +61,9 @@ static int s_ticket(const char *rest, size_t len, void *arg)
         memcpy(r->id, rest, len);
         r->open = sd_status_open(t.status);
         r->at = r->open ? t.created_at
-                        : (t.closed_at ? t.closed_at : t.resolved_at ? t.resolved_at : t.updated_at);
+                        : (t.closed_at     ? t.closed_at
+                           : t.resolved_at ? t.resolved_at
+                                           : t.updated_at);
     }
     sd_ticket_clear(&t);
     return rc == SD_ENOTFOUND ? 0 : rc;

@@ -110,8 +110,8 @@ static void test_merge_keeps_concurrent_edits(void **state)
             "APAC", 1);
     s_event(&ev[2], id, SD_COP_MERGE, SD_CREG_MERGED, "merged_into", "HUB-C-000002", T0 + 2000,
             "APAC", 2);
-    s_event(&ev[3], id, SD_COP_UPDATE, SD_CREG_PHONES, "phones", "021 5555 0101", T0 + 1500,
-            "EMEA", 1);
+    s_event(&ev[3], id, SD_COP_UPDATE, SD_CREG_PHONES, "phones", "021 5555 0101", T0 + 1500, "EMEA",
+            1);
     sd_customer_t final = {0};
     s_all_orders_equal(ev, &final);
     assert_string_equal(final.merged_into, "HUB-C-000002");
@@ -133,8 +133,8 @@ static void test_concurrent_merges_of_one_customer_converge(void **state)
             "APAC", 1);
     s_event(&ev[2], id, SD_COP_MERGE, SD_CREG_MERGED, "merged_into", "HUB-C-000002", T0 + 3000,
             "EMEA", 1);
-    s_event(&ev[3], id, SD_COP_UPDATE, SD_CREG_NOTES, "notes", "VIP since 2024", T0 + 2000,
-            "AMER", 1);
+    s_event(&ev[3], id, SD_COP_UPDATE, SD_CREG_NOTES, "notes", "VIP since 2024", T0 + 2000, "AMER",
+            1);
     sd_customer_t final = {0};
     s_all_orders_equal(ev, &final);
     assert_string_equal(final.merged_into, "HUB-C-000002"); /* same clock: EMEA > APAC */
@@ -173,27 +173,29 @@ static void s_survives(const s_link_t *links, const char *from, const char *want
 static void test_cross_merges_resolve_to_the_smallest_id(void **state)
 {
     (void)state;
-    const s_link_t both[] = {{"EMEA-C-000001", "APAC-C-000007"},
-                             {"APAC-C-000007", "EMEA-C-000001"},
-                             {NULL, NULL}};
+    const s_link_t both[] = {
+        {"EMEA-C-000001", "APAC-C-000007"}, {"APAC-C-000007", "EMEA-C-000001"}, {NULL, NULL}};
     s_survives(both, "EMEA-C-000001", "APAC-C-000007");
     s_survives(both, "APAC-C-000007", "APAC-C-000007");
     /* A longer cycle, entered from outside it. */
-    const s_link_t ring[] = {{"X-C-000009", "X-C-000005"}, {"X-C-000005", "X-C-000007"},
-                             {"X-C-000007", "X-C-000006"}, {"X-C-000006", "X-C-000005"},
+    const s_link_t ring[] = {{"X-C-000009", "X-C-000005"},
+                             {"X-C-000005", "X-C-000007"},
+                             {"X-C-000007", "X-C-000006"},
+                             {"X-C-000006", "X-C-000005"},
                              {NULL, NULL}};
     s_survives(ring, "X-C-000009", "X-C-000005");
     s_survives(ring, "X-C-000006", "X-C-000005");
     /* A chain ends at its survivor; a customer not merged is its own. */
-    const s_link_t chain[] = {{"A-C-000001", "A-C-000002"}, {"A-C-000002", "A-C-000003"},
-                              {"A-C-000003", ""}, {NULL, NULL}};
+    const s_link_t chain[] = {{"A-C-000001", "A-C-000002"},
+                              {"A-C-000002", "A-C-000003"},
+                              {"A-C-000003", ""},
+                              {NULL, NULL}};
     s_survives(chain, "A-C-000001", "A-C-000003");
     s_survives(chain, "A-C-000003", "A-C-000003");
     /* A merge into a customer this node has not received yet: not found, not a guess. */
     const s_link_t early[] = {{"A-C-000001", "B-C-000001"}, {NULL, NULL}};
     char out[SD_ID_MAX + 1];
-    assert_int_equal(sd_customer_resolve("A-C-000001", s_merged, (void *)early, out),
-                     SD_ENOTFOUND);
+    assert_int_equal(sd_customer_resolve("A-C-000001", s_merged, (void *)early, out), SD_ENOTFOUND);
 }
 
 /* The index entries a customer is in: each e-mail lower-cased, each E.164 number, the linked
@@ -212,8 +214,10 @@ static void test_index_entries(void **state)
     const char *want[] = {"email\0wang.fang@example.com\0HUB-C-000001",
                           "email\0wf@corp.cn\0HUB-C-000001",
                           "phone\0+862155550101\0HUB-C-000001",
-                          "phone\0+8613800138000\0HUB-C-000001", "user\0wang\0HUB-C-000001",
-                          "merged\0HUB-C-000002\0HUB-C-000001", "name\0wang fang\0HUB-C-000001"};
+                          "phone\0+8613800138000\0HUB-C-000001",
+                          "user\0wang\0HUB-C-000001",
+                          "merged\0HUB-C-000002\0HUB-C-000001",
+                          "name\0wang fang\0HUB-C-000001"};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         size_t len = 0; /* three NUL-terminated parts */
         for (int part = 0; part < 3; part++)
