@@ -183,21 +183,21 @@ static int s_print_card(sd_cli_t *cli, const sd_mp_node_t *card)
 
 /* ---- the verbs ----------------------------------------------------------------------------- */
 
-#define S_FIELDS                                                                                   \
-    "[--email E]... [--phone P]... [--vip] [--site S] [--org O] [--dept D] [--user LOGIN]"
-
 const sd_cli_verb_t sd_customer_verbs[] = {
-    {"new", SD_REQ_CUSTOMER_NEW, "", "--name N " S_FIELDS ": add a customer, print its id",
+    {"new", SD_REQ_CUSTOMER_NEW, "",
+     "--name N [--email E]... [--phone P]... [--vip] [--site S]: add one, print its id",
      s_print_customer, true,
      "--email and --phone may be given more than once (or --emails/--phones with a comma-\n"
      "separated list). Phone numbers are kept as written and found by their E.164 form\n"
      "(the node's policy/phone_country for national numbers). --site is the customer's home\n"
      "site (default: the node's). --vip raises their tickets one priority step. --user links\n"
-     "the requester login who is this customer. Needs the agent or manager role.",
+     "the requester login who is this customer. Also --org O, --dept D, --notes T,\n"
+     "--language L, --time-zone Z. Needs the agent or manager role.",
      NULL},
     {"show", SD_REQ_CUSTOMER_GET, "id", "ID: the customer (a merged id shows the survivor)",
      s_print_customer, true, NULL, NULL},
-    {"update", SD_REQ_CUSTOMER_UPDATE, "id", "ID [--name N] " S_FIELDS ": change it",
+    {"update", SD_REQ_CUSTOMER_UPDATE, "id",
+     "ID [--name N] [--email E]... [--phone P]... [--vip|--no-vip] ...: change it",
      s_print_customer, true,
      "Each option replaces the field: --email/--phone given here are the whole new list.\n"
      "--no-vip clears the VIP flag; --user \"\" unlinks.",

@@ -168,7 +168,7 @@ static bool s_check_row(s_import_t *im, const s_row_t *r)
         int n = 0;
         sd_customer_each(r->cell[c], s_count, &n);
         if (n > SD_CUSTOMER_ITEMS_MAX)
-            return s_bad(im, r->line, "%s: more than 16 entries", s_columns[c]);
+            return s_bad(im, r->line, "%s: more than 8 entries", s_columns[c]);
         if (sd_customer_each(r->cell[c], s_item, &it))
             return s_bad(im, r->line,
                          c == S_EMAIL ? "'%s' is not an e-mail address"
