@@ -185,7 +185,8 @@ static int s_print_card(sd_cli_t *cli, const sd_mp_node_t *card)
 
 const sd_cli_verb_t sd_customer_verbs[] = {
     {"new", SD_REQ_CUSTOMER_NEW, "",
-     "--name N [--email E]... [--phone P]... [--vip] [--site S]: add one, print its id",
+     "--name N [--email E]... [--phone P]... [--vip] [--site S]:\n                 add a customer, "
+     "print its id",
      s_print_customer, true,
      "--email and --phone may be given more than once (or --emails/--phones with a comma-\n"
      "separated list). Phone numbers are kept as written and found by their E.164 form\n"
@@ -197,7 +198,8 @@ const sd_cli_verb_t sd_customer_verbs[] = {
     {"show", SD_REQ_CUSTOMER_GET, "id", "ID: the customer (a merged id shows the survivor)",
      s_print_customer, true, NULL, NULL},
     {"update", SD_REQ_CUSTOMER_UPDATE, "id",
-     "ID [--name N] [--email E]... [--phone P]... [--vip|--no-vip] ...: change it",
+     "ID [--name N] [--email E]... [--phone P]... [--vip|--no-vip] ...:\n                 change "
+     "it",
      s_print_customer, true,
      "Each option replaces the field: --email/--phone given here are the whole new list.\n"
      "--no-vip clears the VIP flag; --user \"\" unlinks.",
@@ -209,12 +211,14 @@ const sd_cli_verb_t sd_customer_verbs[] = {
      "resolve to the smallest id, at every node.",
      NULL},
     {"list", SD_REQ_CUSTOMER_LIST, "",
-     "[--site S] [--vip] [--organisation O] [--limit N] [--after ID]: the customers, by id",
+     "[--site S] [--vip] [--organisation O] [--limit N] [--after ID]:\n                 the "
+     "customers, by id",
      s_print_list, true, NULL, NULL},
     {"find", SD_REQ_CUSTOMER_FIND, "", "--phone P | --email E | --name PREFIX: who matches",
      s_print_list, true, NULL, NULL},
     {"import", SD_REQ_CUSTOMER_NEW, "",
-     "FILE.csv [--country CC] [--batch N]: add customers from a CSV file, all or none",
+     "FILE.csv [--country CC] [--batch N]: add customers from a CSV file,\n                 all "
+     "rows or none",
      s_print_customer, true,
      "The header row names the columns: name,email,phone,organisation,department,vip,site\n"
      "(name required; email and phone may hold several, comma-separated, quoted). Every\n"
