@@ -90,6 +90,14 @@ static const struct {
     {"name", "ci pipeline"},
     {"until", "1700000900000"},
     {"ticket", "APAC-000042"},
+    {"customer", "APAC-C-000001"},
+    {"organisation", "Acme"},
+    {"department", "Finance"},
+    {"emails", "wang.fang@example.com"},
+    {"phones", "+86 21 5555 0101"},
+    {"vip", "true"},
+    {"notes", "prefers e-mail"},
+    {"into", "APAC-C-000002"},
 };
 
 /* Gives argument `name` of req->op's group its sample value, the way the CLI does. */
@@ -132,7 +140,7 @@ static const struct {
     {SD_REQ_REPL_STATUS, "repl.status", false, "", ""},
     {SD_REQ_TICKET_NEW, "ticket.new", true, "title",
      "requester type major description channel category impact urgency tier team assignee "
-     "follow_sun"},
+     "follow_sun customer phone email"},
     {SD_REQ_TICKET_GET, "ticket.get", false, "id", ""},
     {SD_REQ_TICKET_LIST, "ticket.list", false, "",
      "status priority assignee requester open sla site team limit after"},
@@ -175,6 +183,15 @@ static const struct {
     {SD_REQ_TOKEN_NEW, "token.new", true, "", "user name days"},
     {SD_REQ_TOKEN_LIST, "token.list", false, "", "user limit after"},
     {SD_REQ_TOKEN_REVOKE, "token.revoke", true, "id", ""},
+    {SD_REQ_CUSTOMER_NEW, "customer.new", true, "name",
+     "organisation department emails phones language time_zone home_site vip notes user"},
+    {SD_REQ_CUSTOMER_GET, "customer.get", false, "id", ""},
+    {SD_REQ_CUSTOMER_UPDATE, "customer.update", true, "id",
+     "name organisation department emails phones language time_zone home_site vip notes user"},
+    {SD_REQ_CUSTOMER_LIST, "customer.list", false, "", "organisation vip site limit after"},
+    {SD_REQ_CUSTOMER_MERGE, "customer.merge", true, "id into", ""},
+    {SD_REQ_CUSTOMER_FIND, "customer.find", false, "", "name phone email limit"},
+    {SD_REQ_CUSTOMER_LOOKUP, "customer.lookup", false, "", "id phone email"},
     {SD_REQ_AUDIT_LIST, "audit.list", false, "", "user since until ticket limit"},
 };
 #define OP_COUNT (sizeof s_ops / sizeof s_ops[0])
