@@ -20,24 +20,24 @@ const char *const sd_contact_direction_names[SD_CONTACT_DIRECTION_COUNT_] = {"in
     }
 
 static const sd_field_t s_fields[] = {
-    U64(created_at, SD_CREG_CREATED),
-    STR(origin_site, SD_CREG_CREATED, SD_SITE_MAX),
-    {"channel", SD_F_ENUM, 0, SD_CREG_CREATED, OFF(channel), 0, SD_CONTACT_CHANNEL_COUNT_,
+    U64(created_at, SD_CTREG_CREATED),
+    STR(origin_site, SD_CTREG_CREATED, SD_SITE_MAX),
+    {"channel", SD_F_ENUM, 0, SD_CTREG_CREATED, OFF(channel), 0, SD_CONTACT_CHANNEL_COUNT_,
      sd_contact_channel_names},
-    {"direction", SD_F_ENUM, 0, SD_CREG_CREATED, OFF(direction), 0, SD_CONTACT_DIRECTION_COUNT_,
+    {"direction", SD_F_ENUM, 0, SD_CTREG_CREATED, OFF(direction), 0, SD_CONTACT_DIRECTION_COUNT_,
      sd_contact_direction_names},
-    U64(at, SD_CREG_CREATED),
-    STR(from, SD_CREG_CREATED, SD_CONTACT_ADDRESS_MAX),
-    STR(to, SD_CREG_CREATED, SD_CONTACT_ADDRESS_MAX),
-    STR(call_id, SD_CREG_CREATED, SD_CONTACT_CALL_ID_MAX),
-    STR(agent, SD_CREG_CREATED, SD_NAME_MAX),
-    STR(customer, SD_CREG_CUSTOMER, SD_ID_MAX),
-    STR(ticket, SD_CREG_TICKET, SD_ID_MAX),
-    {"summary", SD_F_STR, 0, SD_CREG_SUMMARY, OFF(summary), 0, SD_CONTACT_SUMMARY_MAX, NULL},
-    STR(outcome, SD_CREG_OUTCOME, SD_CONTACT_OUTCOME_MAX),
-    U64(answered_at, SD_CREG_OUTCOME),
-    U64(ended_at, SD_CREG_OUTCOME),
-    U64(duration, SD_CREG_OUTCOME),
+    U64(at, SD_CTREG_CREATED),
+    STR(from, SD_CTREG_CREATED, SD_CONTACT_ADDRESS_MAX),
+    STR(to, SD_CTREG_CREATED, SD_CONTACT_ADDRESS_MAX),
+    STR(call_id, SD_CTREG_CREATED, SD_CONTACT_CALL_ID_MAX),
+    STR(agent, SD_CTREG_CREATED, SD_NAME_MAX),
+    STR(customer, SD_CTREG_CUSTOMER, SD_ID_MAX),
+    STR(ticket, SD_CTREG_TICKET, SD_ID_MAX),
+    {"summary", SD_F_STR, 0, SD_CTREG_SUMMARY, OFF(summary), 0, SD_CONTACT_SUMMARY_MAX, NULL},
+    STR(outcome, SD_CTREG_OUTCOME, SD_CONTACT_OUTCOME_MAX),
+    U64(answered_at, SD_CTREG_OUTCOME),
+    U64(ended_at, SD_CTREG_OUTCOME),
+    U64(duration, SD_CTREG_OUTCOME),
 };
 
 /* "index, part, ~at, id": newest first within one part. */
@@ -76,7 +76,7 @@ int sd_contact_index_rest(const char *rest, size_t len, char id[SD_ID_MAX + 1], 
     return 0;
 }
 
-static const char *const s_op_names[SD_COP_COUNT_] = {"create", "update"};
+static const char *const s_op_names[SD_CTOP_COUNT_] = {"create", "update"};
 
 _Static_assert(sizeof s_fields / sizeof s_fields[0] <= SD_KIND_FIELDS_MAX, "too many fields");
 
@@ -90,10 +90,10 @@ const sd_kind_t sd_kind_contact = {
     .stamps_offset = OFF(stamps),
     .fields = s_fields,
     .nfields = sizeof s_fields / sizeof s_fields[0],
-    .nregisters = SD_CREG_COUNT_,
-    .create_register = SD_CREG_CREATED,
+    .nregisters = SD_CTREG_COUNT_,
+    .create_register = SD_CTREG_CREATED,
     .ops = s_op_names,
-    .nops = SD_COP_COUNT_,
+    .nops = SD_CTOP_COUNT_,
     .set_op = -1,
     .index = s_index,
 };

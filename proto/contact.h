@@ -40,15 +40,16 @@ typedef enum { SD_CONTACT_IN, SD_CONTACT_OUT, SD_CONTACT_DIRECTION_COUNT_ } sd_c
 extern const char *const sd_contact_channel_names[SD_CONTACT_CHANNEL_COUNT_];
 extern const char *const sd_contact_direction_names[SD_CONTACT_DIRECTION_COUNT_];
 
-typedef enum { SD_COP_CREATE, SD_COP_UPDATE, SD_COP_COUNT_ } sd_contact_op_t;
+typedef enum { SD_CTOP_CREATE, SD_CTOP_UPDATE, SD_CTOP_COUNT_ } sd_contact_op_t;
 
 typedef enum {
-    SD_CREG_CREATED, /* created_at, origin_site, channel, direction, at, from, to, call_id, agent */
-    SD_CREG_CUSTOMER, /* customer */
-    SD_CREG_TICKET,   /* ticket */
-    SD_CREG_SUMMARY,  /* summary */
-    SD_CREG_OUTCOME,  /* outcome, answered_at, ended_at, duration */
-    SD_CREG_COUNT_
+    SD_CTREG_CREATED,  /* created_at, origin_site, channel, direction, at, from, to, call_id, agent
+                        */
+    SD_CTREG_CUSTOMER, /* customer */
+    SD_CTREG_TICKET,   /* ticket */
+    SD_CTREG_SUMMARY,  /* summary */
+    SD_CTREG_OUTCOME,  /* outcome, answered_at, ended_at, duration */
+    SD_CTREG_COUNT_
 } sd_contact_register_t;
 
 typedef struct {
@@ -70,7 +71,7 @@ typedef struct {
     uint64_t answered_at;   /* when outcome first became "answered"; 0: never */
     uint64_t ended_at;      /* when it became "ended" or "missed"; 0: not yet */
     uint64_t duration;      /* seconds from answered_at to ended_at; 0 when never answered */
-    sd_stamp_t stamps[SD_CREG_COUNT_];
+    sd_stamp_t stamps[SD_CTREG_COUNT_];
 } sd_contact_t;
 
 extern const sd_kind_t sd_kind_contact;

@@ -84,6 +84,7 @@ const sd_field_t sd_ticket_fields[] = {
     BOOL(escalated, SD_REG_SLA),
     STR(sla_reason, SD_REG_SLA, SD_NOTE_MAX, 0),
     U64(sla_at, SD_REG_SLA),
+    STR(customer, SD_REG_CUSTOMER, SD_ID_MAX, SD_F_LINE),
 };
 const size_t sd_ticket_field_count = sizeof sd_ticket_fields / sizeof sd_ticket_fields[0];
 
@@ -385,6 +386,7 @@ static int s_index(const void *record, sd_index_keys_t *keys)
     sd_ticket_queue_key(t, keys);
     s_by_name(keys, SD_TICKET_INDEX_REQUESTER, t->requester, t->id);
     s_by_name(keys, SD_TICKET_INDEX_ASSIGNEE, t->assignee, t->id);
+    s_by_name(keys, SD_TICKET_INDEX_CUSTOMER, t->customer, t->id);
     sd_ticket_status_counter(t->status, counter, sizeof counter);
     sd_index_count(keys, counter);
     return keys->error;

@@ -7,6 +7,7 @@
 #include "record.h"
 #include "op_audit.h"
 #include "op_contact.h"
+#include "op_customer.h"
 #include "op_major.h"
 #include "op_node.h"
 #include "op_people.h"

@@ -49,10 +49,10 @@ static int s_new(const sd_api_write_ctx_t *ctx, const sd_request_t *req, sd_even
             return sd_fault_set(fault, SD_EDUPLICATE, "args.call_id: call %s is contact %s",
                                 a->call_id, id);
     }
-    if ((rc = sd_event_start(ev, &sd_kind_contact, SD_COP_CREATE)) != 0)
+    if ((rc = sd_event_start(ev, &sd_kind_contact, SD_CTOP_CREATE)) != 0)
         return rc;
     sd_contact_t *f = sd_event_contact(ev);
-    ev->mask |= sd_kind_register_mask(&sd_kind_contact, SD_CREG_CREATED);
+    ev->mask |= sd_kind_register_mask(&sd_kind_contact, SD_CTREG_CREATED);
     f->created_at = ctx->wf->now_ms;
     f->channel = a->channel;
     f->direction = sd_request_has(req, SD_ARG_CONTACT_DIRECTION) ? a->direction : SD_CONTACT_IN;
@@ -61,13 +61,13 @@ static int s_new(const sd_api_write_ctx_t *ctx, const sd_request_t *req, sd_even
          sd_api_set_str(&f->to, a->to) ?: sd_api_set_str(&f->call_id, a->call_id) ?:
          sd_api_set_str(&f->agent, a->agent ? a->agent : ctx->who->login);
     if (!rc && a->customer && *a->customer)
-        rc = sd_api_take(ev, NULL, SD_CREG_CUSTOMER) ?: sd_api_set_str(&f->customer, a->customer);
+        rc = sd_api_take(ev, NULL, SD_CTREG_CUSTOMER) ?: sd_api_set_str(&f->customer, a->customer);
     if (!rc && a->ticket && *a->ticket)
-        rc = sd_api_take(ev, NULL, SD_CREG_TICKET) ?: sd_api_set_str(&f->ticket, a->ticket);
+        rc = sd_api_take(ev, NULL, SD_CTREG_TICKET) ?: sd_api_set_str(&f->ticket, a->ticket);
     if (!rc && a->summary && *a->summary)
-        rc = sd_api_take(ev, NULL, SD_CREG_SUMMARY) ?: sd_api_set_str(&f->summary, a->summary);
+        rc = sd_api_take(ev, NULL, SD_CTREG_SUMMARY) ?: sd_api_set_str(&f->summary, a->summary);
     if (!rc && a->outcome && *a->outcome)
-        rc = sd_api_take(ev, NULL, SD_CREG_OUTCOME) ?: sd_api_set_str(&f->outcome, a->outcome);
+        rc = sd_api_take(ev, NULL, SD_CTREG_OUTCOME) ?: sd_api_set_str(&f->outcome, a->outcome);
     return rc;
 }
 
@@ -78,17 +78,17 @@ static int s_update(const sd_api_write_ctx_t *ctx, const sd_contact_t *cur, cons
     int rc = 0;
     if (a->ticket && *a->ticket && (rc = s_ticket_exists(ctx->txn, a->ticket, fault)) != 0)
         return rc;
-    if ((rc = sd_event_start(ev, &sd_kind_contact, SD_COP_UPDATE)) != 0)
+    if ((rc = sd_event_start(ev, &sd_kind_contact, SD_CTOP_UPDATE)) != 0)
         return rc;
     sd_contact_t *f = sd_event_contact(ev);
     if (sd_request_has(req, SD_ARG_CONTACT_CUSTOMER))
-        rc = sd_api_take(ev, cur, SD_CREG_CUSTOMER) ?: sd_api_set_str(&f->customer, a->customer);
+        rc = sd_api_take(ev, cur, SD_CTREG_CUSTOMER) ?: sd_api_set_str(&f->customer, a->customer);
     if (!rc && sd_request_has(req, SD_ARG_CONTACT_TICKET))
-        rc = sd_api_take(ev, cur, SD_CREG_TICKET) ?: sd_api_set_str(&f->ticket, a->ticket);
+        rc = sd_api_take(ev, cur, SD_CTREG_TICKET) ?: sd_api_set_str(&f->ticket, a->ticket);
     if (!rc && sd_request_has(req, SD_ARG_CONTACT_SUMMARY))
-        rc = sd_api_take(ev, cur, SD_CREG_SUMMARY) ?: sd_api_set_str(&f->summary, a->summary);
+        rc = sd_api_take(ev, cur, SD_CTREG_SUMMARY) ?: sd_api_set_str(&f->summary, a->summary);
     if (!rc && sd_request_has(req, SD_ARG_CONTACT_OUTCOME)) {
-        rc = sd_api_take(ev, cur, SD_CREG_OUTCOME) ?: sd_api_set_str(&f->outcome, a->outcome);
+        rc = sd_api_take(ev, cur, SD_CTREG_OUTCOME) ?: sd_api_set_str(&f->outcome, a->outcome);
         const char *o = a->outcome ? a->outcome : "";
         uint64_t now = ctx->wf->now_ms;
         if (!strcmp(o, "answered") && !f->answered_at)

@@ -43,11 +43,14 @@ async function ticketIn(status, byAgent = false) {
 let nUser = 0;
 const freshUser = (roles = ['agent']) => node.bareUser(`u${++nUser}`, roles);
 let nTeam = 0;
+let custId, custOther, nCust = 0; // customers: wang's own (linked), another
+const freshCustomer = () => JSON.parse(node.sd('--json', 'customer', 'new', '--name', `Cust ${++nCust}`)).id;
 const STALE = `"${'0'.repeat(32)}"`; // a well-formed version no record has
 
 // Path parameters for requests that should reach an existing record (generic cases).
 async function fill(path) {
   if (path.includes('/tickets/{id}')) return path.replace('{id}', await ticketIn('new', true));
+  if (path.includes('/customers/{id}')) return path.replace('{id}', freshCustomer());
   if (path.includes('/tokens/{id}')) return path.replace('{id}', JSON.parse(node.sd('--json', 'token', 'list', '--user', 'li'))[0].id);
   if (path.includes('/contacts/{id}')) return path.replace('{id}', node.sd('contact', 'new', '--channel', 'call').trim());
   return path.replace('{login}', 'li').replace('{name}', 'network').replace('{file}', 'app.js');
@@ -70,6 +73,8 @@ const GOOD = {
   '/api/v1/tickets/{id}/actions/resolve': { resolution: 'r' }, '/api/v1/tickets/{id}/actions/close': { satisfaction: 3 },
   '/api/v1/tickets/{id}/actions/reopen': { reason: 'r' }, '/api/v1/tickets/{id}/actions/cancel': { reason: 'r' },
   '/api/v1/tickets/{id}/actions/handover': { site: 'EMEA' },
+  '/api/v1/customers': { name: 'N' }, '/api/v1/customers/{id}': { notes: 'n' },
+  '/api/v1/customers/{id}/actions/merge': { get into() { return custOther; } },
   '/api/v1/contacts': { channel: 'call' }, '/api/v1/contacts/{id}': { summary: 's' },
   '/api/v1/majors': { id: 'nobody-rule', notify: 'x' }, '/api/v1/majors/{name}': { notify: 'y' },
   '/api/v1/cti/events': { event: 'newCall', callId: 'never-sent', from: '1001' },
@@ -261,6 +266,39 @@ C('POST', R, 409, async () => {
   await revoke(id, agent.token);
   return revoke(id, agent.token);
 });
+// customers
+const CU = '/api/v1/customers';
+C('GET', CU, 200, () => node.api('GET', `${CU}?vip=true&site=APAC&limit=2`, { token: agent.token }));
+C('GET', CU, 403, () => node.api('GET', CU, { token: req.token }));
+C('POST', CU, 201, () => node.api('POST', CU, { token: agent.token,
+  body: { name: 'Zhao Lei', emails: 'zhao@example.com', phones: '021 5555 0199', vip: true, organisation: 'Acme' } }));
+C('POST', CU, 403, () => node.api('POST', CU, { token: req.token, body: { name: 'Me' } }));
+C('GET', `${CU}/find`, 200, () => node.api('GET', `${CU}/find?phone=${encodeURIComponent('0086 21 5555 0101')}`, { token: agent.token }));
+C('GET', `${CU}/find`, 403, () => node.api('GET', `${CU}/find?name=w`, { token: req.token }));
+C('GET', `${CU}/find`, 422, () => node.api('GET', `${CU}/find`, { token: agent.token }));
+C('GET', `${CU}/{id}`, 200, () => node.api('GET', `${CU}/${custId}`, { token: req.token }));
+C('GET', `${CU}/{id}`, 304, async () => {
+  const etag = (await node.api('GET', `${CU}/${custId}`, { token: agent.token })).headers.get('etag');
+  return node.api('GET', `${CU}/${custId}`, { token: agent.token, headers: { 'if-none-match': etag } });
+});
+C('GET', `${CU}/{id}`, 403, () => node.api('GET', `${CU}/${custOther}`, { token: req.token }));
+C('PATCH', `${CU}/{id}`, 200, () => node.api('PATCH', `${CU}/${freshCustomer()}`, { token: agent.token, body: { vip: true, phones: '+44 20 7946 0018' } }));
+C('PATCH', `${CU}/{id}`, 403, () => node.api('PATCH', `${CU}/${custId}`, { token: req.token, body: { notes: 'x' } }));
+C('PATCH', `${CU}/{id}`, 409, async () => {
+  const dup = freshCustomer();
+  await node.api('POST', `${CU}/${dup}/actions/merge`, { token: agent.token, body: { into: custOther } });
+  return node.api('PATCH', `${CU}/${dup}`, { token: agent.token, body: { notes: 'x' } });
+});
+const MG = `${CU}/{id}/actions/merge`;
+C('POST', MG, 200, () => node.api('POST', `${CU}/${freshCustomer()}/actions/merge`, { token: agent.token, body: { into: custOther } }));
+C('POST', MG, 403, () => node.api('POST', `${CU}/${freshCustomer()}/actions/merge`, { token: req.token, body: { into: custOther } }));
+C('POST', MG, 409, () => node.api('POST', `${CU}/${custOther}/actions/merge`, { token: agent.token, body: { into: custOther } }));
+C('GET', '/api/v1/lookup', 200, () => node.api('GET', `/api/v1/lookup?email=WANG.FANG@example.com`, { token: agent.token }));
+C('GET', '/api/v1/lookup', 403, () => node.api('GET', '/api/v1/lookup?email=wang.fang@example.com', { token: req.token }));
+C('GET', `${CU}/{id}/card`, 200, () => node.api('GET', `${CU}/${custId}/card`, { token: agent.token }));
+C('GET', `${CU}/{id}/card`, 403, () => node.api('GET', `${CU}/${custId}/card`, { token: req.token }));
+C('GET', '/api/v1/lookup', 404, () => node.api('GET', `/api/v1/lookup?phone=${encodeURIComponent('+1 212 555 0100')}`, { token: agent.token }));
+C('GET', '/api/v1/lookup', 422, () => node.api('GET', '/api/v1/lookup', { token: agent.token }));
 // contacts, majors, CTI
 const CT = '/api/v1/contacts/{id}';
 const contact = () => node.sd('contact', 'new', '--channel', 'email').trim();
@@ -376,6 +414,9 @@ before(async () => {
   node.user('locked', ['agent']);
   plainAgent = plain.user('olga', ['agent']);
   node.sd('team', 'new', 'network', '--manager', 'li');
+  custId = JSON.parse(node.sd('--json', 'customer', 'new', '--name', 'Wang Fang', '--phone', '+86 21 5555 0101',
+    '--email', 'wang.fang@example.com', '--user', 'wang')).id;
+  custOther = JSON.parse(node.sd('--json', 'customer', 'new', '--name', 'Other One')).id;
   node.sd('major', 'new', 'network', '--category', 'network/lan', '--notify', 'li');
 });
 after(async () => {

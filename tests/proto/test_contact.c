@@ -24,9 +24,9 @@ static void s_contact(sd_contact_t *c, const char *id, const char *customer, uin
     strcpy(c->id, id);
     c->at = at;
     c->customer = customer ? strdup(customer) : NULL;
-    c->stamps[SD_CREG_CREATED].hlc = at << 16;
+    c->stamps[SD_CTREG_CREATED].hlc = at << 16;
     if (customer)
-        c->stamps[SD_CREG_CUSTOMER].hlc = at << 16;
+        c->stamps[SD_CTREG_CUSTOMER].hlc = at << 16;
 }
 
 /* The bytes of the entry of index `index` in keys; fails when there is none. */
@@ -101,7 +101,7 @@ static void test_stored_form_round_trip(void **state)
     c.from = strdup("+86 21 5555 0101");
     c.call_id = strdup("pbx-1");
     c.summary = strdup("came to the desk\nwith a laptop");
-    c.stamps[SD_CREG_SUMMARY].hlc = T0 << 16;
+    c.stamps[SD_CTREG_SUMMARY].hlc = T0 << 16;
     sd_mp_writer_t *w = sd_mp_writer_new();
     sd_record_encode(&sd_kind_contact, &c, true, w);
     size_t len;
