@@ -3,7 +3,9 @@
  * customer and of those merged into it. */
 #include "op_customer.h"
 
+#include "contact.h"
 #include "error.h"
+#include "op_contact.h"
 #include "permission.h"
 #include "record.h"
 #include "sla.h"
@@ -15,9 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define S_IDS_MAX     64 /* customers merged into one that a card covers */
-#define S_TICKETS_MAX SD_LIST_MAX
-#define S_PAST_MAX    10 /* done tickets on a card */
+#define S_IDS_MAX      64 /* customers merged into one that a card covers */
+#define S_TICKETS_MAX  SD_LIST_MAX
+#define S_PAST_MAX     10 /* done tickets on a card */
+#define S_CONTACTS_MAX 10 /* last contacts on a card */
 
 typedef struct {
     char id[SD_ID_MAX + 1]; /* ticket id */
@@ -130,6 +133,26 @@ static int s_tickets(sd_mp_writer_t *w, s_card_t *c, bool open, int max)
     return 0;
 }
 
+/* The card's last contacts: the survivor's, newest first (op_contact.h). */
+static int s_contacts(sd_mp_writer_t *w, sd_store_txn_t *txn, const char *customer)
+{
+    sd_mp_writer_t *items = sd_mp_writer_new();
+    uint32_t count = 0;
+    bool more = false;
+    if (!items)
+        return SD_ENOMEM;
+    int rc = sd_api_contacts_walk(txn, SD_CONTACT_INDEX_CUSTOMER, customer, NULL, S_CONTACTS_MAX,
+                                  NULL, NULL, items, &count, &more);
+    if (!rc) {
+        size_t len;
+        const void *data = sd_mp_writer_data(items, &len);
+        sd_mp_array(w, count);
+        sd_mp_raw(w, data, len);
+    }
+    sd_mp_writer_destroy(&items);
+    return rc;
+}
+
 int sd_api_customer_lookup(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
                            sd_fault_t *fault)
 {
@@ -170,7 +193,7 @@ int sd_api_customer_lookup(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_
         sd_mp_str(w, "past_tickets");
         rc = rc ?: s_tickets(w, c, false, S_PAST_MAX);
         sd_mp_str(w, "contacts");
-        sd_mp_array(w, 0);
+        rc = rc ?: s_contacts(w, ctx->txn, cust.id);
     }
     sd_record_clear(&sd_kind_customer, &cust);
     free(c);

@@ -168,3 +168,29 @@ test('majors and declare_major: the ticket shows whom to notify', async () => {
   assert.equal(d.json.major_note, 'whole floor');
   problem(await node.step(requester.token, t.id, 'declare_major'), 403, 'forbidden');
 });
+
+test('a newCall from a known number, however written, pops up the customer card', async () => {
+  const c = await node.api('POST', '/api/v1/customers', { token: agent.token,
+    body: { name: 'Wang Fang', phones: '+86 21 5555 0101', vip: true } });
+  assert.equal(c.status, 201, c.text);
+  await streaming(agent.token, async (es) => {
+    const r = await cti({ event: 'newCall', callId: 'k-1', from: '0086 (21) 5555-0101', to: '8001' });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.contact.customer, c.json.id);
+    assert.equal(r.json.customer.customer.id, c.json.id);
+    const f = await es.next(callFrame('k-1'));
+    assert.ok(f, `the call event arrived: ${JSON.stringify(es.frames)}`);
+    const d = JSON.parse(f.data);
+    assert.equal(d.customer.customer.name, 'Wang Fang');
+    assert.equal(d.customer.customer.vip, true);
+    assert.ok(Array.isArray(d.customer.open_tickets));
+  });
+  // The next call's card shows this call among the customer's last contacts, newest first.
+  await cti({ event: 'hangup', callId: 'k-1' });
+  const r2 = await cti({ event: 'newCall', callId: 'k-2', from: '+862155550101' });
+  assert.equal(r2.status, 201, r2.text);
+  assert.deepEqual(r2.json.customer.contacts.map((x) => x.call_id), ['k-1']);
+  assert.equal(r2.json.customer.contacts[0].outcome, 'missed');
+  const mine = await node.api('GET', `/api/v1/contacts?customer=${c.json.id}`, { token: agent.token });
+  assert.deepEqual(mine.json.items.map((x) => x.call_id), ['k-2', 'k-1']);
+});
