@@ -267,13 +267,7 @@ int sd_api_customer_write(const sd_api_write_ctx_t *ctx, const void *cur_record,
         if (!rc && !ev->mask)
             rc = sd_fault_set(fault, SD_EMISSING, "customer.update: nothing to change");
     }
-    if (!rc)
-        snprintf(ev->author, sizeof ev->author, "%s", ctx->wf->author);
-    if (rc == SD_ENOMEM)
-        sd_fault_set(fault, rc, "out of memory");
-    if (rc)
-        sd_event_clear(ev);
-    return rc;
+    return sd_api_write_end(ctx, ev, rc, fault);
 }
 
 /* ---- reads --------------------------------------------------------------------------------- */
