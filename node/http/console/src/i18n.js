@@ -214,6 +214,13 @@ const en = {
     digest_help: 'BLAKE2b-256 of the whole state: two nodes with equal digests hold identical state.',
     refresh: 'Refresh',
     fetched_at: 'As of {t}',
+    call_from: 'Call from {from}',
+    call_to: 'Call to {from}',
+    call_unknown: 'Unknown caller: no customer has this number. Create a customer for it (sundesk customer new --phone).',
+    call_open_tickets: 'Open tickets',
+    call_last_contacts: 'Last contacts',
+    call_none: 'None.',
+    call_close: 'Close',
 };
 
 const zh = {
@@ -429,6 +436,13 @@ const zh = {
     digest_help: '整个状态的 BLAKE2b-256：摘要相同的两个节点状态完全一致。',
     refresh: '刷新',
     fetched_at: '截至 {t}',
+    call_from: '来电：{from}',
+    call_to: '去电：{from}',
+    call_unknown: '未知来电：没有客户使用此号码。请为其新建客户（sundesk customer new --phone）。',
+    call_open_tickets: '未关闭工单',
+    call_last_contacts: '最近联系',
+    call_none: '无。',
+    call_close: '关闭',
 };
 
 export const LANGS = { en, 'zh-CN': zh };

@@ -14,6 +14,7 @@ import { Timeline, Handovers, Replication } from './hub.js';
 import { Portal, PortalNew, PortalTicket } from './portal.js';
 import { Admin } from './admin.js';
 import { NodePage } from './node_page.js';
+import { CallPopup } from './call.js';
 
 function useHash() {
     const [hash, setHash] = useState(location.hash.replace(/^#/, '') || '/');
@@ -223,6 +224,7 @@ function App() {
         <main id="main-content" tabindex="-1" data-lang=${lang()}>
             <${Page} route=${route} app=${app} />
         </main>
+        ${app.roles.agent ? html`<${CallPopup} />` : null}
         ${app.roles.agent ? html`<footer><p class="help" id="help" data-testid="help-keys">${t('help_keys')}</p></footer>` : null}
     <//>`;
 }

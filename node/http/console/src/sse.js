@@ -1,5 +1,5 @@
 // sse.js - live updates: one EventSource on /api/v1/events shared by every page; listeners get
-// each `ticket` event's data, and a `reconnect` call after the stream came back (the node keeps
+// each `ticket` event's data (and `call`, the caller pop-up's), and a `reconnect` call after the stream came back (the node keeps
 // no replay, so pages refetch then).
 
 const listeners = new Set(); // functions(kind, data): kind is 'ticket', 'user', ... or 'reconnect'
@@ -28,7 +28,7 @@ export function startEvents() {
         document.documentElement.dataset.live = 'off';
         wasDown = true;
     };
-    for (const kind of ['ticket', 'user', 'team', 'token']) {
+    for (const kind of ['ticket', 'user', 'team', 'token', 'call']) {
         source.addEventListener(kind, (ev) => {
             let data = null;
             try {
