@@ -46,6 +46,8 @@ const sd_field_t sd_ticket_fields[] = {
     STR(origin_site, SD_REG_CREATED, SD_SITE_MAX, SD_F_LINE),
     ENUM(type, SD_REG_TYPE, sd_type_names, SD_TYPE_COUNT_),
     BOOL(major, SD_REG_TYPE),
+    STR(major_notify, SD_REG_MAJOR, SD_TEXT_MAX, SD_F_LINE),
+    STR(major_note, SD_REG_MAJOR, SD_TEXT_MAX, 0),
     STR(title, SD_REG_TITLE, SD_TITLE_MAX, SD_F_LINE | SD_F_NONEMPTY),
     STR(description, SD_REG_DESC, SD_TEXT_MAX, 0),
     STR(requester, SD_REG_REQUESTER, SD_NAME_MAX, SD_F_LINE | SD_F_NONEMPTY),
@@ -82,6 +84,7 @@ const sd_field_t sd_ticket_fields[] = {
     BOOL(escalated, SD_REG_SLA),
     STR(sla_reason, SD_REG_SLA, SD_NOTE_MAX, 0),
     U64(sla_at, SD_REG_SLA),
+    STR(customer, SD_REG_CUSTOMER, SD_ID_MAX, SD_F_LINE),
 };
 const size_t sd_ticket_field_count = sizeof sd_ticket_fields / sizeof sd_ticket_fields[0];
 
@@ -383,6 +386,7 @@ static int s_index(const void *record, sd_index_keys_t *keys)
     sd_ticket_queue_key(t, keys);
     s_by_name(keys, SD_TICKET_INDEX_REQUESTER, t->requester, t->id);
     s_by_name(keys, SD_TICKET_INDEX_ASSIGNEE, t->assignee, t->id);
+    s_by_name(keys, SD_TICKET_INDEX_CUSTOMER, t->customer, t->id);
     sd_ticket_status_counter(t->status, counter, sizeof counter);
     sd_index_count(keys, counter);
     return keys->error;

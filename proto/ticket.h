@@ -82,6 +82,9 @@ typedef enum {
     SD_REG_OWNER,     /* owner, owner_site and the last handover between sites */
     SD_REG_STATUS,    /* status and everything a transition sets */
     SD_REG_SLA,       /* sla_state, escalated, sla_reason, sla_at */
+    SD_REG_CUSTOMER,  /* customer */
+    SD_REG_MAJOR,     /* major_notify, major_note: ticket.declare_major (last: stores and events
+                         made before it have no such register) */
     SD_REG_COUNT_
 } sd_register_t;
 
@@ -125,6 +128,9 @@ typedef struct {
     /* SD_REG_TYPE */
     int type;   /* sd_ticket_type_t */
     bool major; /* major incident: immediate coordination */
+    /* SD_REG_MAJOR */
+    char *major_notify; /* ticket.declare_major: whom to notify, from the major rules */
+    char *major_note;   /* ticket.declare_major: the declaring agent's words */
     /* SD_REG_TITLE, SD_REG_DESC */
     char *title;       /* one line */
     char *description; /* free text */
@@ -169,6 +175,8 @@ typedef struct {
     bool escalated;   /* hierarchical escalation: the manager was told (breach) */
     char *sla_reason; /* why the state last changed, or the last escalation */
     uint64_t sla_at;  /* when */
+    /* SD_REG_CUSTOMER */
+    char *customer; /* id of the customer (customer.h) the ticket is for, or NULL */
 
     /* Derived by the fold, not registers (deterministic under any order). */
     uint64_t updated_at;              /* latest event time */
@@ -226,6 +234,7 @@ static inline bool sd_status_open(int status)
 #define SD_TICKET_INDEX_QUEUE        "queue"        /* open, priority, resolve due, id */
 #define SD_TICKET_INDEX_REQUESTER    "requester"    /* requester, id */
 #define SD_TICKET_INDEX_ASSIGNEE     "assignee"     /* assignee, id */
+#define SD_TICKET_INDEX_CUSTOMER     "customer"     /* customer id, id */
 #define SD_TICKET_INDEX_HANDOVERS    "handovers"    /* per handover event: hlc, origin, seq */
 #define SD_TICKET_COUNT_SLA_BREACHES "sla_breaches" /* per breach event */
 

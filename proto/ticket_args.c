@@ -36,5 +36,8 @@ const sd_field_t sd_ticket_args_fields[SD_ARG_TICKET_COUNT_] = {
     [SD_ARG_TICKET_SITE] = STR(T, site, SD_SITE_MAX, LINE1),
     [SD_ARG_TICKET_NOTE] = STR(T, note, SD_TEXT_MAX, 0),
     [SD_ARG_TICKET_SLA] = ENUM(T, sla, sd_sla_names, SD_SLA_COUNT_),
+    [SD_ARG_TICKET_CUSTOMER] = STR(T, customer, SD_ID_MAX, LINE1),
+    [SD_ARG_TICKET_PHONE] = STR(T, phone, SD_PHONE_MAX, LINE1),
+    [SD_ARG_TICKET_EMAIL] = STR(T, email, SD_NAME_MAX, LINE1),
 };
 #undef T

@@ -30,6 +30,8 @@ static const struct {
     {"no-follow-sun", "follow_sun", "false"},
     {"breached", "sla", "breached"},
     {"at-risk", "sla", "at_risk"},
+    {"vip", "vip", "true"},
+    {"no-vip", "vip", "false"},
 };
 
 /* Other spellings of valued options, in the ops of one argument group (SD_ARGS_NONE: all). */
@@ -41,13 +43,15 @@ static const struct {
     {"on", "waiting_on", SD_ARGS_NONE},     {"to", "site", SD_ARGS_TICKET},
     {"to", "site", SD_ARGS_REPORT},         {"name", "display_name", SD_ARGS_USER},
     {"name", "display_name", SD_ARGS_TEAM},
+    {"org", "organisation", SD_ARGS_CUSTOMER}, {"dept", "department", SD_ARGS_CUSTOMER},
 };
 
 /* Arguments that are points in time; true: a span back from now is allowed. */
 static const struct {
     const char *arg; /* argument name */
     bool relative;   /* "24h" means 24 hours ago */
-} s_times[] = {{"reply_due", false}, {"from", false}, {"since", true}, {"until", true}};
+} s_times[] = {
+    {"reply_due", false}, {"from", false}, {"since", true}, {"until", true}, {"at", false}};
 
 /* Arguments never taken from the command line, where ps and the shell history would show them:
  * the CLI asks for them (sd_cli_password), or reads them from stdin with this option. */
@@ -179,7 +183,10 @@ static int s_set_field(sd_request_t *req, const char *option, const char *field,
         return strcmp(spelling + 2, option)
                    ? sd_cli_fail("--%s: already given (%s)", option, spelling)
                    : sd_cli_fail("--%s: given twice", option);
-    for (size_t k = 0; k < COUNT(s_times); k++) {
+    const sd_field_t *fields;
+    size_t nfields = sd_req_op_fields(req->op, &fields);
+    bool time = (size_t)i < nfields && fields[i].kind == SD_F_U64; /* a contact's --from is text */
+    for (size_t k = 0; k < COUNT(s_times) && time; k++) {
         uint64_t ms;
         if (strcmp(field, s_times[k].arg))
             continue;
@@ -495,6 +502,11 @@ static int s_token(sd_cli_t *cli)
     return cli->token ? 0 : sd_cli_fail("%s", sd_strerror(SD_ENOMEM));
 }
 
+int sd_cli_open(sd_cli_t *cli)
+{
+    return s_connect(cli) ?: s_token(cli);
+}
+
 int sd_cli_password(sd_cli_t *cli, sd_request_t *req, const char *prompt, bool confirm)
 {
     char first[SD_PASSWORD_MAX + 2], again[SD_PASSWORD_MAX + 2];
@@ -593,6 +605,15 @@ const char *sd_cli_text(const sd_mp_node_t *value, int *len)
 const char *sd_cli_str(const sd_mp_node_t *map, const char *key, int *len)
 {
     return sd_cli_text(map && sd_mp_kind(map) == SD_MP_MAP ? sd_mp_get(map, key) : NULL, len);
+}
+
+const char *sd_cli_str_or_dash(const sd_mp_node_t *map, const char *key, int *len)
+{
+    const char *text = sd_cli_str(map, key, len);
+    if (*len)
+        return text;
+    *len = 1;
+    return "-";
 }
 
 uint64_t sd_cli_u64(const sd_mp_node_t *map, const char *key)

@@ -6,23 +6,15 @@
 
 #include <stdio.h>
 
-/* Text of entry key of team t, or "-" when it has none; its length into *len. */
-static const char *s_or_dash(const sd_mp_node_t *t, const char *key, int *len)
-{
-    const char *text = sd_cli_str(t, key, len);
-    if (*len)
-        return text;
-    *len = 1;
-    return "-";
-}
-
 /* A row of the list (NULL: the header), and after a change the team as it is now. */
 static void s_print_row(const sd_mp_node_t *t)
 {
     int ilen, nlen, slen, tlen, mlen;
-    const char *id = sd_cli_str(t, "id", &ilen), *name = s_or_dash(t, "display_name", &nlen);
-    const char *site = s_or_dash(t, "site", &slen), *tier = s_or_dash(t, "tier", &tlen);
-    const char *manager = s_or_dash(t, "manager", &mlen);
+    const char *id = sd_cli_str(t, "id", &ilen),
+               *name = sd_cli_str_or_dash(t, "display_name", &nlen);
+    const char *site = sd_cli_str_or_dash(t, "site", &slen),
+               *tier = sd_cli_str_or_dash(t, "tier", &tlen);
+    const char *manager = sd_cli_str_or_dash(t, "manager", &mlen);
     if (!t) {
         printf("%-20s %-30s %-9s %-6s %s\n", "NAME", "DISPLAY NAME", "SITE", "TIER", "MANAGER");
         return;

@@ -90,6 +90,13 @@ const sd_cli_verb_t sd_ticket_verbs[] = {
      "a site of the desk's schedule (any site id when no calendars are configured) and not the\n"
      "owner already. `sundesk handover report` lists the handovers.",
      NULL},
+    {"declare-major", SD_REQ_TICKET_DECLARE_MAJOR, "id",
+     "ID [--note TEXT]: declare a major incident; prints whom to notify", s_print_ticket, false,
+     "Sets the ticket's major flag and records on it, in the same event, whom the major-incident\n"
+     "contact list says to notify: the union of the notify lists of every rule whose category\n"
+     "and site match the ticket's (\"*\" matches all; `sundesk major list`). Nothing is sent\n"
+     "yet: the list is shown here and on the ticket card (\"to notify\").",
+     NULL},
     SD_CLI_VERBS_END,
 };
 
@@ -166,6 +173,9 @@ static int s_print_ticket(sd_cli_t *cli, const sd_mp_node_t *r)
         printf("%s\n", t.id);
     else if (cli->verb->op == SD_REQ_TICKET_GET && !(rc = s_display_names(cli, &t)))
         sd_render_ticket(stdout, &t);
+    else if (cli->verb->op == SD_REQ_TICKET_DECLARE_MAJOR)
+        printf("%s declared a major incident; to notify: %s\n", t.id,
+               t.major_notify ? t.major_notify : "nobody (no major-incident rule matches)");
     else if (cli->verb->op == SD_REQ_TICKET_HANDOVER)
         printf("%s now owned by site %s\n", t.id, t.owner_site ? t.owner_site : "-");
     else if (cli->verb->op != SD_REQ_TICKET_GET)

@@ -206,6 +206,8 @@ void sd_render_ticket(FILE *out, const sd_ticket_t *t)
             t->status == SD_STATUS_PENDING ? sd_wait_names[t->waiting_on] : "");
     fprintf(out, "  type        %s%s\n", sd_type_name(t->type),
             t->major ? " (MAJOR INCIDENT)" : "");
+    if (t->major && t->major_notify)
+        fprintf(out, "  to notify   %s\n", t->major_notify);
     fprintf(out, "  priority    %s (impact %d, urgency %d)\n", sd_priority_name(t->priority),
             t->impact, t->urgency);
     fprintf(out, "  requester   %s via %s\n", s_or(t->requester, "-"), sd_channel_name(t->channel));

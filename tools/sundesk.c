@@ -7,9 +7,12 @@
 #include "cmd_audit.h"
 #include "cmd_auth.h"
 #include "cmd_backup.h"
+#include "cmd_contact.h"
 #include "cmd_keygen.h"
+#include "cmd_major.h"
 #include "cmd_node.h"
 #include "cmd_schedule.h"
+#include "cmd_customer.h"
 #include "cmd_team.h"
 #include "cmd_ticket.h"
 #include "cmd_token.h"
@@ -33,7 +36,11 @@ static const sd_cli_command_t s_commands[] = {
     {"user", sd_user_verbs},
     {"team", sd_team_verbs},
     {"token", sd_token_verbs},
+    {"contact", sd_contact_verbs},
+    {"major", sd_major_verbs},
     {"audit", sd_audit_verbs},
+    {"customer", sd_customer_verbs},
+    {"lookup", sd_lookup_verbs},
     {"logout", sd_logout_verbs},
     {NULL, NULL},
 };
@@ -96,10 +103,11 @@ static int s_command(sd_cli_opts_t *o, int argc, char **argv)
     while (c->name && strcmp(c->name, argv[0]))
         c++;
     if (!c->name)
-        return sd_cli_fail("unknown command '%s' (known: ticket, node, repl, schedule, handover, "
-                           "whoami, login, logout, user, team, token, audit, keygen, backup, "
-                           "restore); see sundesk --help",
-                           argv[0]);
+        return sd_cli_fail(
+            "unknown command '%s' (known: ticket, node, repl, schedule, handover, "
+            "whoami, login, logout, user, team, token, audit, customer, lookup, keygen, backup, "
+            "restore); see sundesk --help",
+            argv[0]);
     const sd_cli_verb_t *v = c->verbs;
     if (!s_single(c)) {
         if (argc < 2 || !strcmp(argv[1], "--help")) {
@@ -162,5 +170,9 @@ int sd_cli_main(int argc, char **argv)
         return sd_cmd_backup(&o, argv[i][0] == 'r', argc - i - 1, argv + i + 1);
     if (!strcmp(argv[i], "logout"))
         return sd_cmd_logout(&o, argc - i - 1, argv + i + 1);
+    if (!strcmp(argv[i], "customer") && argc - i > 1 && !strcmp(argv[i + 1], "import"))
+        return sd_cmd_customer_import(&o, argc - i - 2, argv + i + 2);
+    if (!strcmp(argv[i], "customer"))
+        argc = i + sd_customer_words(argc - i, argv + i);
     return s_command(&o, argc - i, argv + i);
 }

@@ -6,6 +6,9 @@
 #include "error.h"
 #include "record.h"
 #include "op_audit.h"
+#include "op_contact.h"
+#include "op_customer.h"
+#include "op_major.h"
 #include "op_node.h"
 #include "op_people.h"
 #include "op_ticket.h"
@@ -235,6 +238,17 @@ int sd_api_take(sd_event_t *ev, const void *cur, int reg)
     uint64_t mask = sd_kind_register_mask(k, reg);
     ev->mask |= mask;
     return cur ? sd_fields_copy(k->fields, k->nfields, ev->fields, cur, mask) : 0;
+}
+
+int sd_api_write_end(const sd_api_write_ctx_t *ctx, sd_event_t *ev, int rc, sd_fault_t *fault)
+{
+    if (!rc)
+        snprintf(ev->author, sizeof ev->author, "%s", ctx->wf->author);
+    if (rc == SD_ENOMEM)
+        sd_fault_set(fault, rc, "out of memory");
+    if (rc)
+        sd_event_clear(ev);
+    return rc;
 }
 
 /* Replaces *slot with a copy of value (NULL and "" both clear it). */

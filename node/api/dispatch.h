@@ -48,7 +48,9 @@ typedef struct {
     char *shown_once;            /* token.new writes the new token here: shown once, in the reply */
     size_t shown_cap;            /* its size */
     char *allowed; /* a ticket's bad_transition: the verbs its status allows ("a, b"), or NULL */
-    size_t allowed_cap; /* its size */
+    size_t allowed_cap;  /* its size */
+    sd_store_txn_t *txn; /* the batch's write transaction, for reads a rule needs (a customer,
+                            the major rules) */
 } sd_api_write_ctx_t;
 
 /* A read op: writes the reply for req into w. Returns 0 or an SD_E* code. */
@@ -143,6 +145,10 @@ int sd_api_record_get(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_wr
 /* Marks register reg of the event's kind written, starting from cur's values (an event writes
  * every field of a register it touches); cur NULL: from zero. Returns 0 or SD_ENOMEM. */
 int sd_api_take(sd_event_t *ev, const void *cur, int reg);
+
+/* The end of a write handler whose event is built (rc 0) or refused (rc): on success the author
+ * is ctx's; SD_ENOMEM gets its fault; on any error ev is cleared. Returns rc. */
+int sd_api_write_end(const sd_api_write_ctx_t *ctx, sd_event_t *ev, int rc, sd_fault_t *fault);
 
 /* Replaces *slot with a copy of value (NULL and "" both clear it). 0 or SD_ENOMEM. */
 int sd_api_set_str(char **slot, const char *value);

@@ -117,13 +117,7 @@ int sd_api_token_write(const sd_api_write_ctx_t *ctx, const void *cur_record,
         ev->mask |= sd_kind_register_mask(&sd_kind_token, SD_KREG_REVOKED);
         sd_event_token(ev)->revoked_at = ctx->wf->now_ms;
     }
-    if (!rc)
-        snprintf(ev->author, sizeof ev->author, "%s", ctx->wf->author);
-    if (rc == SD_ENOMEM)
-        sd_fault_set(fault, rc, "out of memory");
-    if (rc)
-        sd_event_clear(ev);
-    return rc;
+    return sd_api_write_end(ctx, ev, rc, fault);
 }
 
 static bool s_token_kept(const sd_api_page_t *p, const void *record)

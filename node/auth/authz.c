@@ -1,7 +1,10 @@
 /* authz.c - the permission table applied to a request. */
 #include "authz.h"
 
+#include "contact.h"
+#include "customer.h"
 #include "error.h"
+#include "major.h"
 #include "record.h"
 #include "team.h"
 #include "ticket.h"
@@ -59,6 +62,25 @@ sd_authz_subject_t sd_authz_subject(const sd_principal_t *who, const sd_request_
         if (spec->creates)
             return (sd_authz_subject_t){node_site, !a->token.user || s_eq(a->token.user, me)};
         return (sd_authz_subject_t){NULL, list};
+    }
+    if (k == &sd_kind_customer) {
+        const sd_customer_t *c = cur;
+        if (c)
+            return (sd_authz_subject_t){s_or(c->home_site, c->origin_site), s_eq(c->user, me)};
+        if (spec->creates)
+            return (sd_authz_subject_t){s_or(a->customer.home_site, node_site), false};
+        return (sd_authz_subject_t){NULL, false};
+    }
+    if (k == &sd_kind_contact) {
+        const sd_contact_t *c = cur;
+        if (c)
+            return (sd_authz_subject_t){c->origin_site, false};
+        return (sd_authz_subject_t){spec->creates ? node_site : NULL, false};
+    }
+    if (k == &sd_kind_major) {
+        const sd_major_t *r = cur;
+        const char *site = r ? r->site : a->major.site;
+        return (sd_authz_subject_t){site && sd_site_valid(site) ? site : NULL, false};
     }
     return (sd_authz_subject_t){NULL, false};
 }

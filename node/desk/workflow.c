@@ -19,6 +19,7 @@ void sd_policy_default(sd_policy_t *p)
         p->response_ms[i] = response[i] * SD_HOUR_MS;
         p->resolve_ms[i] = resolve[i] * SD_HOUR_MS;
     }
+    strcpy(p->phone_country, "86");
 }
 
 #define S(x) (1u << SD_STATUS_##x)

@@ -3,6 +3,7 @@
 
 #include "bridge.h"
 #include "console.h"
+#include "cti.h"
 #include "digest.h"
 #include "error.h"
 #include "events.h"
@@ -184,6 +185,11 @@ static bool s_special(sd_http_api_t *api, const sd_http_caller_t *c)
             sd_streams_serve(api->streams, c);
         else
             allow = "GET";
+    } else if (!strcmp(path, "/api/v1/cti/events")) {
+        if (!strcmp(method, "POST"))
+            sd_cti_serve(api->streams, c);
+        else
+            allow = "POST";
     } else if (!strcmp(path, "/api/v1/openapi.json")) {
         if (!strcmp(method, "GET"))
             sd_console_openapi(c->req);

@@ -7,6 +7,7 @@
 #include "json_mp.h"
 #include "log.h"
 #include "problem.h"
+#include "user.h"
 
 #include <czmq.h>
 #include <pthread.h>
@@ -53,18 +54,36 @@ void sd_changes_publish(void *arg, const sd_kind_t *kind, const char *key, int o
 }
 
 struct sd_streams {
-    atomic_int open;      /* streams open now */
-    atomic_bool stopping; /* the server is stopping: every stream ends */
+    atomic_int open;       /* streams open now */
+    atomic_bool stopping;  /* the server is stopping: every stream ends */
+    pthread_mutex_t mutex; /* one thread at a time on calls */
+    zsock_t *calls;        /* PUB bound at SD_CALLS_ENDPOINT: non-record events */
 };
 
 sd_streams_t *sd_streams_new(void)
 {
     sd_streams_t *s = calloc(1, sizeof *s);
-    if (s) {
-        atomic_init(&s->open, 0);
-        atomic_init(&s->stopping, false);
+    if (!s)
+        return NULL;
+    atomic_init(&s->open, 0);
+    atomic_init(&s->stopping, false);
+    s->calls = zsock_new(ZMQ_PUB);
+    if (!s->calls || zsock_bind(s->calls, "%s", SD_CALLS_ENDPOINT) != 0 ||
+        pthread_mutex_init(&s->mutex, NULL) != 0) {
+        zsock_destroy(&s->calls);
+        free(s);
+        return NULL;
     }
+    zsock_set_linger(s->calls, 0);
     return s;
+}
+
+int sd_streams_call(sd_streams_t *s, const char *login, const char *json)
+{
+    pthread_mutex_lock(&s->mutex);
+    int rc = zstr_sendx(s->calls, SD_EVENTS_CALL, login ? login : "", json, NULL);
+    pthread_mutex_unlock(&s->mutex);
+    return rc == 0 ? 0 : SD_EIO;
 }
 
 void sd_streams_stop(sd_streams_t *s)
@@ -77,6 +96,8 @@ void sd_streams_destroy(sd_streams_t **streams)
 {
     if (!streams || !*streams)
         return;
+    zsock_destroy(&(*streams)->calls);
+    pthread_mutex_destroy(&(*streams)->mutex);
     free(*streams);
     *streams = NULL;
 }
@@ -91,6 +112,8 @@ typedef struct {
     int64_t next_keepalive; /* monotonic ms of the next keepalive line */
     uint64_t next_id;       /* the `id:` of the next event */
     bool ended;             /* the caller's token stopped working */
+    char login[SD_NAME_MAX + 1]; /* who the caller is (auth.whoami) */
+    bool agent;                  /* an agent or manager of this node's site: calls for all */
     struct {
         char key[SD_ID_MAX + 1]; /* a record */
         char version[33];        /* the version last sent of it */
@@ -174,6 +197,19 @@ static void s_change(s_stream_t *st, const char *kind, const char *key, const ch
     sd_reply_clear(&reply);
 }
 
+/* Appends a `call` event (data: json) when it is for this stream's caller. */
+static void s_call(s_stream_t *st, const char *login, const char *json)
+{
+    if (login[0] ? strcmp(login, st->login) != 0 : !st->agent)
+        return;
+    char head[96];
+    int n = snprintf(head, sizeof head,
+                     "id: %llu\nevent: call\ndata: ", (unsigned long long)++st->next_id);
+    s_append(st, head, (size_t)n);
+    s_append(st, json, strlen(json));
+    s_append(st, "\n\n", 2);
+}
+
 /* The next bytes of the stream: waits for changes (a second at a time, to notice a stop). */
 static ssize_t s_read(void *arg, char *buf, size_t max)
 {
@@ -200,7 +236,9 @@ static ssize_t s_read(void *arg, char *buf, size_t max)
         if (zmq_poll(&item, 1, wait < 1000 ? wait : 1000) <= 0)
             continue;
         char *kind = NULL, *key = NULL, *op = NULL;
-        if (zstr_recvx(st->sub, &kind, &key, &op, NULL) == 3)
+        if (zstr_recvx(st->sub, &kind, &key, &op, NULL) == 3 && !strcmp(kind, SD_EVENTS_CALL))
+            s_call(st, key, op);
+        else if (kind && key && op)
             s_change(st, kind, key, op);
         zstr_free(&kind);
         zstr_free(&key);
@@ -221,12 +259,34 @@ static void s_done(void *arg)
     free(st);
 }
 
+/* Reads auth.whoami's result: the login into login, and whether an agent or manager role holds
+ * at the node's site (a role without a site limit, or one that lists it). */
+static bool s_site_agent(const sd_mp_node_t *who, char *login, size_t cap)
+{
+    char site[SD_SITE_MAX + 1] = "", role[16], sites[256];
+    sd_mp_copy_str(sd_mp_get(who, "user"), login, cap);
+    sd_mp_copy_str(sd_mp_get(who, "site"), site, sizeof site);
+    const sd_mp_node_t *roles = sd_mp_get(who, "roles");
+    for (size_t i = 0; roles && i < sd_mp_len(roles); i++) {
+        const sd_mp_node_t *r = sd_mp_at(roles, i);
+        role[0] = sites[0] = 0;
+        sd_mp_copy_str(sd_mp_get(r, "role"), role, sizeof role);
+        sd_mp_copy_str(sd_mp_get(r, "sites"), sites, sizeof sites);
+        if ((!strcmp(role, "agent") || !strcmp(role, "manager")) &&
+            (!sites[0] || sd_list_has(sites, site)))
+            return true;
+    }
+    return false;
+}
+
 void sd_streams_serve(sd_streams_t *streams, const sd_http_caller_t *c)
 {
     /* Who asks is checked once now (and again with every change it is sent). */
     sd_reply_t reply;
     if (sd_routes_call(c, "auth.whoami", NULL, NULL, NULL, &reply) != 0)
         return;
+    char login[SD_NAME_MAX + 1] = "";
+    bool agent = s_site_agent(reply.result, login, sizeof login);
     sd_reply_clear(&reply);
     if (atomic_fetch_add(&streams->open, 1) >= SD_EVENTS_MAX_STREAMS) {
         atomic_fetch_sub(&streams->open, 1);
@@ -238,7 +298,11 @@ void sd_streams_serve(sd_streams_t *streams, const sd_http_caller_t *c)
         st->streams = streams;
         st->token = strdup(c->token);
         st->sub = zsock_new_sub(SD_CHANGES_ENDPOINT, "");
+        snprintf(st->login, sizeof st->login, "%s", login);
+        st->agent = agent;
     }
+    if (st && st->sub && zsock_connect(st->sub, "%s", SD_CALLS_ENDPOINT) != 0)
+        zsock_destroy(&st->sub);
     if (!st || !st->token || !st->sub) {
         if (st)
             s_done(st);

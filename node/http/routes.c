@@ -36,7 +36,7 @@ typedef struct {
     const char *items;  /* lists: the result's key of the items */
 } s_route_t;
 
-#define TICKET_STEPS " ack assign start pending resolve close reopen cancel handover "
+#define TICKET_STEPS " ack assign start pending resolve close reopen cancel handover declare_major "
 #define USER_STEPS   " grant revoke disable enable link password "
 
 static const s_route_t s_routes[] = {
@@ -64,10 +64,29 @@ static const s_route_t s_routes[] = {
     {"POST", "/api/v1/teams", "team.new", NULL, RT_BODY | RT_RECORD | RT_CREATED, NULL},
     {"GET", "/api/v1/teams/{id}", "team.get", NULL, RT_RECORD, NULL},
     {"PATCH", "/api/v1/teams/{id}", "team.update", NULL, RT_PATCH | RT_RECORD | RT_WRITE, NULL},
+    {"GET", "/api/v1/customers", "customer.list", NULL, RT_QUERY | RT_PAGED, "customers"},
+    {"POST", "/api/v1/customers", "customer.new", NULL, RT_BODY | RT_RECORD | RT_CREATED, NULL},
+    {"GET", "/api/v1/customers/find", "customer.find", NULL, RT_QUERY | RT_MORE, "customers"},
+    {"GET", "/api/v1/customers/{id}", "customer.get", NULL, RT_RECORD, NULL},
+    {"PATCH", "/api/v1/customers/{id}", "customer.update", NULL, RT_PATCH | RT_RECORD | RT_WRITE,
+     NULL},
+    {"POST", "/api/v1/customers/{id}/actions/{step}", "customer.", " merge ",
+     RT_BODY | RT_RECORD | RT_WRITE, NULL},
+    {"GET", "/api/v1/customers/{id}/card", "customer.lookup", NULL, 0, NULL},
+    {"GET", "/api/v1/lookup", "customer.lookup", NULL, RT_QUERY, NULL},
     {"GET", "/api/v1/tokens", "token.list", NULL, RT_QUERY | RT_PAGED, "tokens"},
     {"POST", "/api/v1/tokens", "token.new", NULL, RT_BODY | RT_EMPTY_OK | RT_CREATED, NULL},
     {"POST", "/api/v1/tokens/{id}/actions/{step}", "token.", " revoke ",
      RT_BODY | RT_EMPTY_OK | RT_RECORD | RT_WRITE, NULL},
+    {"GET", "/api/v1/contacts", "contact.list", NULL, RT_QUERY | RT_PAGED, "contacts"},
+    {"POST", "/api/v1/contacts", "contact.new", NULL, RT_BODY | RT_RECORD | RT_CREATED, NULL},
+    {"GET", "/api/v1/contacts/{id}", "contact.get", NULL, RT_RECORD, NULL},
+    {"PATCH", "/api/v1/contacts/{id}", "contact.update", NULL, RT_PATCH | RT_RECORD | RT_WRITE,
+     NULL},
+    {"GET", "/api/v1/majors", "major.list", NULL, RT_QUERY | RT_PAGED, "majors"},
+    {"POST", "/api/v1/majors", "major.new", NULL, RT_BODY | RT_RECORD | RT_CREATED, NULL},
+    {"GET", "/api/v1/majors/{id}", "major.get", NULL, RT_RECORD, NULL},
+    {"PATCH", "/api/v1/majors/{id}", "major.update", NULL, RT_PATCH | RT_RECORD | RT_WRITE, NULL},
     {"GET", "/api/v1/audit", "audit.list", NULL, RT_QUERY | RT_MORE, "entries"},
     {"GET", "/api/v1/node", "node.status", NULL, 0, NULL},
     {"GET", "/api/v1/node/digest", "node.digest", NULL, 0, NULL},

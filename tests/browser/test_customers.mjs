@@ -133,19 +133,19 @@ test('a CTI newCall for a known number pops the caller card live; an unknown one
     // To this agent (user li), from the customer's number written another way.
     let r = await cti({ event: 'newCall', callId: 'call-0001', from: '0086 21 5555 0101', to: '8001', direction: 'in', user: 'li' });
     assert.equal(r.status, 201, JSON.stringify(r.body));
-    const pop = page.locator('[data-testid=call-popup][data-call="call-0001"]');
+    const pop = page.locator('[data-testid=call][data-call="call-0001"]');
     await pop.waitFor();
     assert.equal(await pop.getAttribute('data-known'), 'true');
     assert.equal(await pop.getByTestId('call-name').innerText(), 'Wang Fang');
     assert.equal(await pop.getByTestId('vip-badge').count(), 1);
-    assert.match(await pop.getByTestId('call-open').innerText(), /Open tickets: [12]/);
+    assert.match(await pop.getByTestId('call-open').innerText(), /Open tickets \([12]\)/);
     await shot(page, 'customers-05-popup-known');
 
     // Every agent of the site (no user): an unknown number.
     r = await cti({ event: 'newCall', callId: 'call-0002', from: '+44 20 7946 0999', direction: 'in' });
     assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.equal(r.body.customer, null);
-    const unknown = page.locator('[data-testid=call-popup][data-call="call-0002"]');
+    const unknown = page.locator('[data-testid=call][data-call="call-0002"]');
     await unknown.waitFor();
     assert.equal(await unknown.getAttribute('data-known'), 'false');
     assert.match(await unknown.getByTestId('call-unknown').innerText(), /Unknown caller \+44 20 7946 0999/);
@@ -172,10 +172,10 @@ test('a CTI newCall for a known number pops the caller card live; an unknown one
     // The same number now pops the new customer's card.
     r = await cti({ event: 'newCall', callId: 'call-0003', from: '00442079460999', user: 'li' });
     assert.equal(r.status, 201, JSON.stringify(r.body));
-    const again = page.locator('[data-testid=call-popup][data-call="call-0003"]');
+    const again = page.locator('[data-testid=call][data-call="call-0003"]');
     await again.waitFor();
     assert.equal(await again.getByTestId('call-name').innerText(), 'Oliver Brown');
-    await again.getByTestId('call-dismiss').click();
+    await again.getByTestId('call-close').click();
     await within(5, 'the pop-up is dismissed', async () => (await again.count()) === 0);
     assert.deepEqual(errors, []);
 });

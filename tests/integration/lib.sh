@@ -48,3 +48,12 @@ stop_node() {
     node_pid=""
     return $rc
 }
+# expect_fail PATTERN ARGS...: the CLI exits non-zero with exactly one stderr line matching PATTERN.
+expect_fail() {
+    local pattern=$1 err rc; shift
+    err=$(sd "$@" 2>&1 >/dev/null); rc=$?
+    if [ $rc -ne 0 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ $err == *$pattern* ]]; then ok
+    else bad "sundesk $* -> rc=$rc err=$err (wanted '$pattern')"; fi
+}
+# has TEXT OUTPUT: OUTPUT holds TEXT.
+has() { [[ $2 == *"$1"* ]] && ok || bad "wanted '$1' in: $2"; }

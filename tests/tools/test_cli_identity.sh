@@ -9,14 +9,6 @@ set -uo pipefail
 export XDG_CONFIG_HOME="$dir/cfg"
 unset SUNDESK_TOKEN
 sd() { "$bin/tools/sundesk" --data "$data" "$@"; }
-# expect_fail PATTERN ARGS...: exits non-zero with exactly one stderr line matching PATTERN.
-expect_fail() {
-    local pattern=$1 err rc; shift
-    err=$(sd "$@" 2>&1 >/dev/null); rc=$?
-    if [ $rc -ne 0 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ $err == *$pattern* ]]; then ok
-    else bad "sundesk $* -> rc=$rc err=$err (wanted '$pattern')"; fi
-}
-has() { [[ $2 == *"$1"* ]] && ok || bad "wanted '$1' in: $2"; }
 
 # --author is gone, before and after the command: exit 2 and the one line.
 for words in "--author ann ticket list" "ticket list --author ann"; do

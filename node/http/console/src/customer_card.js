@@ -17,8 +17,8 @@ export function csv(s) {
 
 export const enc = encodeURIComponent;
 
-export function VipBadge({ vip }) {
-    return vip ? html`<span class="badge vip" data-testid="vip-badge" title=${t('vip_help')}>${t('vip')}</span>` : null;
+export function VipBadge({ vip, testid = 'vip-badge' }) {
+    return vip ? html`<span class="badge vip" data-testid=${testid} title=${t('vip_help')}>${t('vip')}</span>` : null;
 }
 
 export function AssetStatus({ status }) {

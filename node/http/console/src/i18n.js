@@ -215,6 +215,12 @@ const en = {
     digest_help: 'BLAKE2b-256 of the whole state: two nodes with equal digests hold identical state.',
     refresh: 'Refresh',
     fetched_at: 'As of {t}',
+    call_from: 'Call from {from}',
+    call_to: 'Call to {from}',
+    call_open_tickets: 'Open tickets',
+    call_last_contacts: 'Last contacts',
+    call_none: 'None.',
+    call_close: 'Close',
 };
 
 const zh = {
@@ -430,6 +436,12 @@ const zh = {
     digest_help: '整个状态的 BLAKE2b-256：摘要相同的两个节点状态完全一致。',
     refresh: '刷新',
     fetched_at: '截至 {t}',
+    call_from: '来电：{from}',
+    call_to: '去电：{from}',
+    call_open_tickets: '未关闭工单',
+    call_last_contacts: '最近联系',
+    call_none: '无。',
+    call_close: '关闭',
 };
 
 Object.assign(en, deskEn); // the caller's context: customers, assets, vendors, calls

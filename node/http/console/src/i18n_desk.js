@@ -107,12 +107,9 @@ export const en = {
     declare_major_again: 'Declare again (recompute whom to notify)',
     major_note: 'What to tell them',
     act_declare_major: 'Declare major incident',
-    call_in: 'Incoming call',
-    call_out: 'Outgoing call',
-    dismiss: 'Dismiss',
-    open_tickets_n: 'Open tickets: {n}',
     open_card: 'Open the customer card',
-    unknown_caller: 'Unknown caller {n}',
+    unknown_caller: 'Unknown caller {n}: no customer has this number.',
+    calls: 'Calls',
 };
 
 export const zh = {
@@ -221,10 +218,7 @@ export const zh = {
     declare_major_again: '再次宣布（重新计算通知对象）',
     major_note: '通知内容',
     act_declare_major: '宣布重大事件',
-    call_in: '来电',
-    call_out: '去电',
-    dismiss: '关闭',
-    open_tickets_n: '未关闭工单：{n}',
     open_card: '打开客户卡片',
-    unknown_caller: '未知来电 {n}',
+    unknown_caller: '未知来电 {n}：没有客户使用此号码。',
+    calls: '来电',
 };
