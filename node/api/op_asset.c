@@ -1,0 +1,197 @@
+/* op_asset.c - asset.* and vendor.* (op_asset.h). */
+#include "op_asset.h"
+
+#include "asset.h"
+#include "error.h"
+#include "user.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- assets -------------------------------------------------------------------------------- */
+
+/* The data rules of an asset's arguments. */
+static int s_asset_check(const sd_asset_args_t *a, bool create, sd_fault_t *fault)
+{
+    int rc = create ? sd_asset_tag_check(a->id, "args.id", fault) : 0;
+    if (rc)
+        return rc;
+    if (a->owner && *a->owner && !sd_customer_id_shape(a->owner))
+        return sd_fault_set(fault, SD_ERANGE,
+                            "args.owner: '%s' is not a customer id (SITE-C-000001)", a->owner);
+    if (a->site && !sd_site_valid(a->site))
+        return sd_fault_set(fault, SD_ERANGE, "args.site: '%s' is not a site id", a->site);
+    if (a->warranty_end && *a->warranty_end && !sd_asset_date_valid(a->warranty_end))
+        return sd_fault_set(fault, SD_ERANGE, "args.warranty_end: '%s' is not a date YYYY-MM-DD",
+                            a->warranty_end);
+    return 0;
+}
+
+/* Writes one string register from argument arg when the request has it. */
+static int s_str_reg(sd_event_t *ev, const void *cur, const sd_request_t *req, int arg, int reg,
+                     char **slot, const char *value)
+{
+    if (!sd_request_has(req, arg))
+        return 0;
+    return sd_api_take(ev, cur, reg) ?: sd_api_set_str(slot, value);
+}
+
+static int s_asset_fields(const sd_api_write_ctx_t *ctx, const sd_asset_t *cur,
+                          const sd_request_t *req, sd_event_t *ev)
+{
+    const sd_asset_args_t *a = &req->args.asset;
+    sd_asset_t *f = sd_event_asset(ev);
+    bool create = !cur;
+    int rc = 0;
+    if (create) {
+        ev->mask |= sd_kind_register_mask(&sd_kind_asset, SD_AREG_CREATED);
+        f->created_at = ctx->wf->now_ms;
+        rc = sd_api_set_str(&f->origin_site, ctx->wf->site);
+    }
+    bool has_owner = sd_request_has(req, SD_ARG_ASSET_OWNER);
+    bool has_site = sd_request_has(req, SD_ARG_ASSET_SITE);
+    if (!rc && (create || has_owner || has_site)) { /* a move: owner and site together */
+        rc = sd_api_take(ev, cur, SD_AREG_PLACE);
+        if (!rc && has_owner)
+            rc = sd_api_set_str(&f->owner, a->owner);
+        if (!rc && (has_site || create))
+            rc = sd_api_set_str(&f->site, has_site ? a->site : ctx->wf->site);
+    }
+    if (!rc && (create || sd_request_has(req, SD_ARG_ASSET_STATUS))) {
+        rc = sd_api_take(ev, cur, SD_AREG_STATUS);
+        if (sd_request_has(req, SD_ARG_ASSET_STATUS))
+            f->status = a->status;
+        else /* a new asset with an owner is in use, else in stock */
+            f->status = a->owner && *a->owner ? SD_ASSET_IN_USE : SD_ASSET_IN_STOCK;
+    }
+    rc = rc ?: s_str_reg(ev, cur, req, SD_ARG_ASSET_KIND, SD_AREG_KIND, &f->kind, a->kind);
+    rc = rc ?: s_str_reg(ev, cur, req, SD_ARG_ASSET_MODEL, SD_AREG_MODEL, &f->model, a->model);
+    rc = rc ?: s_str_reg(ev, cur, req, SD_ARG_ASSET_SERIAL, SD_AREG_SERIAL, &f->serial, a->serial);
+    rc = rc
+             ?: s_str_reg(ev, cur, req, SD_ARG_ASSET_WARRANTY_END, SD_AREG_WARRANTY,
+                          &f->warranty_end, a->warranty_end);
+    rc = rc ?: s_str_reg(ev, cur, req, SD_ARG_ASSET_NOTES, SD_AREG_NOTES, &f->notes, a->notes);
+    return rc;
+}
+
+int sd_api_asset_write(const sd_api_write_ctx_t *ctx, const void *cur_record,
+                       const sd_request_t *req, sd_event_t *ev, sd_fault_t *fault)
+{
+    const sd_asset_t *cur = cur_record;
+    const sd_asset_args_t *a = &req->args.asset;
+    bool create = req->op == SD_REQ_ASSET_NEW;
+    if (create && cur)
+        return sd_fault_set(fault, SD_EDUPLICATE, "asset %s already exists", a->id);
+    if (!create && !cur)
+        return sd_fault_set(fault, SD_ENOTFOUND, "asset %s does not exist", a->id);
+    int rc = s_asset_check(a, create, fault);
+    if (rc)
+        return rc;
+    if ((rc = sd_event_start(ev, &sd_kind_asset, create ? SD_AOP_CREATE : SD_AOP_UPDATE)) != 0)
+        return rc;
+    snprintf(ev->author, sizeof ev->author, "%s", ctx->wf->author);
+    rc = s_asset_fields(ctx, cur, req, ev);
+    if (!rc && !ev->mask)
+        rc = sd_fault_set(fault, SD_EMISSING, "asset.update: nothing to change");
+    if (rc == SD_ENOMEM)
+        sd_fault_set(fault, rc, "out of memory");
+    if (rc)
+        sd_event_clear(ev);
+    return rc;
+}
+
+static bool s_is(const char *filter, const char *value)
+{
+    return !filter || (value && strcmp(value, filter) == 0);
+}
+
+static bool s_asset_kept(const sd_api_page_t *p, const void *record)
+{
+    const sd_asset_t *t = record;
+    const sd_asset_args_t *a = &p->req->args.asset;
+    if (sd_request_has(p->req, SD_ARG_ASSET_STATUS) && t->status != a->status)
+        return false;
+    return s_is(a->owner, t->owner) && s_is(a->site, t->site) && s_is(a->kind, t->kind);
+}
+
+int sd_api_asset_list(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
+                      sd_fault_t *fault)
+{
+    (void)fault;
+    const sd_asset_args_t *a = &req->args.asset;
+    return sd_api_page(ctx, req, &sd_kind_asset, "assets", a->after,
+                       sd_request_has(req, SD_ARG_ASSET_LIMIT) ? a->limit : 100, s_asset_kept, w);
+}
+
+/* ---- vendors ------------------------------------------------------------------------------- */
+
+static int s_vendor_fields(const sd_api_write_ctx_t *ctx, const sd_vendor_t *cur,
+                           const sd_request_t *req, sd_event_t *ev)
+{
+    const sd_vendor_args_t *a = &req->args.vendor;
+    sd_vendor_t *f = sd_event_vendor(ev);
+    int rc = 0;
+    if (!cur) {
+        ev->mask |= sd_kind_register_mask(&sd_kind_vendor, SD_VREG_CREATED);
+        f->created_at = ctx->wf->now_ms;
+        rc = sd_api_set_str(&f->origin_site, ctx->wf->site);
+    }
+    rc = rc
+             ?: s_str_reg(ev, cur, req, SD_ARG_VENDOR_DISPLAY_NAME, SD_VREG_NAME, &f->display_name,
+                          a->display_name);
+    rc = rc ?: s_str_reg(ev, cur, req, SD_ARG_VENDOR_TERMS, SD_VREG_TERMS, &f->terms, a->terms);
+    rc = rc
+             ?: s_str_reg(ev, cur, req, SD_ARG_VENDOR_CONTACTS, SD_VREG_CONTACTS, &f->contacts,
+                          a->contacts);
+    bool has_phone = sd_request_has(req, SD_ARG_VENDOR_ESCALATION_PHONE);
+    bool has_email = sd_request_has(req, SD_ARG_VENDOR_ESCALATION_EMAIL);
+    if (!rc && (has_phone || has_email)) /* one register: taken once, then each given field */
+        rc = sd_api_take(ev, cur, SD_VREG_ESCALATION);
+    if (!rc && has_phone)
+        rc = sd_api_set_str(&f->escalation_phone, a->escalation_phone);
+    if (!rc && has_email)
+        rc = sd_api_set_str(&f->escalation_email, a->escalation_email);
+    rc = rc ?: s_str_reg(ev, cur, req, SD_ARG_VENDOR_NOTES, SD_VREG_NOTES, &f->notes, a->notes);
+    return rc;
+}
+
+int sd_api_vendor_write(const sd_api_write_ctx_t *ctx, const void *cur_record,
+                        const sd_request_t *req, sd_event_t *ev, sd_fault_t *fault)
+{
+    const sd_vendor_t *cur = cur_record;
+    const sd_vendor_args_t *a = &req->args.vendor;
+    bool create = req->op == SD_REQ_VENDOR_NEW;
+    int rc;
+    if (create && cur)
+        return sd_fault_set(fault, SD_EDUPLICATE, "vendor %s already exists", a->id);
+    if (!create && !cur)
+        return sd_fault_set(fault, SD_ENOTFOUND, "vendor %s does not exist", a->id);
+    if (create && (rc = sd_login_check(a->id, "args.id", fault)) != 0)
+        return rc;
+    if ((rc = sd_event_start(ev, &sd_kind_vendor, create ? SD_VOP_CREATE : SD_VOP_UPDATE)) != 0)
+        return rc;
+    snprintf(ev->author, sizeof ev->author, "%s", ctx->wf->author);
+    rc = s_vendor_fields(ctx, cur, req, ev);
+    if (!rc && !ev->mask)
+        rc = sd_fault_set(fault, SD_EMISSING, "vendor.update: nothing to change");
+    if (rc == SD_ENOMEM)
+        sd_fault_set(fault, rc, "out of memory");
+    if (rc)
+        sd_event_clear(ev);
+    return rc;
+}
+
+static bool s_vendor_kept(const sd_api_page_t *p, const void *record)
+{
+    (void)p, (void)record;
+    return true;
+}
+
+int sd_api_vendor_list(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
+                       sd_fault_t *fault)
+{
+    (void)fault;
+    const sd_vendor_args_t *a = &req->args.vendor;
+    return sd_api_page(ctx, req, &sd_kind_vendor, "vendors", a->after,
+                       sd_request_has(req, SD_ARG_VENDOR_LIMIT) ? a->limit : 100, s_vendor_kept, w);
+}
