@@ -82,6 +82,8 @@ typedef enum {
     SD_REG_OWNER,     /* owner, owner_site and the last handover between sites */
     SD_REG_STATUS,    /* status and everything a transition sets */
     SD_REG_SLA,       /* sla_state, escalated, sla_reason, sla_at */
+    SD_REG_ASSETS,    /* assets */
+    SD_REG_VENDOR,    /* vendor, vendor_ref */
     SD_REG_COUNT_
 } sd_register_t;
 
@@ -169,6 +171,11 @@ typedef struct {
     bool escalated;   /* hierarchical escalation: the manager was told (breach) */
     char *sla_reason; /* why the state last changed, or the last escalation */
     uint64_t sla_at;  /* when */
+    /* SD_REG_ASSETS */
+    char *assets; /* asset tags it concerns, comma-separated */
+    /* SD_REG_VENDOR: set by ticket.pending on a vendor, kept after */
+    char *vendor;     /* the vendor it waits or waited on (vendor name) */
+    char *vendor_ref; /* the vendor's RMA or case number */
 
     /* Derived by the fold, not registers (deterministic under any order). */
     uint64_t updated_at;              /* latest event time */

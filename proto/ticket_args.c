@@ -1,8 +1,10 @@
 /* ticket_args.c - the ticket group's field table: names, types and limits on the wire. */
 #include "args_table.h"
+#include "asset.h"
 #include "sizes.h"
 #include "ticket.h"
 #include "ticket_args.h"
+#include "user.h"
 
 #define T sd_ticket_args_t
 const sd_field_t sd_ticket_args_fields[SD_ARG_TICKET_COUNT_] = {
@@ -36,5 +38,8 @@ const sd_field_t sd_ticket_args_fields[SD_ARG_TICKET_COUNT_] = {
     [SD_ARG_TICKET_SITE] = STR(T, site, SD_SITE_MAX, LINE1),
     [SD_ARG_TICKET_NOTE] = STR(T, note, SD_TEXT_MAX, 0),
     [SD_ARG_TICKET_SLA] = ENUM(T, sla, sd_sla_names, SD_SLA_COUNT_),
+    [SD_ARG_TICKET_ASSETS] = STR(T, assets, SD_ASSETS_LIST_MAX, SD_F_LINE),
+    [SD_ARG_TICKET_VENDOR] = STR(T, vendor, SD_LOGIN_MAX, LINE1),
+    [SD_ARG_TICKET_VENDOR_REF] = STR(T, vendor_ref, SD_VENDOR_REF_MAX, SD_F_LINE),
 };
 #undef T

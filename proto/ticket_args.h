@@ -41,6 +41,9 @@ typedef enum {
     SD_ARG_TICKET_SITE,
     SD_ARG_TICKET_NOTE,
     SD_ARG_TICKET_SLA,
+    SD_ARG_TICKET_ASSETS,
+    SD_ARG_TICKET_VENDOR,
+    SD_ARG_TICKET_VENDOR_REF,
     SD_ARG_TICKET_COUNT_
 } sd_ticket_arg_t;
 
@@ -76,6 +79,9 @@ typedef struct {
     char *site;         /* handover: the site to hand to */
     char *note;         /* handover: the agent's note, put before the generated one */
     int sla;            /* list filter: sd_sla_state_t (at_risk, breached) */
+    char *assets;       /* new, update: asset tags, comma-separated ("" for none) */
+    char *vendor;       /* pending on a vendor: the vendor's name */
+    char *vendor_ref;   /* pending on a vendor: its RMA or case number */
 } sd_ticket_args_t;
 
 extern const sd_field_t sd_ticket_args_fields[SD_ARG_TICKET_COUNT_];
