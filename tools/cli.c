@@ -41,6 +41,7 @@ static const struct {
     {"on", "waiting_on", SD_ARGS_NONE},     {"to", "site", SD_ARGS_TICKET},
     {"to", "site", SD_ARGS_REPORT},         {"name", "display_name", SD_ARGS_USER},
     {"name", "display_name", SD_ARGS_TEAM},
+    {"name", "display_name", SD_ARGS_VENDOR},
 };
 
 /* Arguments that are points in time; true: a span back from now is allowed. */
