@@ -21,30 +21,28 @@ void sd_cli_card_line(const sd_mp_node_t *m, const char *label, const char *key)
     }
 }
 
-/* Text of entry key of asset a, or "-" when it has none; its length into *len. */
-static const char *s_or_dash(const sd_mp_node_t *a, const char *key, int *len)
+void sd_cli_row(const sd_mp_node_t *m, const char *const (*cols)[2], const int *widths, int n)
 {
-    const char *text = sd_cli_str(a, key, len);
-    if (*len)
-        return text;
-    *len = 1;
-    return "-";
+    for (int i = 0; i < n; i++) {
+        int len = (int)strlen(cols[i][1]);
+        const char *text = cols[i][1];
+        if (m && !*(text = sd_cli_str(m, cols[i][0], &len)))
+            text = "-", len = 1;
+        if (i + 1 < n)
+            printf("%-*.*s ", widths[i], len, text);
+        else
+            printf("%.*s\n", len, text);
+    }
 }
 
 /* A row of the list (NULL: the header). */
 static void s_print_row(const sd_mp_node_t *a)
 {
-    if (!a) {
-        printf("%-16s %-10s %-9s %-16s %-9s %s\n", "TAG", "KIND", "STATUS", "OWNER", "SITE",
-               "MODEL");
-        return;
-    }
-    int il, kl, sl, ol, tl, ml;
-    const char *id = sd_cli_str(a, "id", &il), *kind = s_or_dash(a, "kind", &kl);
-    const char *status = s_or_dash(a, "status", &sl), *owner = s_or_dash(a, "owner", &ol);
-    const char *site = s_or_dash(a, "site", &tl), *model = s_or_dash(a, "model", &ml);
-    printf("%-16.*s %-10.*s %-9.*s %-16.*s %-9.*s %.*s\n", il, id, kl, kind, sl, status, ol, owner,
-           tl, site, ml, model);
+    static const char *const cols[][2] = {{"id", "TAG"},        {"kind", "KIND"},
+                                          {"status", "STATUS"}, {"owner", "OWNER"},
+                                          {"site", "SITE"},     {"model", "MODEL"}};
+    static const int widths[] = {16, 10, 9, 16, 9};
+    sd_cli_row(a, cols, widths, 6);
 }
 
 static int s_print_asset(sd_cli_t *cli, const sd_mp_node_t *a)

@@ -15,4 +15,9 @@ extern const sd_cli_verb_t sd_asset_verbs[];
  * under it. For the cards of assets and vendors. */
 void sd_cli_card_line(const sd_mp_node_t *m, const char *label, const char *key);
 
+/* Prints one row of a table of n columns: for column i, entry cols[i][0] of map m ("-" when
+ * unset) left-aligned in widths[i] characters, the last column as it is; m NULL: the headings
+ * cols[i][1], as the header line. */
+void sd_cli_row(const sd_mp_node_t *m, const char *const (*cols)[2], const int *widths, int n);
+
 #endif

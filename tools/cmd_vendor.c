@@ -10,17 +10,12 @@
 /* A row of the list (NULL: the header). */
 static void s_print_row(const sd_mp_node_t *v)
 {
-    if (!v) {
-        printf("%-20s %-30s %-18s %s\n", "NAME", "DISPLAY NAME", "ESCALATION PHONE",
-               "ESCALATION E-MAIL");
-        return;
-    }
-    int il, nl, pl, el;
-    const char *id = sd_cli_str(v, "id", &il), *name = sd_cli_str(v, "display_name", &nl);
-    const char *phone = sd_cli_str(v, "escalation_phone", &pl);
-    const char *email = sd_cli_str(v, "escalation_email", &el);
-    printf("%-20.*s %-30.*s %-18.*s %.*s\n", il, id, nl ? nl : 1, nl ? name : "-", pl ? pl : 1,
-           pl ? phone : "-", el ? el : 1, el ? email : "-");
+    static const char *const cols[][2] = {{"id", "NAME"},
+                                          {"display_name", "DISPLAY NAME"},
+                                          {"escalation_phone", "ESCALATION PHONE"},
+                                          {"escalation_email", "ESCALATION E-MAIL"}};
+    static const int widths[] = {20, 30, 18};
+    sd_cli_row(v, cols, widths, 4);
 }
 
 static int s_print_vendor(sd_cli_t *cli, const sd_mp_node_t *v)

@@ -4,14 +4,6 @@
 # assets, put pending on the vendor with its RMA number, which stays after it resumes.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
-expect_ok() { local out; if out=$(sd "$@" 2>&1); then ok; else bad "sundesk $* -> $out"; fi; }
-# expect_fail PATTERN ARGS...: exits non-zero with one stderr line matching PATTERN.
-expect_fail() {
-    local pattern=$1 err rc; shift
-    err=$(sd "$@" 2>&1 >/dev/null); rc=$?
-    if [ $rc -ne 0 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ $err == *$pattern* ]]; then ok
-    else bad "sundesk $* -> rc=$rc err=$err (wanted '$pattern')"; fi
-}
 # get KIND ID KEY: the KEY of record ID as the node shows it ("" when absent).
 get() { sd --json "$1" show "$2" | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin).get('$3') or '')"; }
 # tags ARGS...: the tags `asset list ARGS` gives, comma-separated.
