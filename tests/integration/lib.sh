@@ -4,8 +4,8 @@
 # and defines: ok, bad MSG, finish (prints "N passed, N failed", returns non-zero on
 # failures), sd ARGS (the CLI on $data), expect_ok ARGS and expect_fail PATTERN ARGS (sd
 # succeeds; sd fails with one line matching PATTERN), start_node [ARGS] and stop_node
-# (SIGTERM, wait), and within SECONDS CMD... (retries CMD until it succeeds, at most SECONDS: tests wait for a
-# condition, never for a fixed time).
+# (SIGTERM, wait), and within SECONDS CMD... (retries CMD until it succeeds, at most SECONDS:
+# tests wait for a condition, never for a fixed time).
 bin=${SD_BIN:?SD_BIN must point at the build directory}
 dir=$(mktemp -d "/tmp/sd-${0##*/}.XXXXXX")
 data="$dir/d"
