@@ -95,12 +95,15 @@ void sd_record_encode(const sd_kind_t *k, const void *record, bool with_stamps, 
     }
 }
 
+/* A record stored before its kind gained registers (new ones go at the end of the kind's enum)
+ * has fewer stamps: the registers it lacks were never written, and stay zero. */
 static int s_decode_stamps(const sd_kind_t *k, const sd_mp_node_t *v, void *record)
 {
     sd_stamp_t *stamps = sd_record_stamps(k, record);
-    if (sd_mp_kind(v) != SD_MP_ARRAY || sd_mp_len(v) != (size_t)k->nregisters * 2)
+    size_t len = sd_mp_kind(v) == SD_MP_ARRAY ? sd_mp_len(v) : 0;
+    if (sd_mp_kind(v) != SD_MP_ARRAY || len % 2 || len > (size_t)k->nregisters * 2)
         return SD_ECORRUPT;
-    for (int r = 0; r < k->nregisters; r++) {
+    for (int r = 0; r < (int)(len / 2); r++) {
         const sd_mp_node_t *origin = sd_mp_at(v, (size_t)r * 2 + 1);
         int rc = sd_mp_uint(sd_mp_at(v, (size_t)r * 2), &stamps[r].hlc);
         if (!rc && sd_mp_kind(origin) == SD_MP_STR)
