@@ -16,6 +16,7 @@
 #include "mp.h"
 
 /* Each group's own header (one line per group): its enum, struct and field table. */
+#include "customer_args.h"
 #include "asset_args.h"
 #include "desk_args.h"
 #include "people_args.h"

@@ -83,6 +83,7 @@ const sd_field_t sd_ticket_fields[] = {
     BOOL(escalated, SD_REG_SLA),
     STR(sla_reason, SD_REG_SLA, SD_NOTE_MAX, 0),
     U64(sla_at, SD_REG_SLA),
+    STR(customer, SD_REG_CUSTOMER, SD_ID_MAX, SD_F_LINE),
     STR(assets, SD_REG_ASSETS, SD_ASSETS_LIST_MAX, SD_F_LINE),
     STR(vendor, SD_REG_VENDOR, SD_ID_MAX, SD_F_LINE),
     STR(vendor_ref, SD_REG_VENDOR, SD_VENDOR_REF_MAX, SD_F_LINE),
@@ -387,6 +388,7 @@ static int s_index(const void *record, sd_index_keys_t *keys)
     sd_ticket_queue_key(t, keys);
     s_by_name(keys, SD_TICKET_INDEX_REQUESTER, t->requester, t->id);
     s_by_name(keys, SD_TICKET_INDEX_ASSIGNEE, t->assignee, t->id);
+    s_by_name(keys, SD_TICKET_INDEX_CUSTOMER, t->customer, t->id);
     sd_ticket_status_counter(t->status, counter, sizeof counter);
     sd_index_count(keys, counter);
     return keys->error;

@@ -82,6 +82,7 @@ typedef enum {
     SD_REG_OWNER,     /* owner, owner_site and the last handover between sites */
     SD_REG_STATUS,    /* status and everything a transition sets */
     SD_REG_SLA,       /* sla_state, escalated, sla_reason, sla_at */
+    SD_REG_CUSTOMER,  /* customer */
     SD_REG_ASSETS,    /* assets */
     SD_REG_VENDOR,    /* vendor, vendor_ref */
     SD_REG_COUNT_
@@ -171,6 +172,8 @@ typedef struct {
     bool escalated;   /* hierarchical escalation: the manager was told (breach) */
     char *sla_reason; /* why the state last changed, or the last escalation */
     uint64_t sla_at;  /* when */
+    /* SD_REG_CUSTOMER */
+    char *customer; /* id of the customer (customer.h) the ticket is for, or NULL */
     /* SD_REG_ASSETS */
     char *assets; /* asset tags it concerns, comma-separated */
     /* SD_REG_VENDOR: set by ticket.pending on a vendor, kept after */
@@ -233,6 +236,7 @@ static inline bool sd_status_open(int status)
 #define SD_TICKET_INDEX_QUEUE        "queue"        /* open, priority, resolve due, id */
 #define SD_TICKET_INDEX_REQUESTER    "requester"    /* requester, id */
 #define SD_TICKET_INDEX_ASSIGNEE     "assignee"     /* assignee, id */
+#define SD_TICKET_INDEX_CUSTOMER     "customer"     /* customer id, id */
 #define SD_TICKET_INDEX_HANDOVERS    "handovers"    /* per handover event: hlc, origin, seq */
 #define SD_TICKET_COUNT_SLA_BREACHES "sla_breaches" /* per breach event */
 

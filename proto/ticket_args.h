@@ -41,6 +41,9 @@ typedef enum {
     SD_ARG_TICKET_SITE,
     SD_ARG_TICKET_NOTE,
     SD_ARG_TICKET_SLA,
+    SD_ARG_TICKET_CUSTOMER,
+    SD_ARG_TICKET_PHONE,
+    SD_ARG_TICKET_EMAIL,
     SD_ARG_TICKET_ASSETS,
     SD_ARG_TICKET_VENDOR,
     SD_ARG_TICKET_VENDOR_REF,
@@ -79,6 +82,9 @@ typedef struct {
     char *site;         /* handover: the site to hand to */
     char *note;         /* handover: the agent's note, put before the generated one */
     int sla;            /* list filter: sd_sla_state_t (at_risk, breached) */
+    char *customer;     /* new: the customer's id (fills customer, requester, VIP) */
+    char *phone;        /* new: find the customer by this phone number */
+    char *email;        /* new: find the customer by this e-mail address */
     char *assets;       /* new, update: asset tags, comma-separated ("" for none) */
     char *vendor;       /* pending on a vendor: the vendor's name */
     char *vendor_ref;   /* pending on a vendor: its RMA or case number */

@@ -30,6 +30,8 @@ static const struct {
     {"no-follow-sun", "follow_sun", "false"},
     {"breached", "sla", "breached"},
     {"at-risk", "sla", "at_risk"},
+    {"vip", "vip", "true"},
+    {"no-vip", "vip", "false"},
 };
 
 /* Other spellings of valued options, in the ops of one argument group (SD_ARGS_NONE: all). */
@@ -41,6 +43,7 @@ static const struct {
     {"on", "waiting_on", SD_ARGS_NONE},     {"to", "site", SD_ARGS_TICKET},
     {"to", "site", SD_ARGS_REPORT},         {"name", "display_name", SD_ARGS_USER},
     {"name", "display_name", SD_ARGS_TEAM},
+    {"org", "organisation", SD_ARGS_CUSTOMER}, {"dept", "department", SD_ARGS_CUSTOMER},
     {"name", "display_name", SD_ARGS_VENDOR},
 };
 
@@ -494,6 +497,11 @@ static int s_token(sd_cli_t *cli)
     cli->token = strdup(token ? token : saved);
     explicit_bzero(saved, sizeof saved);
     return cli->token ? 0 : sd_cli_fail("%s", sd_strerror(SD_ENOMEM));
+}
+
+int sd_cli_open(sd_cli_t *cli)
+{
+    return s_connect(cli) ?: s_token(cli);
 }
 
 int sd_cli_password(sd_cli_t *cli, sd_request_t *req, const char *prompt, bool confirm)

@@ -96,6 +96,11 @@ int sd_cli_parse_time(const char *text, bool relative, uint64_t *ms);
 int sd_cli_run(sd_cli_opts_t *opts, const char *command, const sd_cli_verb_t *verb, int argc,
                char **argv);
 
+/* Connects cli (its opts set) to the node the options name and picks the token its calls carry,
+ * for a command that sends many requests itself (customer import); the caller destroys
+ * cli->client and frees cli->token. Returns 0, or 1 after sd_cli_fail(). */
+int sd_cli_open(sd_cli_t *cli);
+
 /* Sends req on cli's connection, with cli's token as its "auth" when req has none. Returns 0
  * with *reply filled (free it with sd_reply_clear) when the node answered ok; otherwise 1 after
  * one line on stderr (the node's message, or why there was no answer). */

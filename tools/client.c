@@ -74,9 +74,8 @@ static int s_recv(sd_client_t *c, int64_t deadline, zframe_t **frame)
     }
 }
 
-int sd_client_call(sd_client_t *c, sd_request_t *req, sd_reply_t *reply)
+int sd_client_send(sd_client_t *c, sd_request_t *req)
 {
-    memset(reply, 0, sizeof *reply);
     req->id = c->next_id++;
     sd_mp_writer_reset(c->writer);
     sd_request_encode(req, c->writer);
@@ -84,12 +83,19 @@ int sd_client_call(sd_client_t *c, sd_request_t *req, sd_reply_t *reply)
         return SD_ENOMEM;
     size_t len;
     const void *data = sd_mp_writer_data(c->writer, &len);
-    if (zsock_send(c->dealer, "b", data, len) != 0)
-        return SD_EIO;
+    return zsock_send(c->dealer, "b", data, len) == 0 ? 0 : SD_EIO;
+}
+
+int sd_client_call(sd_client_t *c, sd_request_t *req, sd_reply_t *reply)
+{
+    memset(reply, 0, sizeof *reply);
+    int rc = sd_client_send(c, req);
+    if (rc)
+        return rc;
     int64_t deadline = zclock_mono() + c->timeout_ms;
     for (;;) {
         zframe_t *frame = NULL;
-        int rc = s_recv(c, deadline, &frame);
+        rc = s_recv(c, deadline, &frame);
         if (rc)
             return rc;
         rc = sd_reply_decode(zframe_data(frame), zframe_size(frame), reply);
@@ -100,6 +106,18 @@ int sd_client_call(sd_client_t *c, sd_request_t *req, sd_reply_t *reply)
             return 0;
         sd_reply_clear(reply); /* a late answer to an earlier, abandoned call */
     }
+}
+
+int sd_client_recv(sd_client_t *c, sd_reply_t *reply)
+{
+    memset(reply, 0, sizeof *reply);
+    zframe_t *frame = NULL;
+    int rc = s_recv(c, zclock_mono() + c->timeout_ms, &frame);
+    if (rc)
+        return rc;
+    rc = sd_reply_decode(zframe_data(frame), zframe_size(frame), reply);
+    zframe_destroy(&frame);
+    return rc;
 }
 
 int sd_client_call_raw(sd_client_t *c, const void *data, size_t len, void **out, size_t *out_len)

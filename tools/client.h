@@ -25,6 +25,15 @@ void sd_client_destroy(sd_client_t **client);
  * SD_EMSGPACK (reply is not a valid reply), SD_EIO, SD_ENOMEM. */
 int sd_client_call(sd_client_t *client, sd_request_t *req, sd_reply_t *reply);
 
+/* Pipelining: sends req (its id set by the client) without waiting for its reply, which a
+ * later sd_client_recv returns (the node answers in the order it was sent). Returns 0,
+ * SD_ENOMEM, SD_EIO. */
+int sd_client_send(sd_client_t *client, sd_request_t *req);
+
+/* The next reply, whatever its id (0 with *reply filled: free it with sd_reply_clear), or
+ * SD_ETIMEOUT, SD_EMSGPACK, SD_EIO, SD_ENOMEM. */
+int sd_client_recv(sd_client_t *client, sd_reply_t *reply);
+
 /* Sends raw bytes as one request frame and waits for one reply frame, for
  * tests of malformed input. *out is malloc'd (caller frees). */
 int sd_client_call_raw(sd_client_t *client, const void *data, size_t len, void **out,

@@ -11,6 +11,7 @@
 #include "cmd_keygen.h"
 #include "cmd_node.h"
 #include "cmd_schedule.h"
+#include "cmd_customer.h"
 #include "cmd_team.h"
 #include "cmd_ticket.h"
 #include "cmd_token.h"
@@ -38,6 +39,8 @@ static const sd_cli_command_t s_commands[] = {
     {"vendor", sd_vendor_verbs},
     {"token", sd_token_verbs},
     {"audit", sd_audit_verbs},
+    {"customer", sd_customer_verbs},
+    {"lookup", sd_lookup_verbs},
     {"logout", sd_logout_verbs},
     {NULL, NULL},
 };
@@ -100,11 +103,12 @@ static int s_command(sd_cli_opts_t *o, int argc, char **argv)
     while (c->name && strcmp(c->name, argv[0]))
         c++;
     if (!c->name)
-        return sd_cli_fail("unknown command '%s' (known: ticket, node, repl, schedule, handover, "
-                           "whoami, login, logout, user, team, token, audit, keygen, backup, "
-                           "asset, vendor, "
-                           "restore); see sundesk --help",
-                           argv[0]);
+        return sd_cli_fail(
+            "unknown command '%s' (known: ticket, node, repl, schedule, handover, "
+            "whoami, login, logout, user, team, token, audit, customer, lookup, keygen, backup, "
+            "asset, vendor, "
+            "restore); see sundesk --help",
+            argv[0]);
     const sd_cli_verb_t *v = c->verbs;
     if (!s_single(c)) {
         if (argc < 2 || !strcmp(argv[1], "--help")) {
@@ -167,5 +171,9 @@ int sd_cli_main(int argc, char **argv)
         return sd_cmd_backup(&o, argv[i][0] == 'r', argc - i - 1, argv + i + 1);
     if (!strcmp(argv[i], "logout"))
         return sd_cmd_logout(&o, argc - i - 1, argv + i + 1);
+    if (!strcmp(argv[i], "customer") && argc - i > 1 && !strcmp(argv[i + 1], "import"))
+        return sd_cmd_customer_import(&o, argc - i - 2, argv + i + 2);
+    if (!strcmp(argv[i], "customer"))
+        argc = i + sd_customer_words(argc - i, argv + i);
     return s_command(&o, argc - i, argv + i);
 }

@@ -7,6 +7,7 @@
 #include "op_asset.h"
 #include "record.h"
 #include "op_audit.h"
+#include "op_customer.h"
 #include "op_node.h"
 #include "op_people.h"
 #include "op_ticket.h"

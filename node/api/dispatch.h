@@ -48,7 +48,8 @@ typedef struct {
     char *shown_once;            /* token.new writes the new token here: shown once, in the reply */
     size_t shown_cap;            /* its size */
     char *allowed; /* a ticket's bad_transition: the verbs its status allows ("a, b"), or NULL */
-    size_t allowed_cap; /* its size */
+    size_t allowed_cap;  /* its size */
+    sd_store_txn_t *txn; /* the batch's write transaction, for reads a rule needs (a customer) */
 } sd_api_write_ctx_t;
 
 /* A read op: writes the reply for req into w. Returns 0 or an SD_E* code. */

@@ -3,6 +3,7 @@
 
 #include "asset.h"
 #include "error.h"
+#include "op_customer.h"
 #include "fold.h"
 #include "permission.h"
 #include "record.h"
@@ -33,6 +34,9 @@ static int s_links_check(const sd_request_t *req, sd_fault_t *fault)
 int sd_api_ticket_write(const sd_api_write_ctx_t *ctx, const void *cur, const sd_request_t *req,
                         sd_event_t *ev, sd_fault_t *fault)
 {
+    const sd_ticket_args_t *a = &req->args.ticket;
+    if (req->op == SD_REQ_TICKET_NEW && (a->customer || a->phone || a->email))
+        return sd_api_ticket_new_for_customer(ctx, req, ev, fault);
     if (req->op == SD_REQ_TICKET_COMMENT && ctx->scope == SD_SCOPE_OWN &&
         !sd_request_has(req, SD_ARG_TICKET_PUBLIC)) {
         /* A requester's comment is a reply to the desk: public (authz.h refuses an internal

@@ -389,7 +389,8 @@ static int s_write_one(sd_server_t *s, sd_journal_batch_t *batch, s_job_t *job, 
                               .shown_once = job->shown_once,
                               .shown_cap = sizeof job->shown_once,
                               .allowed = job->allowed,
-                              .allowed_cap = sizeof job->allowed};
+                              .allowed_cap = sizeof job->allowed,
+                              .txn = txn};
     rc = sd_api_write(&ctx, have ? cur : NULL, req, &ev, &job->fault);
     if (rc) {
         *refused = rc != SD_ENOMEM;

@@ -2,6 +2,7 @@
 #include "authz.h"
 
 #include "asset.h"
+#include "customer.h"
 #include "error.h"
 #include "record.h"
 #include "team.h"
@@ -66,6 +67,14 @@ sd_authz_subject_t sd_authz_subject(const sd_principal_t *who, const sd_request_
         if (spec->creates)
             return (sd_authz_subject_t){node_site, !a->token.user || s_eq(a->token.user, me)};
         return (sd_authz_subject_t){NULL, list};
+    }
+    if (k == &sd_kind_customer) {
+        const sd_customer_t *c = cur;
+        if (c)
+            return (sd_authz_subject_t){s_or(c->home_site, c->origin_site), s_eq(c->user, me)};
+        if (spec->creates)
+            return (sd_authz_subject_t){s_or(a->customer.home_site, node_site), false};
+        return (sd_authz_subject_t){NULL, false};
     }
     return (sd_authz_subject_t){NULL, false};
 }

@@ -4,6 +4,7 @@
 #include "error.h"
 #include "event.h"
 #include "log.h"
+#include "phone.h"
 
 #include <czmq.h>
 #include <stdio.h>
@@ -117,8 +118,16 @@ static int s_policy_key(sd_config_t *cfg, const char *key, const char *value, ch
             return SD_ECONFIG;
         }
         strcpy(p->vip, value);
+    } else if (strcmp(key, "phone_country") == 0) {
+        if (!sd_phone_cc_valid(value)) {
+            snprintf(why, cap, "must be a country code of 1-3 digits (86, 44, 1)");
+            return SD_ECONFIG;
+        }
+        strcpy(p->phone_country, value);
     } else {
-        snprintf(why, cap, "unknown option (known: matrix, response_hours, resolve_hours, vip)");
+        snprintf(why, cap,
+                 "unknown option (known: matrix, response_hours, resolve_hours, vip, "
+                 "phone_country)");
         return SD_ECONFIG;
     }
     return 0;

@@ -13,6 +13,7 @@
  *         response_hours = "1 1 24 24"    # first reply target per priority
  *         resolve_hours = "4 8 72 120"    # resolution target per priority
  *         vip = "ceo@example.com cfo@example.com"  # requesters raised one step
+ *         phone_country = 86   # country code of national phone numbers (default 86)
  *     schedule                            # calendars and follow-the-sun: see schedule.h
  *     replication                         # optional: replicate with other nodes
  *         cert = /etc/sundesk/apac.cert   # own certificate (apac.cert_secret beside it, 0600)

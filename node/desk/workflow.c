@@ -19,6 +19,7 @@ void sd_policy_default(sd_policy_t *p)
         p->response_ms[i] = response[i] * SD_HOUR_MS;
         p->resolve_ms[i] = resolve[i] * SD_HOUR_MS;
     }
+    strcpy(p->phone_country, "86");
 }
 
 #define S(x) (1u << SD_STATUS_##x)
@@ -149,11 +150,6 @@ static int s_create(const sd_workflow_ctx_t *ctx, const sd_request_t *req, sd_ev
         return SD_ENOMEM;
     if (s_set_str(&f->assets, a->assets))
         return SD_ENOMEM;
-    /* Registers newer than the first release stay out of a create that does not use them: a node
-     * not upgraded yet takes the ticket (it refuses fields it does not know). */
-    if (!a->assets)
-        ev->mask &= ~sd_ticket_register_mask(SD_REG_ASSETS);
-    ev->mask &= ~sd_ticket_register_mask(SD_REG_VENDOR);
     sd_sla_start(ctx->sched, ctx->policy, f, ctx->now_ms);
     return 0;
 }

@@ -27,6 +27,7 @@ typedef struct {
     char vip[SD_VIP_MAX]; /* requesters raised one priority step, space-separated */
     uint64_t response_ms[SD_PRIORITY_COUNT_]; /* first reply target after creation */
     uint64_t resolve_ms[SD_PRIORITY_COUNT_];  /* resolution target after creation */
+    char phone_country[4]; /* country code of national phone numbers (phone.h): "86" */
 } sd_policy_t;
 
 /* The defaults: impact x urgency matrix P1..P4; seed 001's reply promises

@@ -1,6 +1,7 @@
 /* api.c - the HTTP front door: who asks, the session routes, then the resources (api.h). */
 #include "api.h"
 
+#include "bridge.h"
 #include "console.h"
 #include "digest.h"
 #include "error.h"
@@ -163,8 +164,10 @@ static bool s_special(sd_http_api_t *api, const sd_http_caller_t *c)
         if (!strcmp(method, "POST"))
             s_login(api, c);
         else if (!strcmp(method, "GET") && !c->token) /* the console's "am I logged in?" */
-            sd_problem_send(c->req, 401, "unauthenticated", "no session: log in with POST "
-                            "/api/v1/session, or send Authorization: Bearer TOKEN", NULL);
+            sd_problem_send(c->req, 401, "unauthenticated",
+                            "no session: log in with POST "
+                            "/api/v1/session, or send Authorization: Bearer TOKEN",
+                            NULL);
         else if (!strcmp(method, "GET"))
             s_whoami(c, false);
         else if (!strcmp(method, "DELETE"))
@@ -295,6 +298,7 @@ void sd_http_api_stop(sd_http_api_t **api)
         return;
     sd_streams_stop((*api)->streams);
     sd_httpd_stop(&(*api)->httpd);
+    sd_bridge_shutdown();
     sd_streams_destroy(&(*api)->streams);
     free(*api);
     *api = NULL;

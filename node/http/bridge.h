@@ -1,8 +1,9 @@
 /* bridge.h - the HTTP layer's way into the node: one msgpack request over the node's own
  * client socket, one reply.
  *
- * The HTTP threads never touch the store. Each call connects a ZeroMQ DEALER to the node's
- * in-process endpoint (SD_BRIDGE_ENDPOINT, bound by api/server.c), sends one request of the
+ * The HTTP threads never touch the store. Each call takes a ZeroMQ DEALER connected to the
+ * node's in-process endpoint (SD_BRIDGE_ENDPOINT, bound by api/server.c) from a small pool of
+ * idle ones (or makes one), sends one request of the
  * client protocol (proto/PROTOCOL.md) and waits for its reply: the server loop decodes, checks
  * identity and permissions, batches and commits it as it does every client's, so HTTP adds no
  * rule of its own and an "ok" still means durable. The in-process socket carries no Unix
@@ -32,5 +33,8 @@ typedef struct {
 /* Sends call and waits for the reply, decoded into *reply (the caller clears it with
  * sd_reply_clear, also after an error). Returns 0 or an error above. */
 int sd_bridge_call(const sd_bridge_call_t *call, sd_reply_t *reply);
+
+/* Closes the idle sockets; called when the HTTP server has stopped (no call in flight). */
+void sd_bridge_shutdown(void);
 
 #endif

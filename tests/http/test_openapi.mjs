@@ -43,6 +43,8 @@ async function ticketIn(status, byAgent = false) {
 let nUser = 0;
 const freshUser = (roles = ['agent']) => node.bareUser(`u${++nUser}`, roles);
 let nTeam = 0;
+let custId, custOther, nCust = 0; // customers: wang's own (linked), another
+const freshCustomer = () => JSON.parse(node.sd('--json', 'customer', 'new', '--name', `Cust ${++nCust}`)).id;
 const STALE = `"${'0'.repeat(32)}"`; // a well-formed version no record has
 
 // Path parameters for requests that should reach an existing record (generic cases).
@@ -50,6 +52,7 @@ async function fill(path) {
   if (path.includes('/tickets/{id}')) return path.replace('{id}', await ticketIn('new', true));
   if (path.includes('/assets/{id}')) return path.replace('{id}', 'LT-0001');
   if (path.includes('/vendors/{name}')) return path.replace('{name}', 'lenovo');
+  if (path.includes('/customers/{id}')) return path.replace('{id}', freshCustomer());
   if (path.includes('/tokens/{id}')) return path.replace('{id}', JSON.parse(node.sd('--json', 'token', 'list', '--user', 'li'))[0].id);
   return path.replace('{login}', 'li').replace('{name}', 'network').replace('{file}', 'app.js');
 }
@@ -73,6 +76,8 @@ const GOOD = {
   '/api/v1/tickets/{id}/actions/handover': { site: 'EMEA' },
   '/api/v1/assets': { id: 'LT-9000', kind: 'laptop' }, '/api/v1/assets/{id}': { status: 'repair' },
   '/api/v1/vendors': { id: 'nobody-vendor' }, '/api/v1/vendors/{name}': { notes: 'n' },
+  '/api/v1/customers': { name: 'N' }, '/api/v1/customers/{id}': { notes: 'n' },
+  '/api/v1/customers/{id}/actions/merge': { get into() { return custOther; } },
 };
 const goodBody = (path) => GOOD[path] || {};
 
@@ -289,6 +294,39 @@ C('POST', R, 409, async () => {
   await revoke(id, agent.token);
   return revoke(id, agent.token);
 });
+// customers
+const CU = '/api/v1/customers';
+C('GET', CU, 200, () => node.api('GET', `${CU}?vip=true&site=APAC&limit=2`, { token: agent.token }));
+C('GET', CU, 403, () => node.api('GET', CU, { token: req.token }));
+C('POST', CU, 201, () => node.api('POST', CU, { token: agent.token,
+  body: { name: 'Zhao Lei', emails: 'zhao@example.com', phones: '021 5555 0199', vip: true, organisation: 'Acme' } }));
+C('POST', CU, 403, () => node.api('POST', CU, { token: req.token, body: { name: 'Me' } }));
+C('GET', `${CU}/find`, 200, () => node.api('GET', `${CU}/find?phone=${encodeURIComponent('0086 21 5555 0101')}`, { token: agent.token }));
+C('GET', `${CU}/find`, 403, () => node.api('GET', `${CU}/find?name=w`, { token: req.token }));
+C('GET', `${CU}/find`, 422, () => node.api('GET', `${CU}/find`, { token: agent.token }));
+C('GET', `${CU}/{id}`, 200, () => node.api('GET', `${CU}/${custId}`, { token: req.token }));
+C('GET', `${CU}/{id}`, 304, async () => {
+  const etag = (await node.api('GET', `${CU}/${custId}`, { token: agent.token })).headers.get('etag');
+  return node.api('GET', `${CU}/${custId}`, { token: agent.token, headers: { 'if-none-match': etag } });
+});
+C('GET', `${CU}/{id}`, 403, () => node.api('GET', `${CU}/${custOther}`, { token: req.token }));
+C('PATCH', `${CU}/{id}`, 200, () => node.api('PATCH', `${CU}/${freshCustomer()}`, { token: agent.token, body: { vip: true, phones: '+44 20 7946 0018' } }));
+C('PATCH', `${CU}/{id}`, 403, () => node.api('PATCH', `${CU}/${custId}`, { token: req.token, body: { notes: 'x' } }));
+C('PATCH', `${CU}/{id}`, 409, async () => {
+  const dup = freshCustomer();
+  await node.api('POST', `${CU}/${dup}/actions/merge`, { token: agent.token, body: { into: custOther } });
+  return node.api('PATCH', `${CU}/${dup}`, { token: agent.token, body: { notes: 'x' } });
+});
+const MG = `${CU}/{id}/actions/merge`;
+C('POST', MG, 200, () => node.api('POST', `${CU}/${freshCustomer()}/actions/merge`, { token: agent.token, body: { into: custOther } }));
+C('POST', MG, 403, () => node.api('POST', `${CU}/${freshCustomer()}/actions/merge`, { token: req.token, body: { into: custOther } }));
+C('POST', MG, 409, () => node.api('POST', `${CU}/${custOther}/actions/merge`, { token: agent.token, body: { into: custOther } }));
+C('GET', '/api/v1/lookup', 200, () => node.api('GET', `/api/v1/lookup?email=WANG.FANG@example.com`, { token: agent.token }));
+C('GET', '/api/v1/lookup', 403, () => node.api('GET', '/api/v1/lookup?email=wang.fang@example.com', { token: req.token }));
+C('GET', `${CU}/{id}/card`, 200, () => node.api('GET', `${CU}/${custId}/card`, { token: agent.token }));
+C('GET', `${CU}/{id}/card`, 403, () => node.api('GET', `${CU}/${custId}/card`, { token: req.token }));
+C('GET', '/api/v1/lookup', 404, () => node.api('GET', `/api/v1/lookup?phone=${encodeURIComponent('+1 212 555 0100')}`, { token: agent.token }));
+C('GET', '/api/v1/lookup', 422, () => node.api('GET', '/api/v1/lookup', { token: agent.token }));
 // node
 C('GET', '/api/v1/audit', 200, () => node.api('GET', '/api/v1/audit?limit=5&since=0', { token: admin.token }));
 C('GET', '/api/v1/audit', 403, () => node.api('GET', '/api/v1/audit', { token: agent.token }));
@@ -351,6 +389,9 @@ before(async () => {
   node.sd('team', 'new', 'network', '--manager', 'li');
   node.sd('asset', 'new', 'LT-0001', '--kind', 'laptop', '--owner', 'APAC-C-000001');
   node.sd('vendor', 'new', 'lenovo');
+  custId = JSON.parse(node.sd('--json', 'customer', 'new', '--name', 'Wang Fang', '--phone', '+86 21 5555 0101',
+    '--email', 'wang.fang@example.com', '--user', 'wang')).id;
+  custOther = JSON.parse(node.sd('--json', 'customer', 'new', '--name', 'Other One')).id;
 });
 after(async () => {
   await node.stop();

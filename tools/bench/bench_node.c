@@ -49,9 +49,9 @@ static int s_exe_dir(char *out, size_t cap)
     return 0;
 }
 
-/* The bench sits in BUILD/tools/bench, the node in BUILD/node; ../node (a
- * flat install layout, tools and node side by side) is tried second. */
-int sd_bench_node_find(const char *given, char *out, size_t cap)
+/* Programs sit in the build tree, e.g. BUILD/node/sundeskd and BUILD/tools/sundesk seen from
+ * BUILD/tools/bench; rel[0] is the usual place, the others (a flat install layout) come after. */
+static int s_find(const char *given, const char *const *rel, size_t nrel, char *out, size_t cap)
 {
     if (given) {
         if (snprintf(out, cap, "%s", given) >= (int)cap)
@@ -61,17 +61,14 @@ int sd_bench_node_find(const char *given, char *out, size_t cap)
     char dir[PATH_MAX];
     if (s_exe_dir(dir, sizeof dir) != 0)
         return SD_EIO;
-    static const char *const rel[] = {"../../node/sundeskd", "../node/sundeskd"};
     char first[PATH_MAX + 32];
-    for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+    for (size_t i = 0; i < nrel; i++) {
         char cand[PATH_MAX + 32];
         snprintf(cand, sizeof cand, "%s/%s", dir, rel[i]);
         if (i == 0)
             memcpy(first, cand, sizeof first);
         /* On a miss, out names the usual place for the error message. */
-        const char *pick = access(cand, X_OK) == 0               ? cand
-                           : i + 1 == sizeof rel / sizeof rel[0] ? first
-                                                                 : NULL;
+        const char *pick = access(cand, X_OK) == 0 ? cand : i + 1 == nrel ? first : NULL;
         if (!pick)
             continue;
         if (strlen(pick) >= cap)
@@ -80,6 +77,18 @@ int sd_bench_node_find(const char *given, char *out, size_t cap)
         return pick == cand ? 0 : SD_ENOTFOUND;
     }
     return SD_ENOTFOUND;
+}
+
+int sd_bench_node_find(const char *given, char *out, size_t cap)
+{
+    static const char *const rel[] = {"../../node/sundeskd", "../node/sundeskd"};
+    return s_find(given, rel, sizeof rel / sizeof rel[0], out, cap);
+}
+
+int sd_bench_cli_find(const char *given, char *out, size_t cap)
+{
+    static const char *const rel[] = {"../sundesk", "sundesk"};
+    return s_find(given, rel, sizeof rel / sizeof rel[0], out, cap);
 }
 
 /* Only async-signal-safe calls between fork and exec: libzmq's threads run. */
@@ -248,11 +257,18 @@ static int s_stop(pid_t pid)
 int sd_bench_node_start(const char *bin, const char *data, const volatile sig_atomic_t *interrupted,
                         sd_bench_node_t *node)
 {
+    return sd_bench_node_start_http(bin, data, NULL, interrupted, node);
+}
+
+int sd_bench_node_start_http(const char *bin, const char *data, const char *http,
+                             const volatile sig_atomic_t *interrupted, sd_bench_node_t *node)
+{
     if (snprintf(node->data, sizeof node->data, "%s", data) >= (int)sizeof node->data ||
         snprintf(node->endpoint, sizeof node->endpoint, "ipc://%s/sundesk.sock", data) >=
             (int)sizeof node->endpoint)
         return SD_ETOOLONG;
-    char *argv[] = {(char *)bin, "--data", node->data, NULL};
+    /* Without http the node serves what its (absent) config says, as it always did here. */
+    char *argv[] = {(char *)bin, "--data", node->data, http ? "--http" : NULL, (char *)http, NULL};
     int rc = sd_bench_spawn(argv, true, NULL, &node->pid);
     if (rc) {
         fprintf(stderr, "sd-bench-tickets: cannot start %s: %s\n", bin, strerror(errno));

@@ -33,6 +33,11 @@ typedef struct {
  * cannot be read. */
 int sd_bench_node_find(const char *given, char *out, size_t cap);
 
+/* The sundesk CLI, found as sd_bench_node_find() finds the node: given when not NULL, else
+ * BUILD/tools/sundesk seen from BUILD/tools/bench, else sundesk beside this executable.
+ * Returns as sd_bench_node_find(). */
+int sd_bench_cli_find(const char *given, char *out, size_t cap);
+
 /* fork/exec argv (argv[0] looked up in PATH) with stdout to /dev/null, or to
  * a pipe whose read end goes to *out_fd (the caller's to close) when out_fd
  * is not NULL; stderr stays ours, so the child's complaints are seen.
@@ -64,6 +69,12 @@ int sd_bench_ping(sd_client_t *c, char *why, size_t cap);
  * SD_ETIMEOUT when it did not answer in time or we were interrupted. */
 int sd_bench_node_start(const char *bin, const char *data, const volatile sig_atomic_t *interrupted,
                         sd_bench_node_t *node);
+
+/* As sd_bench_node_start(), with `--http http` (e.g. "127.0.0.1:7481") on the node's command
+ * line when http is not NULL; then the node also serves its HTTP API there. Returns as
+ * sd_bench_node_start(); SD_EUNAVAILABLE also when the address cannot be served. */
+int sd_bench_node_start_http(const char *bin, const char *data, const char *http,
+                             const volatile sig_atomic_t *interrupted, sd_bench_node_t *node);
 
 /* Tickets a node at endpoint holds, from node.status (sum over its sites),
  * into *count. Returns 0 or the call's error (reported on stderr);

@@ -1,5 +1,6 @@
 /* bench_repl.c - sd-bench-repl: hub ingest vs raw CURVE PUB/SUB, replication lag, hub catch-up. */
 #include "bench_ingest.h"
+#include "bench_main.h"
 #include "bench_node.h"
 #include "bench_payload.h"
 #include "bench_raw.h"
@@ -688,23 +689,9 @@ int main(int argc, char **argv)
             *slash = 0;
     }
 
-    /* Our handler instead of czmq's (installed on its first socket), whose
-     * flag no loop here watches. */
-    zsys_init();
-    struct sigaction sa = {.sa_handler = s_on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-
-    const char *tmp_parent = getenv("TMPDIR");
-    if (!tmp_parent || !*tmp_parent)
-        tmp_parent = "/tmp";
-    snprintf(cl.dir, sizeof cl.dir, "%s/sd-bench-repl-XXXXXX", tmp_parent);
-    if (!mkdtemp(cl.dir)) {
-        fprintf(stderr, S_WHO ": cannot create a temp dir in %s: %s\n", tmp_parent,
-                strerror(errno));
+    sd_bench_trap_signals(s_on_signal);
+    if (sd_bench_make_tmp(S_WHO, "sd-bench-repl", NULL, cl.dir, sizeof cl.dir) != 0)
         return 1;
-    }
     for (int n = 0; n <= S_REGIONS; n++)
         snprintf(cl.endpoint[n], sizeof cl.endpoint[n], "ipc://%s/%s/sundesk.sock", cl.dir,
                  s_nodes[n]);

@@ -1,6 +1,7 @@
 /* bench_repl_opts.c - sd-bench-repl's command line and --help. */
 #include "bench_repl.h"
 
+#include "bench_main.h"
 #include "bench_raw.h"
 #include "error.h"
 
@@ -45,17 +46,6 @@ static void s_usage(FILE *out)
             SD_BENCH_RAW_BYTES);
 }
 
-static int s_parse_int(const char *text, int min, int max, int *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (!*text || *end || errno || v < min || v > max)
-        return SD_ERANGE;
-    *out = (int)v;
-    return 0;
-}
-
 /* The numeric options: their letter, bounds and where they go. */
 typedef struct {
     int letter;   /* getopt_long's value */
@@ -93,7 +83,8 @@ int sd_bench_repl_parse(int argc, char **argv, sd_bench_repl_opts_t *o)
             if (s_int_opts[i].letter == opt)
                 num = &s_int_opts[i];
         if (num) {
-            if (s_parse_int(optarg, num->min, num->max, (int *)((char *)o + num->where)) != 0) {
+            if (sd_bench_parse_int(optarg, num->min, num->max, (int *)((char *)o + num->where)) !=
+                0) {
                 fprintf(stderr, S_WHO ": bad value '%s'; see --help\n", optarg);
                 return 2;
             }

@@ -1,4 +1,5 @@
 /* bench_tickets.c - sd-bench-tickets main: options, the sundesk and PostgreSQL runs, the report. */
+#include "bench_main.h"
 #include "bench_node.h"
 #include "bench_stats.h"
 #include "sd_workload.h"
@@ -8,7 +9,6 @@
 
 #include "error.h"
 
-#include <czmq.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -84,35 +84,6 @@ static void s_usage(FILE *out)
             S_DEFAULT_TICKS, S_MAX_CLIENTS, SD_BENCH_PG_SCRATCH);
 }
 
-/* Strict decimal in [min, max]: a typo must not become a silent 0. */
-static int s_parse_int(const char *text, int min, int max, int *out)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (!*text || *end || errno || v < min || v > max)
-        return SD_ERANGE;
-    *out = (int)v;
-    return 0;
-}
-
-static int s_parse_clients(const char *text, s_opts_t *o)
-{
-    char buf[256];
-    if (snprintf(buf, sizeof buf, "%s", text) >= (int)sizeof buf)
-        return SD_ETOOLONG;
-    o->ncounts = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (o->ncounts == S_MAX_COUNTS)
-            return SD_ETOOBIG;
-        if (s_parse_int(tok, 1, S_MAX_CLIENTS, &o->clients[o->ncounts]) != 0)
-            return SD_ERANGE;
-        o->ncounts++;
-    }
-    return o->ncounts > 0 ? 0 : SD_EMISSING;
-}
-
 /* Returns 0 to run, 1 to exit 0 (--help), 2 for a usage error. */
 static int s_parse_opts(int argc, char **argv, s_opts_t *o)
 {
@@ -130,13 +101,14 @@ static int s_parse_opts(int argc, char **argv, s_opts_t *o)
     while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         switch (opt) {
         case 't':
-            if (s_parse_int(optarg, 1, 100000000, &o->tickets) != 0) {
+            if (sd_bench_parse_int(optarg, 1, 100000000, &o->tickets) != 0) {
                 fprintf(stderr, "sd-bench-tickets: --tickets: expected 1..100000000\n");
                 return 2;
             }
             break;
         case 'c':
-            if (s_parse_clients(optarg, o) != 0) {
+            if (sd_bench_parse_ints(optarg, 1, S_MAX_CLIENTS, o->clients, S_MAX_COUNTS,
+                                    &o->ncounts) != 0) {
                 fprintf(stderr,
                         "sd-bench-tickets: --clients: expected up to %d comma-separated "
                         "numbers 1..%d\n",
@@ -347,25 +319,11 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    /* Our handler instead of czmq's, which would only set zsys_interrupted, a
-     * flag the clients do not watch. czmq installs its own in zsys_init(), on
-     * the first socket, so init it now and override after. */
-    zsys_init();
-    struct sigaction sa = {.sa_handler = s_on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-
-    const char *tmp_parent = getenv("TMPDIR");
-    if (!tmp_parent || !*tmp_parent)
-        tmp_parent = "/tmp";
+    sd_bench_trap_signals(s_on_signal);
+    const char *tmp_parent;
     char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s/sd-bench-XXXXXX", tmp_parent);
-    if (!mkdtemp(tmp)) {
-        fprintf(stderr, "sd-bench-tickets: cannot create a temp dir in %s: %s\n", tmp_parent,
-                strerror(errno));
+    if (sd_bench_make_tmp("sd-bench-tickets", "sd-bench", &tmp_parent, tmp, sizeof tmp) != 0)
         return 1;
-    }
     /* Searchable, not listable: as root, pg-scratch.sh runs the server as the
      * postgres user, who must reach TMP/pg. */
     chmod(tmp, 0711);

@@ -1,10 +1,11 @@
-// admin.js - the admin's pages: users (new, roles, disable/enable, password), teams, API tokens
-// (the secret shown once) and the audit trail; everything through /api/v1 like the CLI.
+// admin.js - the admin's pages: users (new, roles, disable/enable, password; one user's page in
+// admin_edit.js), teams, API tokens (the secret shown once) and the audit trail; all via /api/v1.
 import { useEffect, useState } from 'preact/hooks';
 import { api, request } from './api.js';
 import { onEvent } from './sse.js';
 import { t, fmtTime } from './i18n.js';
-import { html, useApp, ErrorLine } from './common.js';
+import { html, useApp, ErrorLine, Input, Select } from './common.js';
+import { ROLES, rolesText, UserSteps, UserPage, TeamPage } from './admin_edit.js';
 
 // usePaged(path, query) → {items, next, error, more(), reload()}: a GET list with next_cursor.
 function usePaged(path, query) {
@@ -24,21 +25,6 @@ function usePaged(path, query) {
     }, [path, key]);
     return Object.assign({}, s, { more: () => load(s.next, s.items), reload: () => load(null, []) });
 }
-
-function Input({ id, label, value, onInput, type = 'text', required = false, testid }) {
-    return html`<div class="field"><label for=${id}>${label}</label>
-        <input id=${id} type=${type} required=${required} data-testid=${testid || id} value=${value}
-            onInput=${(e) => onInput(e.target.value)} /></div>`;
-}
-
-function Select({ id, label, value, onChange, options, testid }) {
-    return html`<div class="field"><label for=${id}>${label}</label>
-        <select id=${id} data-testid=${testid || id} value=${value} onChange=${(e) => onChange(e.target.value)}>
-            ${options.map((o) => html`<option value=${o}>${o || '—'}</option>`)}
-        </select></div>`;
-}
-
-const ROLES = ['requester', 'agent', 'manager', 'admin'];
 
 function NewUser({ onDone }) {
     const [v, setV] = useState({ id: '', display_name: '', role: 'requester', sites: '', language: '', time_zone: '', teams: '', password: '' });
@@ -72,39 +58,14 @@ function NewUser({ onDone }) {
     </form>`;
 }
 
-// One user's row: roles, state, and the admin's steps on it.
+// One user's row: roles (with their sites), state, and the admin's steps on it.
 function UserRow({ u, onError, onDone }) {
-    const [step, setStep] = useState('grant');
-    const [arg, setArg] = useState('agent');
-    const go = async (e) => {
-        e.preventDefault();
-        const body = step === 'grant' || step === 'revoke' ? { role: arg } : step === 'password' ? { password: arg }
-            : step === 'disable' ? { reason: arg } : {};
-        try {
-            await api.userAction(u.id, step, body);
-            onDone();
-        } catch (err) {
-            onError(err);
-        }
-    };
-    const argField = step === 'grant' || step === 'revoke'
-        ? html`<select aria-label=${t('role')} data-testid="user-step-role" value=${arg} onChange=${(e) => setArg(e.target.value)}>
-              ${ROLES.map((r) => html`<option value=${r}>${r}</option>`)}</select>`
-        : step === 'enable' ? null
-        : html`<input aria-label=${step === 'password' ? t('password') : t('reason')} data-testid="user-step-arg"
-              type=${step === 'password' ? 'password' : 'text'} value=${arg} onInput=${(e) => setArg(e.target.value)} />`;
     return html`<tr data-testid="user-row" data-id=${u.id} class=${u.active ? '' : 'inactive'}>
-        <th scope="row">${u.id}</th><td>${u.display_name}</td>
-        <td data-testid="user-roles">${(u.roles || []).join(', ') || '—'}</td><td>${u.home_site}</td>
+        <th scope="row"><a href=${'#/admin/users/' + encodeURIComponent(u.id)} data-testid="user-open">${u.id}</a></th>
+        <td>${u.display_name}</td>
+        <td data-testid="user-roles">${rolesText(u)}</td><td>${u.home_site}</td>
         <td>${u.active ? t('yes') : t('no')}</td>
-        <td><form class="inline" onSubmit=${go}>
-            <select aria-label=${t('actions')} data-testid="user-step" value=${step}
-                onChange=${(e) => { setStep(e.target.value); setArg(e.target.value === 'grant' || e.target.value === 'revoke' ? 'agent' : ''); }}>
-                ${['grant', 'revoke', 'disable', 'enable', 'password'].map((s) => html`<option value=${s}>${t('user_' + s)}</option>`)}
-            </select>
-            ${argField}
-            <button type="submit" data-testid="user-step-submit">${t('submit')}</button>
-        </form></td>
+        <td><${UserSteps} u=${u} onDone=${onDone} onError=${onError} /></td>
     </tr>`;
 }
 
@@ -154,7 +115,7 @@ function Teams() {
         </form>
         <${ErrorLine} error=${error || list.error} />
         <ul>${list.items.map((tm) => html`<li data-testid="team-row" data-id=${tm.id}>
-            <strong>${tm.id}</strong> ${tm.display_name || ''} · ${tm.site} · ${tm.tier}${tm.manager ? ' · ' + tm.manager : ''}</li>`)}</ul>
+            <a href=${'#/admin/teams/' + encodeURIComponent(tm.id)} data-testid="team-open"><strong>${tm.id}</strong></a> ${tm.display_name || ''} · ${tm.site} · ${tm.tier}${tm.manager ? ' · ' + tm.manager : ''}</li>`)}</ul>
     </section>`;
 }
 
@@ -227,13 +188,16 @@ function Audit() {
     </section>`;
 }
 
-export function Admin({ tab }) {
+// tab: users, teams, tokens, audit; id: one user's or team's page (#/admin/users/LOGIN).
+export function Admin({ tab, id }) {
     const tabs = ['users', 'teams', 'tokens', 'audit'];
     const cur = tabs.includes(tab) ? tab : 'users';
     return html`<section data-testid="admin">
         <h1>${t('nav_admin')}</h1>
         <nav aria-label=${t('nav_admin')} class="tabs"><ul>${tabs.map((x) => html`<li>
             <a href=${'#/admin/' + x} aria-current=${x === cur ? 'page' : null} data-testid=${'admin-tab-' + x}>${t(x)}</a></li>`)}</ul></nav>
-        ${cur === 'users' ? html`<${Users} />` : cur === 'teams' ? html`<${Teams} />` : cur === 'tokens' ? html`<${Tokens} />` : html`<${Audit} />`}
+        ${id && cur === 'users' ? html`<${UserPage} key=${id} login=${id} />`
+            : id && cur === 'teams' ? html`<${TeamPage} key=${id} name=${id} />`
+            : cur === 'users' ? html`<${Users} />` : cur === 'teams' ? html`<${Teams} />` : cur === 'tokens' ? html`<${Tokens} />` : html`<${Audit} />`}
     </section>`;
 }

@@ -61,11 +61,16 @@ export const api = {
     newTicket: (body, key) =>
         request('POST', '/tickets', { body, headers: key ? { 'Idempotency-Key': key } : {} }),
     // → {data: ticket, etag}
-    ticketVersioned: (id) => request('GET', '/tickets/' + encodeURIComponent(id), { etag: true }),
-    // A JSON merge patch of the ticket's fields, refused (412) when it changed since `etag`.
-    update: (id, patch, etag) =>
-        request('PATCH', '/tickets/' + encodeURIComponent(id), {
+    ticketVersioned: (id) => api.versioned('/tickets/' + encodeURIComponent(id)),
+    update: (id, patch, etag) => api.patch('/tickets/' + encodeURIComponent(id), patch, etag).then((r) => r.data),
+    // Any record (ticket, user, team) with its version: → {data, etag}.
+    versioned: (path) => request('GET', path, { etag: true }),
+    // A JSON merge patch of the record's fields, refused (412) when it changed since `etag`;
+    // → {data, etag}: the record after the change and its new version.
+    patch: (path, patch, etag) =>
+        request('PATCH', path, {
             body: patch,
+            etag: true,
             headers: Object.assign({ 'Content-Type': 'application/merge-patch+json' }, etag ? { 'If-Match': etag } : {}),
         }),
     action: (id, step, body) =>
@@ -82,6 +87,7 @@ export const api = {
     handovers: (query) => request('GET', '/handovers', { query }),
     replication: () => request('GET', '/replication'),
     node: () => request('GET', '/node'),
+    digest: () => request('GET', '/node/digest'),
     newUser: (body) => request('POST', '/users', { body }),
     userAction: (login, step, body) =>
         request('POST', '/users/' + encodeURIComponent(login) + '/actions/' + step, { body: body || {} }),

@@ -1,5 +1,5 @@
-// common.js - pieces every page uses: the htm binding, the app context, badges, times, the
-// ticket table with j/k keys, and useTicketList (a live, paged ticket.list).
+// common.js - pieces every page uses: the htm binding, the app context, useFetch, labelled
+// form fields, badges, times, the ticket table with j/k keys, and useTicketList (a live, paged ticket.list).
 import { h, createContext } from 'preact';
 import { useContext, useEffect, useRef, useState, useCallback } from 'preact/hooks';
 import htm from 'htm';
@@ -23,6 +23,40 @@ export function ErrorLine({ error }) {
         ${t('error')}: ${error.message || String(error)}${error.code ? ` (${error.code})` : ''}
         ${error.problem && Array.isArray(error.problem.allowed) ? ` ${t('allowed_now')}: ${error.problem.allowed.join(', ')}` : ''}
     </p>`;
+}
+
+// useFetch(fn, deps, live) → {data, error, loading}; `live` refetches on ticket events.
+export function useFetch(fn, deps, live) {
+    const [s, setS] = useState({ data: null, error: null, loading: true });
+    useEffect(() => {
+        let alive = true;
+        const load = () =>
+            fn().then(
+                (data) => alive && setS({ data, error: null, loading: false }),
+                (error) => alive && setS({ data: null, error, loading: false })
+            );
+        load();
+        const off = live ? onEvent((k) => (k === 'ticket' || k === 'reconnect') && load()) : () => {};
+        return () => {
+            alive = false;
+            off();
+        };
+    }, deps);
+    return s;
+}
+
+// A labelled form field (input or select) of the admin forms.
+export function Input({ id, label, value, onInput, type = 'text', required = false, testid }) {
+    return html`<div class="field"><label for=${id}>${label}</label>
+        <input id=${id} type=${type} required=${required} data-testid=${testid || id} value=${value}
+            onInput=${(e) => onInput(e.target.value)} /></div>`;
+}
+
+export function Select({ id, label, value, onChange, options, testid }) {
+    return html`<div class="field"><label for=${id}>${label}</label>
+        <select id=${id} data-testid=${testid || id} value=${value} onChange=${(e) => onChange(e.target.value)}>
+            ${options.map((o) => html`<option value=${o}>${o || '—'}</option>`)}
+        </select></div>`;
 }
 
 export function StatusBadge({ status }) {

@@ -2,29 +2,8 @@
 // red), the handover report with notes, and replication health per peer site.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.js';
-import { onEvent } from './sse.js';
 import { t, fmtTime, fmtDuration } from './i18n.js';
-import { html, useApp, ErrorLine } from './common.js';
-
-// useFetch(fn, deps, live) → {data, error, loading}; `live` refetches on ticket events.
-function useFetch(fn, deps, live) {
-    const [s, setS] = useState({ data: null, error: null, loading: true });
-    useEffect(() => {
-        let alive = true;
-        const load = () =>
-            fn().then(
-                (data) => alive && setS({ data, error: null, loading: false }),
-                (error) => alive && setS({ data: null, error, loading: false })
-            );
-        load();
-        const off = live ? onEvent((k) => (k === 'ticket' || k === 'reconnect') && load()) : () => {};
-        return () => {
-            alive = false;
-            off();
-        };
-    }, deps);
-    return s;
-}
+import { html, useApp, ErrorLine, useFetch } from './common.js';
 
 export function Timeline() {
     const app = useApp();

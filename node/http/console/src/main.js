@@ -1,5 +1,5 @@
 // main.js - the console's entry: restores the session, picks language and zone, routes hash
-// paths (#/queue, #/tickets/ID, #/hub/..., #/portal/...) to pages by the caller's roles.
+// paths (#/queue, #/tickets/ID, #/hub/..., #/portal/..., #/admin/..., #/node) to pages by the caller's roles.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, setCsrf, setOnUnauthenticated } from './api.js';
@@ -13,6 +13,7 @@ import { HubQueue, SlaBoard } from './hub_queue.js';
 import { Timeline, Handovers, Replication } from './hub.js';
 import { Portal, PortalNew, PortalTicket } from './portal.js';
 import { Admin } from './admin.js';
+import { NodePage } from './node_page.js';
 
 function useHash() {
     const [hash, setHash] = useState(location.hash.replace(/^#/, '') || '/');
@@ -77,6 +78,7 @@ function Nav({ roles, route }) {
     }
     if (roles.requester) links.push(['/portal', 'nav_portal'], ['/portal/new', 'nav_new_ticket']);
     if (roles.admin) links.push(['/admin/users', 'nav_admin']);
+    if (roles.admin || roles.manager) links.push(['/node', 'nav_node']);
     return html`<nav aria-label=${t('nav_main')} data-testid="nav"><ul>
         ${links.map(([p, k, keys]) => html`<li><a href=${'#' + p} data-testid=${'nav-' + p.replace(/\//g, '-').slice(1)}
             aria-current=${route.split('?')[0] === p || (p === '/admin/users' && route.startsWith('/admin')) ? 'page' : null} aria-keyshortcuts=${keys || null}>${t(k)}</a></li>`)}
@@ -118,7 +120,9 @@ function Page({ route: full, app }) {
     if (r.manager && route === '/hub/replication') return html`<${Replication} />`;
     if (r.requester && route === '/portal') return html`<${Portal} />`;
     if (r.requester && route === '/portal/new') return html`<${PortalNew} />`;
-    if (r.admin && (m = route.match(/^\/admin(?:\/(\w+))?$/))) return html`<${Admin} tab=${m[1]} />`;
+    if (r.admin && (m = route.match(/^\/admin(?:\/(\w+)(?:\/([^/]+))?)?$/)))
+        return html`<${Admin} tab=${m[1]} id=${m[2] ? decodeURIComponent(m[2]) : null} />`;
+    if ((r.admin || r.manager) && route === '/node') return html`<${NodePage} />`;
     if (route === '/none') return html`<p data-testid="no-role">${t('forbidden_console')}</p>`;
     return html`<${Redirect} to=${homeOf(r)} />`;
 }
