@@ -3,9 +3,11 @@
 
 #include "asset.h"
 #include "error.h"
+#include "record.h"
 #include "user.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- assets -------------------------------------------------------------------------------- */
@@ -121,6 +123,54 @@ int sd_api_asset_list(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_wr
     const sd_asset_args_t *a = &req->args.asset;
     return sd_api_page(ctx, req, &sd_kind_asset, "assets", a->after,
                        sd_request_has(req, SD_ARG_ASSET_LIMIT) ? a->limit : 100, s_asset_kept, w);
+}
+
+#define S_CARD_MAX 100 /* assets on a customer's card */
+
+typedef struct {
+    sd_asset_t assets[S_CARD_MAX]; /* found, loaded */
+    int n;                         /* how many */
+    sd_store_txn_t *txn;           /* where to load them from */
+} s_card_t;
+
+/* One "owner" index entry: the rest is the tag and its NUL. */
+static int s_card_asset(const char *rest, size_t len, void *arg)
+{
+    s_card_t *c = arg;
+    if (len == 0 || rest[len - 1] != 0 || len > SD_ID_MAX + 1)
+        return SD_ECORRUPT;
+    if (c->n == S_CARD_MAX)
+        return 1;
+    sd_asset_t *a = &c->assets[c->n];
+    int rc = sd_store_get_record(c->txn, &sd_kind_asset, rest, a);
+    if (!rc && sd_record_exists(&sd_kind_asset, a))
+        c->n++;
+    else
+        sd_record_clear(&sd_kind_asset, a);
+    return rc == SD_ENOTFOUND ? 0 : rc;
+}
+
+int sd_api_asset_card(const sd_api_ctx_t *ctx, const char (*owners)[SD_ID_MAX + 1], int n,
+                      sd_mp_writer_t *w)
+{
+    s_card_t *c = calloc(1, sizeof *c);
+    if (!c)
+        return SD_ENOMEM;
+    c->txn = ctx->txn;
+    int rc = 0;
+    for (int i = 0; i < n && !rc; i++)
+        rc = sd_store_index_find(ctx->txn, &sd_kind_asset, SD_ASSET_INDEX_OWNER, owners[i],
+                                 s_card_asset, c);
+    rc = rc == 1 ? 0 : rc;
+    if (!rc) {
+        sd_mp_array(w, (uint32_t)c->n);
+        for (int i = 0; i < c->n; i++)
+            sd_api_record_view(w, &sd_kind_asset, &c->assets[i], ctx->scope);
+    }
+    for (int i = 0; i < c->n; i++)
+        sd_record_clear(&sd_kind_asset, &c->assets[i]);
+    free(c);
+    return rc;
 }
 
 /* ---- vendors ------------------------------------------------------------------------------- */

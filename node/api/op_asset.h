@@ -21,6 +21,13 @@ int sd_api_asset_write(const sd_api_write_ctx_t *ctx, const void *cur, const sd_
 int sd_api_asset_list(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
                       sd_fault_t *fault);
 
+/* Writes the array of the assets that owners[0..n) own (asset index "owner"), each as asset.get
+ * shows it, in owner then tag order, at most 100: what customer.lookup's card shows under
+ * "assets". Returns 0, SD_ENOMEM or the store's errors (the writer then holds a partial array:
+ * the caller drops the reply). */
+int sd_api_asset_card(const sd_api_ctx_t *ctx, const char (*owners)[SD_ID_MAX + 1], int n,
+                      sd_mp_writer_t *w);
+
 /* vendor.new, vendor.update: the vendor event. SD_ENOTFOUND, SD_EDUPLICATE, SD_ERANGE (a bad
  * name), SD_EMISSING, SD_ENOMEM. */
 int sd_api_vendor_write(const sd_api_write_ctx_t *ctx, const void *cur, const sd_request_t *req,

@@ -35,6 +35,9 @@ int sd_api_ticket_write(const sd_api_write_ctx_t *ctx, const void *cur, const sd
                         sd_event_t *ev, sd_fault_t *fault)
 {
     const sd_ticket_args_t *a = &req->args.ticket;
+    int rc = s_links_check(req, fault);
+    if (rc)
+        return rc;
     if (req->op == SD_REQ_TICKET_NEW && (a->customer || a->phone || a->email))
         return sd_api_ticket_new_for_customer(ctx, req, ev, fault);
     if (req->op == SD_REQ_TICKET_COMMENT && ctx->scope == SD_SCOPE_OWN &&
@@ -46,9 +49,6 @@ int sd_api_ticket_write(const sd_api_write_ctx_t *ctx, const void *cur, const sd
         pub.present |= SD_ARG(TICKET, PUBLIC);
         return sd_workflow_build(ctx->wf, cur, &pub, ev, fault);
     }
-    int rc = s_links_check(req, fault);
-    if (rc)
-        return rc;
     rc = sd_workflow_build(ctx->wf, cur, req, ev, fault);
     /* The workflow refused the move: the error says which moves the status allows. */
     if (rc == SD_ETRANSITION && cur && ctx->allowed && ctx->allowed_cap)

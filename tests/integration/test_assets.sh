@@ -43,6 +43,19 @@ sd asset show LT-0042 | grep -q "warranty end *2027-03-31" && ok || bad "asset c
 sd asset list --owner EMEA-C-000002 | grep -q "^LT-0042 .*laptop .*in_use .*EMEA-C-000002" && ok ||
     bad "asset list row"
 
+# The caller's card lists the customer's assets (and not another's): the first customer is
+# LOCAL-C-000001, who has PH-0007 already.
+cust=$(sd customer new --name "Wang Fang" --phone "+86 21 5555 0101")
+[ "$cust" = LOCAL-C-000001 ] && ok || bad "customer new printed '$cust'"
+expect_ok asset new LT-0100 --kind laptop --owner "$cust"
+expect_ok asset new LT-0101 --kind phone --owner "$cust" --status in_stock
+card_tags() { sd --json lookup --phone "021 5555 0101" | /usr/bin/python3 -c "import json,sys
+print(','.join(a['id'] for a in json.load(sys.stdin)['assets']))"; }
+[ "$(card_tags)" = LT-0100,LT-0101,PH-0007 ] && ok || bad "lookup card assets: $(card_tags)"
+expect_ok asset update LT-0101 --owner EMEA-C-000002
+[ "$(card_tags)" = LT-0100,PH-0007 ] && ok || bad "a moved asset leaves the card: $(card_tags)"
+expect_fail "not an asset tag" ticket new --title "x" --customer "$cust" --assets "bad tag"
+
 # ---- vendors --------------------------------------------------------------------------------
 expect_ok vendor new lenovo --name "Lenovo China" --terms "Next business day on site" \
     --escalation-phone "+86 400 100 6000" --escalation-email escalate@lenovo.example
