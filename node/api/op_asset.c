@@ -13,8 +13,9 @@
 /* ---- assets -------------------------------------------------------------------------------- */
 
 /* The data rules of an asset's arguments. */
-static int s_asset_check(const sd_asset_args_t *a, bool create, sd_fault_t *fault)
+static int s_asset_check(const sd_request_t *req, bool create, sd_fault_t *fault)
 {
+    const sd_asset_args_t *a = &req->args.asset;
     int rc = create ? sd_asset_tag_check(a->id, "args.id", fault) : 0;
     if (rc)
         return rc;
@@ -38,8 +39,8 @@ static int s_str_reg(sd_event_t *ev, const void *cur, const sd_request_t *req, i
     return sd_api_take(ev, cur, reg) ?: sd_api_set_str(slot, value);
 }
 
-static int s_asset_fields(const sd_api_write_ctx_t *ctx, const sd_asset_t *cur,
-                          const sd_request_t *req, sd_event_t *ev)
+static int s_asset_fields(const sd_api_write_ctx_t *ctx, const void *cur, const sd_request_t *req,
+                          sd_event_t *ev)
 {
     const sd_asset_args_t *a = &req->args.asset;
     sd_asset_t *f = sd_event_asset(ev);
@@ -76,30 +77,40 @@ static int s_asset_fields(const sd_api_write_ctx_t *ctx, const sd_asset_t *cur,
     return rc;
 }
 
-int sd_api_asset_write(const sd_api_write_ctx_t *ctx, const void *cur_record,
-                       const sd_request_t *req, sd_event_t *ev, sd_fault_t *fault)
+/* The write of an asset or a vendor (op 0 creates, 1 updates, in both kinds): the record must
+ * not exist yet (create) or exist (update), the data rules, then the event's fields; an update
+ * that changes nothing is refused. */
+static int s_write(const sd_api_write_ctx_t *ctx, const sd_kind_t *k, const void *cur,
+                   const sd_request_t *req, const char *id, bool create,
+                   int (*check)(const sd_request_t *req, bool create, sd_fault_t *fault),
+                   int (*fields)(const sd_api_write_ctx_t *ctx, const void *cur,
+                                 const sd_request_t *req, sd_event_t *ev),
+                   sd_event_t *ev, sd_fault_t *fault)
 {
-    const sd_asset_t *cur = cur_record;
-    const sd_asset_args_t *a = &req->args.asset;
-    bool create = req->op == SD_REQ_ASSET_NEW;
     if (create && cur)
-        return sd_fault_set(fault, SD_EDUPLICATE, "asset %s already exists", a->id);
+        return sd_fault_set(fault, SD_EDUPLICATE, "%s %s already exists", k->name, id);
     if (!create && !cur)
-        return sd_fault_set(fault, SD_ENOTFOUND, "asset %s does not exist", a->id);
-    int rc = s_asset_check(a, create, fault);
-    if (rc)
-        return rc;
-    if ((rc = sd_event_start(ev, &sd_kind_asset, create ? SD_AOP_CREATE : SD_AOP_UPDATE)) != 0)
+        return sd_fault_set(fault, SD_ENOTFOUND, "%s %s does not exist", k->name, id);
+    int rc = check(req, create, fault);
+    if (rc || (rc = sd_event_start(ev, k, create ? 0 : 1)) != 0)
         return rc;
     snprintf(ev->author, sizeof ev->author, "%s", ctx->wf->author);
-    rc = s_asset_fields(ctx, cur, req, ev);
+    rc = fields(ctx, cur, req, ev);
     if (!rc && !ev->mask)
-        rc = sd_fault_set(fault, SD_EMISSING, "asset.update: nothing to change");
+        rc = sd_fault_set(fault, SD_EMISSING, "%s.update: nothing to change", k->name);
     if (rc == SD_ENOMEM)
         sd_fault_set(fault, rc, "out of memory");
     if (rc)
         sd_event_clear(ev);
     return rc;
+}
+
+int sd_api_asset_write(const sd_api_write_ctx_t *ctx, const void *cur, const sd_request_t *req,
+                       sd_event_t *ev, sd_fault_t *fault)
+{
+    _Static_assert(SD_AOP_CREATE == 0 && SD_AOP_UPDATE == 1, "s_write's ops");
+    return s_write(ctx, &sd_kind_asset, cur, req, req->args.asset.id, req->op == SD_REQ_ASSET_NEW,
+                   s_asset_check, s_asset_fields, ev, fault);
 }
 
 static bool s_is(const char *filter, const char *value)
@@ -175,8 +186,13 @@ int sd_api_asset_card(const sd_api_ctx_t *ctx, const char (*owners)[SD_ID_MAX + 
 
 /* ---- vendors ------------------------------------------------------------------------------- */
 
-static int s_vendor_fields(const sd_api_write_ctx_t *ctx, const sd_vendor_t *cur,
-                           const sd_request_t *req, sd_event_t *ev)
+static int s_vendor_check(const sd_request_t *req, bool create, sd_fault_t *fault)
+{
+    return create ? sd_login_check(req->args.vendor.id, "args.id", fault) : 0;
+}
+
+static int s_vendor_fields(const sd_api_write_ctx_t *ctx, const void *cur, const sd_request_t *req,
+                           sd_event_t *ev)
 {
     const sd_vendor_args_t *a = &req->args.vendor;
     sd_vendor_t *f = sd_event_vendor(ev);
@@ -205,30 +221,12 @@ static int s_vendor_fields(const sd_api_write_ctx_t *ctx, const sd_vendor_t *cur
     return rc;
 }
 
-int sd_api_vendor_write(const sd_api_write_ctx_t *ctx, const void *cur_record,
-                        const sd_request_t *req, sd_event_t *ev, sd_fault_t *fault)
+int sd_api_vendor_write(const sd_api_write_ctx_t *ctx, const void *cur, const sd_request_t *req,
+                        sd_event_t *ev, sd_fault_t *fault)
 {
-    const sd_vendor_t *cur = cur_record;
-    const sd_vendor_args_t *a = &req->args.vendor;
-    bool create = req->op == SD_REQ_VENDOR_NEW;
-    int rc;
-    if (create && cur)
-        return sd_fault_set(fault, SD_EDUPLICATE, "vendor %s already exists", a->id);
-    if (!create && !cur)
-        return sd_fault_set(fault, SD_ENOTFOUND, "vendor %s does not exist", a->id);
-    if (create && (rc = sd_login_check(a->id, "args.id", fault)) != 0)
-        return rc;
-    if ((rc = sd_event_start(ev, &sd_kind_vendor, create ? SD_VOP_CREATE : SD_VOP_UPDATE)) != 0)
-        return rc;
-    snprintf(ev->author, sizeof ev->author, "%s", ctx->wf->author);
-    rc = s_vendor_fields(ctx, cur, req, ev);
-    if (!rc && !ev->mask)
-        rc = sd_fault_set(fault, SD_EMISSING, "vendor.update: nothing to change");
-    if (rc == SD_ENOMEM)
-        sd_fault_set(fault, rc, "out of memory");
-    if (rc)
-        sd_event_clear(ev);
-    return rc;
+    _Static_assert(SD_VOP_CREATE == 0 && SD_VOP_UPDATE == 1, "s_write's ops");
+    return s_write(ctx, &sd_kind_vendor, cur, req, req->args.vendor.id,
+                   req->op == SD_REQ_VENDOR_NEW, s_vendor_check, s_vendor_fields, ev, fault);
 }
 
 static bool s_vendor_kept(const sd_api_page_t *p, const void *record)
