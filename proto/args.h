@@ -18,6 +18,7 @@
 /* Each group's own header (one line per group): its enum, struct and field table. */
 #include "customer_args.h"
 #include "contact_args.h"
+#include "asset_args.h"
 #include "desk_args.h"
 #include "people_args.h"
 #include "ticket_args.h"

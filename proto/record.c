@@ -95,6 +95,8 @@ void sd_record_encode(const sd_kind_t *k, const void *record, bool with_stamps, 
     }
 }
 
+/* A record stored before its kind gained registers (new ones go at the end of the kind's enum)
+ * has fewer stamps: the registers it lacks were never written, and stay zero. */
 static int s_decode_stamps(const sd_kind_t *k, const sd_mp_node_t *v, void *record)
 {
     sd_stamp_t *stamps = sd_record_stamps(k, record);

@@ -1,6 +1,7 @@
 /* ticket.c - ticket field table, names of enum values, comments and msgpack form. */
 #include "ticket.h"
 
+#include "asset.h"
 #include "error.h"
 #include "hlc.h"
 #include "record.h"
@@ -85,6 +86,9 @@ const sd_field_t sd_ticket_fields[] = {
     STR(sla_reason, SD_REG_SLA, SD_NOTE_MAX, 0),
     U64(sla_at, SD_REG_SLA),
     STR(customer, SD_REG_CUSTOMER, SD_ID_MAX, SD_F_LINE),
+    STR(assets, SD_REG_ASSETS, SD_ASSETS_LIST_MAX, SD_F_LINE),
+    STR(vendor, SD_REG_VENDOR, SD_ID_MAX, SD_F_LINE),
+    STR(vendor_ref, SD_REG_VENDOR, SD_VENDOR_REF_MAX, SD_F_LINE),
 };
 const size_t sd_ticket_field_count = sizeof sd_ticket_fields / sizeof sd_ticket_fields[0];
 

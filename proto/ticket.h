@@ -83,8 +83,10 @@ typedef enum {
     SD_REG_STATUS,    /* status and everything a transition sets */
     SD_REG_SLA,       /* sla_state, escalated, sla_reason, sla_at */
     SD_REG_CUSTOMER,  /* customer */
-    SD_REG_MAJOR,     /* major_notify, major_note: ticket.declare_major (last: stores and events
-                         made before it have no such register) */
+    SD_REG_MAJOR,     /* major_notify, major_note: ticket.declare_major */
+    SD_REG_ASSETS,    /* assets */
+    SD_REG_VENDOR,    /* vendor, vendor_ref */
+    /* New registers go last: records and events made before them carry fewer stamps. */
     SD_REG_COUNT_
 } sd_register_t;
 
@@ -177,6 +179,11 @@ typedef struct {
     uint64_t sla_at;  /* when */
     /* SD_REG_CUSTOMER */
     char *customer; /* id of the customer (customer.h) the ticket is for, or NULL */
+    /* SD_REG_ASSETS */
+    char *assets; /* asset tags it concerns, comma-separated */
+    /* SD_REG_VENDOR: set by ticket.pending on a vendor, kept after */
+    char *vendor;     /* the vendor it waits or waited on (vendor name) */
+    char *vendor_ref; /* the vendor's RMA or case number */
 
     /* Derived by the fold, not registers (deterministic under any order). */
     uint64_t updated_at;              /* latest event time */

@@ -1,8 +1,10 @@
 /* ticket_args.c - the ticket group's field table: names, types and limits on the wire. */
 #include "args_table.h"
+#include "asset.h"
 #include "sizes.h"
 #include "ticket.h"
 #include "ticket_args.h"
+#include "user.h"
 
 #define T sd_ticket_args_t
 const sd_field_t sd_ticket_args_fields[SD_ARG_TICKET_COUNT_] = {
@@ -39,5 +41,8 @@ const sd_field_t sd_ticket_args_fields[SD_ARG_TICKET_COUNT_] = {
     [SD_ARG_TICKET_CUSTOMER] = STR(T, customer, SD_ID_MAX, LINE1),
     [SD_ARG_TICKET_PHONE] = STR(T, phone, SD_PHONE_MAX, LINE1),
     [SD_ARG_TICKET_EMAIL] = STR(T, email, SD_NAME_MAX, LINE1),
+    [SD_ARG_TICKET_ASSETS] = STR(T, assets, SD_ASSETS_LIST_MAX, SD_F_LINE),
+    [SD_ARG_TICKET_VENDOR] = STR(T, vendor, SD_LOGIN_MAX, LINE1),
+    [SD_ARG_TICKET_VENDOR_REF] = STR(T, vendor_ref, SD_VENDOR_REF_MAX, SD_F_LINE),
 };
 #undef T

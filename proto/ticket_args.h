@@ -44,6 +44,9 @@ typedef enum {
     SD_ARG_TICKET_CUSTOMER,
     SD_ARG_TICKET_PHONE,
     SD_ARG_TICKET_EMAIL,
+    SD_ARG_TICKET_ASSETS,
+    SD_ARG_TICKET_VENDOR,
+    SD_ARG_TICKET_VENDOR_REF,
     SD_ARG_TICKET_COUNT_
 } sd_ticket_arg_t;
 
@@ -82,6 +85,9 @@ typedef struct {
     char *customer;     /* new: the customer's id (fills customer, requester, VIP) */
     char *phone;        /* new: find the customer by this phone number */
     char *email;        /* new: find the customer by this e-mail address */
+    char *assets;       /* new, update: asset tags, comma-separated ("" for none) */
+    char *vendor;       /* pending on a vendor: the vendor's name */
+    char *vendor_ref;   /* pending on a vendor: its RMA or case number */
 } sd_ticket_args_t;
 
 extern const sd_field_t sd_ticket_args_fields[SD_ARG_TICKET_COUNT_];

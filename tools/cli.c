@@ -44,6 +44,7 @@ static const struct {
     {"to", "site", SD_ARGS_REPORT},         {"name", "display_name", SD_ARGS_USER},
     {"name", "display_name", SD_ARGS_TEAM},
     {"org", "organisation", SD_ARGS_CUSTOMER}, {"dept", "department", SD_ARGS_CUSTOMER},
+    {"name", "display_name", SD_ARGS_VENDOR},
 };
 
 /* Arguments that are points in time; true: a span back from now is allowed. */

@@ -26,7 +26,7 @@ const sd_cli_verb_t sd_ticket_verbs[] = {
      "                 [--type incident|service_request|change|problem] [--major]\n"
      "                 [--channel phone|email|web|chat|walk_in|monitoring] [--category C]\n"
      "                 [--impact 1-3] [--urgency 1-3] [--tier L1] [--team T] [--assignee A]\n"
-     "                 [--follow-sun]",
+     "                 [--follow-sun] [--assets TAG,TAG]",
      s_print_ticket, false,
      "Prints the new ticket's id. The requester is you unless --requester names another desk\n"
      "user; you become its owner. --assignee must be an active user with the agent or manager\n"
@@ -65,8 +65,12 @@ const sd_cli_verb_t sd_ticket_verbs[] = {
     TICKET_VERB("assign", SD_REQ_TICKET_ASSIGN, "id assignee",
                 "ID AGENT [--team T] [--tier L1.5]: route it"),
     TICKET_VERB("start", SD_REQ_TICKET_START, "id", "ID: work starts (or resumes after pending)"),
-    {"pending", SD_REQ_TICKET_PENDING, "id waiting_on", "ID customer|vendor [--reason R]: wait",
-     s_print_ticket, false, "The SLA clocks stop while a ticket is pending.", NULL},
+    {"pending", SD_REQ_TICKET_PENDING, "id waiting_on",
+     "ID customer|vendor [--reason R] [--vendor V --vendor-ref REF]: wait", s_print_ticket, false,
+     "The SLA clocks stop while a ticket is pending. On a vendor: --vendor names it (see\n"
+     "`sundesk vendor list`) and --vendor-ref gives its RMA or case number; both stay on the\n"
+     "ticket after it resumes.",
+     NULL},
     TICKET_VERB("resolve", SD_REQ_TICKET_RESOLVE, "id resolution",
                 "ID RESOLUTION: record what was done"),
     TICKET_VERB("close", SD_REQ_TICKET_CLOSE, "id satisfaction",
@@ -78,7 +82,7 @@ const sd_cli_verb_t sd_ticket_verbs[] = {
                 "ID TEXT [--public]: work note, or reply"),
     {"update", SD_REQ_TICKET_UPDATE, "id",
      "ID [--title..] [--impact N] [--urgency N] [--category C]\n"
-     "                 [--follow-sun | --no-follow-sun] ...: change fields",
+     "                 [--follow-sun | --no-follow-sun] [--assets TAG,TAG] ...: change fields",
      s_print_ticket, false,
      "A new impact, urgency, requester or follow-the-sun flag recomputes the priority and moves\n"
      "the due times, keeping the business time already used.",

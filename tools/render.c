@@ -215,6 +215,11 @@ void sd_render_ticket(FILE *out, const sd_ticket_t *t)
     fprintf(out, "  tier        %s since %s  team %s  assignee %s\n", sd_tier_name(t->tier),
             sd_render_time(t->tier_since, a), s_or(t->team, "-"), s_or(t->assignee, "-"));
     fprintf(out, "  owner       %s at site %s\n", s_or(t->owner, "-"), s_or(t->owner_site, "-"));
+    if (t->assets && *t->assets)
+        fprintf(out, "  assets      %s\n", t->assets);
+    if (t->vendor || t->vendor_ref)
+        fprintf(out, "  vendor      %s%s%s\n", s_or(t->vendor, "-"), t->vendor_ref ? "  ref " : "",
+                s_or(t->vendor_ref, ""));
     if (t->follow_sun)
         fprintf(out, "  follow sun  yes: SLA on all sites' hours, handed from site to site\n");
     fprintf(out, "  created     %s  updated %s\n", sd_render_time(t->created_at, a),

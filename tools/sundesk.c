@@ -4,6 +4,7 @@
  * schedule and handover, whoami/login/logout, user, team, token, audit,
  * keygen, backup and restore); this file only knows their names. */
 #include "cli.h"
+#include "cmd_asset.h"
 #include "cmd_audit.h"
 #include "cmd_auth.h"
 #include "cmd_backup.h"
@@ -17,6 +18,7 @@
 #include "cmd_ticket.h"
 #include "cmd_token.h"
 #include "cmd_user.h"
+#include "cmd_vendor.h"
 
 #include <czmq.h>
 #include <stdio.h>
@@ -35,6 +37,8 @@ static const sd_cli_command_t s_commands[] = {
     {"login", sd_login_verbs},
     {"user", sd_user_verbs},
     {"team", sd_team_verbs},
+    {"asset", sd_asset_verbs},
+    {"vendor", sd_vendor_verbs},
     {"token", sd_token_verbs},
     {"contact", sd_contact_verbs},
     {"major", sd_major_verbs},
@@ -106,6 +110,7 @@ static int s_command(sd_cli_opts_t *o, int argc, char **argv)
         return sd_cli_fail(
             "unknown command '%s' (known: ticket, node, repl, schedule, handover, "
             "whoami, login, logout, user, team, token, audit, customer, lookup, keygen, backup, "
+            "asset, vendor, "
             "restore); see sundesk --help",
             argv[0]);
     const sd_cli_verb_t *v = c->verbs;

@@ -4,6 +4,7 @@
 #include "authz.h"
 #include "digest.h"
 #include "error.h"
+#include "op_asset.h"
 #include "record.h"
 #include "op_audit.h"
 #include "op_contact.h"

@@ -4,6 +4,7 @@
 #include "op_customer.h"
 
 #include "contact.h"
+#include "op_asset.h"
 #include "error.h"
 #include "op_contact.h"
 #include "permission.h"
@@ -187,9 +188,9 @@ int sd_api_customer_lookup(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_
         sd_mp_str(w, "customer");
         sd_api_record_view(w, &sd_kind_customer, &cust, ctx->scope);
         sd_mp_str(w, "assets");
-        sd_mp_array(w, 0);
+        rc = sd_api_asset_card(ctx, (const char(*)[SD_ID_MAX + 1]) c->ids, c->nids, w);
         sd_mp_str(w, "open_tickets");
-        rc = s_tickets(w, c, true, S_TICKETS_MAX);
+        rc = rc ?: s_tickets(w, c, true, S_TICKETS_MAX);
         sd_mp_str(w, "past_tickets");
         rc = rc ?: s_tickets(w, c, false, S_PAST_MAX);
         sd_mp_str(w, "contacts");

@@ -1,22 +1,43 @@
 /* op_ticket.c - ticket.get, ticket.list and ticket.history; the writes go to the workflow. */
 #include "op_ticket.h"
 
+#include "asset.h"
 #include "error.h"
 #include "op_customer.h"
 #include "fold.h"
 #include "permission.h"
 #include "record.h"
 #include "ticket_store.h"
+#include "user.h"
 
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The asset tags and vendor a request names: their shape (the records may live at another site
+ * and not be here yet); a vendor only for a ticket pending on a vendor. */
+static int s_links_check(const sd_request_t *req, sd_fault_t *fault)
+{
+    const sd_ticket_args_t *a = &req->args.ticket;
+    int rc = a->assets ? sd_asset_tags_check(a->assets, "args.assets", fault) : 0;
+    if (rc)
+        return rc;
+    bool vendor = sd_request_has(req, SD_ARG_TICKET_VENDOR);
+    if ((vendor || sd_request_has(req, SD_ARG_TICKET_VENDOR_REF)) &&
+        a->waiting_on != SD_WAIT_VENDOR)
+        return sd_fault_set(fault, SD_EINVAL,
+                            "args.vendor: a vendor and its reference go with waiting_on vendor");
+    return vendor ? sd_login_check(a->vendor, "args.vendor", fault) : 0;
+}
+
 int sd_api_ticket_write(const sd_api_write_ctx_t *ctx, const void *cur, const sd_request_t *req,
                         sd_event_t *ev, sd_fault_t *fault)
 {
     const sd_ticket_args_t *a = &req->args.ticket;
+    int rc = s_links_check(req, fault);
+    if (rc)
+        return rc;
     if (req->op == SD_REQ_TICKET_NEW && (a->customer || a->phone || a->email))
         return sd_api_ticket_new_for_customer(ctx, req, ev, fault);
     if (req->op == SD_REQ_TICKET_COMMENT && ctx->scope == SD_SCOPE_OWN &&
@@ -28,7 +49,7 @@ int sd_api_ticket_write(const sd_api_write_ctx_t *ctx, const void *cur, const sd
         pub.present |= SD_ARG(TICKET, PUBLIC);
         return sd_workflow_build(ctx->wf, cur, &pub, ev, fault);
     }
-    int rc = sd_workflow_build(ctx->wf, cur, req, ev, fault);
+    rc = sd_workflow_build(ctx->wf, cur, req, ev, fault);
     /* The workflow refused the move: the error says which moves the status allows. */
     if (rc == SD_ETRANSITION && cur && ctx->allowed && ctx->allowed_cap)
         sd_workflow_allowed(((const sd_ticket_t *)cur)->status, ctx->allowed, ctx->allowed_cap);

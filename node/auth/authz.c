@@ -2,6 +2,7 @@
 #include "authz.h"
 
 #include "contact.h"
+#include "asset.h"
 #include "customer.h"
 #include "error.h"
 #include "major.h"
@@ -54,6 +55,12 @@ sd_authz_subject_t sd_authz_subject(const sd_principal_t *who, const sd_request_
         if (t)
             return (sd_authz_subject_t){s_or(t->site, t->origin_site), false};
         return (sd_authz_subject_t){spec->creates ? s_or(a->team.site, node_site) : NULL, false};
+    }
+    if (k == &sd_kind_asset) {
+        const sd_asset_t *t = cur;
+        if (t)
+            return (sd_authz_subject_t){s_or(t->site, t->origin_site), false};
+        return (sd_authz_subject_t){spec->creates ? s_or(a->asset.site, node_site) : NULL, false};
     }
     if (k == &sd_kind_token) {
         const sd_token_t *t = cur;

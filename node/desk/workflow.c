@@ -148,6 +148,8 @@ static int s_create(const sd_workflow_ctx_t *ctx, const sd_request_t *req, sd_ev
         s_set_str(&f->assignee, a->assignee) || s_set_str(&f->owner, ctx->author) ||
         s_set_str(&f->owner_site, ctx->site))
         return SD_ENOMEM;
+    if (s_set_str(&f->assets, a->assets))
+        return SD_ENOMEM;
     sd_sla_start(ctx->sched, ctx->policy, f, ctx->now_ms);
     return 0;
 }
@@ -190,8 +192,28 @@ static int s_update(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const 
         if (!rc)
             s_reprioritise(ctx, cur, req, ev);
     }
+    if (sd_request_has(req, SD_ARG_TICKET_ASSETS))
+        rc = rc ?: s_take(ev, cur, SD_REG_ASSETS) ?: s_set_str(&f->assets, a->assets);
     if (!rc && ev->mask == 0)
         rc = sd_fault_set(fault, SD_EMISSING, "args: ticket.update needs at least one field");
+    return rc;
+}
+
+/* The vendor a ticket pending on a vendor waits on, and its case number: a new vendor without a
+ * reference forgets the old vendor's. */
+static int s_vendor(const sd_ticket_t *cur, const sd_request_t *req, sd_event_t *ev)
+{
+    const sd_ticket_args_t *a = &req->args.ticket;
+    sd_ticket_t *f = sd_event_ticket(ev);
+    bool has_vendor = sd_request_has(req, SD_ARG_TICKET_VENDOR);
+    bool has_ref = sd_request_has(req, SD_ARG_TICKET_VENDOR_REF);
+    if (!has_vendor && !has_ref)
+        return 0;
+    int rc = s_take(ev, cur, SD_REG_VENDOR);
+    if (!rc && has_vendor)
+        rc = s_set_str(&f->vendor, a->vendor) ?: s_set_str(&f->vendor_ref, a->vendor_ref);
+    if (!rc && has_ref)
+        rc = s_set_str(&f->vendor_ref, a->vendor_ref);
     return rc;
 }
 
@@ -232,6 +254,8 @@ static int s_transition(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur,
         f->status = SD_STATUS_PENDING;
         f->waiting_on = a->waiting_on;
         f->sla_paused_at = ctx->now_ms;
+        if ((rc = s_vendor(cur, req, ev)) != 0)
+            return rc;
         return s_set_str(&f->status_reason, a->reason);
     case SD_OP_RESOLVE:
         f->status = SD_STATUS_RESOLVED;

@@ -36,6 +36,23 @@ static int s_upgrade(sd_store_t *store)
     return rc;
 }
 
+static int s_layout_txn(sd_store_txn_t *txn, void *records)
+{
+    return sd_store_upgrade_layout(txn, records);
+}
+
+/* Re-encodes the records of kinds that gained registers since the store was written. */
+static int s_relayout(sd_store_t *store)
+{
+    uint64_t records = 0;
+    int rc = sd_store_write(store, s_layout_txn, NULL, &records);
+    if (rc)
+        sd_log(SD_LOG_ERROR, "store layout upgrade failed: error=%s", sd_error_name(rc));
+    else if (records)
+        sd_log(SD_LOG_INFO, "store layout upgraded: records=%llu", (unsigned long long)records);
+    return rc;
+}
+
 /* Checks or writes the store's identity: schema version and site. */
 static int s_init_meta(sd_store_t *store)
 {
@@ -74,7 +91,7 @@ static int s_init_meta(sd_store_t *store)
         rc = SD_ECONFIG;
     }
     sd_store_abort(&txn);
-    return rc ?: old ? s_upgrade(store) : 0;
+    return rc ?: old ? s_upgrade(store) ?: s_relayout(store) : s_relayout(store);
 }
 
 int sd_store_open(const char *dir, const char *site, sd_store_t **out)

@@ -21,7 +21,11 @@
  * record and which index entries and counters a record or an event has. An event, the vector,
  * the record, its timeline and index entries change in one write transaction, so a crash never
  * leaves them out of step. A store of schema 2 (tickets in tables of their own) is upgraded on
- * open by replaying its event log into these tables (one transaction, one log line). Commits are
+ * open by replaying its event log into these tables (one transaction, one log line). Meta
+ * "layout" holds each kind's register count of the build that last wrote the records: a store
+ * opened by a build whose kinds have gained registers re-encodes its records once (same content,
+ * the new stamps unwritten), so that its digest is the one of a store that folded the same
+ * events anew. Commits are
  * durable (no MDB_NOSYNC / MDB_NOMETASYNC): when sd_store_commit returns 0 the data is on disk. A
  * full map is reported as SD_EMAPFULL; the caller aborts, calls sd_store_grow and redoes the
  * transaction.

@@ -230,4 +230,11 @@ int sd_store_fold_event(sd_store_txn_t *txn, const sd_event_t *ev, void *after);
  * the number of events replayed. Returns 0, SD_EMAPFULL (grow and redo), SD_ECORRUPT, SD_ESTORE. */
 int sd_store_upgrade_v2(sd_store_txn_t *txn, uint64_t *events);
 
+/* Brings the records up to the kinds of this build when meta "layout" (each kind's register
+ * count) says they were written by another: a kind that gained registers (new ones go at the
+ * end) has its records re-encoded with the new stamps, so that the state digest of an upgraded
+ * store equals that of a store that folded the same events anew. *records gets how many were
+ * rewritten. Returns 0, SD_EMAPFULL (grow and redo), SD_ECORRUPT, SD_ENOMEM, SD_ESTORE. */
+int sd_store_upgrade_layout(sd_store_txn_t *txn, uint64_t *records);
+
 #endif

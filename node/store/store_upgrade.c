@@ -10,7 +10,9 @@
 
 #include "record.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char *const s_old_dbs[SD_STORE_OLD_DBS] = {"tickets", "history", "queue",
                                                         "byreq",   "byasg",   "handovers"};
@@ -64,4 +66,65 @@ int sd_store_upgrade_v2(sd_store_txn_t *txn, uint64_t *events)
     s_key_t k = {.n = 0};
     s_key_str(&k, "schema");
     return s_put(txn, DB_META, &k, SD_STORE_SCHEMA, strlen(SD_STORE_SCHEMA));
+}
+
+/* ---- records of kinds that gained registers ------------------------------------------------ */
+
+/* "ticket:13,user:9,...": how many registers each kind's records have in this build. */
+static void s_layout(char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = 0;
+    for (size_t i = 0; i < sd_kind_count && used < cap; i++)
+        used += (size_t)snprintf(out + used, cap - used, "%s%s:%d", i ? "," : "", sd_kinds[i]->name,
+                                 sd_kinds[i]->nregisters);
+}
+
+/* Writes a stored record again in this build's encoding when its bytes differ from it (a record
+ * of a kind that has since gained registers lacks their stamps). Same content: its indexes and
+ * counters stay as they are. */
+static int s_reencode_one(sd_store_txn_t *txn, MDB_cursor *cur, const MDB_val *k, const MDB_val *v,
+                          void *arg)
+{
+    const char *name = k->mv_data;
+    size_t len = strnlen(name, k->mv_size);
+    const sd_kind_t *kind = sd_kind_find(name, len);
+    if (!kind)
+        return SD_ECORRUPT;
+    void *record = sd_record_new(kind);
+    if (!record)
+        return SD_ENOMEM;
+    int rc = sd_store_decode_record(kind, v, record);
+    sd_mp_writer_t *w = txn->store->writer;
+    sd_mp_writer_reset(w);
+    if (!rc)
+        sd_record_encode(kind, record, true, w);
+    sd_record_destroy(kind, &record);
+    if (!rc && sd_mp_writer_error(w))
+        rc = SD_ENOMEM;
+    size_t n = 0;
+    const void *bytes = rc ? NULL : sd_mp_writer_data(w, &n);
+    if (!rc && (n != v->mv_size || memcmp(bytes, v->mv_data, n) != 0)) {
+        MDB_val nv = {.mv_size = n, .mv_data = (void *)bytes};
+        rc = s_err(mdb_cursor_put(cur, (MDB_val *)k, &nv, MDB_CURRENT));
+        (*(uint64_t *)arg)++;
+    }
+    return rc;
+}
+
+int sd_store_upgrade_layout(sd_store_txn_t *txn, uint64_t *records)
+{
+    char want[512];
+    s_layout(want, sizeof want);
+    s_key_t k = {.n = 0};
+    s_key_str(&k, "layout");
+    MDB_val have;
+    int rc = s_get(txn, DB_META, &k, &have);
+    *records = 0;
+    if (rc == 0 && have.mv_size == strlen(want) && memcmp(have.mv_data, want, have.mv_size) == 0)
+        return 0;
+    if (rc && rc != SD_ENOTFOUND)
+        return rc;
+    rc = sd_store_walk(txn, DB_RECORDS, s_reencode_one, records);
+    return rc ?: s_put(txn, DB_META, &k, want, strlen(want));
 }

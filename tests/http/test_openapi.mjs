@@ -50,6 +50,8 @@ const STALE = `"${'0'.repeat(32)}"`; // a well-formed version no record has
 // Path parameters for requests that should reach an existing record (generic cases).
 async function fill(path) {
   if (path.includes('/tickets/{id}')) return path.replace('{id}', await ticketIn('new', true));
+  if (path.includes('/assets/{id}')) return path.replace('{id}', 'LT-0001');
+  if (path.includes('/vendors/{name}')) return path.replace('{name}', 'lenovo');
   if (path.includes('/customers/{id}')) return path.replace('{id}', freshCustomer());
   if (path.includes('/tokens/{id}')) return path.replace('{id}', JSON.parse(node.sd('--json', 'token', 'list', '--user', 'li'))[0].id);
   if (path.includes('/contacts/{id}')) return path.replace('{id}', node.sd('contact', 'new', '--channel', 'call').trim());
@@ -60,6 +62,7 @@ function tokenFor(path) {
   if (/^\/api\/v1\/(users|teams|audit)/.test(path)) return admin.token;
   if (path.startsWith('/api/v1/majors')) return mgr.token;
   if (path.startsWith('/api/v1/tickets/')) return mgr.token; // cancel needs the manager role
+  if (path.startsWith('/api/v1/vendors')) return mgr.token;
   return agent.token;
 }
 // A body the route accepts, so that 401 comes from the missing token alone.
@@ -73,6 +76,8 @@ const GOOD = {
   '/api/v1/tickets/{id}/actions/resolve': { resolution: 'r' }, '/api/v1/tickets/{id}/actions/close': { satisfaction: 3 },
   '/api/v1/tickets/{id}/actions/reopen': { reason: 'r' }, '/api/v1/tickets/{id}/actions/cancel': { reason: 'r' },
   '/api/v1/tickets/{id}/actions/handover': { site: 'EMEA' },
+  '/api/v1/assets': { id: 'LT-9000', kind: 'laptop' }, '/api/v1/assets/{id}': { status: 'repair' },
+  '/api/v1/vendors': { id: 'nobody-vendor' }, '/api/v1/vendors/{name}': { notes: 'n' },
   '/api/v1/customers': { name: 'N' }, '/api/v1/customers/{id}': { notes: 'n' },
   '/api/v1/customers/{id}/actions/merge': { get into() { return custOther; } },
   '/api/v1/contacts': { channel: 'call' }, '/api/v1/contacts/{id}': { summary: 's' },
@@ -250,6 +255,37 @@ C('GET', '/api/v1/teams/{name}', 403, () => node.api('GET', '/api/v1/teams/netwo
 C('PATCH', '/api/v1/teams/{name}', 200, () => node.api('PATCH', '/api/v1/teams/network', { token: admin.token, body: { display_name: 'Network' } }));
 C('PATCH', '/api/v1/teams/{name}', 403, () => node.api('PATCH', '/api/v1/teams/network', { token: agent.token, body: { tier: 'L3' } }));
 C('PATCH', '/api/v1/teams/{name}', 412, () => node.api('PATCH', '/api/v1/teams/network', { token: admin.token, headers: { 'if-match': STALE }, body: { tier: 'L3' } }));
+// assets and vendors
+let nAsset = 0;
+C('GET', '/api/v1/assets', 200, () => node.api('GET', '/api/v1/assets?owner=APAC-C-000001&status=in_use&limit=5', { token: agent.token }));
+C('GET', '/api/v1/assets', 403, () => node.api('GET', '/api/v1/assets', { token: req.token }));
+C('POST', '/api/v1/assets', 201, () => node.api('POST', '/api/v1/assets', { token: agent.token,
+  body: { id: `PH-${++nAsset}`, kind: 'phone', owner: 'APAC-C-000002', warranty_end: '2027-01-31' } }));
+C('POST', '/api/v1/assets', 403, () => node.api('POST', '/api/v1/assets', { token: req.token, body: { id: 'LT-2', kind: 'laptop' } }));
+C('POST', '/api/v1/assets', 409, () => node.api('POST', '/api/v1/assets', { token: agent.token, body: { id: 'LT-0001', kind: 'laptop' } }));
+C('GET', '/api/v1/assets/{id}', 200, () => node.api('GET', '/api/v1/assets/LT-0001', { token: agent.token }));
+C('GET', '/api/v1/assets/{id}', 304, async () => {
+  const etag = (await node.api('GET', '/api/v1/assets/LT-0001', { token: agent.token })).headers.get('etag');
+  return node.api('GET', '/api/v1/assets/LT-0001', { token: agent.token, headers: { 'if-none-match': etag } });
+});
+C('GET', '/api/v1/assets/{id}', 403, () => node.api('GET', '/api/v1/assets/LT-0001', { token: req.token }));
+C('PATCH', '/api/v1/assets/{id}', 200, () => node.api('PATCH', '/api/v1/assets/LT-0001', { token: agent.token,
+  body: { owner: 'EMEA-C-000003', site: 'EMEA' } }));
+C('PATCH', '/api/v1/assets/{id}', 403, () => node.api('PATCH', '/api/v1/assets/LT-0001', { token: req.token, body: { status: 'repair' } }));
+C('GET', '/api/v1/vendors', 200, () => node.api('GET', '/api/v1/vendors?limit=5', { token: agent.token }));
+C('GET', '/api/v1/vendors', 403, () => node.api('GET', '/api/v1/vendors', { token: req.token }));
+C('POST', '/api/v1/vendors', 201, () => node.api('POST', '/api/v1/vendors', { token: mgr.token,
+  body: { id: `vendor-${++nAsset}`, display_name: 'A vendor', escalation_phone: '+86 400 100 6000' } }));
+C('POST', '/api/v1/vendors', 403, () => node.api('POST', '/api/v1/vendors', { token: agent.token, body: { id: 'nope' } }));
+C('POST', '/api/v1/vendors', 409, () => node.api('POST', '/api/v1/vendors', { token: mgr.token, body: { id: 'lenovo' } }));
+C('GET', '/api/v1/vendors/{name}', 200, () => node.api('GET', '/api/v1/vendors/lenovo', { token: agent.token }));
+C('GET', '/api/v1/vendors/{name}', 304, async () => {
+  const etag = (await node.api('GET', '/api/v1/vendors/lenovo', { token: agent.token })).headers.get('etag');
+  return node.api('GET', '/api/v1/vendors/lenovo', { token: agent.token, headers: { 'if-none-match': etag } });
+});
+C('GET', '/api/v1/vendors/{name}', 403, () => node.api('GET', '/api/v1/vendors/lenovo', { token: req.token }));
+C('PATCH', '/api/v1/vendors/{name}', 200, () => node.api('PATCH', '/api/v1/vendors/lenovo', { token: mgr.token, body: { terms: 'NBD on site' } }));
+C('PATCH', '/api/v1/vendors/{name}', 403, () => node.api('PATCH', '/api/v1/vendors/lenovo', { token: agent.token, body: { notes: 'x' } }));
 // tokens
 C('GET', '/api/v1/tokens', 200, () => node.api('GET', '/api/v1/tokens?limit=5', { token: admin.token }));
 C('GET', '/api/v1/tokens', 403, () => node.api('GET', '/api/v1/tokens?user=boss', { token: agent.token }));
@@ -414,6 +450,8 @@ before(async () => {
   node.user('locked', ['agent']);
   plainAgent = plain.user('olga', ['agent']);
   node.sd('team', 'new', 'network', '--manager', 'li');
+  node.sd('asset', 'new', 'LT-0001', '--kind', 'laptop', '--owner', 'APAC-C-000001');
+  node.sd('vendor', 'new', 'lenovo');
   custId = JSON.parse(node.sd('--json', 'customer', 'new', '--name', 'Wang Fang', '--phone', '+86 21 5555 0101',
     '--email', 'wang.fang@example.com', '--user', 'wang')).id;
   custOther = JSON.parse(node.sd('--json', 'customer', 'new', '--name', 'Other One')).id;

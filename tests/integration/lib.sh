@@ -2,9 +2,10 @@
 #
 # Source it after `set -uo pipefail`. It makes $dir (removed on exit, with the node killed),
 # and defines: ok, bad MSG, finish (prints "N passed, N failed", returns non-zero on
-# failures), sd ARGS (the CLI on $data), start_node [ARGS] and stop_node (SIGTERM, wait), and
-# within SECONDS CMD... (retries CMD until it succeeds, at most SECONDS: tests wait for a
-# condition, never for a fixed time).
+# failures), sd ARGS (the CLI on $data), expect_ok ARGS and expect_fail PATTERN ARGS (sd
+# succeeds; sd fails with one line matching PATTERN), start_node [ARGS] and stop_node
+# (SIGTERM, wait), and within SECONDS CMD... (retries CMD until it succeeds, at most SECONDS:
+# tests wait for a condition, never for a fixed time).
 bin=${SD_BIN:?SD_BIN must point at the build directory}
 dir=$(mktemp -d "/tmp/sd-${0##*/}.XXXXXX")
 data="$dir/d"
@@ -24,6 +25,15 @@ finish() {
     [ "$failed" -eq 0 ]
 }
 sd() { "$bin/tools/sundesk" --data "$data" "$@"; }
+# expect_ok ARGS...: `sd ARGS` succeeds (else its output is the failure).
+expect_ok() { local out; if out=$(sd "$@" 2>&1); then ok; else bad "sundesk $* -> $out"; fi; }
+# expect_fail PATTERN ARGS...: exits non-zero with exactly one stderr line matching PATTERN.
+expect_fail() {
+    local pattern=$1 err rc; shift
+    err=$(sd "$@" 2>&1 >/dev/null); rc=$?
+    if [ $rc -ne 0 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ $err == *$pattern* ]]; then ok
+    else bad "sundesk $* -> rc=$rc err=$err (wanted '$pattern')"; fi
+}
 s_now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # Runs CMD every 0.1 s until it succeeds (0) or SECONDS have passed (1).
 within() {

@@ -2,14 +2,6 @@
 # test_workflow_cli.sh - the whole seed-001 workflow through the sundesk CLI against a real sundeskd.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
-expect_ok() { local out; if out=$(sd "$@" 2>&1); then ok; else bad "sundesk $* -> $out"; fi; }
-# expect_fail PATTERN ARGS...: exits non-zero with exactly one stderr line matching PATTERN.
-expect_fail() {
-    local pattern=$1 err rc; shift
-    err=$(sd "$@" 2>&1 >/dev/null); rc=$?
-    if [ $rc -ne 0 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ $err == *$pattern* ]]; then ok
-    else bad "sundesk $* -> rc=$rc err=$err (wanted '$pattern')"; fi
-}
 field() { sd --json ticket show "$1" | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)['$2'])"; }
 
 # No node yet: a clear error, not a hang.

@@ -1,10 +1,12 @@
 /* test_auth.c - who asks and what they may do: the peer credentials, the permission table as the
  * node applies it (scopes, site limits, the extra rules), sessions and the password guard. */
+#include "asset.h"
 #include "authz.h"
 #include "error.h"
 #include "node_test.h"
 #include "password.h"
 #include "peer.h"
+#include "record.h"
 #include "sessions.h"
 #include "team.h"
 #include "ticket.h"
@@ -84,6 +86,35 @@ static int s_may(const sd_principal_t *who, sd_request_t *req, const void *cur, 
     if (why)
         snprintf(why, 200, "%s", f.text);
     return rc;
+}
+
+/* An asset's site is where it is: an agent of APAC moves an APAC asset away, not an EMEA one
+ * in; every agent reads every asset; vendors, of no site, are the managers'. */
+static void test_asset_sites(void **state)
+{
+    (void)state;
+    const char *roles[4] = {NULL, "agent"}, *sites[4] = {NULL, "APAC"};
+    sd_principal_t li;
+    s_who(&li, "li", true, roles, sites);
+    sd_asset_t here = {.site = strdup("APAC")}, there = {.site = strdup("EMEA")};
+    sd_request_t req = {0};
+    sd_test_request(&req, SD_REQ_ASSET_UPDATE, "id", "LT-0042", "owner", "EMEA-C-000002", "site",
+                    "EMEA", NULL);
+    assert_int_equal(s_may(&li, &req, &here, NULL, NULL), 0);
+    assert_int_equal(s_may(&li, &req, &there, NULL, NULL), SD_EFORBIDDEN);
+    sd_test_request(&req, SD_REQ_ASSET_GET, "id", "LT-0042", NULL);
+    assert_int_equal(s_may(&li, &req, &there, NULL, NULL), 0);
+    sd_test_request(&req, SD_REQ_ASSET_NEW, "id", "LT-0043", "kind", "laptop", NULL);
+    assert_int_equal(s_may(&li, &req, NULL, NULL, NULL), 0); /* at this node's site, APAC */
+    sd_test_request(&req, SD_REQ_ASSET_NEW, "id", "LT-0043", "kind", "laptop", "site", "EMEA",
+                    NULL);
+    assert_int_equal(s_may(&li, &req, NULL, NULL, NULL), SD_EFORBIDDEN);
+    sd_test_request(&req, SD_REQ_VENDOR_NEW, "id", "lenovo", NULL);
+    assert_int_equal(s_may(&li, &req, NULL, NULL, NULL), SD_EFORBIDDEN);
+    sd_request_clear(&req);
+    sd_record_clear(&sd_kind_asset, &here);
+    sd_record_clear(&sd_kind_asset, &there);
+    sd_principal_clear(&li);
 }
 
 static void test_requester(void **state)
@@ -271,6 +302,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_peer),
         cmocka_unit_test(test_requester),
+        cmocka_unit_test(test_asset_sites),
         cmocka_unit_test(test_agent_sites_and_reassign),
         cmocka_unit_test(test_admin_and_superuser),
         cmocka_unit_test(test_table_covers_ops),

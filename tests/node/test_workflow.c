@@ -491,6 +491,28 @@ static void test_pending_and_back(void **state)
     assert_null(fx->t.status_reason);
 }
 
+/* A ticket pending on a vendor keeps the vendor and its case number after it resumes; a new
+ * vendor without a reference forgets the old vendor's. */
+static void test_pending_on_vendor_keeps_its_case(void **state)
+{
+    fx_t *fx = *state;
+    s_create_in_progress(fx);
+    s_ok(fx, "carol", SD_REQ_TICKET_PENDING, "waiting_on", "vendor", "vendor", "lenovo",
+         "vendor_ref", "RMA-88231", NULL);
+    assert_string_equal(fx->t.vendor, "lenovo");
+    assert_string_equal(fx->t.vendor_ref, "RMA-88231");
+    s_ok(fx, "carol", SD_REQ_TICKET_START, NULL);
+    assert_int_equal(fx->t.waiting_on, SD_WAIT_NONE);
+    assert_string_equal(fx->t.vendor_ref, "RMA-88231");
+    s_ok(fx, "carol", SD_REQ_TICKET_PENDING, "waiting_on", "vendor", "vendor", "dell", NULL);
+    assert_string_equal(fx->t.vendor, "dell");
+    assert_null(fx->t.vendor_ref);
+    s_ok(fx, "carol", SD_REQ_TICKET_START, NULL);
+    s_ok(fx, "carol", SD_REQ_TICKET_UPDATE, "assets", "LT-0042,PH-0007", NULL);
+    assert_string_equal(fx->t.assets, "LT-0042,PH-0007");
+    assert_string_equal(fx->t.vendor, "dell"); /* an update leaves the vendor alone */
+}
+
 /* Encodes the request as a client would send it and decodes it as the node does. */
 static int s_wire(const sd_request_t *req, sd_fault_t *fault)
 {
@@ -680,6 +702,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unknown_ticket, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reading_request_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_handover_note_awaiting, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pending_on_vendor_keeps_its_case, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

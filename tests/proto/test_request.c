@@ -107,6 +107,20 @@ static const struct {
     {"outcome", "answered"},
     {"service", "VPN"},
     {"notify", "noc@example.com, lwei, +8613800000000"},
+    {"kind", "laptop"},
+    {"model", "ThinkPad T14"},
+    {"serial", "PF-3X9K2"},
+    {"owner", "APAC-C-000001"},
+    {"status", "in_use"}, /* an asset's: tried when the ticket's does not fit */
+    {"warranty_end", "2027-03-31"},
+    {"notes", "Spare charger in the drawer"},
+    {"terms", "Next business day on site"},
+    {"contacts", "Support desk 400-100-6000"},
+    {"escalation_phone", "+86 400 100 6000"},
+    {"escalation_email", "escalate@lenovo.example"},
+    {"assets", "LT-0042,PH-0007"},
+    {"vendor", "lenovo"},
+    {"vendor_ref", "RMA-88231"},
 };
 
 /* Gives argument `name` of req->op's group its sample value, the way the CLI does. */
@@ -115,14 +129,17 @@ static void s_give(sd_request_t *req, const char *name)
     int i = sd_req_arg_find(req->op, name);
     if (i < 0)
         fail_msg("no argument %s in the group of %s", name, sd_req_op_name(req->op));
+    sd_fault_t fault = {0};
+    bool found = false;
     for (size_t k = 0; k < sizeof s_samples / sizeof s_samples[0]; k++) {
         if (strcmp(s_samples[k].name, name) == 0) {
-            sd_fault_t fault;
-            if (sd_request_set(req, i, s_samples[k].text, &fault) != 0)
-                fail_msg("%s: %s", name, fault.text);
-            return;
+            found = true;
+            if (sd_request_set(req, i, s_samples[k].text, &fault) == 0)
+                return;
         }
     }
+    if (found)
+        fail_msg("%s: %s", name, fault.text);
     fail_msg("no sample for %s", name);
 }
 
@@ -149,7 +166,7 @@ static const struct {
     {SD_REQ_REPL_STATUS, "repl.status", false, "", ""},
     {SD_REQ_TICKET_NEW, "ticket.new", true, "title",
      "requester type major description channel category impact urgency tier team assignee "
-     "follow_sun customer phone email"},
+     "follow_sun customer phone email assets"},
     {SD_REQ_TICKET_GET, "ticket.get", false, "id", ""},
     {SD_REQ_TICKET_LIST, "ticket.list", false, "",
      "status priority assignee requester open sla site team limit after"},
@@ -157,14 +174,14 @@ static const struct {
     {SD_REQ_TICKET_ACK, "ticket.ack", true, "id", "reply_due"},
     {SD_REQ_TICKET_ASSIGN, "ticket.assign", true, "id assignee", "team tier"},
     {SD_REQ_TICKET_START, "ticket.start", true, "id", ""},
-    {SD_REQ_TICKET_PENDING, "ticket.pending", true, "id waiting_on", "reason"},
+    {SD_REQ_TICKET_PENDING, "ticket.pending", true, "id waiting_on", "reason vendor vendor_ref"},
     {SD_REQ_TICKET_RESOLVE, "ticket.resolve", true, "id resolution", ""},
     {SD_REQ_TICKET_CLOSE, "ticket.close", true, "id satisfaction", "feedback"},
     {SD_REQ_TICKET_REOPEN, "ticket.reopen", true, "id reason", ""},
     {SD_REQ_TICKET_CANCEL, "ticket.cancel", true, "id reason", ""},
     {SD_REQ_TICKET_COMMENT, "ticket.comment", true, "id body", "public"},
     {SD_REQ_TICKET_UPDATE, "ticket.update", true, "id",
-     "type major title description requester channel category impact urgency follow_sun"},
+     "type major title description requester channel category impact urgency follow_sun assets"},
     {SD_REQ_TICKET_HANDOVER, "ticket.handover", true, "id site", "note"},
     {SD_REQ_TICKET_COUNTS, "ticket.counts", false, "", "open"},
     {SD_REQ_TICKET_DECLARE_MAJOR, "ticket.declare_major", true, "id", "note"},
@@ -190,6 +207,18 @@ static const struct {
     {SD_REQ_TEAM_GET, "team.get", false, "id", ""},
     {SD_REQ_TEAM_LIST, "team.list", false, "", "site limit after"},
     {SD_REQ_TEAM_UPDATE, "team.update", true, "id", "display_name site tier manager"},
+    {SD_REQ_ASSET_NEW, "asset.new", true, "id kind",
+     "model serial owner site status warranty_end notes"},
+    {SD_REQ_ASSET_GET, "asset.get", false, "id", ""},
+    {SD_REQ_ASSET_LIST, "asset.list", false, "", "owner site status kind limit after"},
+    {SD_REQ_ASSET_UPDATE, "asset.update", true, "id",
+     "kind model serial owner site status warranty_end notes"},
+    {SD_REQ_VENDOR_NEW, "vendor.new", true, "id",
+     "display_name terms contacts escalation_phone escalation_email notes"},
+    {SD_REQ_VENDOR_GET, "vendor.get", false, "id", ""},
+    {SD_REQ_VENDOR_LIST, "vendor.list", false, "", "limit after"},
+    {SD_REQ_VENDOR_UPDATE, "vendor.update", true, "id",
+     "display_name terms contacts escalation_phone escalation_email notes"},
     {SD_REQ_TOKEN_NEW, "token.new", true, "", "user name days"},
     {SD_REQ_TOKEN_LIST, "token.list", false, "", "user limit after"},
     {SD_REQ_TOKEN_REVOKE, "token.revoke", true, "id", ""},
