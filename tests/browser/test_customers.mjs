@@ -137,7 +137,7 @@ test('a CTI newCall for a known number pops the caller card live; an unknown one
     await pop.waitFor();
     assert.equal(await pop.getAttribute('data-known'), 'true');
     assert.equal(await pop.getByTestId('call-name').innerText(), 'Wang Fang');
-    assert.equal(await pop.getByTestId('vip-badge').count(), 1);
+    assert.equal(await pop.getByTestId('call-vip').count(), 1);
     assert.match(await pop.getByTestId('call-open').innerText(), /Open tickets \([12]\)/);
     await shot(page, 'customers-05-popup-known');
 
