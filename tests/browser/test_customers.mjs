@@ -140,6 +140,10 @@ test('a CTI newCall for a known number pops the caller card live; an unknown one
     assert.equal(await pop.getByTestId('call-vip').count(), 1);
     assert.match(await pop.getByTestId('call-open').innerText(), /Open tickets \([12]\)/);
     await shot(page, 'customers-05-popup-known');
+    await page.setViewportSize({ width: 390, height: 844 }); // a phone: the pop-up fits the screen
+    assert.ok((await pop.boundingBox()).width <= 390);
+    await shot(page, 'customers-13-popup-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // Every agent of the site (no user): an unknown number.
     r = await cti({ event: 'newCall', callId: 'call-0002', from: '+44 20 7946 0999', direction: 'in' });
