@@ -172,6 +172,8 @@ test('a CTI newCall for a known number pops the caller card live; an unknown one
     await shot(page, 'customers-07-create-from-call');
     await page.getByTestId('nc-submit').click();
     await page.locator('[data-testid=customer-card] [data-testid=card-name]', { hasText: 'Oliver Brown' }).waitFor();
+    // The unknown caller's call is now in the new customer's contact history.
+    await page.locator('[data-testid=cust-contacts] [data-testid=contact-row][data-channel=call]').waitFor();
 
     // The same number now pops the new customer's card.
     r = await cti({ event: 'newCall', callId: 'call-0003', from: '00442079460999', user: 'li' });

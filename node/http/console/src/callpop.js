@@ -2,7 +2,7 @@
 // customer: the lookup card or null}, sent when a telephone system reports a new call at POST
 // /api/v1/cti/events) shows over any page who is calling - name, VIP, organisation, open tickets,
 // last contacts and a button to the card - or "unknown caller" with a button to the create form,
-// the number filled in. Each stays until closed; the newest three are shown.
+// the number filled in (and the call's contact, which the new customer then gets). Each stays until closed; the newest three are shown.
 import { useEffect, useState } from 'preact/hooks';
 import { onEvent } from './sse.js';
 import { t, fmtTime } from './i18n.js';
@@ -49,7 +49,7 @@ function Pop({ call, onClose }) {
         ${card
             ? html`<${Known} card=${card} onGo=${go} />`
             : html`<p data-testid="call-unknown">${t('unknown_caller', { n: number })}</p>
-                <button type="button" data-testid="call-create" onClick=${() => go('/customers/new?phone=' + enc(number))}>${t('create_customer')}</button>`}
+                <button type="button" data-testid="call-create" onClick=${() => go('/customers/new?phone=' + enc(number) + (call.contact ? '&contact=' + enc(call.contact) : ''))}>${t('create_customer')}</button>`}
     </section>`;
 }
 

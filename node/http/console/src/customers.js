@@ -2,7 +2,7 @@
 // (profile, assets, open and past tickets, contacts) with "new ticket for this customer" and
 // "record contact", and the customer's create, edit (If-Match) and merge forms.
 import { useState } from 'preact/hooks';
-import { request, idempotencyKey } from './api.js';
+import { api, request, idempotencyKey } from './api.js';
 import { t } from './i18n.js';
 import { html, navigate, ErrorLine } from './common.js';
 import { usePaged, NewRecord, EditRecord } from './forms.js';
@@ -93,16 +93,29 @@ function CustomerTable({ items, testid = 'cust-found' }) {
         </tr>`)}</tbody></table>`;
 }
 
-// #/customers/new?phone=...: the create form, the caller's number (or address) filled in.
+// #/customers/new?phone=...[&contact=ID]: the create form, the caller's number (or address)
+// filled in; the unknown caller's contact (the pop-up's) is then linked to the new customer.
 function NewCustomer({ params }) {
+    const [error, setError] = useState(null);
     const initial = {};
     if (params.get('phone')) initial.phones = params.get('phone');
     if (params.get('email')) initial.emails = params.get('email');
+    const contact = params.get('contact');
+    const created = async (c) => {
+        try {
+            if (contact) await api.patch('/contacts/' + enc(contact), { customer: c.id });
+            navigate('/customers/' + enc(c.id));
+        } catch (err) {
+            setError(err); // the customer exists; only the call's link failed: say so here
+        }
+    };
     return html`<section data-testid="customer-new">
         <p><a href="#/customers">${t('back')}: ${t('nav_customers')}</a></p>
         <h1>${t('new_customer')}</h1>
+        ${contact ? html`<p class="help" data-testid="nc-contact">${t('link_contact', { id: contact })}</p>` : null}
+        <${ErrorLine} error=${error} />
         <${NewRecord} path="/customers" fields=${customerFields()} testid="nc" initial=${initial}
-            submitLabel=${t('create_customer')} onCreated=${(c) => navigate('/customers/' + enc(c.id))} />
+            submitLabel=${t('create_customer')} onCreated=${created} />
     </section>`;
 }
 

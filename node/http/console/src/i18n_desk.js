@@ -110,6 +110,7 @@ export const en = {
     open_card: 'Open the customer card',
     unknown_caller: 'Unknown caller {n}: no customer has this number.',
     calls: 'Calls',
+    link_contact: 'The call {id} will be recorded against the new customer.',
 };
 
 export const zh = {
@@ -221,4 +222,5 @@ export const zh = {
     open_card: '打开客户卡片',
     unknown_caller: '未知来电 {n}：没有客户使用此号码。',
     calls: '来电',
+    link_contact: '来电 {id} 将记入新客户的联系历史。',
 };
