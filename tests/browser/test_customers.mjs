@@ -57,6 +57,12 @@ test('an agent finds a customer by a noisy phone number and sees profile, assets
     const { page, errors } = await agentPage();
     await page.getByTestId('nav-customers').click();
     await page.getByTestId('cust-list').locator(`[data-testid=cust-row][data-id="${custId}"]`).waitFor();
+    const other = node.cli(['customer', 'new', '--name', 'Zhao Lei', '--email', 'zhao.lei@example.com']).trim();
+    const otherRow = page.getByTestId('cust-list').locator(`[data-testid=cust-row][data-id="${other}"]`);
+    await otherRow.waitFor(); // live: a customer event refetches the list
+    await page.getByTestId('cust-filter-vip').check(); // the VIP filter keeps her, drops him
+    await otherRow.waitFor({ state: 'detached' });
+    await page.getByTestId('cust-list').locator(`[data-testid=cust-row][data-id="${custId}"]`).waitFor();
     await page.getByTestId('cust-search').fill('+86 (21) 5555-0101');
     await shot(page, 'customers-01-search');
     await page.getByTestId('cust-search-submit').click();

@@ -34,7 +34,9 @@ function Search() {
     const [by, setBy] = useState('auto');
     const [res, setRes] = useState(null); // {kind, q, items?} after a search
     const [error, setError] = useState(null);
-    const all = usePaged('/customers', { limit: 50 });
+    const [f, setF] = useState({ site: '', organisation: '', vip: false }); // the list's filters
+    const all = usePaged('/customers', { limit: 50, site: f.site, organisation: f.organisation, vip: f.vip || undefined });
+    const setFilter = (k) => (e) => setF(Object.assign({}, f, { [k]: k === 'vip' ? e.target.checked : e.target.value.trim() }));
     const submit = async (e) => {
         e.preventDefault();
         const text = q.trim();
@@ -75,6 +77,11 @@ function Search() {
                     ${res.kind !== 'name' ? html` <a href=${'#/customers/new?' + res.kind + '=' + enc(res.q)} data-testid="cust-create-from">${t('create_customer')}</a>` : null}</p>`}
         </section>` : null}
         <h2>${t('all_customers')}</h2>
+        <form class="filters" data-testid="cust-filters" onSubmit=${(e) => e.preventDefault()}>
+            <label for="cf-site">${t('home_site')}</label><input id="cf-site" size="8" value=${f.site} onChange=${setFilter('site')} />
+            <label for="cf-org">${t('organisation')}</label><input id="cf-org" size="16" value=${f.organisation} onChange=${setFilter('organisation')} />
+            <label for="cf-vip"><input id="cf-vip" type="checkbox" data-testid="cust-filter-vip" checked=${f.vip} onChange=${setFilter('vip')} /> ${t('vip_only')}</label>
+        </form>
         <${ErrorLine} error=${all.error} />
         <${CustomerTable} items=${all.items} testid="cust-list" />
         ${all.next ? html`<button type="button" class="secondary" data-testid="load-more" onClick=${all.more}>${t('load_more')}</button>` : null}
