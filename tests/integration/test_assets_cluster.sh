@@ -2,7 +2,9 @@
 # test_assets_cluster.sh - two sites move one asset at once (issue 15): with the hub down, APAC
 # moves LT-0042 to a customer of its own and EMEA to one of its own; once the hub is back every
 # node holds the same asset (equal digests), with the owner and the site of one move - never the
-# owner of one and the site of the other - and only that owner lists it.
+# owner of one and the site of the other - and only that owner lists it. Then a call to APAC's
+# telephony endpoint (CTI, over HTTP) from a customer's number, written however the PBX likes,
+# is in that customer's contact history at the hub, where a lookup by the number shows the card.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/cluster_lib.sh"
@@ -47,4 +49,23 @@ for n in $nodes; do
     [ "$(owned "$n" "${won%/*}")" = LT-0042 ] && [ -z "$(owned "$n" "$lost")" ] &&
         [ -z "$(owned "$n" APAC-C-000001)" ] && ok || bad "owner index at $n"
 done
+
+# A call at APAC, seen at the hub.
+cust=$(at apac customer new --name "Wang Fang" --phone "+86 21 5555 0101") && ok ||
+    bad "customer new at APAC"
+at apac user new pbx --name "PBX" --role agent >/dev/null
+token=$(at apac --json token new --user pbx | sed -n 's/.*"token":"\(sdt_[0-9a-f]*\)".*/\1/p')
+url=$(at apac --json node status | sed -n 's/.*"http":"\([^"]*\)".*/\1/p')
+code=$(curl -s -o "$dir/cti.json" -w '%{http_code}' -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/json' \
+    -d '{"event":"newCall","from":"0086 (21) 5555-0101","to":"8000","direction":"in","callId":"pbx-1"}' \
+    "${url}api/v1/cti/events")
+[ "$code" = 201 ] && grep -q "$cust" "$dir/cti.json" && ok || bad "CTI newCall at APAC: $code $(cat "$dir/cti.json")"
+s_call_at_hub() {
+    at hub --json lookup --phone "+86 21 5555 0101" 2>/dev/null | /usr/bin/python3 -c "import json,sys
+card = json.load(sys.stdin)
+sys.exit(0 if card['customer']['id'] == sys.argv[1] and
+         any(c.get('call_id') == 'pbx-1' for c in card['contacts']) else 1)" "$cust"
+}
+within 20 s_call_at_hub && ok || bad "the call is not in the customer's contact history at the hub"
 finish
