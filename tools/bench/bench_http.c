@@ -8,7 +8,6 @@
 #include "error.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -18,9 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/utsname.h>
 #include <sys/vfs.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define S_MAX_CLIENTS   1000
@@ -76,11 +73,7 @@ static void s_usage(FILE *out)
             "  --tickets N        tickets per run and door (default %d)\n"
             "  --clients LIST     comma-separated client counts, 1..%d (default 16)\n"
             "  --runs R           repeat everything R times, 1..%d (default 1); the\n"
-            "                     doors alternate which goes first\n"
-            "  --sundeskd PATH    node binary (default: the build tree's node/sundeskd)\n"
-            "  --sundesk PATH     CLI binary (default: the build tree's tools/sundesk)\n"
-            "  -h, --help         this text\n"
-            "\n"
+            "                     doors alternate which goes first\n" SD_BENCH_PROGRAMS_HELP "\n"
             "Run it as root (or the node's owner): the CLI acts as the bootstrap admin on the\n"
             "ipc socket. Temp dirs go under $TMPDIR (default /tmp), which must be on the disk\n"
             "to measure. Exit status: 0 all runs passed, 1 a run failed, 2 usage error,\n"
@@ -150,39 +143,6 @@ static int s_free_port(void)
     return port;
 }
 
-/* Runs the CLI with argv; its stdout into out[0..cap) when out is not NULL. Returns 0 when it
- * exited 0, else SD_EIO (its own complaint is on stderr). */
-static int s_cli(char *const argv[], char *out, size_t cap)
-{
-    int fd = -1;
-    pid_t pid;
-    int rc = sd_bench_spawn(argv, true, out ? &fd : NULL, &pid);
-    if (rc)
-        return rc;
-    size_t n = 0;
-    while (out && n + 1 < cap) {
-        ssize_t r = read(fd, out + n, cap - 1 - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-    }
-    if (out) {
-        out[n] = 0;
-        close(fd);
-    }
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return SD_EIO;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        fprintf(stderr, "sd-bench-http: %s %s %s failed\n", argv[0], argv[3], argv[4]);
-        return SD_EIO;
-    }
-    return 0;
-}
-
 /* Makes the agent "bench" and an API token for it; the secret into token[0..cap). */
 static int s_make_token(const char *cli, const char *data, char *token, size_t cap)
 {
@@ -191,8 +151,8 @@ static int s_make_token(const char *cli, const char *data, char *token, size_t c
     char *tok[] = {(char *)cli, "--data", (char *)data, "token", "new",
                    "--user",    "bench",  "--json",     NULL};
     char json[2048];
-    int rc = s_cli(user, NULL, 0);
-    rc = rc ?: s_cli(tok, json, sizeof json);
+    int rc = sd_bench_cli_run("sd-bench-http", user, NULL, 0, &s_interrupted);
+    rc = rc ?: sd_bench_cli_run("sd-bench-http", tok, json, sizeof json, &s_interrupted);
     if (rc)
         return rc;
     /* {"id":..., "token":"sdt_<64 hex>"}: the secret is the one value starting with sdt_. */
@@ -237,29 +197,6 @@ static int s_run_door(const char *bin, const char *cli, const char *tmp, int run
 }
 
 /* ---- report ------------------------------------------------------------------------------ */
-
-static void s_machine(const char *tmp, char *out, size_t cap)
-{
-    char model[256];
-    sd_bench_cpu_model(model, sizeof model);
-    struct utsname u;
-    if (uname(&u) != 0)
-        memset(&u, 0, sizeof u);
-    snprintf(out, cap, "%s, %ld cores online, %s %s %s, temp dirs in %s", model,
-             sysconf(_SC_NPROCESSORS_ONLN), u.sysname, u.release, u.machine, tmp);
-}
-
-/* The 1-, 5- and 15-minute load averages, as read; "?" when unreadable. */
-static void s_load(char *out, size_t cap)
-{
-    snprintf(out, cap, "?");
-    FILE *f = fopen("/proc/loadavg", "r");
-    double a, b, c;
-    if (f && fscanf(f, "%lf %lf %lf", &a, &b, &c) == 3)
-        snprintf(out, cap, "%.2f %.2f %.2f", a, b, c);
-    if (f)
-        fclose(f);
-}
 
 static int s_cmp_double(const void *a, const void *b)
 {
@@ -333,14 +270,8 @@ int main(int argc, char **argv)
     if (prc)
         return prc == 1 ? 0 : 2;
     char bin[PATH_MAX], cli[PATH_MAX];
-    if (sd_bench_node_find(o.sundeskd, bin, sizeof bin) != 0) {
-        fprintf(stderr, "sd-bench-http: no executable node at %s; give --sundeskd PATH\n", bin);
+    if (sd_bench_programs_find("sd-bench-http", o.sundeskd, o.sundesk, bin, cli) != 0)
         return 2;
-    }
-    if (sd_bench_cli_find(o.sundesk, cli, sizeof cli) != 0) {
-        fprintf(stderr, "sd-bench-http: no executable CLI at %s; give --sundesk PATH\n", cli);
-        return 2;
-    }
     sd_bench_trap_signals(s_on_signal);
     const char *tmp_parent;
     char tmp[PATH_MAX];
@@ -354,10 +285,9 @@ int main(int argc, char **argv)
                 tmp_parent);
 
     char machine[512], cmdline[1024] = "", load[64];
-    s_machine(tmp_parent, machine, sizeof machine);
-    s_load(load, sizeof load);
-    for (int i = 0, n = 0; i < argc && n < (int)sizeof cmdline; i++)
-        n += snprintf(cmdline + n, sizeof cmdline - (size_t)n, "%s%s", i ? " " : "", argv[i]);
+    sd_bench_machine(tmp_parent, machine, sizeof machine);
+    sd_bench_loadavg(load, sizeof load);
+    sd_bench_command_line(argc, argv, cmdline, sizeof cmdline);
     char shown[PATH_MAX];
     printf("sd-bench-http: %d tickets per run and door, clients", o.tickets);
     for (int i = 0; i < o.ncounts; i++)

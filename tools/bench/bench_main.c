@@ -6,6 +6,7 @@
 #include <czmq.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,4 +62,32 @@ int sd_bench_make_tmp(const char *who, const char *name, const char **parent, ch
         return SD_EIO;
     }
     return 0;
+}
+
+/* Words with characters a shell would read otherwise go in single quotes. */
+void sd_bench_command_line(int argc, char **argv, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = 0;
+    for (int i = 0; i < argc && n < cap; i++) {
+        const char *a = argv[i];
+        bool plain = *a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                     "0123456789-_./=,:@+%") == strlen(a);
+        int w;
+        if (plain) {
+            w = snprintf(out + n, cap - n, "%s%s", i ? " " : "", a);
+        } else {
+            w = snprintf(out + n, cap - n, "%s'", i ? " " : "");
+            for (const char *p = a; w >= 0 && n + (size_t)w < cap && *p; p++) {
+                int k = *p == '\'' ? snprintf(out + n + w, cap - n - w, "'\\''")
+                                   : snprintf(out + n + w, cap - n - w, "%c", *p);
+                w = k < 0 ? -1 : w + k;
+            }
+            if (w >= 0 && n + (size_t)w < cap)
+                w += snprintf(out + n + w, cap - n - w, "'");
+        }
+        if (w < 0)
+            break;
+        n += (size_t)w;
+    }
 }

@@ -28,4 +28,8 @@ void sd_bench_trap_signals(void (*handler)(int));
 int sd_bench_make_tmp(const char *who, const char *name, const char **parent, char *out,
                       size_t cap);
 
+/* argv as a shell would need it typed (words with special characters quoted), for the report's
+ * "Command:" line, into out[0..cap) (cut when it does not fit). */
+void sd_bench_command_line(int argc, char **argv, char *out, size_t cap);
+
 #endif

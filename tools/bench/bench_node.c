@@ -91,6 +91,20 @@ int sd_bench_cli_find(const char *given, char *out, size_t cap)
     return s_find(given, rel, sizeof rel / sizeof rel[0], out, cap);
 }
 
+int sd_bench_programs_find(const char *who, const char *sundeskd, const char *sundesk,
+                           char bin[PATH_MAX], char cli[PATH_MAX])
+{
+    int rc = sd_bench_node_find(sundeskd, bin, PATH_MAX);
+    if (rc) {
+        fprintf(stderr, "%s: no executable node at %s; give --sundeskd PATH\n", who, bin);
+        return rc;
+    }
+    rc = sd_bench_cli_find(sundesk, cli, PATH_MAX);
+    if (rc)
+        fprintf(stderr, "%s: no executable CLI at %s; give --sundesk PATH\n", who, cli);
+    return rc;
+}
+
 /* Only async-signal-safe calls between fork and exec: libzmq's threads run. */
 int sd_bench_spawn(char *const argv[], bool new_group, int *out_fd, pid_t *pid)
 {
@@ -122,6 +136,44 @@ int sd_bench_spawn(char *const argv[], bool new_group, int *out_fd, pid_t *pid)
         *out_fd = pipefd[0];
     }
     *pid = p;
+    return 0;
+}
+
+int sd_bench_cli_run(const char *who, char *const argv[], char *out, size_t cap,
+                     const volatile sig_atomic_t *interrupted)
+{
+    int fd = -1;
+    pid_t pid;
+    int rc = sd_bench_spawn(argv, true, out ? &fd : NULL, &pid);
+    if (rc)
+        return rc;
+    bool stopped = false;
+    size_t n = 0;
+    while (out && n + 1 < cap) {
+        ssize_t r = read(fd, out + n, cap - 1 - n);
+        if (r < 0 && errno == EINTR && *interrupted && !stopped)
+            stopped = kill(pid, SIGTERM) == 0;
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    if (out) {
+        out[n] = 0;
+        close(fd);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return SD_EIO;
+        if (*interrupted && !stopped)
+            stopped = kill(pid, SIGTERM) == 0;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "%s: %s %s %s failed\n", who, argv[0], argv[3], argv[4]);
+        return SD_EIO;
+    }
     return 0;
 }
 

@@ -38,6 +38,27 @@ int sd_bench_node_find(const char *given, char *out, size_t cap);
  * Returns as sd_bench_node_find(). */
 int sd_bench_cli_find(const char *given, char *out, size_t cap);
 
+/* Runs the CLI (argv[0]) with argv in its own process group and waits for it; its stdout into
+ * out[0..cap) (NUL-terminated, cut at cap - 1) when out is not NULL, else to /dev/null. When
+ * *interrupted (not NULL) is set meanwhile, the CLI gets SIGTERM. who prefixes the message.
+ * Returns 0 when it exited 0; SD_EIO when it could not be started or failed (its own complaint
+ * is on stderr, ours names argv[3] and argv[4], the command's words after --data DIR). */
+int sd_bench_cli_run(const char *who, char *const argv[], char *out, size_t cap,
+                     const volatile sig_atomic_t *interrupted);
+
+/* The --help lines of the options that sd_bench_programs_find() takes, and of --help. */
+#define SD_BENCH_PROGRAMS_HELP                                                                     \
+    "  --sundeskd PATH    node binary (default: the build tree's node/sundeskd)\n"                 \
+    "  --sundesk PATH     CLI binary (default: the build tree's tools/sundesk)\n"                  \
+    "  -h, --help         this text\n"
+
+/* Both programs a benchmark that uses the CLI needs: the node (sd_bench_node_find with sundeskd)
+ * into bin and the CLI (sd_bench_cli_find with sundesk) into cli, each [0..PATH_MAX). A miss is
+ * reported on stderr, prefixed who, with the option that fixes it. Returns 0, or the first
+ * miss's error. */
+int sd_bench_programs_find(const char *who, const char *sundeskd, const char *sundesk,
+                           char bin[PATH_MAX], char cli[PATH_MAX]);
+
 /* fork/exec argv (argv[0] looked up in PATH) with stdout to /dev/null, or to
  * a pipe whose read end goes to *out_fd (the caller's to close) when out_fd
  * is not NULL; stderr stays ours, so the child's complaints are seen.

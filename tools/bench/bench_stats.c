@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <time.h>
+#include <unistd.h>
 
 uint64_t sd_bench_now_usec(void)
 {
@@ -146,4 +148,26 @@ void sd_bench_cpu_model(char *out, size_t cap)
         break;
     }
     fclose(f);
+}
+
+void sd_bench_machine(const char *tmp, char *out, size_t cap)
+{
+    char model[256];
+    sd_bench_cpu_model(model, sizeof model);
+    struct utsname u;
+    if (uname(&u) != 0)
+        memset(&u, 0, sizeof u);
+    snprintf(out, cap, "%s, %ld cores online, %s %s %s, temp dirs in %s", model,
+             sysconf(_SC_NPROCESSORS_ONLN), u.sysname, u.release, u.machine, tmp);
+}
+
+void sd_bench_loadavg(char *out, size_t cap)
+{
+    snprintf(out, cap, "?");
+    FILE *f = fopen("/proc/loadavg", "r");
+    double a, b, c;
+    if (f && fscanf(f, "%lf %lf %lf", &a, &b, &c) == 3)
+        snprintf(out, cap, "%.2f %.2f %.2f", a, b, c);
+    if (f)
+        fclose(f);
 }

@@ -34,6 +34,15 @@ uint64_t sd_bench_now_usec(void);
  * cannot be read: benchmark figures go in the README with the machine. */
 void sd_bench_cpu_model(char *out, size_t cap);
 
+/* The machine a run is on, for the report: CPU model, cores online, kernel and where the temp
+ * dirs are (tmp), e.g. "Intel(R) Xeon(R) ..., 2 cores online, Linux 6.1 x86_64, temp dirs in
+ * /tmp", into out[0..cap). */
+void sd_bench_machine(const char *tmp, char *out, size_t cap);
+
+/* The 1-, 5- and 15-minute load averages as read ("0.52 0.61 0.70"), "?" when unreadable, into
+ * out[0..cap): figures from a busy machine say so. */
+void sd_bench_loadavg(char *out, size_t cap);
+
 /* Create an empty recorder with room for capacity samples, so that a run
  * which knows its sample count never reallocates while it is being timed.
  * capacity may be 0; the recorder grows as needed.

@@ -183,34 +183,6 @@ static void s_machine(const char *tmp, char *out, size_t cap)
              sysconf(_SC_NPROCESSORS_ONLN), u.sysname, u.release, u.machine, s_fs_name(tmp), tmp);
 }
 
-/* argv as a shell would need it typed: words with special characters quoted. */
-static void s_command_line(int argc, char **argv, char *out, size_t cap)
-{
-    size_t n = 0;
-    out[0] = 0;
-    for (int i = 0; i < argc && n < cap; i++) {
-        const char *a = argv[i];
-        bool plain = *a && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                     "0123456789-_./=,:@+%") == strlen(a);
-        int w;
-        if (plain) {
-            w = snprintf(out + n, cap - n, "%s%s", i ? " " : "", a);
-        } else {
-            w = snprintf(out + n, cap - n, "%s'", i ? " " : "");
-            for (const char *p = a; w >= 0 && n + (size_t)w < cap && *p; p++) {
-                int k = *p == '\'' ? snprintf(out + n + w, cap - n - w, "'\\''")
-                                   : snprintf(out + n + w, cap - n - w, "%c", *p);
-                w = k < 0 ? -1 : w + k;
-            }
-            if (w >= 0 && n + (size_t)w < cap)
-                w += snprintf(out + n + w, cap - n - w, "'");
-        }
-        if (w < 0)
-            break;
-        n += (size_t)w;
-    }
-}
-
 /* ---- PostgreSQL ------------------------------------------------------------ */
 
 #ifdef SD_BENCH_HAVE_PG
@@ -330,7 +302,7 @@ int main(int argc, char **argv)
 
     char machine[512], cmdline[4096];
     s_machine(tmp_parent, machine, sizeof machine);
-    s_command_line(argc, argv, cmdline, sizeof cmdline);
+    sd_bench_command_line(argc, argv, cmdline, sizeof cmdline);
     if (!strcmp(s_fs_name(tmp_parent), "tmpfs"))
         fprintf(stderr,
                 "sd-bench-tickets: warning: %s is tmpfs, fsync is free there and the "
