@@ -122,7 +122,8 @@ int sd_api_customer_find_one(sd_store_txn_t *txn, const char *default_cc, const 
             if (phone)
                 sd_phone_e164(phone, default_cc, e164, sizeof e164);
             rc = phone ? sd_fault_set(fault, SD_ENOTFOUND, "no customer has phone %s", e164)
-                       : sd_fault_set(fault, SD_ENOTFOUND, "no customer has e-mail %s", email);
+                       : sd_fault_set(fault, SD_ENOTFOUND, "no customer has e-mail %s",
+                                      email ? email : "");
         }
         if (!rc)
             strcpy(survivor, f->ids[0]);
