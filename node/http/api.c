@@ -69,8 +69,10 @@ static void s_login(sd_http_api_t *api, const sd_http_caller_t *c)
         return;
     const char *key;
     json_t *val;
-    json_object_foreach(body, key, val) if (strcmp(key, "login") && strcmp(key, "password"))
+    json_object_foreach(body, key, val)
     {
+        if (!strcmp(key, "login") || !strcmp(key, "password"))
+            continue;
         char detail[160];
         snprintf(detail, sizeof detail, "args.%.60s: not a field of a login (login, password)",
                  key);
