@@ -202,7 +202,7 @@ start() {
         st=$(node_state "$n")
         case $st in
         running | stopped) continue ;;
-        zombie | dead) echo "$n: $(state_line "$n" "$st")" ;;
+        zombie | dead) echo "$n: $st (pid $(pid_of "$n")): starting it again" ;;
         esac
         "$bin/node/sundeskd" --data "$dir/$n" --config "$dir/$n.zpl" >>"$dir/$n.log" 2>&1 &
         echo $! >"$dir/$n.pid"
@@ -235,12 +235,13 @@ stop() {
         st=$(node_state "$n")
         if [ "$st" = running ] || [ "$st" = stopped ]; then
             pid=$(pid_of "$n")
-            kill -TERM "$pid"
-            [ "$st" = stopped ] && kill -CONT "$pid"
+            # It may have exited since: nothing to signal then.
+            kill -TERM "$pid" 2>/dev/null || true
+            [ "$st" != stopped ] || kill -CONT "$pid" 2>/dev/null || true
             for _ in $(seq 100); do
                 case $(node_state "$n") in running | stopped) sleep 0.1 ;; *) break ;; esac
             done
-            case $(node_state "$n") in running | stopped) kill -9 "$pid" ;; esac
+            case $(node_state "$n") in running | stopped) kill -9 "$pid" 2>/dev/null || true ;; esac
             echo "$n: stopped"
         fi
         rm -f "$dir/$n.pid"
@@ -252,8 +253,12 @@ status() {
     for n in "${nodes[@]}"; do
         echo "== $n  console $(http_url "$n")"
         st=$(node_state "$n")
-        if [ "$st" = running ]; then "$bin/tools/sundesk" --data "$dir/$n" --timeout 3000 repl status
-        else state_line "$n" "$st"; fi
+        if [ "$st" = running ]; then
+            "$bin/tools/sundesk" --data "$dir/$n" --timeout 3000 repl status ||
+                echo "running (pid $(pid_of "$n")), but no answer within 3 s"
+        else
+            state_line "$n" "$st"
+        fi
     done
 }
 
