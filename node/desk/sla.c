@@ -70,9 +70,13 @@ void sd_sla_resume(const sd_schedule_t *sched, const sd_ticket_t *t, uint64_t no
     *resolve_due = t->resolve_due;
     if (!paused || now <= paused)
         return;
-    uint64_t *dues[] = {response_due, resolve_due};
+    /* The response clock stopped for good at the first response (section 8:
+     * it runs until acknowledged_at or first_response_at is set); only a
+     * response still owed waited and moves. */
+    bool owed = !t->acknowledged_at && !t->first_response_at;
+    uint64_t *dues[] = {owed ? response_due : NULL, resolve_due};
     for (int i = 0; i < 2; i++)
-        if (*dues[i] > paused)
+        if (dues[i] && *dues[i] > paused)
             *dues[i] = sd_schedule_add(sched, t, now,
                                        (uint64_t)sd_schedule_elapsed(sched, t, paused, *dues[i]));
 }

@@ -41,7 +41,9 @@ void sd_sla_retarget(const sd_schedule_t *sched, const sd_policy_t *policy,
                      uint64_t *response_due, uint64_t *resolve_due);
 
 /* The clock resumes at now after a pause that began at t->sla_paused_at:
- * each due time still ahead at the pause moves by the business time paused. */
+ * each due time still ahead at the pause moves by the business time paused.
+ * response_due moves only while the response is still owed (neither
+ * t->acknowledged_at nor t->first_response_at set); resolve_due always. */
 void sd_sla_resume(const sd_schedule_t *sched, const sd_ticket_t *t, uint64_t now,
                    uint64_t *response_due, uint64_t *resolve_due);
 

@@ -7,6 +7,7 @@
 #include "handover.h"
 #include "hlc.h"
 #include "request.h"
+#include "sla.h"
 #include "workflow.h"
 
 #include <setjmp.h>
@@ -491,6 +492,35 @@ static void test_pending_and_back(void **state)
     assert_null(fx->t.status_reason);
 }
 
+/* Leaving pending moves the due times by the time the ticket waited, but the
+ * response clock stopped at the acknowledgement: response_due stays as it was
+ * (issue 19: "reply due 19:53Z, promised 18:30Z"). */
+static void test_resume_moves_response_due_only_while_owed(void **state)
+{
+    fx_t *fx = *state;
+    s_create_in_progress(fx); /* acknowledged at T0, no calendars: the wall clock */
+    uint64_t response_due = fx->t.response_due, resolve_due = fx->t.resolve_due;
+    fx->ctx.now_ms = T0 + 10 * MINUTE;
+    s_ok(fx, "carol", SD_REQ_TICKET_PENDING, "waiting_on", "customer", NULL);
+    fx->ctx.now_ms = T0 + 70 * MINUTE;
+    s_ok(fx, "carol", SD_REQ_TICKET_START, NULL);
+    assert_int_equal(fx->t.response_due, response_due);
+    assert_int_equal(fx->t.resolve_due, resolve_due + 60 * MINUTE);
+
+    /* A response still owed waited too, and moves; a first public reply ends it like an ack. */
+    sd_ticket_t t = {.response_due = T0 + 60 * MINUTE,
+                     .resolve_due = T0 + 240 * MINUTE,
+                     .sla_paused_at = T0 + 10 * MINUTE};
+    uint64_t resp, res;
+    sd_sla_resume(NULL, &t, T0 + 70 * MINUTE, &resp, &res);
+    assert_int_equal(resp, T0 + 120 * MINUTE);
+    assert_int_equal(res, T0 + 300 * MINUTE);
+    t.first_response_at = T0 + 5 * MINUTE;
+    sd_sla_resume(NULL, &t, T0 + 70 * MINUTE, &resp, &res);
+    assert_int_equal(resp, T0 + 60 * MINUTE);
+    assert_int_equal(res, T0 + 300 * MINUTE);
+}
+
 /* A ticket pending on a vendor keeps the vendor and its case number after it resumes; a new
  * vendor without a reference forgets the old vendor's. */
 static void test_pending_on_vendor_keeps_its_case(void **state)
@@ -694,6 +724,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ack_sets_reply_due, setup, teardown),
         cmocka_unit_test_setup_teardown(test_assign_and_reassign, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_and_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_resume_moves_response_due_only_while_owed, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_pending_needs_waiting_on, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve_close_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
