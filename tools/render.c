@@ -3,9 +3,9 @@
 
 #include "event.h"
 #include "hlc.h"
+#include "tz.h"
 
 #include <string.h>
-#include <time.h>
 
 static void s_json_str(FILE *out, const char *s, size_t len)
 {
@@ -102,26 +102,14 @@ void sd_render_json(FILE *out, const sd_mp_node_t *v)
     }
 }
 
-/* ms as text in format: UTC, or the local time zone. */
-static const char *s_render_time(uint64_t ms, char *buf, bool local, const char *format)
-{
-    if (!ms)
-        return strcpy(buf, "-");
-    time_t secs = (time_t)(ms / 1000);
-    struct tm tm;
-    local ? localtime_r(&secs, &tm) : gmtime_r(&secs, &tm);
-    strftime(buf, 24, format, &tm);
-    return buf;
-}
-
 const char *sd_render_time(uint64_t ms, char *buf)
 {
-    return s_render_time(ms, buf, false, "%Y-%m-%d %H:%MZ");
+    return sd_tz_format(ms, false, buf, 24);
 }
 
 const char *sd_render_local_time(uint64_t ms, char *buf)
 {
-    return s_render_time(ms, buf, true, "%Y-%m-%d %H:%M:%S");
+    return sd_tz_format(ms, true, buf, SD_TZ_TIME_MAX);
 }
 
 const char *sd_render_span(uint64_t from, uint64_t to, char *buf, size_t cap)

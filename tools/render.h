@@ -12,11 +12,11 @@
 /* Writes a msgpack value as JSON (strings escaped, bin as base16 string). */
 void sd_render_json(FILE *out, const sd_mp_node_t *value);
 
-/* "2026-11-24 16:05Z" for Unix ms, "-" for 0. buf needs 24 bytes. */
+/* Unix ms in the CLI's zone (tz.h): "2026-11-24 16:05Z" in UTC, "2026-11-25 00:05+08" in
+ * Asia/Shanghai; "-" for 0. buf needs 24 bytes. */
 const char *sd_render_time(uint64_t ms, char *buf);
 
-/* "2026-11-25 00:05:09" in the local time zone (TZ) for Unix ms, "-" for 0. buf needs 24
- * bytes. */
+/* The same with seconds, "2026-11-25 00:05:09+08"; buf needs SD_TZ_TIME_MAX (32) bytes. */
 const char *sd_render_local_time(uint64_t ms, char *buf);
 
 /* A duration "3h05m" / "2d04h" / "45s" between two Unix ms, "-" if not both set. */
