@@ -82,7 +82,8 @@ static void s_usage(FILE *out)
             "  --json           machine-readable output\n"
             "  --timeout MS     how long to wait for the node (default 10000)\n"
             "  --tz ZONE        show times in ZONE, an IANA name such as Asia/Shanghai\n"
-            "                   (default $TZ, else UTC): 2026-11-30 16:00+08, 08:00Z in UTC\n\n"
+            "                   (default $TZ, else your desk user's time zone, else UTC):\n"
+            "                   2026-11-30 16:00+08, and 08:00Z in UTC\n\n"
             "Who you are: on the node's ipc socket, your Unix account (root and the node's\n"
             "own account are the desk's bootstrap admin; others act as the desk user linked\n"
             "to them with `sundesk user link`); with a token, the token's user. A tcp\n"
@@ -171,6 +172,7 @@ int sd_cli_main(int argc, char **argv)
         else
             return sd_cli_fail("unknown option --%s; see sundesk --help", a);
     }
+    o.zone_given = zone || (getenv("TZ") && *getenv("TZ"));
     if (sd_tz_use(zone) != 0) {
         sd_cli_fail("unknown time zone '%s' (an IANA name such as Europe/London, or UTC)", zone);
         return 2;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_cli_tz.sh - the CLI shows a ticket's times in the viewer's zone (--tz, else $TZ, else
-# UTC) with the offset named, and the owner site's clock beside the due times (its zone from
+# the desk user's time_zone, else UTC) with the offset named, and the owner site's clock beside the due times (its zone from
 # schedule.now), against a real sundeskd whose site EMEA runs on Europe/London; --json stays
 # in Unix ms; an unknown zone exits 2 with one line.
 set -uo pipefail
@@ -53,6 +53,18 @@ has "$(at Asia/Shanghai "$due")+08" "$list"
 hist=$(sd --tz Asia/Shanghai ticket history "$id")
 has "$(at Asia/Shanghai "$created")+08" "$hist"
 [ "$(sd --tz Asia/Shanghai --json ticket show "$id")" = "$json" ] && ok || bad "--json changed by --tz"
+
+# No --tz and no $TZ: the desk user's own time_zone (from auth.whoami); the bootstrap admin
+# has none and sees UTC.
+sd user new li.wei --name "Li Wei" --role agent --time-zone Asia/Shanghai >/dev/null ||
+    bad "user new li.wei"
+tok=$(sd token new --user li.wei --days 1)
+has "zone   Asia/Shanghai" "$(sd --token "$tok" whoami)"
+card=$(sd --token "$tok" ticket show "$id")
+has "times in    Asia/Shanghai" "$card"
+has "created     $(at Asia/Shanghai "$created")+08" "$card"
+has "times in    Europe/London" "$(sd --token "$tok" --tz Europe/London ticket show "$id")"
+has "times in    America/New_York" "$(TZ=America/New_York sd --token "$tok" ticket show "$id")"
 
 err=$(sd --tz Mars/Olympus_Mons ticket show "$id" 2>&1 >/dev/null); rc=$?
 [ $rc -eq 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ $err == *"unknown time zone"* ]] &&
