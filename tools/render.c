@@ -260,14 +260,14 @@ void sd_render_ticket(FILE *out, const sd_ticket_t *t, const char *site_zone)
 
 void sd_render_queue_header(FILE *out)
 {
-    fprintf(out, "%-14s %-3s %-12s %-6s %-16s %-17s %-12s %s\n", "ID", "PRI", "STATUS", "TIER",
+    fprintf(out, "%-14s %-3s %-12s %-6s %-16s %-19s %-12s %s\n", "ID", "PRI", "STATUS", "TIER",
             "ASSIGNEE", "RESOLVE DUE", "SLA", "TITLE");
 }
 
 void sd_render_queue_row(FILE *out, const sd_ticket_t *t)
 {
     char due[24], sla[24];
-    fprintf(out, "%-14s %-3s %-12s %-6s %-16.16s %-17s %-12s %.60s\n", t->id,
+    fprintf(out, "%-14s %-3s %-12s %-6s %-16.16s %-19s %-12s %.60s\n", t->id,
             sd_priority_name(t->priority), sd_status_name(t->status), sd_tier_name(t->tier),
             s_or(t->assignee, "-"), sd_render_time(t->resolve_due, due),
             sd_render_sla(t, sla, sizeof sla), s_or(t->title, ""));
