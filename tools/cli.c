@@ -554,13 +554,15 @@ static void s_wipe_secrets(sd_request_t *req)
 }
 
 /* With no --tz and no $TZ, human output shows times in the caller's own zone (the user's
- * time_zone, one auth.whoami); commands that show no times (node, repl, login, whoami) skip it.
+ * time_zone, one auth.whoami) when the command reads: writing verbs print an id or a status
+ * (and scripts that create many tickets pay no second round trip), node, repl and whoami no
+ * times.
  * Nothing is printed when the node cannot say: times then stay in UTC. */
 static void s_user_zone(sd_cli_t *cli)
 {
     const char *command = cli->command;
-    if (cli->opts->zone_given || cli->opts->json || !strcmp(command, "node") ||
-        !strcmp(command, "repl") || !strcmp(command, "login") || !strcmp(command, "whoami"))
+    if (cli->opts->zone_given || cli->opts->json || sd_req_op_writes(cli->verb->op) ||
+        !strcmp(command, "node") || !strcmp(command, "repl") || !strcmp(command, "whoami"))
         return;
     sd_request_t req = {.op = SD_REQ_AUTH_WHOAMI, .token = cli->token};
     sd_reply_t reply = {0};
