@@ -6,6 +6,7 @@
 #include "render.h"
 #include "request.h"
 #include "session.h"
+#include "tz.h"
 #include "utc.h"
 
 #include <ctype.h>
@@ -40,11 +41,10 @@ static const struct {
     const char *arg;    /* argument name */
     int group;          /* sd_args_group_t where it applies */
 } s_aliases[] = {
-    {"on", "waiting_on", SD_ARGS_NONE},     {"to", "site", SD_ARGS_TICKET},
-    {"to", "site", SD_ARGS_REPORT},         {"name", "display_name", SD_ARGS_USER},
-    {"name", "display_name", SD_ARGS_TEAM},
-    {"org", "organisation", SD_ARGS_CUSTOMER}, {"dept", "department", SD_ARGS_CUSTOMER},
-    {"name", "display_name", SD_ARGS_VENDOR},
+    {"on", "waiting_on", SD_ARGS_NONE},       {"to", "site", SD_ARGS_TICKET},
+    {"to", "site", SD_ARGS_REPORT},           {"name", "display_name", SD_ARGS_USER},
+    {"name", "display_name", SD_ARGS_TEAM},   {"org", "organisation", SD_ARGS_CUSTOMER},
+    {"dept", "department", SD_ARGS_CUSTOMER}, {"name", "display_name", SD_ARGS_VENDOR},
 };
 
 /* Arguments that are points in time; true: a span back from now is allowed. */
@@ -553,6 +553,31 @@ static void s_wipe_secrets(sd_request_t *req)
     }
 }
 
+/* With no --tz and no $TZ, human output shows times in the caller's own zone (the user's
+ * time_zone, one auth.whoami) when the command reads: writing verbs print an id or a status
+ * (and scripts that create many tickets pay no second round trip), node, repl and whoami no
+ * times.
+ * Nothing is printed when the node cannot say: times then stay in UTC. */
+static void s_user_zone(sd_cli_t *cli)
+{
+    const char *command = cli->command;
+    if (cli->opts->zone_given || cli->opts->json || sd_req_op_writes(cli->verb->op) ||
+        !strcmp(command, "node") || !strcmp(command, "repl") || !strcmp(command, "whoami"))
+        return;
+    sd_request_t req = {.op = SD_REQ_AUTH_WHOAMI, .token = cli->token};
+    sd_reply_t reply = {0};
+    int rc = sd_client_call(cli->client, &req, &reply), zlen = 0;
+    req.token = NULL; /* borrowed from cli */
+    const char *zone = !rc && reply.ok ? sd_cli_str(reply.result, "time_zone", &zlen) : NULL;
+    char name[128];
+    if (zlen > 0 && zlen < (int)sizeof name) {
+        snprintf(name, sizeof name, "%.*s", zlen, zone);
+        sd_tz_use(name); /* an unknown zone leaves UTC */
+    }
+    sd_reply_clear(&reply);
+    sd_request_clear(&req);
+}
+
 int sd_cli_run(sd_cli_opts_t *opts, const char *command, const sd_cli_verb_t *verb, int argc,
                char **argv)
 {
@@ -561,6 +586,8 @@ int sd_cli_run(sd_cli_opts_t *opts, const char *command, const sd_cli_verb_t *ve
     sd_reply_t reply = {0};
     snprintf(cli.words, sizeof cli.words, "%s%s%s", command, verb->verb[0] ? " " : "", verb->verb);
     int rc = s_parse_args(&cli, verb, argc, argv, &req) ?: s_connect(&cli) ?: s_token(&cli);
+    if (!rc)
+        s_user_zone(&cli);
     rc = rc ?: (verb->prepare ? verb->prepare(&cli, &req) : 0);
     rc = rc ?: sd_cli_call(&cli, &req, &reply);
     if (!rc) {

@@ -27,6 +27,7 @@ typedef struct {
     bool csv;            /* --csv (ticket list) */
     bool password_stdin; /* --password-stdin (verbs that send a password) */
     int timeout_ms;      /* --timeout MS */
+    bool zone_given;     /* --tz or $TZ chose the display zone (tz.h); else the user's, or UTC */
 } sd_cli_opts_t;
 
 typedef struct sd_cli_verb sd_cli_verb_t;

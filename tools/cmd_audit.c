@@ -3,13 +3,14 @@
 
 #include "render.h"
 #include "request.h"
+#include "tz.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-/* An entry (NULL: the header): when (local time), where, who, what on which record, and for a
- * refusal how the caller was known and why it was refused. */
+/* An entry (NULL: the header): when (in the CLI's zone, tz.h), where, who, what on which record,
+ * and for a refusal how the caller was known and why it was refused. */
 static void s_print_row(const sd_mp_node_t *e)
 {
     int slen, ulen, olen, rlen, xlen, vlen, wlen;
@@ -17,14 +18,14 @@ static void s_print_row(const sd_mp_node_t *e)
     const char *op = sd_cli_str(e, "op", &olen), *record = sd_cli_str(e, "record", &rlen);
     const char *outcome = sd_cli_str(e, "outcome", &xlen), *via = sd_cli_str(e, "via", &vlen);
     const char *why = sd_cli_str(e, "reason", &wlen);
-    char at[24];
+    char at[SD_TZ_TIME_MAX];
     if (!e) {
-        printf("%-19s %-8s %-20s %-16s %-16s %-15s %s\n", "TIME (local)", "SITE", "USER", "OP",
-               "RECORD", "OUTCOME", "VIA: REASON (refusals)");
+        printf("%-22s %-8s %-20s %-16s %-16s %-15s %s\n", "TIME", "SITE", "USER", "OP", "RECORD",
+               "OUTCOME", "VIA: REASON (refusals)");
         return;
     }
     bool refused = xlen != 2 || memcmp(outcome, "ok", 2) != 0;
-    printf("%-19s %-8.*s %-20.*s %-16.*s %-16.*s %-*.*s",
+    printf("%-22s %-8.*s %-20.*s %-16.*s %-16.*s %-*.*s",
            sd_render_local_time(sd_cli_u64(e, "at"), at), slen, site, ulen ? ulen : 1,
            ulen ? user : "-", olen, op, rlen ? rlen : 1, rlen ? record : "-", refused ? 15 : 0,
            xlen, outcome);
@@ -48,8 +49,9 @@ const sd_cli_verb_t sd_audit_verbs[] = {
      "The newest --limit N (default 100) entries, oldest first: every event (outcome ok; the\n"
      "user is the authenticated author, the site where it was made) and this node's refusals\n"
      "(outcome forbidden or unauthenticated, with how the caller was known and why). Times\n"
-     "are local. --user U: only U's; --ticket ID: only that ticket's; --since and --until\n"
-     "bound the time (a span such as 24h counts back from now). --json: the raw entries.",
+     "are in the CLI's zone (--tz, $TZ, else UTC). --user U: only U's; --ticket ID: only\n"
+     "that ticket's; --since and --until bound the time (a span such as 24h counts back from now). "
+     "--json: the raw entries.",
      NULL},
     SD_CLI_VERBS_END,
 };

@@ -39,6 +39,10 @@ static int s_print_whoami(sd_cli_t *cli, const sd_mp_node_t *r)
         if (i + 1 == sd_mp_len(roles))
             putchar('\n');
     }
+    int zlen;
+    const char *zone = sd_cli_str(r, "time_zone", &zlen);
+    if (zlen)
+        printf("zone   %.*s\n", zlen, zone);
     return 0;
 }
 

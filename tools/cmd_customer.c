@@ -142,7 +142,7 @@ static void s_ticket_row(const sd_mp_node_t *t)
     uint64_t at = sd_cli_u64(t, "closed_at");
     at = at ? at : sd_cli_u64(t, "resolved_at");
     at = at ? at : sd_cli_u64(t, "created_at");
-    printf("  %-16.*s %-3.*s %-12.*s %-17s %.*s\n", ilen, id, plen, prio, slen, status,
+    printf("  %-16.*s %-3.*s %-12.*s %-19s %.*s\n", ilen, id, plen, prio, slen, status,
            sd_render_time(at, when), tlen, title);
 }
 

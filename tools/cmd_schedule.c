@@ -63,10 +63,10 @@ static int s_print_coverage(sd_cli_t *cli, const sd_mp_node_t *r)
     if (!intervals)
         return 1;
     char a[24], b[24], total[32];
-    printf("%-17s  %-17s  %s\n", "START(UTC)", "END(UTC)", "SITES");
+    printf("%-19s  %-19s  %s\n", "START", "END", "SITES");
     for (size_t i = 0; i < sd_mp_len(intervals); i++) {
         const sd_mp_node_t *iv = sd_mp_at(intervals, i);
-        printf("%-17s  %-17s  ", sd_render_time(sd_cli_u64(iv, "start"), a),
+        printf("%-19s  %-19s  ", sd_render_time(sd_cli_u64(iv, "start"), a),
                sd_render_time(sd_cli_u64(iv, "end"), b));
         s_print_cover(sd_cli_array(iv, "sites"));
         const sd_mp_node_t *local = sd_mp_kind(iv) == SD_MP_MAP ? sd_mp_get(iv, "local") : NULL;

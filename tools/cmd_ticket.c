@@ -166,6 +166,29 @@ static int s_display_names(sd_cli_t *cli, sd_ticket_t *t)
     return rc;
 }
 
+/* The owner site's IANA zone from schedule.now into zone ("" when the node has no site
+ * calendars, does not know the site or does not answer: the card then shows no site time).
+ * One request, made only for the card and the report; its refusals print nothing. */
+static void s_site_zone(sd_cli_t *cli, const char *site, char *zone, size_t cap)
+{
+    sd_request_t req = {.op = SD_REQ_SCHEDULE_NOW, .token = cli->token};
+    sd_reply_t reply = {0};
+    zone[0] = '\0';
+    int rc = site ? sd_client_call(cli->client, &req, &reply) : SD_ENOTFOUND;
+    req.token = NULL; /* borrowed from cli */
+    const sd_mp_node_t *sites = !rc && reply.ok ? sd_cli_array(reply.result, "sites") : NULL;
+    for (size_t i = 0; sites && i < sd_mp_len(sites); i++) {
+        int slen, zlen;
+        const char *name = sd_cli_str(sd_mp_at(sites, i), "site", &slen);
+        const char *z = sd_cli_str(sd_mp_at(sites, i), "zone", &zlen);
+        if (slen == (int)strlen(site) && !memcmp(name, site, (size_t)slen) && zlen &&
+            (size_t)zlen < cap)
+            snprintf(zone, cap, "%.*s", zlen, z);
+    }
+    sd_reply_clear(&reply);
+    sd_request_clear(&req);
+}
+
 /* A writing op's or ticket.get's result: the new id, the card, or where it stands now. */
 static int s_print_ticket(sd_cli_t *cli, const sd_mp_node_t *r)
 {
@@ -173,10 +196,13 @@ static int s_print_ticket(sd_cli_t *cli, const sd_mp_node_t *r)
     if (s_decode_ticket(r, &t))
         return 1;
     int rc = 0;
+    char zone[128];
+    if (cli->verb->op == SD_REQ_TICKET_GET)
+        s_site_zone(cli, t.owner_site, zone, sizeof zone);
     if (cli->verb->op == SD_REQ_TICKET_NEW)
         printf("%s\n", t.id);
     else if (cli->verb->op == SD_REQ_TICKET_GET && !(rc = s_display_names(cli, &t)))
-        sd_render_ticket(stdout, &t);
+        sd_render_ticket(stdout, &t, zone[0] ? zone : NULL);
     else if (cli->verb->op == SD_REQ_TICKET_DECLARE_MAJOR)
         printf("%s declared a major incident; to notify: %s\n", t.id,
                t.major_notify ? t.major_notify : "nobody (no major-incident rule matches)");
@@ -230,7 +256,9 @@ static int s_print_report(sd_cli_t *cli, const sd_mp_node_t *ticket)
             sd_cli_print_json(changes);
             printf("}\n");
         } else if (!(rc = s_display_names(cli, &t))) {
-            sd_render_report(stdout, &t, events, changes);
+            char zone[128];
+            s_site_zone(cli, t.owner_site, zone, sizeof zone);
+            sd_render_report(stdout, &t, zone[0] ? zone : NULL, events, changes);
         }
         sd_reply_clear(&reply);
     }

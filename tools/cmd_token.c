@@ -31,11 +31,11 @@ static void s_print_row(const sd_mp_node_t *t)
     const char *name = sd_cli_str(t, "name", &nlen);
     char created[24], expires[24], revoked[24];
     if (!t) {
-        printf("%-18s %-20s %-24s %-17s %-17s %s\n", "ID", "USER", "NAME", "CREATED", "EXPIRES",
+        printf("%-18s %-20s %-24s %-19s %-19s %s\n", "ID", "USER", "NAME", "CREATED", "EXPIRES",
                "REVOKED");
         return;
     }
-    printf("%-18.*s %-20.*s %-24.*s %-17s %-17s %s\n", ilen, id, ulen, user, nlen ? nlen : 1,
+    printf("%-18.*s %-20.*s %-24.*s %-19s %-19s %s\n", ilen, id, ulen, user, nlen ? nlen : 1,
            nlen ? name : "-", sd_render_time(sd_cli_u64(t, "created_at"), created),
            sd_render_time(sd_cli_u64(t, "expires_at"), expires),
            sd_render_time(sd_cli_u64(t, "revoked_at"), revoked));

@@ -3,9 +3,9 @@
 
 #include "event.h"
 #include "hlc.h"
+#include "tz.h"
 
 #include <string.h>
-#include <time.h>
 
 static void s_json_str(FILE *out, const char *s, size_t len)
 {
@@ -102,26 +102,14 @@ void sd_render_json(FILE *out, const sd_mp_node_t *v)
     }
 }
 
-/* ms as text in format: UTC, or the local time zone. */
-static const char *s_render_time(uint64_t ms, char *buf, bool local, const char *format)
-{
-    if (!ms)
-        return strcpy(buf, "-");
-    time_t secs = (time_t)(ms / 1000);
-    struct tm tm;
-    local ? localtime_r(&secs, &tm) : gmtime_r(&secs, &tm);
-    strftime(buf, 24, format, &tm);
-    return buf;
-}
-
 const char *sd_render_time(uint64_t ms, char *buf)
 {
-    return s_render_time(ms, buf, false, "%Y-%m-%d %H:%MZ");
+    return sd_tz_format(ms, false, buf, 24);
 }
 
 const char *sd_render_local_time(uint64_t ms, char *buf)
 {
-    return s_render_time(ms, buf, true, "%Y-%m-%d %H:%M:%S");
+    return sd_tz_format(ms, true, buf, SD_TZ_TIME_MAX);
 }
 
 const char *sd_render_span(uint64_t from, uint64_t to, char *buf, size_t cap)
@@ -197,9 +185,24 @@ static void s_render_sla_lines(FILE *out, const sd_ticket_t *t)
         sd_render_indented(out, t->handover_note, strlen(t->handover_note), "              ");
 }
 
-void sd_render_ticket(FILE *out, const sd_ticket_t *t)
+/* A due time in the viewer's zone and, when the owner site's zone is known and another, on the
+ * site's clock beside it: "2027-03-28 09:00+08 (EMEA 2027-03-28 02:00+01)". */
+static const char *s_due(const sd_ticket_t *t, const char *site_zone, uint64_t ms, char *buf,
+                         size_t cap)
 {
-    char a[24], b[24];
+    char mine[SD_TZ_TIME_MAX], site[SD_TZ_TIME_MAX];
+    sd_tz_format(ms, false, mine, sizeof mine);
+    if (ms && site_zone && strcmp(site_zone, sd_tz_name()) &&
+        sd_tz_format_in(site_zone, ms, site, sizeof site))
+        snprintf(buf, cap, "%s (%s %s)", mine, s_or(t->owner_site, "site"), site);
+    else
+        snprintf(buf, cap, "%s", mine);
+    return buf;
+}
+
+void sd_render_ticket(FILE *out, const sd_ticket_t *t, const char *site_zone)
+{
+    char a[24], b[24], due[2][80];
     fprintf(out, "%s  %s\n", t->id, s_or(t->title, ""));
     fprintf(out, "  status      %s%s%s\n", sd_status_name(t->status),
             t->status == SD_STATUS_PENDING ? " on " : "",
@@ -224,9 +227,14 @@ void sd_render_ticket(FILE *out, const sd_ticket_t *t)
         fprintf(out, "  follow sun  yes: SLA on all sites' hours, handed from site to site\n");
     fprintf(out, "  created     %s  updated %s\n", sd_render_time(t->created_at, a),
             sd_render_time(t->updated_at, b));
-    fprintf(out, "  reply due   %s  promised %s\n", sd_render_time(t->response_due, a),
-            sd_render_time(t->reply_due, b));
-    fprintf(out, "  resolve due %s\n", sd_render_time(t->resolve_due, a));
+    fprintf(out, "  times in    %s", sd_tz_name());
+    if (site_zone)
+        fprintf(out, "; site %s on %s", s_or(t->owner_site, "-"), site_zone);
+    fputc('\n', out);
+    fprintf(out, "  reply due   %s  promised %s\n",
+            s_due(t, site_zone, t->response_due, due[0], sizeof due[0]),
+            s_due(t, site_zone, t->reply_due, due[1], sizeof due[1]));
+    fprintf(out, "  resolve due %s\n", s_due(t, site_zone, t->resolve_due, due[0], sizeof due[0]));
     s_render_sla_lines(out, t);
     if (t->acknowledged_at || t->first_response_at)
         fprintf(out, "  acknowledged %s  first response %s\n",
@@ -252,14 +260,14 @@ void sd_render_ticket(FILE *out, const sd_ticket_t *t)
 
 void sd_render_queue_header(FILE *out)
 {
-    fprintf(out, "%-14s %-3s %-12s %-6s %-16s %-17s %-12s %s\n", "ID", "PRI", "STATUS", "TIER",
+    fprintf(out, "%-14s %-3s %-12s %-6s %-16s %-19s %-12s %s\n", "ID", "PRI", "STATUS", "TIER",
             "ASSIGNEE", "RESOLVE DUE", "SLA", "TITLE");
 }
 
 void sd_render_queue_row(FILE *out, const sd_ticket_t *t)
 {
     char due[24], sla[24];
-    fprintf(out, "%-14s %-3s %-12s %-6s %-16.16s %-17s %-12s %.60s\n", t->id,
+    fprintf(out, "%-14s %-3s %-12s %-6s %-16.16s %-19s %-12s %.60s\n", t->id,
             sd_priority_name(t->priority), sd_status_name(t->status), sd_tier_name(t->tier),
             s_or(t->assignee, "-"), sd_render_time(t->resolve_due, due),
             sd_render_sla(t, sla, sizeof sla), s_or(t->title, ""));
@@ -313,11 +321,11 @@ void sd_render_csv_row(FILE *out, const sd_ticket_t *t)
     s_csv(out, t->feedback, true);
 }
 
-void sd_render_report(FILE *out, const sd_ticket_t *t, const sd_mp_node_t *events,
-                      const sd_mp_node_t *changes)
+void sd_render_report(FILE *out, const sd_ticket_t *t, const char *site_zone,
+                      const sd_mp_node_t *events, const sd_mp_node_t *changes)
 {
     char a[24], b[24];
-    sd_render_ticket(out, t);
+    sd_render_ticket(out, t, site_zone);
     fprintf(out, "\nTimings\n");
     fprintf(out, "  to acknowledge   %s\n",
             sd_render_span(t->created_at, t->acknowledged_at, a, 24));
@@ -336,7 +344,7 @@ void sd_render_report(FILE *out, const sd_ticket_t *t, const sd_mp_node_t *event
 }
 
 /* A changed field's value: a text as it is, nil as "-", a time (a field named *_at or *_due)
- * as a UTC time, anything else as JSON. */
+ * as a time in the CLI's zone, anything else as JSON. */
 static void s_render_value(FILE *out, const char *field, size_t flen, const sd_mp_node_t *v)
 {
     size_t len = 0;

@@ -19,6 +19,7 @@
 #include "cmd_token.h"
 #include "cmd_user.h"
 #include "cmd_vendor.h"
+#include "tz.h"
 
 #include <czmq.h>
 #include <stdio.h>
@@ -71,7 +72,7 @@ static void s_usage(FILE *out)
 {
     fprintf(out,
             "usage: sundesk [--data DIR | --node ENDPOINT] [--token TOKEN] [--json]\n"
-            "               [--timeout MS] COMMAND [VERB] [ARGS]\n\n"
+            "               [--timeout MS] [--tz ZONE] COMMAND [VERB] [ARGS]\n\n"
             "Talks to a sundeskd node. Exit status 0 on success; otherwise one line on\n"
             "stderr says what went wrong. `sundesk COMMAND VERB --help` explains a verb.\n\n"
             "  --data DIR       the node's data directory (default ./sundesk-data)\n"
@@ -79,7 +80,10 @@ static void s_usage(FILE *out)
             "  --token TOKEN    act as the token's user (default $SUNDESK_TOKEN, else the\n"
             "                   session `sundesk login` saved for this endpoint; \"\": none)\n"
             "  --json           machine-readable output\n"
-            "  --timeout MS     how long to wait for the node (default 10000)\n\n"
+            "  --timeout MS     how long to wait for the node (default 10000)\n"
+            "  --tz ZONE        show times in ZONE, an IANA name such as Asia/Shanghai\n"
+            "                   (default $TZ, else your desk user's time zone, else UTC):\n"
+            "                   2026-11-30 16:00+08, and 08:00Z in UTC\n\n"
             "Who you are: on the node's ipc socket, your Unix account (root and the node's\n"
             "own account are the desk's bootstrap admin; others act as the desk user linked\n"
             "to them with `sundesk user link`); with a token, the token's user. A tcp\n"
@@ -135,6 +139,7 @@ int sd_cli_main(int argc, char **argv)
 {
     sd_cli_opts_t o = {.data = "./sundesk-data", .timeout_ms = 10000};
     o.token = getenv("SUNDESK_TOKEN") && *getenv("SUNDESK_TOKEN") ? getenv("SUNDESK_TOKEN") : NULL;
+    const char *zone = NULL;
     int i = 1;
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
         const char *a = argv[i] + 2;
@@ -160,10 +165,17 @@ int sd_cli_main(int argc, char **argv)
             o.node = value;
         else if (!strcmp(a, "token"))
             o.token = value; /* "": no token, not even the saved session */
+        else if (!strcmp(a, "tz"))
+            zone = value;
         else if (!strcmp(a, "timeout") && atoi(value) > 0)
             o.timeout_ms = atoi(value);
         else
             return sd_cli_fail("unknown option --%s; see sundesk --help", a);
+    }
+    o.zone_given = zone || (getenv("TZ") && *getenv("TZ"));
+    if (sd_tz_use(zone) != 0) {
+        sd_cli_fail("unknown time zone '%s' (an IANA name such as Europe/London, or UTC)", zone);
+        return 2;
     }
     if (i >= argc) {
         s_usage(stderr);

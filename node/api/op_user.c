@@ -222,8 +222,9 @@ int sd_api_auth_whoami(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_w
     uint32_t n = 0;
     for (int r = 0; r < SD_ROLE_COUNT_; r++)
         n += who->superuser || (who->has_user && sd_user_has_role(&who->user, r, NULL));
+    const char *zone = who->has_user ? who->user.time_zone : NULL;
     sd_reply_ok_begin(w, req->id);
-    sd_mp_map(w, 6);
+    sd_mp_map(w, 7);
     sd_mp_str(w, "user");
     sd_mp_str(w, who->login);
     sd_mp_str(w, "display_name");
@@ -246,6 +247,11 @@ int sd_api_auth_whoami(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_w
         sd_mp_str(w, "sites");
         sd_mp_str(w, who->superuser || !sites ? "" : sites);
     }
+    sd_mp_str(w, "time_zone"); /* the CLI shows times in it when given no other zone */
+    if (zone && *zone)
+        sd_mp_str(w, zone);
+    else
+        sd_mp_nil(w);
     return 0;
 }
 
