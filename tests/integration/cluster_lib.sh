@@ -8,7 +8,9 @@
 # equal; waits up to $CONVERGE_SECONDS, default 20), gone PID (waits until it exits),
 # new_at NODE TITLE.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-export SD_BIN=$bin SD_PORT_BASE=$((20000 + ($$ % 400) * 10 * 4))
+# Bases 20000..31960 (+ up to 94): below the kernel's ephemeral ports (32768 up), which outgoing
+# connections take and would collide with.
+export SD_BIN=$bin SD_PORT_BASE=$((20000 + ($$ % 300) * 10 * 4))
 cluster() { bash "$root/deploy/local-cluster.sh" "$1" "$dir/c" >/dev/null; }
 s_stop_cluster() { bash "$root/deploy/local-cluster.sh" stop "$dir/c" >/dev/null 2>&1; }
 LIB_BEFORE_RM=s_stop_cluster
