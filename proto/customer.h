@@ -23,9 +23,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SD_CUSTOMER_LIST_MAX  512 /* emails, phones: comma-separated, bytes */
-#define SD_CUSTOMER_ITEMS_MAX 8 /* emails, phones: entries (all index entries fit SD_INDEX_BYTES)  \
-                                 */
+#define SD_CUSTOMER_LIST_MAX 512 /* emails, phones: comma-separated, bytes */
+#define SD_CUSTOMER_ITEMS_MAX                                                                      \
+    8 /* emails, phones: entries (all index entries fit SD_INDEX_BYTES)                            \
+       */
 #define SD_CUSTOMER_E164_MAX   (SD_CUSTOMER_ITEMS_MAX * 17) /* phones_e164 bytes */
 #define SD_CUSTOMER_MERGES_MAX 64                           /* merged_into hops a reader follows */
 

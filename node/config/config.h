@@ -78,12 +78,12 @@ typedef struct {
 
 /* HTTP API and web console (config: http; config_http.c); off when port is 0. */
 typedef struct {
-    int port;                     /* TCP port; SD_HTTP_DEFAULT_PORT unless configured */
-    bool port_set;                /* configured (or --http): a port in use is then fatal */
-    char address[64];             /* numeric address to bind; default 127.0.0.1 */
-    char tls_cert[SD_PATH_MAX];   /* PEM certificate chain; "" = plain HTTP */
-    char tls_key[SD_PATH_MAX];    /* PEM private key (owner-only file) */
-    char console[SD_PATH_MAX];    /* directory of the built console; "" = the compiled-in one */
+    int port;                   /* TCP port; SD_HTTP_DEFAULT_PORT unless configured */
+    bool port_set;              /* configured (or --http): a port in use is then fatal */
+    char address[64];           /* numeric address to bind; default 127.0.0.1 */
+    char tls_cert[SD_PATH_MAX]; /* PEM certificate chain; "" = plain HTTP */
+    char tls_key[SD_PATH_MAX];  /* PEM private key (owner-only file) */
+    char console[SD_PATH_MAX];  /* directory of the built console; "" = the compiled-in one */
 } sd_http_config_t;
 
 typedef struct {
@@ -104,8 +104,7 @@ typedef struct {
 
 /* One key of the http section (config_http.c). Returns 0 or SD_ECONFIG with the reason in
  * why. */
-int sd_config_http_key(sd_config_t *cfg, const char *key, const char *value, char *why,
-                       size_t cap);
+int sd_config_http_key(sd_config_t *cfg, const char *key, const char *value, char *why, size_t cap);
 
 /* The http section's rules across keys (a non-loopback address needs TLS; cert and key go
  * together). Returns 0 or SD_ECONFIG with the reason in why. */

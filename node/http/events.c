@@ -104,14 +104,14 @@ void sd_streams_destroy(sd_streams_t **streams)
 
 /* One open stream, owned by its connection's thread. */
 typedef struct {
-    sd_streams_t *streams;  /* shared state */
-    zsock_t *sub;           /* the change feed */
-    char *token;            /* the caller's token (heap, wiped at the end) */
-    char *out;              /* bytes to send (heap) */
-    size_t len, off, cap;   /* their length, how far sent, allocation */
-    int64_t next_keepalive; /* monotonic ms of the next keepalive line */
-    uint64_t next_id;       /* the `id:` of the next event */
-    bool ended;             /* the caller's token stopped working */
+    sd_streams_t *streams;       /* shared state */
+    zsock_t *sub;                /* the change feed */
+    char *token;                 /* the caller's token (heap, wiped at the end) */
+    char *out;                   /* bytes to send (heap) */
+    size_t len, off, cap;        /* their length, how far sent, allocation */
+    int64_t next_keepalive;      /* monotonic ms of the next keepalive line */
+    uint64_t next_id;            /* the `id:` of the next event */
+    bool ended;                  /* the caller's token stopped working */
     char login[SD_NAME_MAX + 1]; /* who the caller is (auth.whoami) */
     bool agent;                  /* an agent or manager of this node's site: calls for all */
     struct {

@@ -33,8 +33,8 @@
 #define SD_CHANGES_ENDPOINT    "inproc://sundesk-changes"
 #define SD_CALLS_ENDPOINT      "inproc://sundesk-calls" /* non-record events (sd_streams_call) */
 #define SD_EVENTS_CALL         "@call" /* first frame of a call event (no kind has an @) */
-#define SD_EVENTS_MAX_STREAMS  64    /* live streams at once; more get 503 */
-#define SD_EVENTS_KEEPALIVE_MS 15000 /* a comment line this often keeps proxies from closing */
+#define SD_EVENTS_MAX_STREAMS  64      /* live streams at once; more get 503 */
+#define SD_EVENTS_KEEPALIVE_MS 15000   /* a comment line this often keeps proxies from closing */
 
 typedef struct sd_changes sd_changes_t;
 

@@ -162,8 +162,7 @@ static void test_http_option(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         assert_int_equal(sd_config_http_option(&cfg.http, bad[i], err, sizeof err), SD_ECONFIG);
     /* Passwords and tokens in clear beyond loopback: refused until TLS is configured. */
-    assert_int_equal(sd_config_http_option(&cfg.http, "0.0.0.0:8443", err, sizeof err),
-                     SD_ECONFIG);
+    assert_int_equal(sd_config_http_option(&cfg.http, "0.0.0.0:8443", err, sizeof err), SD_ECONFIG);
     assert_non_null(strstr(err, "not loopback"));
     strcpy(cfg.http.tls_cert, "/etc/ssl/c.pem");
     strcpy(cfg.http.tls_key, "/etc/ssl/k.pem");
@@ -195,9 +194,9 @@ static void test_http_keys(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip),      cmocka_unit_test(test_real_refused_with_pointer),
-        cmocka_unit_test(test_bin_is_hex),      cmocka_unit_test(test_version),
-        cmocka_unit_test(test_problem_status),  cmocka_unit_test(test_http_option),
+        cmocka_unit_test(test_round_trip),     cmocka_unit_test(test_real_refused_with_pointer),
+        cmocka_unit_test(test_bin_is_hex),     cmocka_unit_test(test_version),
+        cmocka_unit_test(test_problem_status), cmocka_unit_test(test_http_option),
         cmocka_unit_test(test_http_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
