@@ -471,6 +471,40 @@ static void test_long_multibyte_note_is_cut_cleanly(void **state)
     sd_ticket_clear(&t);
 }
 
+/* A ticket that does not follow the sun takes the new owner's hours at a
+ * handover: the note's due times are the ticket's after the move, and the
+ * last action is the agents' work, not "none recorded". */
+static void test_handover_note_due_after_move_and_last_action(void **state)
+{
+    fx_t *fx = *state;
+    char id[SD_ID_MAX + 1], due[32], want[64];
+    sd_ticket_t t = {0};
+    fx->now = U(2026, 3, 3, 14, 0); /* EMEA and AMER on duty */
+    s_do(fx, "EMEA", "tom", SD_REQ_TICKET_NEW, id, "title", "Printer jam", "requester",
+         "ann@example.com", "follow_sun", "false", NULL);
+    fx->now += MINUTE;
+    s_do(fx, "EMEA", "tom", SD_REQ_TICKET_ACK, id, NULL);
+    fx->now += MINUTE;
+    s_do(fx, "EMEA", "tom", SD_REQ_TICKET_ASSIGN, id, "assignee", "kim", NULL);
+    fx->now += MINUTE;
+    s_do(fx, "EMEA", "kim", SD_REQ_TICKET_START, id, NULL);
+    s_get(fx, id, &t);
+    uint64_t before = t.resolve_due;
+    sd_ticket_clear(&t);
+    fx->now += MINUTE;
+    s_do(fx, "EMEA", "kim", SD_REQ_TICKET_HANDOVER, id, "site", "AMER", NULL);
+    s_get(fx, id, &t);
+    assert_string_equal(t.owner_site, "AMER");
+    assert_int_not_equal(t.resolve_due, before); /* AMER's hours, not EMEA's */
+    sd_sla_time(t.resolve_due, due, sizeof due);
+    snprintf(want, sizeof want, "resolution due %s,", due);
+    if (!strstr(t.handover_note, want))
+        fail_msg("note without \"%s\":\n%s", want, t.handover_note);
+    assert_null(strstr(t.handover_note, "none recorded"));
+    assert_non_null(strstr(t.handover_note, "Last action: 2026-03-03 14:03Z work started"));
+    sd_ticket_clear(&t);
+}
+
 /* ---- concurrent handovers converge ----------------------------------------- */
 
 /* Applies bytes of events in the given order to a fresh store; returns its digest. */
@@ -586,6 +620,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hub_takes_over_from_silent_owner, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_handovers_converge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_multibyte_note_is_cut_cleanly, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_handover_note_due_after_move_and_last_action, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
