@@ -52,17 +52,19 @@ static void s_clock(const sd_workflow_ctx_t *ctx, const sd_ticket_t *t, const ch
 
 /* The last human action: the latest of the last comment, the last status
  * change and the last assignment made after the ticket was opened. The
- * scheduler writes the SLA register, and the assignment register only
- * together with it (escalation): such an assignment is not a human's. */
+ * scheduler writes the assignment and status registers only together with
+ * SLA (escalation) or OWNER (receiving a handover): those are not a human's. */
 static void s_last_action(const sd_ticket_t *cur, char *out, size_t cap, size_t *used)
 {
     uint64_t opened = cur->stamps[SD_REG_CREATED].hlc;
     uint64_t status = cur->stamps[SD_REG_STATUS].hlc;
     uint64_t assign = cur->stamps[SD_REG_ASSIGN].hlc;
     const sd_comment_t *c = cur->ncomments ? &cur->comments[cur->ncomments - 1] : NULL;
-    if (status <= opened)
+    /* A scheduler's event also writes SLA (escalation) or OWNER (receiving). */
+    uint64_t sla = cur->stamps[SD_REG_SLA].hlc, owner = cur->stamps[SD_REG_OWNER].hlc;
+    if (status <= opened || status == owner)
         status = 0;
-    if (assign <= opened || assign == cur->stamps[SD_REG_SLA].hlc)
+    if (assign <= opened || assign == sla || assign == owner)
         assign = 0;
     uint64_t comment = c ? c->hlc : 0;
     char at[32];

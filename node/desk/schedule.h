@@ -41,8 +41,9 @@ typedef struct {
     int tick_ms;                             /* scheduler period, real ms */
     sd_clock_t clock;                        /* what "now" is for every event and decision */
     int64_t clock_start, clock_speed, clock_origin; /* test clock as configured, 0 = unset */
-    char *handover_team[SD_CALSET_MAX]; /* per site (index in sites): team receiving handovers,
-                                           owned; NULL = none named */
+    char *handover_team[SD_CALSET_MAX];    /* per site (index in sites): team receiving handovers,
+                                              owned; NULL = none named */
+    bool handover_to_queue[SD_CALSET_MAX]; /* per site: handover_assign = queue (no agent picked) */
 } sd_schedule_t;
 
 /* Defaults: no sites, P1 follows the sun, warn at 75 %, escalate after 20,
