@@ -541,7 +541,8 @@ static void s_user(fx_t *fx, const char *login, const char *home, const char *te
     assert_int_equal(sd_journal_write(fx->journals[NSITES], fx->now, s_user_fill, u, NULL), 0);
 }
 
-/* AMER names team amer-desk: its on-duty agents of that team, least load first. */
+/* AMER names team amer-desk: its on-duty agents of that team, least load first.
+ * The logins that must never be picked sort before amy: picked, they would win ties. */
 static void s_receiving_desk(fx_t *fx)
 {
     fx->sched.handover_team[sd_calset_find(fx->sched.sites, "AMER")] = strdup("amer-desk");
