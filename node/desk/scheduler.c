@@ -118,6 +118,7 @@ typedef struct {
     char last[SD_ID_MAX + 1];   /* the last ticket looked at */
     char (*ids)[SD_ID_MAX + 1]; /* tickets that have something due */
     size_t n;                   /* how many */
+    bool receive;               /* one of them is a ticket to receive (needs the roster) */
     int rc;                     /* first error */
 } s_due_t;
 
@@ -126,6 +127,8 @@ static int s_collect(const sd_ticket_t *t, void *arg)
     s_due_t *due = arg;
     sd_event_t ev = {0};
     int rc = sd_sched_decide(due->ctx, t, &ev);
+    due->receive |=
+        rc == 1 && ev.op == SD_OP_ASSIGN; /* the scheduler assigns only when receiving */
     sd_event_clear(&ev);
     if (rc < 0)
         return due->rc = rc;
@@ -225,13 +228,12 @@ int sd_sched_tick(const sd_sched_ctx_t *ctx, sd_journal_t *journal, char cursor[
     strcpy(cursor, (rc == 1 || more) ? due.last : "");
     rc = rc == 1 ? 0 : rc;
     sd_journal_result_t made = {0};
-    /* Whom to give received tickets to: read only when there is something
-     * to do and this site names a receiving team (it reads users and load). */
+    /* Whom to give received tickets to: read only when a ticket waits to be
+     * received (it reads every user and every open ticket for the load). */
     sd_roster_t roster = {0};
     sd_sched_ctx_t local = *ctx;
     local.roster = &roster;
-    if (!rc && due.n && sd_schedule_handover_team(ctx->wf->sched, ctx->wf->site) &&
-        (rc = sd_store_begin(sd_journal_store(journal), false, &txn)) == 0) {
+    if (!rc && due.receive && (rc = sd_store_begin(sd_journal_store(journal), false, &txn)) == 0) {
         rc = sd_roster_read(txn, ctx->wf->sched, ctx->wf->site, ctx->wf->now_ms, &roster);
         sd_store_abort(&txn);
     }
