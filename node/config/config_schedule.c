@@ -20,6 +20,16 @@ static int s_site(sd_schedule_t *sched, zconfig_t *sec, char *why, size_t cap)
         snprintf(why, cap, "a site needs name and zone");
         return SD_ECONFIG;
     }
+    const char *team = zconfig_get(sec, "handover_team", NULL);
+    if (team && (!team[0] || strlen(team) > SD_NAME_MAX)) {
+        snprintf(why, cap, "%s/handover_team: a team name of 1-%d characters", name, SD_NAME_MAX);
+        return SD_ECONFIG;
+    }
+    const char *assign = zconfig_get(sec, "handover_assign", "least_load");
+    if (strcmp(assign, "least_load") != 0 && strcmp(assign, "queue") != 0) {
+        snprintf(why, cap, "%s/handover_assign: least_load or queue, not '%s'", name, assign);
+        return SD_ECONFIG;
+    }
     sd_calendar_t *cal = NULL;
     int rc = sd_calendar_new(name, zone, &cal);
     if (rc) {
@@ -31,7 +41,8 @@ static int s_site(sd_schedule_t *sched, zconfig_t *sec, char *why, size_t cap)
         const char *key = zconfig_name(item);
         const char *value = zconfig_value(item) ? zconfig_value(item) : "";
         char err[200] = "";
-        if (!strcmp(key, "name") || !strcmp(key, "zone"))
+        if (!strcmp(key, "name") || !strcmp(key, "zone") || !strcmp(key, "handover_team") ||
+            !strcmp(key, "handover_assign"))
             continue;
         if (!strcmp(key, "hours"))
             rc = sd_calendar_add_hours(cal, value);
@@ -41,8 +52,11 @@ static int s_site(sd_schedule_t *sched, zconfig_t *sec, char *why, size_t cap)
             rc = sd_calendar_import_ics(cal, value, ICS_FIRST_YEAR, ICS_LAST_YEAR, NULL, err,
                                         sizeof err);
         else {
-            snprintf(why, cap, "%s/%s: unknown option (known: name, zone, hours, holidays, ics)",
-                     name, key);
+            snprintf(
+                why, cap,
+                "%s/%s: unknown option (known: name, zone, hours, holidays, ics, handover_team, "
+                "handover_assign)",
+                name, key);
             rc = SD_ECONFIG;
             break;
         }
@@ -55,6 +69,12 @@ static int s_site(sd_schedule_t *sched, zconfig_t *sec, char *why, size_t cap)
     if (!rc && (rc = sd_calset_add(sched->sites, &cal)) != 0)
         snprintf(why, cap, "%s: %s", name, rc == SD_EDUPLICATE ? "listed twice" : "too many sites");
     sd_calendar_destroy(&cal);
+    int i = rc ? -1 : sd_calset_find(sched->sites, name);
+    if (i >= 0) {
+        sched->handover_to_queue[i] = strcmp(assign, "queue") == 0;
+        if (team && !(sched->handover_team[i] = strdup(team)))
+            rc = SD_ENOMEM;
+    }
     return rc ? SD_ECONFIG : 0;
 }
 

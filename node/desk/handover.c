@@ -50,6 +50,52 @@ static void s_clock(const sd_workflow_ctx_t *ctx, const sd_ticket_t *t, const ch
           t->sla_paused_at ? " (clock paused)" : "");
 }
 
+/* The last human action: the latest of the last comment, the last status
+ * change and the last assignment made after the ticket was opened. The
+ * scheduler writes the assignment and status registers only together with
+ * SLA (escalation) or OWNER (receiving a handover): those are not a human's. */
+static void s_last_action(const sd_ticket_t *cur, char *out, size_t cap, size_t *used)
+{
+    uint64_t opened = cur->stamps[SD_REG_CREATED].hlc;
+    uint64_t status = cur->stamps[SD_REG_STATUS].hlc;
+    uint64_t assign = cur->stamps[SD_REG_ASSIGN].hlc;
+    const sd_comment_t *c = cur->ncomments ? &cur->comments[cur->ncomments - 1] : NULL;
+    /* A scheduler's event also writes SLA (escalation) or OWNER (receiving). */
+    uint64_t sla = cur->stamps[SD_REG_SLA].hlc, owner = cur->stamps[SD_REG_OWNER].hlc;
+    if (status <= opened || status == owner)
+        status = 0;
+    if (assign <= opened || assign == sla || assign == owner)
+        assign = 0;
+    uint64_t comment = c ? c->hlc : 0;
+    char at[32];
+    if (comment && comment >= status && comment >= assign) {
+        sd_sla_time(sd_hlc_ms(c->hlc), at, sizeof at);
+        int quote = (int)sd_utf8_cut(c->body, QUOTE_MAX);
+        s_add(out, cap, used, "Last action: %s %s (%s): \"%.*s%s\"\n", at, c->author,
+              c->public_reply ? "reply" : "note", quote, c->body, c->body[quote] ? "..." : "");
+    } else if (assign && assign >= status) {
+        sd_sla_time(sd_hlc_ms(assign), at, sizeof at);
+        s_add(out, cap, used, "Last action: %s assigned to %s at %s.\n", at,
+              cur->assignee ? cur->assignee : (cur->team ? cur->team : "nobody"),
+              cur->stamps[SD_REG_ASSIGN].origin);
+    } else if (status) {
+        static const char *const what[SD_STATUS_COUNT_] = {
+            [SD_STATUS_ACKNOWLEDGED] = "acknowledged",
+            [SD_STATUS_ASSIGNED] = "assigned",
+            [SD_STATUS_IN_PROGRESS] = "work started",
+            [SD_STATUS_PENDING] = "put pending",
+        };
+        const char *w = cur->status >= 0 && cur->status < SD_STATUS_COUNT_ && what[cur->status]
+                            ? what[cur->status]
+                            : sd_status_name(cur->status);
+        sd_sla_time(sd_hlc_ms(status), at, sizeof at);
+        s_add(out, cap, used, "Last action: %s %s at %s.\n", at, w,
+              cur->stamps[SD_REG_STATUS].origin);
+    } else {
+        s_add(out, cap, used, "Last action: none recorded since it was opened.\n");
+    }
+}
+
 void sd_handover_note(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *to,
                       const char *why, const char *agent_note, char *out, size_t cap)
 {
@@ -73,21 +119,20 @@ void sd_handover_note(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, cons
           cur->status == SD_STATUS_PENDING ? sd_wait_names[cur->waiting_on]
                                            : "nothing - ours to act",
           reason ? ", " : "", reason ? cur->status_reason : "");
-    if (cur->ncomments) {
-        const sd_comment_t *c = &cur->comments[cur->ncomments - 1];
-        char at[32];
-        sd_sla_time(sd_hlc_ms(c->hlc), at, sizeof at);
-        int quote = (int)sd_utf8_cut(c->body, QUOTE_MAX);
-        s_add(out, cap, &used, "Last action: %s %s (%s): \"%.*s%s\"\n", at, c->author,
-              c->public_reply ? "reply" : "note", quote, c->body, c->body[quote] ? "..." : "");
-    } else {
-        s_add(out, cap, &used, "Last action: none recorded since it was opened.\n");
-    }
+    s_last_action(cur, out, cap, &used);
+    /* The SLA lines are the ticket after the move: the new owner's clock, and
+     * for a ticket that does not follow the sun the due times
+     * sd_workflow_handover() writes (the same arithmetic at the same now). */
+    sd_ticket_t after = *cur;
+    after.owner_site = (char *)to;
+    if (ctx->sched && !cur->follow_sun)
+        sd_sla_retarget(ctx->sched, ctx->policy, cur, &after, ctx->now_ms, &after.response_due,
+                        &after.resolve_due);
     s_add(out, cap, &used, "SLA (%s): ", sd_sla_names[cur->sla_state]);
     if (!cur->acknowledged_at && !cur->first_response_at) {
-        s_clock(ctx, cur, "response", cur->response_due, out, cap, &used);
+        s_clock(ctx, &after, "response", after.response_due, out, cap, &used);
         s_add(out, cap, &used, "; ");
     }
-    s_clock(ctx, cur, "resolution", cur->resolve_due, out, cap, &used);
+    s_clock(ctx, &after, "resolution", after.resolve_due, out, cap, &used);
     s_add(out, cap, &used, ".");
 }

@@ -1,6 +1,7 @@
 /* schedule.c - defaults of the schedule, and business time on a ticket's duty source. */
 #include "schedule.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void sd_schedule_default(sd_schedule_t *sched)
@@ -15,8 +16,19 @@ void sd_schedule_default(sd_schedule_t *sched)
 
 void sd_schedule_clear(sd_schedule_t *sched)
 {
-    if (sched)
-        sd_calset_destroy(&sched->sites);
+    if (!sched)
+        return;
+    sd_calset_destroy(&sched->sites);
+    for (size_t i = 0; i < SD_CALSET_MAX; i++) {
+        free(sched->handover_team[i]);
+        sched->handover_team[i] = NULL;
+    }
+}
+
+const char *sd_schedule_handover_team(const sd_schedule_t *sched, const char *site)
+{
+    int i = sched && sched->sites && site ? sd_calset_find(sched->sites, site) : -1;
+    return i < 0 ? NULL : sched->handover_team[i];
 }
 
 sd_duty_t sd_schedule_duty(const sd_schedule_t *sched, const sd_ticket_t *t)

@@ -41,13 +41,21 @@ typedef struct {
     int tick_ms;                             /* scheduler period, real ms */
     sd_clock_t clock;                        /* what "now" is for every event and decision */
     int64_t clock_start, clock_speed, clock_origin; /* test clock as configured, 0 = unset */
+    char *handover_team[SD_CALSET_MAX];    /* per site (index in sites): team receiving handovers,
+                                              owned; NULL = none named */
+    bool handover_to_queue[SD_CALSET_MAX]; /* per site: handover_assign = queue (no agent picked) */
 } sd_schedule_t;
 
 /* Defaults: no sites, P1 follows the sun, warn at 75 %, escalate after 20,
  * 60, 240 minutes, grace 30 s, tick 1 s, real clock. */
 void sd_schedule_default(sd_schedule_t *sched);
 
-/* Frees the calendars; NULL-safe. */
+/* The team named to receive follow-the-sun handovers at site (schedule/site
+ * handover_team), borrowed until sd_schedule_clear(); NULL when the site is
+ * not in the schedule or names none. */
+const char *sd_schedule_handover_team(const sd_schedule_t *sched, const char *site);
+
+/* Frees the calendars and team names; NULL-safe. */
 void sd_schedule_clear(sd_schedule_t *sched);
 
 /* Whose hours a ticket's SLA clock counts: the union of all sites for a

@@ -94,6 +94,11 @@ int sd_sched_decide(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, sd_event_t 
         return 0;
     char author[SD_NAME_MAX + 1], reason[SD_NOTE_MAX / 2];
     snprintf(author, sizeof author, "scheduler@%s", wf->site);
+    if (sd_receive_due(wf->sched, t, wf->site)) {
+        rc = sd_workflow_receive(wf, t, sd_schedule_handover_team(wf->sched, wf->site),
+                                 sd_roster_pick(ctx->roster), author, ev);
+        return rc ? rc : 1;
+    }
     int state = sd_sla_assess(wf->sched, wf->policy, t, wf->now_ms, reason, sizeof reason);
     if (state != t->sla_state) {
         if (state == SD_SLA_BREACHED) {
@@ -113,6 +118,7 @@ typedef struct {
     char last[SD_ID_MAX + 1];   /* the last ticket looked at */
     char (*ids)[SD_ID_MAX + 1]; /* tickets that have something due */
     size_t n;                   /* how many */
+    bool receive;               /* one of them is a ticket to receive (needs the roster) */
     int rc;                     /* first error */
 } s_due_t;
 
@@ -121,6 +127,8 @@ static int s_collect(const sd_ticket_t *t, void *arg)
     s_due_t *due = arg;
     sd_event_t ev = {0};
     int rc = sd_sched_decide(due->ctx, t, &ev);
+    due->receive |=
+        rc == 1 && ev.op == SD_OP_ASSIGN; /* the scheduler assigns only when receiving */
     sd_event_clear(&ev);
     if (rc < 0)
         return due->rc = rc;
@@ -144,6 +152,7 @@ static int s_apply_due(sd_journal_batch_t *batch, void *arg)
 {
     const s_apply_t *a = arg;
     int rc = 0;
+    sd_roster_rewind(a->ctx->roster); /* runs again after a map growth */
     for (size_t i = 0; i < a->due->n && !rc; i++) {
         sd_ticket_t t = {0};
         sd_event_t ev = {0};
@@ -153,6 +162,8 @@ static int s_apply_due(sd_journal_batch_t *batch, void *arg)
         if (!rc && decided == 1) {
             strcpy(ev.key, t.id);
             rc = sd_journal_append(batch, &ev, NULL);
+            if (!rc && ev.op == SD_OP_ASSIGN) /* the scheduler assigns only when receiving */
+                sd_roster_gave(a->ctx->roster, sd_event_ticket(&ev)->assignee);
         }
         sd_event_clear(&ev);
         sd_ticket_clear(&t);
@@ -170,11 +181,14 @@ static int s_log_one(const void *bytes, size_t len, void *arg)
         return 0;
     }
     const sd_ticket_t *f = sd_event_ticket(&ev);
-    bool handover = ev.op == SD_OP_HANDOVER;
+    bool handover = ev.op == SD_OP_HANDOVER, received = ev.op == SD_OP_ASSIGN;
+    const char *what = handover   ? f->owner_site
+                       : received ? (f->assignee ? f->assignee : "queue")
+                                  : f->sla_reason;
     sd_log(ev.op == SD_OP_SLA && f->sla_state == SD_SLA_BREACHED ? SD_LOG_WARNING : SD_LOG_INFO,
-           "scheduler: id=%s op=%s seq=%llu %s=\"%s\"", ev.key, sd_event_op_name(&ev),
-           (unsigned long long)ev.seq, handover ? "to" : "reason",
-           handover ? f->owner_site : f->sla_reason);
+           "scheduler: id=%s op=%s seq=%llu %s=\"%s\"%s%s", ev.key, sd_event_op_name(&ev),
+           (unsigned long long)ev.seq, handover || received ? "to" : "reason", what,
+           received ? " team=" : "", received && f->team ? f->team : "");
     sd_event_clear(&ev);
     return 0;
 }
@@ -214,9 +228,19 @@ int sd_sched_tick(const sd_sched_ctx_t *ctx, sd_journal_t *journal, char cursor[
     strcpy(cursor, (rc == 1 || more) ? due.last : "");
     rc = rc == 1 ? 0 : rc;
     sd_journal_result_t made = {0};
-    s_apply_t apply = {.ctx = ctx, .due = &due};
+    /* Whom to give received tickets to: read only when a ticket waits to be
+     * received (it reads every user and every open ticket for the load). */
+    sd_roster_t roster = {0};
+    sd_sched_ctx_t local = *ctx;
+    local.roster = &roster;
+    if (!rc && due.receive && (rc = sd_store_begin(sd_journal_store(journal), false, &txn)) == 0) {
+        rc = sd_roster_read(txn, ctx->wf->sched, ctx->wf->site, ctx->wf->now_ms, &roster);
+        sd_store_abort(&txn);
+    }
+    s_apply_t apply = {.ctx = &local, .due = &due};
     if (!rc && due.n)
         rc = sd_journal_write(journal, ctx->wf->now_ms, s_apply_due, &apply, &made);
+    sd_roster_clear(&roster);
     free(due.ids);
     if (rc)
         return rc;

@@ -10,10 +10,13 @@
  *      another silent site). Concurrent handovers of one ticket (owner and
  *      hub) converge: the OWNER register is last-writer-wins, and the next
  *      tick hands the ticket on if the winner is off duty.
- *   2. SLA state (owner only): at_risk at warn_percent of a target, breached
+ *   2. receiving (owner only): a ticket handed to this site and not assigned
+ *      since goes to the site's receiving team and to its on-duty agent
+ *      with the least load, who becomes the owner (receive.h).
+ *   3. SLA state (owner only): at_risk at warn_percent of a target, breached
  *      at 100 %; a breach also flags the ticket escalated and logs that the
  *      manager is notified (hierarchical escalation).
- *   3. functional escalation (owner only): a ticket in L1, L1.5 or L2 for
+ *   4. functional escalation (owner only): a ticket in L1, L1.5 or L2 for
  *      escalate_minutes of business time without resolution moves one tier.
  * A pending ticket's SLA clocks are paused, so only handover applies to it.
  * Decisions read time only from the schedule's clock (ctx->wf->now_ms). */
@@ -22,6 +25,7 @@
 
 #include "event.h"
 #include "journal.h"
+#include "receive.h"
 #include "workflow.h"
 
 #include <stdbool.h>
@@ -34,6 +38,10 @@ typedef struct {
      * node cannot tell (not a direct peer). NULL: nobody is ever silent. */
     int64_t (*silent_ms)(void *arg, const char *site);
     void *silent_arg; /* for silent_ms */
+    /* On-duty agents of this site's receiving team (receive.h); NULL: a
+     * ticket to receive goes to the team queue. sd_sched_tick reads it
+     * itself when a tick has something to give; the caller leaves it NULL. */
+    sd_roster_t *roster;
 } sd_sched_ctx_t;
 
 /* Decides what to do with ticket t now and builds that event into ev (op,

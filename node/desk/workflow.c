@@ -426,6 +426,28 @@ static int s_sla_reg(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const
     return rc;
 }
 
+int sd_workflow_receive(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *team,
+                        const char *agent, const char *author, sd_event_t *ev)
+{
+    (void)ctx;
+    int rc = sd_event_start(ev, &sd_kind_ticket, SD_OP_ASSIGN);
+    if (rc)
+        return rc;
+    sd_ticket_t *f = sd_event_ticket(ev);
+    snprintf(ev->author, sizeof ev->author, "%s", author);
+    rc = s_take(ev, cur, SD_REG_ASSIGN) ?: s_set_str(&f->team, team) ?: s_set_str(&f->assignee,
+                                                                                     agent);
+    if (!rc && agent)
+        rc = s_take(ev, cur, SD_REG_OWNER) ?: s_set_str(&f->owner, agent);
+    if (!rc && agent && cur->status == SD_STATUS_ACKNOWLEDGED) {
+        rc = s_take(ev, cur, SD_REG_STATUS);
+        f->status = SD_STATUS_ASSIGNED;
+    }
+    if (rc)
+        sd_event_clear(ev);
+    return rc;
+}
+
 int sd_workflow_escalate(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *reason,
                          const char *author, sd_event_t *ev)
 {

@@ -65,6 +65,13 @@ int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, cons
  * SD_ETRANSITION when cur is not open. */
 int sd_workflow_handover(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *to,
                          const char *note, const char *author, sd_event_t *ev, sd_fault_t *fault);
+/* The receiving site takes a handed-over ticket (node/desk/receive.h): the
+ * team becomes team; with agent non-NULL the assignee and the owner become
+ * agent, with NULL the assignee is unset (the team queue) and the owner
+ * stays. Given to an agent, an acknowledged ticket becomes assigned.
+ * Writes the ASSIGN register (and OWNER with an agent), op ticket.assign. */
+int sd_workflow_receive(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *team,
+                        const char *agent, const char *author, sd_event_t *ev);
 /* Functional escalation to the next tier, with the reason. */
 int sd_workflow_escalate(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *reason,
                          const char *author, sd_event_t *ev);

@@ -21,6 +21,7 @@
 #include "sla.h"
 #include "store.h"
 #include "ticket_store.h"
+#include "user.h"
 #include "workflow.h"
 
 #include <setjmp.h>
@@ -471,6 +472,170 @@ static void test_long_multibyte_note_is_cut_cleanly(void **state)
     sd_ticket_clear(&t);
 }
 
+/* A ticket that does not follow the sun takes the new owner's hours at a
+ * handover: the note's due times are the ticket's after the move, and the
+ * last action is the agents' work, not "none recorded". */
+static void test_handover_note_due_after_move_and_last_action(void **state)
+{
+    fx_t *fx = *state;
+    char id[SD_ID_MAX + 1], due[32], want[64];
+    sd_ticket_t t = {0};
+    fx->now = U(2026, 3, 3, 14, 0); /* EMEA and AMER on duty */
+    s_do(fx, "EMEA", "tom", SD_REQ_TICKET_NEW, id, "title", "Printer jam", "requester",
+         "ann@example.com", "follow_sun", "false", NULL);
+    fx->now += MINUTE;
+    s_do(fx, "EMEA", "tom", SD_REQ_TICKET_ACK, id, NULL);
+    fx->now += MINUTE;
+    s_do(fx, "EMEA", "tom", SD_REQ_TICKET_ASSIGN, id, "assignee", "kim", NULL);
+    fx->now += MINUTE;
+    s_do(fx, "EMEA", "kim", SD_REQ_TICKET_START, id, NULL);
+    s_get(fx, id, &t);
+    uint64_t before = t.resolve_due;
+    sd_ticket_clear(&t);
+    fx->now += MINUTE;
+    s_do(fx, "EMEA", "kim", SD_REQ_TICKET_HANDOVER, id, "site", "AMER", NULL);
+    s_get(fx, id, &t);
+    assert_string_equal(t.owner_site, "AMER");
+    assert_int_not_equal(t.resolve_due, before); /* AMER's hours, not EMEA's */
+    sd_sla_time(t.resolve_due, due, sizeof due);
+    snprintf(want, sizeof want, "resolution due %s,", due);
+    if (!strstr(t.handover_note, want))
+        fail_msg("note without \"%s\":\n%s", want, t.handover_note);
+    assert_null(strstr(t.handover_note, "none recorded"));
+    assert_non_null(strstr(t.handover_note, "Last action: 2026-03-03 14:03Z work started"));
+    sd_ticket_clear(&t);
+}
+
+/* ---- the receiving site gives the ticket to a person ----------------------- */
+
+/* A user made at the hub: active, an agent when agent, of home site and teams. */
+static int s_user_fill(sd_journal_batch_t *batch, void *arg)
+{
+    const char *const *u = arg; /* login, home site, teams, "agent" or "" */
+    static const sd_user_t none;
+    sd_event_t ev = {0};
+    assert_int_equal(sd_event_start(&ev, &sd_kind_user, SD_UOP_CREATE), 0);
+    snprintf(ev.key, sizeof ev.key, "%s", u[0]);
+    snprintf(ev.author, sizeof ev.author, "admin");
+    sd_user_t *f = sd_event_user(&ev);
+    ev.mask |= sd_kind_register_mask(&sd_kind_user, SD_UREG_GRANTS) |
+               sd_kind_register_mask(&sd_kind_user, SD_UREG_CREATED) |
+               sd_kind_register_mask(&sd_kind_user, SD_UREG_HOME_SITE) |
+               sd_kind_register_mask(&sd_kind_user, SD_UREG_TEAMS);
+    sd_user_grant_event(&none, SD_USER_ACTIVE, true, f);
+    if (strcmp(u[3], "agent") == 0)
+        sd_user_grant_event(&none, SD_ROLE_AGENT, true, f);
+    f->created_at = sd_journal_now(batch);
+    f->origin_site = strdup("HUB");
+    f->home_site = strdup(u[1]);
+    f->teams = strdup(u[2]);
+    int rc = sd_journal_append(batch, &ev, NULL);
+    sd_event_clear(&ev);
+    return rc;
+}
+
+static void s_user(fx_t *fx, const char *login, const char *home, const char *teams,
+                   const char *agent)
+{
+    const char *u[] = {login, home, teams, agent};
+    assert_int_equal(sd_journal_write(fx->journals[NSITES], fx->now, s_user_fill, u, NULL), 0);
+}
+
+/* AMER names team amer-desk: its on-duty agents of that team, least load first.
+ * The logins that must never be picked sort before amy: picked, they would win ties. */
+static void s_receiving_desk(fx_t *fx)
+{
+    fx->sched.handover_team[sd_calset_find(fx->sched.sites, "AMER")] = strdup("amer-desk");
+    s_user(fx, "bob", "AMER", "amer-desk", "agent");
+    s_user(fx, "amy", "AMER", "network,amer-desk", "agent");
+    s_user(fx, "abe", "EMEA", "amer-desk", "agent");   /* another site's: never */
+    s_user(fx, "ada", "AMER", "amer-desk", "");        /* not an agent: never */
+    s_user(fx, "aki", "AMER", "amer-desk-2", "agent"); /* another team: never */
+}
+
+/* EMEA goes off duty at 17:00Z: AMER's node gives each P1 to an on-duty
+ * agent of its team, least load first (ties to the smaller login), once. */
+static void test_handover_goes_to_a_person(void **state)
+{
+    fx_t *fx = *state;
+    char a[SD_ID_MAX + 1], b[SD_ID_MAX + 1], c[SD_ID_MAX + 1];
+    sd_ticket_t t = {0};
+    s_receiving_desk(fx);
+    fx->now = U(2026, 3, 3, 16, 0);
+    const char *p1[] = {"title",  "Mail down", "requester", "ann@example.com",
+                        "impact", "1",         "urgency",   "1"};
+    s_do(fx, "EMEA", "tom", SD_REQ_TICKET_NEW, a, p1[0], p1[1], p1[2], p1[3], p1[4], p1[5], p1[6],
+         p1[7], NULL);
+    s_do(fx, "EMEA", "tom", SD_REQ_TICKET_NEW, b, p1[0], p1[1], p1[2], p1[3], p1[4], p1[5], p1[6],
+         p1[7], NULL);
+    s_do(fx, "EMEA", "tom", SD_REQ_TICKET_ACK, a, NULL);
+    s_do(fx, "EMEA", "tom", SD_REQ_TICKET_ASSIGN, a, "assignee", "tom", NULL);
+    fx->now = U(2026, 3, 3, 17, 0);
+    assert_int_equal(s_tick(fx, "EMEA"), 2); /* both handed to AMER */
+    fx->now += MINUTE; /* one store plays all sites: AMER's clock must pass EMEA's events */
+    assert_int_equal(s_tick(fx, "AMER"), 2); /* both received, in one tick */
+    s_get(fx, a, &t);
+    assert_string_equal(t.owner_site, "AMER");
+    assert_string_equal(t.team, "amer-desk");
+    const char *first = t.assignee;
+    assert_true(strcmp(first, "amy") == 0 || strcmp(first, "bob") == 0);
+    assert_string_equal(t.owner, first);
+    char given[SD_ID_MAX + 1];
+    snprintf(given, sizeof given, "%s", first);
+    s_get(fx, b, &t);
+    assert_string_equal(t.team, "amer-desk");
+    assert_non_null(t.assignee);
+    assert_string_not_equal(t.assignee, given); /* the other one: least load */
+    assert_string_equal(t.owner, t.assignee);
+    /* Taken: never given again, however often AMER ticks (SLA and escalation go on). */
+    for (int i = 0; i < 5; i++) {
+        fx->now += MINUTE;
+        s_tick(fx, "AMER");
+    }
+    s_get(fx, b, &t);
+    assert_string_not_equal(t.assignee, given);
+    assert_string_equal(t.owner, t.assignee);
+    s_get(fx, a, &t);
+    assert_string_equal(t.assignee, given);
+    /* A third ticket: both hold one; the smaller login wins the tie. */
+    fx->now = U(2026, 3, 4, 16, 0);
+    s_do(fx, "EMEA", "tom", SD_REQ_TICKET_NEW, c, p1[0], p1[1], p1[2], p1[3], p1[4], p1[5], p1[6],
+         p1[7], NULL);
+    fx->now = U(2026, 3, 4, 17, 0);
+    s_tick(fx, "EMEA");
+    fx->now += MINUTE;
+    s_tick(fx, "AMER");
+    s_get(fx, c, &t);
+    assert_string_equal(t.assignee, "amy");
+    sd_ticket_clear(&t);
+}
+
+/* A ticket handed to AMER while AMER is off duty stays in the team queue:
+ * never an off-duty agent. */
+static void test_handover_off_duty_goes_to_the_queue(void **state)
+{
+    fx_t *fx = *state;
+    char id[SD_ID_MAX + 1];
+    sd_ticket_t t = {0};
+    s_receiving_desk(fx);
+    fx->now = U(2026, 3, 3, 9, 0); /* EMEA on duty, AMER not (13:00Z-23:00Z) */
+    s_do(fx, "EMEA", "tom", SD_REQ_TICKET_NEW, id, "title", "Printer jam", "requester",
+         "ann@example.com", "follow_sun", "false", NULL);
+    s_do(fx, "EMEA", "tom", SD_REQ_TICKET_HANDOVER, id, "site", "AMER", NULL);
+    fx->now += MINUTE;
+    assert_int_equal(s_tick(fx, "AMER"), 1);
+    s_get(fx, id, &t);
+    assert_string_equal(t.team, "amer-desk");
+    assert_null(t.assignee);
+    assert_string_equal(t.owner, "tom"); /* no person took it */
+    /* With AMER on duty later, it stays in the queue: a person takes it from there. */
+    fx->now = U(2026, 3, 3, 14, 0);
+    s_tick(fx, "AMER");
+    s_get(fx, id, &t);
+    assert_null(t.assignee);
+    sd_ticket_clear(&t);
+}
+
 /* ---- concurrent handovers converge ----------------------------------------- */
 
 /* Applies bytes of events in the given order to a fresh store; returns its digest. */
@@ -586,6 +751,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hub_takes_over_from_silent_owner, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_handovers_converge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_multibyte_note_is_cut_cleanly, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_handover_note_due_after_move_and_last_action, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_handover_goes_to_a_person, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_handover_off_duty_goes_to_the_queue, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
