@@ -393,13 +393,14 @@ static int s_index(const void *record, sd_index_keys_t *keys)
     s_by_name(keys, SD_TICKET_INDEX_CUSTOMER, t->customer, t->id);
     sd_ticket_status_counter(t->status, counter, sizeof counter);
     sd_index_count(keys, counter);
+    /* Breached is final: a ticket counts once, however many nodes recorded its breach. */
+    if (t->sla_state == SD_SLA_BREACHED)
+        sd_index_count(keys, SD_TICKET_COUNT_SLA_BREACHES);
     return keys->error;
 }
 
 static int s_index_event(const sd_event_t *ev, sd_index_keys_t *keys)
 {
-    if (ev->op == SD_OP_SLA && sd_event_ticket(ev)->sla_state == SD_SLA_BREACHED)
-        sd_index_count(keys, SD_TICKET_COUNT_SLA_BREACHES);
     if (ev->op == SD_OP_HANDOVER) {
         sd_index_begin(keys, SD_TICKET_INDEX_HANDOVERS);
         sd_index_u64(keys, ev->hlc);

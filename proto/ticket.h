@@ -205,8 +205,8 @@ extern const char *const sd_sla_names[];      /* SD_SLA_COUNT_ */
 
 /* The ticket kind (kind.h): registers, ops, comments as its append-only set, id scheme
  * SITE-000001, indexes "queue" (open, priority, resolve due, id), "requester" and "assignee"
- * (name, id), counters "status.<status>"; per event "handovers" (hlc, origin, seq) and the
- * counter "sla_breaches". */
+ * (name, id), counters "status.<status>" and "sla_breaches" (tickets breached); per event
+ * "handovers" (hlc, origin, seq). */
 extern const sd_kind_t sd_kind_ticket;
 
 /* The field table of a ticket (register in sd_field_t.group), in wire order. */
@@ -243,7 +243,7 @@ static inline bool sd_status_open(int status)
 #define SD_TICKET_INDEX_ASSIGNEE     "assignee"     /* assignee, id */
 #define SD_TICKET_INDEX_CUSTOMER     "customer"     /* customer id, id */
 #define SD_TICKET_INDEX_HANDOVERS    "handovers"    /* per handover event: hlc, origin, seq */
-#define SD_TICKET_COUNT_SLA_BREACHES "sla_breaches" /* per breach event */
+#define SD_TICKET_COUNT_SLA_BREACHES "sla_breaches" /* per ticket breached */
 
 /* The name of the counter of tickets in status ("status.<status>") into out. */
 void sd_ticket_status_counter(int status, char *out, size_t cap);

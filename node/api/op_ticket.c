@@ -268,6 +268,20 @@ static void s_changes(const sd_ticket_t *before, const sd_event_t *ev, sd_mp_wri
     sd_fields_encode(sd_ticket_fields, sd_ticket_field_count, after, changed, w);
 }
 
+/* True for a scheduler decision (sla, escalate) that another node recorded
+ * already: every value it writes equals the state before it (PROTOCOL
+ * section 8: the owner site and the hub may both decide one breach). */
+static bool s_decided_again(const sd_ticket_t *before, const sd_event_t *ev)
+{
+    if (ev->op != SD_OP_SLA && ev->op != SD_OP_ESCALATE)
+        return false;
+    for (uint64_t m = ev->mask; m; m &= m - 1)
+        if (!sd_fields_equal(sd_ticket_fields, sd_ticket_field_count, before, sd_event_ticket(ev),
+                             m & -m))
+            return false;
+    return true;
+}
+
 static int s_history_item(const void *bytes, size_t len, void *arg)
 {
     s_history_t *h = arg;
@@ -276,7 +290,7 @@ static int s_history_item(const void *bytes, size_t len, void *arg)
     if (rc)
         return rc == SD_ENOMEM ? rc : SD_ECORRUPT;
     const sd_comment_t *c = ev.op == SD_OP_COMMENT ? sd_event_comment(&ev) : NULL;
-    if (!(h->public_only && c && !c->public_reply)) {
+    if (!(h->public_only && c && !c->public_reply) && !s_decided_again(&h->state, &ev)) {
         sd_mp_raw(h->events, bytes, len);
         if (ev.op == SD_OP_UPDATE)
             s_changes(&h->state, &ev, h->changes);

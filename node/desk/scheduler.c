@@ -5,6 +5,7 @@
 #include "handover.h"
 #include "log.h"
 #include "sla.h"
+#include "takeover.h"
 #include "ticket_store.h"
 
 #include <stdio.h>
@@ -14,14 +15,6 @@
 /* Most tickets acted on in one tick: bounds the write transaction; the rest
  * wait for the next tick. */
 #define TICK_EVENTS_MAX 1024
-
-static bool s_silent(const sd_sched_ctx_t *ctx, const char *site)
-{
-    if (!ctx->silent_ms || !site)
-        return false;
-    int64_t ms = ctx->silent_ms(ctx->silent_arg, site);
-    return ms >= 0 && ms > ctx->wf->sched->takeover_grace_ms;
-}
 
 /* 1 when member i of the schedule is on duty now, 0 when not (or on error). */
 static bool s_on_duty(const sd_calset_t *set, int i, int64_t now)
@@ -36,24 +29,25 @@ static int s_handover(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, bool mine
     const sd_calset_t *set = wf->sched->sites;
     int64_t now = (int64_t)wf->now_ms;
     int owner = t->owner_site ? sd_calset_find(set, t->owner_site) : -1;
-    bool takeover = !mine && ctx->hub && s_silent(ctx, t->owner_site);
+    bool takeover = !mine && ctx->hub && sd_takeover_silent(ctx, t->owner_site);
     if (!(mine && !s_on_duty(set, owner, now)) && !takeover)
         return 0;
-    uint64_t exclude = owner >= 0 ? 1ull << owner : 0;
-    for (size_t i = 0; takeover && i < sd_calset_size(set); i++)
-        if (s_silent(ctx, sd_calendar_site(sd_calset_at(set, i))))
-            exclude |= 1ull << i;
+    uint64_t exclude = sd_takeover_exclude(ctx, t, owner);
     int to;
     int64_t start;
     if (sd_calset_pick(set, now, exclude, &to, &start) != 0 || start > now)
-        return 0; /* nobody else on duty: it stays until someone is */
+        /* nobody else on duty: the hub gives a silent site's ticket to the
+         * person on call; otherwise it stays until someone is on duty */
+        return takeover ? sd_takeover_oncall(ctx, t, ev) : 0;
     const char *to_site = sd_calendar_site(sd_calset_at(set, (size_t)to));
     char why[128], note[SD_NOTE_MAX];
     if (takeover)
         snprintf(why, sizeof why, "%s unreachable, the hub hands it over",
                  t->owner_site ? t->owner_site : "the owner site");
     else
-        snprintf(why, sizeof why, "%s off duty", t->owner_site);
+        snprintf(why, sizeof why,
+                 mine && ctx->hub ? "%s held it for the person on call" : "%s off duty",
+                 t->owner_site);
     sd_handover_note(wf, t, to_site, why, NULL, note, sizeof note);
     char author[SD_NAME_MAX + 1];
     snprintf(author, sizeof author, "scheduler@%s", wf->site);
@@ -77,7 +71,8 @@ static int s_escalate(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, const cha
     snprintf(reason, sizeof reason,
              "%s for %d business minutes without resolution: escalated to %s",
              sd_tier_name(t->tier), limit, sd_tier_name(t->tier + 1));
-    int rc = sd_workflow_escalate(wf, t, reason, author, ev);
+    uint64_t at = sd_schedule_add(wf->sched, t, since, (uint64_t)limit * 60000);
+    int rc = sd_workflow_escalate(wf, t, reason, at, author, ev);
     return rc ? rc : 1;
 }
 
@@ -90,22 +85,24 @@ int sd_sched_decide(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, sd_event_t 
     int rc = 0;
     if (t->follow_sun && wf->sched->sites && (rc = s_handover(ctx, t, mine, ev)) != 0)
         return rc;
-    if (!mine)
+    /* The owner decides; the hub for a silent owner site (takeover.h). */
+    if (!mine && !(ctx->hub && sd_takeover_silent(ctx, t->owner_site)))
         return 0;
     char author[SD_NAME_MAX + 1], reason[SD_NOTE_MAX / 2];
     snprintf(author, sizeof author, "scheduler@%s", wf->site);
-    if (sd_receive_due(wf->sched, t, wf->site)) {
+    if (mine && sd_receive_due(wf->sched, t, wf->site)) {
         rc = sd_workflow_receive(wf, t, sd_schedule_handover_team(wf->sched, wf->site),
                                  sd_roster_pick(ctx->roster), author, ev);
         return rc ? rc : 1;
     }
-    int state = sd_sla_assess(wf->sched, wf->policy, t, wf->now_ms, reason, sizeof reason);
+    uint64_t at;
+    int state = sd_sla_assess(wf->sched, wf->policy, t, wf->now_ms, reason, sizeof reason, &at);
     if (state != t->sla_state) {
         if (state == SD_SLA_BREACHED) {
             size_t n = strlen(reason);
             snprintf(reason + n, sizeof reason - n, "; manager notified");
         }
-        rc = sd_workflow_sla(wf, t, state, reason, author, ev);
+        rc = sd_workflow_sla(wf, t, state, reason, at, author, ev);
         return rc ? rc : 1;
     }
     return s_escalate(ctx, t, author, ev);
@@ -140,8 +137,8 @@ static int s_collect(const sd_ticket_t *t, void *arg)
 
 /* What the tick's write does: the tickets that had something due. */
 typedef struct {
-    const sd_sched_ctx_t *ctx; /* for deciding again, on the state in the write transaction */
-    const s_due_t *due;        /* whom to look at */
+    sd_sched_ctx_t *ctx; /* for deciding again, on the state in the write transaction */
+    const s_due_t *due;  /* whom to look at */
 } s_apply_t;
 
 /* Fills the journal's batch with the events for the tickets of due, decided
@@ -153,6 +150,7 @@ static int s_apply_due(sd_journal_batch_t *batch, void *arg)
     const s_apply_t *a = arg;
     int rc = 0;
     sd_roster_rewind(a->ctx->roster); /* runs again after a map growth */
+    a->ctx->txn = sd_journal_txn(batch);
     for (size_t i = 0; i < a->due->n && !rc; i++) {
         sd_ticket_t t = {0};
         sd_event_t ev = {0};
@@ -185,10 +183,13 @@ static int s_log_one(const void *bytes, size_t len, void *arg)
     const char *what = handover   ? f->owner_site
                        : received ? (f->assignee ? f->assignee : "queue")
                                   : f->sla_reason;
+    /* The hub taking a ticket for the person on call: the handover to itself names them. */
+    bool oncall = handover && f->owner && strcmp(f->owner_site, ev.origin) == 0;
     sd_log(ev.op == SD_OP_SLA && f->sla_state == SD_SLA_BREACHED ? SD_LOG_WARNING : SD_LOG_INFO,
-           "scheduler: id=%s op=%s seq=%llu %s=\"%s\"%s%s", ev.key, sd_event_op_name(&ev),
+           "scheduler: id=%s op=%s seq=%llu %s=\"%s\"%s%s%s%s", ev.key, sd_event_op_name(&ev),
            (unsigned long long)ev.seq, handover || received ? "to" : "reason", what,
-           received ? " team=" : "", received && f->team ? f->team : "");
+           received ? " team=" : "", received && f->team ? f->team : "", oncall ? " oncall=" : "",
+           oncall ? f->owner : "");
     sd_event_clear(&ev);
     return 0;
 }
@@ -207,7 +208,12 @@ int sd_sched_tick(const sd_sched_ctx_t *ctx, sd_journal_t *journal, char cursor[
                   uint64_t *first, uint64_t *last)
 {
     *first = *last = 0;
-    s_due_t due = {.ctx = ctx, .ids = malloc(TICK_EVENTS_MAX * sizeof *due.ids)};
+    /* Whom to give received tickets to (read below) and the transaction a
+     * decision reads the on-call roster in. */
+    sd_roster_t roster = {0};
+    sd_sched_ctx_t local = *ctx;
+    local.roster = &roster;
+    s_due_t due = {.ctx = &local, .ids = malloc(TICK_EVENTS_MAX * sizeof *due.ids)};
     if (!due.ids)
         return SD_ENOMEM;
     sd_store_txn_t *txn = NULL;
@@ -219,20 +225,19 @@ int sd_sched_tick(const sd_sched_ctx_t *ctx, sd_journal_t *journal, char cursor[
                                .limit = SD_SCHED_SCAN_MAX};
     bool more = false;
     int rc = sd_store_begin(sd_journal_store(journal), false, &txn);
+    local.txn = txn;
     if (!rc)
         rc = sd_store_list(txn, &slice, s_collect, &due, &more);
     sd_store_abort(&txn);
+    local.txn = NULL;
     rc = rc < 0 ? rc : due.rc;
     /* Stopped early (events cap) or tickets left: the next tick goes on
      * from here; otherwise it starts again at the top of the queue. */
     strcpy(cursor, (rc == 1 || more) ? due.last : "");
     rc = rc == 1 ? 0 : rc;
     sd_journal_result_t made = {0};
-    /* Whom to give received tickets to: read only when a ticket waits to be
-     * received (it reads every user and every open ticket for the load). */
-    sd_roster_t roster = {0};
-    sd_sched_ctx_t local = *ctx;
-    local.roster = &roster;
+    /* The receiving roster: read only when a ticket waits to be received
+     * (it reads every user and every open ticket for the load). */
     if (!rc && due.receive && (rc = sd_store_begin(sd_journal_store(journal), false, &txn)) == 0) {
         rc = sd_roster_read(txn, ctx->wf->sched, ctx->wf->site, ctx->wf->now_ms, &roster);
         sd_store_abort(&txn);

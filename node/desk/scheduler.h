@@ -13,11 +13,16 @@
  *   2. receiving (owner only): a ticket handed to this site and not assigned
  *      since goes to the site's receiving team and to its on-duty agent
  *      with the least load, who becomes the owner (receive.h).
- *   3. SLA state (owner only): at_risk at warn_percent of a target, breached
- *      at 100 %; a breach also flags the ticket escalated and logs that the
- *      manager is notified (hierarchical escalation).
- *   4. functional escalation (owner only): a ticket in L1, L1.5 or L2 for
- *      escalate_minutes of business time without resolution moves one tier.
+ *      When no other site is on duty, the hub takes the ticket of a silent
+ *      site at once for the person on call (takeover.h).
+ *   3. SLA state (owner, or the hub for a silent owner site): at_risk at
+ *      warn_percent of a target, breached at 100 %; a breach also flags the
+ *      ticket escalated and logs that the manager is notified (hierarchical
+ *      escalation). The event's values depend only on the ticket (sla.h).
+ *   4. functional escalation (owner, or the hub for a silent owner site): a
+ *      ticket in L1, L1.5 or L2 for escalate_minutes of business time
+ *      without resolution moves one tier, tier_since = when the limit was
+ *      reached.
  * A pending ticket's SLA clocks are paused, so only handover applies to it.
  * Decisions read time only from the schedule's clock (ctx->wf->now_ms). */
 #ifndef SD_SCHEDULER_H
@@ -42,6 +47,14 @@ typedef struct {
      * ticket to receive goes to the team queue. sd_sched_tick reads it
      * itself when a tick has something to give; the caller leaves it NULL. */
     sd_roster_t *roster;
+    /* Who is on call for a site at a time (node/desk/oncall.h, sd_oncall_who),
+     * for the hub's takeover when no other site is on duty (takeover.h).
+     * NULL: nobody is ever on call. */
+    int (*oncall_who)(const sd_schedule_t *sched, sd_store_txn_t *txn, const char *site,
+                      uint64_t t_ms, char login[SD_NAME_MAX + 1]);
+    /* The tick's read transaction, for oncall_who; sd_sched_tick sets it
+     * (the caller leaves it NULL). NULL: no on-call lookup. */
+    sd_store_txn_t *txn;
 } sd_sched_ctx_t;
 
 /* Decides what to do with ticket t now and builds that event into ev (op,

@@ -96,47 +96,67 @@ void sd_sla_span(int64_t ms, char *out, size_t cap)
              (long long)(m % 60));
 }
 
-/* Where one clock stands: 2 breached, 1 at risk, 0 ok; reason written for 1 and 2. */
-static int s_clock(const sd_schedule_t *sched, const sd_ticket_t *t, uint64_t now, uint64_t due,
-                   uint64_t target, const char *what, char *reason, size_t cap)
+/* When the warning of a clock due at `due` with business target `target` is
+ * reached: the first moment whose business time left is at most left_max.
+ * Counted from the ticket's creation, so every node finds the same moment. */
+static uint64_t s_warned_at(const sd_schedule_t *sched, const sd_ticket_t *t, uint64_t due,
+                            int64_t left_max)
 {
-    char at[32], left_s[32];
-    sd_sla_time(due, at, sizeof at);
+    uint64_t from = t->created_at && t->created_at < due ? t->created_at : due;
+    int64_t all = sd_schedule_elapsed(sched, t, from, due);
+    return all <= left_max ? from : sd_schedule_add(sched, t, from, (uint64_t)(all - left_max));
+}
+
+/* Where one clock stands: 2 breached, 1 at risk, 0 ok; reason and *at (when
+ * that state was reached) written for 1 and 2. Both depend only on the
+ * ticket and the schedule, never on when the check runs. */
+static int s_clock(const sd_schedule_t *sched, const sd_ticket_t *t, uint64_t now, uint64_t due,
+                   uint64_t target, const char *what, char *reason, size_t cap, uint64_t *at)
+{
+    char due_s[32], left_s[32];
+    sd_sla_time(due, due_s, sizeof due_s);
     if (now >= due) {
-        snprintf(reason, cap, "%s target missed: due %s (%s)", what, at,
+        snprintf(reason, cap, "%s target missed: due %s (%s)", what, due_s,
                  sd_priority_name(t->priority));
+        *at = due;
         return SD_SLA_BREACHED;
     }
     int64_t left = sd_schedule_elapsed(sched, t, now, due);
     int warn = sched ? sched->warn_percent : 75;
+    int64_t left_max = (int64_t)(target * (uint64_t)(100 - warn) / 100);
     if ((uint64_t)left * 100 <= target * (uint64_t)(100 - warn)) {
-        sd_sla_span(left, left_s, sizeof left_s);
+        sd_sla_span(left_max, left_s, sizeof left_s);
         snprintf(reason, cap, "%s target %d%% used: %s business time left, due %s", what, warn,
-                 left_s, at);
+                 left_s, due_s);
+        *at = s_warned_at(sched, t, due, left_max);
         return SD_SLA_AT_RISK;
     }
     return SD_SLA_OK;
 }
 
 int sd_sla_assess(const sd_schedule_t *sched, const sd_policy_t *policy, const sd_ticket_t *t,
-                  uint64_t now, char *reason, size_t cap)
+                  uint64_t now, char *reason, size_t cap, uint64_t *at)
 {
     reason[0] = 0;
+    *at = now;
     bool open = t->status <= SD_STATUS_IN_PROGRESS;
     if (t->sla_state == SD_SLA_BREACHED || !open || !t->resolve_due)
         return t->sla_state;
     char why[2][SD_NOTE_MAX / 4];
+    uint64_t when[2] = {now, now};
     int state = s_clock(sched, t, now, t->resolve_due, policy->resolve_ms[t->priority],
-                        "resolution", why[0], sizeof why[0]);
+                        "resolution", why[0], sizeof why[0], &when[0]);
     bool responded = t->acknowledged_at || t->first_response_at;
     int resp = responded ? SD_SLA_OK
                          : s_clock(sched, t, now, t->response_due, policy->response_ms[t->priority],
-                                   "response", why[1], sizeof why[1]);
+                                   "response", why[1], sizeof why[1], &when[1]);
     int worst = resp > state ? 1 : 0;
     if (worst)
         state = resp;
-    if (state != t->sla_state)
+    if (state != t->sla_state) {
         snprintf(reason, cap, "%s",
                  state == SD_SLA_OK ? "due times moved: back within target" : why[worst]);
+        *at = state == SD_SLA_OK ? now : when[worst];
+    }
     return state;
 }

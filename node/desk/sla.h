@@ -48,10 +48,14 @@ void sd_sla_resume(const sd_schedule_t *sched, const sd_ticket_t *t, uint64_t no
                    uint64_t *response_due, uint64_t *resolve_due);
 
 /* The SLA state t should be in at now (sd_sla_state_t), with a one-line
- * reason when it differs from t->sla_state. Breached is final; a pending or
- * finished ticket keeps its state. */
+ * reason when it differs from t->sla_state and *at, the moment that state was
+ * reached: the missed due time for a breach, the moment warn_percent of the
+ * target was used for at risk (counted from creation), now for back to ok.
+ * Reason and *at of a breach or a warning depend only on the ticket and the
+ * schedule, not on now: two nodes deciding it write the same registers.
+ * Breached is final; a pending or finished ticket keeps its state. */
 int sd_sla_assess(const sd_schedule_t *sched, const sd_policy_t *policy, const sd_ticket_t *t,
-                  uint64_t now, char *reason, size_t cap);
+                  uint64_t now, char *reason, size_t cap, uint64_t *at);
 
 /* Writes "2026-03-02 08:00Z" for Unix ms t. */
 void sd_sla_time(uint64_t t, char *out, size_t cap);

@@ -370,6 +370,31 @@ done:
     return rc;
 }
 
+/* The handover event: cur's OWNER register moves to site to, with note. */
+static int s_hand(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *to,
+                  const char *note, const char *author, sd_event_t *ev)
+{
+    int rc = sd_event_start(ev, &sd_kind_ticket, SD_OP_HANDOVER);
+    if (rc)
+        return rc;
+    sd_ticket_t *f = sd_event_ticket(ev);
+    snprintf(ev->author, sizeof ev->author, "%s", author);
+    rc = s_take(ev, cur, SD_REG_OWNER) ?: s_set_str(&f->handover_from, cur->owner_site)
+                                       ?: s_set_str(&f->owner_site, to)
+                                       ?: s_set_str(&f->handover_note, note);
+    f->handover_at = ctx->now_ms;
+    /* The owner's hours are the SLA clock of a ticket that does not follow the sun. */
+    if (!rc && !cur->follow_sun) {
+        rc = s_take(ev, cur, SD_REG_PRIORITY);
+        sd_ticket_t after = s_view(cur, ev);
+        sd_sla_retarget(ctx->sched, ctx->policy, cur, &after, ctx->now_ms, &f->response_due,
+                        &f->resolve_due);
+    }
+    if (rc)
+        sd_event_clear(ev);
+    return rc;
+}
+
 int sd_workflow_handover(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *to,
                          const char *note, const char *author, sd_event_t *ev, sd_fault_t *fault)
 {
@@ -391,38 +416,33 @@ int sd_workflow_handover(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, c
                           cur->id, cur->owner_site ? cur->owner_site : "?", ctx->site);
     if (rc)
         return rc;
-    if ((rc = sd_event_start(ev, &sd_kind_ticket, SD_OP_HANDOVER)) != 0)
-        return sd_fault_set(fault, rc, "out of memory");
-    sd_ticket_t *f = sd_event_ticket(ev);
-    snprintf(ev->author, sizeof ev->author, "%s", author);
-    rc = s_take(ev, cur, SD_REG_OWNER) ?: s_set_str(&f->handover_from, cur->owner_site)
-                                       ?: s_set_str(&f->owner_site, to)
-                                       ?: s_set_str(&f->handover_note, note);
-    f->handover_at = ctx->now_ms;
-    /* The owner's hours are the SLA clock of a ticket that does not follow the sun. */
-    if (!rc && !cur->follow_sun) {
-        rc = s_take(ev, cur, SD_REG_PRIORITY);
-        sd_ticket_t after = s_view(cur, ev);
-        sd_sla_retarget(ctx->sched, ctx->policy, cur, &after, ctx->now_ms, &f->response_due,
-                        &f->resolve_due);
-    }
-    if (rc) {
-        sd_fault_set(fault, rc, "out of memory");
+    rc = s_hand(ctx, cur, to, note, author, ev);
+    return rc ? sd_fault_set(fault, rc, "out of memory") : 0;
+}
+
+int sd_workflow_take(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *person,
+                     const char *note, const char *author, sd_event_t *ev)
+{
+    if (!ctx->hub || cur->status > SD_STATUS_PENDING || !cur->owner_site ||
+        strcmp(cur->owner_site, ctx->site) == 0)
+        return SD_EINVAL;
+    int rc = s_hand(ctx, cur, ctx->site, note, author, ev)
+                 ?: s_set_str(&sd_event_ticket(ev)->owner, person);
+    if (rc)
         sd_event_clear(ev);
-    }
     return rc;
 }
 
 /* Starts the scheduler's SLA register write: the reason and when. */
-static int s_sla_reg(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *reason,
-                     const char *author, int op, sd_event_t *ev)
+static int s_sla_reg(const sd_ticket_t *cur, const char *reason, uint64_t at, const char *author,
+                     int op, sd_event_t *ev)
 {
     int rc = sd_event_start(ev, &sd_kind_ticket, op);
     if (rc)
         return rc;
     snprintf(ev->author, sizeof ev->author, "%s", author);
     rc = s_take(ev, cur, SD_REG_SLA) ?: s_set_str(&sd_event_ticket(ev)->sla_reason, reason);
-    sd_event_ticket(ev)->sla_at = ctx->now_ms;
+    sd_event_ticket(ev)->sla_at = at;
     return rc;
 }
 
@@ -449,23 +469,25 @@ int sd_workflow_receive(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, co
 }
 
 int sd_workflow_escalate(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *reason,
-                         const char *author, sd_event_t *ev)
+                         uint64_t at, const char *author, sd_event_t *ev)
 {
+    (void)ctx;
     int rc =
-        s_sla_reg(ctx, cur, reason, author, SD_OP_ESCALATE, ev) ?: s_take(ev, cur, SD_REG_ASSIGN);
+        s_sla_reg(cur, reason, at, author, SD_OP_ESCALATE, ev) ?: s_take(ev, cur, SD_REG_ASSIGN);
     if (rc) {
         sd_event_clear(ev);
         return rc;
     }
     sd_event_ticket(ev)->tier = cur->tier + 1;
-    sd_event_ticket(ev)->tier_since = ctx->now_ms;
+    sd_event_ticket(ev)->tier_since = at;
     return 0;
 }
 
 int sd_workflow_sla(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, int state,
-                    const char *reason, const char *author, sd_event_t *ev)
+                    const char *reason, uint64_t at, const char *author, sd_event_t *ev)
 {
-    int rc = s_sla_reg(ctx, cur, reason, author, SD_OP_SLA, ev);
+    (void)ctx;
+    int rc = s_sla_reg(cur, reason, at, author, SD_OP_SLA, ev);
     if (rc) {
         sd_event_clear(ev);
         return rc;

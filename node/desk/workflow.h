@@ -65,6 +65,12 @@ int sd_workflow_build(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, cons
  * SD_ETRANSITION when cur is not open. */
 int sd_workflow_handover(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *to,
                          const char *note, const char *author, sd_event_t *ev, sd_fault_t *fault);
+/* The hub takes cur from its silent owner site and gives it to person (on
+ * call) while no other site is on duty: a handover to the hub's own site
+ * (ctx->site) that also sets the owner to person, with note. SD_EINVAL when
+ * ctx is not a hub, cur is not open or the hub already owns it. */
+int sd_workflow_take(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *person,
+                     const char *note, const char *author, sd_event_t *ev);
 /* The receiving site takes a handed-over ticket (node/desk/receive.h): the
  * team becomes team; with agent non-NULL the assignee and the owner become
  * agent, with NULL the assignee is unset (the team queue) and the owner
@@ -72,12 +78,16 @@ int sd_workflow_handover(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, c
  * Writes the ASSIGN register (and OWNER with an agent), op ticket.assign. */
 int sd_workflow_receive(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *team,
                         const char *agent, const char *author, sd_event_t *ev);
-/* Functional escalation to the next tier, with the reason. */
+/* Functional escalation to the next tier, with the reason; at is when the
+ * tier's limit was reached (the new tier_since and sla_at). */
 int sd_workflow_escalate(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, const char *reason,
-                         const char *author, sd_event_t *ev);
-/* SLA state change; a breach also sets escalated (hierarchical escalation). */
+                         uint64_t at, const char *author, sd_event_t *ev);
+/* SLA state change reached at `at` (sla_at); a breach also sets escalated
+ * (hierarchical escalation). The scheduler passes values that depend only on
+ * the ticket (sd_sla_assess), so the owner site and the hub deciding the same
+ * change write the same registers (PROTOCOL section 8). */
 int sd_workflow_sla(const sd_workflow_ctx_t *ctx, const sd_ticket_t *cur, int state,
-                    const char *reason, const char *author, sd_event_t *ev);
+                    const char *reason, uint64_t at, const char *author, sd_event_t *ev);
 
 /* Writes "ack, cancel, comment" - the operations status allows - into out. */
 void sd_workflow_allowed(int status, char *out, size_t cap);

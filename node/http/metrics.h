@@ -31,7 +31,7 @@ typedef struct {
     uint64_t reply_bytes_waiting;       /* reply bytes waiting for slow clients now */
     uint64_t map_bytes, used_bytes;     /* store */
     uint64_t tickets[SD_STATUS_COUNT_]; /* tickets by status */
-    uint64_t sla_breaches;              /* breach events held, from every site */
+    uint64_t sla_breaches;              /* tickets breached, by any site */
     bool restoring;                     /* restored from a backup, not caught up */
     const char *http_url;               /* the API and console's base URL, or NULL when off */
 } sd_node_stats_t;

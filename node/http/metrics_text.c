@@ -102,7 +102,7 @@ void sd_metrics_render(FILE *out, const sd_node_stats_t *n, const sd_replica_sta
           "Reply bytes waiting for clients that read slower than the node answers.",
           n->reply_bytes_waiting);
     s_one(out, "sundesk_sla_breaches_total", "counter",
-          "SLA breach events held by this node, made by any site.", n->sla_breaches);
+          "Tickets held by this node whose SLA is breached, by any site.", n->sla_breaches);
     s_head(out, "sundesk_tickets", "gauge", "Tickets held, by status.");
     for (int i = 0; i < SD_STATUS_COUNT_; i++)
         fprintf(out, "sundesk_tickets{status=\"%s\"} %llu\n", sd_status_name(i),
