@@ -5,6 +5,7 @@
 #include "event.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -284,6 +285,36 @@ int sd_calendar_utc_offset(const sd_calendar_t *cal, int64_t t, int32_t *seconds
     if (t < SD_TIME_MIN || t >= SD_TIME_MAX)
         return SD_ERANGE;
     *seconds = sd_zone_offset(&cal->zone, t);
+    return 0;
+}
+
+int64_t sd_calendar_local_start(const sd_calendar_t *cal, int64_t local_ms)
+{
+    return sd_zone_start_utc(&cal->zone, local_ms);
+}
+
+int sd_calendar_copy(const sd_calendar_t *cal, const char *site, sd_calendar_t **out)
+{
+    *out = NULL;
+    if (!site || !sd_site_valid(site))
+        return SD_EINVAL;
+    sd_calendar_t *c = calloc(1, sizeof *c);
+    if (!c)
+        return SD_ENOMEM;
+    *c = *cal;
+    snprintf(c->site, sizeof c->site, "%s", site);
+    c->zone.at = malloc((cal->zone.n ? cal->zone.n : 1) * sizeof *c->zone.at);
+    c->zone.offset = malloc((cal->zone.n + 1) * sizeof *c->zone.offset);
+    c->holidays = cal->nholidays ? malloc(cal->nholidays * sizeof *c->holidays) : NULL;
+    if (!c->zone.at || !c->zone.offset || (cal->nholidays && !c->holidays)) {
+        sd_calendar_destroy(&c);
+        return SD_ENOMEM;
+    }
+    memcpy(c->zone.at, cal->zone.at, cal->zone.n * sizeof *c->zone.at);
+    memcpy(c->zone.offset, cal->zone.offset, (cal->zone.n + 1) * sizeof *c->zone.offset);
+    if (cal->nholidays)
+        memcpy(c->holidays, cal->holidays, cal->nholidays * sizeof *c->holidays);
+    *out = c;
     return 0;
 }
 

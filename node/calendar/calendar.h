@@ -138,6 +138,16 @@ bool sd_calendar_is_holiday(const sd_calendar_t *cal, int32_t day);
  * wall time = t + offset. Returns 0 or SD_ERANGE (t not supported). */
 int sd_calendar_utc_offset(const sd_calendar_t *cal, int64_t t, int32_t *seconds);
 
+/* The first UTC instant at which the calendar's clock shows local wall time
+ * local_ms (ms since 1970-01-01 00:00 of the wall clock) or later: the rule
+ * of spans' starts above (a skipped time starts when the clock jumps, a
+ * repeated one at its first occurrence). local_ms must be supported. */
+int64_t sd_calendar_local_start(const sd_calendar_t *cal, int64_t local_ms);
+
+/* A copy of cal (zone, hours, holidays) for another site id, owned by the
+ * caller in *out. Returns 0, SD_EINVAL (bad site) or SD_ENOMEM. */
+int sd_calendar_copy(const sd_calendar_t *cal, const char *site, sd_calendar_t **out);
+
 /* ---- A set of calendars, e.g. all sites ---------------------------------- */
 
 typedef struct sd_calset sd_calset_t;

@@ -124,6 +124,14 @@ bool sd_config_ints(const char *s, int *out, int n, int lo, int hi);
  * SD_ECONFIG with the reason in why. */
 int sd_config_schedule_item(sd_config_t *cfg, zconfig_t *item, char *why, size_t cap);
 
+/* One schedule/oncall subsection: an on-call roster (config_oncall.c), after the sites it
+ * names. Returns 0 or SD_ECONFIG with why. */
+int sd_config_oncall(sd_schedule_t *sched, zconfig_t *sec, char *why, size_t cap);
+
+/* Once the file is read: the on-call hours a follow-the-sun SLA clock counts (schedule.h
+ * oncall_always, cover). Returns 0 or SD_ECONFIG with why. */
+int sd_config_oncall_done(sd_schedule_t *sched, char *why, size_t cap);
+
 /* Checks the schedule once the file is read and applies business-hour
  * policy defaults when calendars exist and the policy did not set targets. */
 int sd_config_schedule_done(sd_config_t *cfg, bool targets_set, char *why, size_t cap);

@@ -87,6 +87,8 @@ int sd_config_schedule_item(sd_config_t *cfg, zconfig_t *item, char *why, size_t
     int v[SD_ESCALATE_STEPS];
     if (!strcmp(key, "site"))
         return s_site(s, item, why, cap);
+    if (!strcmp(key, "oncall"))
+        return sd_config_oncall(s, item, why, cap);
     if (!strcmp(key, "follow_sun")) {
         memset(s->follow_sun, 0, sizeof s->follow_sun);
         char word[8];
@@ -124,7 +126,7 @@ int sd_config_schedule_item(sd_config_t *cfg, zconfig_t *item, char *why, size_t
         s->clock_origin = ms;
     } else {
         snprintf(why, cap,
-                 "unknown option (known: site, follow_sun, warn_percent, escalate_minutes, "
+                 "unknown option (known: site, oncall, follow_sun, warn_percent, escalate_minutes, "
                  "takeover_grace_ms, tick_ms, clock_start, clock_speed, clock_origin_ms)");
         return SD_ECONFIG;
     }
@@ -146,6 +148,8 @@ int sd_config_schedule_done(sd_config_t *cfg, bool targets_set, char *why, size_
     }
     if (start)
         s->clock = sd_clock_accelerated(start, speed, origin);
+    if (sd_config_oncall_done(s, why, cap) != 0)
+        return SD_ECONFIG;
     /* Seed 001: urgent requests answered within an hour, normal ones within
      * one working day - 9 business hours once hours are business hours. */
     if (s->sites && !targets_set) {

@@ -23,6 +23,17 @@ void sd_schedule_clear(sd_schedule_t *sched)
         free(sched->handover_team[i]);
         sched->handover_team[i] = NULL;
     }
+    for (size_t i = 0; i < sched->noncall; i++) {
+        sd_oncall_roster_t *r = sched->oncall[i];
+        sd_calendar_destroy(&r->cal);
+        for (size_t m = 0; m < r->nmembers; m++)
+            free(r->members[m]);
+        free(r);
+        sched->oncall[i] = NULL;
+    }
+    sched->noncall = 0;
+    sched->oncall_always = false;
+    sd_calset_destroy(&sched->cover);
 }
 
 const char *sd_schedule_handover_team(const sd_schedule_t *sched, const char *site)
@@ -35,8 +46,10 @@ sd_duty_t sd_schedule_duty(const sd_schedule_t *sched, const sd_ticket_t *t)
 {
     if (!sched || !sched->sites || sd_calset_size(sched->sites) == 0)
         return sd_duty_always();
+    if (t->follow_sun && sched->oncall_always)
+        return sd_duty_always();
     if (t->follow_sun)
-        return sd_duty_union(sched->sites);
+        return sd_duty_union(sched->cover ? sched->cover : sched->sites);
     int i = t->owner_site ? sd_calset_find(sched->sites, t->owner_site) : -1;
     return i < 0 ? sd_duty_always() : sd_duty_calendar(sd_calset_at(sched->sites, (size_t)i));
 }
