@@ -47,13 +47,9 @@ typedef struct {
      * ticket to receive goes to the team queue. sd_sched_tick reads it
      * itself when a tick has something to give; the caller leaves it NULL. */
     sd_roster_t *roster;
-    /* Who is on call for a site at a time (node/desk/oncall.h, sd_oncall_who),
-     * for the hub's takeover when no other site is on duty (takeover.h).
-     * NULL: nobody is ever on call. */
-    int (*oncall_who)(const sd_schedule_t *sched, sd_store_txn_t *txn, const char *site,
-                      uint64_t t_ms, char login[SD_NAME_MAX + 1]);
-    /* The tick's read transaction, for oncall_who; sd_sched_tick sets it
-     * (the caller leaves it NULL). NULL: no on-call lookup. */
+    /* The tick's transaction, for the on-call overrides a takeover reads
+     * (oncall.h); sd_sched_tick sets it, the caller leaves it NULL (then the
+     * rosters' rotation alone says who is on call). */
     sd_store_txn_t *txn;
 } sd_sched_ctx_t;
 

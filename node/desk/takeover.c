@@ -3,6 +3,7 @@
 
 #include "error.h"
 #include "handover.h"
+#include "oncall.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -39,12 +40,32 @@ uint64_t sd_takeover_exclude(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, in
     return exclude;
 }
 
+/* Who is called in for site at now: the person on call (sd_oncall_who); when
+ * the rosters' hours do not cover now (a "gaps" roster is off while the
+ * silent site's calendar is on duty), the person the first roster answering
+ * for site has in its rotation (or override) now. */
+static int s_who(const sd_sched_ctx_t *ctx, const char *site, char who[SD_NAME_MAX + 1])
+{
+    const sd_schedule_t *sched = ctx->wf->sched;
+    uint64_t now = ctx->wf->now_ms;
+    int rc = sd_oncall_who(sched, ctx->txn, site, now, who);
+    if (rc != SD_ENOTFOUND)
+        return rc;
+    int i = sd_calset_find(sched->sites, site);
+    for (size_t r = 0; r < sched->noncall; r++) {
+        uint64_t sites = sched->oncall[r]->sites;
+        if ((sites == 0 || (i >= 0 && (sites >> i & 1))) &&
+            sd_oncall_roster_who(sched, ctx->txn, r, (int64_t)now, who, NULL) == 0)
+            return 0;
+    }
+    return SD_ENOTFOUND;
+}
+
 int sd_takeover_oncall(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, sd_event_t *ev)
 {
     const sd_workflow_ctx_t *wf = ctx->wf;
     char who[SD_NAME_MAX + 1];
-    if (!ctx->hub || !ctx->oncall_who || !ctx->txn ||
-        ctx->oncall_who(wf->sched, ctx->txn, t->owner_site, wf->now_ms, who) != 0)
+    if (!ctx->hub || s_who(ctx, t->owner_site, who) != 0)
         return 0;
     char why[SD_NAME_MAX + SD_SITE_MAX + 96], note[SD_NOTE_MAX], author[SD_NAME_MAX + 1];
     snprintf(why, sizeof why,

@@ -6,7 +6,10 @@
  *   - hands a follow-the-sun ticket to the site on duty the longest, never to
  *     another silent site (scheduler.c, handover);
  *   - when no other site is on duty, takes it at once for the person on call
- *     for the owner site (oncall.h, sd_oncall_who): a handover to the hub's
+ *     for the owner site (oncall.h, sd_oncall_who; when the rosters' hours
+ *     do not cover the moment - a "gaps" roster is off while the dead site's
+ *     calendar is on duty - the person the first roster answering for the
+ *     site has in its rotation or override then): a handover to the hub's
  *     own site, owner = that person, with a note saying why. The site is the
  *     hub, not the person's home site: the person's home site may be the
  *     silent one, and the hub's node is up to keep the ticket's clocks;
@@ -40,7 +43,7 @@ uint64_t sd_takeover_exclude(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, in
 
 /* The hub's takeover of t (owned by a silent site, no other site on duty)
  * for the person on call for the owner site: 1 with the event in ev, 0 when
- * nobody is on call (or this node cannot look it up), or SD_ENOMEM. */
+ * nobody is on call, or SD_ENOMEM. */
 int sd_takeover_oncall(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, sd_event_t *ev);
 
 #endif

@@ -15,6 +15,7 @@
 #include "node_test.h"
 
 #include "dispatch.h"
+#include "config.h"
 #include "error.h"
 #include "event.h"
 #include "hlc.h"
@@ -52,15 +53,41 @@ typedef struct {
     char dir[256];
     sd_store_t *store;
     sd_journal_t *journal[NODES];
-    sd_schedule_t sched;
-    sd_policy_t policy;
+    sd_config_t cfg;            /* the desk's schedule and policy, as a node loads them */
+    const sd_schedule_t *sched; /* &cfg.sched */
     uint64_t now;
     int64_t heard[NODES];     /* ms since the hub heard the node */
-    const char *oncall;       /* who is on call for every site, or NULL: nobody */
     int made;                 /* tickets created */
     char last[SD_ID_MAX + 1]; /* the newest one */
     sd_request_t req;
 } fx_t;
+
+#define SITES                                                                                      \
+    "    site\n        name = APAC\n        zone = Asia/Shanghai\n"                                \
+    "        hours = \"mon-fri 07:00-16:00\"\n"                                                    \
+    "    site\n        name = EMEA\n        zone = Europe/London\n"                                \
+    "        hours = \"mon-fri 08:00-17:00\"\n"
+
+/* lee is on call in the gaps, every week, for every site. */
+#define ROSTER                                                                                     \
+    "    oncall\n        name = desk\n        zone = Europe/London\n"                              \
+    "        members = lee\n        handoff = \"mon 09:00\"\n        start = 2026-01-05\n"
+
+/* Loads the node config with schedule section schedule into fx->cfg. */
+static void s_config(fx_t *fx, const char *schedule)
+{
+    char path[300], err[512] = "";
+    snprintf(path, sizeof path, "%s/desk.zpl", fx->dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "node\n    site = HUB\n    role = hub\nschedule\n%s", schedule);
+    fclose(f);
+    sd_config_clear(&fx->cfg);
+    assert_int_equal(sd_config_defaults(&fx->cfg, fx->dir, err, sizeof err), 0);
+    if (sd_config_load(&fx->cfg, path, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    fx->sched = &fx->cfg.sched;
+}
 
 static int setup(void **state)
 {
@@ -71,18 +98,8 @@ static int setup(void **state)
     for (int i = 0; i < NODES; i++)
         if (sd_journal_open(fx->store, s_node[i], &fx->journal[i]) != 0)
             return -1;
-    sd_schedule_default(&fx->sched);
-    fx->sched.sites = sd_calset_new();
-    const char *zone[] = {"Asia/Shanghai", "Europe/London"};
-    const char *hours[] = {"mon-fri 07:00-16:00", "mon-fri 08:00-17:00"};
-    for (int i = APAC; i <= EMEA; i++) {
-        sd_calendar_t *cal = NULL;
-        if (sd_calendar_new(s_node[i], zone[i], &cal) || sd_calendar_add_hours(cal, hours[i]) ||
-            sd_calset_add(fx->sched.sites, &cal))
-            return -1;
-    }
-    sd_policy_default(&fx->policy); /* P1: response 1 h, resolution 4 h */
     *state = fx;
+    s_config(fx, SITES);
     return 0;
 }
 
@@ -92,7 +109,7 @@ static int teardown(void **state)
     for (int i = 0; i < NODES; i++)
         sd_journal_close(&fx->journal[i]);
     sd_store_close(&fx->store);
-    sd_schedule_clear(&fx->sched);
+    sd_config_clear(&fx->cfg);
     sd_request_clear(&fx->req);
     sd_test_rmtree(fx->dir);
     free(fx);
@@ -102,8 +119,8 @@ static int teardown(void **state)
 static sd_workflow_ctx_t s_wf(const fx_t *fx, int node)
 {
     return (sd_workflow_ctx_t){.site = s_node[node],
-                               .policy = &fx->policy,
-                               .sched = &fx->sched,
+                               .policy = &fx->cfg.policy,
+                               .sched = fx->sched,
                                .now_ms = fx->now,
                                .hub = node == HUB,
                                .author = "li"};
@@ -118,26 +135,9 @@ static int64_t s_silent(void *arg, const char *site)
     return -1;
 }
 
-/* The roster of this test: fx->oncall for every site, every time. */
-static fx_t *s_fx;
-static int s_oncall(const sd_schedule_t *sched, sd_store_txn_t *txn, const char *site,
-                    uint64_t t_ms, char login[SD_NAME_MAX + 1])
-{
-    (void)sched, (void)txn, (void)site, (void)t_ms;
-    if (!s_fx->oncall)
-        return SD_ENOTFOUND;
-    snprintf(login, SD_NAME_MAX + 1, "%s", s_fx->oncall);
-    return 0;
-}
-
 static sd_sched_ctx_t s_ctx(fx_t *fx, const sd_workflow_ctx_t *wf, int node)
 {
-    s_fx = fx;
-    return (sd_sched_ctx_t){.wf = wf,
-                            .hub = node == HUB,
-                            .silent_ms = s_silent,
-                            .silent_arg = fx,
-                            .oncall_who = s_oncall};
+    return (sd_sched_ctx_t){.wf = wf, .hub = node == HUB, .silent_ms = s_silent, .silent_arg = fx};
 }
 
 static int s_tick(fx_t *fx, int node)
@@ -365,12 +365,12 @@ static void test_taken_for_the_person_on_call(void **state)
     fx_t *fx = *state;
     char id[SD_ID_MAX + 1];
     sd_ticket_t t = {0};
-    fx->oncall = "lee";
+    s_config(fx, SITES ROSTER);
     fx->now = at(2, 5, 0);
     s_new(fx, "1", id);
     assert_int_equal(s_tick(fx, HUB), 0); /* APAC heard: not the hub's */
     fx->now = at(2, 5, 30);
-    fx->heard[APAC] = fx->sched.takeover_grace_ms + 1;
+    fx->heard[APAC] = fx->sched->takeover_grace_ms + 1;
     assert_int_equal(s_tick(fx, HUB), 1);
     s_get(fx, id, &t);
     assert_string_equal(t.owner_site, "HUB");
@@ -411,7 +411,7 @@ static void test_nobody_on_call_leaves_it(void **state)
     fx->now = at(2, 5, 0);
     s_new(fx, "1", id);
     fx->now = at(2, 5, 30);
-    fx->heard[APAC] = fx->sched.takeover_grace_ms + 1;
+    fx->heard[APAC] = fx->sched->takeover_grace_ms + 1;
     assert_int_equal(s_tick(fx, HUB), 1); /* its L1 time is up: the hub escalates */
     s_get(fx, id, &t);
     assert_string_equal(t.owner_site, "APAC");
