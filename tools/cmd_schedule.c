@@ -5,6 +5,7 @@
 #include "request.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* Indent of the coverage table's local-time lines: the START and END columns. */
 #define SPAN_COLUMNS 38
@@ -83,27 +84,67 @@ static int s_print_coverage(sd_cli_t *cli, const sd_mp_node_t *r)
     return 0;
 }
 
-/* handover.report: a block per handover, its note indented. */
-static int s_print_handovers(sd_cli_t *cli, const sd_mp_node_t *r)
+/* The handovers of a report, a block each, its note indented; with taken_from, only those the
+ * hub took from that site. */
+static int s_handovers(const sd_mp_node_t *r, const char *taken_from)
 {
-    (void)cli;
     const sd_mp_node_t *list = s_array(r, "handovers", "a handover report");
     if (!list)
         return 1;
-    if (sd_mp_len(list) == 0)
-        printf("no handovers\n");
     char at[24];
+    size_t shown = 0;
     for (size_t i = 0; i < sd_mp_len(list); i++) {
         const sd_mp_node_t *h = sd_mp_at(list, i);
-        int ilen, flen, tlen, blen, olen, nlen;
+        int ilen, flen, tlen, blen, olen, nlen, rlen;
         const char *id = sd_cli_str(h, "id", &ilen), *from = sd_cli_str(h, "from", &flen);
         const char *to = sd_cli_str(h, "to", &tlen), *by = sd_cli_str(h, "by", &blen);
         const char *origin = sd_cli_str(h, "origin", &olen), *note = sd_cli_str(h, "note", &nlen);
-        printf("%s%s  %.*s  %.*s -> %.*s  by %.*s (at %.*s)\n", i ? "\n" : "",
+        const char *receiver = sd_cli_str(h, "receiver", &rlen);
+        bool taken = sd_cli_bool(h, "taken");
+        if (taken_from && (!taken || (size_t)flen != strlen(taken_from) ||
+                           memcmp(from, taken_from, (size_t)flen) != 0))
+            continue;
+        printf("%s%s  %.*s  %.*s -> %.*s  by %.*s (at %.*s)%s\n", shown++ ? "\n" : "",
                sd_render_time(sd_cli_u64(h, "at"), at), ilen, id, flen ? flen : 1,
-               flen ? from : "-", tlen, to, blen, by, olen, origin);
+               flen ? from : "-", tlen, to, blen, by, olen, origin,
+               taken ? ", taken: the owner site was silent" : "");
+        if (receiver)
+            printf("    received by %.*s\n", rlen, receiver);
         sd_render_indented(stdout, note, (size_t)nlen, "    ");
     }
+    if (!shown)
+        printf(taken_from ? "nothing taken from %s\n" : "no handovers\n", taken_from);
+    return 0;
+}
+
+/* handover.report: every handover. */
+static int s_print_handovers(sd_cli_t *cli, const sd_mp_node_t *r)
+{
+    (void)cli;
+    if (s_handovers(r, NULL))
+        return 1;
+    if (sd_cli_bool(r, "more"))
+        printf("(more: raise --limit, or use a later --since)\n");
+    return 0;
+}
+
+/* handover taken SITE: the site asked about (one command per process). */
+static char s_taken_site[SD_SITE_MAX + 1];
+
+static int s_prepare_taken(sd_cli_t *cli, sd_request_t *req)
+{
+    (void)cli;
+    snprintf(s_taken_site, sizeof s_taken_site, "%s",
+             req->args.report.site ? req->args.report.site : "");
+    return 0;
+}
+
+/* handover taken SITE: the report's moves the hub made from SITE. */
+static int s_print_taken(sd_cli_t *cli, const sd_mp_node_t *r)
+{
+    (void)cli;
+    if (s_handovers(r, s_taken_site))
+        return 1;
     if (sd_cli_bool(r, "more"))
         printf("(more: raise --limit, or use a later --since)\n");
     return 0;
@@ -134,7 +175,19 @@ const sd_cli_verb_t sd_handover_verbs[] = {
      "it (an agent, or scheduler@SITE at the end of a shift) and at which site, then the\n"
      "handover note. --site: only moves from or to that site. --since T: only moves at or\n"
      "after T, given as YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS]Z (UTC), Unix ms, or a span back\n"
-     "from now such as 90m, 24h or 7d. --limit N: at most N (1-1000, default 100).",
+     "from now such as 90m, 24h or 7d. --limit N: at most N (1-1000, default 100).\n"
+     "\"received by NAME\": the person who got the ticket (the agent the receiving site gave\n"
+     "it to, or the person on call the hub took it for); \"taken\": the hub moved it because\n"
+     "the owner site was silent.",
      NULL},
+    {"taken", SD_REQ_HANDOVER_REPORT, "site",
+     "SITE [--since T] [--limit N]: the tickets the hub took from SITE while it was silent",
+     s_print_taken, false,
+     "What the hub took from SITE while SITE's node was silent (no heartbeat for the\n"
+     "takeover grace): the returning site's list. Taken tickets stay where they went (no\n"
+     "ping-pong). Each block: when, the ticket, SITE -> where it went, who received it, the\n"
+     "note. --since, --limit: as for handover report (the limit counts every move from or to\n"
+     "SITE).",
+     s_prepare_taken},
     SD_CLI_VERBS_END,
 };

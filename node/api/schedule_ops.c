@@ -127,7 +127,49 @@ int sd_api_schedule_coverage(const sd_api_ctx_t *ctx, const sd_request_t *req, s
     return 0;
 }
 
+/* Who received a handover: the first scheduler@TO assignment after it, before the next move. */
 typedef struct {
+    uint64_t after;               /* the handover's hlc */
+    char author[SD_NAME_MAX + 1]; /* scheduler@TO */
+    char who[SD_NAME_MAX + 1];    /* the agent, "" for the team queue */
+    bool found;                   /* received */
+} s_receiver_t;
+
+static int s_receiver_item(const void *bytes, size_t len, void *arg)
+{
+    s_receiver_t *r = arg;
+    sd_event_t ev = {0};
+    if (sd_event_decode(bytes, len, &ev, NULL) != 0)
+        return SD_ECORRUPT;
+    int rc = 0;
+    if (ev.hlc > r->after && ev.op == SD_OP_HANDOVER)
+        rc = 1;
+    else if (ev.hlc > r->after && ev.op == SD_OP_ASSIGN && strcmp(ev.author, r->author) == 0) {
+        const char *who = sd_event_ticket(&ev)->assignee;
+        snprintf(r->who, sizeof r->who, "%s", who ? who : "");
+        r->found = true;
+        rc = 1;
+    }
+    sd_event_clear(&ev);
+    return rc;
+}
+
+/* The person who got the ticket of handover ev (f its fields): the person on call the hub
+ * took it for, or the agent the receiving site's node gave it to; NULL when nobody (yet). */
+static const char *s_receiver(sd_store_txn_t *txn, const sd_event_t *ev, const sd_ticket_t *f,
+                              s_receiver_t *r)
+{
+    if (f->owner && f->owner_site && strcmp(f->owner_site, ev->origin) == 0 && ev->author[0] &&
+        strncmp(ev->author, "scheduler@", 10) == 0)
+        return f->owner; /* the hub's takeover for the person on call */
+    *r = (s_receiver_t){.after = ev->hlc};
+    snprintf(r->author, sizeof r->author, "scheduler@%s", f->owner_site ? f->owner_site : "");
+    int rc = sd_store_history(txn, ev->key, s_receiver_item, r);
+    return (rc == 0 || rc == 1) && r->found && r->who[0] ? r->who : NULL;
+}
+
+typedef struct {
+    sd_store_txn_t *txn;     /* for the receivers */
     const sd_request_t *req; /* filters */
     sd_mp_writer_t *items;   /* encoded entries */
     uint32_t count, limit;   /* written, most */
@@ -150,7 +192,12 @@ static int s_report_item(const void *bytes, size_t len, void *arg)
             sd_event_clear(&ev);
             return 1;
         }
-        sd_mp_map(r->items, 7);
+        /* Taken: moved by the scheduler of a node that did not own it (the hub, from a
+         * silent site). */
+        bool taken = strncmp(ev.author, "scheduler@", 10) == 0 && strcmp(ev.origin, from) != 0;
+        s_receiver_t scratch;
+        const char *receiver = s_receiver(r->txn, &ev, f, &scratch);
+        sd_mp_map(r->items, 9);
         sd_mp_str(r->items, "id"), sd_mp_str(r->items, ev.key);
         sd_mp_str(r->items, "at"), sd_mp_u64(r->items, f->handover_at);
         sd_mp_str(r->items, "from"), sd_mp_str(r->items, from);
@@ -158,6 +205,12 @@ static int s_report_item(const void *bytes, size_t len, void *arg)
         sd_mp_str(r->items, "by"), sd_mp_str(r->items, ev.author);
         sd_mp_str(r->items, "origin"), sd_mp_str(r->items, ev.origin);
         sd_mp_str(r->items, "note"), sd_mp_str(r->items, f->handover_note ? f->handover_note : "");
+        sd_mp_str(r->items, "taken"), sd_mp_bool(r->items, taken);
+        sd_mp_str(r->items, "receiver");
+        if (receiver)
+            sd_mp_str(r->items, receiver);
+        else
+            sd_mp_nil(r->items);
         r->count++;
     }
     sd_event_clear(&ev);
@@ -168,7 +221,8 @@ int sd_api_handover_report(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_
                            sd_fault_t *fault)
 {
     const sd_report_args_t *a = &req->args.report;
-    s_report_t r = {.req = req,
+    s_report_t r = {.txn = ctx->txn,
+                    .req = req,
                     .items = sd_mp_writer_new(),
                     .limit = sd_request_has(req, SD_ARG_REPORT_LIMIT) ? (uint32_t)a->limit
                                                                       : REPORT_DEFAULT};

@@ -576,7 +576,8 @@ def run_follow_the_sun(client, closed_id, root, alice):
         check("report: both moves, oldest first", [(x["from"], x["to"]) for x in h]
               == [("LOCAL", "EMEA"), ("LOCAL", "AMER")] and res["more"] is False, repr(res))
         check("report: entry keys", all(list(x.keys()) == ["id", "at", "from", "to", "by",
-                                                            "origin", "note"] for x in h), repr(h))
+                                                            "origin", "note", "taken",
+                                                            "receiver"] for x in h), repr(h))
         if t and len(h) == 2:
             check("report: entry fields", h[0]["id"] == hid and h[0]["by"] == root
                   and h[0]["origin"] == "LOCAL" and h[0]["at"] == t["handover_at"]
