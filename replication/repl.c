@@ -24,6 +24,7 @@ typedef struct {
     uint64_t via_sync;    /* events applied from its sync replies */
     uint64_t gaps;        /* published events that showed a gap */
     int64_t behind_since; /* first heartbeat showing it holds more; 0 = caught up */
+    bool synced;          /* some heartbeat since start showed it holds nothing we lack */
 } s_peer_t;
 
 struct sd_repl {
@@ -353,7 +354,7 @@ void sd_repl_on_heartbeat(sd_repl_t *r, int p, const void *bytes, size_t len, in
     for (size_t i = 0; i < n; i++)
         s_ask(r, p, reqs[i].origin, reqs[i].from, false, now_ms);
     if (n == 0)
-        peer->behind_since = 0;
+        peer->behind_since = 0, peer->synced = true;
     else if (!peer->behind_since)
         peer->behind_since = now_ms;
 }
@@ -435,6 +436,16 @@ int64_t sd_repl_silent_ms(const sd_repl_t *r, const char *site, int64_t now_ms)
         if (strcmp(r->peers[i].peer.site, site) == 0)
             return now_ms - (r->peers[i].heartbeat_at ? r->peers[i].heartbeat_at : r->started);
     return -1;
+}
+
+bool sd_repl_settled(const sd_repl_t *r, int64_t grace_ms, int64_t now_ms)
+{
+    for (int i = 0; i < r->cfg.npeers; i++) {
+        const s_peer_t *p = &r->peers[i];
+        if (!p->synced && now_ms - (p->heartbeat_at ? p->heartbeat_at : r->started) <= grace_ms)
+            return false;
+    }
+    return true;
 }
 
 void sd_repl_restore_begin(sd_repl_t *r, int64_t now_ms)

@@ -167,6 +167,11 @@ void sd_repl_publish_own(sd_repl_t *repl, uint64_t from, uint64_t to);
  * site is not a peer. */
 int64_t sd_repl_silent_ms(const sd_repl_t *repl, const char *site, int64_t now_ms);
 
+/* True when every peer has, since start, sent a heartbeat showing it holds nothing this node
+ * lacks, or has been silent for more than grace_ms: a returning node has caught up with
+ * what the hub decided for it meanwhile (node/desk/takeover.h). */
+bool sd_repl_settled(const sd_repl_t *repl, int64_t grace_ms, int64_t now_ms);
+
 /* Restoring from a backup: from now on every peer may send this node's own
  * origin. */
 void sd_repl_restore_begin(sd_repl_t *repl, int64_t now_ms);

@@ -696,11 +696,6 @@ static void s_watch_init(sd_server_t *s, s_watch_t *w)
         w->items[i] = (zmq_pollitem_t){zsock_resolve(w->handles[i]), 0, ZMQ_POLLIN, 0};
 }
 
-static int64_t s_silent_ms(void *arg, const char *site)
-{
-    return sd_replica_silent_ms(arg, site);
-}
-
 /* Renders the metrics text for scrapes when due (once a second); returns ms
  * until the next render. */
 static int s_metrics(sd_server_t *s)
@@ -747,7 +742,8 @@ static int s_schedule(sd_server_t *s)
     sd_workflow_ctx_t wf = s_workflow_ctx(s, s_now_ms(s), NULL);
     sd_sched_ctx_t ctx = {.wf = &wf,
                           .hub = strcmp(s->cfg->role, "hub") == 0,
-                          .silent_ms = s->replica ? s_silent_ms : NULL,
+                          .silent_ms = s->replica ? sd_replica_silent_cb : NULL,
+                          .settled = s->replica ? sd_replica_settled_cb : NULL,
                           .silent_arg = s->replica};
     uint64_t first, last;
     int made = sd_sched_tick(&ctx, s->journal, s->sched_cursor, &first, &last);

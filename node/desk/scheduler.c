@@ -208,6 +208,8 @@ int sd_sched_tick(const sd_sched_ctx_t *ctx, sd_journal_t *journal, char cursor[
                   uint64_t *first, uint64_t *last)
 {
     *first = *last = 0;
+    if (!ctx->hub && ctx->settled && !ctx->settled(ctx->silent_arg))
+        return 0;
     /* Whom to give received tickets to (read below) and the transaction a
      * decision reads the on-call roster in. */
     sd_roster_t roster = {0};

@@ -42,7 +42,12 @@ typedef struct {
     /* Real ms since site's node was last heard (heartbeat), or -1 when this
      * node cannot tell (not a direct peer). NULL: nobody is ever silent. */
     int64_t (*silent_ms)(void *arg, const char *site);
-    void *silent_arg; /* for silent_ms */
+    void *silent_arg; /* for silent_ms and settled */
+    /* A site's node (not the hub) decides nothing until this says it has
+     * caught up with its upstreams since it started, or they stayed silent
+     * for takeover_grace_ms: a returning site first learns what the hub
+     * decided for it meanwhile (takeover.h). NULL: always settled. */
+    bool (*settled)(void *arg);
     /* On-duty agents of this site's receiving team (receive.h); NULL: a
      * ticket to receive goes to the team queue. sd_sched_tick reads it
      * itself when a tick has something to give; the caller leaves it NULL. */

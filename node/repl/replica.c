@@ -66,6 +66,7 @@ struct sd_replica {
     sd_signer_t signer;            /* signs this node's events (the journal borrows it) */
     sd_signers_t signers;          /* every site's public signing keys known here */
     sd_vector_t legacy;            /* events held before signing began: accepted unsigned */
+    bool settled;                  /* caught up with the upstreams once (sd_replica_settled_cb) */
 };
 
 static zsock_t *s_server_socket(sd_replica_t *r, int type, const char *endpoint, char *err,
@@ -612,4 +613,17 @@ void sd_replica_status(sd_replica_t *r, sd_mp_writer_t *w)
 int64_t sd_replica_silent_ms(sd_replica_t *r, const char *site)
 {
     return r ? sd_repl_silent_ms(r->repl, site, zclock_mono()) : -1;
+}
+
+int64_t sd_replica_silent_cb(void *replica, const char *site)
+{
+    return sd_replica_silent_ms(replica, site);
+}
+
+bool sd_replica_settled_cb(void *replica)
+{
+    sd_replica_t *r = replica;
+    r->settled =
+        r->settled || sd_repl_settled(r->repl, r->cfg->sched.takeover_grace_ms, zclock_mono());
+    return r->settled;
 }

@@ -82,6 +82,12 @@ int sd_replica_tick(sd_replica_t *replica);
  * scheduler's hub takeover asks this (scheduler.h). */
 int64_t sd_replica_silent_ms(sd_replica_t *replica, const char *site);
 
+/* The scheduler's callbacks (scheduler.h), arg = the replica: sd_replica_silent_ms, and
+ * whether this node has caught up with its upstreams since it started (sd_repl_settled
+ * with the schedule's takeover_grace_ms; once true, always true). */
+int64_t sd_replica_silent_cb(void *replica, const char *site);
+bool sd_replica_settled_cb(void *replica);
+
 /* Restoring from a backup (store_backup.h): from now on every upstream may
  * send this node's own events back, and sd_replica_restored tells when this
  * node holds all of them that its upstreams hold. */
