@@ -13,6 +13,8 @@
  *   2. receiving (owner only): a ticket handed to this site and not assigned
  *      since goes to the site's receiving team and to its on-duty agent
  *      with the least load, who becomes the owner (receive.h).
+ *   2b. page (owner only): a follow-the-sun ticket in a gap (no site on
+ *      duty) pages the on-call person for its site once per gap (oncall.h).
  *   3. SLA state (owner only): at_risk at warn_percent of a target, breached
  *      at 100 %; a breach also flags the ticket escalated and logs that the
  *      manager is notified (hierarchical escalation).
@@ -42,6 +44,9 @@ typedef struct {
      * ticket to receive goes to the team queue. sd_sched_tick reads it
      * itself when a tick has something to give; the caller leaves it NULL. */
     sd_roster_t *roster;
+    /* A read of the store for on-call overrides (oncall.h) while deciding; NULL: none read.
+     * sd_sched_tick sets it itself; the caller leaves it NULL. */
+    sd_store_txn_t *txn;
 } sd_sched_ctx_t;
 
 /* Decides what to do with ticket t now and builds that event into ev (op,
