@@ -89,6 +89,8 @@ const sd_field_t sd_ticket_fields[] = {
     STR(assets, SD_REG_ASSETS, SD_ASSETS_LIST_MAX, SD_F_LINE),
     STR(vendor, SD_REG_VENDOR, SD_ID_MAX, SD_F_LINE),
     STR(vendor_ref, SD_REG_VENDOR, SD_VENDOR_REF_MAX, SD_F_LINE),
+    STR(oncall, SD_REG_PAGE, SD_NAME_MAX, SD_F_LINE),
+    U64(paged_at, SD_REG_PAGE),
 };
 const size_t sd_ticket_field_count = sizeof sd_ticket_fields / sizeof sd_ticket_fields[0];
 
@@ -309,6 +311,7 @@ int sd_ticket_decode(const sd_mp_node_t *map, sd_ticket_t *t, sd_fault_t *fault)
 static const char *const s_op_names[SD_OP_COUNT_] = {
     "create", "ack",    "assign",  "start",  "pending",  "resolve",  "close",
     "reopen", "cancel", "comment", "update", "handover", "escalate", "sla",
+    "page",
 };
 
 const char *sd_op_name(int op)

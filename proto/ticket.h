@@ -86,6 +86,7 @@ typedef enum {
     SD_REG_MAJOR,     /* major_notify, major_note: ticket.declare_major */
     SD_REG_ASSETS,    /* assets */
     SD_REG_VENDOR,    /* vendor, vendor_ref */
+    SD_REG_PAGE,      /* oncall, paged_at: the scheduler paged the on-call person (gap) */
     /* New registers go last: records and events made before them carry fewer stamps. */
     SD_REG_COUNT_
 } sd_register_t;
@@ -106,6 +107,7 @@ typedef enum {
     SD_OP_HANDOVER, /* owner site changes: by the scheduler at end of duty, or by hand */
     SD_OP_ESCALATE, /* functional escalation to the next tier, by the scheduler */
     SD_OP_SLA,      /* SLA state change (at risk, breached: manager told), by the scheduler */
+    SD_OP_PAGE,     /* the on-call person paged in a gap (no site on duty), by the scheduler */
     SD_OP_COUNT_
 } sd_op_t;
 
@@ -184,6 +186,9 @@ typedef struct {
     /* SD_REG_VENDOR: set by ticket.pending on a vendor, kept after */
     char *vendor;     /* the vendor it waits or waited on (vendor name) */
     char *vendor_ref; /* the vendor's RMA or case number */
+    /* SD_REG_PAGE: written once per gap by the owner site's scheduler (node/desk/oncall.h) */
+    char *oncall;      /* login of the on-call person paged last */
+    uint64_t paged_at; /* when */
 
     /* Derived by the fold, not registers (deterministic under any order). */
     uint64_t updated_at;              /* latest event time */

@@ -339,3 +339,38 @@ int sd_oncall_shifts(const sd_schedule_t *sched, sd_store_txn_t *txn, size_t i, 
     }
     return rc;
 }
+
+/* ---- paging -------------------------------------------------------------- */
+
+bool sd_oncall_page_due(const sd_schedule_t *sched, const sd_ticket_t *t, uint64_t now)
+{
+    uint64_t on = 0;
+    if (!sched || !sched->sites || !t->follow_sun || t->status >= SD_STATUS_PENDING ||
+        sd_calset_on_duty(sched->sites, (int64_t)now, &on) != 0 || on != 0)
+        return false;
+    if (!t->paged_at || t->paged_at > now)
+        return !t->paged_at;
+    /* Paged before: again only when the duty changed since, i.e. a site came on duty after a
+     * page in an earlier gap, or the page was made while a site was on duty. */
+    int64_t change;
+    return sd_duty_next_change(sd_duty_union(sched->sites), (int64_t)t->paged_at, &change) == 0 &&
+           change <= (int64_t)now;
+}
+
+int sd_oncall_page(const sd_ticket_t *cur, const char *login, uint64_t now, const char *author,
+                   sd_event_t *ev)
+{
+    (void)cur;
+    int rc = sd_event_start(ev, &sd_kind_ticket, SD_OP_PAGE);
+    if (rc)
+        return rc;
+    snprintf(ev->author, sizeof ev->author, "%s", author);
+    ev->mask |= sd_ticket_register_mask(SD_REG_PAGE);
+    sd_ticket_t *f = sd_event_ticket(ev);
+    f->paged_at = now;
+    if (!(f->oncall = strdup(login))) {
+        sd_event_clear(ev);
+        return SD_ENOMEM;
+    }
+    return 0;
+}

@@ -30,6 +30,7 @@
 #include "schedule.h"
 #include "sizes.h"
 #include "store.h"
+#include "ticket.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -76,5 +77,22 @@ typedef struct {
  * sd_duty_intervals), SD_ESTORE, SD_ENOMEM. */
 int sd_oncall_shifts(const sd_schedule_t *sched, sd_store_txn_t *txn, size_t i, int64_t from,
                      int64_t to, sd_oncall_shift_t **out, size_t *count);
+
+/* ---- paging ---------------------------------------------------------------
+ * A follow-the-sun ticket that is open and not pending, in a gap (no site of the schedule on
+ * duty), is paged to the on-call person for its owner site once per gap: the owner site's
+ * scheduler writes a `page` event (ticket registers oncall = login, paged_at = now). A gap is
+ * paged again only when a site was on duty since the last page. Until the channels issue
+ * lands, a page is recorded (the event), shown (ticket JSON, CLI, console) and logged
+ * ("scheduler: id=.. op=page to="login" seq=.."); nobody is messaged. */
+
+/* True when t should be paged at now by the rule above (who is on call is not checked). */
+bool sd_oncall_page_due(const sd_schedule_t *sched, const sd_ticket_t *t, uint64_t now);
+
+/* Builds the page event of ticket cur into ev (zeroed): op page, author, registers oncall =
+ * login and paged_at = now; the caller stamps origin, seq, hlc and key. Returns 0 or
+ * SD_ENOMEM (ev cleared). */
+int sd_oncall_page(const sd_ticket_t *cur, const char *login, uint64_t now, const char *author,
+                   sd_event_t *ev);
 
 #endif

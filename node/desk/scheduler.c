@@ -4,6 +4,7 @@
 #include "error.h"
 #include "handover.h"
 #include "log.h"
+#include "oncall.h"
 #include "sla.h"
 #include "takeover.h"
 #include "ticket_store.h"
@@ -95,6 +96,14 @@ int sd_sched_decide(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, sd_event_t 
                                  sd_roster_pick(ctx->roster), author, ev);
         return rc ? rc : 1;
     }
+    if (sd_oncall_page_due(wf->sched, t, wf->now_ms)) {
+        char login[SD_NAME_MAX + 1];
+        rc = sd_oncall_who(wf->sched, ctx->txn, t->owner_site, wf->now_ms, login);
+        if (rc == 0)
+            rc = sd_oncall_page(t, login, wf->now_ms, author, ev) ?: 1;
+        if (rc != SD_ENOTFOUND)
+            return rc;
+    }
     uint64_t at;
     int state = sd_sla_assess(wf->sched, wf->policy, t, wf->now_ms, reason, sizeof reason, &at);
     if (state != t->sla_state) {
@@ -148,14 +157,15 @@ typedef struct {
 static int s_apply_due(sd_journal_batch_t *batch, void *arg)
 {
     const s_apply_t *a = arg;
+    sd_sched_ctx_t ctx = *a->ctx;
+    ctx.txn = sd_journal_txn(batch); /* overrides as they stand in the write */
     int rc = 0;
     sd_roster_rewind(a->ctx->roster); /* runs again after a map growth */
-    a->ctx->txn = sd_journal_txn(batch);
     for (size_t i = 0; i < a->due->n && !rc; i++) {
         sd_ticket_t t = {0};
         sd_event_t ev = {0};
         rc = sd_store_get_ticket(sd_journal_txn(batch), a->due->ids[i], &t);
-        int decided = rc ? 0 : sd_sched_decide(a->ctx, &t, &ev);
+        int decided = rc ? 0 : sd_sched_decide(&ctx, &t, &ev);
         rc = rc ?: decided < 0 ? decided : 0;
         if (!rc && decided == 1) {
             strcpy(ev.key, t.id);
@@ -180,6 +190,12 @@ static int s_log_one(const void *bytes, size_t len, void *arg)
     }
     const sd_ticket_t *f = sd_event_ticket(&ev);
     bool handover = ev.op == SD_OP_HANDOVER, received = ev.op == SD_OP_ASSIGN;
+    if (ev.op == SD_OP_PAGE) {
+        sd_log(SD_LOG_INFO, "scheduler: id=%s op=page to=\"%s\" seq=%llu", ev.key,
+               f->oncall ? f->oncall : "", (unsigned long long)ev.seq);
+        sd_event_clear(&ev);
+        return 0;
+    }
     const char *what = handover   ? f->owner_site
                        : received ? (f->assignee ? f->assignee : "queue")
                                   : f->sla_reason;

@@ -9,12 +9,15 @@
  *      takeover_grace_ms (then also when the owner is on duty, and never to
  *      another silent site). Concurrent handovers of one ticket (owner and
  *      hub) converge: the OWNER register is last-writer-wins, and the next
- *      tick hands the ticket on if the winner is off duty.
+ *      tick hands the ticket on if the winner is off duty. When no other
+ *      site is on duty, the hub takes the ticket of a silent site at once
+ *      for the person on call (takeover.h).
  *   2. receiving (owner only): a ticket handed to this site and not assigned
  *      since goes to the site's receiving team and to its on-duty agent
  *      with the least load, who becomes the owner (receive.h).
- *      When no other site is on duty, the hub takes the ticket of a silent
- *      site at once for the person on call (takeover.h).
+ *   2b. page (owner, or the hub for a silent owner site): a follow-the-sun
+ *      ticket in a gap (no site on duty) pages the on-call person for its
+ *      site once per gap (oncall.h).
  *   3. SLA state (owner, or the hub for a silent owner site): at_risk at
  *      warn_percent of a target, breached at 100 %; a breach also flags the
  *      ticket escalated and logs that the manager is notified (hierarchical

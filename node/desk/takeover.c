@@ -6,6 +6,7 @@
 #include "oncall.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 bool sd_takeover_silent(const sd_sched_ctx_t *ctx, const char *site)
@@ -74,5 +75,13 @@ int sd_takeover_oncall(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, sd_event
     sd_handover_note(wf, t, wf->site, why, NULL, note, sizeof note);
     snprintf(author, sizeof author, "scheduler@%s", wf->site);
     int rc = sd_workflow_take(wf, t, who, note, author, ev);
+    if (rc ==
+        0) { /* the person is paged by the same event (oncall.h: registers oncall, paged_at) */
+        sd_ticket_t *f = sd_event_ticket(ev);
+        ev->mask |= sd_ticket_register_mask(SD_REG_PAGE);
+        f->paged_at = wf->now_ms;
+        if (!(f->oncall = strdup(who)))
+            rc = SD_ENOMEM, sd_event_clear(ev);
+    }
     return rc == 0 ? 1 : rc == SD_ENOMEM ? rc : 0;
 }

@@ -10,7 +10,8 @@
  *     do not cover the moment - a "gaps" roster is off while the dead site's
  *     calendar is on duty - the person the first roster answering for the
  *     site has in its rotation or override then): a handover to the hub's
- *     own site, owner = that person, with a note saying why. The site is the
+ *     own site, owner = that person, with a note saying why; the same event
+ *     pages the person (registers oncall, paged_at; oncall.h). The site is the
  *     hub, not the person's home site: the person's home site may be the
  *     silent one, and the hub's node is up to keep the ticket's clocks;
  *   - evaluates SLA (at risk, breach) and functional escalation of every

@@ -377,6 +377,8 @@ static void test_taken_for_the_person_on_call(void **state)
     assert_string_equal(t.owner, "lee");
     assert_string_equal(t.handover_from, "APAC");
     assert_int_equal(t.handover_at, at(2, 5, 30));
+    assert_string_equal(t.oncall, "lee"); /* paged by the same event */
+    assert_int_equal(t.paged_at, at(2, 5, 30));
     assert_non_null(strstr(t.handover_note,
                            "APAC unreachable and no other site on duty: the hub gives it to "
                            "lee, on call"));
