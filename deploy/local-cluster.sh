@@ -69,15 +69,25 @@ http_url() {
 # The desk's schedule: working hours that hand over around the clock on weekdays (in winter:
 # APAC 23:00-08:00Z, EMEA 08:00-17:00Z, AMER 13:00-23:00Z), the same on every node.
 # Its tick, grace and clock are settings(), put in on every start.
+# Set when the configs are first written: SD_HANDOVER_TEAMS=1 names each site's receiving team
+# (handover_team = apac-desk, emea-desk, amer-desk); SD_ONCALL_MEMBERS="lee kai" adds an on-call
+# roster "desk" for every site in the gaps (London, handoff Monday 09:00, weekly from 2026-01-05).
 schedule() {
     printf 'schedule\n'
     printf '    site\n        name = APAC\n        zone = Asia/Shanghai\n'
     printf '        hours = "mon-fri 07:00-16:00"\n        holidays = "2026-01-01 2026-10-01"\n'
+    team apac
     printf '    site\n        name = EMEA\n        zone = Europe/London\n'
     printf '        hours = "mon-fri 08:00-17:00"\n        holidays = "2026-12-25 2026-12-28"\n'
+    team emea
     printf '    site\n        name = AMER\n        zone = America/New_York\n'
     printf '        hours = "mon-fri 08:00-18:00"\n        holidays = "2026-11-26 2026-12-25"\n'
+    team amer
+    [ -z "${SD_ONCALL_MEMBERS:-}" ] ||
+        printf '    oncall\n        name = desk\n        zone = Europe/London\n        members = "%s"\n        handoff = "mon 09:00"\n        start = 2026-01-05\n' \
+            "$SD_ONCALL_MEMBERS"
 }
+team() { [ "${SD_HANDOVER_TEAMS:-}" != 1 ] || printf '        handover_team = %s-desk\n' "$1"; }
 
 # The value of KEY ($2) in the schedule section of config $1 (nothing when it has none).
 cfg_get() {
