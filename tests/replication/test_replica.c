@@ -389,6 +389,31 @@ static void test_silent_ms(void **state)
     assert_int_equal(sd_repl_silent_ms(fx->repl, "HUB", 1950), 150);
 }
 
+/* A returning site is settled once a heartbeat shows the hub holds nothing it lacks, or once
+ * the hub has been silent past the grace: then its scheduler decides again (takeover.h). */
+static void test_settled(void **state)
+{
+    fx_t *fx = *state;
+    sd_peer_t hub = s_peer("HUB", SD_ROLE_HUB);
+    s_start(fx, "APAC", false, &hub, 1);
+    assert_false(sd_repl_settled(fx->repl, 500, 1200));
+    s_heartbeat(fx, 0, "HUB", "EMEA", 5, 1300); /* the hub holds EMEA's events APAC lacks */
+    assert_false(sd_repl_settled(fx->repl, 500, 1400));
+    s_heartbeat(fx, 0, "HUB", NULL, 0, 1500); /* nothing APAC lacks */
+    assert_true(sd_repl_settled(fx->repl, 500, 1500));
+    assert_true(sd_repl_settled(fx->repl, 500, 9000));
+}
+
+/* Never heard: settled once the hub has been silent for longer than the grace. */
+static void test_settled_by_silence(void **state)
+{
+    fx_t *fx = *state;
+    sd_peer_t hub = s_peer("HUB", SD_ROLE_HUB);
+    s_start(fx, "APAC", false, &hub, 1);
+    assert_false(sd_repl_settled(fx->repl, 500, 1400));
+    assert_true(sd_repl_settled(fx->repl, 500, 1600));
+}
+
 int main(void)
 {
     if (!getenv("TMPDIR"))
@@ -400,6 +425,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hub_relays_what_it_applies, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restore_gating, setup, teardown),
         cmocka_unit_test_setup_teardown(test_silent_ms, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_settled, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_settled_by_silence, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
