@@ -26,6 +26,11 @@ got = json.loads(sys.argv[2])
 # the report must be as the old version wrote it.
 if isinstance(got, dict) and "changes" in got and "changes" not in want:
     del got["changes"]
+# So did each handover's "taken" and "receiver" (section 8, a silent site).
+for h in got.get("handovers", []) if isinstance(got, dict) else []:
+    for k in ("taken", "receiver"):
+        if not any(k in w for w in want.get("handovers", [])):
+            h.pop(k, None)
 if got != want:
     if isinstance(got, dict) and isinstance(want, dict):
         for k in sorted(set(got) | set(want)):
