@@ -20,7 +20,7 @@ static int s_override(const sd_api_write_ctx_t *ctx, const sd_request_t *req, sd
     if (rc)
         return rc;
     if (until <= from)
-        return sd_fault_set(fault, SD_ERANGE, "args.until: must be after args.from");
+        return sd_fault_set(fault, SD_ERANGE, "args.until: must be after from");
     if (sd_oncall_find(ctx->wf->sched, a->roster) < 0)
         return sd_fault_set(fault, SD_ERANGE,
                             "args.roster: no roster '%s' in the schedule (schedule/oncall)",
