@@ -5,6 +5,8 @@
 
 #include "mp.h"
 
+#include <stdint.h>
+
 typedef enum {
     SD_ARG_ONCALL_ID,
     SD_ARG_ONCALL_ROSTER,
@@ -20,15 +22,16 @@ typedef enum {
 
 /* Arguments of the oncall ops. Strings are heap-owned (NULL = absent). */
 typedef struct {
-    char *id;     /* an override's id (oncall.cancel) */
-    char *roster; /* a roster's name; list filter */
-    char *login;  /* who covers (oncall.override) */
-    char *from;   /* "YYYY-MM-DDTHH:MM[:SS]Z" (utc.h): start of the override; oncall.now: when */
-    char *until;  /* "YYYY-MM-DDTHH:MM[:SS]Z": its end (excluded) */
-    char *reason; /* why */
-    char *site;   /* oncall.now: whose on-call person (a site of the schedule) */
-    int limit;    /* list: most overrides */
-    char *after;  /* list: resume after this id */
+    char *id;       /* an override's id (oncall.cancel) */
+    char *roster;   /* a roster's name; list filter */
+    char *login;    /* who covers (oncall.override) */
+    uint64_t from;  /* Unix ms: start of the override; oncall.now: the instant asked about;
+                       oncall.ics: first instant exported */
+    uint64_t until; /* Unix ms: the end of the override or of the export (excluded) */
+    char *reason;   /* why */
+    char *site;     /* oncall.now: whose on-call person (a site of the schedule) */
+    int limit;      /* list: most overrides */
+    char *after;    /* list: resume after this id */
 } sd_oncall_args_t;
 
 extern const sd_field_t sd_oncall_args_fields[SD_ARG_ONCALL_COUNT_];

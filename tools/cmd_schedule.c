@@ -77,10 +77,23 @@ static int s_print_coverage(sd_cli_t *cli, const sd_mp_node_t *r)
             const char *span = sd_cli_text(sd_mp_val(local, k), &vlen);
             printf("%*s%-16.*s %.*s\n", SPAN_COLUMNS, "", klen, site, vlen, span);
         }
+        const sd_mp_node_t *oncall = sd_cli_array(iv, "oncall"); /* a gap's on-call shifts */
+        for (size_t k = 0; oncall && k < sd_mp_len(oncall); k++) {
+            const sd_mp_node_t *s = sd_mp_at(oncall, k);
+            int ll, rl;
+            const char *login = sd_cli_str(s, "login", &ll), *roster = sd_cli_str(s, "roster", &rl);
+            printf("%*son call %.*s (%.*s) %s - %s\n", SPAN_COLUMNS, "", ll, login, rl, roster,
+                   sd_render_time(sd_cli_u64(s, "start"), a),
+                   sd_render_time(sd_cli_u64(s, "end"), b));
+        }
     }
     uint64_t gaps = sd_cli_u64(r, "gaps");
     printf("%llu gap%s, total %s uncovered\n", (unsigned long long)gaps, gaps == 1 ? "" : "s",
            sd_render_hours(sd_cli_u64(r, "gap_ms"), total, sizeof total));
+    uint64_t true_gaps = sd_cli_u64(r, "true_gaps");
+    printf("%llu true gap%s (nobody on call either), total %s\n", (unsigned long long)true_gaps,
+           true_gaps == 1 ? "" : "s",
+           sd_render_hours(sd_cli_u64(r, "true_gap_ms"), total, sizeof total));
     return 0;
 }
 
@@ -162,7 +175,9 @@ const sd_cli_verb_t sd_schedule_verbs[] = {
      "Splits --days N (1-31, default 7) days from --from DATE (default now) into stretches\n"
      "with the same sites on duty. Each row: START and END (UTC), the sites on duty or\n"
      "\"GAP - nobody on duty\", then every site's local time for the stretch. The last line\n"
-     "counts the gaps and the time nobody covers.\n"
+     "counts the gaps and the time no site covers; under a gap, the on-call shifts of the\n"
+     "rosters (schedule/oncall), and a last line for the true gaps, when nobody is on call\n"
+     "either. A stretch across a DST change shows each site's UTC offsets at its ends.\n"
      "DATE: YYYY-MM-DD (UTC midnight), YYYY-MM-DDTHH:MM[:SS]Z (UTC) or Unix ms.",
      NULL},
     SD_CLI_VERBS_END,

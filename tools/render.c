@@ -177,6 +177,9 @@ static void s_render_sla_lines(FILE *out, const sd_ticket_t *t)
     if (t->sla_paused_at)
         fprintf(out, "  sla clock   paused since %s (pending)\n",
                 sd_render_time(t->sla_paused_at, a));
+    if (t->paged_at) /* the on-call person, paged in a gap (recorded; no message sent yet) */
+        fprintf(out, "  paged       %s (on call) at %s\n", s_or(t->oncall, "-"),
+                sd_render_time(t->paged_at, b));
     if (!t->handover_at)
         return;
     fprintf(out, "  handover    %s -> %s at %s\n", s_or(t->handover_from, "-"),
@@ -409,6 +412,8 @@ void sd_render_history(FILE *out, const sd_mp_node_t *events, const sd_mp_node_t
             fprintf(out, "  %s -> %s", s_or(f->handover_from, "-"), s_or(f->owner_site, "-"));
         else if (ev.op == SD_OP_ESCALATE)
             fprintf(out, "  -> %s", sd_tier_name(f->tier));
+        else if (ev.op == SD_OP_PAGE)
+            fprintf(out, "  -> %s (on call)", s_or(f->oncall, "-"));
         else if (ev.op == SD_OP_SLA)
             fprintf(out, "  -> %s", sd_render_sla(f, sla, sizeof sla));
         if (ev.op == SD_OP_ESCALATE || ev.op == SD_OP_SLA)

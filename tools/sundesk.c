@@ -11,6 +11,7 @@
 #include "cmd_contact.h"
 #include "cmd_keygen.h"
 #include "cmd_major.h"
+#include "cmd_oncall.h"
 #include "cmd_node.h"
 #include "cmd_schedule.h"
 #include "cmd_customer.h"
@@ -43,6 +44,7 @@ static const sd_cli_command_t s_commands[] = {
     {"token", sd_token_verbs},
     {"contact", sd_contact_verbs},
     {"major", sd_major_verbs},
+    {"oncall", sd_oncall_verbs},
     {"audit", sd_audit_verbs},
     {"customer", sd_customer_verbs},
     {"lookup", sd_lookup_verbs},

@@ -10,6 +10,7 @@
 #include "op_contact.h"
 #include "op_customer.h"
 #include "op_major.h"
+#include "op_oncall.h"
 #include "op_node.h"
 #include "op_people.h"
 #include "op_ticket.h"

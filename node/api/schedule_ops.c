@@ -3,6 +3,7 @@
 
 #include "error.h"
 #include "event.h"
+#include "oncall.h"
 #include "ticket_store.h"
 
 #include <stdio.h>
@@ -22,6 +23,99 @@ static void s_local(const sd_calendar_t *cal, int64_t t, char *out, size_t cap)
     struct tm tm;
     gmtime_r(&s, &tm);
     strftime(out, cap, "%Y-%m-%d %H:%M %a", &tm);
+}
+
+/* Site-local times of [a, b) as "START - END"; when the site's UTC offset differs between them
+ * (a DST change inside: a repeated or skipped hour) each carries its offset, "+01:00", so the
+ * wall-clock span is not mistaken for the real one (schedule.h, calendar.h: one interval). */
+static void s_local_span(const sd_calendar_t *cal, int64_t a, int64_t b, char *out, size_t cap)
+{
+    char x[40], y[40];
+    int32_t oa = 0, ob = 0;
+    s_local(cal, a, x, sizeof x);
+    s_local(cal, b, y, sizeof y);
+    sd_calendar_utc_offset(cal, a, &oa);
+    sd_calendar_utc_offset(cal, b, &ob);
+    if (oa == ob) {
+        snprintf(out, cap, "%s - %s", x, y);
+        return;
+    }
+    int32_t abs_a = oa < 0 ? -oa : oa, abs_b = ob < 0 ? -ob : ob;
+    snprintf(out, cap, "%s %c%02d:%02d - %s %c%02d:%02d", x, oa < 0 ? '-' : '+', abs_a / 3600,
+             abs_a / 60 % 60, y, ob < 0 ? '-' : '+', abs_b / 3600, abs_b / 60 % 60);
+}
+
+/* On-call shifts of every roster within [from, to), sorted by start (oncall.h). */
+typedef struct {
+    sd_oncall_shift_t *v;
+    const char **roster; /* roster name of each */
+    size_t n;
+} s_oncall_t;
+
+static int s_oncall_read(const sd_api_ctx_t *ctx, int64_t from, int64_t to, s_oncall_t *all)
+{
+    const sd_schedule_t *sched = &ctx->cfg->sched;
+    *all = (s_oncall_t){0};
+    int rc = 0;
+    for (size_t i = 0; !rc && i < sched->noncall; i++) {
+        sd_oncall_shift_t *sh = NULL;
+        size_t n = 0;
+        rc = sd_oncall_shifts(sched, ctx->txn, i, from, to, &sh, &n);
+        sd_oncall_shift_t *v = rc || !n ? NULL : realloc(all->v, (all->n + n) * sizeof *v);
+        const char **names =
+            rc || !n ? NULL : realloc(all->roster, (all->n + n) * sizeof *all->roster);
+        if (v)
+            all->v = v;
+        if (names)
+            all->roster = names;
+        if (!rc && n && (!v || !names))
+            rc = SD_ENOMEM;
+        for (size_t k = 0; !rc && k < n; k++) {
+            all->v[all->n] = sh[k];
+            all->roster[all->n++] = sched->oncall[i]->name;
+        }
+        free(sh);
+    }
+    return rc;
+}
+
+/* The on-call shifts overlapping gap [a, b), cut to it, into w; adds the parts of the gap that
+ * no shift covers to *true_ms and their count to *true_gaps. */
+static void s_gap_oncall(const s_oncall_t *all, int64_t a, int64_t b, sd_mp_writer_t *w,
+                         uint64_t *true_ms, uint32_t *true_gaps)
+{
+    uint32_t n = 0;
+    for (size_t k = 0; k < all->n; k++)
+        n += all->v[k].start < b && all->v[k].end > a;
+    sd_mp_array(w, n);
+    for (size_t k = 0; k < all->n; k++) {
+        const sd_oncall_shift_t *s = &all->v[k];
+        if (!(s->start < b && s->end > a))
+            continue;
+        sd_mp_map(w, 4);
+        sd_mp_str(w, "roster"), sd_mp_str(w, all->roster[k]);
+        sd_mp_str(w, "login"), sd_mp_str(w, s->login);
+        sd_mp_str(w, "start"), sd_mp_u64(w, (uint64_t)(s->start > a ? s->start : a));
+        sd_mp_str(w, "end"), sd_mp_u64(w, (uint64_t)(s->end < b ? s->end : b));
+    }
+    /* What no shift covers: walk [a, b) from the left. */
+    for (int64_t at = a; at < b;) {
+        int64_t next = b, cover = at;
+        for (size_t k = 0; k < all->n; k++) {
+            const sd_oncall_shift_t *s = &all->v[k];
+            if (s->start <= at && s->end > cover)
+                cover = s->end;
+            else if (s->start > at && s->start < next)
+                next = s->start;
+        }
+        if (cover > at) {
+            at = cover;
+            continue;
+        }
+        *true_ms += (uint64_t)(next - at);
+        (*true_gaps)++;
+        at = next;
+    }
 }
 
 /* 0 when the desk has calendars, else SD_EUNAVAILABLE with the fault set. */
@@ -94,36 +188,64 @@ int sd_api_schedule_coverage(const sd_api_ctx_t *ctx, const sd_request_t *req, s
     if (rc)
         return sd_fault_set(fault, rc == SD_ENOMEM ? rc : SD_ERANGE,
                             "args.from: outside the calendars' range (1970-2199)");
-    uint64_t gap_ms = 0;
-    uint32_t gaps = 0;
+    s_oncall_t oncall;
+    rc = s_oncall_read(ctx, (int64_t)from, (int64_t)to, &oncall);
+    if (rc) {
+        free(cov);
+        return sd_fault_set(fault, rc == SD_ENOMEM ? rc : SD_ERANGE,
+                            "the on-call shifts could not be worked out (%s)", sd_strerror(rc));
+    }
+    uint64_t gap_ms = 0, true_ms = 0;
+    uint32_t gaps = 0, true_gaps = 0;
     for (size_t i = 0; i < n; i++)
         if (!cov[i].sites)
             gap_ms += (uint64_t)(cov[i].end - cov[i].start), gaps++;
+    sd_mp_writer_t *iv = sd_mp_writer_new();
+    if (!iv) {
+        free(cov);
+        free(oncall.v);
+        free(oncall.roster);
+        return sd_fault_set(fault, SD_ENOMEM, "out of memory");
+    }
+    size_t members = sd_calset_size(set);
+    for (size_t i = 0; i < n; i++) {
+        sd_mp_map(iv, 6);
+        sd_mp_str(iv, "start"), sd_mp_u64(iv, (uint64_t)cov[i].start);
+        sd_mp_str(iv, "end"), sd_mp_u64(iv, (uint64_t)cov[i].end);
+        sd_mp_str(iv, "sites"), s_sites(set, cov[i].sites, iv);
+        /* Every site's wall clock, so a manager sees the gap in local terms. */
+        sd_mp_str(iv, "local"), sd_mp_map(iv, (uint32_t)members);
+        for (size_t k = 0; k < members; k++) {
+            const sd_calendar_t *cal = sd_calset_at(set, k);
+            char both[128];
+            s_local_span(cal, cov[i].start, cov[i].end, both, sizeof both);
+            sd_mp_str(iv, sd_calendar_site(cal)), sd_mp_str(iv, both);
+        }
+        /* Its real length: across a DST change it differs from the wall clocks' difference. */
+        sd_mp_str(iv, "minutes"), sd_mp_u64(iv, (uint64_t)(cov[i].end - cov[i].start) / 60000);
+        sd_mp_str(iv, "oncall");
+        if (cov[i].sites)
+            sd_mp_array(iv, 0);
+        else
+            s_gap_oncall(&oncall, cov[i].start, cov[i].end, iv, &true_ms, &true_gaps);
+    }
+    size_t len = 0;
+    const void *bytes = sd_mp_writer_data(iv, &len);
     sd_reply_ok_begin(w, req->id);
-    sd_mp_map(w, 5);
+    sd_mp_map(w, 7);
     sd_mp_str(w, "from"), sd_mp_u64(w, from);
     sd_mp_str(w, "to"), sd_mp_u64(w, to);
     sd_mp_str(w, "gaps"), sd_mp_u64(w, gaps);
     sd_mp_str(w, "gap_ms"), sd_mp_u64(w, gap_ms);
+    /* The gaps' parts no on-call roster covers either. */
+    sd_mp_str(w, "true_gaps"), sd_mp_u64(w, true_gaps);
+    sd_mp_str(w, "true_gap_ms"), sd_mp_u64(w, true_ms);
     sd_mp_str(w, "intervals"), sd_mp_array(w, (uint32_t)n);
-    size_t members = sd_calset_size(set);
-    for (size_t i = 0; i < n; i++) {
-        sd_mp_map(w, 4);
-        sd_mp_str(w, "start"), sd_mp_u64(w, (uint64_t)cov[i].start);
-        sd_mp_str(w, "end"), sd_mp_u64(w, (uint64_t)cov[i].end);
-        sd_mp_str(w, "sites"), s_sites(set, cov[i].sites, w);
-        /* Every site's wall clock, so a manager sees the gap in local terms. */
-        sd_mp_str(w, "local"), sd_mp_map(w, (uint32_t)members);
-        for (size_t k = 0; k < members; k++) {
-            const sd_calendar_t *cal = sd_calset_at(set, k);
-            char a[40], b[40], both[96];
-            s_local(cal, cov[i].start, a, sizeof a);
-            s_local(cal, cov[i].end, b, sizeof b);
-            snprintf(both, sizeof both, "%s - %s", a, b);
-            sd_mp_str(w, sd_calendar_site(cal)), sd_mp_str(w, both);
-        }
-    }
+    sd_mp_raw(w, bytes, len);
+    sd_mp_writer_destroy(&iv);
     free(cov);
+    free(oncall.v);
+    free(oncall.roster);
     return 0;
 }
 

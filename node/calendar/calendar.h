@@ -148,6 +148,20 @@ int64_t sd_calendar_local_start(const sd_calendar_t *cal, int64_t local_ms);
  * caller in *out. Returns 0, SD_EINVAL (bad site) or SD_ENOMEM. */
 int sd_calendar_copy(const sd_calendar_t *cal, const char *site, sd_calendar_t **out);
 
+/* One timed event of an iCalendar file being written. */
+typedef struct {
+    int64_t start, end;      /* UTC ms: DTSTART, DTEND (written in UTC, "Z") */
+    const char *uid;         /* UID: stable across exports of the same event */
+    const char *summary;     /* SUMMARY */
+    const char *description; /* DESCRIPTION, or NULL */
+} sd_ics_event_t;
+
+/* Writes a VCALENDAR (VERSION 2.0, PRODID, X-WR-CALNAME name) with one VEVENT per event,
+ * DTSTAMP stamp, into *out (malloc'd, the caller frees it; CRLF lines as RFC 5545 says).
+ * Returns 0 or SD_ENOMEM. */
+int sd_ics_write(const char *name, const sd_ics_event_t *events, size_t n, int64_t stamp,
+                 char **out);
+
 /* ---- A set of calendars, e.g. all sites ---------------------------------- */
 
 typedef struct sd_calset sd_calset_t;

@@ -26,6 +26,9 @@ enum {
     RT_COMMENTS = 1 << 8, /* the result's comments as items */
     RT_EMPTY_OK = 1 << 9  /* the body may be empty (a step without arguments) */
 };
+enum {
+    RT_ICS = 1 << 10
+}; /* {id} is "ROSTER.ics": args.roster, the result's ics as text/calendar */
 
 typedef struct {
     const char *method; /* HTTP method */
@@ -99,6 +102,14 @@ static const s_route_t s_routes[] = {
     {"GET", "/api/v1/node", "node.status", NULL, 0, NULL},
     {"GET", "/api/v1/node/digest", "node.digest", NULL, 0, NULL},
     {"GET", "/api/v1/replication", "repl.status", NULL, 0, NULL},
+    {"GET", "/api/v1/oncall", "oncall.now", NULL, RT_QUERY, NULL},
+    {"GET", "/api/v1/oncall/overrides", "oncall.list", NULL, RT_QUERY | RT_PAGED, "overrides"},
+    {"POST", "/api/v1/oncall/overrides", "oncall.override", NULL, RT_BODY | RT_RECORD | RT_CREATED,
+     NULL},
+    {"GET", "/api/v1/oncall/overrides/{id}", "oncall.get", NULL, RT_RECORD, NULL},
+    {"POST", "/api/v1/oncall/overrides/{id}/actions/{step}", "oncall.", " cancel ",
+     RT_BODY | RT_EMPTY_OK | RT_RECORD | RT_WRITE, NULL},
+    {"GET", "/api/v1/oncall/{id}", "oncall.ics", NULL, RT_QUERY | RT_ICS, NULL},
 };
 
 /* The parts of a path that matched a route. */
@@ -437,6 +448,20 @@ static void s_run(const sd_http_caller_t *c, const s_match_t *m)
             return;
     } else
         args = json_object();
+    s_match_t roster; /* /oncall/ROSTER.ics: the id is the roster, no id argument */
+    if (r->flags & RT_ICS) {
+        size_t idlen = strlen(m->id);
+        if (idlen <= 4 || strcmp(m->id + idlen - 4, ".ics") != 0) {
+            sd_problem_send(req, 404, "not_found",
+                            "a roster's calendar is /api/v1/oncall/ROSTER.ics", NULL);
+            json_decref(args);
+            return;
+        }
+        json_object_set_new(args, "roster", json_stringn(m->id, idlen - 4));
+        roster = *m;
+        roster.id[0] = 0;
+        m = &roster;
+    }
     if (m->id[0]) {
         if (json_object_get(args, "id")) {
             sd_problem_send(req, 422, "unknown_field",
@@ -477,6 +502,14 @@ static void s_run(const sd_http_caller_t *c, const s_match_t *m)
         return;
     }
     json_t *result = sd_mp_to_json(reply.result);
+    json_t *ics = r->flags & RT_ICS ? json_object_get(result, "ics") : NULL;
+    if (json_is_string(ics)) {
+        sd_http_reply(req, 200, "text/calendar; charset=utf-8", json_string_value(ics),
+                      json_string_length(ics));
+        json_decref(result);
+        sd_reply_clear(&reply);
+        return;
+    }
     json_t *body = result;
     if (result && r->flags & (RT_PAGED | RT_MORE))
         body = s_page(req, r, result);

@@ -52,6 +52,10 @@ const SCHEDULE = `schedule
         name = AMER
         zone = America/New_York
         hours = "mon-fri 08:00-18:00"
+    oncall
+        name = desk
+        zone = Asia/Shanghai
+        handoff = "mon 09:00"
 `;
 
 // A node that answers HTTP. opts.site (default APAC) names it; opts.calendars and

@@ -55,6 +55,8 @@ async function fill(path) {
   if (path.includes('/customers/{id}')) return path.replace('{id}', freshCustomer());
   if (path.includes('/tokens/{id}')) return path.replace('{id}', JSON.parse(node.sd('--json', 'token', 'list', '--user', 'li'))[0].id);
   if (path.includes('/contacts/{id}')) return path.replace('{id}', node.sd('contact', 'new', '--channel', 'call').trim());
+  if (path.includes('/oncall/overrides/{id}')) return path.replace('{id}', override());
+  if (path.includes('/oncall/{roster}')) return path.replace('{roster}', 'desk');
   return path.replace('{login}', 'li').replace('{name}', 'network').replace('{file}', 'app.js');
 }
 // Who may pass the permission check of a route, so that only the case's fault is refused.
@@ -63,6 +65,7 @@ function tokenFor(path) {
   if (path.startsWith('/api/v1/majors')) return mgr.token;
   if (path.startsWith('/api/v1/tickets/')) return mgr.token; // cancel needs the manager role
   if (path.startsWith('/api/v1/vendors')) return mgr.token;
+  if (path.startsWith('/api/v1/oncall/overrides')) return mgr.token;
   return agent.token;
 }
 // A body the route accepts, so that 401 comes from the missing token alone.
@@ -83,6 +86,8 @@ const GOOD = {
   '/api/v1/contacts': { channel: 'call' }, '/api/v1/contacts/{id}': { summary: 's' },
   '/api/v1/majors': { id: 'nobody-rule', notify: 'x' }, '/api/v1/majors/{name}': { notify: 'y' },
   '/api/v1/cti/events': { event: 'newCall', callId: 'never-sent', from: '1001' },
+  '/api/v1/oncall/overrides': { roster: 'desk', login: 'li', from: 1800000000000, until: 1800003600000 },
+  '/api/v1/oncall/overrides/{id}/actions/cancel': { reason: 'r' },
 };
 // Routes that take keys beyond their schema (a telephone system adds its own): no 422 for one.
 const LENIENT = new Set(['/api/v1/cti/events']);
@@ -373,6 +378,42 @@ C('GET', MJ, 304, async () => {
 C('GET', MJ, 403, () => node.api('GET', '/api/v1/majors/network', { token: req.token }));
 C('PATCH', MJ, 200, () => node.api('PATCH', '/api/v1/majors/network', { token: mgr.token, body: { service: 'LAN', note: null } }));
 C('PATCH', MJ, 403, () => node.api('PATCH', '/api/v1/majors/network', { token: agent.token, body: { notify: 'z' } }));
+// on call (the roster desk of lib.mjs has no members: nobody is on call but by override)
+const override = () => JSON.parse(node.sd('--json', 'oncall', 'override', 'desk', 'li', '--from', '2027-03-27T00:00Z',
+  '--until', '2027-03-28T00:00Z', '--reason', 'swap')).id;
+const OV = '/api/v1/oncall/overrides/{id}';
+const OC = `${OV}/actions/cancel`;
+const ICS = '/api/v1/oncall/{roster}.ics';
+const ocancel = (id, token = mgr.token) => node.api('POST', `/api/v1/oncall/overrides/${id}/actions/cancel`, { token, body: { reason: 'back' } });
+C('GET', '/api/v1/oncall', 200, () => node.api('GET', '/api/v1/oncall?site=APAC&from=1806134400000', { token: agent.token }));
+C('GET', '/api/v1/oncall', 400, () => node.api('GET', '/api/v1/oncall?from=soon', { token: agent.token }));
+C('GET', '/api/v1/oncall', 403, () => node.api('GET', '/api/v1/oncall', { token: req.token }));
+C('GET', '/api/v1/oncall', 422, () => node.api('GET', '/api/v1/oncall?site=MARS', { token: agent.token }));
+C('GET', '/api/v1/oncall/overrides', 200, () => node.api('GET', '/api/v1/oncall/overrides?roster=desk&limit=5', { token: agent.token }));
+C('GET', '/api/v1/oncall/overrides', 403, () => node.api('GET', '/api/v1/oncall/overrides', { token: req.token }));
+C('POST', '/api/v1/oncall/overrides', 201, () => node.api('POST', '/api/v1/oncall/overrides', { token: mgr.token,
+  body: { roster: 'desk', login: 'li', from: 1806134400000, until: 1806220800000, reason: 'covers for amy' } }));
+C('POST', '/api/v1/oncall/overrides', 403, () => node.api('POST', '/api/v1/oncall/overrides', { token: agent.token,
+  body: { roster: 'desk', login: 'li', from: 1806134400000, until: 1806220800000 } }));
+C('GET', OV, 200, () => node.api('GET', `/api/v1/oncall/overrides/${override()}`, { token: agent.token }));
+C('GET', OV, 304, async () => {
+  const p = `/api/v1/oncall/overrides/${override()}`;
+  const etag = (await node.api('GET', p, { token: agent.token })).headers.get('etag');
+  return node.api('GET', p, { token: agent.token, headers: { 'if-none-match': etag } });
+});
+C('GET', OV, 403, () => node.api('GET', `/api/v1/oncall/overrides/${override()}`, { token: req.token }));
+C('POST', OC, 200, () => ocancel(override()));
+C('POST', OC, 403, () => ocancel(override(), agent.token));
+C('POST', OC, 409, async () => {
+  const id = override();
+  await ocancel(id);
+  return ocancel(id);
+});
+C('GET', ICS, 200, () => node.api('GET', '/api/v1/oncall/desk.ics?from=1806134400000&until=1806739200000', { token: agent.token }));
+C('GET', ICS, 400, () => node.api('GET', '/api/v1/oncall/desk.ics?from=soon', { token: agent.token }));
+C('GET', ICS, 403, () => node.api('GET', '/api/v1/oncall/desk.ics', { token: req.token }));
+C('GET', ICS, 404, () => node.api('GET', '/api/v1/oncall/nothing.ics', { token: agent.token }));
+C('GET', ICS, 422, () => node.api('GET', '/api/v1/oncall/desk.ics?from=1806134400000&until=1906134400000', { token: agent.token }));
 const CTI = '/api/v1/cti/events';
 let nCall = 0;
 const cti = (body, token = agent.token) => node.api('POST', CTI, { token, body });

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include <cmocka.h>
+#include <libical/ical.h>
 
 /* UTC instant of a date and time. */
 static int64_t U(int y, int mo, int d, int h, int mi)
@@ -371,6 +372,55 @@ static void test_overrides(void **state)
     sd_config_clear(&cfg);
 }
 
+/* The shifts of a week as iCalendar (sd_ics_write) parse back with libical: a VCALENDAR with
+ * one VEVENT per shift, its UTC start and end, summary and UID. */
+static void test_ics_parses_back(void **state)
+{
+    (void)state;
+    sd_config_t cfg;
+    s_load_ok(&cfg, EMEA_SITE ROSTER("ldn", "Europe/London", "mon 09:00", "2027-03-01",
+                                     "        holidays = 2027-03-27\n"));
+    sd_oncall_shift_t *sh = NULL;
+    size_t n = 0;
+    assert_int_equal(sd_oncall_shifts(&cfg.sched, NULL, 0, U(2027, 3, 26, 0, 0),
+                                      U(2027, 3, 29, 12, 0), &sh, &n),
+                     0);
+    /* Friday 00:00-08:00 amy, Friday 17:00 - Saturday 00:00 amy, Saturday (holiday: bob),
+     * Sunday 00:00 (GMT) to Monday 07:00Z amy. */
+    assert_int_equal(n, 4);
+    assert_string_equal(sh[2].login, "bob");
+    assert_int_equal(sh[2].start, U(2027, 3, 27, 0, 0));
+    assert_int_equal(sh[2].end, U(2027, 3, 28, 0, 0));
+    assert_int_equal(sh[3].end, U(2027, 3, 29, 7, 0));
+    sd_ics_event_t ev[4];
+    char uid[4][64], summary[4][SD_NAME_MAX + 32];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(uid[i], sizeof uid[i], "ldn-%lld@sundesk", (long long)sh[i].start);
+        snprintf(summary[i], sizeof summary[i], "On call: %s (ldn)", sh[i].login);
+        ev[i] = (sd_ics_event_t){sh[i].start, sh[i].end, uid[i], summary[i], "weekly rotation"};
+    }
+    char *text = NULL;
+    assert_int_equal(sd_ics_write("ldn", ev, n, U(2027, 3, 20, 0, 0), &text), 0);
+    icalcomponent *cal = icalparser_parse_string(text);
+    assert_non_null(cal);
+    assert_int_equal(icalcomponent_isa(cal), ICAL_VCALENDAR_COMPONENT);
+    size_t seen = 0;
+    for (icalcomponent *c = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); c;
+         c = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT), seen++) {
+        struct icaltimetype a = icalcomponent_get_dtstart(c), b = icalcomponent_get_dtend(c);
+        assert_true(icaltime_is_utc(a));
+        assert_int_equal((int64_t)icaltime_as_timet(a) * 1000, sh[seen].start);
+        assert_int_equal((int64_t)icaltime_as_timet(b) * 1000, sh[seen].end);
+        assert_string_equal(icalcomponent_get_summary(c), summary[seen]);
+        assert_string_equal(icalcomponent_get_uid(c), uid[seen]);
+    }
+    assert_int_equal(seen, n);
+    icalcomponent_free(cal);
+    free(text);
+    free(sh);
+    sd_config_clear(&cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -382,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_explicit_hours_and_sites),
         cmocka_unit_test(test_config_errors),
         cmocka_unit_test(test_overrides),
+        cmocka_unit_test(test_ics_parses_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -121,6 +121,9 @@ static const struct {
     {"assets", "LT-0042,PH-0007"},
     {"vendor", "lenovo"},
     {"vendor_ref", "RMA-88231"},
+    {"roster", "emea-oncall"},
+    {"login", "lwei"},
+    {"reason", "swap with amy"},
 };
 
 /* Gives argument `name` of req->op's group its sample value, the way the CLI does. */
@@ -241,6 +244,12 @@ static const struct {
     {SD_REQ_MAJOR_GET, "major.get", false, "id", ""},
     {SD_REQ_MAJOR_UPDATE, "major.update", true, "id", "category site service notify note"},
     {SD_REQ_MAJOR_LIST, "major.list", false, "", "category site limit after"},
+    {SD_REQ_ONCALL_OVERRIDE, "oncall.override", true, "roster login from until", "reason"},
+    {SD_REQ_ONCALL_GET, "oncall.get", false, "id", ""},
+    {SD_REQ_ONCALL_CANCEL, "oncall.cancel", true, "id", "reason"},
+    {SD_REQ_ONCALL_LIST, "oncall.list", false, "", "roster limit after"},
+    {SD_REQ_ONCALL_NOW, "oncall.now", false, "", "site from"},
+    {SD_REQ_ONCALL_ICS, "oncall.ics", false, "roster", "from until"},
 };
 #define OP_COUNT (sizeof s_ops / sizeof s_ops[0])
 

@@ -340,6 +340,7 @@ export function TicketCard({ id }) {
             <dt>${t('requester')}</dt><dd>${ticket.requester}</dd>
             <dt>${t('owner_site')}</dt><dd data-testid="ticket-site">${ticket.owner_site}</dd>
             <dt>${t('category')}</dt><dd>${ticket.category || '—'}</dd>
+            ${ticket.paged_at ? html`<dt>${t('paged')}</dt><dd data-testid="ticket-paged">${ticket.oncall} · <${Time} ms=${ticket.paged_at} zone=${app.zone} /></dd>` : null}
         </dl>
         <${TicketContext} ticket=${ticket} onAct=${act} />
         ${ticket.description ? html`<section><h2>${t('description')}</h2><p class="desc">${ticket.description}</p></section>` : null}
