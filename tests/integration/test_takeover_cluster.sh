@@ -14,8 +14,11 @@
 #                  every node holds the same state; `handover taken APAC` lists the P1.
 #   08:00Z         EMEA's shift: the hub hands the P1 on, EMEA's node gives it to an on-duty
 #                  emea-desk agent (amy or bob, never aaron of AMER or abe of another team).
-#   17:00Z         EMEA -> AMER: cho. A P3 handed by hand from EMEA to AMER: the note's due
-#                  times are the ticket's; cho gets it.
+#   09:30-10:20Z   EMEA's node frozen (SIGSTOP): the hub records its P2's breach and takes the
+#                  P1 for lee; thawed: one breach shown everywhere, equal digests, the P1 not
+#                  taken back.
+#   13:00Z         AMER's shift: the hub hands the P1 on, to cho. A P3 handed by hand from EMEA
+#                  to AMER at 14:00Z: the note's due times are the ticket's; cho gets it.
 #   Saturday 10:00Z (cluster restarted on a new clock) a P1 at EMEA pages lee, who acknowledges
 #                  it within its target.
 # All along, a watcher checks that no open follow-the-sun ticket is without an on-duty owner
@@ -174,14 +177,14 @@ taken_at=$(f handover_at <<<"$t")
 
 # The hub keeps APAC's clocks: the P1's response breach at its due time, the P3's escalation.
 until_field hub "$p1" sla_state breached && ok || bad "the hub did not record the P1's breach"
-# breaches ID NODE: "count author hlc_ms" of the breach events NODE's ticket.history shows.
+# breaches ID NODE: "count author hlc_ms sla_at" of the breach events NODE's ticket.history shows.
 breaches() {
     call "$2" ticket.history "{\"id\": \"$1\"}" | /usr/bin/python3 -c "
 import json, sys
 e = [x for x in json.load(sys.stdin)['events'] if x['op'] == 'sla' and x['fields'].get('sla_state') == 'breached']
-print(len(e), e[0]['author'] if e else '-', (e[0]['hlc'] >> 16) if e else 0)"
+print(len(e), e[0]['author'] if e else '-', (e[0]['hlc'] >> 16) if e else 0, e[0]['fields']['sla_at'] if e else 0)"
 }
-read -r n by when <<<"$(breaches "$p1" hub)"
+read -r n by when _ <<<"$(breaches "$p1" hub)"
 [ "$n" = 1 ] && [ "$by" = scheduler@HUB ] && ok || bad "breach at the hub: $n by $by"
 [ "$(get hub "$p1" | f sla_at)" = "$due" ] && ok || bad "sla_at is not the due time $due"
 [ "$when" -ge "$due" ] && [ $((when - due)) -le $((3 * min)) ] && ok ||
@@ -197,7 +200,7 @@ apac_log_lines=$(wc -l <"$dir/c/apac.log")
 cluster start && rm -f "$dir/down/apac" && ok || bad "APAC did not restart"
 converged 2 && ok || bad "nodes did not converge after APAC returned"
 for n in hub apac emea amer; do
-    read -r k _ _ <<<"$(breaches "$p1" $n)"
+    read -r k _ _ _ <<<"$(breaches "$p1" $n)"
     [ "$k" = 1 ] && [ "$(get $n "$p1" | f owner)" = lee ] && [ "$(get $n "$p1" | f owner_site)" = HUB ] &&
         ok || bad "$n: $k breaches shown, owner $(get $n "$p1" | f owner)@$(get $n "$p1" | f owner_site)"
 done
@@ -219,6 +222,32 @@ case $emea_agent in amy | bob) ok ;; *) bad "EMEA gave the P1 to '$emea_agent' (
 [[ "$(f handover_note <<<"$t")" == *"HUB held it for the person on call"* ]] && ok ||
     bad "the hub's note: $(f handover_note <<<"$t")"
 
+# Both decide one breach: EMEA's node frozen (SIGSTOP) at 09:30Z with a P2 of EMEA's due at
+# 10:00Z; the hub records the warning and the breach (and takes the P1 for lee: AMER starts at
+# 13:00Z). Thawed at 10:20Z: if EMEA's node ticks before it reads what the hub sent meanwhile,
+# it decides the breach again with the same values (usually it reads first: a real partition is
+# what makes both act, test_takeover proves that case). Every node shows one breach, at its due
+# time, the same digest, and the P1 stays with lee.
+wait_sim 2026-03-02T09:00:00Z
+p2=$(call emea ticket.new '{"title": "VPN down for sales", "requester": "ann@example.com", "impact": 1, "urgency": 2}' | f id)
+p2_due=$(get emea "$p2" | f response_due)
+wait_sim 2026-03-02T09:30:00Z
+emea_pid=$(cat "$dir/c/emea.pid")
+kill -STOP "$emea_pid" && touch "$dir/down/emea" && ok || bad "EMEA not frozen"
+until_field hub "$p2" sla_state breached && ok || bad "the hub did not record the P2's breach"
+until_field hub "$p1" owner lee && ok || bad "the hub did not take the P1 from frozen EMEA for lee"
+wait_sim 2026-03-02T10:20:00Z
+kill -CONT "$emea_pid" && rm -f "$dir/down/emea" && ok || bad "EMEA not thawed"
+converged 3 && ok || bad "nodes did not converge after EMEA thawed"
+both=0
+grep -aq "id=$p2 op=sla .*target missed" "$dir/c/hub.log" && grep -aq "id=$p2 op=sla .*target missed" "$dir/c/emea.log" && both=1
+[ $both = 1 ] && ok || echo "  (EMEA caught up before its first tick: only the hub recorded the P2's breach)"
+for n in hub apac emea amer; do
+    read -r k _ _ at <<<"$(breaches "$p2" $n)"
+    [ "$k" = 1 ] && [ "$at" = "$p2_due" ] && ok || bad "$n: $k breaches of the P2 shown, at $at, due $p2_due"
+done
+[ "$(get emea "$p1" | f owner_site)" = HUB ] && ok || bad "EMEA took the P1 back"
+
 # A P3 opened at EMEA, handed by hand to AMER at 14:00Z: cho gets it; the note's due is the ticket's.
 wait_sim 2026-03-02T13:30:00Z
 p3e=$(call emea ticket.new '{"title": "VPN slow", "requester": "ann@example.com", "impact": 3, "urgency": 3}' | f id)
@@ -226,9 +255,9 @@ wait_sim 2026-03-02T14:00:00Z
 at emea ticket handover "$p3e" --to AMER --note "AMER owns the VPN" >/dev/null && ok || bad "handover by hand"
 until_field hub "$p3e" assignee cho && ok || bad "AMER did not give the P3 to cho"
 
-# EMEA -> AMER at 17:00Z: cho.
-wait_sim 2026-03-02T17:00:00Z
-until_field hub "$p1" owner_site AMER && ok || bad "EMEA did not hand the P1 to AMER"
+# AMER's shift begins at 13:00Z: the hub hands the P1 on to AMER, whose node gives it to cho.
+wait_sim 2026-03-02T13:00:00Z
+until_field hub "$p1" owner_site AMER && ok || bad "the hub did not hand the P1 to AMER"
 until_field hub "$p1" assignee cho && ok || bad "AMER did not give the P1 to cho"
 
 # Every handover: the note's due times are the ticket's at that moment (minutes, UTC), and who
@@ -260,7 +289,8 @@ for path, id in ((sys.argv[2], sys.argv[4]), (sys.argv[3], sys.argv[5])):
         assert h["receiver"] is None or home[h["receiver"]] == h["to"], h
     assert moves[-1]["receiver"] == ("cho"), moves[-1]
 taken = [h for h in rep if h["taken"]]
-assert [(h["id"], h["from"], h["to"], h["receiver"]) for h in taken] == [(sys.argv[4], "APAC", "HUB", "lee")], taken
+assert [(h["id"], h["from"], h["to"], h["receiver"]) for h in taken] == [
+    (sys.argv[4], "APAC", "HUB", "lee"), (sys.argv[4], "EMEA", "HUB", "lee")], taken
 EOF
 # Nobody was ever given a ticket who was not on duty: aaron, abe and ann hold none.
 for u in aaron abe ann; do
@@ -294,6 +324,6 @@ wait_sim 2026-03-07T11:30:00Z
 
 kill "$watch_pid" 2>/dev/null
 [ -s "$dir/uncovered" ] && bad "tickets left without an owner on duty or on call: $(cat "$dir/uncovered")" || ok
-converged 4 && ok || bad "nodes did not converge at the end"
+converged 5 && ok || bad "nodes did not converge at the end"
 cluster stop
 finish
