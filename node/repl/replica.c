@@ -623,7 +623,12 @@ int64_t sd_replica_silent_cb(void *replica, const char *site)
 bool sd_replica_settled_cb(void *replica)
 {
     sd_replica_t *r = replica;
-    r->settled =
-        r->settled || sd_repl_settled(r->repl, r->cfg->sched.takeover_grace_ms, zclock_mono());
+    if (!r->settled && sd_repl_settled(r->repl, r->cfg->sched.takeover_grace_ms, zclock_mono())) {
+        r->settled = true;
+        sd_log(SD_LOG_INFO,
+               "scheduler: caught up with the upstreams, deciding again; what the hub took "
+               "while this site was silent: sundesk handover taken %s",
+               r->cfg->site);
+    }
     return r->settled;
 }

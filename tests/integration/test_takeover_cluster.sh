@@ -211,6 +211,8 @@ for n in hub apac; do
 done
 taken=$(at apac handover taken APAC)
 [[ "$taken" == *"$p1"*"APAC -> HUB"*"received by lee"* ]] && ok || bad "handover taken APAC: $taken"
+tail -n +"$((apac_log_lines + 1))" "$dir/c/apac.log" | grep -aq "caught up.*sundesk handover taken APAC" &&
+    ok || bad "APAC's log does not point to what was taken"
 
 # EMEA's shift: the hub hands the P1 on, EMEA's node gives it to amy or bob.
 until_field hub "$p1" owner_site EMEA && ok || bad "the hub did not hand the P1 to EMEA at 08:00Z"
