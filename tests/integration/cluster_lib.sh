@@ -6,7 +6,9 @@
 # metric_is NODE NAME{LABELS} OP N (waits up to 10 s until the metric compares OP N, e.g. -ge:
 # the text is rendered once a second), converged N (every node holds N tickets, all digests
 # equal; waits up to $CONVERGE_SECONDS, default 20), gone PID (waits until it exits),
-# new_at NODE TITLE.
+# new_at NODE TITLE, call NODE OP ARGS_JSON [TOKEN] (one request of the protocol straight from
+# Python: the result as JSON, or exit 1 with "refused: ..."), wait_sim ISO (sleeps until the
+# accelerated clock of $start_ms, $origin_ms and $speed reads ISO).
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # Bases 20000..31960 (+ up to 94): below the kernel's ephemeral ports (32768 up), which outgoing
 # connections take and would collide with.
@@ -46,3 +48,28 @@ s_metric_is() {
 metric_is() { within 10 s_metric_is "$@" || { echo "  $1 $2 = $(metric "$1" "$2")"; return 1; }; }
 gone() { while kill -0 "$1" 2>/dev/null; do sleep 0.05; done; }
 new_at() { at "$1" ticket new --title "$2" --requester user@example.com >/dev/null || bad "new at $1"; }
+call() {
+    /usr/bin/python3 - "ipc://$dir/c/$1/sundesk.sock" "$2" "$3" "${4:-}" <<'EOF'
+import json, sys, msgpack, zmq
+s = zmq.Context().socket(zmq.DEALER)
+s.setsockopt(zmq.LINGER, 0)
+s.connect(sys.argv[1])
+m = {"v": 1, "id": 1, "op": sys.argv[2], "args": json.loads(sys.argv[3])}
+if sys.argv[4]:
+    m["auth"] = sys.argv[4]
+s.send(msgpack.packb(m))
+if not s.poll(10000):
+    sys.exit("no reply")
+r = msgpack.unpackb(s.recv(), raw=False)
+if not r["ok"]:
+    sys.exit("refused: %s" % r["error"])
+print(json.dumps(r["result"]))
+EOF
+}
+wait_sim() {
+    local t wait
+    t=$(date -u -d "$1" +%s%3N)
+    wait=$((origin_ms + (t - start_ms) / speed - $(date +%s%3N)))
+    [ $wait -gt 0 ] && sleep "$(printf '%d.%03d' $((wait / 1000)) $((wait % 1000)))"
+    return 0
+}

@@ -20,32 +20,8 @@ export SD_CLOCK_START=$start_iso SD_CLOCK_SPEED=$speed SD_CLOCK_ORIGIN_MS=$origi
 export SD_TICK_MS=100 SD_TAKEOVER_GRACE_MS=3000
 export CONVERGE_SECONDS=30
 
-# The protocol straight from Python: op and args in, result JSON out.
-call() {
-    /usr/bin/python3 - "ipc://$dir/c/$1/sundesk.sock" "$2" "$3" <<'EOF'
-import json, sys, msgpack, zmq
-s = zmq.Context().socket(zmq.DEALER)
-s.setsockopt(zmq.LINGER, 0)
-s.connect(sys.argv[1])
-s.send(msgpack.packb({"v": 1, "id": 1, "op": sys.argv[2], "args": json.loads(sys.argv[3])}))
-if not s.poll(10000):
-    sys.exit("no reply")
-r = msgpack.unpackb(s.recv(), raw=False)
-if not r["ok"]:
-    sys.exit("refused: %s" % r["error"])
-print(json.dumps(r["result"]))
-EOF
-}
 field() { /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)[sys.argv[1]])" "$1"; }
 owner() { call "$1" ticket.get "{\"id\": \"$2\"}" 2>/dev/null | field owner_site; }
-# Real ms until the shared clock reads simulated time ISO, then sleeps that long.
-wait_sim() {
-    local t
-    t=$(date -u -d "$1" +%s%3N)
-    local wait=$((origin_ms + (t - start_ms) / speed - $(date +%s%3N)))
-    [ $wait -gt 0 ] && sleep "$(printf '%d.%03d' $((wait / 1000)) $((wait % 1000)))"
-    return 0
-}
 # Waits until NODE sees ticket ID owned by SITE (up to 15 real s = 7.5 simulated hours).
 wait_owner() {
     for _ in $(seq 150); do

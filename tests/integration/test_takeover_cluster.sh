@@ -44,33 +44,6 @@ clock() {
 }
 # The simulated time now, Unix ms.
 sim_now() { echo $((start_ms + ($(date +%s%3N) - origin_ms) * speed)); }
-# Sleeps until the shared clock reads ISO.
-wait_sim() {
-    local t wait
-    t=$(date -u -d "$1" +%s%3N)
-    wait=$((origin_ms + (t - start_ms) / speed - $(date +%s%3N)))
-    [ $wait -gt 0 ] && sleep "$(printf '%d.%03d' $((wait / 1000)) $((wait % 1000)))"
-    return 0
-}
-# call NODE OP ARGS_JSON [TOKEN]: the protocol straight from Python, result JSON out.
-call() {
-    /usr/bin/python3 - "ipc://$dir/c/$1/sundesk.sock" "$2" "$3" "${4:-}" <<'EOF'
-import json, sys, msgpack, zmq
-s = zmq.Context().socket(zmq.DEALER)
-s.setsockopt(zmq.LINGER, 0)
-s.connect(sys.argv[1])
-m = {"v": 1, "id": 1, "op": sys.argv[2], "args": json.loads(sys.argv[3])}
-if sys.argv[4]:
-    m["auth"] = sys.argv[4]
-s.send(msgpack.packb(m))
-if not s.poll(10000):
-    sys.exit("no reply")
-r = msgpack.unpackb(s.recv(), raw=False)
-if not r["ok"]:
-    sys.exit("refused: %s" % r["error"])
-print(json.dumps(r["result"]))
-EOF
-}
 get() { call "$1" ticket.get "{\"id\": \"$2\"}" 2>/dev/null; }
 # f FIELD: a field of the JSON object on stdin ("" for null).
 f() { /usr/bin/python3 -c "import json,sys; v=json.load(sys.stdin).get(sys.argv[1]); print('' if v is None else v)" "$1"; }
