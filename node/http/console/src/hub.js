@@ -68,7 +68,9 @@ export function Handovers() {
         ${r.data && !r.data.items.length ? html`<p class="empty">${t('no_handovers')}</p>` : null}
         ${r.data ? html`<ol class="handovers">${[...r.data.items].reverse().map((h) => html`<li data-testid="handover" data-id=${h.id}>
             <div class="meta"><a href=${'#/tickets/' + h.id}>${h.id}</a> · <strong>${h.from || '—'} → ${h.to}</strong>
-                · ${fmtTime(h.at, app.zone)} · ${t('by')} ${h.by}</div>
+                · ${fmtTime(h.at, app.zone)} · ${t('by')} ${h.by}
+                ${h.receiver ? html` · ${t('received_by')} <strong data-testid="handover-receiver">${h.receiver}</strong>` : null}
+                ${h.taken ? html` · <em data-testid="handover-taken">${t('taken_silent')}</em>` : null}</div>
             ${h.note ? html`<pre class="note" data-testid="handover-note-text">${h.note}</pre>` : null}
         </li>`)}</ol>` : null}
         ${r.data && r.data.more ? html`<p class="more">${t('more_handovers')}</p>` : null}
