@@ -47,7 +47,8 @@ static int s_handover(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, bool mine
                  t->owner_site ? t->owner_site : "the owner site");
     else
         snprintf(why, sizeof why,
-                 mine && ctx->hub ? "%s held it for the person on call" : "%s off duty",
+                 mine && ctx->hub && t->handover_from ? "%s held it for the person on call"
+                                                      : "%s off duty",
                  t->owner_site);
     sd_handover_note(wf, t, to_site, why, NULL, note, sizeof note);
     char author[SD_NAME_MAX + 1];

@@ -75,8 +75,8 @@ int sd_takeover_oncall(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, sd_event
     sd_handover_note(wf, t, wf->site, why, NULL, note, sizeof note);
     snprintf(author, sizeof author, "scheduler@%s", wf->site);
     int rc = sd_workflow_take(wf, t, who, note, author, ev);
-    if (rc ==
-        0) { /* the person is paged by the same event (oncall.h: registers oncall, paged_at) */
+    /* The person is paged by the same event (oncall.h: registers oncall, paged_at). */
+    if (rc == 0) {
         sd_ticket_t *f = sd_event_ticket(ev);
         ev->mask |= sd_ticket_register_mask(SD_REG_PAGE);
         f->paged_at = wf->now_ms;
