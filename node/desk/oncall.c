@@ -357,6 +357,19 @@ bool sd_oncall_page_due(const sd_schedule_t *sched, const sd_ticket_t *t, uint64
            change <= (int64_t)now;
 }
 
+int sd_oncall_page_into(sd_event_t *ev, const char *login, uint64_t now)
+{
+    sd_ticket_t *f = sd_event_ticket(ev);
+    char *copy = strdup(login);
+    if (!copy)
+        return SD_ENOMEM;
+    ev->mask |= sd_ticket_register_mask(SD_REG_PAGE);
+    free(f->oncall);
+    f->oncall = copy;
+    f->paged_at = now;
+    return 0;
+}
+
 int sd_oncall_page(const sd_ticket_t *cur, const char *login, uint64_t now, const char *author,
                    sd_event_t *ev)
 {
@@ -365,12 +378,7 @@ int sd_oncall_page(const sd_ticket_t *cur, const char *login, uint64_t now, cons
     if (rc)
         return rc;
     snprintf(ev->author, sizeof ev->author, "%s", author);
-    ev->mask |= sd_ticket_register_mask(SD_REG_PAGE);
-    sd_ticket_t *f = sd_event_ticket(ev);
-    f->paged_at = now;
-    if (!(f->oncall = strdup(login))) {
+    if ((rc = sd_oncall_page_into(ev, login, now)) != 0)
         sd_event_clear(ev);
-        return SD_ENOMEM;
-    }
-    return 0;
+    return rc;
 }
