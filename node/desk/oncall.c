@@ -187,8 +187,11 @@ static bool s_answers(const sd_oncall_roster_t *r, int site)
 int sd_oncall_who(const sd_schedule_t *sched, sd_store_txn_t *txn, const char *site, uint64_t t_ms,
                   char login[SD_NAME_MAX + 1])
 {
-    int at = !site ? -2 : sched && sched->sites ? sd_calset_find(sched->sites, site) : -1;
-    at = at == SD_ENOTFOUND ? -1 : at;
+    int at = -2; /* any site */
+    if (site) {
+        int i = sched && sched->sites ? sd_calset_find(sched->sites, site) : -1;
+        at = i >= 0 ? i : -1;
+    }
     for (size_t i = 0; sched && i < sched->noncall; i++) {
         const sd_oncall_roster_t *r = sched->oncall[i];
         if (!s_answers(r, at) || !sd_oncall_in_hours(sched, r, (int64_t)t_ms))
