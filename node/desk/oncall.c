@@ -187,8 +187,11 @@ static bool s_answers(const sd_oncall_roster_t *r, int site)
 int sd_oncall_who(const sd_schedule_t *sched, sd_store_txn_t *txn, const char *site, uint64_t t_ms,
                   char login[SD_NAME_MAX + 1])
 {
-    int at = !site ? -2 : sched && sched->sites ? sd_calset_find(sched->sites, site) : -1;
-    at = at == SD_ENOTFOUND ? -1 : at;
+    int at = -2; /* any site */
+    if (site) {
+        int i = sched && sched->sites ? sd_calset_find(sched->sites, site) : -1;
+        at = i >= 0 ? i : -1;
+    }
     for (size_t i = 0; sched && i < sched->noncall; i++) {
         const sd_oncall_roster_t *r = sched->oncall[i];
         if (!s_answers(r, at) || !sd_oncall_in_hours(sched, r, (int64_t)t_ms))
@@ -357,6 +360,19 @@ bool sd_oncall_page_due(const sd_schedule_t *sched, const sd_ticket_t *t, uint64
            change <= (int64_t)now;
 }
 
+int sd_oncall_page_into(sd_event_t *ev, const char *login, uint64_t now)
+{
+    sd_ticket_t *f = sd_event_ticket(ev);
+    char *copy = strdup(login);
+    if (!copy)
+        return SD_ENOMEM;
+    ev->mask |= sd_ticket_register_mask(SD_REG_PAGE);
+    free(f->oncall);
+    f->oncall = copy;
+    f->paged_at = now;
+    return 0;
+}
+
 int sd_oncall_page(const sd_ticket_t *cur, const char *login, uint64_t now, const char *author,
                    sd_event_t *ev)
 {
@@ -365,12 +381,7 @@ int sd_oncall_page(const sd_ticket_t *cur, const char *login, uint64_t now, cons
     if (rc)
         return rc;
     snprintf(ev->author, sizeof ev->author, "%s", author);
-    ev->mask |= sd_ticket_register_mask(SD_REG_PAGE);
-    sd_ticket_t *f = sd_event_ticket(ev);
-    f->paged_at = now;
-    if (!(f->oncall = strdup(login))) {
+    if ((rc = sd_oncall_page_into(ev, login, now)) != 0)
         sd_event_clear(ev);
-        return SD_ENOMEM;
-    }
-    return 0;
+    return rc;
 }

@@ -95,4 +95,9 @@ bool sd_oncall_page_due(const sd_schedule_t *sched, const sd_ticket_t *t, uint64
 int sd_oncall_page(const sd_ticket_t *cur, const char *login, uint64_t now, const char *author,
                    sd_event_t *ev);
 
+/* Adds the page register (oncall = login, paged_at = now) to ev, a ticket event already started
+ * (e.g. a takeover that hands the ticket to the on-call person and pages them in one event).
+ * Returns 0 or SD_ENOMEM (ev unchanged). */
+int sd_oncall_page_into(sd_event_t *ev, const char *login, uint64_t now);
+
 #endif

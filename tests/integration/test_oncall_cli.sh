@@ -48,6 +48,10 @@ within 10 paged && ok || bad "bob was not paged"
 grep -q "scheduler: id=$id op=page to=\"bob\"" "$dir/node.log" && ok || bad "no page log line"
 has "paged       bob (on call)" "$(sd ticket show "$id")"
 first=$(sd --json ticket show "$id" | json "d['paged_at']")
+# bob answers on Saturday, within the target.
+expect_ok ticket ack "$id"
+t=$(sd --json ticket show "$id")
+[ "$(echo "$t" | json "d['acknowledged_at'] <= d['response_due']")" = True ] && ok || bad "answered late"
 # 20 business minutes later (10 s at clock speed 120) the ticket escalates: ticks ran, in the gap.
 escalated() { [ "$(sd --json ticket show "$id" | json "d['tier']")" = L1.5 ]; }
 within 30 escalated && ok || bad "no escalation on Saturday business time"

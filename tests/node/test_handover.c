@@ -4,6 +4,7 @@
 #include "node_test.h"
 
 #include "config.h"
+#include "desk_test.h"
 #include "error.h"
 #include "receive.h"
 #include "schedule.h"
@@ -21,15 +22,9 @@
 /* Loads a config whose schedule section is schedule; returns sd_config_load's code. */
 static int s_load(sd_config_t *cfg, const char *schedule, char *err, size_t cap)
 {
-    char dir[256], path[300];
+    char dir[256];
     assert_int_equal(sd_test_mkdtemp(dir, sizeof dir, "sd-handover"), 0);
-    snprintf(path, sizeof path, "%s/desk.zpl", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fprintf(f, "node\n    site = EMEA\nschedule\n%s", schedule);
-    fclose(f);
-    assert_int_equal(sd_config_defaults(cfg, dir, err, cap), 0);
-    int rc = sd_config_load(cfg, path, err, cap);
+    int rc = sd_test_load_config(cfg, dir, schedule, err, cap);
     sd_test_rmtree(dir);
     return rc;
 }

@@ -4,6 +4,7 @@
 #include "node_test.h"
 
 #include "config.h"
+#include "desk_test.h"
 #include "error.h"
 #include "journal.h"
 #include "oncall.h"
@@ -34,15 +35,9 @@ static int64_t U(int y, int mo, int d, int h, int mi)
 /* Loads a config whose schedule section is schedule; returns sd_config_load's code. */
 static int s_load(sd_config_t *cfg, const char *schedule, char *err, size_t cap)
 {
-    char dir[256], path[300];
+    char dir[256];
     assert_int_equal(sd_test_mkdtemp(dir, sizeof dir, "sd-oncall"), 0);
-    snprintf(path, sizeof path, "%s/desk.zpl", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fprintf(f, "node\n    site = EMEA\nschedule\n%s", schedule);
-    fclose(f);
-    assert_int_equal(sd_config_defaults(cfg, dir, err, cap), 0);
-    int rc = sd_config_load(cfg, path, err, cap);
+    int rc = sd_test_load_config(cfg, dir, schedule, err, cap);
     sd_test_rmtree(dir);
     return rc;
 }
@@ -69,6 +64,37 @@ static const char *s_rot(const sd_config_t *cfg, size_t i, int64_t t)
     "        handoff = \"" handoff "\"\n"                                                          \
     "        start = " start "\n" extra
 
+/* A handoff instant and whom the rotation names at instants, for roster `roster`. */
+typedef struct {
+    size_t roster;
+    int64_t k, at; /* handoff k happens at `at` */
+} s_handoff_t;
+typedef struct {
+    size_t roster;
+    int64_t at;        /* an instant */
+    const char *login; /* whom the rotation names then */
+} s_turn_t;
+
+static void s_check(const char *schedule, const s_handoff_t *h, size_t nh, const s_turn_t *w,
+                    size_t nw)
+{
+    sd_config_t cfg;
+    s_load_ok(&cfg, schedule);
+    for (size_t i = 0; i < nh; i++)
+        if (sd_oncall_handoff(cfg.sched.oncall[h[i].roster], h[i].k) != h[i].at)
+            fail_msg("handoff %lld of roster %zu: %lld, wanted %lld", (long long)h[i].k,
+                     h[i].roster,
+                     (long long)sd_oncall_handoff(cfg.sched.oncall[h[i].roster], h[i].k),
+                     (long long)h[i].at);
+    for (size_t i = 0; i < nw; i++)
+        if (strcmp(s_rot(&cfg, w[i].roster, w[i].at), w[i].login) != 0)
+            fail_msg("case %zu: roster %zu at %lld: %s, wanted %s", i, w[i].roster,
+                     (long long)w[i].at, s_rot(&cfg, w[i].roster, w[i].at), w[i].login);
+    sd_config_clear(&cfg);
+}
+
+#define N(a) (sizeof(a) / sizeof(a)[0])
+
 /* London, handoff Monday 09:00 local from 2027-03-01 (week 0: amy). Week 3 (amy again) starts
  * 2027-03-22 09:00 GMT = 09:00Z; week 4 (bob) 2027-03-29 09:00 BST = 08:00Z, the day after the
  * spring change; week 34 (bob) 2027-10-25 09:00 BST = 08:00Z; week 35 (cho) 2027-11-01 09:00
@@ -76,22 +102,19 @@ static const char *s_rot(const sd_config_t *cfg, size_t i, int64_t t)
 static void test_rotation_london_across_dst(void **state)
 {
     (void)state;
-    sd_config_t cfg;
-    s_load_ok(&cfg, ROSTER("ldn", "Europe/London", "mon 09:00", "2027-03-01", ""));
-    assert_int_equal(cfg.sched.noncall, 1);
-    assert_int_equal(sd_oncall_handoff(cfg.sched.oncall[0], 0), U(2027, 3, 1, 9, 0));
-    assert_string_equal(s_rot(&cfg, 0, U(2027, 3, 1, 8, 59)), "cho"); /* week -1 */
-    assert_string_equal(s_rot(&cfg, 0, U(2027, 3, 1, 9, 0)), "amy");
-    assert_string_equal(s_rot(&cfg, 0, U(2027, 3, 22, 9, 0)), "amy");
-    assert_string_equal(s_rot(&cfg, 0, U(2027, 3, 28, 12, 0)), "amy"); /* after the change */
-    assert_int_equal(sd_oncall_handoff(cfg.sched.oncall[0], 4), U(2027, 3, 29, 8, 0));
-    assert_string_equal(s_rot(&cfg, 0, U(2027, 3, 29, 7, 59)), "amy");
-    assert_string_equal(s_rot(&cfg, 0, U(2027, 3, 29, 8, 0)), "bob");
-    assert_int_equal(sd_oncall_handoff(cfg.sched.oncall[0], 34), U(2027, 10, 25, 8, 0));
-    assert_int_equal(sd_oncall_handoff(cfg.sched.oncall[0], 35), U(2027, 11, 1, 9, 0));
-    assert_string_equal(s_rot(&cfg, 0, U(2027, 11, 1, 8, 30)), "bob"); /* 08:30 GMT */
-    assert_string_equal(s_rot(&cfg, 0, U(2027, 11, 1, 9, 0)), "cho");
-    sd_config_clear(&cfg);
+    const s_handoff_t h[] = {{0, 0, U(2027, 3, 1, 9, 0)},
+                             {0, 4, U(2027, 3, 29, 8, 0)},
+                             {0, 34, U(2027, 10, 25, 8, 0)},
+                             {0, 35, U(2027, 11, 1, 9, 0)}};
+    const s_turn_t w[] = {
+        {0, U(2027, 3, 1, 8, 59), "cho"}, /* week -1 */
+        {0, U(2027, 3, 1, 9, 0), "amy"},   {0, U(2027, 3, 22, 9, 0), "amy"},
+        {0, U(2027, 3, 28, 12, 0), "amy"}, /* after the change */
+        {0, U(2027, 3, 29, 7, 59), "amy"}, {0, U(2027, 3, 29, 8, 0), "bob"},
+        {0, U(2027, 11, 1, 8, 30), "bob"}, /* 08:30 GMT */
+        {0, U(2027, 11, 1, 9, 0), "cho"},
+    };
+    s_check(ROSTER("ldn", "Europe/London", "mon 09:00", "2027-03-01", ""), h, N(h), w, N(w));
 }
 
 /* New York, handoff Sunday 02:30 local from 2027-03-07 (07:30Z, EST, amy). 2027-03-14 02:30
@@ -102,42 +125,32 @@ static void test_rotation_london_across_dst(void **state)
 static void test_rotation_new_york_skipped_and_repeated(void **state)
 {
     (void)state;
-    sd_config_t cfg;
-    s_load_ok(&cfg, ROSTER("nyc", "America/New_York", "sun 02:30", "2027-03-07", "")
-                        ROSTER("nyc-fall", "America/New_York", "sun 01:30", "2027-10-31", ""));
-    assert_int_equal(sd_oncall_handoff(cfg.sched.oncall[0], 0), U(2027, 3, 7, 7, 30));
-    assert_int_equal(sd_oncall_handoff(cfg.sched.oncall[0], 1), U(2027, 3, 14, 7, 0));
-    assert_string_equal(s_rot(&cfg, 0, U(2027, 3, 14, 6, 59)), "amy");
-    assert_string_equal(s_rot(&cfg, 0, U(2027, 3, 14, 7, 0)), "bob");
-    assert_int_equal(sd_oncall_handoff(cfg.sched.oncall[0], 2), U(2027, 3, 21, 6, 30));
-    assert_string_equal(s_rot(&cfg, 0, U(2027, 3, 21, 6, 29)), "bob");
-    assert_string_equal(s_rot(&cfg, 0, U(2027, 3, 21, 6, 30)), "cho");
-
-    assert_int_equal(sd_oncall_handoff(cfg.sched.oncall[1], 0), U(2027, 10, 31, 5, 30));
-    assert_int_equal(sd_oncall_handoff(cfg.sched.oncall[1], 1), U(2027, 11, 7, 5, 30));
-    assert_string_equal(s_rot(&cfg, 1, U(2027, 11, 7, 5, 29)), "amy");
-    assert_string_equal(s_rot(&cfg, 1, U(2027, 11, 7, 5, 30)), "bob");
-    assert_string_equal(s_rot(&cfg, 1, U(2027, 11, 7, 6, 0)), "bob");  /* 01:00 EST again */
-    assert_string_equal(s_rot(&cfg, 1, U(2027, 11, 7, 6, 30)), "bob"); /* 01:30 EST */
-    assert_int_equal(sd_oncall_handoff(cfg.sched.oncall[1], 2), U(2027, 11, 14, 6, 30));
-    assert_string_equal(s_rot(&cfg, 1, U(2027, 11, 14, 6, 29)), "bob");
-    assert_string_equal(s_rot(&cfg, 1, U(2027, 11, 14, 6, 30)), "cho");
-    sd_config_clear(&cfg);
+    const s_handoff_t h[] = {{0, 0, U(2027, 3, 7, 7, 30)},  {0, 1, U(2027, 3, 14, 7, 0)},
+                             {0, 2, U(2027, 3, 21, 6, 30)}, {1, 0, U(2027, 10, 31, 5, 30)},
+                             {1, 1, U(2027, 11, 7, 5, 30)}, {1, 2, U(2027, 11, 14, 6, 30)}};
+    const s_turn_t w[] = {
+        {0, U(2027, 3, 14, 6, 59), "amy"},  {0, U(2027, 3, 14, 7, 0), "bob"},
+        {0, U(2027, 3, 21, 6, 29), "bob"},  {0, U(2027, 3, 21, 6, 30), "cho"},
+        {1, U(2027, 11, 7, 5, 29), "amy"},  {1, U(2027, 11, 7, 5, 30), "bob"},
+        {1, U(2027, 11, 7, 6, 0), "bob"},  /* 01:00 EST again */
+        {1, U(2027, 11, 7, 6, 30), "bob"}, /* 01:30 EST */
+        {1, U(2027, 11, 14, 6, 29), "bob"}, {1, U(2027, 11, 14, 6, 30), "cho"},
+    };
+    s_check(ROSTER("nyc", "America/New_York", "sun 02:30", "2027-03-07", "")
+                ROSTER("nyc-fall", "America/New_York", "sun 01:30", "2027-10-31", ""),
+            h, N(h), w, N(w));
 }
 
 /* Shanghai has no DST: handoff Monday 08:00 = Monday 00:00Z all year. */
 static void test_rotation_shanghai(void **state)
 {
     (void)state;
-    sd_config_t cfg;
-    s_load_ok(&cfg, ROSTER("sha", "Asia/Shanghai", "mon 08:00", "2027-03-01", ""));
-    assert_int_equal(sd_oncall_handoff(cfg.sched.oncall[0], 4), U(2027, 3, 29, 0, 0));
-    assert_string_equal(s_rot(&cfg, 0, U(2027, 3, 28, 23, 59)), "amy");
-    assert_string_equal(s_rot(&cfg, 0, U(2027, 3, 29, 0, 0)), "bob");
-    assert_int_equal(sd_oncall_handoff(cfg.sched.oncall[0], 35), U(2027, 11, 1, 0, 0));
-    assert_string_equal(s_rot(&cfg, 0, U(2027, 10, 31, 23, 59)), "bob");
-    assert_string_equal(s_rot(&cfg, 0, U(2027, 11, 1, 0, 0)), "cho");
-    sd_config_clear(&cfg);
+    const s_handoff_t h[] = {{0, 4, U(2027, 3, 29, 0, 0)}, {0, 35, U(2027, 11, 1, 0, 0)}};
+    const s_turn_t w[] = {{0, U(2027, 3, 28, 23, 59), "amy"},
+                          {0, U(2027, 3, 29, 0, 0), "bob"},
+                          {0, U(2027, 10, 31, 23, 59), "bob"},
+                          {0, U(2027, 11, 1, 0, 0), "cho"}};
+    s_check(ROSTER("sha", "Asia/Shanghai", "mon 08:00", "2027-03-01", ""), h, N(h), w, N(w));
 }
 
 /* Christmas 2027 (a Saturday) is a roster holiday: week 42 (from Monday 2027-12-20) is amy's,
@@ -146,21 +159,19 @@ static void test_rotation_shanghai(void **state)
 static void test_holiday_swap(void **state)
 {
     (void)state;
-    sd_config_t cfg;
-    s_load_ok(&cfg,
-              ROSTER("ldn", "Europe/London", "mon 09:00", "2027-03-01",
-                     "        holidays = \"2027-12-25\"\n") "    oncall\n"
-                                                            "        name = solo\n"
-                                                            "        zone = Europe/London\n"
-                                                            "        members = dan\n"
-                                                            "        handoff = \"mon 09:00\"\n"
-                                                            "        holidays = 2027-12-25\n");
-    assert_string_equal(s_rot(&cfg, 0, U(2027, 12, 24, 23, 59)), "amy");
-    assert_string_equal(s_rot(&cfg, 0, U(2027, 12, 25, 0, 0)), "bob");
-    assert_string_equal(s_rot(&cfg, 0, U(2027, 12, 25, 23, 59)), "bob");
-    assert_string_equal(s_rot(&cfg, 0, U(2027, 12, 26, 0, 0)), "amy");
-    assert_string_equal(s_rot(&cfg, 1, U(2027, 12, 25, 12, 0)), "dan");
-    sd_config_clear(&cfg);
+    const s_turn_t w[] = {{0, U(2027, 12, 24, 23, 59), "amy"},
+                          {0, U(2027, 12, 25, 0, 0), "bob"},
+                          {0, U(2027, 12, 25, 23, 59), "bob"},
+                          {0, U(2027, 12, 26, 0, 0), "amy"},
+                          {1, U(2027, 12, 25, 12, 0), "dan"}};
+    s_check(ROSTER("ldn", "Europe/London", "mon 09:00", "2027-03-01",
+                   "        holidays = \"2027-12-25\"\n") "    oncall\n"
+                                                          "        name = solo\n"
+                                                          "        zone = Europe/London\n"
+                                                          "        members = dan\n"
+                                                          "        handoff = \"mon 09:00\"\n"
+                                                          "        holidays = 2027-12-25\n",
+            NULL, 0, w, N(w));
 }
 
 #define EMEA_SITE                                                                                  \
@@ -382,9 +393,9 @@ static void test_ics_parses_back(void **state)
                                      "        holidays = 2027-03-27\n"));
     sd_oncall_shift_t *sh = NULL;
     size_t n = 0;
-    assert_int_equal(sd_oncall_shifts(&cfg.sched, NULL, 0, U(2027, 3, 26, 0, 0),
-                                      U(2027, 3, 29, 12, 0), &sh, &n),
-                     0);
+    assert_int_equal(
+        sd_oncall_shifts(&cfg.sched, NULL, 0, U(2027, 3, 26, 0, 0), U(2027, 3, 29, 12, 0), &sh, &n),
+        0);
     /* Friday 00:00-08:00 amy, Friday 17:00 - Saturday 00:00 amy, Saturday (holiday: bob),
      * Sunday 00:00 (GMT) to Monday 07:00Z amy. */
     assert_int_equal(n, 4);

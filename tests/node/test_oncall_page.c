@@ -5,6 +5,7 @@
 #include "node_test.h"
 
 #include "config.h"
+#include "desk_test.h"
 #include "error.h"
 #include "journal.h"
 #include "oncall.h"
@@ -57,17 +58,10 @@ static const char s_schedule[] = "    site\n"
 static int setup(void **state)
 {
     fx_t *fx = calloc(1, sizeof *fx);
-    char path[300], err[512] = "";
+    char err[512] = "";
     if (!fx || sd_test_mkdtemp(fx->dir, sizeof fx->dir, "sd-page") != 0)
         return -1;
-    snprintf(path, sizeof path, "%s/desk.zpl", fx->dir);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    fprintf(f, "node\n    site = EMEA\nschedule\n%s", s_schedule);
-    fclose(f);
-    if (sd_config_defaults(&fx->cfg, fx->dir, err, sizeof err) != 0 ||
-        sd_config_load(&fx->cfg, path, err, sizeof err) != 0) {
+    if (sd_test_load_config(&fx->cfg, fx->dir, s_schedule, err, sizeof err) != 0) {
         fprintf(stderr, "%s\n", err);
         return -1;
     }
@@ -149,11 +143,7 @@ static void s_settle(fx_t *fx)
 
 static void s_get(fx_t *fx, const char *id, sd_ticket_t *t)
 {
-    sd_store_txn_t *txn;
-    sd_ticket_clear(t);
-    assert_int_equal(sd_store_begin(fx->store, false, &txn), 0);
-    assert_int_equal(sd_store_get_ticket(txn, id, t), 0);
-    sd_store_abort(&txn);
+    assert_int_equal(sd_test_get_ticket(fx->store, id, t), 0);
 }
 
 /* Saturday 2027-03-27 10:00Z, week 3 (bob: week 0 from 2027-03-01 is amy's): the P1 is due

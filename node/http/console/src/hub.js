@@ -31,7 +31,8 @@ export function Timeline() {
         <h1>${t('timeline_title')}</h1>
         <p data-testid="coverage-summary" class=${c.gaps ? 'warn' : ''}>
             ${fmtTime(c.from, app.zone)} – ${fmtTime(c.to, app.zone)} ·
-            ${t('gaps_summary', { n: c.gaps, h: (c.gap_ms / 3600000).toFixed(1) })}</p>
+            ${t('gaps_summary', { n: c.gaps, h: (c.gap_ms / 3600000).toFixed(1) })}
+            ${c.gaps ? html` · <span data-testid="true-gaps">${t('true_gaps_summary', { n: c.true_gaps || 0, h: ((c.true_gap_ms || 0) / 3600000).toFixed(1) })}</span>` : null}</p>
         <div class="timeline" role="img" aria-label=${t('timeline_title')}>
             <div class="tl-row tl-days"><span class="tl-label"></span><div class="tl-track">
                 ${days.map((d) => html`<span class="tl-day" style=${`left:${pct(d)}%`}>${fmtTime(d, app.zone).slice(5, 10)}</span>`)}
@@ -45,6 +46,11 @@ export function Timeline() {
                 <span class="tl-label">${t('gap')}</span>
                 <div class="tl-track">${c.intervals.filter((iv) => !iv.sites.length)
                     .map((iv) => block(iv, 'gap', 'coverage-gap', t('gap')))}</div>
+            </div>
+            <div class="tl-row" data-testid="timeline-oncall">
+                <span class="tl-label">${t('on_call')}</span>
+                <div class="tl-track">${c.intervals.flatMap((iv) => iv.oncall || [])
+                    .map((o) => block(o, 'oncall', 'coverage-oncall', `${t('on_call')} ${o.login} (${o.roster})`))}</div>
             </div>
         </div>
         <details><summary>${t('sites_on_duty')}</summary>
