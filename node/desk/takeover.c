@@ -6,7 +6,6 @@
 #include "oncall.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 bool sd_takeover_silent(const sd_sched_ctx_t *ctx, const char *site)
@@ -76,12 +75,7 @@ int sd_takeover_oncall(const sd_sched_ctx_t *ctx, const sd_ticket_t *t, sd_event
     snprintf(author, sizeof author, "scheduler@%s", wf->site);
     int rc = sd_workflow_take(wf, t, who, note, author, ev);
     /* The person is paged by the same event (oncall.h: registers oncall, paged_at). */
-    if (rc == 0) {
-        sd_ticket_t *f = sd_event_ticket(ev);
-        ev->mask |= sd_ticket_register_mask(SD_REG_PAGE);
-        f->paged_at = wf->now_ms;
-        if (!(f->oncall = strdup(who)))
-            rc = SD_ENOMEM, sd_event_clear(ev);
-    }
+    if (rc == 0 && (rc = sd_oncall_page_into(ev, who, wf->now_ms)) != 0)
+        sd_event_clear(ev);
     return rc == 0 ? 1 : rc == SD_ENOMEM ? rc : 0;
 }

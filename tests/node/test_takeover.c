@@ -14,8 +14,9 @@
  *     keeps it when APAC returns, and hands it on when EMEA's shift begins. */
 #include "node_test.h"
 
-#include "dispatch.h"
 #include "config.h"
+#include "desk_test.h"
+#include "dispatch.h"
 #include "error.h"
 #include "event.h"
 #include "hlc.h"
@@ -76,15 +77,9 @@ typedef struct {
 /* Loads the node config with schedule section schedule into fx->cfg. */
 static void s_config(fx_t *fx, const char *schedule)
 {
-    char path[300], err[512] = "";
-    snprintf(path, sizeof path, "%s/desk.zpl", fx->dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fprintf(f, "node\n    site = HUB\n    role = hub\nschedule\n%s", schedule);
-    fclose(f);
+    char err[512] = "";
     sd_config_clear(&fx->cfg);
-    assert_int_equal(sd_config_defaults(&fx->cfg, fx->dir, err, sizeof err), 0);
-    if (sd_config_load(&fx->cfg, path, err, sizeof err) != 0)
+    if (sd_test_load_config(&fx->cfg, fx->dir, schedule, err, sizeof err) != 0)
         fail_msg("%s", err);
     fx->sched = &fx->cfg.sched;
 }
@@ -178,11 +173,7 @@ static void s_new(fx_t *fx, const char *impact, char id[SD_ID_MAX + 1])
 
 static void s_get(fx_t *fx, const char *id, sd_ticket_t *t)
 {
-    sd_store_txn_t *txn;
-    sd_ticket_clear(t);
-    assert_int_equal(sd_store_begin(fx->store, false, &txn), 0);
-    assert_int_equal(sd_store_get_ticket(txn, id, t), 0);
-    sd_store_abort(&txn);
+    assert_int_equal(sd_test_get_ticket(fx->store, id, t), 0);
 }
 
 /* ---- the hub keeps the clocks of a silent site ------------------------------ */
