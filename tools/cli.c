@@ -670,3 +670,14 @@ const sd_mp_node_t *sd_cli_array(const sd_mp_node_t *map, const char *key)
     const sd_mp_node_t *v = map && sd_mp_kind(map) == SD_MP_MAP ? sd_mp_get(map, key) : NULL;
     return v && sd_mp_kind(v) == SD_MP_ARRAY ? v : NULL;
 }
+
+void sd_cli_print_labelled(const sd_mp_node_t *map, const sd_cli_label_t *lines, size_t n,
+                           int width)
+{
+    for (size_t i = 0; i < n; i++) {
+        int len;
+        const char *text = sd_cli_str(map, lines[i].key, &len);
+        if (len)
+            printf("  %-*s %.*s\n", width, lines[i].label, len, text);
+    }
+}

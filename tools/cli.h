@@ -157,4 +157,15 @@ const sd_mp_node_t *sd_cli_array(const sd_mp_node_t *map, const char *key);
 int sd_cli_print_rows(const sd_cli_t *cli, const sd_mp_node_t *result, const char *key,
                       void (*row)(const sd_mp_node_t *entry), const char *more);
 
+/* A text entry of a record shown on a line of its own: its key and the label shown. */
+typedef struct {
+    const char *key;   /* key in the result map */
+    const char *label; /* what the line calls it */
+} sd_cli_label_t;
+
+/* Prints "  LABEL  VALUE" (the label padded to width) for each of the n keys that map holds
+ * as non-empty text, in the order given. */
+void sd_cli_print_labelled(const sd_mp_node_t *map, const sd_cli_label_t *lines, size_t n,
+                           int width);
+
 #endif

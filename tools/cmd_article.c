@@ -117,21 +117,15 @@ static void s_print_tickets(const sd_mp_node_t *a)
 
 static void s_print_card(const sd_mp_node_t *a)
 {
-    static const struct {
-        const char *key, *label;
-    } lines[] = {{"state", "state"},          {"audience", "audience"}, {"language", "language"},
-                 {"category", "category"},    {"keywords", "keywords"}, {"author", "author"},
-                 {"updated_by", "updated by"}};
+    static const sd_cli_label_t lines[] = {{"state", "state"},          {"audience", "audience"},
+                                           {"language", "language"},    {"category", "category"},
+                                           {"keywords", "keywords"},    {"author", "author"},
+                                           {"updated_by", "updated by"}};
     int ilen, tlen;
     const char *id = sd_cli_str(a, "id", &ilen), *title = sd_cli_str(a, "title", &tlen);
     printf("%.*s (%.*s, version %llu)\n", tlen, title, ilen, id,
            (unsigned long long)sd_cli_u64(a, "version"));
-    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
-        int len;
-        const char *text = sd_cli_str(a, lines[i].key, &len);
-        if (len)
-            printf("  %-13s %.*s\n", lines[i].label, len, text);
-    }
+    sd_cli_print_labelled(a, lines, sizeof lines / sizeof lines[0], 13);
     if (sd_mp_get(a, "solved"))
         printf("  %-13s %llu tickets, %llu helpful\n", "solved",
                (unsigned long long)sd_cli_u64(a, "solved"),

@@ -8,14 +8,6 @@
 # follows its major incident out when the ticket is resolved.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
-# json ARGS... -- EXPR: evaluates the Python expression EXPR on `sundesk --json ARGS` as d.
-json() {
-    local args=() expr
-    while [ "$1" != "--" ]; do args+=("$1"); shift; done
-    expr=$2
-    sd --json "${args[@]}" | /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($expr)"
-}
-check() { [ "$2" = "$3" ] && ok || bad "$1: got '$2', wanted '$3'"; }
 
 start_node || bad "node did not start"
 expect_ok user new li --name "Li Wei" --role agent

@@ -88,6 +88,14 @@ static inline void sd_fx_stop(sd_fx_t **fxp)
     *fxp = NULL;
 }
 
+/* A cmocka teardown for a node the setup put in *state. */
+static inline int sd_fx_teardown(void **state)
+{
+    sd_fx_t *fx = *state;
+    sd_fx_stop(&fx);
+    return 0;
+}
+
 /* Moves the node's clock to now_ms. */
 static inline void sd_fx_clock(sd_fx_t *fx, int64_t now_ms)
 {

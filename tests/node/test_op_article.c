@@ -77,37 +77,38 @@ static char *s_fold(sd_event_t *events, const int *idx, size_t *len, sd_article_
     return copy;
 }
 
+typedef struct {
+    sd_event_t *events;  /* the scenario */
+    char *first;         /* the bytes of the first order's article */
+    size_t first_len;    /* their length */
+    sd_article_t *final; /* the first order's article */
+} s_orders_t;
+
+/* One order: its article's bytes equal the first order's. */
+static void s_order(const int *idx, int n, void *arg)
+{
+    s_orders_t *o = arg;
+    size_t len;
+    assert_int_equal(n, N);
+    char *bytes = s_fold(o->events, idx, &len, o->first ? NULL : &o->final);
+    if (!o->first) {
+        o->first = bytes, o->first_len = len;
+        return;
+    }
+    assert_int_equal(len, o->first_len);
+    assert_memory_equal(bytes, o->first, len);
+    free(bytes);
+}
+
 static void test_concurrent_edits_converge(void **state)
 {
     (void)state;
     sd_event_t ev[N] = {0};
     s_scenario(ev);
-    int idx[N] = {0, 1, 2, 3}, c[N] = {0}, perms = 0;
-    size_t first_len = 0;
-    char *first = NULL;
-    sd_article_t *a = NULL;
-    for (int i = 0;;) { /* Heap's algorithm: every order */
-        size_t len;
-        char *bytes = s_fold(ev, idx, &len, perms == 0 ? &a : NULL);
-        if (!first) {
-            first = bytes, first_len = len;
-        } else {
-            assert_int_equal(len, first_len);
-            assert_memory_equal(bytes, first, len);
-            free(bytes);
-        }
-        perms++;
-        while (i < N && c[i] >= i)
-            c[i++] = 0;
-        if (i >= N)
-            break;
-        int j = i % 2 ? c[i] : 0, t = idx[j];
-        idx[j] = idx[i], idx[i] = t;
-        c[i]++;
-        i = 0;
-    }
-    assert_int_equal(perms, 24);
-    free(first);
+    s_orders_t o = {.events = ev};
+    assert_int_equal(sd_test_each_order(N, s_order, &o), 24);
+    sd_article_t *a = o.final;
+    free(o.first);
     /* Both edits of version 1 are kept, numbered by (hlc, origin, seq); the later is current. */
     assert_int_equal(sd_article_version_no(a), 3);
     assert_string_equal(sd_article_version(a, 2)->title, "VPN (APAC)");
@@ -170,13 +171,6 @@ static int setup(void **state)
 {
     *state = sd_fx_start((int64_t)T0);
     return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    sd_fx_t *fx = *state;
-    sd_fx_stop(&fx);
-    return 0;
 }
 
 /* A new article's id into id. */
@@ -321,9 +315,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_concurrent_edits_converge),
         cmocka_unit_test(test_two_stores_same_digest),
-        cmocka_unit_test_setup_teardown(test_versions_and_transitions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_solved_linked_helpful, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_requester_sees_published_public_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_versions_and_transitions, setup, sd_fx_teardown),
+        cmocka_unit_test_setup_teardown(test_solved_linked_helpful, setup, sd_fx_teardown),
+        cmocka_unit_test_setup_teardown(test_requester_sees_published_public_only, setup,
+                                        sd_fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

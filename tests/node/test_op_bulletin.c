@@ -19,13 +19,6 @@ static int setup(void **state)
     return *state ? 0 : -1;
 }
 
-static int teardown(void **state)
-{
-    sd_fx_t *fx = *state;
-    sd_fx_stop(&fx);
-    return 0;
-}
-
 static void s_ms(char *out, int64_t ms)
 {
     snprintf(out, 24, "%lld", (long long)ms);
@@ -164,10 +157,10 @@ static void test_requester_sees_current_for_their_site(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_validity_window, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_closes_with_its_major_incident, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_validity_window, setup, sd_fx_teardown),
+        cmocka_unit_test_setup_teardown(test_closes_with_its_major_incident, setup, sd_fx_teardown),
         cmocka_unit_test_setup_teardown(test_requester_sees_current_for_their_site, setup,
-                                        teardown),
+                                        sd_fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
