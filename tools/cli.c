@@ -681,3 +681,18 @@ void sd_cli_print_labelled(const sd_mp_node_t *map, const sd_cli_label_t *lines,
             printf("  %-*s %.*s\n", width, lines[i].label, len, text);
     }
 }
+
+int sd_cli_record_start(sd_cli_t *cli, const sd_mp_node_t *record, const char *what, int new_op,
+                        const char **id, int *len)
+{
+    *id = sd_cli_str(record, "id", len);
+    if (!*len)
+        return sd_cli_fail("the node sent %s %s this client cannot read",
+                           strchr("aeiou", what[0]) ? "an" : "a", what);
+    if (cli->opts->json)
+        return sd_cli_print_json(record);
+    if (cli->verb->op != new_op)
+        return -1;
+    printf("%.*s\n", *len, *id);
+    return 0;
+}

@@ -30,15 +30,10 @@ static void s_print_row(const sd_mp_node_t *b)
 static int s_print_bulletin(sd_cli_t *cli, const sd_mp_node_t *b)
 {
     int ilen;
-    const char *id = sd_cli_str(b, "id", &ilen);
-    if (!ilen)
-        return sd_cli_fail("the node sent a bulletin this client cannot read");
-    if (cli->opts->json)
-        return sd_cli_print_json(b);
-    if (cli->verb->op == SD_REQ_BULLETIN_NEW) {
-        printf("%.*s\n", ilen, id);
-        return 0;
-    }
+    const char *id;
+    int rc = sd_cli_record_start(cli, b, "bulletin", SD_REQ_BULLETIN_NEW, &id, &ilen);
+    if (rc >= 0)
+        return rc;
     static const sd_cli_label_t lines[] = {{"severity", "severity"},    {"state", "state"},
                                            {"sites", "sites"},          {"category", "category"},
                                            {"major", "major incident"}, {"author", "author"}};

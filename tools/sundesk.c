@@ -196,9 +196,10 @@ int sd_cli_main(int argc, char **argv)
         return sd_cmd_customer_import(&o, argc - i - 2, argv + i + 2);
     if (!strcmp(argv[i], "customer"))
         argc = i + sd_customer_words(argc - i, argv + i);
-    if (!strcmp(argv[i], "article") && (argc = sd_article_words(argc - i, argv + i)) < 0)
-        return 1;
-    if (!strcmp(argv[i], "article"))
-        argc += i;
+    if (!strcmp(argv[i], "article")) {
+        char **words = argv + i;
+        int n = sd_article_words(argc - i, &words);
+        return n < 0 ? 1 : s_command(&o, n, words);
+    }
     return s_command(&o, argc - i, argv + i);
 }

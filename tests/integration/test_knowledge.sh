@@ -30,6 +30,7 @@ has "-1. 打开门户" "$diff"
 has "+1. 打开门户 https://portal" "$diff"
 has "+4. 重新连接 VPN" "$diff"
 check "equal versions, empty diff" "$(sd article diff "$id" 2 3)" ""
+check "diff ID: the last edit" "$(json article diff "$id" -- "[d['from'], d['to']]")" "[2, 3]"
 expect_fail "has no version 9" article diff "$id" 1 9
 expect_fail "is not allowed (allowed: update, publish" article retire "$id"
 expect_ok article publish "$id"
