@@ -4,6 +4,7 @@
 // bulletins posted by a manager, listed with ?current=true and withdrawn.
 import { test, before, after } from 'node:test';
 import { desk, problem, assert } from './lib.mjs';
+import { openEvents } from './sse.mjs';
 
 let node, agent, manager, requester;
 before(async () => {
@@ -88,4 +89,26 @@ test('bulletins: posted by managers, current in their window, withdrawn', async 
   assert.equal(w.json.state, 'withdrawn');
   problem(await node.api('POST', `/api/v1/bulletins/${cur.json.id}/actions/withdraw`, { token: manager.token }), 409, 'bad_transition');
   assert.deepEqual((await node.api('GET', '/api/v1/bulletins', { token: requester.token })).json.items, []);
+});
+
+test('live: article and bulletin changes reach the streams of those who may see them', async () => {
+  const auth = (t) => ({ authorization: `Bearer ${t}` });
+  const desk = await openEvents(`${node.base}/api/v1/events`, auth(agent.token));
+  const portal = await openEvents(`${node.base}/api/v1/events`, auth(requester.token));
+  try {
+    const id = (await node.api('POST', '/api/v1/articles', { token: agent.token, body: { title: 'Live', audience: 'public' } })).json.id;
+    const of = (op) => (f) => f.event === 'article' && JSON.parse(f.data).id === id && JSON.parse(f.data).op === op;
+    const made = JSON.parse((await desk.next(of('version'), 5000)).data);
+    assert.equal(made.article.title, 'Live');
+    await node.api('POST', `/api/v1/articles/${id}/actions/publish`, { token: agent.token });
+    const seen = JSON.parse((await portal.next(of('publish'), 5000)).data);
+    assert.equal(seen.article.state, 'published');
+    assert.ok(!portal.frames.some(of('version')), 'the draft never reached the requester');
+    const b = (await node.api('POST', '/api/v1/bulletins', { token: manager.token, body: { title: 'Now', valid_until: Date.now() + 3600000 } })).json.id;
+    const frame = await portal.next((f) => f.event === 'bulletin' && JSON.parse(f.data).id === b, 5000);
+    assert.equal(JSON.parse(frame.data).bulletin.current, true);
+  } finally {
+    desk.close();
+    portal.close();
+  }
 });
