@@ -53,9 +53,8 @@ static const struct {
 static const struct {
     const char *arg; /* argument name */
     bool relative;   /* "24h" means 24 hours ago */
-} s_times[] = {
-    {"reply_due", false}, {"from", false}, {"since", true}, {"until", true}, {"at", false},
-    {"valid_from", false}, {"valid_until", false}};
+} s_times[] = {{"reply_due", false}, {"from", false},       {"since", true},       {"until", true},
+               {"at", false},        {"valid_from", false}, {"valid_until", false}};
 
 /* Arguments never taken from the command line, where ps and the shell history would show them:
  * the CLI asks for them (sd_cli_password), or reads them from stdin with this option. */

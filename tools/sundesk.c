@@ -48,7 +48,7 @@ static const sd_cli_command_t s_commands[] = {
     {"audit", sd_audit_verbs},
     {"customer", sd_customer_verbs},
     {"lookup", sd_lookup_verbs},
-    {"article", sd_article_verbs},
+    {"article", sd_article_verbs}, // the knowledge base and bulletins (issue 16)
     {"bulletin", sd_bulletin_verbs},
     {"logout", sd_logout_verbs},
     {NULL, NULL},
