@@ -234,11 +234,14 @@ int sd_api_article_list(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_
                        sd_request_has(req, SD_ARG_ARTICLE_LIMIT) ? a->limit : 100, s_kept, w);
 }
 
-/* Version n of a, or SD_ENOTFOUND with the fault set. */
-static int s_find_version(const sd_article_t *a, uint64_t n, const sd_article_version_t **v,
-                          sd_fault_t *fault)
+/* Version n of a, or SD_ENOTFOUND with the fault set; a requester (scope own) finds only the
+ * versions written for the public (an earlier internal text is not theirs to read). */
+static int s_find_version(const sd_article_t *a, uint64_t n, int scope,
+                          const sd_article_version_t **v, sd_fault_t *fault)
 {
     *v = sd_article_version(a, n);
+    if (*v && scope == SD_SCOPE_OWN && (*v)->audience != SD_AUDIENCE_PUBLIC)
+        *v = NULL;
     if (!*v)
         return sd_fault_set(fault, SD_ENOTFOUND, "article %s has no version %llu (it has 1..%zu)",
                             a->id, (unsigned long long)n, a->nversions);
@@ -261,7 +264,7 @@ int sd_api_article_version(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_
     sd_article_t a = {0};
     const sd_article_version_t *v = NULL;
     int rc = sd_api_article_read(ctx->txn, args->id, ctx->scope, &a, fault)
-                 ?: s_find_version(&a, args->version, &v, fault);
+                 ?: s_find_version(&a, args->version, ctx->scope, &v, fault);
     if (!rc) {
         sd_reply_ok_begin(w, req->id);
         sd_mp_map(w, 11);
@@ -294,7 +297,8 @@ int sd_api_article_diff(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_
         nto = sd_article_version_no(&a); /* the last edit, unless told otherwise */
     if (!rc && !sd_request_has(req, SD_ARG_ARTICLE_FROM))
         nfrom = nto > 1 ? nto - 1 : nto;
-    rc = rc ?: s_find_version(&a, nfrom, &from, fault) ?: s_find_version(&a, nto, &to, fault);
+    rc = rc ?: s_find_version(&a, nfrom, ctx->scope, &from, fault)
+              ?: s_find_version(&a, nto, ctx->scope, &to, fault);
     if (!rc) {
         snprintf(flabel, sizeof flabel, "%s version %llu", a.id, (unsigned long long)nfrom);
         snprintf(tlabel, sizeof tlabel, "%s version %llu", a.id, (unsigned long long)nto);

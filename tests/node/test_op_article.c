@@ -284,9 +284,20 @@ static void test_requester_sees_published_public_only(void **state)
         r = sd_fx_call(fx, rq, SD_REQ_ARTICLE_HELPFUL, "id", hidden[i], NULL);
         assert_int_equal(r->code, SD_ENOTFOUND);
     }
+    /* An earlier internal text of a public article is not the requester's to read. */
+    sd_fx_ok(fx, NULL, SD_REQ_ARTICLE_UPDATE, "id", pub, "body", "desk only: admin password is x",
+             "audience", "internal", NULL);
+    sd_fx_ok(fx, NULL, SD_REQ_ARTICLE_UPDATE, "id", pub, "body", "Use the portal.", "audience",
+             "public", NULL);
     const sd_reply_t *r = sd_fx_ok(fx, rq, SD_REQ_ARTICLE_GET, "id", pub, NULL);
     assert_string_equal(sd_fx_str(fx, r->result, "title"), "Reset your password");
     assert_int_equal(sd_mp_len(sd_mp_get(r->result, "tickets")), 0);
+    assert_int_equal(
+        sd_fx_call(fx, rq, SD_REQ_ARTICLE_VERSION, "id", pub, "version", "2", NULL)->code,
+        SD_ENOTFOUND);
+    assert_int_equal(sd_fx_call(fx, rq, SD_REQ_ARTICLE_DIFF, "id", pub, NULL)->code, SD_ENOTFOUND);
+    sd_fx_ok(fx, rq, SD_REQ_ARTICLE_DIFF, "id", pub, "from", "1", "to", "3", NULL);
+    sd_fx_ok(fx, NULL, SD_REQ_ARTICLE_VERSION, "id", pub, "version", "2", NULL);
     r = sd_fx_ok(fx, rq, SD_REQ_ARTICLE_LIST, NULL);
     const sd_mp_node_t *items = sd_mp_get(r->result, "articles");
     assert_int_equal(sd_mp_len(items), 1);
