@@ -227,10 +227,16 @@ static void s_encode_extra(const void *record, bool with_stamps, sd_mp_writer_t 
     const sd_article_t *a = record;
     sd_mp_str(w, "version");
     sd_mp_u64(w, a->nversions);
+    bool all = with_stamps || !a->public_only;
+    uint32_t shown = 0;
+    for (size_t i = 0; i < a->nversions; i++)
+        shown += all || a->versions[i].audience == SD_AUDIENCE_PUBLIC;
     sd_mp_str(w, "versions");
-    sd_mp_array(w, (uint32_t)a->nversions);
+    sd_mp_array(w, shown);
     for (size_t i = 0; i < a->nversions; i++) {
         const sd_article_version_t *v = &a->versions[i];
+        if (!all && v->audience != SD_AUDIENCE_PUBLIC)
+            continue;
         if (with_stamps) {
             s_encode_version(w, v);
             continue;
@@ -318,7 +324,7 @@ static void s_clear_extra(void *record)
     a->versions = NULL;
     a->tickets = NULL;
     a->nversions = a->versions_cap = 0;
-    a->counted = false;
+    a->counted = a->public_only = false;
     a->solved = a->helpful = 0;
 }
 

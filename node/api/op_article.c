@@ -195,6 +195,7 @@ static int s_count(sd_store_txn_t *txn, sd_article_t *a, int scope)
     free(a->tickets);
     a->tickets = t.list;
     a->counted = true;
+    a->public_only = scope == SD_SCOPE_OWN;
     return rc;
 }
 

@@ -292,6 +292,7 @@ static void test_requester_sees_published_public_only(void **state)
     const sd_reply_t *r = sd_fx_ok(fx, rq, SD_REQ_ARTICLE_GET, "id", pub, NULL);
     assert_string_equal(sd_fx_str(fx, r->result, "title"), "Reset your password");
     assert_int_equal(sd_mp_len(sd_mp_get(r->result, "tickets")), 0);
+    assert_int_equal(sd_mp_len(sd_mp_get(r->result, "versions")), 2); /* 1 and 3 */
     assert_int_equal(
         sd_fx_call(fx, rq, SD_REQ_ARTICLE_VERSION, "id", pub, "version", "2", NULL)->code,
         SD_ENOTFOUND);
