@@ -47,6 +47,7 @@ expect_ok ticket assign "$t1" --assignee li
 expect_fail "article LOCAL-KB-000099 does not exist" ticket resolve "$t1" "reset" --article LOCAL-KB-000099
 expect_ok ticket resolve "$t1" "reset the password" --article "$id"
 check "ticket records it" "$(json ticket show "$t1" -- "d['article']")" "$id"
+has "article     $id" "$(sd ticket show "$t1")"
 check "solved" "$(json article show "$id" -- "d['solved']")" 1
 expect_ok article link "$id" "$t2"
 check "tickets" "$(json article show "$id" -- "sorted(d['tickets'])")" "['$t1', '$t2']"
