@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config libzmq3-dev libczmq-dev liblmdb-dev libmsgpack-dev
           libsodium-dev libcmocka-dev libical-dev libmicrohttpd-dev libjansson-dev tzdata lmdb-utils
           python3 python3-zmq python3-msgpack iproute2 clang libclang-rt-14-dev chromium
-          fonts-noto-cjk "$@")
+          fonts-noto-cjk libxapian-dev libsqlite3-dev "$@")
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

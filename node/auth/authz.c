@@ -89,6 +89,9 @@ sd_authz_subject_t sd_authz_subject(const sd_principal_t *who, const sd_request_
         const char *site = r ? r->site : a->major.site;
         return (sd_authz_subject_t){site && sd_site_valid(site) ? site : NULL, false};
     }
+    /* A requester's search covers their own tickets: the search thread narrows it (search.h). */
+    if (req->op == SD_REQ_SEARCH_QUERY || req->op == SD_REQ_SEARCH_SUGGEST)
+        return (sd_authz_subject_t){NULL, true};
     return (sd_authz_subject_t){NULL, false};
 }
 

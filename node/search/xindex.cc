@@ -1,0 +1,480 @@
+// xindex.cc - the full-text index over Xapian (xindex.h): the one file that includes <xapian.h>.
+//
+// Every entry point catches what Xapian (or the C++ library) throws and turns it into an SD_E*
+// code and one line of text: no exception crosses into C.
+#include "xindex.h"
+
+extern "C" {
+#include "error.h"
+}
+
+#include <xapian.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+namespace
+{
+
+// Value slots.
+const Xapian::valueno SLOT_UPDATED = 0; // last change, sortable_serialise(ms)
+const Xapian::valueno SLOT_CREATED = 1; // creation, sortable_serialise(ms)
+
+// Bytes of each text kept in a document's data for its snippet.
+const size_t SNIPPET_SOURCE_MAX = 6000;
+// Bytes of text a snippet aims at.
+const size_t SNIPPET_LENGTH = 200;
+// Fields of a document's data, NUL-separated, in this order.
+enum { D_KIND, D_ID, D_TITLE, D_SITE, D_STATUS, D_CATEGORY, D_UPDATED, D_PUBLIC, D_INTERNAL, D_N };
+
+const unsigned CJK_QUERY_FLAGS =
+    Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_PHRASE |
+    Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_LOVEHATE |
+    Xapian::QueryParser::FLAG_CJK_NGRAM;
+
+void s_say(char *err, size_t cap, const std::string &what)
+{
+    if (err && cap)
+        snprintf(err, cap, "%s", what.c_str());
+}
+
+std::string s_str(const char *s)
+{
+    return s ? std::string(s) : std::string();
+}
+
+// Cuts text to at most max bytes at a UTF-8 character boundary.
+std::string s_cut(const std::string &text, size_t max)
+{
+    if (text.size() <= max)
+        return text;
+    size_t n = max;
+    while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80)
+        n--;
+    return text.substr(0, n);
+}
+
+std::string s_unique(const std::string &kind, const std::string &id)
+{
+    return "Q" + kind + ":" + id;
+}
+
+Xapian::Stem s_stemmer()
+{
+    return Xapian::Stem("en");
+}
+
+// Splits a document's data into its D_N fields.
+std::vector<std::string> s_fields(const std::string &data)
+{
+    std::vector<std::string> out;
+    size_t start = 0;
+    for (int i = 0; i < D_N; i++) {
+        size_t end = data.find('\0', start);
+        if (end == std::string::npos) {
+            out.push_back(start <= data.size() ? data.substr(start) : std::string());
+            start = data.size() + 1;
+        } else {
+            out.push_back(data.substr(start, end - start));
+            start = end + 1;
+        }
+    }
+    return out;
+}
+
+char *s_dup(const std::string &s)
+{
+    char *p = static_cast<char *>(malloc(s.size() + 1));
+    if (!p)
+        throw std::bad_alloc();
+    memcpy(p, s.c_str(), s.size() + 1);
+    return p;
+}
+
+} // namespace
+
+struct sd_xindex {
+    Xapian::WritableDatabase db; // the index
+    Xapian::TermGenerator gen;   // stemming, CJK n-grams
+};
+
+struct sd_xreader {
+    Xapian::Database db; // the index as of the last reopen
+};
+
+extern "C" unsigned sd_xkind_bit(const char *name)
+{
+    if (!name)
+        return 0;
+    if (!strcmp(name, "ticket"))
+        return SD_XKIND_TICKET;
+    if (!strcmp(name, "article"))
+        return SD_XKIND_ARTICLE;
+    if (!strcmp(name, "customer"))
+        return SD_XKIND_CUSTOMER;
+    return 0;
+}
+
+// ---- writing ---------------------------------------------------------------------------------
+
+extern "C" int sd_xindex_open(const char *dir, sd_xindex_t **out, char *err, size_t cap)
+{
+    *out = NULL;
+    try {
+        sd_xindex_t *x = new sd_xindex_t{Xapian::WritableDatabase(dir, Xapian::DB_CREATE_OR_OPEN),
+                                         Xapian::TermGenerator()};
+        x->gen.set_stemmer(s_stemmer());
+        x->gen.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+        x->gen.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+        *out = x;
+        return 0;
+    } catch (const Xapian::Error &e) {
+        s_say(err, cap, "index " + s_str(dir) + ": " + e.get_description());
+        return SD_EIO;
+    } catch (const std::bad_alloc &) {
+        return SD_ENOMEM;
+    } catch (...) {
+        s_say(err, cap, "index " + s_str(dir) + ": unexpected failure");
+        return SD_EIO;
+    }
+}
+
+extern "C" void sd_xindex_close(sd_xindex_t **x)
+{
+    if (!x || !*x)
+        return;
+    try {
+        (*x)->db.close();
+    } catch (...) {
+        // Closing an index whose files went away must not stop the node.
+    }
+    delete *x;
+    *x = NULL;
+}
+
+extern "C" int sd_xindex_put(sd_xindex_t *x, const sd_xdoc_t *d, char *err, size_t cap)
+{
+    if (!d->kind || !d->id || !*d->kind || !*d->id)
+        return SD_EINVAL;
+    try {
+        Xapian::Document doc;
+        x->gen.set_document(doc);
+        // Title counts three times as much as body text; a gap keeps phrases within a field.
+        if (d->title)
+            x->gen.index_text(d->title, 3);
+        x->gen.increase_termpos(100);
+        if (d->public_text)
+            x->gen.index_text(d->public_text);
+        x->gen.increase_termpos(100);
+        if (d->internal_text)
+            x->gen.index_text(d->internal_text, 1, "XI");
+        std::string kind = d->kind;
+        doc.add_boolean_term("K" + kind);
+        doc.add_boolean_term(s_unique(kind, d->id));
+        const struct {
+            const char *prefix;
+            const char *value;
+        } terms[] = {{"XS", d->site},      {"XT", d->status},   {"XC", d->category},
+                     {"XR", d->requester}, {"XA", d->audience}, {"XE", d->state},
+                     {"XL", d->language}};
+        for (const auto &t : terms)
+            if (t.value && *t.value)
+                doc.add_boolean_term(std::string(t.prefix) + t.value);
+        doc.add_value(SLOT_UPDATED, Xapian::sortable_serialise(static_cast<double>(d->updated_at)));
+        doc.add_value(SLOT_CREATED, Xapian::sortable_serialise(static_cast<double>(d->created_at)));
+        std::string data;
+        const std::string fields[D_N] = {kind,
+                                         d->id,
+                                         s_str(d->title),
+                                         s_str(d->site),
+                                         s_str(d->status),
+                                         s_str(d->category),
+                                         std::to_string(d->updated_at),
+                                         s_cut(s_str(d->public_text), SNIPPET_SOURCE_MAX),
+                                         s_cut(s_str(d->internal_text), SNIPPET_SOURCE_MAX)};
+        for (int i = 0; i < D_N; i++) {
+            if (i)
+                data.push_back('\0');
+            data += fields[i];
+        }
+        doc.set_data(data);
+        x->db.replace_document(s_unique(kind, d->id), doc);
+        return 0;
+    } catch (const Xapian::Error &e) {
+        s_say(err, cap, "index: " + e.get_description());
+        return SD_EIO;
+    } catch (const std::bad_alloc &) {
+        return SD_ENOMEM;
+    } catch (...) {
+        s_say(err, cap, "index: unexpected failure");
+        return SD_EIO;
+    }
+}
+
+extern "C" int sd_xindex_delete(sd_xindex_t *x, const char *kind, const char *id, char *err,
+                                size_t cap)
+{
+    try {
+        x->db.delete_document(s_unique(s_str(kind), s_str(id)));
+        return 0;
+    } catch (const Xapian::Error &e) {
+        s_say(err, cap, "index: " + e.get_description());
+        return SD_EIO;
+    } catch (const std::bad_alloc &) {
+        return SD_ENOMEM;
+    } catch (...) {
+        return SD_EIO;
+    }
+}
+
+extern "C" int sd_xindex_commit(sd_xindex_t *x, const char *marker, char *err, size_t cap)
+{
+    try {
+        x->db.set_metadata("vector", s_str(marker));
+        x->db.commit();
+        return 0;
+    } catch (const Xapian::Error &e) {
+        s_say(err, cap, "index commit: " + e.get_description());
+        return SD_EIO;
+    } catch (const std::bad_alloc &) {
+        return SD_ENOMEM;
+    } catch (...) {
+        return SD_EIO;
+    }
+}
+
+extern "C" int sd_xindex_marker(sd_xindex_t *x, char *out, size_t cap)
+{
+    try {
+        std::string m = x->db.get_metadata("vector");
+        if (m.size() + 1 > cap)
+            return SD_ETOOLONG;
+        memcpy(out, m.c_str(), m.size() + 1);
+        return 0;
+    } catch (...) {
+        return SD_EIO;
+    }
+}
+
+extern "C" uint64_t sd_xindex_docs(sd_xindex_t *x)
+{
+    try {
+        return x->db.get_doccount();
+    } catch (...) {
+        return 0;
+    }
+}
+
+// ---- reading ---------------------------------------------------------------------------------
+
+extern "C" int sd_xreader_open(const char *dir, sd_xreader_t **out, char *err, size_t cap)
+{
+    *out = NULL;
+    try {
+        *out = new sd_xreader_t{Xapian::Database(dir)};
+        return 0;
+    } catch (const Xapian::Error &e) {
+        s_say(err, cap, "index " + s_str(dir) + ": " + e.get_description());
+        return SD_EIO;
+    } catch (const std::bad_alloc &) {
+        return SD_ENOMEM;
+    } catch (...) {
+        return SD_EIO;
+    }
+}
+
+extern "C" void sd_xreader_close(sd_xreader_t **r)
+{
+    if (!r || !*r)
+        return;
+    try {
+        (*r)->db.close();
+    } catch (...) {
+    }
+    delete *r;
+    *r = NULL;
+}
+
+extern "C" int sd_xreader_reopen(sd_xreader_t *r, char *err, size_t cap)
+{
+    try {
+        r->db.reopen();
+        return 0;
+    } catch (const Xapian::Error &e) {
+        s_say(err, cap, "index reopen: " + e.get_description());
+        return SD_EIO;
+    } catch (...) {
+        return SD_EIO;
+    }
+}
+
+extern "C" uint64_t sd_xreader_docs(sd_xreader_t *r)
+{
+    try {
+        return r->db.get_doccount();
+    } catch (...) {
+        return 0;
+    }
+}
+
+namespace
+{
+
+Xapian::Query s_term(const char *prefix, const char *value)
+{
+    return Xapian::Query(std::string(prefix) + value);
+}
+
+// What the caller may see of the kinds asked for: agents everything asked; a requester their
+// own tickets, published public articles and no customers.
+Xapian::Query s_visible(const sd_xquery_t *q)
+{
+    unsigned kinds = q->kinds ? q->kinds : static_cast<unsigned>(SD_XKIND_ALL);
+    std::vector<Xapian::Query> any;
+    if (kinds & SD_XKIND_TICKET) {
+        Xapian::Query t = s_term("K", "ticket");
+        if (q->requester)
+            t = Xapian::Query(Xapian::Query::OP_AND, t, s_term("XR", q->requester));
+        any.push_back(t);
+    }
+    if (kinds & SD_XKIND_ARTICLE) {
+        Xapian::Query a = s_term("K", "article");
+        if (q->requester) {
+            const Xapian::Query parts[] = {a, s_term("XA", "public"), s_term("XE", "published")};
+            a = Xapian::Query(Xapian::Query::OP_AND, parts, parts + 3);
+        } else if (q->published)
+            a = Xapian::Query(Xapian::Query::OP_AND, a, s_term("XE", "published"));
+        any.push_back(a);
+    }
+    if ((kinds & SD_XKIND_CUSTOMER) && !q->requester)
+        any.push_back(s_term("K", "customer"));
+    if (any.empty())
+        return Xapian::Query::MatchNothing;
+    return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
+}
+
+Xapian::Query s_filter(const sd_xquery_t *q)
+{
+    std::vector<Xapian::Query> all = {s_visible(q)};
+    if (q->site && *q->site)
+        all.push_back(s_term("XS", q->site));
+    if (q->status && *q->status)
+        all.push_back(s_term("XT", q->status));
+    if (q->category && *q->category)
+        all.push_back(s_term("XC", q->category));
+    if (q->from)
+        all.push_back(Xapian::Query(Xapian::Query::OP_VALUE_GE, SLOT_UPDATED,
+                                    Xapian::sortable_serialise(static_cast<double>(q->from))));
+    if (q->to)
+        all.push_back(Xapian::Query(Xapian::Query::OP_VALUE_LE, SLOT_CREATED,
+                                    Xapian::sortable_serialise(static_cast<double>(q->to - 1))));
+    return Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
+}
+
+Xapian::Query s_parse(Xapian::QueryParser &qp, const sd_xquery_t *q)
+{
+    qp.set_stemmer(s_stemmer());
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    // The free text of a query: public text, and for agents internal notes too. A requester's
+    // parser knows no other prefix, so nothing they type reaches XI terms.
+    qp.add_prefix("", "");
+    if (!q->requester)
+        qp.add_prefix("", "XI");
+    if (q->suggest) {
+        qp.set_default_op(Xapian::Query::OP_OR);
+        return qp.parse_query(q->text, Xapian::QueryParser::FLAG_CJK_NGRAM);
+    }
+    qp.set_default_op(Xapian::Query::OP_AND);
+    return qp.parse_query(q->text, CJK_QUERY_FLAGS);
+}
+
+void s_hit(const Xapian::MSet &mset, const Xapian::MSetIterator &it, const sd_xquery_t *q,
+           sd_xhit_t *h)
+{
+    std::vector<std::string> f = s_fields(it.get_document().get_data());
+    h->kind = s_dup(f[D_KIND]);
+    h->id = s_dup(f[D_ID]);
+    h->title = s_dup(f[D_TITLE]);
+    h->site = s_dup(f[D_SITE]);
+    h->status = s_dup(f[D_STATUS]);
+    h->category = s_dup(f[D_CATEGORY]);
+    h->updated_at = strtoull(f[D_UPDATED].c_str(), NULL, 10);
+    h->score = it.get_percent();
+    // A requester's snippet comes from the public text alone.
+    std::string text = f[D_PUBLIC];
+    if (!q->requester && !f[D_INTERNAL].empty())
+        text += (text.empty() ? "" : "\n") + f[D_INTERNAL];
+    if (text.empty())
+        text = f[D_TITLE];
+    h->snippet =
+        s_dup(mset.snippet(text, SNIPPET_LENGTH, s_stemmer(),
+                           Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
+                               Xapian::MSet::SNIPPET_EXHAUSTIVE | Xapian::MSet::SNIPPET_CJK_NGRAM,
+                           "<mark>", "</mark>", "\xe2\x80\xa6"));
+}
+
+} // namespace
+
+extern "C" int sd_xreader_search(sd_xreader_t *r, const sd_xquery_t *q, sd_xresult_t *out,
+                                 char *err, size_t cap)
+{
+    *out = sd_xresult_t{};
+    unsigned limit = q->limit ? q->limit : 20;
+    try {
+        Xapian::QueryParser qp;
+        Xapian::Query parsed = s_parse(qp, q);
+        if (parsed.empty())
+            return 0;
+        Xapian::Enquire enquire(r->db);
+        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, parsed, s_filter(q)));
+        enquire.set_sort_by_relevance_then_value(SLOT_UPDATED, true);
+        Xapian::MSet mset = enquire.get_mset(q->offset, limit, q->offset + limit + 1);
+        out->total = mset.get_matches_estimated();
+        out->more = mset.get_matches_lower_bound() > q->offset + mset.size();
+        out->hits =
+            static_cast<sd_xhit_t *>(calloc(mset.size() ? mset.size() : 1, sizeof *out->hits));
+        if (!out->hits)
+            return SD_ENOMEM;
+        for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+            sd_xhit_t *h = &out->hits[out->nhits++]; // counted first: a failure frees it too
+            s_hit(mset, it, q, h);
+        }
+        return 0;
+    } catch (const Xapian::QueryParserError &e) {
+        s_say(err, cap, e.get_msg());
+        return SD_EINVAL;
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        s_say(err, cap, "index changed during the query; try again");
+        return SD_EIO;
+    } catch (const Xapian::Error &e) {
+        s_say(err, cap, "search: " + e.get_description());
+        return SD_EIO;
+    } catch (const std::bad_alloc &) {
+        return SD_ENOMEM;
+    } catch (...) {
+        s_say(err, cap, "search: unexpected failure");
+        return SD_EIO;
+    }
+}
+
+extern "C" void sd_xresult_clear(sd_xresult_t *res)
+{
+    if (!res)
+        return;
+    for (size_t i = 0; i < res->nhits; i++) {
+        sd_xhit_t *h = &res->hits[i];
+        free(h->kind);
+        free(h->id);
+        free(h->title);
+        free(h->snippet);
+        free(h->site);
+        free(h->status);
+        free(h->category);
+    }
+    free(res->hits);
+    *res = sd_xresult_t{};
+}
