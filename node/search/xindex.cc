@@ -410,11 +410,15 @@ void s_hit(const Xapian::MSet &mset, const Xapian::MSetIterator &it, const sd_xq
         text += (text.empty() ? "" : "\n") + f[D_INTERNAL];
     if (text.empty())
         text = f[D_TITLE];
-    h->snippet =
-        s_dup(mset.snippet(text, SNIPPET_LENGTH, s_stemmer(),
-                           Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
-                               Xapian::MSet::SNIPPET_EXHAUSTIVE | Xapian::MSet::SNIPPET_CJK_NGRAM,
-                           "<mark>", "</mark>", "\xe2\x80\xa6"));
+    std::string snippet =
+        mset.snippet(text, SNIPPET_LENGTH, s_stemmer(),
+                     Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
+                         Xapian::MSet::SNIPPET_CJK_NGRAM,
+                     "<mark>", "</mark>", "\xe2\x80\xa6");
+    // CJK n-grams are marked one character at a time: 打印 shows as one match, not two.
+    for (size_t at; (at = snippet.find("</mark><mark>")) != std::string::npos;)
+        snippet.erase(at, 13);
+    h->snippet = s_dup(snippet);
 }
 
 } // namespace
