@@ -23,6 +23,8 @@
 #include "people_args.h"
 #include "ticket_args.h"
 #include "search_args.h"
+#include "article_args.h"
+#include "bulletin_args.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -89,6 +89,7 @@ const sd_field_t sd_ticket_fields[] = {
     STR(assets, SD_REG_ASSETS, SD_ASSETS_LIST_MAX, SD_F_LINE),
     STR(vendor, SD_REG_VENDOR, SD_ID_MAX, SD_F_LINE),
     STR(vendor_ref, SD_REG_VENDOR, SD_VENDOR_REF_MAX, SD_F_LINE),
+    STR(article, SD_REG_ARTICLE, SD_ID_MAX, SD_F_LINE),
 };
 const size_t sd_ticket_field_count = sizeof sd_ticket_fields / sizeof sd_ticket_fields[0];
 
@@ -391,6 +392,12 @@ static int s_index(const void *record, sd_index_keys_t *keys)
     s_by_name(keys, SD_TICKET_INDEX_REQUESTER, t->requester, t->id);
     s_by_name(keys, SD_TICKET_INDEX_ASSIGNEE, t->assignee, t->id);
     s_by_name(keys, SD_TICKET_INDEX_CUSTOMER, t->customer, t->id);
+    s_by_name(keys, SD_TICKET_INDEX_ARTICLE, t->article, t->id);
+    if (t->article && (t->status == SD_STATUS_RESOLVED || t->status == SD_STATUS_CLOSED)) {
+        char solved[sizeof SD_TICKET_COUNT_SOLVED + SD_ID_MAX];
+        snprintf(solved, sizeof solved, "%s%s", SD_TICKET_COUNT_SOLVED, t->article);
+        sd_index_count(keys, solved);
+    }
     sd_ticket_status_counter(t->status, counter, sizeof counter);
     sd_index_count(keys, counter);
     return keys->error;

@@ -33,6 +33,7 @@ static const struct {
     {"at-risk", "sla", "at_risk"},
     {"vip", "vip", "true"},
     {"no-vip", "vip", "false"},
+    {"current", "current", "true"},
 };
 
 /* Other spellings of valued options, in the ops of one argument group (SD_ARGS_NONE: all). */
@@ -45,6 +46,7 @@ static const struct {
     {"to", "site", SD_ARGS_REPORT},           {"name", "display_name", SD_ARGS_USER},
     {"name", "display_name", SD_ARGS_TEAM},   {"org", "organisation", SD_ARGS_CUSTOMER},
     {"dept", "department", SD_ARGS_CUSTOMER}, {"name", "display_name", SD_ARGS_VENDOR},
+    {"incident", "major", SD_ARGS_BULLETIN},
 };
 
 /* Arguments that are points in time; true: a span back from now is allowed. */
@@ -52,7 +54,8 @@ static const struct {
     const char *arg; /* argument name */
     bool relative;   /* "24h" means 24 hours ago */
 } s_times[] = {
-    {"reply_due", false}, {"from", false}, {"since", true}, {"until", true}, {"at", false}};
+    {"reply_due", false}, {"from", false}, {"since", true}, {"until", true}, {"at", false},
+    {"valid_from", false}, {"valid_until", false}};
 
 /* Arguments never taken from the command line, where ps and the shell history would show them:
  * the CLI asks for them (sd_cli_password), or reads them from stdin with this option. */

@@ -77,7 +77,8 @@ const sd_cli_verb_t sd_ticket_verbs[] = {
      "ticket after it resumes.",
      NULL},
     TICKET_VERB("resolve", SD_REQ_TICKET_RESOLVE, "id resolution",
-                "ID RESOLUTION: record what was done"),
+                "ID RESOLUTION [--article KB-ID]: record what was done (and the\n"
+                "                 knowledge base article that solved it)"),
     TICKET_VERB("close", SD_REQ_TICKET_CLOSE, "id satisfaction",
                 "ID SATISFACTION(1-5) [--feedback F]: customer confirmed"),
     TICKET_VERB("reopen", SD_REQ_TICKET_REOPEN, "id reason",

@@ -4,10 +4,12 @@
  * schedule and handover, whoami/login/logout, user, team, token, audit,
  * keygen, backup and restore); this file only knows their names. */
 #include "cli.h"
+#include "cmd_article.h"
 #include "cmd_asset.h"
 #include "cmd_audit.h"
 #include "cmd_auth.h"
 #include "cmd_backup.h"
+#include "cmd_bulletin.h"
 #include "cmd_contact.h"
 #include "cmd_keygen.h"
 #include "cmd_major.h"
@@ -48,6 +50,8 @@ static const sd_cli_command_t s_commands[] = {
     {"customer", sd_customer_verbs},
     {"lookup", sd_lookup_verbs},
     {"search", sd_search_verbs},
+    {"article", sd_article_verbs},
+    {"bulletin", sd_bulletin_verbs},
     {"logout", sd_logout_verbs},
     {NULL, NULL},
 };
@@ -117,6 +121,7 @@ static int s_command(sd_cli_opts_t *o, int argc, char **argv)
             "unknown command '%s' (known: ticket, node, repl, schedule, handover, "
             "whoami, login, logout, user, team, token, audit, customer, lookup, keygen, backup, "
             "asset, vendor, search, "
+            "article, bulletin, "
             "restore); see sundesk --help",
             argv[0]);
     const sd_cli_verb_t *v = c->verbs;
@@ -198,5 +203,9 @@ int sd_cli_main(int argc, char **argv)
         char **words = sd_search_words(&n, argv + i);
         return s_command(&o, n, words);
     }
+    if (!strcmp(argv[i], "article") && (argc = sd_article_words(argc - i, argv + i)) < 0)
+        return 1;
+    if (!strcmp(argv[i], "article"))
+        argc += i;
     return s_command(&o, argc - i, argv + i);
 }

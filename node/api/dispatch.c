@@ -5,6 +5,8 @@
 #include "digest.h"
 #include "error.h"
 #include "op_asset.h"
+#include "op_article.h"
+#include "op_bulletin.h"
 #include "record.h"
 #include "op_audit.h"
 #include "op_contact.h"
