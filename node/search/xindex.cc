@@ -375,6 +375,30 @@ Xapian::Query s_filter(const sd_xquery_t *q)
     return Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
 }
 
+// The query of a whole text (a ticket's title and description): any of its words and Chinese
+// bigrams, each weighted by how often the text says it. Not through the QueryParser, which makes
+// a run of Chinese text one AND of all its n-grams (a phrase, in effect); single CJK characters
+// are left out as too common to tell articles apart.
+Xapian::Query s_suggest_query(const char *text)
+{
+    Xapian::Document scratch;
+    Xapian::TermGenerator gen;
+    gen.set_stemmer(s_stemmer());
+    gen.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    gen.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+    gen.set_document(scratch);
+    gen.index_text(text);
+    std::vector<Xapian::Query> terms;
+    for (auto t = scratch.termlist_begin(); t != scratch.termlist_end() && terms.size() < 256;
+         ++t) {
+        const std::string term = *t;
+        if (term.size() == 3 && static_cast<unsigned char>(term[0]) >= 0xE2)
+            continue;
+        terms.emplace_back(term, t.get_wdf());
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
 Xapian::Query s_parse(Xapian::QueryParser &qp, const sd_xquery_t *q)
 {
     qp.set_stemmer(s_stemmer());
@@ -384,10 +408,8 @@ Xapian::Query s_parse(Xapian::QueryParser &qp, const sd_xquery_t *q)
     qp.add_prefix("", "");
     if (!q->requester)
         qp.add_prefix("", "XI");
-    if (q->suggest) {
-        qp.set_default_op(Xapian::Query::OP_OR);
-        return qp.parse_query(q->text, Xapian::QueryParser::FLAG_CJK_NGRAM);
-    }
+    if (q->suggest)
+        return s_suggest_query(q->text);
     qp.set_default_op(Xapian::Query::OP_AND);
     return qp.parse_query(q->text, CJK_QUERY_FLAGS);
 }
