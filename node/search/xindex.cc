@@ -420,12 +420,14 @@ void s_hit(const Xapian::MSet &mset, const Xapian::MSetIterator &it, const sd_xq
     std::vector<std::string> f = s_fields(it.get_document().get_data());
     h->kind = s_dup(f[D_KIND]);
     h->id = s_dup(f[D_ID]);
+    h->score = it.get_percent();
+    if (q->ids_only)
+        return;
     h->title = s_dup(f[D_TITLE]);
     h->site = s_dup(f[D_SITE]);
     h->status = s_dup(f[D_STATUS]);
     h->category = s_dup(f[D_CATEGORY]);
     h->updated_at = strtoull(f[D_UPDATED].c_str(), NULL, 10);
-    h->score = it.get_percent();
     // A requester's snippet comes from the public text alone.
     std::string text = f[D_PUBLIC];
     if (!q->requester && !f[D_INTERNAL].empty())

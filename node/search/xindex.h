@@ -112,6 +112,7 @@ typedef struct {
     const char *text;     /* the query: words, "phrases", AND/OR/NOT, +word, -word */
     bool suggest;         /* text is a whole ticket: any of its words (OP_OR), no syntax */
     bool published;       /* articles: only published ones (whoever asks) */
+    bool ids_only;        /* hits carry kind, id and score only (counting, benchmarks) */
     unsigned kinds;       /* SD_XKIND_* mask; 0 = all */
     const char *site;     /* filters (NULL: none) */
     const char *status;   /* ... */
