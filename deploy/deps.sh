@@ -2,7 +2,8 @@
 # deps.sh - installs the Debian 12 packages sundesk needs to build and test (only the missing ones);
 # clang and libclang-rt-14-dev (libFuzzer) build the fuzz harnesses of tests/fuzz; chromium and
 # fonts-noto-cjk (Chinese text) run the web console's browser tests (Node.js and npm come with
-# the machine).
+# the machine); libxapian-dev (the full-text index, node/search) and libsqlite3-dev (FTS5, the
+# search benchmark's comparison).
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libzmq3-dev libczmq-dev liblmdb-dev libmsgpack-dev
