@@ -121,10 +121,50 @@ extern "C" unsigned sd_xkind_bit(const char *name)
 
 // ---- writing ---------------------------------------------------------------------------------
 
+namespace
+{
+
+// Runs body, the work of an entry point, and turns what it throws into an SD_E* code with one
+// line in err (what: the entry point's words for the message).
+template <typename F> int s_guard(char *err, size_t cap, const std::string &what, F body)
+{
+    try {
+        return body();
+    } catch (const Xapian::QueryParserError &e) {
+        s_say(err, cap, e.get_msg());
+        return SD_EINVAL;
+    } catch (const Xapian::DatabaseModifiedError &) {
+        s_say(err, cap, what + ": the index changed meanwhile; try again");
+        return SD_EIO;
+    } catch (const Xapian::Error &e) {
+        s_say(err, cap, what + ": " + e.get_description());
+        return SD_EIO;
+    } catch (const std::bad_alloc &) {
+        s_say(err, cap, what + ": out of memory");
+        return SD_ENOMEM;
+    } catch (...) {
+        s_say(err, cap, what + ": unexpected failure");
+        return SD_EIO;
+    }
+}
+
+// The same for an entry point that answers a count: 0 on any failure.
+template <typename F> uint64_t s_count(F body)
+{
+    uint64_t n = 0;
+    s_guard(NULL, 0, "", [&] {
+        n = body();
+        return 0;
+    });
+    return n;
+}
+
+} // namespace
+
 extern "C" int sd_xindex_open(const char *dir, sd_xindex_t **out, char *err, size_t cap)
 {
     *out = NULL;
-    try {
+    return s_guard(err, cap, "index " + s_str(dir), [&] {
         sd_xindex_t *x = new sd_xindex_t{Xapian::WritableDatabase(dir, Xapian::DB_CREATE_OR_OPEN),
                                          Xapian::TermGenerator()};
         x->gen.set_stemmer(s_stemmer());
@@ -132,26 +172,18 @@ extern "C" int sd_xindex_open(const char *dir, sd_xindex_t **out, char *err, siz
         x->gen.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
         *out = x;
         return 0;
-    } catch (const Xapian::Error &e) {
-        s_say(err, cap, "index " + s_str(dir) + ": " + e.get_description());
-        return SD_EIO;
-    } catch (const std::bad_alloc &) {
-        return SD_ENOMEM;
-    } catch (...) {
-        s_say(err, cap, "index " + s_str(dir) + ": unexpected failure");
-        return SD_EIO;
-    }
+    });
 }
 
 extern "C" void sd_xindex_close(sd_xindex_t **x)
 {
     if (!x || !*x)
         return;
-    try {
+    // Closing an index whose files went away must not stop the node.
+    s_guard(NULL, 0, "", [&] {
         (*x)->db.close();
-    } catch (...) {
-        // Closing an index whose files went away must not stop the node.
-    }
+        return 0;
+    });
     delete *x;
     *x = NULL;
 }
@@ -160,7 +192,7 @@ extern "C" int sd_xindex_put(sd_xindex_t *x, const sd_xdoc_t *d, char *err, size
 {
     if (!d->kind || !d->id || !*d->kind || !*d->id)
         return SD_EINVAL;
-    try {
+    return s_guard(err, cap, "index", [&] {
         Xapian::Document doc;
         x->gen.set_document(doc);
         // Title counts three times as much as body text; a gap keeps phrases within a field.
@@ -186,7 +218,6 @@ extern "C" int sd_xindex_put(sd_xindex_t *x, const sd_xdoc_t *d, char *err, size
                 doc.add_boolean_term(std::string(t.prefix) + t.value);
         doc.add_value(SLOT_UPDATED, Xapian::sortable_serialise(static_cast<double>(d->updated_at)));
         doc.add_value(SLOT_CREATED, Xapian::sortable_serialise(static_cast<double>(d->created_at)));
-        std::string data;
         const std::string fields[D_N] = {kind,
                                          d->id,
                                          s_str(d->title),
@@ -196,6 +227,7 @@ extern "C" int sd_xindex_put(sd_xindex_t *x, const sd_xdoc_t *d, char *err, size
                                          std::to_string(d->updated_at),
                                          s_cut(s_str(d->public_text), SNIPPET_SOURCE_MAX),
                                          s_cut(s_str(d->internal_text), SNIPPET_SOURCE_MAX)};
+        std::string data;
         for (int i = 0; i < D_N; i++) {
             if (i)
                 data.push_back('\0');
@@ -204,69 +236,41 @@ extern "C" int sd_xindex_put(sd_xindex_t *x, const sd_xdoc_t *d, char *err, size
         doc.set_data(data);
         x->db.replace_document(s_unique(kind, d->id), doc);
         return 0;
-    } catch (const Xapian::Error &e) {
-        s_say(err, cap, "index: " + e.get_description());
-        return SD_EIO;
-    } catch (const std::bad_alloc &) {
-        return SD_ENOMEM;
-    } catch (...) {
-        s_say(err, cap, "index: unexpected failure");
-        return SD_EIO;
-    }
+    });
 }
 
 extern "C" int sd_xindex_delete(sd_xindex_t *x, const char *kind, const char *id, char *err,
                                 size_t cap)
 {
-    try {
+    return s_guard(err, cap, "index", [&] {
         x->db.delete_document(s_unique(s_str(kind), s_str(id)));
         return 0;
-    } catch (const Xapian::Error &e) {
-        s_say(err, cap, "index: " + e.get_description());
-        return SD_EIO;
-    } catch (const std::bad_alloc &) {
-        return SD_ENOMEM;
-    } catch (...) {
-        return SD_EIO;
-    }
+    });
 }
 
 extern "C" int sd_xindex_commit(sd_xindex_t *x, const char *marker, char *err, size_t cap)
 {
-    try {
+    return s_guard(err, cap, "index commit", [&] {
         x->db.set_metadata("vector", s_str(marker));
         x->db.commit();
         return 0;
-    } catch (const Xapian::Error &e) {
-        s_say(err, cap, "index commit: " + e.get_description());
-        return SD_EIO;
-    } catch (const std::bad_alloc &) {
-        return SD_ENOMEM;
-    } catch (...) {
-        return SD_EIO;
-    }
+    });
 }
 
 extern "C" int sd_xindex_marker(sd_xindex_t *x, char *out, size_t cap)
 {
-    try {
+    return s_guard(NULL, 0, "", [&] {
         std::string m = x->db.get_metadata("vector");
         if (m.size() + 1 > cap)
-            return SD_ETOOLONG;
+            return static_cast<int>(SD_ETOOLONG);
         memcpy(out, m.c_str(), m.size() + 1);
         return 0;
-    } catch (...) {
-        return SD_EIO;
-    }
+    });
 }
 
 extern "C" uint64_t sd_xindex_docs(sd_xindex_t *x)
 {
-    try {
-        return x->db.get_doccount();
-    } catch (...) {
-        return 0;
-    }
+    return s_count([&] { return x->db.get_doccount(); });
 }
 
 // ---- reading ---------------------------------------------------------------------------------
@@ -274,51 +278,35 @@ extern "C" uint64_t sd_xindex_docs(sd_xindex_t *x)
 extern "C" int sd_xreader_open(const char *dir, sd_xreader_t **out, char *err, size_t cap)
 {
     *out = NULL;
-    try {
+    return s_guard(err, cap, "index " + s_str(dir), [&] {
         *out = new sd_xreader_t{Xapian::Database(dir)};
         return 0;
-    } catch (const Xapian::Error &e) {
-        s_say(err, cap, "index " + s_str(dir) + ": " + e.get_description());
-        return SD_EIO;
-    } catch (const std::bad_alloc &) {
-        return SD_ENOMEM;
-    } catch (...) {
-        return SD_EIO;
-    }
+    });
 }
 
 extern "C" void sd_xreader_close(sd_xreader_t **r)
 {
     if (!r || !*r)
         return;
-    try {
+    s_guard(NULL, 0, "", [&] {
         (*r)->db.close();
-    } catch (...) {
-    }
+        return 0;
+    });
     delete *r;
     *r = NULL;
 }
 
 extern "C" int sd_xreader_reopen(sd_xreader_t *r, char *err, size_t cap)
 {
-    try {
+    return s_guard(err, cap, "index reopen", [&] {
         r->db.reopen();
         return 0;
-    } catch (const Xapian::Error &e) {
-        s_say(err, cap, "index reopen: " + e.get_description());
-        return SD_EIO;
-    } catch (...) {
-        return SD_EIO;
-    }
+    });
 }
 
 extern "C" uint64_t sd_xreader_docs(sd_xreader_t *r)
 {
-    try {
-        return r->db.get_doccount();
-    } catch (...) {
-        return 0;
-    }
+    return s_count([&] { return r->db.get_doccount(); });
 }
 
 namespace
@@ -357,9 +345,13 @@ Xapian::Query s_visible(const sd_xquery_t *q)
     return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
 }
 
+// The filter of q; an empty query when there is none (an agent asking for every kind without
+// filters: an OR of every kind's term would only make the matcher walk every document).
 Xapian::Query s_filter(const sd_xquery_t *q)
 {
-    std::vector<Xapian::Query> all = {s_visible(q)};
+    std::vector<Xapian::Query> all;
+    if (q->requester || q->published || (q->kinds && q->kinds != SD_XKIND_ALL))
+        all.push_back(s_visible(q));
     if (q->site && *q->site)
         all.push_back(s_term("XS", q->site));
     if (q->status && *q->status)
@@ -372,7 +364,49 @@ Xapian::Query s_filter(const sd_xquery_t *q)
     if (q->to)
         all.push_back(Xapian::Query(Xapian::Query::OP_VALUE_LE, SLOT_CREATED,
                                     Xapian::sortable_serialise(static_cast<double>(q->to - 1))));
-    return Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
+    return all.empty() ? Xapian::Query()
+                       : Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
+}
+
+// The characters of a CJK n-gram term (its prefix of capitals left out): 1, 2, or 0 for a term
+// that is no CJK n-gram.
+int s_cjk_chars(const std::string &term)
+{
+    size_t at = 0;
+    while (at < term.size() && term[at] >= 'A' && term[at] <= 'Z')
+        at++;
+    size_t n = term.size() - at;
+    if ((n != 3 && n != 6) || static_cast<unsigned char>(term[at]) < 0xE2)
+        return 0;
+    return static_cast<int>(n / 3);
+}
+
+// The query without the single characters of a Chinese word whose pairs it also asks for: the
+// QueryParser makes 打印 (打 AND 打印 AND 印), and a document holding the pair holds both
+// characters, so the pair alone matches the same documents with a third of the work. Operators
+// that carry parameters (phrases, windows, value ranges) are kept as they are.
+Xapian::Query s_lean(const Xapian::Query &q)
+{
+    using Q = Xapian::Query;
+    Q::op type = q.get_type();
+    if (type != Q::OP_AND && type != Q::OP_OR && type != Q::OP_AND_NOT && type != Q::OP_AND_MAYBE &&
+        type != Q::OP_FILTER)
+        return q;
+    std::vector<Q> subs;
+    bool pairs = false;
+    for (size_t i = 0; i < q.get_num_subqueries(); i++) {
+        subs.push_back(s_lean(q.get_subquery(i)));
+        const Q &sub = subs.back();
+        pairs |= sub.get_type() == Q::LEAF_TERM && s_cjk_chars(*sub.get_terms_begin()) == 2;
+    }
+    if (type == Q::OP_AND && pairs) {
+        std::vector<Q> kept;
+        for (const Q &sub : subs)
+            if (sub.get_type() != Q::LEAF_TERM || s_cjk_chars(*sub.get_terms_begin()) != 1)
+                kept.push_back(sub);
+        subs.swap(kept);
+    }
+    return Q(type, subs.begin(), subs.end());
 }
 
 // The query of a whole text (a ticket's title and description): any of its words and Chinese
@@ -414,7 +448,9 @@ Xapian::Query s_parse(Xapian::QueryParser &qp, const sd_xquery_t *q)
     return qp.parse_query(q->text, CJK_QUERY_FLAGS);
 }
 
-void s_hit(const Xapian::MSet &mset, const Xapian::MSetIterator &it, const sd_xquery_t *q,
+// Hit it of the query's results into h, its snippet marked by marks (an MSet of the whole query,
+// every n-gram: the snippet marks Chinese text one character at a time).
+void s_hit(const Xapian::MSet &marks, const Xapian::MSetIterator &it, const sd_xquery_t *q,
            sd_xhit_t *h)
 {
     std::vector<std::string> f = s_fields(it.get_document().get_data());
@@ -435,10 +471,10 @@ void s_hit(const Xapian::MSet &mset, const Xapian::MSetIterator &it, const sd_xq
     if (text.empty())
         text = f[D_TITLE];
     std::string snippet =
-        mset.snippet(text, SNIPPET_LENGTH, s_stemmer(),
-                     Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
-                         Xapian::MSet::SNIPPET_CJK_NGRAM,
-                     "<mark>", "</mark>", "\xe2\x80\xa6");
+        marks.snippet(text, SNIPPET_LENGTH, s_stemmer(),
+                      Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
+                          Xapian::MSet::SNIPPET_CJK_NGRAM,
+                      "<mark>", "</mark>", "\xe2\x80\xa6");
     // CJK n-grams are marked one character at a time: 打印 shows as one match, not two.
     for (size_t at; (at = snippet.find("</mark><mark>")) != std::string::npos;)
         snippet.erase(at, 13);
@@ -452,13 +488,15 @@ extern "C" int sd_xreader_search(sd_xreader_t *r, const sd_xquery_t *q, sd_xresu
 {
     *out = sd_xresult_t{};
     unsigned limit = q->limit ? q->limit : 20;
-    try {
+    return s_guard(err, cap, "search", [&] {
         Xapian::QueryParser qp;
         Xapian::Query parsed = s_parse(qp, q);
         if (parsed.empty())
             return 0;
-        Xapian::Enquire enquire(r->db);
-        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, parsed, s_filter(q)));
+        Xapian::Enquire enquire(r->db), marking(r->db);
+        Xapian::Query filter = s_filter(q), lean = s_lean(parsed);
+        enquire.set_query(filter.empty() ? lean
+                                         : Xapian::Query(Xapian::Query::OP_FILTER, lean, filter));
         enquire.set_sort_by_relevance_then_value(SLOT_UPDATED, true);
         Xapian::MSet mset = enquire.get_mset(q->offset, limit, q->offset + limit + 1);
         out->total = mset.get_matches_estimated();
@@ -466,27 +504,15 @@ extern "C" int sd_xreader_search(sd_xreader_t *r, const sd_xquery_t *q, sd_xresu
         out->hits =
             static_cast<sd_xhit_t *>(calloc(mset.size() ? mset.size() : 1, sizeof *out->hits));
         if (!out->hits)
-            return SD_ENOMEM;
+            return static_cast<int>(SD_ENOMEM);
+        marking.set_query(parsed);
+        Xapian::MSet marks = q->ids_only ? mset : marking.get_mset(0, 0);
         for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
             sd_xhit_t *h = &out->hits[out->nhits++]; // counted first: a failure frees it too
-            s_hit(mset, it, q, h);
+            s_hit(marks, it, q, h);
         }
         return 0;
-    } catch (const Xapian::QueryParserError &e) {
-        s_say(err, cap, e.get_msg());
-        return SD_EINVAL;
-    } catch (const Xapian::DatabaseModifiedError &e) {
-        s_say(err, cap, "index changed during the query; try again");
-        return SD_EIO;
-    } catch (const Xapian::Error &e) {
-        s_say(err, cap, "search: " + e.get_description());
-        return SD_EIO;
-    } catch (const std::bad_alloc &) {
-        return SD_ENOMEM;
-    } catch (...) {
-        s_say(err, cap, "search: unexpected failure");
-        return SD_EIO;
-    }
+    });
 }
 
 extern "C" void sd_xresult_clear(sd_xresult_t *res)
