@@ -130,8 +130,9 @@ static int s_open_live(s_thread_t *t, char *err, size_t cap)
     char dir[PATH_MAX];
     s_path(t, "live", dir, sizeof dir);
     int rc = sd_search_index_open(&t->live, dir, err, cap);
-    if (rc == SD_ECORRUPT) { /* not ours to read: start again from the log */
-        sd_log(SD_LOG_WARNING, "search: %s; rebuilding it", err);
+    if (rc && rc != SD_ENOMEM) { /* damaged, or not ours: the index is derived, start again */
+        sd_log(SD_LOG_WARNING, "search: cannot open the index (%s); rebuilding it from the log",
+               err);
         s_rm_tree(dir);
         rc = sd_search_index_open(&t->live, dir, err, cap);
     }

@@ -23,6 +23,7 @@ namespace
 // Value slots.
 const Xapian::valueno SLOT_UPDATED = 0; // last change, sortable_serialise(ms)
 const Xapian::valueno SLOT_CREATED = 1; // creation, sortable_serialise(ms)
+const Xapian::valueno SLOT_ID = 2;      // the record's id: the last tie-break of the order
 
 // Bytes of each text kept in a document's data for its snippet.
 const size_t SNIPPET_SOURCE_MAX = 6000;
@@ -218,6 +219,7 @@ extern "C" int sd_xindex_put(sd_xindex_t *x, const sd_xdoc_t *d, char *err, size
                 doc.add_boolean_term(std::string(t.prefix) + t.value);
         doc.add_value(SLOT_UPDATED, Xapian::sortable_serialise(static_cast<double>(d->updated_at)));
         doc.add_value(SLOT_CREATED, Xapian::sortable_serialise(static_cast<double>(d->created_at)));
+        doc.add_value(SLOT_ID, d->id);
         const std::string fields[D_N] = {kind,
                                          d->id,
                                          s_str(d->title),
@@ -343,6 +345,16 @@ Xapian::Query s_visible(const sd_xquery_t *q)
     if (any.empty())
         return Xapian::Query::MatchNothing;
     return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
+}
+
+// True when the kinds asked for leave the caller nothing to see (a requester asking for
+// customers): no query runs at all, so no empty filter can be mistaken for none.
+bool s_sees_nothing(const sd_xquery_t *q)
+{
+    unsigned kinds = q->kinds ? q->kinds : static_cast<unsigned>(SD_XKIND_ALL);
+    if (q->requester)
+        kinds &= ~static_cast<unsigned>(SD_XKIND_CUSTOMER);
+    return (kinds & SD_XKIND_ALL) == 0;
 }
 
 // The filter of q; an empty query when there is none (an agent asking for every kind without
@@ -491,13 +503,19 @@ extern "C" int sd_xreader_search(sd_xreader_t *r, const sd_xquery_t *q, sd_xresu
     return s_guard(err, cap, "search", [&] {
         Xapian::QueryParser qp;
         Xapian::Query parsed = s_parse(qp, q);
-        if (parsed.empty())
+        if (parsed.empty() || s_sees_nothing(q))
             return 0;
         Xapian::Enquire enquire(r->db), marking(r->db);
         Xapian::Query filter = s_filter(q), lean = s_lean(parsed);
         enquire.set_query(filter.empty() ? lean
                                          : Xapian::Query(Xapian::Query::OP_FILTER, lean, filter));
-        enquire.set_sort_by_relevance_then_value(SLOT_UPDATED, true);
+        // Equal relevance: the latest change first, then the greatest id, so that two indexes
+        // of the same records (one resumed after a crash, one rebuilt) answer in one order.
+        Xapian::MultiValueKeyMaker ties;
+        ties.add_value(SLOT_UPDATED, true);
+        ties.add_value(SLOT_ID, true);
+        enquire.set_sort_by_relevance_then_key(&ties, false);
+        enquire.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0, 0.5));
         Xapian::MSet mset = enquire.get_mset(q->offset, limit, q->offset + limit + 1);
         out->total = mset.get_matches_estimated();
         out->more = mset.get_matches_lower_bound() > q->offset + mset.size();
