@@ -50,43 +50,21 @@ void sd_article_version_clear(sd_article_version_t *v)
     v->author = v->title = v->body = v->category = v->keywords = v->language = NULL;
 }
 
-static int s_version_cmp(const sd_article_version_t *a, const sd_article_version_t *b)
-{
-    if (a->hlc != b->hlc)
-        return a->hlc < b->hlc ? -1 : 1;
-    int c = strcmp(a->origin, b->origin);
-    if (c)
-        return c;
-    return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
+_Static_assert(offsetof(sd_article_version_t, hlc) == offsetof(sd_set_stamp_t, hlc) &&
+                   offsetof(sd_article_version_t, seq) == offsetof(sd_set_stamp_t, seq) &&
+                   offsetof(sd_article_version_t, origin) == offsetof(sd_set_stamp_t, origin),
+               "a version starts with its set stamp");
 
 int sd_article_add_version(sd_article_t *a, sd_article_version_t *v)
 {
-    size_t at = a->nversions;
-    for (size_t i = 0; i < a->nversions; i++) {
-        const sd_article_version_t *x = &a->versions[i];
-        if (x->seq == v->seq && strcmp(x->origin, v->origin) == 0) {
-            sd_article_version_clear(v);
-            return 0;
-        }
-        if (at == a->nversions && s_version_cmp(v, x) < 0)
-            at = i;
-    }
-    if (a->nversions == a->versions_cap) {
-        size_t cap = a->versions_cap ? a->versions_cap * 2 : 4;
-        sd_article_version_t *grown = realloc(a->versions, cap * sizeof *grown);
-        if (!grown) {
-            sd_article_version_clear(v);
-            return SD_ENOMEM;
-        }
-        a->versions = grown;
-        a->versions_cap = cap;
-    }
-    memmove(&a->versions[at + 1], &a->versions[at], (a->nversions - at) * sizeof *v);
-    a->versions[at] = *v;
-    a->nversions++;
-    memset(v, 0, sizeof *v);
-    return 0;
+    void *items = a->versions;
+    int rc = sd_set_insert(&items, &a->nversions, &a->versions_cap, sizeof *v, v);
+    a->versions = items;
+    if (rc != 0)
+        sd_article_version_clear(v); /* a duplicate, or no room */
+    else
+        memset(v, 0, sizeof *v);
+    return rc < 0 ? rc : 0;
 }
 
 const sd_article_version_t *sd_article_version(const sd_article_t *a, uint64_t n)
@@ -249,10 +227,16 @@ static void s_encode_extra(const void *record, bool with_stamps, sd_mp_writer_t 
     const sd_article_t *a = record;
     sd_mp_str(w, "version");
     sd_mp_u64(w, a->nversions);
+    bool all = with_stamps || !a->public_only;
+    uint32_t shown = 0;
+    for (size_t i = 0; i < a->nversions; i++)
+        shown += all || a->versions[i].audience == SD_AUDIENCE_PUBLIC;
     sd_mp_str(w, "versions");
-    sd_mp_array(w, (uint32_t)a->nversions);
+    sd_mp_array(w, shown);
     for (size_t i = 0; i < a->nversions; i++) {
         const sd_article_version_t *v = &a->versions[i];
+        if (!all && v->audience != SD_AUDIENCE_PUBLIC)
+            continue;
         if (with_stamps) {
             s_encode_version(w, v);
             continue;
@@ -340,7 +324,7 @@ static void s_clear_extra(void *record)
     a->versions = NULL;
     a->tickets = NULL;
     a->nversions = a->versions_cap = 0;
-    a->counted = false;
+    a->counted = a->public_only = false;
     a->solved = a->helpful = 0;
 }
 

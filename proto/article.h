@@ -108,6 +108,7 @@ typedef struct {
     uint64_t solved;  /* tickets resolved with it */
     uint64_t helpful; /* deflections */
     char *tickets;    /* linked and solved tickets, comma-separated (owned) */
+    bool public_only; /* the client view lists only the versions written for the public */
 } sd_article_t;
 
 extern const sd_kind_t sd_kind_article;

@@ -6,6 +6,7 @@
 #include "sizes.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,23 +38,38 @@ static char *s_read_body(const char *path)
     return text;
 }
 
-int sd_article_words(int argc, char **argv)
+int sd_article_words(int argc, char ***argvp)
 {
+    char **in = *argvp;
     if (argc < 2)
         return argc;
-    bool show = !strcmp(argv[1], "show");
+    /* Room for --from and --to before diff's FROM and TO; lives until exit. */
+    char **argv = calloc((size_t)argc + 3, sizeof *argv);
+    if (!argv)
+        return sd_cli_fail("out of memory");
+    bool show = !strcmp(in[1], "show"), diff = !strcmp(in[1], "diff");
+    int out = 0, words = 0;
+    argv[out++] = in[0];
+    argv[out++] = in[1];
     for (int i = 2; i < argc; i++) {
-        if (show && !strcmp(argv[i], "--version"))
+        if (show && !strcmp(in[i], "--version"))
             argv[1] = "version";
-        if (!strcmp(argv[i], "--body-file") && i + 1 < argc) {
-            char *body = s_read_body(argv[i + 1]);
+        if (!strcmp(in[i], "--body-file") && i + 1 < argc) {
+            char *body = s_read_body(in[i + 1]);
             if (!body)
                 return -1;
-            argv[i] = "--body";
-            argv[++i] = body;
+            argv[out++] = "--body";
+            argv[out++] = body;
+            i++;
+            continue;
         }
+        /* diff ID FROM TO: the second and third words are --from and --to. */
+        if (diff && strncmp(in[i], "--", 2) != 0 && ++words >= 2 && words <= 3)
+            argv[out++] = words == 2 ? "--from" : "--to";
+        argv[out++] = in[i];
     }
-    return argc;
+    *argvp = argv;
+    return out;
 }
 
 /* ---- how articles show --------------------------------------------------------------------- */
@@ -117,21 +133,15 @@ static void s_print_tickets(const sd_mp_node_t *a)
 
 static void s_print_card(const sd_mp_node_t *a)
 {
-    static const struct {
-        const char *key, *label;
-    } lines[] = {{"state", "state"},          {"audience", "audience"}, {"language", "language"},
-                 {"category", "category"},    {"keywords", "keywords"}, {"author", "author"},
-                 {"updated_by", "updated by"}};
+    static const sd_cli_label_t lines[] = {{"state", "state"},          {"audience", "audience"},
+                                           {"language", "language"},    {"category", "category"},
+                                           {"keywords", "keywords"},    {"author", "author"},
+                                           {"updated_by", "updated by"}};
     int ilen, tlen;
     const char *id = sd_cli_str(a, "id", &ilen), *title = sd_cli_str(a, "title", &tlen);
     printf("%.*s (%.*s, version %llu)\n", tlen, title, ilen, id,
            (unsigned long long)sd_cli_u64(a, "version"));
-    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
-        int len;
-        const char *text = sd_cli_str(a, lines[i].key, &len);
-        if (len)
-            printf("  %-13s %.*s\n", lines[i].label, len, text);
-    }
+    sd_cli_print_labelled(a, lines, sizeof lines / sizeof lines[0], 13);
     if (sd_mp_get(a, "solved"))
         printf("  %-13s %llu tickets, %llu helpful\n", "solved",
                (unsigned long long)sd_cli_u64(a, "solved"),
@@ -144,23 +154,18 @@ static void s_print_card(const sd_mp_node_t *a)
 
 static int s_print_article(sd_cli_t *cli, const sd_mp_node_t *a)
 {
-    int ilen;
-    const char *id = sd_cli_str(a, "id", &ilen);
-    if (!ilen)
-        return sd_cli_fail("the node sent an article this client cannot read");
-    if (cli->opts->json)
-        return sd_cli_print_json(a);
-    int op = cli->verb->op;
-    if (op == SD_REQ_ARTICLE_NEW) {
-        printf("%.*s\n", ilen, id);
-    } else if (op == SD_REQ_ARTICLE_GET) {
+    int ilen, slen;
+    const char *id;
+    int rc = sd_cli_record_start(cli, a, "article", SD_REQ_ARTICLE_NEW, &id, &ilen);
+    if (rc >= 0)
+        return rc;
+    if (cli->verb->op == SD_REQ_ARTICLE_GET) {
         s_print_card(a);
-    } else {
-        int slen;
-        const char *state = sd_cli_str_or_dash(a, "state", &slen);
-        printf("%.*s version %llu, %.*s\n", ilen, id, (unsigned long long)sd_cli_u64(a, "version"),
-               slen, state);
+        return 0;
     }
+    const char *state = sd_cli_str_or_dash(a, "state", &slen);
+    printf("%.*s version %llu, %.*s\n", ilen, id, (unsigned long long)sd_cli_u64(a, "version"),
+           slen, state);
     return 0;
 }
 
@@ -224,9 +229,10 @@ const sd_cli_verb_t sd_article_verbs[] = {
      s_print_list, true, NULL, NULL},
     {"version", SD_REQ_ARTICLE_VERSION, "id version", "ID N: the whole text of version N",
      s_print_version, true, NULL, NULL},
-    {"diff", SD_REQ_ARTICLE_DIFF, "id from to",
-     "ID FROM TO: what changed in the body from version FROM to TO (unified diff)", s_print_diff,
-     true, NULL, NULL},
+    {"diff", SD_REQ_ARTICLE_DIFF, "id",
+     "ID [FROM TO]: what changed in the body from version FROM to TO (unified\n"
+     "                 diff; without them, the last edit)",
+     s_print_diff, true, NULL, NULL},
     {"publish", SD_REQ_ARTICLE_PUBLISH, "id", "ID: show a draft (or a retired article) again",
      s_print_article, true, NULL, NULL},
     {"retire", SD_REQ_ARTICLE_RETIRE, "id", "ID: take a published article out of use",

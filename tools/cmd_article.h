@@ -10,10 +10,11 @@
 /* `sundesk article VERB`. Ends with a NULL verb. */
 extern const sd_cli_verb_t sd_article_verbs[];
 
-/* Rewrites the words of `article ...` (argv[0] is "article") in place: `--body-file FILE`
- * becomes `--body` and the file's text (a heap copy that lives until exit; "-" reads stdin),
- * `show ID --version N` becomes `version ID --version N`. Returns the new count of words, or
+/* Rewrites the words of `article ...` ((*argv)[0] is "article") into a new array (*argv is
+ * replaced; it and the texts it holds live until exit): `--body-file FILE` becomes `--body` and
+ * the file's text ("-" reads stdin), `show ID --version N` becomes `version ID --version N`,
+ * `diff ID FROM TO` becomes `diff ID --from FROM --to TO`. Returns the new count of words, or
  * -1 after sd_cli_fail (the file cannot be read, or is over the protocol's text limit). */
-int sd_article_words(int argc, char **argv);
+int sd_article_words(int argc, char ***argv);
 
 #endif

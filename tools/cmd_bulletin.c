@@ -30,31 +30,20 @@ static void s_print_row(const sd_mp_node_t *b)
 static int s_print_bulletin(sd_cli_t *cli, const sd_mp_node_t *b)
 {
     int ilen;
-    const char *id = sd_cli_str(b, "id", &ilen);
-    if (!ilen)
-        return sd_cli_fail("the node sent a bulletin this client cannot read");
-    if (cli->opts->json)
-        return sd_cli_print_json(b);
-    if (cli->verb->op == SD_REQ_BULLETIN_NEW) {
-        printf("%.*s\n", ilen, id);
-        return 0;
-    }
-    static const struct {
-        const char *key, *label;
-    } lines[] = {{"severity", "severity"}, {"state", "state"},          {"sites", "sites"},
-                 {"category", "category"}, {"major", "major incident"}, {"author", "author"}};
+    const char *id;
+    int rc = sd_cli_record_start(cli, b, "bulletin", SD_REQ_BULLETIN_NEW, &id, &ilen);
+    if (rc >= 0)
+        return rc;
+    static const sd_cli_label_t lines[] = {{"severity", "severity"},    {"state", "state"},
+                                           {"sites", "sites"},          {"category", "category"},
+                                           {"major", "major incident"}, {"author", "author"}};
     char from[24], until[24];
     int tlen;
     const char *title = sd_cli_str(b, "title", &tlen);
     printf("%.*s (%.*s)%s\n", tlen, title, ilen, id,
            sd_mp_get(b, "current") ? (sd_cli_bool(b, "current") ? "  CURRENT" : "  not current")
                                    : "");
-    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
-        int len;
-        const char *text = sd_cli_str(b, lines[i].key, &len);
-        if (len)
-            printf("  %-14s %.*s\n", lines[i].label, len, text);
-    }
+    sd_cli_print_labelled(b, lines, sizeof lines / sizeof lines[0], 14);
     printf("  %-14s %s .. %s\n", "valid", sd_render_time(sd_cli_u64(b, "valid_from"), from),
            sd_render_time(sd_cli_u64(b, "valid_until"), until));
     int blen;

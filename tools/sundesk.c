@@ -50,7 +50,7 @@ static const sd_cli_command_t s_commands[] = {
     {"customer", sd_customer_verbs},
     {"lookup", sd_lookup_verbs},
     {"search", sd_search_verbs},
-    {"article", sd_article_verbs},
+    {"article", sd_article_verbs}, // the knowledge base and bulletins (issue 16)
     {"bulletin", sd_bulletin_verbs},
     {"logout", sd_logout_verbs},
     {NULL, NULL},
@@ -203,9 +203,10 @@ int sd_cli_main(int argc, char **argv)
         char **words = sd_search_words(&n, argv + i);
         return s_command(&o, n, words);
     }
-    if (!strcmp(argv[i], "article") && (argc = sd_article_words(argc - i, argv + i)) < 0)
-        return 1;
-    if (!strcmp(argv[i], "article"))
-        argc += i;
+    if (!strcmp(argv[i], "article")) {
+        char **words = argv + i;
+        int n = sd_article_words(argc - i, &words);
+        return n < 0 ? 1 : s_command(&o, n, words);
+    }
     return s_command(&o, argc - i, argv + i);
 }

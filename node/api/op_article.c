@@ -195,6 +195,7 @@ static int s_count(sd_store_txn_t *txn, sd_article_t *a, int scope)
     free(a->tickets);
     a->tickets = t.list;
     a->counted = true;
+    a->public_only = scope == SD_SCOPE_OWN;
     return rc;
 }
 
@@ -234,11 +235,14 @@ int sd_api_article_list(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_
                        sd_request_has(req, SD_ARG_ARTICLE_LIMIT) ? a->limit : 100, s_kept, w);
 }
 
-/* Version n of a, or SD_ENOTFOUND with the fault set. */
-static int s_find_version(const sd_article_t *a, uint64_t n, const sd_article_version_t **v,
-                          sd_fault_t *fault)
+/* Version n of a, or SD_ENOTFOUND with the fault set; a requester (scope own) finds only the
+ * versions written for the public (an earlier internal text is not theirs to read). */
+static int s_find_version(const sd_article_t *a, uint64_t n, int scope,
+                          const sd_article_version_t **v, sd_fault_t *fault)
 {
     *v = sd_article_version(a, n);
+    if (*v && scope == SD_SCOPE_OWN && (*v)->audience != SD_AUDIENCE_PUBLIC)
+        *v = NULL;
     if (!*v)
         return sd_fault_set(fault, SD_ENOTFOUND, "article %s has no version %llu (it has 1..%zu)",
                             a->id, (unsigned long long)n, a->nversions);
@@ -261,7 +265,7 @@ int sd_api_article_version(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_
     sd_article_t a = {0};
     const sd_article_version_t *v = NULL;
     int rc = sd_api_article_read(ctx->txn, args->id, ctx->scope, &a, fault)
-                 ?: s_find_version(&a, args->version, &v, fault);
+                 ?: s_find_version(&a, args->version, ctx->scope, &v, fault);
     if (!rc) {
         sd_reply_ok_begin(w, req->id);
         sd_mp_map(w, 11);
@@ -287,13 +291,18 @@ int sd_api_article_diff(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_
     const sd_article_args_t *args = &req->args.article;
     sd_article_t a = {0};
     const sd_article_version_t *from = NULL, *to = NULL;
+    uint64_t nfrom = args->from, nto = args->to;
     char *diff = NULL, flabel[64], tlabel[64];
-    int rc = sd_api_article_read(ctx->txn, args->id, ctx->scope, &a, fault)
-                 ?: s_find_version(&a, args->from, &from, fault)
-                 ?: s_find_version(&a, args->to, &to, fault);
+    int rc = sd_api_article_read(ctx->txn, args->id, ctx->scope, &a, fault);
+    if (!rc && !sd_request_has(req, SD_ARG_ARTICLE_TO))
+        nto = sd_article_version_no(&a); /* the last edit, unless told otherwise */
+    if (!rc && !sd_request_has(req, SD_ARG_ARTICLE_FROM))
+        nfrom = nto > 1 ? nto - 1 : nto;
+    rc = rc ?: s_find_version(&a, nfrom, ctx->scope, &from, fault)
+              ?: s_find_version(&a, nto, ctx->scope, &to, fault);
     if (!rc) {
-        snprintf(flabel, sizeof flabel, "%s version %llu", a.id, (unsigned long long)args->from);
-        snprintf(tlabel, sizeof tlabel, "%s version %llu", a.id, (unsigned long long)args->to);
+        snprintf(flabel, sizeof flabel, "%s version %llu", a.id, (unsigned long long)nfrom);
+        snprintf(tlabel, sizeof tlabel, "%s version %llu", a.id, (unsigned long long)nto);
         rc = sd_textdiff(from->body, strlen(from->body), to->body, strlen(to->body), flabel, tlabel,
                          SD_TEXTDIFF_CONTEXT, SD_TEXT_MAX, &diff, NULL);
         if (rc == SD_ETOOBIG)
@@ -304,8 +313,8 @@ int sd_api_article_diff(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_
         sd_reply_ok_begin(w, req->id);
         sd_mp_map(w, 6);
         s_kv_str(w, "id", a.id);
-        sd_mp_str(w, "from"), sd_mp_u64(w, args->from);
-        sd_mp_str(w, "to"), sd_mp_u64(w, args->to);
+        sd_mp_str(w, "from"), sd_mp_u64(w, nfrom);
+        sd_mp_str(w, "to"), sd_mp_u64(w, nto);
         s_kv_str(w, "from_title", from->title);
         s_kv_str(w, "to_title", to->title);
         s_kv_str(w, "diff", diff);

@@ -34,7 +34,8 @@ int sd_api_article_version(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_
                            sd_fault_t *fault);
 
 /* {id, from, to, from_title, to_title, diff}: the unified line diff (proto/textdiff.h) of the
- * bodies of versions from and to ("" when equal). SD_ENOTFOUND, SD_ETOOBIG (a body over the
+ * bodies of versions from and to ("" when equal); to defaults to the current version, from to
+ * the one before to. SD_ENOTFOUND, SD_ETOOBIG (a body over the
  * text limit). */
 int sd_api_article_diff(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,
                         sd_fault_t *fault);

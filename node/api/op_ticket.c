@@ -36,7 +36,9 @@ static int s_links_check(const sd_request_t *req, sd_fault_t *fault)
 static int s_article_check(sd_store_txn_t *txn, const char *id, sd_fault_t *fault)
 {
     sd_article_t *a = sd_record_new(&sd_kind_article);
-    int rc = !a ? SD_ENOMEM : txn ? sd_store_get_record(txn, &sd_kind_article, id, a) : SD_ENOTFOUND;
+    int rc = !a    ? SD_ENOMEM
+             : txn ? sd_store_get_record(txn, &sd_kind_article, id, a)
+                   : SD_ENOTFOUND;
     if (!rc && !sd_record_exists(&sd_kind_article, a))
         rc = SD_ENOTFOUND;
     sd_record_destroy(&sd_kind_article, (void **)&a);

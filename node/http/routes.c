@@ -38,8 +38,9 @@ typedef struct {
     const char *items;  /* lists: the result's key of the items */
 } s_route_t;
 
-#define TICKET_STEPS " ack assign start pending resolve close reopen cancel handover declare_major "
-#define USER_STEPS   " grant revoke disable enable link password "
+#define TICKET_STEPS  " ack assign start pending resolve close reopen cancel handover declare_major "
+#define USER_STEPS    " grant revoke disable enable link password "
+#define ARTICLE_STEPS " publish retire link helpful "
 
 static const s_route_t s_routes[] = {
     {"GET", "/api/v1/tickets", "ticket.list", NULL, RT_QUERY | RT_PAGED, "tickets"},
@@ -97,6 +98,23 @@ static const s_route_t s_routes[] = {
     {"POST", "/api/v1/majors", "major.new", NULL, RT_BODY | RT_RECORD | RT_CREATED, NULL},
     {"GET", "/api/v1/majors/{id}", "major.get", NULL, RT_RECORD, NULL},
     {"PATCH", "/api/v1/majors/{id}", "major.update", NULL, RT_PATCH | RT_RECORD | RT_WRITE, NULL},
+    {"GET", "/api/v1/articles", "article.list", NULL, RT_QUERY | RT_PAGED, "articles"},
+    {"POST", "/api/v1/articles", "article.new", NULL, RT_BODY | RT_RECORD | RT_CREATED, NULL},
+    /* No ETag on these gets: solved, helpful and current are counted when read. */
+    {"GET", "/api/v1/articles/{id}", "article.get", NULL, 0, NULL},
+    {"PATCH", "/api/v1/articles/{id}", "article.update", NULL, RT_PATCH | RT_RECORD | RT_WRITE,
+     NULL},
+    {"GET", "/api/v1/articles/{id}/versions/{version}", "article.version", NULL, 0, NULL},
+    {"GET", "/api/v1/articles/{id}/diff", "article.diff", NULL, RT_QUERY, NULL},
+    {"POST", "/api/v1/articles/{id}/actions/{step}", "article.", ARTICLE_STEPS,
+     RT_BODY | RT_EMPTY_OK | RT_RECORD | RT_WRITE, NULL},
+    {"GET", "/api/v1/bulletins", "bulletin.list", NULL, RT_QUERY | RT_PAGED, "bulletins"},
+    {"POST", "/api/v1/bulletins", "bulletin.new", NULL, RT_BODY | RT_RECORD | RT_CREATED, NULL},
+    {"GET", "/api/v1/bulletins/{id}", "bulletin.get", NULL, 0, NULL},
+    {"PATCH", "/api/v1/bulletins/{id}", "bulletin.update", NULL, RT_PATCH | RT_RECORD | RT_WRITE,
+     NULL},
+    {"POST", "/api/v1/bulletins/{id}/actions/{step}", "bulletin.", " withdraw ",
+     RT_BODY | RT_EMPTY_OK | RT_RECORD | RT_WRITE, NULL},
     {"GET", "/api/v1/audit", "audit.list", NULL, RT_QUERY | RT_MORE, "entries"},
     {"GET", "/api/v1/node", "node.status", NULL, 0, NULL},
     {"GET", "/api/v1/node/digest", "node.digest", NULL, 0, NULL},
@@ -114,6 +132,7 @@ typedef struct {
     const s_route_t *route; /* the route */
     char id[256];           /* {id}, or "" */
     char op[64];            /* the op, with {step} filled in */
+    char version[24];       /* {version} (digits; "0" for anything else), or "" */
 } s_match_t;
 
 /* Splits path into at most SD_ROUTE_SEGMENTS segments (copied into buf). Returns the count, or
@@ -143,12 +162,18 @@ static bool s_fits(const s_route_t *route, char **seg, int n, s_match_t *m)
         return false;
     m->route = route;
     m->id[0] = 0;
+    m->version[0] = 0;
     snprintf(m->op, sizeof m->op, "%s", route->op);
     for (int i = 0; i < n; i++) {
         if (!strcmp(want[i], "{id}")) {
             if (strlen(seg[i]) >= sizeof m->id)
                 return false;
             strcpy(m->id, seg[i]);
+        } else if (!strcmp(want[i], "{version}")) {
+            /* Not a number: no such version (0), which the op answers not_found. */
+            bool digits = strlen(seg[i]) < sizeof m->version &&
+                          strspn(seg[i], "0123456789") == strlen(seg[i]);
+            strcpy(m->version, digits ? seg[i] : "0");
         } else if (!strcmp(want[i], "{step}")) {
             char step[40];
             snprintf(step, sizeof step, " %s ", seg[i]);
@@ -466,6 +491,8 @@ static void s_run(const sd_http_caller_t *c, const s_match_t *m)
         }
         json_object_set_new(args, r->flags & RT_ID_TICKET ? "ticket" : "id", json_string(m->id));
     }
+    if (m->version[0])
+        json_object_set_new(args, "version", json_integer(strtoll(m->version, NULL, 10)));
     s_query_t q = {.op = r->flags & RT_QUERY ? sd_req_op_value(m->op) : -1, .args = args};
     if (sd_http_query_each(req, s_query_arg, &q) != 0) {
         sd_problem_send(req, 400, "bad_query", q.detail, NULL);

@@ -8,14 +8,6 @@
 # follows its major incident out when the ticket is resolved.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
-# json ARGS... -- EXPR: evaluates the Python expression EXPR on `sundesk --json ARGS` as d.
-json() {
-    local args=() expr
-    while [ "$1" != "--" ]; do args+=("$1"); shift; done
-    expr=$2
-    sd --json "${args[@]}" | /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($expr)"
-}
-check() { [ "$2" = "$3" ] && ok || bad "$1: got '$2', wanted '$3'"; }
 
 start_node || bad "node did not start"
 expect_ok user new li --name "Li Wei" --role agent
@@ -38,6 +30,7 @@ has "-1. 打开门户" "$diff"
 has "+1. 打开门户 https://portal" "$diff"
 has "+4. 重新连接 VPN" "$diff"
 check "equal versions, empty diff" "$(sd article diff "$id" 2 3)" ""
+check "diff ID: the last edit" "$(json article diff "$id" -- "[d['from'], d['to']]")" "[2, 3]"
 expect_fail "has no version 9" article diff "$id" 1 9
 expect_fail "is not allowed (allowed: update, publish" article retire "$id"
 expect_ok article publish "$id"
@@ -54,6 +47,7 @@ expect_ok ticket assign "$t1" --assignee li
 expect_fail "article LOCAL-KB-000099 does not exist" ticket resolve "$t1" "reset" --article LOCAL-KB-000099
 expect_ok ticket resolve "$t1" "reset the password" --article "$id"
 check "ticket records it" "$(json ticket show "$t1" -- "d['article']")" "$id"
+has "article     $id" "$(sd ticket show "$t1")"
 check "solved" "$(json article show "$id" -- "d['solved']")" 1
 expect_ok article link "$id" "$t2"
 check "tickets" "$(json article show "$id" -- "sorted(d['tickets'])")" "['$t1', '$t2']"

@@ -121,6 +121,18 @@ static const struct {
     {"assets", "LT-0042,PH-0007"},
     {"vendor", "lenovo"},
     {"vendor_ref", "RMA-88231"},
+    {"article", "APAC-KB-000001"},
+    {"keywords", "VPN,密码"},
+    {"audience", "public"},
+    {"base_version", "1"},
+    {"state", "published"},
+    {"version", "2"},
+    {"to", "3"}, /* an article diff's: tried when a contact's does not fit */
+    {"severity", "outage"},
+    {"valid_from", "1700000000000"},
+    {"valid_until", "1700003600000"},
+    {"major", "APAC-000042"},
+    {"current", "true"},
 };
 
 /* Gives argument `name` of req->op's group its sample value, the way the CLI does. */
@@ -175,7 +187,7 @@ static const struct {
     {SD_REQ_TICKET_ASSIGN, "ticket.assign", true, "id assignee", "team tier"},
     {SD_REQ_TICKET_START, "ticket.start", true, "id", ""},
     {SD_REQ_TICKET_PENDING, "ticket.pending", true, "id waiting_on", "reason vendor vendor_ref"},
-    {SD_REQ_TICKET_RESOLVE, "ticket.resolve", true, "id resolution", ""},
+    {SD_REQ_TICKET_RESOLVE, "ticket.resolve", true, "id resolution", "article"},
     {SD_REQ_TICKET_CLOSE, "ticket.close", true, "id satisfaction", "feedback"},
     {SD_REQ_TICKET_REOPEN, "ticket.reopen", true, "id reason", ""},
     {SD_REQ_TICKET_CANCEL, "ticket.cancel", true, "id reason", ""},
@@ -241,6 +253,25 @@ static const struct {
     {SD_REQ_MAJOR_GET, "major.get", false, "id", ""},
     {SD_REQ_MAJOR_UPDATE, "major.update", true, "id", "category site service notify note"},
     {SD_REQ_MAJOR_LIST, "major.list", false, "", "category site limit after"},
+    {SD_REQ_ARTICLE_NEW, "article.new", true, "title", "body category keywords language audience"},
+    {SD_REQ_ARTICLE_UPDATE, "article.update", true, "id",
+     "title body category keywords language audience base_version"},
+    {SD_REQ_ARTICLE_GET, "article.get", false, "id", ""},
+    {SD_REQ_ARTICLE_LIST, "article.list", false, "",
+     "state category language audience limit after"},
+    {SD_REQ_ARTICLE_VERSION, "article.version", false, "id version", ""},
+    {SD_REQ_ARTICLE_DIFF, "article.diff", false, "id", "from to"},
+    {SD_REQ_ARTICLE_PUBLISH, "article.publish", true, "id", ""},
+    {SD_REQ_ARTICLE_RETIRE, "article.retire", true, "id", ""},
+    {SD_REQ_ARTICLE_LINK, "article.link", true, "id ticket", ""},
+    {SD_REQ_ARTICLE_HELPFUL, "article.helpful", true, "id", ""},
+    {SD_REQ_BULLETIN_NEW, "bulletin.new", true, "title valid_until",
+     "valid_from body severity sites category major"},
+    {SD_REQ_BULLETIN_UPDATE, "bulletin.update", true, "id",
+     "title body severity sites category valid_from valid_until major"},
+    {SD_REQ_BULLETIN_GET, "bulletin.get", false, "id", ""},
+    {SD_REQ_BULLETIN_LIST, "bulletin.list", false, "", "current limit after"},
+    {SD_REQ_BULLETIN_WITHDRAW, "bulletin.withdraw", true, "id", ""},
 };
 #define OP_COUNT (sizeof s_ops / sizeof s_ops[0])
 
