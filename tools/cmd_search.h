@@ -14,8 +14,8 @@ extern const sd_cli_verb_t sd_search_verbs[];
 int sd_search_print_hits(sd_cli_t *cli, const sd_mp_node_t *result);
 
 /* Rewrites `search WORDS...` (argv[0] is "search") into `search query WORDS...` when the word
- * after "search" is no verb. Returns the words to use: argv itself, or a heap copy (lives until
- * exit) with one more word; *argc is updated. */
+ * after "search" is no verb. Returns the words to use: argv itself, or a heap array with one more
+ * word that the caller frees (the words themselves stay argv's); *argc is updated. */
 char **sd_search_words(int *argc, char **argv);
 
 #endif

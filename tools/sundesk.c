@@ -201,7 +201,10 @@ int sd_cli_main(int argc, char **argv)
     if (!strcmp(argv[i], "search")) {
         int n = argc - i;
         char **words = sd_search_words(&n, argv + i);
-        return s_command(&o, n, words);
+        int rc = s_command(&o, n, words);
+        if (words != argv + i)
+            free(words);
+        return rc;
     }
     if (!strcmp(argv[i], "article")) {
         char **words = argv + i;
