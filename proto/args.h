@@ -23,6 +23,7 @@
 #include "people_args.h"
 #include "ticket_args.h"
 #include "oncall_args.h"
+#include "search_args.h"
 #include "article_args.h"
 #include "bulletin_args.h"
 

@@ -16,6 +16,7 @@
 #include "cmd_oncall.h"
 #include "cmd_node.h"
 #include "cmd_schedule.h"
+#include "cmd_search.h"
 #include "cmd_customer.h"
 #include "cmd_team.h"
 #include "cmd_ticket.h"
@@ -50,6 +51,7 @@ static const sd_cli_command_t s_commands[] = {
     {"audit", sd_audit_verbs},
     {"customer", sd_customer_verbs},
     {"lookup", sd_lookup_verbs},
+    {"search", sd_search_verbs},
     {"article", sd_article_verbs}, // the knowledge base and bulletins (issue 16)
     {"bulletin", sd_bulletin_verbs},
     {"logout", sd_logout_verbs},
@@ -120,7 +122,7 @@ static int s_command(sd_cli_opts_t *o, int argc, char **argv)
         return sd_cli_fail(
             "unknown command '%s' (known: ticket, node, repl, schedule, handover, "
             "whoami, login, logout, user, team, token, audit, customer, lookup, keygen, backup, "
-            "asset, vendor, "
+            "asset, vendor, search, "
             "article, bulletin, "
             "restore); see sundesk --help",
             argv[0]);
@@ -198,6 +200,14 @@ int sd_cli_main(int argc, char **argv)
         return sd_cmd_customer_import(&o, argc - i - 2, argv + i + 2);
     if (!strcmp(argv[i], "customer"))
         argc = i + sd_customer_words(argc - i, argv + i);
+    if (!strcmp(argv[i], "search")) {
+        int n = argc - i;
+        char **words = sd_search_words(&n, argv + i);
+        int rc = s_command(&o, n, words);
+        if (words != argv + i)
+            free(words);
+        return rc;
+    }
     if (!strcmp(argv[i], "article")) {
         char **words = argv + i;
         int n = sd_article_words(argc - i, &words);

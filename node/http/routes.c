@@ -24,7 +24,9 @@ enum {
     RT_PAGED = 1 << 6,    /* a list with `after`: items, next_cursor, Link */
     RT_MORE = 1 << 7,     /* a list without `after`: items and more */
     RT_COMMENTS = 1 << 8, /* the result's comments as items */
-    RT_EMPTY_OK = 1 << 9  /* the body may be empty (a step without arguments) */
+    RT_EMPTY_OK = 1 << 9, /* the body may be empty (a step without arguments) */
+    RT_CURSOR = 1 << 10,  /* a list whose result has next_cursor (search): items, total, Link */
+    RT_ID_TICKET = 1 << 11 /* {id} is the op's `ticket` argument (a ticket's suggestions) */
 };
 enum {
     RT_ICS = 1 << 10
@@ -128,6 +130,12 @@ static const s_route_t s_routes[] = {
     {"POST", "/api/v1/oncall/overrides/{id}/actions/{step}", "oncall.", " cancel ",
      RT_BODY | RT_EMPTY_OK | RT_RECORD | RT_WRITE, NULL},
     {"GET", "/api/v1/oncall/{id}", "oncall.ics", NULL, RT_QUERY | RT_ICS, NULL},
+    {"GET", "/api/v1/search", "search.query", NULL, RT_QUERY | RT_CURSOR, "hits"},
+    {"GET", "/api/v1/search/suggest", "search.suggest", NULL, RT_QUERY, NULL},
+    {"GET", "/api/v1/search/status", "search.status", NULL, 0, NULL},
+    {"POST", "/api/v1/search/reindex", "search.reindex", NULL, RT_BODY | RT_EMPTY_OK, NULL},
+    {"GET", "/api/v1/tickets/{id}/suggestions", "search.suggest", NULL, RT_QUERY | RT_ID_TICKET,
+     NULL},
 };
 
 /* The parts of a path that matched a route. */
@@ -318,9 +326,11 @@ typedef struct {
 static int s_query_arg(void *arg, const char *key, const char *value)
 {
     s_query_t *q = arg;
-    const char *name = !strcmp(key, "cursor") ? "after" : key;
     const sd_field_t *fields = NULL;
     size_t n = q->op >= 0 ? sd_req_op_fields(q->op, &fields) : 0;
+    /* A list's cursor is the id to resume after, but for an op with a cursor of its own. */
+    bool own_cursor = sd_fields_find(fields, n, "cursor") >= 0;
+    const char *name = !strcmp(key, "cursor") && !own_cursor ? "after" : key;
     if (q->op < 0) {
         snprintf(q->detail, sizeof q->detail, "query parameter '%s': this resource takes none",
                  key);
@@ -445,9 +455,17 @@ static json_t *s_page(sd_http_req_t *req, const s_route_t *r, json_t *result)
     json_t *items = json_object_get(result, r->items);
     json_t *more = json_object_get(result, "more");
     json_t *page = json_pack("{s:O}", "items", items ? items : json_null());
-    if (!page || !(r->flags & RT_PAGED)) {
+    if (!page || !(r->flags & (RT_PAGED | RT_CURSOR))) {
         if (page)
             json_object_set(page, "more", more ? more : json_false());
+        return page;
+    }
+    if (r->flags & RT_CURSOR) { /* the node made the cursor: passed on as it is */
+        json_t *next = json_object_get(result, "next_cursor");
+        json_object_set(page, "total", json_object_get(result, "total"));
+        json_object_set(page, "next_cursor", next ? next : json_null());
+        if (json_is_string(next))
+            s_link(req, json_string_value(next));
         return page;
     }
     size_t n = json_array_size(items);
@@ -496,7 +514,7 @@ static void s_run(const sd_http_caller_t *c, const s_match_t *m)
             json_decref(args);
             return;
         }
-        json_object_set_new(args, "id", json_string(m->id));
+        json_object_set_new(args, r->flags & RT_ID_TICKET ? "ticket" : "id", json_string(m->id));
     }
     if (m->version[0])
         json_object_set_new(args, "version", json_integer(strtoll(m->version, NULL, 10)));
@@ -538,7 +556,7 @@ static void s_run(const sd_http_caller_t *c, const s_match_t *m)
         return;
     }
     json_t *body = result;
-    if (result && r->flags & (RT_PAGED | RT_MORE))
+    if (result && r->flags & (RT_PAGED | RT_MORE | RT_CURSOR))
         body = s_page(req, r, result);
     else if (result && r->flags & RT_COMMENTS)
         body = json_pack("{s:O}", "items", json_object_get(result, "comments"));

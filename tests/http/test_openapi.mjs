@@ -52,6 +52,7 @@ const freshBulletin = () => node.sd('bulletin', 'new', '--title', 'B', '--valid-
 
 // Path parameters for requests that should reach an existing record (generic cases).
 async function fill(path) {
+  if (path === '/api/v1/search') return `${path}?q=x`; // q is required: decoded before who asks
   if (path.includes('/tickets/{id}')) return path.replace('{id}', await ticketIn('new', true));
   if (path.includes('/assets/{id}')) return path.replace('{id}', 'LT-0001');
   if (path.includes('/vendors/{name}')) return path.replace('{name}', 'lenovo');
@@ -67,6 +68,7 @@ async function fill(path) {
 // Who may pass the permission check of a route, so that only the case's fault is refused.
 function tokenFor(path) {
   if (/^\/api\/v1\/(users|teams|audit)/.test(path)) return admin.token;
+  if (path === '/api/v1/search/reindex') return admin.token;
   if (path.startsWith('/api/v1/majors')) return mgr.token;
   if (path.startsWith('/api/v1/tickets/')) return mgr.token; // cancel needs the manager role
   if (path.startsWith('/api/v1/vendors')) return mgr.token;
@@ -348,6 +350,20 @@ C('GET', `${CU}/{id}/card`, 200, () => node.api('GET', `${CU}/${custId}/card`, {
 C('GET', `${CU}/{id}/card`, 403, () => node.api('GET', `${CU}/${custId}/card`, { token: req.token }));
 C('GET', '/api/v1/lookup', 404, () => node.api('GET', `/api/v1/lookup?phone=${encodeURIComponent('+1 212 555 0100')}`, { token: agent.token }));
 C('GET', '/api/v1/lookup', 422, () => node.api('GET', '/api/v1/lookup', { token: agent.token }));
+// search (answered by the node's search thread)
+const SE = '/api/v1/search';
+C('GET', SE, 200, () => node.api('GET', `${SE}?q=${encodeURIComponent('打印')}&kind=ticket,article&limit=2`, { token: agent.token }));
+C('GET', SE, 403, () => node.api('GET', `${SE}?q=x`, { token: admin.token }));
+C('GET', SE, 422, () => node.api('GET', `${SE}?q=${encodeURIComponent('AND (')}`, { token: agent.token }));
+C('GET', `${SE}/suggest`, 200, () => node.api('GET', `${SE}/suggest?text=${encodeURIComponent('打印机卡纸')}`, { token: req.token }));
+C('GET', `${SE}/suggest`, 403, () => node.api('GET', `${SE}/suggest?text=x`, { token: admin.token }));
+C('GET', `${SE}/suggest`, 422, () => node.api('GET', `${SE}/suggest`, { token: agent.token }));
+C('GET', `${T}/suggestions`, 200, async () => node.api('GET', `/api/v1/tickets/${await ticketIn('new')}/suggestions`, { token: req.token }));
+C('GET', `${T}/suggestions`, 403, async () => node.api('GET', `/api/v1/tickets/${await ticketIn('new', true)}/suggestions`, { token: req.token }));
+C('GET', `${SE}/status`, 200, () => node.api('GET', `${SE}/status`, { token: agent.token }));
+C('GET', `${SE}/status`, 403, () => node.api('GET', `${SE}/status`, { token: req.token }));
+C('POST', `${SE}/reindex`, 200, () => node.api('POST', `${SE}/reindex`, { token: admin.token }));
+C('POST', `${SE}/reindex`, 403, () => node.api('POST', `${SE}/reindex`, { token: agent.token }));
 // knowledge base: articles and their versions, bulletins
 const KB = '/api/v1/articles';
 const KA = (step) => `${KB}/{id}/actions/${step}`;

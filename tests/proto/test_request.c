@@ -136,6 +136,10 @@ static const struct {
     {"valid_until", "1700003600000"},
     {"major", "APAC-000042"},
     {"current", "true"},
+    {"q", "打印 OR \"VPN密码\""},
+    {"kind", "ticket,article"}, /* a search's: tried when an asset's does not fit */
+    {"cursor", "o20"},
+    {"text", "三楼打印机卡纸\nThe printer jams."},
 };
 
 /* Gives argument `name` of req->op's group its sample value, the way the CLI does. */
@@ -262,6 +266,11 @@ static const struct {
     {SD_REQ_ONCALL_LIST, "oncall.list", false, "", "roster limit after"},
     {SD_REQ_ONCALL_NOW, "oncall.now", false, "", "site from"},
     {SD_REQ_ONCALL_ICS, "oncall.ics", false, "roster", "from until"},
+    {SD_REQ_SEARCH_QUERY, "search.query", false, "q",
+     "kind site status category from to limit cursor"},
+    {SD_REQ_SEARCH_SUGGEST, "search.suggest", false, "", "ticket text limit"},
+    {SD_REQ_SEARCH_STATUS, "search.status", false, "", ""},
+    {SD_REQ_SEARCH_REINDEX, "search.reindex", false, "", ""},
     {SD_REQ_ARTICLE_NEW, "article.new", true, "title", "body category keywords language audience"},
     {SD_REQ_ARTICLE_UPDATE, "article.update", true, "id",
      "title body category keywords language audience base_version"},
