@@ -120,7 +120,7 @@ int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out, 
     int rc = sd_auth_new(cfg->site, &s->auth) ?: sd_audit_new(cfg->site, &s->audit);
     rc = rc ?: sd_outbox_new(&s->outbox);
     rc = rc ?: sd_journal_open(store, cfg->site, &s->journal);
-    rc = rc ?: sd_server_search_start(s, err, cap);
+    rc = rc ?: sd_server_search_start(s);
     if (!rc) /* committed events go to the live streams and wake the search thread */
         sd_journal_set_listener(s->journal, sd_server_committed, s);
     /* Replication first: its certificates are checked before anything binds. */
@@ -726,6 +726,8 @@ int sd_server_run(sd_server_t *s)
     while (!zsys_interrupted) {
         int wait_ms = s->replica ? sd_replica_tick(s->replica) : 500;
         int tick_ms = s_schedule(s), metrics_ms = s_metrics(s);
+        if (sd_server_search_retry(s))
+            s_watch_init(s, &watch); /* its socket joins the poll */
         sd_outbox_flush(s->outbox, zclock_mono());
         wait_ms = tick_ms < wait_ms ? tick_ms : wait_ms;
         wait_ms = metrics_ms < wait_ms ? metrics_ms : wait_ms;

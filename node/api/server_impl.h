@@ -20,7 +20,8 @@
 
 #include <czmq.h>
 
-#define SD_SERVER_ASKED 256 /* search requests the search thread may hold at once */
+#define SD_SERVER_ASKED           256   /* search requests the search thread may hold at once */
+#define SD_SERVER_SEARCH_RETRY_MS 30000 /* between tries to start a search thread that failed */
 
 /* A request the search thread holds: where its reply goes. */
 typedef struct {
@@ -83,14 +84,24 @@ struct sd_server {
     sd_search_t *search;              /* the search thread (search.h), or NULL */
     sd_server_asked_t asked[SD_SERVER_ASKED]; /* requests the search thread has, by tag */
     uint64_t next_tag;                        /* tag of the next request handed to it */
+    char search_down[256];   /* why the search thread is not running ("" when it is) */
+    int64_t search_retry_at; /* monotonic ms of the next try to start it */
 };
 
 /* The journal's listener: a committed event goes to the HTTP live streams and wakes the search
  * thread. arg is the server. */
 void sd_server_committed(void *arg, const sd_kind_t *kind, const char *key, int op);
 
-/* Starts the search thread (search.h) over the server's store. Returns 0 or its error (err). */
-int sd_server_search_start(sd_server_t *s, char *err, size_t cap);
+/* Starts the search thread (search.h) over the server's store. The index is derived and only
+ * search depends on it, so a failure (a full disk, an unwritable directory) does not stop the
+ * node: it is logged, search requests are answered `unavailable` with the reason, and
+ * sd_server_search_retry tries again. Always returns 0. */
+int sd_server_search_start(sd_server_t *s);
+
+/* Tries again to start a search thread that could not start, at most every
+ * SD_SERVER_SEARCH_RETRY_MS. Returns true when it has just started (the caller polls its socket).
+ */
+bool sd_server_search_retry(sd_server_t *s);
 
 /* Hands job (admitted) to the search thread: its envelope goes with it, job->handed is set and
  * the server sends it no reply. Returns 0, or SD_EBUSY / SD_ENOMEM (job->fault set; the server

@@ -19,16 +19,39 @@ void sd_server_committed(void *arg, const sd_kind_t *kind, const char *key, int 
         sd_search_wake(s->search, kind, key, op);
 }
 
-int sd_server_search_start(sd_server_t *s, char *err, size_t cap)
+int sd_server_search_start(sd_server_t *s)
 {
-    int rc = sd_search_new(s->store, &s->search, err, cap);
-    if (rc)
-        sd_log(SD_LOG_ERROR, "search: cannot start: reason=\"%s\"", err);
-    return rc;
+    char err[sizeof s->search_down] = "";
+    int rc = sd_search_new(s->store, &s->search, err, sizeof err);
+    if (rc) {
+        if (strcmp(err, s->search_down) != 0) /* once per reason, not every retry */
+            sd_log(SD_LOG_ERROR,
+                   "search: cannot start: reason=\"%s\"; serving without search, next try in %d s",
+                   err[0] ? err : sd_strerror(rc), SD_SERVER_SEARCH_RETRY_MS / 1000);
+        snprintf(s->search_down, sizeof s->search_down, "%s", err[0] ? err : sd_strerror(rc));
+        s->search_retry_at = zclock_mono() + SD_SERVER_SEARCH_RETRY_MS;
+    } else if (s->search_down[0]) {
+        sd_log(SD_LOG_INFO, "search: started");
+        s->search_down[0] = 0;
+    }
+    return 0;
+}
+
+bool sd_server_search_retry(sd_server_t *s)
+{
+    if (s->search || zclock_mono() < s->search_retry_at)
+        return false;
+    sd_server_search_start(s);
+    return s->search != NULL;
 }
 
 int sd_server_search_hand(sd_server_t *s, sd_server_job_t *job)
 {
+    if (!s->search)
+        return sd_fault_set(&job->fault, SD_EUNAVAILABLE,
+                            "search is not running on this node: %s (it tries again every %d s; "
+                            "the log says more)",
+                            s->search_down, SD_SERVER_SEARCH_RETRY_MS / 1000);
     uint64_t tag = ++s->next_tag;
     sd_server_asked_t *slot = &s->asked[tag % SD_SERVER_ASKED];
     if (slot->envelope)

@@ -15,22 +15,20 @@
 #define SD_ROUTE_SEGMENTS 8 /* path segments of the longest route */
 
 enum {
-    RT_QUERY = 1 << 0,    /* arguments from the query string */
-    RT_BODY = 1 << 1,     /* arguments from a JSON object body */
-    RT_PATCH = 1 << 2,    /* ... a JSON merge patch (application/merge-patch+json) */
-    RT_RECORD = 1 << 3,   /* the result is a record: ETag, If-None-Match (GET) */
-    RT_WRITE = 1 << 4,    /* a write on a record: If-Match goes to the node */
-    RT_CREATED = 1 << 5,  /* 201 with Location; Idempotency-Key goes to the node */
-    RT_PAGED = 1 << 6,    /* a list with `after`: items, next_cursor, Link */
-    RT_MORE = 1 << 7,     /* a list without `after`: items and more */
-    RT_COMMENTS = 1 << 8, /* the result's comments as items */
-    RT_EMPTY_OK = 1 << 9, /* the body may be empty (a step without arguments) */
-    RT_CURSOR = 1 << 10,  /* a list whose result has next_cursor (search): items, total, Link */
-    RT_ID_TICKET = 1 << 11 /* {id} is the op's `ticket` argument (a ticket's suggestions) */
+    RT_QUERY = 1 << 0,      /* arguments from the query string */
+    RT_BODY = 1 << 1,       /* arguments from a JSON object body */
+    RT_PATCH = 1 << 2,      /* ... a JSON merge patch (application/merge-patch+json) */
+    RT_RECORD = 1 << 3,     /* the result is a record: ETag, If-None-Match (GET) */
+    RT_WRITE = 1 << 4,      /* a write on a record: If-Match goes to the node */
+    RT_CREATED = 1 << 5,    /* 201 with Location; Idempotency-Key goes to the node */
+    RT_PAGED = 1 << 6,      /* a list with `after`: items, next_cursor, Link */
+    RT_MORE = 1 << 7,       /* a list without `after`: items and more */
+    RT_COMMENTS = 1 << 8,   /* the result's comments as items */
+    RT_EMPTY_OK = 1 << 9,   /* the body may be empty (a step without arguments) */
+    RT_CURSOR = 1 << 10,    /* a list whose result has next_cursor (search): items, total, Link */
+    RT_ID_TICKET = 1 << 11, /* {id} is the op's `ticket` argument (a ticket's suggestions) */
+    RT_ICS = 1 << 12 /* {id} is "ROSTER.ics": args.roster, the result's ics as text/calendar */
 };
-enum {
-    RT_ICS = 1 << 10
-}; /* {id} is "ROSTER.ics": args.roster, the result's ics as text/calendar */
 
 typedef struct {
     const char *method; /* HTTP method */

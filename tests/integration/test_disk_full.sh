@@ -41,6 +41,12 @@ start_node && ok || bad "node did not restart"
 n=$(sd --json ticket list --limit 1000 | /usr/bin/python3 -c "import json,sys; print(len(json.load(sys.stdin)))")
 [ "$n" = "$acked" ] && ok || bad "after restart $n tickets, acknowledged $acked"
 grep -q "disk_full" "$dir/node.log" && ok || bad "no disk_full line in the log"
+# The search index is derived: a disk too full for it leaves the node serving without search,
+# and a search says why instead of hanging.
+if grep -q "search: cannot start" "$dir/node.log"; then
+    out=$(sd search printer 2>&1) && bad "search answered with no index: $out" || ok
+    [[ $out == *"search is not running on this node"* ]] && ok || bad "search said '$out'"
+fi
 stop_node && ok || bad "unclean stop"
 
 finish
