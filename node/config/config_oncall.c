@@ -178,7 +178,7 @@ int sd_config_oncall_done(sd_schedule_t *sched, char *why, size_t cap)
     for (size_t i = 0; !rc && i < sched->noncall; i++) {
         const sd_oncall_roster_t *r = sched->oncall[i];
         char id[SD_SITE_MAX + 1];
-        snprintf(id, sizeof id, "ONCALL-%zu", i);
+        snprintf(id, sizeof id, "ONCALL-%u", (unsigned)i % 1000u); /* i < SD_CALSET_MAX */
         sd_calendar_t *copy = NULL;
         if (r->nmembers && !r->gaps)
             rc = sd_calendar_copy(r->cal, id, &copy) ?: sd_calset_add(sched->cover, &copy);
