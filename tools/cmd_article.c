@@ -38,6 +38,9 @@ static char *s_read_body(const char *path)
     return text;
 }
 
+/* The text --body-file read, for sd_article_words_free: it is one of the words. */
+static char *s_body;
+
 int sd_article_words(int argc, char ***argvp)
 {
     char **in = *argvp;
@@ -55,11 +58,14 @@ int sd_article_words(int argc, char ***argvp)
         if (show && !strcmp(in[i], "--version"))
             argv[1] = "version";
         if (!strcmp(in[i], "--body-file") && i + 1 < argc) {
-            char *body = s_read_body(in[i + 1]);
-            if (!body)
+            if (s_body || !(s_body = s_read_body(in[i + 1]))) {
+                if (s_body)
+                    sd_cli_fail("--body-file: given twice");
+                sd_article_words_free(argv, in);
                 return -1;
+            }
             argv[out++] = "--body";
-            argv[out++] = body;
+            argv[out++] = s_body;
             i++;
             continue;
         }
@@ -70,6 +76,14 @@ int sd_article_words(int argc, char ***argvp)
     }
     *argvp = argv;
     return out;
+}
+
+void sd_article_words_free(char **words, char **orig)
+{
+    if (words != orig)
+        free(words);
+    free(s_body);
+    s_body = NULL;
 }
 
 /* ---- how articles show --------------------------------------------------------------------- */

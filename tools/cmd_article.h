@@ -11,10 +11,15 @@
 extern const sd_cli_verb_t sd_article_verbs[];
 
 /* Rewrites the words of `article ...` ((*argv)[0] is "article") into a new array (*argv is
- * replaced; it and the texts it holds live until exit): `--body-file FILE` becomes `--body` and
- * the file's text ("-" reads stdin), `show ID --version N` becomes `version ID --version N`,
- * `diff ID FROM TO` becomes `diff ID --from FROM --to TO`. Returns the new count of words, or
- * -1 after sd_cli_fail (the file cannot be read, or is over the protocol's text limit). */
+ * replaced; free it and the text it holds with sd_article_words_free): `--body-file FILE`
+ * becomes `--body` and the file's text ("-" reads stdin), `show ID --version N` becomes
+ * `version ID --version N`, `diff ID FROM TO` becomes `diff ID --from FROM --to TO`. Returns the
+ * new count of words, or -1 after sd_cli_fail (the file cannot be read, is over the protocol's
+ * text limit, or is given twice; *argv is then left as it was). */
 int sd_article_words(int argc, char ***argv);
+
+/* Frees what sd_article_words made: words (when it is not orig, the caller's array) and the
+ * body it read. NULL-safe. */
+void sd_article_words_free(char **words, char **orig);
 
 #endif

@@ -211,7 +211,9 @@ int sd_cli_main(int argc, char **argv)
     if (!strcmp(argv[i], "article")) {
         char **words = argv + i;
         int n = sd_article_words(argc - i, &words);
-        return n < 0 ? 1 : s_command(&o, n, words);
+        int rc = n < 0 ? 1 : s_command(&o, n, words);
+        sd_article_words_free(words, argv + i);
+        return rc;
     }
     return s_command(&o, argc - i, argv + i);
 }
