@@ -70,6 +70,7 @@ export const en = {
     // suggestions
     kb_suggested: 'Suggested articles',
     kb_suggested_none: 'No article matches this ticket yet.',
+    kb_suggested_error: 'Suggestions are not available',
     kb_resolve_article: 'Solved with an article (optional)',
     kb_no_article: 'No article',
     kb_find_article: 'Find an article',
@@ -172,6 +173,7 @@ export const zh = {
     kb_thanks: '谢谢！很高兴能帮到您。',
     kb_suggested: '推荐文章',
     kb_suggested_none: '暂无与此工单匹配的文章。',
+    kb_suggested_error: '暂时无法获取推荐文章',
     kb_resolve_article: '使用的知识库文章（可选）',
     kb_no_article: '不使用文章',
     kb_find_article: '查找文章',

@@ -25,7 +25,7 @@ export function SuggestedArticles({ ticket }) {
     const hits = s.data || [];
     return html`<section class="kb-suggest" aria-labelledby="h-suggest" data-testid="suggested-articles">
         <h2 id="h-suggest">${t('kb_suggested')}</h2>
-        <${ErrorLine} error=${s.error} />
+        ${s.error ? html`<p class="muted" data-testid="suggested-error">${t('kb_suggested_error')}: ${s.error.message}</p>` : null}
         ${s.loading && !s.data ? html`<p>${t('loading')}</p>` : hits.length
             ? html`<ol class="hits">${hits.map((h) => html`<li data-testid="suggested" data-id=${h.id}>
                 <a href=${'#/kb/' + enc(h.id)} data-testid="suggested-link">${h.title || h.id}</a>
@@ -138,8 +138,9 @@ function Deflected({ hit, onSolved }) {
     </li>`;
 }
 
-export function DeflectPanel({ hits, error, onSolved }) {
-    if (!hits.length) return error ? html`<${ErrorLine} error=${error} />` : null;
+// The suggestions are an aid: when the node cannot give them, the form simply has none.
+export function DeflectPanel({ hits, onSolved }) {
+    if (!hits.length) return null;
     return html`<aside class="deflect" aria-live="polite" aria-labelledby="h-deflect" data-testid="deflect">
         <h2 id="h-deflect">${t('kb_may_answer')}</h2>
         <ol>${hits.map((h) => html`<${Deflected} key=${h.id} hit=${h} onSolved=${onSolved} />`)}</ol>

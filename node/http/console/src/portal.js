@@ -56,7 +56,7 @@ export function PortalNew() {
             <label for="nt-description">${t('description')}</label>
             <textarea id="nt-description" rows="5" data-testid="new-description" value=${v.description} onInput=${typed('description')}
                 onCompositionEnd=${set('description')} onBlur=${deflect.now}></textarea>
-            <${DeflectPanel} hits=${deflect.hits} error=${deflect.error} onSolved=${(hit) => setSolved(hit)} />
+            <${DeflectPanel} hits=${deflect.hits} onSolved=${(hit) => setSolved(hit)} />
             <label for="nt-category">${t('category')}</label>
             <input id="nt-category" maxlength="64" data-testid="new-category" value=${v.category} onInput=${set('category')} />
             <label for="nt-impact">${t('impact')}</label>
