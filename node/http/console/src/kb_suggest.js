@@ -26,7 +26,7 @@ export function SuggestedArticles({ ticket }) {
     return html`<section class="kb-suggest" aria-labelledby="h-suggest" data-testid="suggested-articles">
         <h2 id="h-suggest">${t('kb_suggested')}</h2>
         ${s.error ? html`<p class="muted" data-testid="suggested-error">${t('kb_suggested_error')}: ${s.error.message}</p>` : null}
-        ${s.loading && !s.data ? html`<p>${t('loading')}</p>` : hits.length
+        ${s.error ? null : s.loading && !s.data ? html`<p>${t('loading')}</p>` : hits.length
             ? html`<ol class="hits">${hits.map((h) => html`<li data-testid="suggested" data-id=${h.id}>
                 <a href=${'#/kb/' + enc(h.id)} data-testid="suggested-link">${h.title || h.id}</a>
                 ${h.category ? html` <span class="muted">· ${h.category}</span>` : null}
