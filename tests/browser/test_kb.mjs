@@ -178,7 +178,7 @@ test('a manager writes an article, edits it, compares the versions and publishes
     assert.match(id, /^APAC-KB-\d{6}$/);
     assert.equal(await view.getAttribute('data-state'), 'draft');
     assert.equal(await page.getByTestId('kb-version').innerText(), '1');
-    assert.equal(await page.getByTestId('kb-retire').isDisabled(), false);
+    assert.equal(await page.getByTestId('kb-retire').isDisabled(), true); // only a published one retires
 
     await page.getByTestId('kb-edit').click();
     await page.getByTestId('kb-form').waitFor();
@@ -204,6 +204,7 @@ test('a manager writes an article, edits it, compares the versions and publishes
     await page.getByTestId('kb-publish').click();
     await page.locator('[data-testid=kb-article][data-state=published]').waitFor();
     assert.equal(await page.getByTestId('kb-publish').isDisabled(), true);
+    assert.equal(await page.getByTestId('kb-retire').isDisabled(), false);
     const stored = await mgr('GET', `/articles/${id}`);
     assert.equal(stored.state, 'published');
     assert.equal(stored.version, 2);

@@ -1,7 +1,8 @@
 // bulletins.js - bulletins (布告栏): the banner at the top of the console and portal with the
 // current ones (GET /bulletins?current=true; severity by colour and a word; each dismissible for
-// this browser session), and #/bulletins: every bulletin for the desk with, for managers, the
-// new and edit forms (times in the user's zone) and withdraw; requesters read the current ones.
+// this browser session), and #/bulletins: every bulletin for the desk with, for managers and
+// admins, the new and edit forms (times in the user's zone) and withdraw; requesters read the
+// current ones.
 import { useEffect, useState } from 'preact/hooks';
 import { api, request } from './api.js';
 import { onEvent } from './sse.js';
@@ -116,7 +117,9 @@ const FIELDS = ['title', 'body', 'severity', 'sites', 'category', 'valid_from', 
 function BulletinForm({ id, onSaved }) {
     const app = useApp();
     const zone = app.zone;
-    const blank = { title: '', body: '', severity: 'outage', sites: '', category: '', valid_from: '', valid_until: '', major: '' };
+    // A new bulletin is valid from now (the node's default) for a day unless told otherwise.
+    const blank = { title: '', body: '', severity: 'outage', sites: '', category: '', valid_from: '',
+        valid_until: toInput(Date.now() + 86400000, zone), major: '' };
     const [base, setBase] = useState(null); // {data, etag} of an edit
     const [v, setV] = useState(id ? null : blank);
     const [error, setError] = useState(null);
@@ -161,7 +164,7 @@ function BulletinForm({ id, onSaved }) {
                 ${SEVERITIES.map((s) => html`<option value=${s}>${t('sev_' + s)}</option>`)}</select></div>
         ${input('sites', t('bl_sites'))}${input('category', t('category'))}
         ${input('valid_from', t('bl_valid_from', { zone }), 'datetime-local')}
-        ${input('valid_until', t('bl_valid_until', { zone }), 'datetime-local')}
+        ${input('valid_until', t('bl_valid_until', { zone }), 'datetime-local', { required: true })}
         ${input('major', t('bl_major'))}
         <div class="field wide"><label for="bf-body">${t('bl_body')}</label>
             <textarea id="bf-body" data-testid="bf-body" value=${v.body} onInput=${set('body')}></textarea></div>
@@ -191,10 +194,12 @@ function BulletinTable({ items, manager, onWithdraw }) {
         </tr>`)}</tbody></table>`;
 }
 
+export const canManageBulletins = (roles) => roles.manager || roles.admin;
+
 function BulletinList() {
     const app = useApp();
-    const manager = app.roles.manager;
-    const [current, setCurrent] = useState(!app.roles.agent); // requesters: only the current ones
+    const manager = canManageBulletins(app.roles);
+    const [current, setCurrent] = useState(!app.roles.agent && !manager); // requesters: only the current ones
     const list = usePaged('/bulletins', current ? { current: 'true', limit: 100 } : { limit: 100 });
     const [error, setError] = useState(null);
     const [notice, setNotice] = useState(null);
@@ -211,7 +216,7 @@ function BulletinList() {
     };
     return html`<section data-testid="bulletins">
         <h1>${t('nav_bulletins')}</h1>
-        ${app.roles.agent ? html`<form class="filters" onSubmit=${(e) => e.preventDefault()}>
+        ${app.roles.agent || manager ? html`<form class="filters" onSubmit=${(e) => e.preventDefault()}>
             <label for="bl-current"><input id="bl-current" type="checkbox" data-testid="bl-current" checked=${current}
                 onChange=${(e) => setCurrent(e.target.checked)} /> ${t('bl_current_only')}</label></form>` : null}
         <${ErrorLine} error=${error || list.error} />
@@ -235,6 +240,6 @@ function BulletinEdit({ id }) {
 
 export function Bulletins({ id }) {
     const app = useApp();
-    if (id && app.roles.manager) return html`<${BulletinEdit} key=${id} id=${id} />`;
+    if (id && canManageBulletins(app.roles)) return html`<${BulletinEdit} key=${id} id=${id} />`;
     return html`<${BulletinList} />`;
 }

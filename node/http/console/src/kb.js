@@ -15,8 +15,8 @@ import { useSearch, HitList, HitsMore } from './search.js';
 import { ArticleForm, KB_LANGS, AUDIENCES } from './kb_edit.js';
 
 export const KB_STATES = ['draft', 'published', 'retired'];
-// The lifecycle (PROTOCOL.md, article.publish / article.retire): the states each step leaves.
-export const KB_ALLOWED = { publish: ['draft', 'retired'], retire: ['draft', 'published'] };
+// The lifecycle (article.publish / article.retire): draft → published → retired → published.
+export const KB_ALLOWED = { publish: ['draft', 'retired'], retire: ['published'] };
 
 export function StateBadge({ state }) {
     return state ? html`<span class=${'badge kb-' + state} data-testid="kb-state">${t('kb_state_' + state)}</span>` : null;
