@@ -9,6 +9,7 @@ import { html, useApp, navigate, ErrorLine } from './common.js';
 import { enc } from './customer_card.js';
 
 export const TICKET_STATUSES = ['new', 'acknowledged', 'assigned', 'in_progress', 'pending', 'resolved', 'closed', 'cancelled'];
+const ARTICLE_STATES = ['draft', 'published', 'retired'];
 
 // The kinds of record the caller may search: a requester never sees customers.
 export function searchKinds(roles) {
@@ -165,8 +166,13 @@ export function SearchPage({ params }) {
         const p = Object.assign({ q, kind: kinds.join(','), site, status }, change);
         navigate('/search?' + new URLSearchParams(Object.entries(p).filter(([, v]) => v)).toString());
     };
-    const toggle = (k) => go({ kind: (kinds.includes(k) ? kinds.filter((x) => x !== k) : kinds.concat(k)).join(',') });
+    // A new set of kinds drops a status the other kinds do not have.
+    const toggle = (k) => go({ status: '', kind: (kinds.includes(k) ? kinds.filter((x) => x !== k) : kinds.concat(k)).join(',') });
     const sites = app.sites.map((s) => s.site);
+    // The status filter speaks of what is searched: articles' states when only articles.
+    const articles = kinds.length === 1 && kinds[0] === 'article';
+    const statuses = articles ? ARTICLE_STATES : TICKET_STATUSES;
+    const stLabel = (s) => (articles ? t('kb_state_' + s) : t('st_' + s));
     return html`<section data-testid="search-page" data-q=${q}>
         <h1>${q ? t('results_for', { q }) : t('search_all')}</h1>
         <div class="chips" role="group" aria-label=${t('search_kinds')} data-testid="search-kinds">
@@ -184,7 +190,7 @@ export function SearchPage({ params }) {
                       onChange=${(e) => go({ site: e.target.value.trim() })} />`}
             <label for="sf-status">${t('status')}</label>
             <select id="sf-status" data-testid="search-status" value=${status} onChange=${(e) => go({ status: e.target.value })}>
-                ${[''].concat(TICKET_STATUSES).map((s) => html`<option value=${s}>${s ? t('st_' + s) : t('any')}</option>`)}
+                ${[''].concat(statuses).map((s) => html`<option value=${s}>${s ? stLabel(s) : t('any')}</option>`)}
             </select>
         </form>` : null}
         <${ErrorLine} error=${res.error} />
