@@ -31,7 +31,9 @@ function readDismissed() {
 }
 
 // useCurrentBulletins() → the current bulletins, fetched again on every change of a bulletin or
-// a ticket (an outage closes with its major incident) and each minute (validity windows).
+// a ticket (an outage closes with its major incident), on each page change and each minute
+// (validity windows; and a requester's stream says nothing of a bulletin withdrawn: it just
+// left their view).
 function useCurrentBulletins() {
     const [items, setItems] = useState([]);
     useEffect(() => {
@@ -46,8 +48,10 @@ function useCurrentBulletins() {
             timer = setTimeout(load, 200);
         });
         const every = setInterval(load, 60000);
+        window.addEventListener('hashchange', load);
         return () => {
             alive = false;
+            window.removeEventListener('hashchange', load);
             off();
             clearTimeout(timer);
             clearInterval(every);
