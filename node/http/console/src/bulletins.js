@@ -14,10 +14,9 @@ import { enc } from './customer_card.js';
 export const SEVERITIES = ['outage', 'maintenance', 'info'];
 const DISMISSED = 'sd_bulletins_dismissed'; // sessionStorage: the banners closed in this session
 
+// The severity as a word on its colour (never the colour alone).
 export function SeverityBadge({ severity }) {
-    const icon = { outage: '⛔', maintenance: '🛠', info: 'ℹ' }[severity] || '';
-    return html`<span class=${'badge sev sev-' + severity} data-testid="bl-severity">
-        <span aria-hidden="true">${icon} </span>${t('sev_' + severity)}</span>`;
+    return html`<span class=${'badge sev sev-' + severity} data-testid="bl-severity">${t('sev_' + severity)}</span>`;
 }
 
 const dismissKey = (b) => b.id + '@' + (b.updated_at || b.version || '');
@@ -182,7 +181,7 @@ function BulletinTable({ items, manager, onWithdraw }) {
     const { zone } = useApp();
     if (!items.length) return html`<p class="empty" data-testid="bl-list-empty">${t('bl_none')}</p>`;
     return html`<table class="admin" data-testid="bl-list"><thead><tr>
-        <th scope="col">${t('bl_severity')}</th><th scope="col">${t('title')}</th><th scope="col">${t('bl_sites')}</th>
+        <th scope="col">${t('bl_severity')}</th><th scope="col">${t('title')}</th><th scope="col">${t('bl_sites_col')}</th>
         <th scope="col">${t('bl_valid_from', { zone })}</th><th scope="col">${t('bl_valid_until', { zone })}</th>
         <th scope="col">${t('bl_major')}</th><th scope="col">${t('status')}</th>${manager ? html`<th scope="col">${t('actions')}</th>` : null}</tr></thead>
         <tbody>${items.map((b) => html`<tr data-testid="bl-row" data-id=${b.id} data-state=${b.state}>
@@ -190,11 +189,11 @@ function BulletinTable({ items, manager, onWithdraw }) {
             <td><strong>${b.title}</strong>${b.body ? html`<div class="muted">${b.body}</div>` : null}</td>
             <td>${b.sites || t('bl_all_sites')}</td><td>${fmtTime(b.valid_from, zone)}</td><td>${fmtTime(b.valid_until, zone)}</td>
             <td>${b.major ? html`<a href=${'#/tickets/' + enc(b.major)}>${b.major}</a>` : '—'}</td>
-            <td>${t('bl_state_' + (b.state || 'active'))}</td>
-            ${manager ? html`<td class="buttons">
+            <td data-testid="bl-state">${t('bl_state_' + (b.state || 'active'))}${b.current ? html`<br /><strong>${t('bl_shown_now')}</strong>` : null}</td>
+            ${manager ? html`<td><div class="buttons">
                 <a class="button secondary" href=${'#/bulletins/' + enc(b.id)} data-testid="bl-edit">${t('kb_edit')}</a>
                 ${b.state !== 'withdrawn' ? html`<button type="button" class="danger" data-testid="bl-withdraw"
-                    onClick=${() => onWithdraw(b)}>${t('bl_withdraw')}</button>` : null}</td>` : null}
+                    onClick=${() => onWithdraw(b)}>${t('bl_withdraw')}</button>` : null}</div></td>` : null}
         </tr>`)}</tbody></table>`;
 }
 

@@ -29,6 +29,7 @@ export function SuggestedArticles({ ticket }) {
         ${s.error ? null : s.loading && !s.data ? html`<p>${t('loading')}</p>` : hits.length
             ? html`<ol class="hits">${hits.map((h) => html`<li data-testid="suggested" data-id=${h.id}>
                 <a href=${'#/kb/' + enc(h.id)} data-testid="suggested-link">${h.title || h.id}</a>
+                ${h.status && h.status !== 'published' ? html` <span class=${'badge kb-' + h.status}>${t('kb_state_' + h.status)}</span>` : null}
                 ${h.category ? html` <span class="muted">· ${h.category}</span>` : null}
                 <div class="hit-snippet"><${Snippet} text=${h.snippet} /></div></li>`)}</ol>`
             : html`<p class="empty" data-testid="suggested-none">${t('kb_suggested_none')}</p>`}

@@ -146,6 +146,7 @@ export function useSearch(query, path = '/search') {
 // The results' footer: how many are shown, the estimate of all, and the next page.
 export function HitsMore({ res }) {
     if (res.loading && !res.hits.length) return html`<p>${t('loading')}</p>`;
+    if (!res.hits.length) return null;
     return html`<p class="more" data-testid="search-more">
         ${res.total !== null ? t('hits_shown', { n: res.hits.length, total: res.total }) : null}
         ${res.next ? html` <button type="button" class="secondary" data-testid="search-next" onClick=${res.more}>${t('load_more')}</button>` : null}
