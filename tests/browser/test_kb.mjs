@@ -6,6 +6,8 @@
 // withdrawn; a requester never sees an internal article (list, search, URL).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Node, launchBrowser, login, shot, skipReason, tempDir, cleanup, scheduleZpl, watchErrors, within } from './lib.mjs';
 
 const skip = skipReason() || false; // a reason string skips; false runs
@@ -90,6 +92,10 @@ before(async () => {
 
 after(async () => {
     if (browser) await browser.close();
+    // A node that died under the tests: its log says why (the folder is removed next).
+    if (node && node.proc && node.proc.exitCode !== null)
+        console.log(`# sundeskd exited (${node.proc.exitCode}, ${node.proc.signalCode}):\n` +
+            readFileSync(join(dir, 'apac.log'), 'utf8').split('\n').slice(-40).join('\n'));
     if (node) await node.stop();
     if (dir) cleanup(dir);
 });
