@@ -157,6 +157,8 @@ test('an agent types 打印 in the search box and finds the printer article', { 
     await shot(page, 'kb-05-resolve-with-article');
     await page.getByTestId('submit-resolve').click();
     await page.locator('[data-testid=ticket-card][data-status=resolved]').waitFor();
+    assert.match(await page.getByTestId('ticket-article').innerText(), new RegExp(A.printer));
+    assert.equal(cliJson(['ticket', 'show', id]).article, A.printer);
     await within(10, 'the article counts the solved ticket', async () =>
         (cliJson(['article', 'show', A.printer]).solved || 0) === before + 1);
     assert.deepEqual(errors, []);
@@ -210,15 +212,26 @@ test('a manager writes an article, edits it, compares the versions and publishes
     assert.match(await diff.locator('.d-add').allInnerTexts().then((x) => x.join('\n')), /节能/);
     await shot(page, 'kb-08-versions-diff');
 
+    // Someone else saves a version while this editor has the form open: both are kept.
     await page.getByTestId('back-article').click();
-    await view.waitFor();
+    await page.getByTestId('kb-edit').click();
+    await page.getByTestId('kb-form').waitFor();
+    node.cli(['article', 'update', id, '--keywords', '电池,笔记本,续航']); // version 3, elsewhere
+    await page.getByTestId('kb-f-title').fill('笔记本电池续航时间短');
+    await page.getByTestId('kb-f-save').click();
+    await page.locator(`[data-testid=kb-article][data-version="4"]`).waitFor();
+    await page.getByTestId('kb-merged').waitFor();
+    assert.equal(await page.getByTestId('kb-title').innerText(), '笔记本电池续航时间短');
+    assert.equal(await page.getByTestId('kb-keywords').innerText(), '电池,笔记本,续航'); // the other edit survives
+    await shot(page, 'kb-09a-concurrent-edit');
     await page.getByTestId('kb-publish').click();
     await page.locator('[data-testid=kb-article][data-state=published]').waitFor();
     assert.equal(await page.getByTestId('kb-publish').isDisabled(), true);
     assert.equal(await page.getByTestId('kb-retire').isDisabled(), false);
     const stored = cliJson(['article', 'show', id]);
     assert.equal(stored.state, 'published');
-    assert.equal(stored.version, 2);
+    assert.equal(stored.version, 4);
+    assert.equal(stored.versions.length, 4);
     assert.equal(stored.author, 'chen');
     await shot(page, 'kb-09-article-published');
     assert.deepEqual(errors, []);
@@ -292,6 +305,12 @@ test('an outage bulletin shows on the requester portal until it is withdrawn', {
     const row = mpage.locator(`[data-testid=bl-row][data-id="${b.id}"]`);
     await row.waitFor();
     await shot(mpage, 'kb-13-bulletins-manager');
+    // Edit the info bulletin: a new title, shown in the list.
+    await mpage.locator(`[data-testid=bl-row][data-id="${info.id}"]`).getByTestId('bl-edit').click();
+    await mpage.getByTestId('bulletin-edit').waitFor();
+    await mpage.getByTestId('bf-title').fill('新服务：自助密码重置已上线');
+    await mpage.getByTestId('bf-save').click();
+    await mpage.locator(`[data-testid=bl-row][data-id="${info.id}"]`, { hasText: '已上线' }).waitFor();
     mpage.once('dialog', (d) => d.accept());
     await row.getByTestId('bl-withdraw').click();
     await mpage.locator(`[data-testid=bl-row][data-id="${b.id}"][data-state=withdrawn]`).waitFor();
