@@ -63,28 +63,22 @@ before(async () => {
     node.user('chen', 'manager', 'secret-pass-2', { name: '陈静', args: ['--language', 'zh-CN', '--time-zone', 'Asia/Shanghai'] });
     node.user('wang', 'requester', 'secret-pass-3', { name: '王芳', args: ['--language', 'zh-CN', '--time-zone', 'Asia/Shanghai'] });
     mgr = await apiAs(node, 'chen', 'secret-pass-2');
-    // Seeded through the CLI (as the bootstrap admin, root on the socket).
-    const article = async (key, a, publish) => {
-        const args = ['article', 'new', '--title', a.title, '--body', a.body, '--language', a.language, '--audience', a.audience];
-        for (const k of ['category', 'keywords']) if (a[k]) args.push('--' + k, a[k]);
-        A[key] = node.cli(args).trim();
-        if (publish) node.cli(['article', 'publish', A[key]]);
+    // Seeded through the CLI (as the bootstrap admin, root on the socket), all in Chinese:
+    // key: [title, category, audience, keywords, body, published?].
+    const seed = {
+        printer: ['打印机卡纸的处理方法', '打印机', 'public', '打印机,卡纸,打印', '# 打印机卡纸\n\n当打印机显示**卡纸**时：\n\n' +
+            '1. 关闭打印机电源\n2. 打开后盖，取出纸张\n3. 重新打印\n\n<script>window.__xss = 1</script>', true],
+        vpn: ['VPN密码忘记了怎么办', '网络', 'public', 'VPN,密码,重置',
+            '忘记 VPN密码 时，请在自助门户 https://id.example.com 重置密码，然后重新连接 VPN。', true],
+        internal: ['核心交换机重启步骤（内部）', '网络', 'internal', '交换机,重启',
+            '仅限二线：登录带外管理口，保存配置后重启核心交换机。VPN密码服务器也在此机柜。', true],
+        draft: ['打印配额说明（草稿）', '打印机', 'public', '打印,配额', '每人每月打印配额 500 页。', false],
     };
-    await article('printer', {
-        title: '打印机卡纸的处理方法', category: '打印机', language: 'zh-CN', audience: 'public', keywords: '打印机,卡纸,打印',
-        body: '# 打印机卡纸\n\n当打印机显示**卡纸**时：\n\n1. 关闭打印机电源\n2. 打开后盖，取出纸张\n3. 重新打印\n\n<script>window.__xss = 1</script>',
-    }, true);
-    await article('vpn', {
-        title: 'VPN密码忘记了怎么办', category: '网络', language: 'zh-CN', audience: 'public', keywords: 'VPN,密码,重置',
-        body: '忘记 VPN密码 时，请在自助门户 https://id.example.com 重置密码，然后重新连接 VPN。',
-    }, true);
-    await article('internal', {
-        title: '核心交换机重启步骤（内部）', category: '网络', language: 'zh-CN', audience: 'internal', keywords: '交换机,重启',
-        body: '仅限二线：登录带外管理口，保存配置后重启核心交换机。VPN密码服务器也在此机柜。',
-    }, true);
-    await article('draft', {
-        title: '打印配额说明（草稿）', category: '打印机', language: 'zh-CN', audience: 'public', body: '每人每月打印配额 500 页。',
-    }, false);
+    for (const [key, [title, category, audience, keywords, body, published]] of Object.entries(seed)) {
+        A[key] = node.cli(['article', 'new', '--title', title, '--body', body, '--language', 'zh-CN', '--audience', audience,
+            '--category', category, '--keywords', keywords]).trim();
+        if (published) node.cli(['article', 'publish', A[key]]);
+    }
     await indexed(mgr, '打印', A.printer);
     await indexed(mgr, 'VPN密码', A.vpn);
     browser = await launchBrowser();
@@ -93,7 +87,7 @@ before(async () => {
 after(async () => {
     if (browser) await browser.close();
     // A node that died under the tests: its log says why (the folder is removed next).
-    if (node && node.proc && node.proc.exitCode !== null)
+    if (node && node.proc && (node.proc.exitCode !== null || node.proc.signalCode !== null))
         console.log(`# sundeskd exited (${node.proc.exitCode}, ${node.proc.signalCode}):\n` +
             readFileSync(join(dir, 'apac.log'), 'utf8').split('\n').slice(-40).join('\n'));
     if (node) await node.stop();

@@ -12,12 +12,21 @@ import { enc } from './customer_card.js';
 import { Snippet, hitsOf } from './search.js';
 import { Markdown } from './markdown.js';
 
+// One question per ticket and change: the card's panel and the resolve form's picker share it.
+const asked = new Map(); // ticket id → {gen, promise}
+
 // useSuggestions(ticketId) → {data: hits, error}: fetched again when the ticket changes.
 function useSuggestions(id) {
     const [gen, setGen] = useState(0);
     useEffect(() => onEvent((k, d) => ((k === 'ticket' && d && d.id === id) || k === 'article') && setGen((x) => x + 1)), [id]);
-    const s = useFetch(() => request('GET', '/tickets/' + enc(id) + '/suggestions').then(hitsOf), [id, gen]);
-    return s;
+    return useFetch(() => {
+        const last = asked.get(id);
+        if (last && last.gen === gen) return last.promise;
+        const promise = request('GET', '/tickets/' + enc(id) + '/suggestions').then(hitsOf);
+        asked.set(id, { gen, promise });
+        promise.catch(() => asked.delete(id)); // a failure is asked again next time
+        return promise;
+    }, [id, gen]);
 }
 
 export function SuggestedArticles({ ticket }) {
