@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Node, launchBrowser, login, shot, skipReason, tempDir, cleanup, scheduleZpl, watchErrors, within } from './lib.mjs';
+import { Node, launchBrowser, login, shot, skipReason, tempDir, cleanup, scheduleZpl, watchErrors, within, sleep } from './lib.mjs';
 
 const skip = skipReason() || false; // a reason string skips; false runs
 if (skip) console.log('# SKIP browser tests: ' + skip);
@@ -353,6 +353,42 @@ test('a requester never sees an internal article', { skip }, async () => {
     for (const x of ['kb-edit', 'kb-versions', 'kb-publish', 'kb-retire', 'kb-link-form']) assert.equal(await page.getByTestId(x).count(), 0, x);
     await page.getByTestId('kb-helpful').waitFor();
     await shot(page, 'kb-17-article-requester');
+});
+
+test("an input method's composition is never searched half-typed", { skip }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors = watchErrors(page);
+    const asked = []; // the texts the portal asked suggestions for
+    page.on('request', (r) => {
+        const u = new URL(r.url());
+        if (u.pathname === '/api/v1/search/suggest') asked.push(u.searchParams.get('text'));
+    });
+    await login(page, node.url, 'wang', 'secret-pass-3');
+    // An input method composes: the pinyin is in the field, but nothing is asked about it.
+    const compose = (testid, text, end) => page.getByTestId(testid).evaluate((el, [text, end]) => {
+        if (!end) el.dispatchEvent(new CompositionEvent('compositionstart', { bubbles: true }));
+        el.value = text;
+        el.dispatchEvent(new InputEvent('input', { bubbles: true, isComposing: !end }));
+        if (end) el.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: text }));
+    }, [text, end]);
+    await page.goto(node.url + '#/portal/new');
+    await page.getByTestId('new-ticket-form').waitFor();
+    await compose('new-title', 'vpn mi ma', false);
+    await sleep(1000);
+    assert.deepEqual(asked.filter((x) => /mi ma/.test(x)), []);
+    // Committed: 400 ms later the words are asked about and the article shows.
+    await compose('new-title', 'VPN密码', true);
+    await page.locator(`[data-testid=deflect-article][data-id="${A.vpn}"]`).waitFor({ timeout: 5000 });
+    assert.ok(asked.some((x) => x.trim() === 'VPN密码'), JSON.stringify(asked));
+    // The header's box: Enter while composing does not search; after the commit it does.
+    await compose('search-input', 'da yin', false);
+    await page.getByTestId('search-input').press('Enter');
+    await sleep(300);
+    assert.doesNotMatch(page.url(), /#\/search/);
+    await compose('search-input', '打印', true);
+    await page.getByTestId('search-input').press('Enter');
+    await page.locator(`[data-testid=search-page][data-q="打印"]`).waitFor();
+    assert.deepEqual(errors, []);
 });
 
 test('the new request form with suggestions at phone width (390 px)', { skip }, async () => {

@@ -74,8 +74,8 @@ export function ArticlePicker({ ticket, value, onChange }) {
         <div class="inline">
             <label for="rs-article-q">${t('kb_find_article')}</label>
             <input id="rs-article-q" type="search" data-testid="article-search" value=${q}
-                onCompositionStart=${() => (composing.current = true)}
-                onCompositionEnd=${() => (composing.current = false)}
+                oncompositionstart=${() => (composing.current = true)}
+                oncompositionend=${() => (composing.current = false)}
                 onInput=${(e) => setQ(e.target.value)}
                 onKeyDown=${(e) => { if (e.key === 'Enter' && !e.isComposing && !composing.current) { e.preventDefault(); search(); } }} />
             <button type="button" class="secondary" data-testid="article-search-submit" onClick=${search}>${t('search')}</button>

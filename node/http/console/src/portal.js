@@ -52,10 +52,10 @@ export function PortalNew() {
         <form class="stack" onSubmit=${submit} data-testid="new-ticket-form">
             <label for="nt-title">${t('title')}</label>
             <input id="nt-title" required maxlength="200" data-testid="new-title" value=${v.title} onInput=${typed('title')}
-                onCompositionEnd=${set('title')} onBlur=${deflect.now} />
+                oncompositionend=${set('title')} onBlur=${deflect.now} />
             <label for="nt-description">${t('description')}</label>
             <textarea id="nt-description" rows="5" data-testid="new-description" value=${v.description} onInput=${typed('description')}
-                onCompositionEnd=${set('description')} onBlur=${deflect.now}></textarea>
+                oncompositionend=${set('description')} onBlur=${deflect.now}></textarea>
             <${DeflectPanel} hits=${deflect.hits} onSolved=${(hit) => setSolved(hit)} />
             <label for="nt-category">${t('category')}</label>
             <input id="nt-category" maxlength="64" data-testid="new-category" value=${v.category} onInput=${set('category')} />

@@ -83,8 +83,8 @@ export function SearchBox() {
         <label for="hdr-search" class="sr-only">${t('search_all')}</label>
         <input id="hdr-search" type="search" data-testid="search-input" maxlength="1024" value=${q}
             placeholder=${t('search_placeholder')}
-            onCompositionStart=${() => (composing.current = true)}
-            onCompositionEnd=${(e) => { composing.current = false; setQ(e.target.value); }}
+            oncompositionstart=${() => (composing.current = true)}
+            oncompositionend=${(e) => { composing.current = false; setQ(e.target.value); }}
             onInput=${(e) => setQ(e.target.value)} />
         <button type="submit" data-testid="search-submit">${t('search')}</button>
     </form>`;
