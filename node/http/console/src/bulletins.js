@@ -178,7 +178,8 @@ function BulletinForm({ id, onSaved }) {
 }
 
 function BulletinTable({ items, manager, onWithdraw }) {
-    const { zone } = useApp();
+    const { zone, roles } = useApp();
+    const desk = roles.agent; // the major incident's ticket card is the desk's
     if (!items.length) return html`<p class="empty" data-testid="bl-list-empty">${t('bl_none')}</p>`;
     return html`<table class="admin" data-testid="bl-list"><thead><tr>
         <th scope="col">${t('bl_severity')}</th><th scope="col">${t('title')}</th><th scope="col">${t('bl_sites_col')}</th>
@@ -188,7 +189,7 @@ function BulletinTable({ items, manager, onWithdraw }) {
             <td><${SeverityBadge} severity=${b.severity} /></td>
             <td><strong>${b.title}</strong>${b.body ? html`<div class="muted">${b.body}</div>` : null}</td>
             <td>${b.sites || t('bl_all_sites')}</td><td>${fmtTime(b.valid_from, zone)}</td><td>${fmtTime(b.valid_until, zone)}</td>
-            <td>${b.major ? html`<a href=${'#/tickets/' + enc(b.major)}>${b.major}</a>` : '—'}</td>
+            <td>${b.major ? (desk ? html`<a href=${'#/tickets/' + enc(b.major)}>${b.major}</a>` : b.major) : '—'}</td>
             <td data-testid="bl-state">${t('bl_state_' + (b.state || 'active'))}${b.current ? html`<br /><strong>${t('bl_shown_now')}</strong>` : null}</td>
             ${manager ? html`<td><div class="buttons">
                 <a class="button secondary" href=${'#/bulletins/' + enc(b.id)} data-testid="bl-edit">${t('kb_edit')}</a>

@@ -12,6 +12,7 @@ import { Markdown } from './markdown.js';
 export const KB_LANGS = ['zh-CN', 'en'];
 export const AUDIENCES = ['internal', 'public'];
 const TEXT = ['title', 'category', 'keywords'];
+const BODY_MAX = 8192; // bytes of UTF-8 an article body may have (article.new, article.update)
 
 export function ArticleForm({ id }) {
     const [base, setBase] = useState(null); // the article as the form opened (an edit)
@@ -29,6 +30,7 @@ export function ArticleForm({ id }) {
     }, [id]);
     if (!v) return html`<section><${ErrorLine} error=${error} />${error ? null : html`<p>${t('loading')}</p>`}</section>`;
     const set = (k) => (e) => setV(Object.assign({}, v, { [k]: e.target.value }));
+    const bytes = new TextEncoder().encode(v.body).length;
     const submit = async (e) => {
         e.preventDefault();
         setBusy(true);
@@ -88,7 +90,10 @@ export function ArticleForm({ id }) {
             ${preview
                 ? html`<div class="md-preview" data-testid="kb-preview"><${Markdown} text=${v.body} testid="kb-preview-body" /></div>`
                 : html`<label for="kb-f-body">${t('kb_body_md')}</label>
-                    <textarea id="kb-f-body" rows="14" data-testid="kb-f-body" value=${v.body} onInput=${set('body')}></textarea>`}
+                    <textarea id="kb-f-body" rows="14" data-testid="kb-f-body" aria-describedby="kb-f-body-size" value=${v.body}
+                        onInput=${set('body')}></textarea>
+                    <p id="kb-f-body-size" class=${bytes > BODY_MAX ? 'error' : 'muted'} data-testid="kb-f-body-size">
+                        ${t('kb_body_size', { n: bytes, max: BODY_MAX })}</p>`}
             <div class="buttons"><button type="submit" disabled=${busy} data-testid="kb-f-save">${id ? t('save') : t('create')}</button></div>
             <${ErrorLine} error=${error} />
         </form>
