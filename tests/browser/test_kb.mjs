@@ -127,6 +127,14 @@ test('an agent types 打印 in the search box and finds the printer article', { 
     assert.equal(await page.getByTestId('kind-article').getAttribute('aria-pressed'), 'true');
     await shot(page, 'kb-02-search-articles-only');
 
+    // Paged by next_cursor: one hit a page, the next on demand.
+    await page.goto(node.url + '#/search?q=' + encodeURIComponent('打印') + '&limit=1');
+    await page.locator('[data-testid=hit]').first().waitFor();
+    assert.equal(await page.locator('[data-testid=hit]').count(), 1);
+    await page.getByTestId('search-next').click();
+    await within(10, 'the second page', async () => (await page.locator('[data-testid=hit]').count()) === 2);
+    await page.goto(node.url + '#/search?q=' + encodeURIComponent('打印') + '&kind=article');
+
     // The article: the Markdown rendered, its raw HTML shown as text, never run.
     await hit.getByTestId('hit-link').click();
     await page.getByTestId('kb-article').waitFor();

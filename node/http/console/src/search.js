@@ -153,7 +153,7 @@ export function HitsMore({ res }) {
     </p>`;
 }
 
-// #/search?q=..&kind=ticket,article&site=..&status=..: the filters live in the route, so the
+// #/search?q=..&kind=ticket,article&site=..&status=..[&limit=]: the filters live in the route, so the
 // back button and a reload give the same results.
 export function SearchPage({ params }) {
     const app = useApp();
@@ -162,9 +162,11 @@ export function SearchPage({ params }) {
     const kinds = (params.get('kind') || '').split(',').filter((k) => allowed.includes(k));
     const site = app.roles.agent ? params.get('site') || '' : '';
     const status = app.roles.agent ? params.get('status') || '' : '';
-    const res = useSearch({ q, kind: kinds.join(','), site, status, limit: 20 });
+    // The page size: 20, or the route's limit (1..100; as #/hub?limit= does).
+    const limit = Math.min(100, Math.max(1, Number(params.get('limit')) || 20));
+    const res = useSearch({ q, kind: kinds.join(','), site, status, limit });
     const go = (change) => {
-        const p = Object.assign({ q, kind: kinds.join(','), site, status }, change);
+        const p = Object.assign({ q, kind: kinds.join(','), site, status, limit: params.get('limit') }, change);
         navigate('/search?' + new URLSearchParams(Object.entries(p).filter(([, v]) => v)).toString());
     };
     // A new set of kinds drops a status the other kinds do not have.
