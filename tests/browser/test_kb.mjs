@@ -307,6 +307,14 @@ test('an outage bulletin shows on the requester portal until it is withdrawn', {
     const row = mpage.locator(`[data-testid=bl-row][data-id="${b.id}"]`);
     await row.waitFor();
     await shot(mpage, 'kb-13-bulletins-manager');
+    // A new maintenance bulletin from the form (valid for a day by default): listed and shown.
+    await mpage.getByTestId('bf-title').fill('周六 22:00 网络维护');
+    await mpage.getByTestId('bf-severity').selectOption('maintenance');
+    await mpage.getByTestId('bf-body').fill('届时 VPN 将中断约 30 分钟。');
+    await mpage.getByTestId('bf-create').click();
+    await mpage.locator('[data-testid=bl-row]', { hasText: '周六 22:00 网络维护' }).waitFor();
+    await mpage.locator('[data-testid=bulletin][data-severity=maintenance]').waitFor();
+    assert.ok(cliJson(['bulletin', 'list', '--current']).some((x) => x.title === '周六 22:00 网络维护' && x.severity === 'maintenance'));
     // Edit the info bulletin: a new title, shown in the list.
     await mpage.locator(`[data-testid=bl-row][data-id="${info.id}"]`).getByTestId('bl-edit').click();
     await mpage.getByTestId('bulletin-edit').waitFor();
