@@ -416,4 +416,8 @@ test('the new request form with suggestions at phone width (390 px)', { skip }, 
     await page.locator(`[data-testid=deflect-article][data-id="${A.printer}"]`).waitFor({ timeout: 5000 });
     assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390);
     await shot(page, 'kb-18-phone-deflection');
+    await page.goto(node.url + '#/search?q=' + encodeURIComponent('打印'));
+    await page.locator(`[data-testid=hit][data-id="${A.printer}"]`).waitFor();
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390);
+    await shot(page, 'kb-19-phone-search');
 });
