@@ -2,13 +2,14 @@
 # deps.sh - installs the Debian 12 packages sundesk needs to build and test (only the missing ones);
 # clang and libclang-rt-14-dev (libFuzzer) build the fuzz harnesses of tests/fuzz; chromium and
 # fonts-noto-cjk (Chinese text) run the web console's browser tests (Node.js and npm come with
-# the machine).
+# the machine); libxapian-dev (the full-text index, node/search) and libsqlite3-dev (FTS5, the
+# search benchmark's comparison).
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libzmq3-dev libczmq-dev liblmdb-dev libmsgpack-dev
           libsodium-dev libcmocka-dev libical-dev libmicrohttpd-dev libjansson-dev tzdata lmdb-utils
           python3 python3-zmq python3-msgpack iproute2 clang libclang-rt-14-dev chromium
-          fonts-noto-cjk "$@")
+          fonts-noto-cjk libxapian-dev libsqlite3-dev "$@")
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -22,6 +22,9 @@
 #include "desk_args.h"
 #include "people_args.h"
 #include "ticket_args.h"
+#include "search_args.h"
+#include "article_args.h"
+#include "bulletin_args.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -156,3 +156,39 @@ int sd_record_decode(const sd_kind_t *k, const sd_mp_node_t *map, void *record, 
     }
     return 0;
 }
+
+static int s_stamp_cmp(const sd_set_stamp_t *a, const sd_set_stamp_t *b)
+{
+    if (a->hlc != b->hlc)
+        return a->hlc < b->hlc ? -1 : 1;
+    int c = strcmp(a->origin, b->origin);
+    if (c)
+        return c;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+int sd_set_insert(void **items, size_t *count, size_t *cap, size_t item_size, const void *item)
+{
+    const sd_set_stamp_t *new = item;
+    size_t at = *count;
+    for (size_t i = 0; i < *count; i++) {
+        const sd_set_stamp_t *x = (const void *)((const char *)*items + i * item_size);
+        if (x->seq == new->seq && strcmp(x->origin, new->origin) == 0)
+            return 1;
+        if (at == *count && s_stamp_cmp(new, x) < 0)
+            at = i;
+    }
+    if (*count == *cap) {
+        size_t grown_cap = *cap ? *cap * 2 : 4;
+        void *grown = realloc(*items, grown_cap * item_size);
+        if (!grown)
+            return SD_ENOMEM;
+        *items = grown;
+        *cap = grown_cap;
+    }
+    char *base = *items;
+    memmove(base + (at + 1) * item_size, base + at * item_size, (*count - at) * item_size);
+    memcpy(base + at * item_size, item, item_size);
+    (*count)++;
+    return 0;
+}

@@ -39,4 +39,18 @@ void sd_record_encode(const sd_kind_t *k, const void *record, bool with_stamps, 
  * clear it. */
 int sd_record_decode(const sd_kind_t *k, const sd_mp_node_t *map, void *record, sd_fault_t *fault);
 
+/* The identity every item of a kind's append-only set starts with (a ticket's comment, an
+ * article's version): items are ordered by (hlc, origin, seq), and (origin, seq) names one. */
+typedef struct {
+    uint64_t hlc;                 /* the event's clock */
+    uint64_t seq;                 /* the event's seq */
+    char origin[SD_SITE_MAX + 1]; /* the event's site */
+} sd_set_stamp_t;
+
+/* Inserts *item (item_size bytes, starting with an sd_set_stamp_t) into the array *items of
+ * *count items (*cap allocated) in (hlc, origin, seq) order, by copy. Returns 0 (inserted: the
+ * array owns what the item owned), 1 (an item of the same (origin, seq) is there: nothing
+ * inserted, the caller still owns what the item owns), SD_ENOMEM. */
+int sd_set_insert(void **items, size_t *count, size_t *cap, size_t item_size, const void *item);
+
 #endif

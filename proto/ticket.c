@@ -89,6 +89,7 @@ const sd_field_t sd_ticket_fields[] = {
     STR(assets, SD_REG_ASSETS, SD_ASSETS_LIST_MAX, SD_F_LINE),
     STR(vendor, SD_REG_VENDOR, SD_ID_MAX, SD_F_LINE),
     STR(vendor_ref, SD_REG_VENDOR, SD_VENDOR_REF_MAX, SD_F_LINE),
+    STR(article, SD_REG_ARTICLE, SD_ID_MAX, SD_F_LINE),
 };
 const size_t sd_ticket_field_count = sizeof sd_ticket_fields / sizeof sd_ticket_fields[0];
 
@@ -184,39 +185,20 @@ void sd_ticket_clear(sd_ticket_t *t)
     sd_record_clear(&sd_kind_ticket, t);
 }
 
-static int s_comment_cmp(const sd_comment_t *a, const sd_comment_t *b)
-{
-    if (a->hlc != b->hlc)
-        return a->hlc < b->hlc ? -1 : 1;
-    int c = strcmp(a->origin, b->origin);
-    if (c)
-        return c;
-    return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
+_Static_assert(offsetof(sd_comment_t, hlc) == offsetof(sd_set_stamp_t, hlc) &&
+                   offsetof(sd_comment_t, seq) == offsetof(sd_set_stamp_t, seq) &&
+                   offsetof(sd_comment_t, origin) == offsetof(sd_set_stamp_t, origin),
+               "a comment starts with its set stamp");
 
 int sd_ticket_add_comment(sd_ticket_t *t, sd_comment_t *c)
 {
-    size_t at = t->ncomments;
-    for (size_t i = 0; i < t->ncomments; i++) {
-        sd_comment_t *x = &t->comments[i];
-        if (x->seq == c->seq && strcmp(x->origin, c->origin) == 0) {
-            s_comment_free(c);
-            return 0;
-        }
-        if (at == t->ncomments && s_comment_cmp(c, x) < 0)
-            at = i;
-    }
-    if (t->ncomments == t->comments_cap) {
-        size_t cap = t->comments_cap ? t->comments_cap * 2 : 4;
-        sd_comment_t *grown = realloc(t->comments, cap * sizeof *grown);
-        if (!grown)
-            return SD_ENOMEM;
-        t->comments = grown;
-        t->comments_cap = cap;
-    }
-    memmove(&t->comments[at + 1], &t->comments[at], (t->ncomments - at) * sizeof *c);
-    t->comments[at] = *c;
-    t->ncomments++;
+    void *items = t->comments;
+    int rc = sd_set_insert(&items, &t->ncomments, &t->comments_cap, sizeof *c, c);
+    t->comments = items;
+    if (rc == 1)
+        s_comment_free(c); /* a duplicate */
+    if (rc < 0)
+        return rc;
     c->author = c->body = NULL;
     return 0;
 }
@@ -391,6 +373,12 @@ static int s_index(const void *record, sd_index_keys_t *keys)
     s_by_name(keys, SD_TICKET_INDEX_REQUESTER, t->requester, t->id);
     s_by_name(keys, SD_TICKET_INDEX_ASSIGNEE, t->assignee, t->id);
     s_by_name(keys, SD_TICKET_INDEX_CUSTOMER, t->customer, t->id);
+    s_by_name(keys, SD_TICKET_INDEX_ARTICLE, t->article, t->id);
+    if (t->article && (t->status == SD_STATUS_RESOLVED || t->status == SD_STATUS_CLOSED)) {
+        char solved[sizeof SD_TICKET_COUNT_SOLVED + SD_ID_MAX];
+        snprintf(solved, sizeof solved, "%s%s", SD_TICKET_COUNT_SOLVED, t->article);
+        sd_index_count(keys, solved);
+    }
     sd_ticket_status_counter(t->status, counter, sizeof counter);
     sd_index_count(keys, counter);
     return keys->error;

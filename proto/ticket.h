@@ -86,6 +86,7 @@ typedef enum {
     SD_REG_MAJOR,     /* major_notify, major_note: ticket.declare_major */
     SD_REG_ASSETS,    /* assets */
     SD_REG_VENDOR,    /* vendor, vendor_ref */
+    SD_REG_ARTICLE,   /* article: the knowledge base article it was resolved with */
     /* New registers go last: records and events made before them carry fewer stamps. */
     SD_REG_COUNT_
 } sd_register_t;
@@ -184,6 +185,8 @@ typedef struct {
     /* SD_REG_VENDOR: set by ticket.pending on a vendor, kept after */
     char *vendor;     /* the vendor it waits or waited on (vendor name) */
     char *vendor_ref; /* the vendor's RMA or case number */
+    /* SD_REG_ARTICLE: set by ticket.resolve with an article, kept after */
+    char *article; /* id of the article (article.h) that solved it, or NULL */
 
     /* Derived by the fold, not registers (deterministic under any order). */
     uint64_t updated_at;              /* latest event time */
@@ -244,6 +247,8 @@ static inline bool sd_status_open(int status)
 #define SD_TICKET_INDEX_CUSTOMER     "customer"     /* customer id, id */
 #define SD_TICKET_INDEX_HANDOVERS    "handovers"    /* per handover event: hlc, origin, seq */
 #define SD_TICKET_COUNT_SLA_BREACHES "sla_breaches" /* per breach event */
+#define SD_TICKET_INDEX_ARTICLE      "article"      /* article id, id: resolved with it */
+#define SD_TICKET_COUNT_SOLVED       "solved."      /* + article id: resolved or closed with it */
 
 /* The name of the counter of tickets in status ("status.<status>") into out. */
 void sd_ticket_status_counter(int status, char *out, size_t cap);

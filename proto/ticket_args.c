@@ -44,5 +44,6 @@ const sd_field_t sd_ticket_args_fields[SD_ARG_TICKET_COUNT_] = {
     [SD_ARG_TICKET_ASSETS] = STR(T, assets, SD_ASSETS_LIST_MAX, SD_F_LINE),
     [SD_ARG_TICKET_VENDOR] = STR(T, vendor, SD_LOGIN_MAX, LINE1),
     [SD_ARG_TICKET_VENDOR_REF] = STR(T, vendor_ref, SD_VENDOR_REF_MAX, SD_F_LINE),
+    [SD_ARG_TICKET_ARTICLE] = STR(T, article, SD_ID_MAX, LINE1),
 };
 #undef T

@@ -47,6 +47,7 @@ typedef enum {
     SD_ARG_TICKET_ASSETS,
     SD_ARG_TICKET_VENDOR,
     SD_ARG_TICKET_VENDOR_REF,
+    SD_ARG_TICKET_ARTICLE,
     SD_ARG_TICKET_COUNT_
 } sd_ticket_arg_t;
 
@@ -88,6 +89,7 @@ typedef struct {
     char *assets;       /* new, update: asset tags, comma-separated ("" for none) */
     char *vendor;       /* pending on a vendor: the vendor's name */
     char *vendor_ref;   /* pending on a vendor: its RMA or case number */
+    char *article;      /* resolve: the knowledge base article that solved it */
 } sd_ticket_args_t;
 
 extern const sd_field_t sd_ticket_args_fields[SD_ARG_TICKET_COUNT_];

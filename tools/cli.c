@@ -33,6 +33,7 @@ static const struct {
     {"at-risk", "sla", "at_risk"},
     {"vip", "vip", "true"},
     {"no-vip", "vip", "false"},
+    {"current", "current", "true"},
 };
 
 /* Other spellings of valued options, in the ops of one argument group (SD_ARGS_NONE: all). */
@@ -45,14 +46,15 @@ static const struct {
     {"to", "site", SD_ARGS_REPORT},           {"name", "display_name", SD_ARGS_USER},
     {"name", "display_name", SD_ARGS_TEAM},   {"org", "organisation", SD_ARGS_CUSTOMER},
     {"dept", "department", SD_ARGS_CUSTOMER}, {"name", "display_name", SD_ARGS_VENDOR},
+    {"incident", "major", SD_ARGS_BULLETIN},
 };
 
 /* Arguments that are points in time; true: a span back from now is allowed. */
 static const struct {
     const char *arg; /* argument name */
     bool relative;   /* "24h" means 24 hours ago */
-} s_times[] = {
-    {"reply_due", false}, {"from", false}, {"since", true}, {"until", true}, {"at", false}};
+} s_times[] = {{"reply_due", false}, {"from", false},       {"since", true},       {"until", true},
+               {"at", false},        {"valid_from", false}, {"valid_until", false}};
 
 /* Arguments never taken from the command line, where ps and the shell history would show them:
  * the CLI asks for them (sd_cli_password), or reads them from stdin with this option. */
@@ -666,4 +668,30 @@ const sd_mp_node_t *sd_cli_array(const sd_mp_node_t *map, const char *key)
 {
     const sd_mp_node_t *v = map && sd_mp_kind(map) == SD_MP_MAP ? sd_mp_get(map, key) : NULL;
     return v && sd_mp_kind(v) == SD_MP_ARRAY ? v : NULL;
+}
+
+void sd_cli_print_labelled(const sd_mp_node_t *map, const sd_cli_label_t *lines, size_t n,
+                           int width)
+{
+    for (size_t i = 0; i < n; i++) {
+        int len;
+        const char *text = sd_cli_str(map, lines[i].key, &len);
+        if (len)
+            printf("  %-*s %.*s\n", width, lines[i].label, len, text);
+    }
+}
+
+int sd_cli_record_start(sd_cli_t *cli, const sd_mp_node_t *record, const char *what, int new_op,
+                        const char **id, int *len)
+{
+    *id = sd_cli_str(record, "id", len);
+    if (!*len)
+        return sd_cli_fail("the node sent %s %s this client cannot read",
+                           strchr("aeiou", what[0]) ? "an" : "a", what);
+    if (cli->opts->json)
+        return sd_cli_print_json(record);
+    if (cli->verb->op != new_op)
+        return -1;
+    printf("%.*s\n", *len, *id);
+    return 0;
 }

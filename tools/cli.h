@@ -157,4 +157,21 @@ const sd_mp_node_t *sd_cli_array(const sd_mp_node_t *map, const char *key);
 int sd_cli_print_rows(const sd_cli_t *cli, const sd_mp_node_t *result, const char *key,
                       void (*row)(const sd_mp_node_t *entry), const char *more);
 
+/* The start of the printer of a record (what: "article"): its id into *id and *len; -1 to go on
+ * printing, else the exit status, the record handled: printed as JSON with --json, its id alone
+ * after the create op new_op, or a message when it has no id. */
+int sd_cli_record_start(sd_cli_t *cli, const sd_mp_node_t *record, const char *what, int new_op,
+                        const char **id, int *len);
+
+/* A text entry of a record shown on a line of its own: its key and the label shown. */
+typedef struct {
+    const char *key;   /* key in the result map */
+    const char *label; /* what the line calls it */
+} sd_cli_label_t;
+
+/* Prints "  LABEL  VALUE" (the label padded to width) for each of the n keys that map holds
+ * as non-empty text, in the order given. */
+void sd_cli_print_labelled(const sd_mp_node_t *map, const sd_cli_label_t *lines, size_t n,
+                           int width);
+
 #endif

@@ -1,6 +1,8 @@
 /* cmd_ticket.c - `sundesk ticket VERB`: the request workflow's verbs and how their results show. */
 #include "cmd_ticket.h"
 
+#include "cmd_search.h"
+
 #include "error.h"
 #include "render.h"
 #include "request.h"
@@ -47,6 +49,9 @@ const sd_cli_verb_t sd_ticket_verbs[] = {
      "tickets whose owner site is SITE; --team: only tickets of team T. The SLA column\n"
      "shows ok, at_risk or breached, with ESC when the manager was notified.",
      NULL},
+    {"suggest", SD_REQ_SEARCH_SUGGEST, "ticket:ID",
+     "ID [--limit N]: published articles that may answer the ticket (its title and description)",
+     sd_search_print_hits, true, NULL, NULL},
     {"counts", SD_REQ_TICKET_COUNTS, "",
      "[--all]: open tickets by owner site, priority and SLA state; all by status", NULL, false,
      "Counts for a dashboard: the open tickets (new to pending; with --all every\n"
@@ -72,7 +77,8 @@ const sd_cli_verb_t sd_ticket_verbs[] = {
      "ticket after it resumes.",
      NULL},
     TICKET_VERB("resolve", SD_REQ_TICKET_RESOLVE, "id resolution",
-                "ID RESOLUTION: record what was done"),
+                "ID RESOLUTION [--article KB-ID]: record what was done (and the\n"
+                "                 knowledge base article that solved it)"),
     TICKET_VERB("close", SD_REQ_TICKET_CLOSE, "id satisfaction",
                 "ID SATISFACTION(1-5) [--feedback F]: customer confirmed"),
     TICKET_VERB("reopen", SD_REQ_TICKET_REOPEN, "id reason",

@@ -242,6 +242,8 @@ void sd_render_ticket(FILE *out, const sd_ticket_t *t, const char *site_zone)
     if (t->resolved_at || t->resolution)
         fprintf(out, "  resolved    %s: %s\n", sd_render_time(t->resolved_at, a),
                 s_or(t->resolution, "-"));
+    if (t->article)
+        fprintf(out, "  article     %s (the knowledge base article that solved it)\n", t->article);
     if (t->closed_at)
         fprintf(out, "  closed      %s  satisfaction %d/5%s%s\n", sd_render_time(t->closed_at, a),
                 t->satisfaction, t->feedback ? "  " : "", s_or(t->feedback, ""));

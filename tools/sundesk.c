@@ -4,15 +4,18 @@
  * schedule and handover, whoami/login/logout, user, team, token, audit,
  * keygen, backup and restore); this file only knows their names. */
 #include "cli.h"
+#include "cmd_article.h"
 #include "cmd_asset.h"
 #include "cmd_audit.h"
 #include "cmd_auth.h"
 #include "cmd_backup.h"
+#include "cmd_bulletin.h"
 #include "cmd_contact.h"
 #include "cmd_keygen.h"
 #include "cmd_major.h"
 #include "cmd_node.h"
 #include "cmd_schedule.h"
+#include "cmd_search.h"
 #include "cmd_customer.h"
 #include "cmd_team.h"
 #include "cmd_ticket.h"
@@ -46,6 +49,9 @@ static const sd_cli_command_t s_commands[] = {
     {"audit", sd_audit_verbs},
     {"customer", sd_customer_verbs},
     {"lookup", sd_lookup_verbs},
+    {"search", sd_search_verbs},
+    {"article", sd_article_verbs}, // the knowledge base and bulletins (issue 16)
+    {"bulletin", sd_bulletin_verbs},
     {"logout", sd_logout_verbs},
     {NULL, NULL},
 };
@@ -114,7 +120,8 @@ static int s_command(sd_cli_opts_t *o, int argc, char **argv)
         return sd_cli_fail(
             "unknown command '%s' (known: ticket, node, repl, schedule, handover, "
             "whoami, login, logout, user, team, token, audit, customer, lookup, keygen, backup, "
-            "asset, vendor, "
+            "asset, vendor, search, "
+            "article, bulletin, "
             "restore); see sundesk --help",
             argv[0]);
     const sd_cli_verb_t *v = c->verbs;
@@ -191,5 +198,18 @@ int sd_cli_main(int argc, char **argv)
         return sd_cmd_customer_import(&o, argc - i - 2, argv + i + 2);
     if (!strcmp(argv[i], "customer"))
         argc = i + sd_customer_words(argc - i, argv + i);
+    if (!strcmp(argv[i], "search")) {
+        int n = argc - i;
+        char **words = sd_search_words(&n, argv + i);
+        int rc = s_command(&o, n, words);
+        if (words != argv + i)
+            free(words);
+        return rc;
+    }
+    if (!strcmp(argv[i], "article")) {
+        char **words = argv + i;
+        int n = sd_article_words(argc - i, &words);
+        return n < 0 ? 1 : s_command(&o, n, words);
+    }
     return s_command(&o, argc - i, argv + i);
 }

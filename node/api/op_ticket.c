@@ -1,6 +1,7 @@
 /* op_ticket.c - ticket.get, ticket.list and ticket.history; the writes go to the workflow. */
 #include "op_ticket.h"
 
+#include "article.h"
 #include "asset.h"
 #include "error.h"
 #include "op_customer.h"
@@ -31,6 +32,21 @@ static int s_links_check(const sd_request_t *req, sd_fault_t *fault)
     return vendor ? sd_login_check(a->vendor, "args.vendor", fault) : 0;
 }
 
+/* The article a ticket.resolve names exists here. */
+static int s_article_check(sd_store_txn_t *txn, const char *id, sd_fault_t *fault)
+{
+    sd_article_t *a = sd_record_new(&sd_kind_article);
+    int rc = !a    ? SD_ENOMEM
+             : txn ? sd_store_get_record(txn, &sd_kind_article, id, a)
+                   : SD_ENOTFOUND;
+    if (!rc && !sd_record_exists(&sd_kind_article, a))
+        rc = SD_ENOTFOUND;
+    sd_record_destroy(&sd_kind_article, (void **)&a);
+    if (rc == SD_ENOTFOUND)
+        return sd_fault_set(fault, rc, "args.article: article %s does not exist", id);
+    return rc;
+}
+
 int sd_api_ticket_write(const sd_api_write_ctx_t *ctx, const void *cur, const sd_request_t *req,
                         sd_event_t *ev, sd_fault_t *fault)
 {
@@ -49,7 +65,15 @@ int sd_api_ticket_write(const sd_api_write_ctx_t *ctx, const void *cur, const sd
         pub.present |= SD_ARG(TICKET, PUBLIC);
         return sd_workflow_build(ctx->wf, cur, &pub, ev, fault);
     }
+    if (a->article && (rc = s_article_check(ctx->txn, a->article, fault)) != 0)
+        return rc;
     rc = sd_workflow_build(ctx->wf, cur, req, ev, fault);
+    if (!rc && a->article) { /* resolved with a knowledge base article: it counts it solved */
+        rc = sd_api_take(ev, cur, SD_REG_ARTICLE)
+                 ?: sd_api_set_str(&sd_event_ticket(ev)->article, a->article);
+        if (rc)
+            return sd_api_write_end(ctx, ev, rc, fault);
+    }
     /* The workflow refused the move: the error says which moves the status allows. */
     if (rc == SD_ETRANSITION && cur && ctx->allowed && ctx->allowed_cap)
         sd_workflow_allowed(((const sd_ticket_t *)cur)->status, ctx->allowed, ctx->allowed_cap);

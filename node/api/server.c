@@ -4,7 +4,9 @@
  * a budget of bytes waiting for it (SD_OUTBOX_CLIENT_BYTES), checked before each request of it is
  * served; past it the request is answered `busy` without touching the store, so a flood of large
  * reads neither grows the node nor delays the other clients' replies beyond one batch. */
-#include "server.h"
+#include "server_impl.h"
+
+typedef sd_server_job_t s_job_t;
 
 #include "access.h"
 #include "api.h"
@@ -31,58 +33,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-
-/* Largest ZeroMQ message accepted at all; bigger ones make libzmq drop the
- * peer before we read it. Between SD_MESSAGE_MAX and this a client gets a
- * too_big reply. */
-#define SD_SOCKET_MAXMSG (4 << 20)
-
-/* One request of a batch, from arrival to reply. */
-typedef struct {
-    zmsg_t *envelope;              /* routing frames to send the reply back with */
-    sd_request_t req;              /* decoded request */
-    int rc;                        /* 0, or why it failed */
-    sd_fault_t fault;              /* detail for rc */
-    sd_mp_writer_t *reply;         /* encoded reply */
-    char event_key[SD_ID_MAX + 1]; /* a committed write: the event's record (for the log) */
-    const sd_kind_t *event_kind;   /* ... its kind */
-    int event_op;                  /* ... its op */
-    uint64_t event_seq;            /* ... and its seq; 0 when the request wrote nothing */
-    sd_client_peer_t peer;         /* who the transport says sent it */
-    sd_principal_t who;            /* who it is (authn.h), once identified */
-    int scope;                     /* sd_scope_t the permission table granted */
-    char shown_once[80];           /* token.new: the token for the reply (wiped after) */
-    char allowed[160];             /* a ticket's bad_transition: the verbs allowed, for the reply */
-    int from;                      /* the client socket it came on (sd_server.clients) */
-} s_job_t;
-
-struct sd_server {
-    const sd_config_t *cfg;           /* configuration (borrowed) */
-    sd_store_t *store;                /* the store (borrowed) */
-    sd_journal_t *journal;            /* every write goes through it: clock, seqs, commits */
-    sd_replica_t *replica;            /* replication, or NULL when not configured */
-    zsock_t *clients[3];              /* client sockets: the endpoint; with tcp, also the ipc;
-                                         with HTTP, the in-process one of its threads (bridge.h) */
-    bool clients_ipc[3];              /* ... whether each is ipc (its peers have credentials) */
-    int nclients;                     /* how many */
-    int64_t started_ms;               /* for uptime */
-    uint64_t requests, errors;        /* counters since start */
-    uint64_t commits, writes;         /* write transactions and the requests they carried */
-    s_job_t jobs[SD_SERVER_BATCH];    /* the current batch */
-    size_t njobs;                     /* used entries of jobs */
-    int64_t next_tick;                /* monotonic ms of the scheduler's next tick */
-    char sched_cursor[SD_ID_MAX + 1]; /* where the scheduler's next slice of the queue starts */
-    const char *restoring;            /* data dir restored from a backup, not caught up; or NULL */
-    sd_metrics_t *metrics;            /* Prometheus endpoint, or NULL when not configured */
-    sd_auth_t *auth;                  /* sessions and the password guard */
-    sd_audit_t *audit;                /* refusals waiting to be recorded */
-    int64_t next_metrics;             /* monotonic ms of the next render of the metrics text */
-    sd_outbox_t *outbox;              /* replies clients have not taken yet */
-    sd_http_api_t *http;              /* the HTTP API and console, or NULL when off */
-    sd_changes_t *changes;            /* committed events, published for the HTTP live streams */
-    char http_url[128];               /* the HTTP base URL ("" when off), for node.status */
-    uint64_t busy;                    /* requests answered busy: their client had not read */
-};
 
 /* The node's time for events and scheduling: the schedule's clock (real
  * unless a test configured an accelerated one). */
@@ -136,7 +86,6 @@ static int s_start_http(sd_server_t *s, char *err, size_t cap)
     int rc = s_bind_client(s, SD_BRIDGE_ENDPOINT, err, cap) ?: sd_changes_new(&s->changes);
     if (rc)
         return rc;
-    sd_journal_set_listener(s->journal, sd_changes_publish, s->changes);
     char why[512] = "";
     rc = sd_http_api_start(&s->cfg->http, &s->http, s->http_url, sizeof s->http_url, why,
                            sizeof why);
@@ -171,6 +120,9 @@ int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out, 
     int rc = sd_auth_new(cfg->site, &s->auth) ?: sd_audit_new(cfg->site, &s->audit);
     rc = rc ?: sd_outbox_new(&s->outbox);
     rc = rc ?: sd_journal_open(store, cfg->site, &s->journal);
+    rc = rc ?: sd_server_search_start(s, err, cap);
+    if (!rc) /* committed events go to the live streams and wake the search thread */
+        sd_journal_set_listener(s->journal, sd_server_committed, s);
     /* Replication first: its certificates are checked before anything binds. */
     if (!rc && cfg->repl.cert[0])
         rc = sd_replica_new(cfg, s->journal, &s->replica, err, cap);
@@ -208,6 +160,7 @@ void sd_server_destroy(sd_server_t **server)
     sd_http_api_stop(&s->http); /* before the sockets its threads call through */
     if (s->journal)
         sd_journal_set_listener(s->journal, NULL, NULL);
+    sd_server_search_stop(s);
     sd_changes_destroy(&s->changes);
     sd_outbox_destroy(&s->outbox);
     for (int i = 0; i < s->nclients; i++)
@@ -481,8 +434,8 @@ static int s_read_one(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job)
     }
     rc = rc ?: s_admit(s, txn, job, cur);
     sd_record_destroy(kind, &cur);
-    if (rc)
-        return rc;
+    if (rc || sd_search_op(job->req.op)) /* the search thread answers, never this one */
+        return rc ?: sd_server_search_hand(s, job);
     sd_node_stats_t stats = s_stats(s);
     sd_api_ctx_t ctx = {.cfg = s->cfg,
                         .store = s->store,
@@ -510,6 +463,8 @@ static void s_send_replies(sd_server_t *s)
     for (size_t i = 0; i < s->njobs; i++) {
         s_job_t *job = &s->jobs[i];
         s->requests++;
+        if (job->handed && !job->rc)
+            goto next; /* the search thread's reply is forwarded when it comes */
         if (job->rc == 0 && sd_mp_writer_error(job->reply))
             job->rc = sd_fault_set(&job->fault, SD_ENOMEM, "out of memory encoding the reply");
         if (job->rc) {
@@ -530,6 +485,8 @@ static void s_send_replies(sd_server_t *s)
         const void *data = sd_mp_writer_data(job->reply, &len);
         zmsg_addmem(job->envelope, data, len);
         sd_outbox_send(s->outbox, s->clients[job->from], &job->envelope, zclock_mono());
+    next:
+        job->handed = false;
         sd_request_clear(&job->req);
         sd_principal_clear(&job->who);
         sd_secret_wipe(job->shown_once, sizeof job->shown_once);
@@ -677,11 +634,13 @@ static void s_drain(sd_server_t *s)
     }
 }
 
-/* Every socket the loop watches: the client ROUTERs first, then replication's. */
+/* Every socket the loop watches: the client ROUTERs first, then replication's, then the search
+ * thread's. */
 typedef struct {
-    zmq_pollitem_t items[2 + SD_REPLICA_SOCKETS_MAX]; /* for zmq_poll */
-    void *handles[2 + SD_REPLICA_SOCKETS_MAX];        /* the czmq object behind each item */
+    zmq_pollitem_t items[4 + SD_REPLICA_SOCKETS_MAX]; /* for zmq_poll */
+    void *handles[4 + SD_REPLICA_SOCKETS_MAX];        /* the czmq object behind each item */
     int count;                                        /* used entries */
+    int search;                                       /* the search thread's entry, or -1 */
 } s_watch_t;
 
 static void s_watch_init(sd_server_t *s, s_watch_t *w)
@@ -692,6 +651,9 @@ static void s_watch_init(sd_server_t *s, s_watch_t *w)
         s->nclients + (s->replica ? (int)sd_replica_sockets(s->replica, w->handles + s->nclients,
                                                             SD_REPLICA_SOCKETS_MAX)
                                   : 0);
+    w->search = s->search ? w->count : -1;
+    if (s->search)
+        w->handles[w->count++] = sd_search_socket(s->search);
     for (int i = 0; i < w->count; i++)
         w->items[i] = (zmq_pollitem_t){zsock_resolve(w->handles[i]), 0, ZMQ_POLLIN, 0};
 }
@@ -779,8 +741,10 @@ int sd_server_run(sd_server_t *s)
         /* Serve every socket that is ready, not only the first: with one per
          * wakeup, a busy client socket or first upstream starves the rest. */
         for (int i = s->nclients; ready > 0 && i < watch.count; i++)
-            if (watch.items[i].revents & ZMQ_POLLIN)
+            if (i != watch.search && (watch.items[i].revents & ZMQ_POLLIN))
                 sd_replica_handle(s->replica, watch.handles[i]);
+        if (ready > 0 && watch.search >= 0 && (watch.items[watch.search].revents & ZMQ_POLLIN))
+            sd_server_search_replies(s);
         bool clients = false;
         for (int i = 0; ready > 0 && i < s->nclients; i++)
             clients |= (watch.items[i].revents & ZMQ_POLLIN) != 0;

@@ -3,6 +3,8 @@
 
 #include "contact.h"
 #include "asset.h"
+#include "article.h"
+#include "bulletin.h"
 #include "customer.h"
 #include "error.h"
 #include "major.h"
@@ -88,6 +90,17 @@ sd_authz_subject_t sd_authz_subject(const sd_principal_t *who, const sd_request_
         const sd_major_t *r = cur;
         const char *site = r ? r->site : a->major.site;
         return (sd_authz_subject_t){site && sd_site_valid(site) ? site : NULL, false};
+    }
+    /* A requester's search covers their own tickets: the search thread narrows it (search.h). */
+    if (req->op == SD_REQ_SEARCH_QUERY || req->op == SD_REQ_SEARCH_SUGGEST)
+        return (sd_authz_subject_t){NULL, true};
+    if (k == &sd_kind_article) /* desk-wide; a requester reads (and finds helpful) what the
+                                  handler lets them see (op_article.h) */
+        return (sd_authz_subject_t){NULL, !spec->writes || req->op == SD_REQ_ARTICLE_HELPFUL};
+    if (k == &sd_kind_bulletin) {
+        const sd_bulletin_t *b = cur;
+        const char *site = b ? b->origin_site : spec->creates ? node_site : NULL;
+        return (sd_authz_subject_t){site, !spec->writes}; /* reads: narrowed by op_bulletin.h */
     }
     return (sd_authz_subject_t){NULL, false};
 }

@@ -24,7 +24,9 @@ enum {
     RT_PAGED = 1 << 6,    /* a list with `after`: items, next_cursor, Link */
     RT_MORE = 1 << 7,     /* a list without `after`: items and more */
     RT_COMMENTS = 1 << 8, /* the result's comments as items */
-    RT_EMPTY_OK = 1 << 9  /* the body may be empty (a step without arguments) */
+    RT_EMPTY_OK = 1 << 9, /* the body may be empty (a step without arguments) */
+    RT_CURSOR = 1 << 10,  /* a list whose result has next_cursor (search): items, total, Link */
+    RT_ID_TICKET = 1 << 11 /* {id} is the op's `ticket` argument (a ticket's suggestions) */
 };
 
 typedef struct {
@@ -36,8 +38,9 @@ typedef struct {
     const char *items;  /* lists: the result's key of the items */
 } s_route_t;
 
-#define TICKET_STEPS " ack assign start pending resolve close reopen cancel handover declare_major "
-#define USER_STEPS   " grant revoke disable enable link password "
+#define TICKET_STEPS  " ack assign start pending resolve close reopen cancel handover declare_major "
+#define USER_STEPS    " grant revoke disable enable link password "
+#define ARTICLE_STEPS " publish retire link helpful "
 
 static const s_route_t s_routes[] = {
     {"GET", "/api/v1/tickets", "ticket.list", NULL, RT_QUERY | RT_PAGED, "tickets"},
@@ -95,10 +98,33 @@ static const s_route_t s_routes[] = {
     {"POST", "/api/v1/majors", "major.new", NULL, RT_BODY | RT_RECORD | RT_CREATED, NULL},
     {"GET", "/api/v1/majors/{id}", "major.get", NULL, RT_RECORD, NULL},
     {"PATCH", "/api/v1/majors/{id}", "major.update", NULL, RT_PATCH | RT_RECORD | RT_WRITE, NULL},
+    {"GET", "/api/v1/articles", "article.list", NULL, RT_QUERY | RT_PAGED, "articles"},
+    {"POST", "/api/v1/articles", "article.new", NULL, RT_BODY | RT_RECORD | RT_CREATED, NULL},
+    /* No ETag on these gets: solved, helpful and current are counted when read. */
+    {"GET", "/api/v1/articles/{id}", "article.get", NULL, 0, NULL},
+    {"PATCH", "/api/v1/articles/{id}", "article.update", NULL, RT_PATCH | RT_RECORD | RT_WRITE,
+     NULL},
+    {"GET", "/api/v1/articles/{id}/versions/{version}", "article.version", NULL, 0, NULL},
+    {"GET", "/api/v1/articles/{id}/diff", "article.diff", NULL, RT_QUERY, NULL},
+    {"POST", "/api/v1/articles/{id}/actions/{step}", "article.", ARTICLE_STEPS,
+     RT_BODY | RT_EMPTY_OK | RT_RECORD | RT_WRITE, NULL},
+    {"GET", "/api/v1/bulletins", "bulletin.list", NULL, RT_QUERY | RT_PAGED, "bulletins"},
+    {"POST", "/api/v1/bulletins", "bulletin.new", NULL, RT_BODY | RT_RECORD | RT_CREATED, NULL},
+    {"GET", "/api/v1/bulletins/{id}", "bulletin.get", NULL, 0, NULL},
+    {"PATCH", "/api/v1/bulletins/{id}", "bulletin.update", NULL, RT_PATCH | RT_RECORD | RT_WRITE,
+     NULL},
+    {"POST", "/api/v1/bulletins/{id}/actions/{step}", "bulletin.", " withdraw ",
+     RT_BODY | RT_EMPTY_OK | RT_RECORD | RT_WRITE, NULL},
     {"GET", "/api/v1/audit", "audit.list", NULL, RT_QUERY | RT_MORE, "entries"},
     {"GET", "/api/v1/node", "node.status", NULL, 0, NULL},
     {"GET", "/api/v1/node/digest", "node.digest", NULL, 0, NULL},
     {"GET", "/api/v1/replication", "repl.status", NULL, 0, NULL},
+    {"GET", "/api/v1/search", "search.query", NULL, RT_QUERY | RT_CURSOR, "hits"},
+    {"GET", "/api/v1/search/suggest", "search.suggest", NULL, RT_QUERY, NULL},
+    {"GET", "/api/v1/search/status", "search.status", NULL, 0, NULL},
+    {"POST", "/api/v1/search/reindex", "search.reindex", NULL, RT_BODY | RT_EMPTY_OK, NULL},
+    {"GET", "/api/v1/tickets/{id}/suggestions", "search.suggest", NULL, RT_QUERY | RT_ID_TICKET,
+     NULL},
 };
 
 /* The parts of a path that matched a route. */
@@ -106,6 +132,7 @@ typedef struct {
     const s_route_t *route; /* the route */
     char id[256];           /* {id}, or "" */
     char op[64];            /* the op, with {step} filled in */
+    char version[24];       /* {version} (digits; "0" for anything else), or "" */
 } s_match_t;
 
 /* Splits path into at most SD_ROUTE_SEGMENTS segments (copied into buf). Returns the count, or
@@ -135,12 +162,18 @@ static bool s_fits(const s_route_t *route, char **seg, int n, s_match_t *m)
         return false;
     m->route = route;
     m->id[0] = 0;
+    m->version[0] = 0;
     snprintf(m->op, sizeof m->op, "%s", route->op);
     for (int i = 0; i < n; i++) {
         if (!strcmp(want[i], "{id}")) {
             if (strlen(seg[i]) >= sizeof m->id)
                 return false;
             strcpy(m->id, seg[i]);
+        } else if (!strcmp(want[i], "{version}")) {
+            /* Not a number: no such version (0), which the op answers not_found. */
+            bool digits = strlen(seg[i]) < sizeof m->version &&
+                          strspn(seg[i], "0123456789") == strlen(seg[i]);
+            strcpy(m->version, digits ? seg[i] : "0");
         } else if (!strcmp(want[i], "{step}")) {
             char step[40];
             snprintf(step, sizeof step, " %s ", seg[i]);
@@ -282,9 +315,11 @@ typedef struct {
 static int s_query_arg(void *arg, const char *key, const char *value)
 {
     s_query_t *q = arg;
-    const char *name = !strcmp(key, "cursor") ? "after" : key;
     const sd_field_t *fields = NULL;
     size_t n = q->op >= 0 ? sd_req_op_fields(q->op, &fields) : 0;
+    /* A list's cursor is the id to resume after, but for an op with a cursor of its own. */
+    bool own_cursor = sd_fields_find(fields, n, "cursor") >= 0;
+    const char *name = !strcmp(key, "cursor") && !own_cursor ? "after" : key;
     if (q->op < 0) {
         snprintf(q->detail, sizeof q->detail, "query parameter '%s': this resource takes none",
                  key);
@@ -409,9 +444,17 @@ static json_t *s_page(sd_http_req_t *req, const s_route_t *r, json_t *result)
     json_t *items = json_object_get(result, r->items);
     json_t *more = json_object_get(result, "more");
     json_t *page = json_pack("{s:O}", "items", items ? items : json_null());
-    if (!page || !(r->flags & RT_PAGED)) {
+    if (!page || !(r->flags & (RT_PAGED | RT_CURSOR))) {
         if (page)
             json_object_set(page, "more", more ? more : json_false());
+        return page;
+    }
+    if (r->flags & RT_CURSOR) { /* the node made the cursor: passed on as it is */
+        json_t *next = json_object_get(result, "next_cursor");
+        json_object_set(page, "total", json_object_get(result, "total"));
+        json_object_set(page, "next_cursor", next ? next : json_null());
+        if (json_is_string(next))
+            s_link(req, json_string_value(next));
         return page;
     }
     size_t n = json_array_size(items);
@@ -446,8 +489,10 @@ static void s_run(const sd_http_caller_t *c, const s_match_t *m)
             json_decref(args);
             return;
         }
-        json_object_set_new(args, "id", json_string(m->id));
+        json_object_set_new(args, r->flags & RT_ID_TICKET ? "ticket" : "id", json_string(m->id));
     }
+    if (m->version[0])
+        json_object_set_new(args, "version", json_integer(strtoll(m->version, NULL, 10)));
     s_query_t q = {.op = r->flags & RT_QUERY ? sd_req_op_value(m->op) : -1, .args = args};
     if (sd_http_query_each(req, s_query_arg, &q) != 0) {
         sd_problem_send(req, 400, "bad_query", q.detail, NULL);
@@ -478,7 +523,7 @@ static void s_run(const sd_http_caller_t *c, const s_match_t *m)
     }
     json_t *result = sd_mp_to_json(reply.result);
     json_t *body = result;
-    if (result && r->flags & (RT_PAGED | RT_MORE))
+    if (result && r->flags & (RT_PAGED | RT_MORE | RT_CURSOR))
         body = s_page(req, r, result);
     else if (result && r->flags & RT_COMMENTS)
         body = json_pack("{s:O}", "items", json_object_get(result, "comments"));

@@ -108,6 +108,12 @@ int sd_store_open(const char *dir, const char *site, sd_store_t **out)
     }
     strcpy(store->site, site);
     snprintf(store->dir, sizeof store->dir, "%s", dir);
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    /* The writer must not wait behind a reader thread that keeps beginning transactions. */
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&store->grow_lock, &attr);
+    pthread_rwlockattr_destroy(&attr);
     /* Before LMDB maps it: a file cut short would SIGBUS at the first read past its end, and an
      * empty one would silently become a new store. No file yet: a new store. */
     char path[4096 + 16], why[512];
@@ -167,6 +173,7 @@ void sd_store_close(sd_store_t **store)
     if ((*store)->env)
         mdb_env_close((*store)->env);
     sd_mp_writer_destroy(&(*store)->writer);
+    pthread_rwlock_destroy(&(*store)->grow_lock);
     free(*store);
     *store = NULL;
 }
@@ -174,6 +181,11 @@ void sd_store_close(sd_store_t **store)
 const char *sd_store_site(const sd_store_t *store)
 {
     return store->site;
+}
+
+const char *sd_store_dir(const sd_store_t *store)
+{
+    return store->dir;
 }
 
 void sd_store_usage(const sd_store_t *store, uint64_t *map_bytes, uint64_t *used_bytes)
@@ -191,7 +203,9 @@ int sd_store_grow(sd_store_t *store)
     uint64_t next = store->map_size * 2;
     if (next > SD_STORE_MAP_MAX)
         return SD_EFULL;
+    pthread_rwlock_wrlock(&store->grow_lock);
     int rc = mdb_env_set_mapsize(store->env, next);
+    pthread_rwlock_unlock(&store->grow_lock);
     if (rc)
         return s_err(rc);
     sd_log(SD_LOG_INFO, "store map grown: bytes=%llu", (unsigned long long)next);
@@ -227,6 +241,18 @@ int sd_store_begin(sd_store_t *store, bool write, sd_store_txn_t **txn)
     return s_begin(store, NULL, write ? 0 : MDB_RDONLY, txn);
 }
 
+int sd_store_begin_reader(sd_store_t *store, sd_store_txn_t **txn)
+{
+    pthread_rwlock_rdlock(&store->grow_lock);
+    int rc = s_begin(store, NULL, MDB_RDONLY, txn);
+    if (rc) {
+        pthread_rwlock_unlock(&store->grow_lock);
+        return rc;
+    }
+    (*txn)->shared = true;
+    return 0;
+}
+
 int sd_store_begin_nested(sd_store_txn_t *parent, sd_store_txn_t **txn)
 {
     return s_begin(parent->store, parent->txn, 0, txn);
@@ -246,6 +272,8 @@ static int s_commit_error(const sd_store_t *store, int rc)
 int sd_store_commit(sd_store_txn_t **txn)
 {
     int rc = s_commit_error((*txn)->store, s_err(mdb_txn_commit((*txn)->txn)));
+    if ((*txn)->shared)
+        pthread_rwlock_unlock(&(*txn)->store->grow_lock);
     free(*txn);
     *txn = NULL;
     return rc;
@@ -256,6 +284,8 @@ void sd_store_abort(sd_store_txn_t **txn)
     if (!txn || !*txn)
         return;
     mdb_txn_abort((*txn)->txn);
+    if ((*txn)->shared)
+        pthread_rwlock_unlock(&(*txn)->store->grow_lock);
     free(*txn);
     *txn = NULL;
 }

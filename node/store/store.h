@@ -62,6 +62,9 @@ void sd_store_close(sd_store_t **store);
 /* The site id the store belongs to; borrowed, lives as long as the store. */
 const char *sd_store_site(const sd_store_t *store);
 
+/* The data directory the store was opened in; borrowed, lives as long as the store. */
+const char *sd_store_dir(const sd_store_t *store);
+
 /* Current map size in bytes and bytes in use. */
 void sd_store_usage(const sd_store_t *store, uint64_t *map_bytes, uint64_t *used_bytes);
 
@@ -72,6 +75,11 @@ int sd_store_grow(sd_store_t *store);
 /* Begins a write (write = true) or read transaction. Returns 0 and *txn, or
  * SD_ESTORE / SD_EFULL / SD_ENOMEM. */
 int sd_store_begin(sd_store_t *store, bool write, sd_store_txn_t **txn);
+
+/* Begins a read transaction for a thread other than the writer's (the search indexer): it
+ * holds the store's map steady (sd_store_grow waits until it ends), so keep it short. Ended by
+ * sd_store_abort or sd_store_commit like any other. Returns as sd_store_begin. */
+int sd_store_begin_reader(sd_store_t *store, sd_store_txn_t **txn);
 
 /* Begins a nested write transaction inside parent, so one request of a batch
  * can be undone alone. */

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <lmdb.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,11 +45,14 @@ struct sd_store {
     uint64_t map_size;          /* current map size */
     sd_mp_writer_t *writer;     /* scratch buffer for encoding records */
     sd_index_keys_t keys[2];    /* scratch: a record's index entries before and after an event */
+    pthread_rwlock_t grow_lock; /* readers of other threads hold it shared; growing the map
+                                   takes it exclusively (LMDB: no transaction during a resize) */
 };
 
 struct sd_store_txn {
     sd_store_t *store; /* owner */
     MDB_txn *txn;      /* the LMDB transaction */
+    bool shared;       /* begun by sd_store_begin_reader: holds grow_lock shared */
 };
 
 /* Translates an LMDB or errno code at the module boundary. */

@@ -19,6 +19,7 @@ import { startNode, openapi as doc, root, problem, assert } from './lib.mjs';
 import { check, documented, resolve } from './schema.mjs';
 
 let node, plain, admin, agent, mgr, req, plainAgent;
+let bare; // a desk user without a role: reads bulletins, nothing of the knowledge base
 const cases = [];
 const key = (method, path, status) => `${method} ${path} ${status}`;
 // C(METHOD, PATH, STATUS, RUN): RUN() returns the answer of node.api (or a like object).
@@ -46,23 +47,30 @@ let nTeam = 0;
 let custId, custOther, nCust = 0; // customers: wang's own (linked), another
 const freshCustomer = () => JSON.parse(node.sd('--json', 'customer', 'new', '--name', `Cust ${++nCust}`)).id;
 const STALE = `"${'0'.repeat(32)}"`; // a well-formed version no record has
+const freshArticle = () => node.sd('article', 'new', '--title', 'A', '--body', 'one\ntwo\n', '--audience', 'public').trim();
+const freshBulletin = () => node.sd('bulletin', 'new', '--title', 'B', '--valid-until', '2100-01-01').trim();
 
 // Path parameters for requests that should reach an existing record (generic cases).
 async function fill(path) {
+  if (path === '/api/v1/search') return `${path}?q=x`; // q is required: decoded before who asks
   if (path.includes('/tickets/{id}')) return path.replace('{id}', await ticketIn('new', true));
   if (path.includes('/assets/{id}')) return path.replace('{id}', 'LT-0001');
   if (path.includes('/vendors/{name}')) return path.replace('{name}', 'lenovo');
   if (path.includes('/customers/{id}')) return path.replace('{id}', freshCustomer());
   if (path.includes('/tokens/{id}')) return path.replace('{id}', JSON.parse(node.sd('--json', 'token', 'list', '--user', 'li'))[0].id);
   if (path.includes('/contacts/{id}')) return path.replace('{id}', node.sd('contact', 'new', '--channel', 'call').trim());
+  if (path.includes('/articles/{id}')) return path.replace('{id}', freshArticle()).replace('{version}', '1');
+  if (path.includes('/bulletins/{id}')) return path.replace('{id}', freshBulletin());
   return path.replace('{login}', 'li').replace('{name}', 'network').replace('{file}', 'app.js');
 }
 // Who may pass the permission check of a route, so that only the case's fault is refused.
 function tokenFor(path) {
   if (/^\/api\/v1\/(users|teams|audit)/.test(path)) return admin.token;
+  if (path === '/api/v1/search/reindex') return admin.token;
   if (path.startsWith('/api/v1/majors')) return mgr.token;
   if (path.startsWith('/api/v1/tickets/')) return mgr.token; // cancel needs the manager role
   if (path.startsWith('/api/v1/vendors')) return mgr.token;
+  if (path.startsWith('/api/v1/bulletins')) return mgr.token;
   return agent.token;
 }
 // A body the route accepts, so that 401 comes from the missing token alone.
@@ -83,6 +91,8 @@ const GOOD = {
   '/api/v1/contacts': { channel: 'call' }, '/api/v1/contacts/{id}': { summary: 's' },
   '/api/v1/majors': { id: 'nobody-rule', notify: 'x' }, '/api/v1/majors/{name}': { notify: 'y' },
   '/api/v1/cti/events': { event: 'newCall', callId: 'never-sent', from: '1001' },
+  '/api/v1/articles': { title: 'x' }, '/api/v1/articles/{id}': { title: 'y' }, '/api/v1/articles/{id}/actions/link': { ticket: 'APAC-000001' },
+  '/api/v1/bulletins': { title: 'b', valid_until: 4102444800000 }, '/api/v1/bulletins/{id}': { title: 'b2' },
 };
 // Routes that take keys beyond their schema (a telephone system adds its own): no 422 for one.
 const LENIENT = new Set(['/api/v1/cti/events']);
@@ -335,6 +345,71 @@ C('GET', `${CU}/{id}/card`, 200, () => node.api('GET', `${CU}/${custId}/card`, {
 C('GET', `${CU}/{id}/card`, 403, () => node.api('GET', `${CU}/${custId}/card`, { token: req.token }));
 C('GET', '/api/v1/lookup', 404, () => node.api('GET', `/api/v1/lookup?phone=${encodeURIComponent('+1 212 555 0100')}`, { token: agent.token }));
 C('GET', '/api/v1/lookup', 422, () => node.api('GET', '/api/v1/lookup', { token: agent.token }));
+// search (answered by the node's search thread)
+const SE = '/api/v1/search';
+C('GET', SE, 200, () => node.api('GET', `${SE}?q=${encodeURIComponent('打印')}&kind=ticket,article&limit=2`, { token: agent.token }));
+C('GET', SE, 403, () => node.api('GET', `${SE}?q=x`, { token: admin.token }));
+C('GET', SE, 422, () => node.api('GET', `${SE}?q=${encodeURIComponent('AND (')}`, { token: agent.token }));
+C('GET', `${SE}/suggest`, 200, () => node.api('GET', `${SE}/suggest?text=${encodeURIComponent('打印机卡纸')}`, { token: req.token }));
+C('GET', `${SE}/suggest`, 403, () => node.api('GET', `${SE}/suggest?text=x`, { token: admin.token }));
+C('GET', `${SE}/suggest`, 422, () => node.api('GET', `${SE}/suggest`, { token: agent.token }));
+C('GET', `${T}/suggestions`, 200, async () => node.api('GET', `/api/v1/tickets/${await ticketIn('new')}/suggestions`, { token: req.token }));
+C('GET', `${T}/suggestions`, 403, async () => node.api('GET', `/api/v1/tickets/${await ticketIn('new', true)}/suggestions`, { token: req.token }));
+C('GET', `${SE}/status`, 200, () => node.api('GET', `${SE}/status`, { token: agent.token }));
+C('GET', `${SE}/status`, 403, () => node.api('GET', `${SE}/status`, { token: req.token }));
+C('POST', `${SE}/reindex`, 200, () => node.api('POST', `${SE}/reindex`, { token: admin.token }));
+C('POST', `${SE}/reindex`, 403, () => node.api('POST', `${SE}/reindex`, { token: agent.token }));
+// knowledge base: articles and their versions, bulletins
+const KB = '/api/v1/articles';
+const KA = (step) => `${KB}/{id}/actions/${step}`;
+const kbStep = (id, step, token, body = {}) => node.api('POST', `${KB}/${id}/actions/${step}`, { token, body });
+const published = () => { const id = freshArticle(); node.sd('article', 'publish', id); return id; };
+C('GET', KB, 200, () => node.api('GET', `${KB}?state=draft&audience=public&limit=2`, { token: agent.token }));
+C('GET', KB, 403, () => node.api('GET', KB, { token: bare.token }));
+C('POST', KB, 201, () => node.api('POST', KB, { token: agent.token,
+  body: { title: 'VPN 密码重置', body: '1. 打开门户\n2. 重置\n', category: 'network/vpn', language: 'zh-CN', audience: 'public', keywords: 'VPN,密码' } }));
+C('POST', KB, 403, () => node.api('POST', KB, { token: req.token, body: { title: 'mine' } }));
+C('GET', `${KB}/{id}`, 200, () => node.api('GET', `${KB}/${freshArticle()}`, { token: agent.token }));
+C('GET', `${KB}/{id}`, 403, () => node.api('GET', `${KB}/${freshArticle()}`, { token: bare.token }));
+C('PATCH', `${KB}/{id}`, 200, () => node.api('PATCH', `${KB}/${freshArticle()}`, { token: agent.token, body: { body: 'one\nthree\n', base_version: 1, keywords: null } }));
+C('PATCH', `${KB}/{id}`, 403, () => node.api('PATCH', `${KB}/${published()}`, { token: req.token, body: { title: 'z' } }));
+C('GET', `${KB}/{id}/versions/{version}`, 200, () => node.api('GET', `${KB}/${freshArticle()}/versions/1`, { token: agent.token }));
+C('GET', `${KB}/{id}/versions/{version}`, 403, () => node.api('GET', `${KB}/${freshArticle()}/versions/1`, { token: bare.token }));
+C('GET', `${KB}/{id}/diff`, 200, async () => {
+  const id = freshArticle();
+  await node.api('PATCH', `${KB}/${id}`, { token: agent.token, body: { body: 'one\nthree\n' } });
+  return node.api('GET', `${KB}/${id}/diff?from=1&to=2`, { token: agent.token });
+});
+C('GET', `${KB}/{id}/diff`, 400, () => node.api('GET', `${KB}/${freshArticle()}/diff?from=first&to=2`, { token: agent.token }));
+C('GET', `${KB}/{id}/diff`, 403, () => node.api('GET', `${KB}/${freshArticle()}/diff?from=1&to=1`, { token: bare.token }));
+C('POST', KA('publish'), 200, () => kbStep(freshArticle(), 'publish', agent.token));
+C('POST', KA('publish'), 403, () => kbStep(freshArticle(), 'publish', req.token));
+C('POST', KA('publish'), 409, () => kbStep(published(), 'publish', agent.token));
+C('POST', KA('retire'), 200, () => kbStep(published(), 'retire', agent.token));
+C('POST', KA('retire'), 403, () => kbStep(published(), 'retire', req.token));
+C('POST', KA('retire'), 409, () => kbStep(freshArticle(), 'retire', agent.token));
+C('POST', KA('link'), 200, async () => kbStep(freshArticle(), 'link', agent.token, { ticket: await ticketIn('resolved') }));
+C('POST', KA('link'), 403, async () => kbStep(freshArticle(), 'link', req.token, { ticket: await ticketIn('new') }));
+C('POST', KA('helpful'), 200, () => kbStep(published(), 'helpful', req.token));
+C('POST', KA('helpful'), 403, () => kbStep(published(), 'helpful', bare.token));
+const BL = '/api/v1/bulletins';
+const later = 4102444800000; // 2100-01-01
+C('GET', BL, 200, () => node.api('GET', `${BL}?current=true&limit=5`, { token: req.token }));
+C('POST', BL, 201, () => node.api('POST', BL, { token: mgr.token,
+  body: { title: 'Mail slow', body: 'We are on it.', severity: 'outage', sites: 'APAC,EMEA', category: 'mail', valid_until: later } }));
+C('POST', BL, 403, () => node.api('POST', BL, { token: agent.token, body: { title: 'x', valid_until: later } }));
+C('POST', BL, 404, () => node.api('POST', BL, { token: mgr.token, body: { title: 'x', valid_until: later, major: 'APAC-999999' } }));
+C('GET', `${BL}/{id}`, 200, () => node.api('GET', `${BL}/${freshBulletin()}`, { token: req.token }));
+C('PATCH', `${BL}/{id}`, 200, () => node.api('PATCH', `${BL}/${freshBulletin()}`, { token: mgr.token, body: { severity: 'maintenance', category: null } }));
+C('PATCH', `${BL}/{id}`, 403, () => node.api('PATCH', `${BL}/${freshBulletin()}`, { token: agent.token, body: { title: 'z' } }));
+const BW = `${BL}/{id}/actions/withdraw`;
+C('POST', BW, 200, () => node.api('POST', `${BL}/${freshBulletin()}/actions/withdraw`, { token: mgr.token, body: {} }));
+C('POST', BW, 403, () => node.api('POST', `${BL}/${freshBulletin()}/actions/withdraw`, { token: agent.token, body: {} }));
+C('POST', BW, 409, async () => {
+  const id = freshBulletin();
+  await node.api('POST', `${BL}/${id}/actions/withdraw`, { token: mgr.token, body: {} });
+  return node.api('POST', `${BL}/${id}/actions/withdraw`, { token: mgr.token, body: {} });
+});
 // contacts, majors, CTI
 const CT = '/api/v1/contacts/{id}';
 const contact = () => node.sd('contact', 'new', '--channel', 'email').trim();
@@ -449,6 +524,7 @@ before(async () => {
   req = node.user('wang', ['requester']);
   node.user('locked', ['agent']);
   plainAgent = plain.user('olga', ['agent']);
+  bare = node.user('ning', []);
   node.sd('team', 'new', 'network', '--manager', 'li');
   node.sd('asset', 'new', 'LT-0001', '--kind', 'laptop', '--owner', 'APAC-C-000001');
   node.sd('vendor', 'new', 'lenovo');

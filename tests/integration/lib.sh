@@ -67,3 +67,12 @@ expect_fail() {
 }
 # has TEXT OUTPUT: OUTPUT holds TEXT.
 has() { [[ $2 == *"$1"* ]] && ok || bad "wanted '$1' in: $2"; }
+# json ARGS... -- EXPR: prints the Python expression EXPR on `sundesk --json ARGS` as d.
+json() {
+    local args=() expr
+    while [ "$1" != "--" ]; do args+=("$1"); shift; done
+    expr=$2
+    sd --json "${args[@]}" | /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($expr)"
+}
+# check WHAT GOT WANTED: GOT is WANTED.
+check() { [ "$2" = "$3" ] && ok || bad "$1: got '$2', wanted '$3'"; }

@@ -14,14 +14,6 @@ expect_fail() {
     if [ $rc -eq 1 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ $err == *$pattern* ]]; then ok
     else bad "sundesk $* -> rc=$rc err=$err (wanted '$pattern')"; fi
 }
-# json ARGS... -- EXPR: evaluates the Python expression EXPR on `sundesk --json ARGS` as d.
-json() {
-    local args=() expr
-    while [ "$1" != "--" ]; do args+=("$1"); shift; done
-    expr=$2
-    sd --json "${args[@]}" | /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($expr)"
-}
-check() { [ "$2" = "$3" ] && ok || bad "$1: got '$2', wanted '$3'"; }
 
 start_node || bad "node did not start"
 expect_ok user new wang --name "Wang Fang" --role requester

@@ -81,4 +81,26 @@ static inline unsigned char *sd_test_ticket_bytes(const sd_ticket_t *t, size_t *
     return copy;
 }
 
+/* Calls fn with every order of 0..n-1 (1 <= n <= 8), 0..n-1 itself first (Heap's algorithm):
+ * what a convergence test folds the same events in. Returns how many orders (n!). */
+static inline int sd_test_each_order(int n, void (*fn)(const int *order, int n, void *arg),
+                                     void *arg)
+{
+    int idx[8], c[8] = {0}, orders = 0;
+    for (int i = 0; i < n; i++)
+        idx[i] = i;
+    for (int i = 0;;) {
+        fn(idx, n, arg);
+        orders++;
+        while (i < n && c[i] >= i)
+            c[i++] = 0;
+        if (i >= n)
+            return orders;
+        int j = i % 2 ? c[i] : 0, t = idx[j];
+        idx[j] = idx[i], idx[i] = t;
+        c[i]++;
+        i = 0;
+    }
+}
+
 #endif

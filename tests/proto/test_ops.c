@@ -206,8 +206,8 @@ static void test_group_counts(void **state)
     (void)state;
     assert_int_equal(sd_args_group(SD_ARGS_NONE)->count, 0);
     assert_int_equal(sd_args_group(SD_ARGS_TICKET)->count, SD_ARG_TICKET_COUNT_);
-    assert_int_equal(SD_ARG_TICKET_COUNT_, 36); /* 30, customer, phone, email, assets, vendor,
-                                                   vendor_ref */
+    assert_int_equal(SD_ARG_TICKET_COUNT_, 37); /* 30, customer, phone, email, assets, vendor,
+                                                   vendor_ref, article */
     assert_int_equal(sd_args_group(SD_ARGS_SCHEDULE)->count, 2);
     assert_int_equal(sd_args_group(SD_ARGS_REPORT)->count, 3);
     assert_null(sd_args_group(SD_ARGS_COUNT_));
