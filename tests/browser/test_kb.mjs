@@ -49,6 +49,13 @@ async function apiAs(n, loginName, password) {
 
 const items = (r) => (r && (r.items || r.hits)) || [];
 
+// Logs in and waits for the console to have sent the caller to their home page (a later goto
+// would otherwise race that redirect).
+async function signIn(page, user, password) {
+    await login(page, node.url, user, password);
+    await page.waitForFunction(() => /^#\/[a-z]/.test(location.hash));
+}
+
 // Waits until the search index has caught up: `q` finds `id`.
 async function indexed(api, q, id, kind = 'article') {
     await within(20, `search ${q} finds ${id}`, async () =>
@@ -102,7 +109,7 @@ test('an agent types 打印 in the search box and finds the printer article', { 
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = watchErrors(page);
-    await login(page, node.url, 'li', 'secret-pass-1');
+    await signIn(page, 'li', 'secret-pass-1');
     const box = page.getByTestId('search-input');
     await box.click();
     await page.keyboard.insertText('打印'); // as an input method commits it
@@ -129,7 +136,7 @@ test('an agent types 打印 in the search box and finds the printer article', { 
 
     // Paged by next_cursor: one hit a page, the next on demand.
     await page.goto(node.url + '#/search?q=' + encodeURIComponent('打印') + '&limit=1');
-    await page.locator('[data-testid=hit]').first().waitFor();
+    await page.getByTestId('search-next').waitFor();
     assert.equal(await page.locator('[data-testid=hit]').count(), 1);
     await page.getByTestId('search-next').click();
     await within(10, 'the second page', async () => (await page.locator('[data-testid=hit]').count()) === 2);
@@ -169,7 +176,7 @@ test('an agent types 打印 in the search box and finds the printer article', { 
 test('a manager writes an article, edits it, compares the versions and publishes it', { skip }, async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = watchErrors(page);
-    await login(page, node.url, 'chen', 'secret-pass-2');
+    await signIn(page, 'chen', 'secret-pass-2');
     await page.goto(node.url + '#/kb');
     await page.getByTestId('kb-list').waitFor();
     await shot(page, 'kb-06-list-manager-zh');
@@ -246,7 +253,7 @@ test('a requester writing about VPN密码 is shown the VPN article and it solves
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = watchErrors(page);
-    await login(page, node.url, 'wang', 'secret-pass-3');
+    await signIn(page, 'wang', 'secret-pass-3');
     await page.goto(node.url + '#/portal/new');
     await page.getByTestId('new-ticket-form').waitFor();
     await page.getByTestId('new-title').click();
@@ -276,7 +283,7 @@ test('an outage bulletin shows on the requester portal until it is withdrawn', {
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
-    await login(page, node.url, 'wang', 'secret-pass-3');
+    await signIn(page, 'wang', 'secret-pass-3');
     await page.getByTestId('portal').waitFor();
     const banner = page.locator(`[data-testid=bulletin][data-id="${b.id}"]`);
     await banner.waitFor();
@@ -302,7 +309,7 @@ test('an outage bulletin shows on the requester portal until it is withdrawn', {
     // The manager withdraws it on the bulletins page; the requester's banner goes.
     const mpage = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const merrors = watchErrors(mpage);
-    await login(mpage, node.url, 'chen', 'secret-pass-2');
+    await signIn(mpage, 'chen', 'secret-pass-2');
     await mpage.goto(node.url + '#/bulletins');
     const row = mpage.locator(`[data-testid=bl-row][data-id="${b.id}"]`);
     await row.waitFor();
@@ -340,7 +347,7 @@ test('a requester never sees an internal article', { skip }, async () => {
     await assert.rejects(req('GET', `/articles/${A.internal}`), (e) => e.status === 403 || e.status === 404);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await login(page, node.url, 'wang', 'secret-pass-3');
+    await signIn(page, 'wang', 'secret-pass-3');
     await page.goto(node.url + '#/kb');
     await page.locator(`[data-testid=kb-row][data-id="${A.vpn}"]`).waitFor();
     assert.equal(await page.locator(`[data-testid=kb-row][data-id="${A.internal}"]`).count(), 0);
@@ -379,7 +386,7 @@ test("an input method's composition is never searched half-typed", { skip }, asy
         const u = new URL(r.url());
         if (u.pathname === '/api/v1/search/suggest') asked.push(u.searchParams.get('text'));
     });
-    await login(page, node.url, 'wang', 'secret-pass-3');
+    await signIn(page, 'wang', 'secret-pass-3');
     // An input method composes: the pinyin is in the field, but nothing is asked about it.
     const compose = (testid, text, end) => page.getByTestId(testid).evaluate((el, [text, end]) => {
         if (!end) el.dispatchEvent(new CompositionEvent('compositionstart', { bubbles: true }));
@@ -409,7 +416,7 @@ test("an input method's composition is never searched half-typed", { skip }, asy
 
 test('the new request form with suggestions at phone width (390 px)', { skip }, async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-    await login(page, node.url, 'wang', 'secret-pass-3');
+    await signIn(page, 'wang', 'secret-pass-3');
     await page.goto(node.url + '#/portal/new');
     await page.getByTestId('new-description').fill('打印机卡纸');
     await page.getByTestId('new-description').blur(); // on blur: at once

@@ -137,6 +137,7 @@ export function useSearch(query, path = '/search') {
             setS({ hits: [], total: null, next: null, loading: false, error: null });
             return undefined;
         }
+        setS({ hits: [], total: null, next: null, loading: true, error: null }); // no stale hits under a new query
         load(null, []);
         return () => gen.current++;
     }, [key]);
