@@ -1,6 +1,7 @@
 // i18n.js - every string the console shows, in en and zh-CN, and the date formatting that
 // always names the time zone it is in.
 import { en as deskEn, zh as deskZh } from './i18n_desk.js';
+import { en as kbEn, zh as kbZh } from './i18n_kb.js';
 
 const en = {
     app_name: 'sundesk',
@@ -456,6 +457,8 @@ const zh = {
 
 Object.assign(en, deskEn); // the caller's context: customers, assets, vendors, calls
 Object.assign(zh, deskZh);
+Object.assign(en, kbEn); // search, knowledge base, suggestions, bulletins
+Object.assign(zh, kbZh);
 export const LANGS = { en, 'zh-CN': zh };
 
 // The console's language for a BCP 47 tag: any zh-* is zh-CN, everything else en.

@@ -1,6 +1,7 @@
 // main.js - the console's entry: restores the session, picks language and zone, routes hash
 // paths (#/queue, #/tickets/ID, #/customers/..., #/assets/..., #/hub/..., #/portal/...,
-// #/admin/..., #/node) to pages by the caller's roles; agents get the caller pop-ups.
+// #/search, #/kb/..., #/bulletins/..., #/admin/..., #/node) to pages by the caller's roles;
+// agents get the caller pop-ups; everyone the current bulletins' banner.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, setCsrf, setOnUnauthenticated } from './api.js';
@@ -18,6 +19,9 @@ import { NodePage } from './node_page.js';
 import { Customers } from './customers.js';
 import { Assets, Vendors, Majors } from './assets.js';
 import { CallPopups } from './callpop.js';
+import { SearchBox, SearchPage } from './search.js';
+import { KnowledgeBase } from './kb.js';
+import { Bulletins, BulletinBanner } from './bulletins.js';
 
 function useHash() {
     const [hash, setHash] = useState(location.hash.replace(/^#/, '') || '/');
@@ -84,6 +88,8 @@ function Nav({ roles, route }) {
             ['/hub/handovers', 'nav_handovers'], ['/hub/replication', 'nav_replication']);
     }
     if (roles.requester) links.push(['/portal', 'nav_portal'], ['/portal/new', 'nav_new_ticket']);
+    if (roles.agent || roles.requester) links.push(['/kb', 'nav_kb', null, true]);
+    links.push(['/bulletins', 'nav_bulletins', null, true]);
     if (roles.admin) links.push(['/admin/users', 'nav_admin']);
     if (roles.admin || roles.manager) links.push(['/node', 'nav_node']);
     return html`<nav aria-label=${t('nav_main')} data-testid="nav"><ul>
@@ -97,6 +103,7 @@ function Header({ app, onLang, onLogout }) {
         <a class="brand" href="#/">${t('app_name')}</a>
         <span class="who" data-testid="whoami">${app.whoami.display_name} (${app.whoami.user}) · ${app.whoami.site} · ${app.zone}</span>
         <span class="live" data-testid="live" aria-live="polite"></span>
+        ${app.roles.agent || app.roles.requester ? html`<${SearchBox} />` : null}
         <label class="lang">${t('language')}
             <select data-testid="lang-switch" value=${lang()} onChange=${(e) => onLang(e.target.value)}>
                 <option value="en">English</option>
@@ -135,6 +142,11 @@ function Page({ route: full, app }) {
     if (r.manager && route === '/hub/replication') return html`<${Replication} />`;
     if (r.requester && route === '/portal') return html`<${Portal} />`;
     if (r.requester && route === '/portal/new') return html`<${PortalNew} />`;
+    if ((r.agent || r.requester) && route === '/search') return html`<${SearchPage} params=${params} />`;
+    if ((r.agent || r.requester) && (m = route.match(/^\/kb(?:\/([^/]+)(?:\/(edit|versions)(?:\/(\d+))?)?)?$/)))
+        return html`<${KnowledgeBase} sub=${m[1] ? decodeURIComponent(m[1]) : null} page=${m[2] || null} n=${m[3] || null} params=${params} />`;
+    if ((m = route.match(/^\/bulletins(?:\/([^/]+))?$/)))
+        return html`<${Bulletins} id=${m[1] ? decodeURIComponent(m[1]) : null} />`;
     if (r.admin && (m = route.match(/^\/admin(?:\/(\w+)(?:\/([^/]+))?)?$/)))
         return html`<${Admin} tab=${m[1]} id=${m[2] ? decodeURIComponent(m[2]) : null} />`;
     if ((r.admin || r.manager) && route === '/node') return html`<${NodePage} />`;
@@ -234,6 +246,7 @@ function App() {
         <a class="skip" href="#main-content" onClick=${(e) => { e.preventDefault(); document.getElementById('main-content').focus(); }}>${t('skip')}</a>
         <${Header} app=${app} onLang=${onLang} onLogout=${onLogout} />
         <${ErrorLine} error=${logoutError} />
+        <${BulletinBanner} />
         <${Nav} roles=${app.roles} route=${route} />
         <main id="main-content" tabindex="-1" data-lang=${lang()}>
             <${Page} route=${route} app=${app} />

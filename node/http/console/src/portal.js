@@ -1,11 +1,13 @@
-// portal.js - the requester portal: open a request (title, description, category, impact), see
-// own requests and the desk's public replies live, reply, and confirm the resolution with a
-// satisfaction score (ticket close) or reopen.
+// portal.js - the requester portal: open a request (title, description, category, impact) with
+// the articles that may already answer it shown while writing (deflection: "This solved my
+// problem" ends there, no ticket), see own requests and the desk's public replies live, reply,
+// and confirm the resolution with a satisfaction score (ticket close) or reopen.
 import { useState } from 'preact/hooks';
 import { api, idempotencyKey } from './api.js';
 import { t, fmtTime } from './i18n.js';
 import { html, useApp, useTicketList, TicketTable, MoreLine, ErrorLine, StatusBadge, navigate } from './common.js';
 import { useTicket, Comments } from './ticket.js';
+import { useDeflection, DeflectPanel, DeflectThanks } from './kb_suggest.js';
 
 export function Portal() {
     const app = useApp();
@@ -24,7 +26,11 @@ export function PortalNew() {
     const [error, setError] = useState(null);
     const [busy, setBusy] = useState(false);
     const [key] = useState(idempotencyKey()); // one key per form: a retry does not duplicate
+    const [solved, setSolved] = useState(null); // the article that answered: no ticket then
     const set = (k) => (e) => setV(Object.assign({}, v, { [k]: e.target.value }));
+    // Title and description as typed, not while an input method composes (拼音 is not a query).
+    const typed = (k) => (e) => !e.isComposing && set(k)(e);
+    const deflect = useDeflection(v.title + '\n' + v.description);
     const submit = async (e) => {
         e.preventDefault();
         setBusy(true);
@@ -40,13 +46,17 @@ export function PortalNew() {
             setBusy(false);
         }
     };
-    return html`<section data-testid="portal-new">
+    if (solved) return html`<${DeflectThanks} hit=${solved} onBack=${() => setSolved(null)} />`;
+    return html`<section data-testid="portal-new" class="portal-new">
         <h1>${t('new_ticket')}</h1>
         <form class="stack" onSubmit=${submit} data-testid="new-ticket-form">
             <label for="nt-title">${t('title')}</label>
-            <input id="nt-title" required maxlength="200" data-testid="new-title" value=${v.title} onInput=${set('title')} />
+            <input id="nt-title" required maxlength="200" data-testid="new-title" value=${v.title} onInput=${typed('title')}
+                oncompositionend=${set('title')} onBlur=${deflect.now} />
             <label for="nt-description">${t('description')}</label>
-            <textarea id="nt-description" rows="5" data-testid="new-description" value=${v.description} onInput=${set('description')}></textarea>
+            <textarea id="nt-description" rows="5" data-testid="new-description" value=${v.description} onInput=${typed('description')}
+                oncompositionend=${set('description')} onBlur=${deflect.now}></textarea>
+            <${DeflectPanel} hits=${deflect.hits} onSolved=${(hit) => setSolved(hit)} />
             <label for="nt-category">${t('category')}</label>
             <input id="nt-category" maxlength="64" data-testid="new-category" value=${v.category} onInput=${set('category')} />
             <label for="nt-impact">${t('impact')}</label>

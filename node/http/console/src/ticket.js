@@ -7,6 +7,7 @@ import { onEvent } from './sse.js';
 import { t, fmtTime } from './i18n.js';
 import { html, useApp, useNow, navigate, ErrorLine, StatusBadge, SlaBadge, Time, Due } from './common.js';
 import { TicketContext } from './ticket_ctx.js';
+import { SuggestedArticles, ArticlePicker } from './kb_suggest.js';
 
 const OPEN = ['new', 'acknowledged', 'assigned', 'in_progress', 'pending'];
 // The state machine (PROTOCOL.md section 8): the statuses each step is allowed from.
@@ -48,6 +49,7 @@ function StepForm({ step, ticket, onDone, sites }) {
             if (a.waiting_on === 'vendor' && (v.vendor_ref || '').trim()) a.vendor_ref = v.vendor_ref.trim();
         } else if (step === 'resolve') {
             a.resolution = v.resolution || '';
+            if (v.article) a.article = v.article; // solved from this knowledge-base article
         } else if (step === 'close') {
             a.satisfaction = Number(v.satisfaction || 5);
             if (v.feedback) a.feedback = v.feedback;
@@ -86,7 +88,8 @@ function StepForm({ step, ticket, onDone, sites }) {
                     <input id=${id('vendor_ref')} data-testid="pending-vendor-ref" value=${v.vendor_ref || ''} onInput=${set('vendor_ref')} /><//>` : null}`;
     if (step === 'resolve')
         fields = html`<${Field} id=${id('resolution')} label=${t('resolution')}>
-            <textarea id=${id('resolution')} required data-testid="resolve-resolution" value=${v.resolution || ''} onInput=${set('resolution')}></textarea><//>`;
+            <textarea id=${id('resolution')} required data-testid="resolve-resolution" value=${v.resolution || ''} onInput=${set('resolution')}></textarea><//>
+            <${ArticlePicker} ticket=${ticket} value=${v.article || ''} onChange=${(x) => setV(Object.assign({}, v, { article: x }))} />`;
     if (step === 'close')
         fields = html`
             <${Field} id=${id('satisfaction')} label=${t('satisfaction')}>
@@ -344,7 +347,9 @@ export function TicketCard({ id }) {
         </dl>
         <${TicketContext} ticket=${ticket} onAct=${act} />
         ${ticket.description ? html`<section><h2>${t('description')}</h2><p class="desc">${ticket.description}</p></section>` : null}
-        ${ticket.resolution ? html`<section><h2>${t('resolution')}</h2><p class="desc" data-testid="ticket-resolution">${ticket.resolution}</p></section>` : null}
+        ${ticket.resolution ? html`<section><h2>${t('resolution')}</h2><p class="desc" data-testid="ticket-resolution">${ticket.resolution}</p>
+            ${ticket.article ? html`<p data-testid="ticket-article">${t('kb_resolved_with')}: <a href=${'#/kb/' + encodeURIComponent(ticket.article)}>${ticket.article}</a></p>` : null}</section>` : null}
+        <${SuggestedArticles} ticket=${ticket} />
         <section class="sla" aria-labelledby="h-sla" data-testid="sla-clocks">
             <h2 id="h-sla">${t('sla_clocks')} <${SlaBadge} state=${ticket.sla_state} /></h2>
             <table><tbody>
