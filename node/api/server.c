@@ -539,8 +539,8 @@ static bool s_busy(sd_server_t *s, size_t i)
     size_t mine = 0, all = 0, waiting, len;
     for (size_t j = 0; j < i; j++) {
         s_job_t *earlier = &s->jobs[j];
-        if (earlier->rc)
-            continue; /* its reply is a short error, not made yet */
+        if (earlier->rc || earlier->handed)
+            continue; /* its reply is a short error, not made yet, or the search thread's */
         sd_mp_writer_data(earlier->reply, &len);
         all += len;
         if (earlier->from == job->from && zframe_eq(zmsg_first(earlier->envelope), id))
