@@ -460,6 +460,51 @@ Xapian::Query s_parse(Xapian::QueryParser &qp, const sd_xquery_t *q)
     return qp.parse_query(q->text, CJK_QUERY_FLAGS);
 }
 
+// True when c is a character the CJK n-gram tokenizer splits (Han, kana, Hangul), roughly
+// Xapian's own ranges: used only to tidy snippet marks.
+bool s_is_cjk(unsigned c)
+{
+    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF);
+}
+
+// True when text holds a run of exactly one CJK character: a query word of one character.
+bool s_single_cjk(const char *text)
+{
+    int run = 0;
+    bool single = false;
+    for (Xapian::Utf8Iterator it(text); it != Xapian::Utf8Iterator(); ++it) {
+        if (s_is_cjk(*it)) {
+            run++;
+            continue;
+        }
+        single |= run == 1;
+        run = 0;
+    }
+    return single || run == 1;
+}
+
+// The snippet without marks around one CJK character alone. The n-gram query holds every
+// character of a word besides its pairs, so the snippet marks 电 of 电池 in 充电器 too; a word
+// of two or more characters is marked where it stands (adjacent marks are merged first).
+std::string s_unmark_singles(const std::string &s)
+{
+    static const std::string open = "<mark>", close = "</mark>";
+    std::string out;
+    size_t at = 0;
+    for (size_t a, b; (a = s.find(open, at)) != std::string::npos &&
+                      (b = s.find(close, a + open.size())) != std::string::npos;
+         at = b + close.size()) {
+        std::string inner = s.substr(a + open.size(), b - a - open.size());
+        Xapian::Utf8Iterator it(inner);
+        bool single =
+            it != Xapian::Utf8Iterator() && s_is_cjk(*it) && ++it == Xapian::Utf8Iterator();
+        out.append(s, at, a - at);
+        out += single ? inner : open + inner + close;
+    }
+    return out.append(s, at, std::string::npos);
+}
+
 // Hit it of the query's results into h, its snippet marked by marks (an MSet of the whole query,
 // every n-gram: the snippet marks Chinese text one character at a time).
 void s_hit(const Xapian::MSet &marks, const Xapian::MSetIterator &it, const sd_xquery_t *q,
@@ -490,7 +535,7 @@ void s_hit(const Xapian::MSet &marks, const Xapian::MSetIterator &it, const sd_x
     // CJK n-grams are marked one character at a time: 打印 shows as one match, not two.
     for (size_t at; (at = snippet.find("</mark><mark>")) != std::string::npos;)
         snippet.erase(at, 13);
-    h->snippet = s_dup(snippet);
+    h->snippet = s_dup(s_single_cjk(q->text) ? snippet : s_unmark_singles(snippet));
 }
 
 } // namespace

@@ -130,12 +130,18 @@ static int s_setup(void **state)
     return 0;
 }
 
+/* Removes a test's index directory; 0 or -1. */
+static int s_rm_dir(const char *dir)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
 static int s_teardown(void **state)
 {
     (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", s_dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return s_rm_dir(s_dir);
 }
 
 static bool s_has(const sd_xresult_t *r, const char *id)
@@ -243,6 +249,40 @@ static void test_snippets(void **state)
     sd_xresult_clear(&res);
 }
 
+/* A Chinese word is marked where the word stands, not in every other word that shares one of its
+ * characters (电 of 电池 in 充电器); a query of one character marks it everywhere. */
+static void test_snippet_cjk_words(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/sd-test-xcjk.XXXXXX", err[256];
+    assert_non_null(mkdtemp(dir));
+    sd_xindex_t *x;
+    assert_int_equal(sd_xindex_open(dir, &x, err, sizeof err), 0);
+    sd_xdoc_t d = {.kind = "article",
+                   .id = "KB-1",
+                   .title = "笔记本电池",
+                   .public_text = "换一个充电器试试。电池鼓包：更换电池。"};
+    assert_int_equal(sd_xindex_put(x, &d, err, sizeof err), 0);
+    assert_int_equal(sd_xindex_commit(x, "", err, sizeof err), 0);
+    sd_xindex_close(&x);
+    sd_xreader_t *r;
+    assert_int_equal(sd_xreader_open(dir, &r, err, sizeof err), 0);
+    const char *expect[][2] = {
+        {"电池", "换一个充电器试试。<mark>电池</mark>鼓包：更换<mark>电池</mark>"},
+        {"电", "换一个充<mark>电</mark>器试试。<mark>电</mark>池鼓包"}};
+    for (size_t i = 0; i < 2; i++) {
+        sd_xquery_t q = {.text = expect[i][0], .limit = 5};
+        sd_xresult_t res;
+        assert_int_equal(sd_xreader_search(r, &q, &res, err, sizeof err), 0);
+        assert_int_equal(res.nhits, 1);
+        if (!strstr(res.hits[0].snippet, expect[i][1]))
+            fail_msg("query %s: snippet '%s'", expect[i][0], res.hits[0].snippet);
+        sd_xresult_clear(&res);
+    }
+    sd_xreader_close(&r);
+    assert_int_equal(s_rm_dir(dir), 0);
+}
+
 /* Text is HTML-escaped; nothing but <mark> is markup. */
 static void test_snippet_escaped(void **state)
 {
@@ -280,9 +320,7 @@ static void test_snippet_escaped(void **state)
     assert_string_equal(marker, "APAC:2");
     assert_int_equal(sd_xindex_marker(x, marker, 3), SD_ETOOLONG);
     sd_xindex_close(&x);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(s_rm_dir(dir), 0);
 }
 
 /* A query Xapian cannot parse is SD_EINVAL with its message, never a crash. */
@@ -349,8 +387,8 @@ static void test_paging(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_corpus_recall), cmocka_unit_test(test_snippets),
-        cmocka_unit_test(test_snippet_escaped), cmocka_unit_test(test_parse_error),
-        cmocka_unit_test(test_paging)};
+        cmocka_unit_test(test_corpus_recall),     cmocka_unit_test(test_snippets),
+        cmocka_unit_test(test_snippet_cjk_words), cmocka_unit_test(test_snippet_escaped),
+        cmocka_unit_test(test_parse_error),       cmocka_unit_test(test_paging)};
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
