@@ -5,7 +5,8 @@
 # failures), sd ARGS (the CLI on $data), expect_ok ARGS and expect_fail PATTERN ARGS (sd
 # succeeds; sd fails with one line matching PATTERN), start_node [ARGS] and stop_node
 # (SIGTERM, wait), and within SECONDS CMD... (retries CMD until it succeeds, at most SECONDS:
-# tests wait for a condition, never for a fixed time).
+# tests wait for a condition, never for a fixed time), and free_port (prints a TCP port of
+# 127.0.0.1 free now).
 bin=${SD_BIN:?SD_BIN must point at the build directory}
 dir=$(mktemp -d "/tmp/sd-${0##*/}.XXXXXX")
 data="$dir/d"
@@ -25,6 +26,22 @@ finish() {
     [ "$failed" -eq 0 ]
 }
 sd() { "$bin/tools/sundesk" --data "$data" "$@"; }
+# free_port: a port free on 127.0.0.1 now, below the kernel's ephemeral range (32768-60999), where
+# an outgoing connection of another test could take it between this choice and the node's bind.
+free_port() {
+    /usr/bin/python3 -c '
+import random, socket
+for _ in range(200):
+    p = random.randrange(10000, 32000)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); print(p); break
+    except OSError:
+        pass
+    finally:
+        s.close()
+'
+}
 # expect_ok ARGS...: `sd ARGS` succeeds (else its output is the failure).
 expect_ok() { local out; if out=$(sd "$@" 2>&1); then ok; else bad "sundesk $* -> $out"; fi; }
 # expect_fail PATTERN ARGS...: exits non-zero with exactly one stderr line matching PATTERN.

@@ -11,7 +11,7 @@ bound_kb=$((64 * 1024))
 # Under AddressSanitizer (CI's second run) freed memory waits in a 256 MB quarantine that is not
 # the node's own use: measure without it. Other builds ignore the variable.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0"
-port=$((40000 + $$ % 20000))
+port=$(free_port)
 printf 'node\n    site = OPS\nmetrics\n    port = %s\n' "$port" >"$dir/m.zpl"
 start_node --config "$dir/m.zpl" || bad "node did not start"
 flood_py="$(dirname "$0")/flood.py"

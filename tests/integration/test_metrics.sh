@@ -3,7 +3,7 @@
 # the node does, only GET /metrics, and a port in use refused with one clear line.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
-port=$((40000 + $$ % 20000))
+port=$(free_port)
 # fetch PATH [METHOD]: prints "STATUS BODY" from the node's HTTP endpoint.
 fetch() {
     /usr/bin/python3 - "http://127.0.0.1:$port$1" "${2:-GET}" <<'EOT'
