@@ -17,7 +17,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 
 echo "== fuzz the decoders (clang libFuzzer + ASan/UBSan, a few seconds each) =="
 # Only the harnesses and what they link are built here: the suite ran twice above.
-CC=clang cmake -S "$root" -B "$root/build-fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSD_FUZZ=ON \
+CC=clang CXX=clang++ cmake -S "$root" -B "$root/build-fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSD_FUZZ=ON \
     -DSD_BENCH_PG=OFF >/dev/null
 cmake --build "$root/build-fuzz" -j "$(nproc)" --target sd_fuzzers
 ctest --test-dir "$root/build-fuzz" -L fuzz --output-on-failure -j 2

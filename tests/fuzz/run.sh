@@ -17,7 +17,7 @@ harnesses=("$@")
 [ ${#harnesses[@]} -gt 0 ] ||
     harnesses=(request reply event record heartbeat sync_request sync_reply config ics)
 
-CC=clang cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSD_FUZZ=ON \
+CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSD_FUZZ=ON \
     -DSD_BENCH_PG=OFF >/dev/null || exit 1
 cmake --build "$build" -j "$(nproc)" --target sd_fuzzers >/dev/null || exit 1
 
