@@ -18,6 +18,7 @@
 #include "authn.h"
 #include "config.h"
 #include "event.h"
+#include "journal.h"
 #include "metrics.h"
 #include "replica.h"
 #include "request.h"
@@ -48,10 +49,23 @@ typedef struct {
     char *shown_once;            /* token.new writes the new token here: shown once, in the reply */
     size_t shown_cap;            /* its size */
     char *allowed; /* a ticket's bad_transition: the verbs its status allows ("a, b"), or NULL */
-    size_t allowed_cap;  /* its size */
-    sd_store_txn_t *txn; /* the batch's write transaction, for reads a rule needs (a customer,
-                            the major rules) */
+    size_t allowed_cap;        /* its size */
+    sd_store_txn_t *txn;       /* the batch's write transaction, for reads a rule needs (a customer,
+                                  the major rules) */
+    sd_journal_batch_t *batch; /* the batch itself: an op whose one request must change two
+                                  records (mail.ingest opens a ticket and records the message)
+                                  appends the other record's event here with sd_journal_append,
+                                  after every check, so a refusal leaves nothing; both commit
+                                  together */
+    sd_mp_writer_t *reply;     /* the request's reply, for a handler that returns
+                                  SD_API_NO_EVENT */
 } sd_api_write_ctx_t;
+
+/* What a write handler returns when the op writes only the node's local tables in ctx->txn (a
+ * blob chunk: blob.put) and makes no event: it has written the whole success reply into
+ * ctx->reply (resetting it first; a batch redone after a map growth runs it again), which goes
+ * out after the commit like every write's. */
+#define SD_API_NO_EVENT 1
 
 /* A read op: writes the reply for req into w. Returns 0 or an SD_E* code. */
 typedef int (*sd_api_read_fn)(const sd_api_ctx_t *ctx, const sd_request_t *req, sd_mp_writer_t *w,

@@ -307,10 +307,11 @@ static int s_write_one(sd_server_t *s, sd_journal_batch_t *batch, s_job_t *job, 
     bool have = false;
     int rc = 0;
     *refused = false;
-    void *cur = sd_record_new(kind);
-    if (!cur)
+    /* A write op on no kind (blob.put) writes only local tables and answers SD_API_NO_EVENT. */
+    void *cur = kind ? sd_record_new(kind) : NULL;
+    if (kind && !cur)
         return SD_ENOMEM;
-    if (named) {
+    if (named && kind) {
         rc = id ? sd_store_get_record(txn, kind, id, cur) : SD_ENOTFOUND;
         have = rc == 0 && sd_record_exists(kind, cur);
         if (rc == SD_ENOTFOUND)
@@ -343,8 +344,17 @@ static int s_write_one(sd_server_t *s, sd_journal_batch_t *batch, s_job_t *job, 
                               .shown_cap = sizeof job->shown_once,
                               .allowed = job->allowed,
                               .allowed_cap = sizeof job->allowed,
-                              .txn = txn};
+                              .txn = txn,
+                              .batch = batch,
+                              .reply = job->reply};
     rc = sd_api_write(&ctx, have ? cur : NULL, req, &ev, &job->fault);
+    if (rc == SD_API_NO_EVENT) { /* local tables only: the handler answered */
+        rc = 0;
+        goto done;
+    }
+    if (!rc && !kind)
+        rc =
+            sd_fault_set(&job->fault, SD_EUNKNOWN_OP, "%s makes no event", sd_req_op_name(req->op));
     if (rc) {
         *refused = rc != SD_ENOMEM;
         goto done;
@@ -366,7 +376,8 @@ static int s_write_one(sd_server_t *s, sd_journal_batch_t *batch, s_job_t *job, 
         job->event_seq = ev.seq;
     }
 done:
-    sd_record_destroy(kind, &cur);
+    if (kind)
+        sd_record_destroy(kind, &cur);
     sd_event_clear(&ev);
     return rc;
 }
