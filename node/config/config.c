@@ -22,13 +22,15 @@ int sd_config_defaults(sd_config_t *cfg, const char *datadir, char *err, size_t 
     strcpy(cfg->http.address, "127.0.0.1");
     sd_policy_default(&cfg->policy);
     sd_schedule_default(&cfg->sched);
+    sd_config_channels_defaults(cfg);
     if (sd_endpoint_for_data(datadir, cfg->endpoint, sizeof cfg->endpoint) != 0) {
         snprintf(err, cap, "data directory path too long for an ipc socket (max %d bytes): %s",
                  SD_IPC_PATH_MAX, datadir);
         return SD_ECONFIG;
     }
     strcpy(cfg->local_endpoint, cfg->endpoint);
-    return 0;
+    char why[256];
+    return sd_config_channels_done(cfg, why, sizeof why); /* defaults that follow the site */
 }
 
 /* Parses exactly n integers in [lo, hi] from s. */
@@ -265,6 +267,12 @@ static int s_item(sd_config_t *cfg, const char *section, zconfig_t *item, char *
         return s_metrics_key(cfg, key, value, why, cap);
     if (!strcmp(section, "http"))
         return sd_config_http_key(cfg, key, value, why, cap);
+    if (!strcmp(section, "mail"))
+        return sd_config_mail_item(cfg, item, why, cap);
+    if (!strcmp(section, "alerts"))
+        return sd_config_alerts_item(cfg, item, why, cap);
+    if (!strcmp(section, "chat"))
+        return sd_config_chat_item(cfg, item, why, cap);
     return s_repl_key(cfg, item, why, cap);
 }
 
@@ -286,8 +294,8 @@ static zconfig_t *s_load_zpl(const char *path)
 
 int sd_config_load(sd_config_t *cfg, const char *path, char *err, size_t cap)
 {
-    static const char *sections[] = {"node",        "policy",  "schedule",
-                                     "replication", "metrics", "http"};
+    static const char *sections[] = {"node", "policy", "schedule", "replication", "metrics",
+                                     "http", "mail",   "alerts",   "chat"};
     err[0] = 0;
     if (!zsys_file_exists(path)) {
         sd_config_problem(err, cap, path, "cannot read the config file");
@@ -310,7 +318,7 @@ int sd_config_load(sd_config_t *cfg, const char *path, char *err, size_t cap)
         if (k == sizeof sections / sizeof *sections) {
             snprintf(line, sizeof line,
                      "unknown section '%s' (known: node, policy, schedule, replication, metrics, "
-                     "http)",
+                     "http, mail, alerts, chat)",
                      section);
             sd_config_problem(err, cap, path, line);
             continue;
@@ -331,6 +339,9 @@ int sd_config_load(sd_config_t *cfg, const char *path, char *err, size_t cap)
                           "new)");
     why[0] = 0;
     if (sd_config_http_check(&cfg->http, why, sizeof why) != 0)
+        sd_config_problem(err, cap, path, why);
+    why[0] = 0;
+    if (sd_config_channels_done(cfg, why, sizeof why) != 0)
         sd_config_problem(err, cap, path, why);
     why[0] = 0;
     if (s_repl_check(&cfg->repl, why, sizeof why) != 0)

@@ -34,6 +34,7 @@
 #ifndef SD_CONFIG_H
 #define SD_CONFIG_H
 
+#include "config_channels.h"
 #include "endpoint.h"
 #include "schedule.h"
 #include "sizes.h"
@@ -86,7 +87,7 @@ typedef struct {
     char console[SD_PATH_MAX];  /* directory of the built console; "" = the compiled-in one */
 } sd_http_config_t;
 
-typedef struct {
+typedef struct sd_config {
     char site[SD_SITE_MAX + 1];           /* this node's site id */
     char role[8];                         /* "site" or "hub" */
     char endpoint[SD_ENDPOINT_MAX];       /* client socket (ZeroMQ endpoint) */
@@ -100,6 +101,9 @@ typedef struct {
     sd_schedule_t sched;         /* calendars, follow-the-sun policy, clock (schedule.h) */
     sd_metrics_config_t metrics; /* Prometheus endpoint; off by default */
     sd_http_config_t http;       /* HTTP API and console; on, loopback, by default */
+    sd_mail_config_t mail;       /* e-mail in and out (config_channels.h); off by default */
+    sd_alerts_config_t alerts;   /* monitoring alert sources; none by default */
+    sd_chat_config_t chat;       /* chat robots; none by default */
 } sd_config_t;
 
 /* One key of the http section (config_http.c). Returns 0 or SD_ECONFIG with the reason in

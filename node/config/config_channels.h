@@ -1,0 +1,85 @@
+/* config_channels.h - the configuration of the desk's channels (issue 17): the sections mail
+ * (config_mail.c), alerts (config_alerts.c) and chat (config_chat.c) of the node's config file.
+ * Plain structs inside sd_config_t (config.h), filled by sd_config_load; defaults leave every
+ * channel off, so a node without these sections sends nothing and runs no program.
+ *
+ * Example:
+ *     mail
+ *         address = support@example.com     # the desk's address: From of what it sends
+ *         domain = desk.example.com         # right side of its Message-IDs
+ *         transport = sendmail              # off (default) | sendmail | smtp
+ *         sendmail = /usr/sbin/sendmail     # run as `sendmail -t -i`
+ *         smtp_url = smtp://127.0.0.1:25    # transport smtp (libcurl): smtp:// or smtps://
+ *         unknown_sender = open             # open | hold: mail from no known customer
+ *         max_bytes = 10485760              # the largest message sundesk-mailgate takes
+ *         language = zh-CN                  # templates' language when the caller's is unknown
+ *         templates = /etc/sundesk/mail     # admin-edited templates; "" = the built-in ones
+ *         console_url = https://desk.example.com/  # links in mails (default: the node's)
+ *         bulletin_to = all-staff@example.com      # who hears of bulletins
+ */
+#ifndef SD_CONFIG_CHANNELS_H
+#define SD_CONFIG_CHANNELS_H
+
+#include "sizes.h"
+
+#include <czmq.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SD_MAIL_ADDR_MAX 254 /* an e-mail address (RFC 5321 path limit) */
+#define SD_MAIL_LIST_MAX 1024
+#define SD_MAIL_PATH_MAX 1024
+
+typedef enum {
+    SD_MAIL_OFF,      /* nothing is sent (the default) */
+    SD_MAIL_SENDMAIL, /* handed to the local MTA: `sendmail -t -i` */
+    SD_MAIL_SMTP      /* SMTP (libcurl) to smtp_url */
+} sd_mail_transport_t;
+
+typedef enum { SD_UNKNOWN_OPEN, SD_UNKNOWN_HOLD } sd_unknown_sender_t;
+
+/* The mail section (config_mail.c). */
+typedef struct {
+    char address[SD_MAIL_ADDR_MAX + 1]; /* the desk's address; "" = none configured */
+    char domain[SD_MAIL_ADDR_MAX + 1];  /* Message-ID domain; default "SITE.sundesk.invalid" */
+    bool domain_set;                    /* configured, not the default */
+    int transport;                      /* sd_mail_transport_t */
+    char sendmail[SD_MAIL_PATH_MAX];    /* default /usr/sbin/sendmail */
+    char smtp_url[SD_MAIL_PATH_MAX];    /* smtp://host:port or smtps://host:port */
+    char smtp_user[SD_NAME_MAX + 1];    /* "" = no SMTP AUTH */
+    char smtp_password_file[SD_MAIL_PATH_MAX]; /* owner-only (0600) file with the password */
+    int unknown_sender;                        /* sd_unknown_sender_t */
+    long max_bytes;                            /* default 10 MiB */
+    char language[SD_LANG_MAX + 1];            /* default "zh-CN" */
+    char templates[SD_MAIL_PATH_MAX];          /* "" = built-in */
+    char console_url[SD_MAIL_PATH_MAX];        /* "" = the node's own http URL */
+    char bulletin_to[SD_MAIL_LIST_MAX];        /* comma-separated addresses; "" = none */
+} sd_mail_config_t;
+
+/* The alerts section (config_alerts.c). */
+typedef struct {
+    int unused_; /* filled by the alerts change */
+} sd_alerts_config_t;
+
+/* The chat section (config_chat.c). */
+typedef struct {
+    int unused_; /* filled by the chat change */
+} sd_chat_config_t;
+
+typedef struct sd_config sd_config_t;
+
+/* Defaults of the three sections (before the file is read). */
+void sd_config_channels_defaults(sd_config_t *cfg);
+
+/* One item of the mail, alerts or chat section (item: a key, or a subsection such as a chat
+ * robot). Returns 0 or SD_ECONFIG with the reason in why. */
+int sd_config_mail_item(sd_config_t *cfg, zconfig_t *item, char *why, size_t cap);
+int sd_config_alerts_item(sd_config_t *cfg, zconfig_t *item, char *why, size_t cap);
+int sd_config_chat_item(sd_config_t *cfg, zconfig_t *item, char *why, size_t cap);
+
+/* After the whole file is read: the defaults that depend on other sections (the Message-ID
+ * domain on the site), then the rules across keys of the three sections (a transport without
+ * what it needs, a secret file others can read). Returns 0 or SD_ECONFIG with why. */
+int sd_config_channels_done(sd_config_t *cfg, char *why, size_t cap);
+
+#endif
