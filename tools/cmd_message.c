@@ -114,14 +114,14 @@ const sd_cli_verb_t sd_message_verbs[] = {
      "ticket, held, ignored (auto-replies, list mail), bounce and discarded.",
      NULL},
     {"show", SD_REQ_MESSAGE_GET, "id", "ID: one message, its text, attachments and route",
-     s_print_message, true, NULL, NULL},
+     s_print_message, false, NULL, NULL},
     {"release", SD_REQ_MESSAGE_RELEASE, "id", "ID: a held (or ignored) message opens its ticket",
-     s_print_routed, true,
+     s_print_routed, false,
      "The ticket is opened as the message would have opened it (requester the sender,\n"
      "customer the one its address names); you are the author.",
      NULL},
     {"discard", SD_REQ_MESSAGE_DISCARD, "id", "ID: drop a held (or ignored) message",
-     s_print_routed, true, NULL, NULL},
+     s_print_routed, false, NULL, NULL},
     SD_CLI_VERBS_END,
 };
 
