@@ -71,9 +71,10 @@ static int s_latest_one(const char *id, uint64_t at, void *arg)
         return 0;
     if (rc)
         return rc;
-    /* A person's message: not a bounce, not auto-generated; entries come oldest first. */
+    /* A person's e-mail: not a bounce, not auto-generated, not chat; entries come oldest
+     * first. */
     if (!sd_record_exists(&sd_kind_message, l->tmp) || l->tmp->msg_class != SD_MCLASS_NORMAL ||
-        l->tmp->state != SD_MSTATE_TICKET)
+        l->tmp->state != SD_MSTATE_TICKET || l->tmp->channel != SD_MCHAN_EMAIL)
         return 0;
     sd_message_t *swap = l->out;
     l->out = l->tmp, l->tmp = swap;

@@ -9,9 +9,10 @@
 
 #include <stdbool.h>
 
-/* The newest inbound message of ticket (by received_at; its from, message_id, references,
- * subject, ...) into *out (zeroed; the caller clears it with sd_record_clear(&sd_kind_message,
- * out)). Returns 0, SD_ENOTFOUND when the ticket has none, the store's errors. */
+/* The newest inbound e-mail of ticket that a person wrote (class normal, on the ticket; by
+ * received_at): its from, message_id, references, subject, ... into *out (zeroed; the caller clears
+ * it with sd_record_clear(&sd_kind_message, out)). Returns 0, SD_ENOTFOUND when the ticket has
+ * none, the store's errors. */
 int sd_message_latest(sd_store_txn_t *txn, const char *ticket, sd_message_t *out);
 
 /* True when a delivery failure report names address (case-insensitive) as failed and no
