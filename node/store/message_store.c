@@ -159,3 +159,15 @@ int sd_message_chat_latest(sd_store_txn_t *txn, const char *source, const char *
     int rc = s_range(txn, &from, s_last_id, id);
     return rc ? rc : id[0] ? 0 : SD_ENOTFOUND;
 }
+
+bool sd_message_of_comment(sd_store_txn_t *txn, const char *origin, uint64_t seq,
+                           char id[SD_ID_MAX + 1])
+{
+    char key[SD_SITE_MAX + 24], found[SD_ID_MAX + 1] = "";
+    snprintf(key, sizeof key, "%s:%llu", origin, (unsigned long long)seq);
+    bool yes = sd_store_index_find(txn, &sd_kind_message, SD_MESSAGE_INDEX_COMMENT, key, s_first_id,
+                                   found) == 1;
+    if (yes && id)
+        snprintf(id, SD_ID_MAX + 1, "%s", found);
+    return yes;
+}

@@ -23,6 +23,12 @@ bool sd_message_bounced(sd_store_txn_t *txn, const char *address);
  * Returns 0, SD_ENOTFOUND, the store's errors. */
 int sd_message_by_msgid(sd_store_txn_t *txn, const char *msgid, char id[SD_ID_MAX + 1]);
 
+/* True when the ticket comment made by event (origin, seq) is an inbound message (a customer's
+ * mail or chat, or a bounce note) that the intake added, not a reply of the desk: id (may be
+ * NULL) gets the message's id. */
+bool sd_message_of_comment(sd_store_txn_t *txn, const char *origin, uint64_t seq,
+                           char id[SD_ID_MAX + 1]);
+
 /* Calls fn with the id of each message of index `index` (SD_MESSAGE_INDEX_TICKET, _FROM,
  * _BOUNCED: entries part, received_at, id) whose first part is `part`, oldest first. Non-zero
  * from fn stops and is returned; else 0 or the store's errors. */

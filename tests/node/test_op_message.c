@@ -165,10 +165,21 @@ static void test_threading_by_headers(void **state)
                NULL, NULL);
     assert_string_equal(s_str(s, m, "thread_by"), "in_reply_to");
     assert_string_equal(s_str(s, m, "ticket"), ticket);
+    char reply_id[SD_ID_MAX + 1], got[SD_ID_MAX + 1];
+    sd_fx_copy(s->fx, m, "id", reply_id, sizeof reply_id);
     bool pub = false;
     const char *body = s_comment(s, ticket, 0, &pub);
     assert_true(pub);
     assert_non_null(strstr(body, "b@example.com"));
+    /* The comment is known as an inbound message's (the notifier sends it to nobody). */
+    const sd_reply_t *g = sd_fx_ok(s->fx, s->agent, SD_REQ_TICKET_GET, "id", ticket, NULL);
+    const sd_mp_node_t *c0 = sd_mp_at(sd_mp_get(g->result, "comments"), 0);
+    uint64_t seq = sd_fx_u64(c0, "seq");
+    sd_store_txn_t *txn = s_read(s);
+    assert_true(sd_message_of_comment(txn, "LOCAL", seq, got));
+    assert_string_equal(got, reply_id);
+    assert_false(sd_message_of_comment(txn, "LOCAL", seq + 1, NULL));
+    sd_store_abort(&txn);
     /* In-Reply-To an earlier inbound message of the ticket. */
     m = s_mail(s, "third@example.com", "c@example.com", "Re: Mail broken", "in_reply_to",
                "<first@example.com>", NULL, NULL);
