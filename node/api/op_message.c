@@ -117,10 +117,16 @@ static int s_open_ticket(s_in_t *in, const char *customer)
     sd_message_t *m = in->m;
     char title[SD_TITLE_MAX + 1], desc[SD_TEXT_MAX + 1];
     const char *subject = m->subject && *m->subject ? m->subject : NULL;
-    char first[SD_TITLE_MAX + 1] = "";
-    if (!subject) /* a chat message or a mail without subject: its first line */
-        s_fit(first, sizeof first, m->text && *m->text ? m->text : "(no subject)", NULL, NULL,
-              true);
+    char first[1024] = ""; /* longer than a title: s_fit marks the cut */
+    if (!subject) {        /* a chat message or a mail without subject: its first line */
+        const char *text = m->text ? m->text + strspn(m->text, " \t\r\n") : "";
+        size_t n = strcspn(text, "\r\n");
+        if (!n)
+            text = "(no subject)", n = strlen(text);
+        n = n < sizeof first - 1 ? n : sd_utf8_cut(text, sizeof first - 1);
+        memcpy(first, text, n);
+        first[n] = 0;
+    }
     s_fit(title, sizeof title, subject ? subject : first, "…%.0s", "", true);
     s_fit(desc, sizeof desc, m->text ? m->text : "", S_CUT_MARK, m->id, false);
     sd_request_t r = {.op = SD_REQ_TICKET_NEW};
