@@ -290,6 +290,10 @@ static const struct {
     {SD_REQ_BULLETIN_GET, "bulletin.get", false, "id", ""},
     {SD_REQ_BULLETIN_LIST, "bulletin.list", false, "", "current limit after"},
     {SD_REQ_BULLETIN_WITHDRAW, "bulletin.withdraw", true, "id", ""},
+    {SD_REQ_ALERT_INGEST, "alert.ingest", true, "id source key status",
+     "title description severity labels url impact urgency team category flap_window"},
+    {SD_REQ_ALERT_GET, "alert.get", false, "id", ""},
+    {SD_REQ_ALERT_LIST, "alert.list", false, "", "source state ticket limit after"},
 };
 #define OP_COUNT (sizeof s_ops / sizeof s_ops[0])
 

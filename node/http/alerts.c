@@ -1,0 +1,477 @@
+/* alerts.c - the monitoring door: Alertmanager and PagerDuty webhooks to alert.ingest
+ * (alerts.h). */
+#include "alerts.h"
+
+#include "alert.h"
+#include "error.h"
+#include "problem.h"
+#include "utf8.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define S_WHY_MAX 320
+
+/* A refusal of the body: the reason, to the sender in its own shape. */
+static void s_bad(const sd_http_caller_t *c, bool pagerduty, const char *why)
+{
+    if (!pagerduty) {
+        sd_problem_send(c->req, 400, "bad_alert", why, NULL);
+        return;
+    }
+    json_t *out = json_pack("{s:s, s:s, s:[s]}", "status", "invalid event", "message",
+                            "Event object is invalid", "errors", why);
+    sd_http_json(c->req, 400, NULL, out);
+    json_decref(out);
+}
+
+/* Copies text into a new JSON string of at most max bytes: a longer one is cut at a character
+ * boundary and ends with a visible "…" (never silently). */
+static json_t *s_cut(const char *text, size_t max)
+{
+    size_t len = strlen(text);
+    if (len <= max)
+        return json_string(text);
+    size_t keep = sd_utf8_cut(text, max - 3);
+    char *buf = malloc(keep + 4);
+    if (!buf)
+        return NULL;
+    memcpy(buf, text, keep);
+    memcpy(buf + keep, "\xe2\x80\xa6", 4);
+    json_t *s = json_string(buf);
+    free(buf);
+    return s;
+}
+
+/* Sets args[key] to text cut to max (see s_cut); nothing for NULL or "". */
+static void s_put(json_t *args, const char *key, const char *text, size_t max)
+{
+    if (text && *text)
+        json_object_set_new(args, key, s_cut(text, max));
+}
+
+/* The keys of obj are all in known (NULL-terminated)? Else why names the first other one. */
+static bool s_known_keys(const json_t *obj, const char *const *known, const char *where, char *why)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)obj, key, v)
+    {
+        int i = 0;
+        while (known[i] && strcmp(known[i], key))
+            i++;
+        if (!known[i]) {
+            snprintf(why, S_WHY_MAX, "%s: unknown key '%.64s'", where, key);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* obj[key] is a string (non-empty when required) or absent (when not required)? */
+static bool s_str(const json_t *obj, const char *key, bool required, const char *where,
+                  const char **out, char *why)
+{
+    json_t *v = json_object_get(obj, key);
+    *out = json_is_string(v) ? json_string_value(v) : NULL;
+    if ((!v || json_is_null(v)) && !required)
+        return true;
+    if (!json_is_string(v) || (required && !*json_string_value(v))) {
+        snprintf(why, S_WHY_MAX, "%s.%s: %s", where, key,
+                 v ? "expected a non-empty string" : "missing");
+        return false;
+    }
+    return true;
+}
+
+/* "name=value" lines of an object of strings, in key order; false (why) for another value. */
+static int s_cmp(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static char *s_lines(const json_t *obj, const char *skip1, const char *skip2, const char *where,
+                     char *why)
+{
+    size_t n = json_object_size(obj), total = 1, k = 0;
+    const char **keys = calloc(n + 1, sizeof *keys);
+    const char *key;
+    json_t *v;
+    if (!keys)
+        return NULL;
+    json_object_foreach((json_t *)obj, key, v)
+    {
+        if (!json_is_string(v)) {
+            snprintf(why, S_WHY_MAX, "%s.%.64s: expected a string", where, key);
+            free(keys);
+            return NULL;
+        }
+        if ((skip1 && !strcmp(key, skip1)) || (skip2 && !strcmp(key, skip2)))
+            continue;
+        keys[k++] = key;
+        total += strlen(key) + json_string_length(v) + 2;
+    }
+    qsort(keys, k, sizeof *keys, s_cmp);
+    char *out = malloc(total);
+    if (out) {
+        size_t used = 0;
+        for (size_t i = 0; i < k; i++)
+            used += (size_t)sprintf(out + used, "%s=%s\n", keys[i],
+                                    json_string_value(json_object_get(obj, keys[i])));
+        out[used] = 0;
+    }
+    free(keys);
+    if (!out)
+        snprintf(why, S_WHY_MAX, "out of memory");
+    return out;
+}
+
+/* The string key of map n copied into out (cap bytes); "" when absent or no string. */
+static const char *s_mp_str(const sd_mp_node_t *n, const char *key, char *out, size_t cap)
+{
+    if (sd_mp_copy_str(sd_mp_get(n, key), out, cap) != 0)
+        out[0] = 0;
+    return out;
+}
+
+/* The source whose user the caller is (of the kind asked), or NULL after answering. */
+static const sd_alert_source_t *s_source(const sd_alerts_config_t *cfg, const sd_http_caller_t *c,
+                                         bool pagerduty)
+{
+    sd_reply_t reply;
+    if (!c->token) {
+        sd_problem_send(c->req, 401, "unauthenticated",
+                        "send the source's API token: Authorization: Bearer TOKEN", NULL);
+        return NULL;
+    }
+    if (sd_routes_call(c, "auth.whoami", NULL, NULL, NULL, &reply) != 0)
+        return NULL;
+    char user[SD_NAME_MAX + 1];
+    const char *login = *s_mp_str(reply.result, "user", user, sizeof user) ? user : NULL;
+    const sd_alert_source_t *found = NULL;
+    int kind = pagerduty ? SD_ALERT_SRC_PAGERDUTY : SD_ALERT_SRC_ALERTMANAGER;
+    for (int i = 0; login && cfg && i < cfg->nsources && !found; i++)
+        if (cfg->sources[i].kind == kind && !strcmp(cfg->sources[i].user, login))
+            found = &cfg->sources[i];
+    if (!found) {
+        char detail[S_WHY_MAX];
+        snprintf(detail, sizeof detail,
+                 "forbidden: %.128s is the user of no %s source (config alerts/source)",
+                 login ? login : "this token", pagerduty ? "pagerduty" : "alertmanager");
+        sd_problem_send(c->req, 403, "forbidden", detail, NULL);
+    }
+    sd_reply_clear(&reply);
+    return found;
+}
+
+/* The common arguments of alert.ingest for src's alert key with status; NULL on no memory. */
+static json_t *s_args(const sd_alerts_config_t *cfg, const sd_alert_source_t *src, const char *key,
+                      const char *status, const char *severity)
+{
+    char id[SD_ID_MAX + 1];
+    if (sd_alert_id_for(src->name, key, id) != 0)
+        return NULL;
+    int sev = sd_alerts_severity(severity);
+    json_t *args = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i}", "id", id, "source", src->name,
+                             "key", key, "status", status, "impact", cfg->impact[sev], "urgency",
+                             cfg->urgency[sev], "flap_window", cfg->flap_window);
+    if (args && src->team[0])
+        json_object_set_new(args, "team", json_string(src->team));
+    if (args && src->category[0])
+        json_object_set_new(args, "category", json_string(src->category));
+    if (args && severity && *severity)
+        s_put(args, "severity", severity, SD_ALERT_SEVERITY_MAX);
+    return args;
+}
+
+/* ---- Alertmanager ------------------------------------------------------------------------- */
+
+/* Checks one alert of the webhook; false with why. */
+static bool s_am_check(const json_t *a, size_t i, char *why)
+{
+    static const char *const known[] = {"status", "labels",       "annotations", "startsAt",
+                                        "endsAt", "generatorURL", "fingerprint", NULL};
+    char where[32];
+    const char *s;
+    snprintf(where, sizeof where, "alerts[%zu]", i);
+    if (!json_is_object(a)) {
+        snprintf(why, S_WHY_MAX, "%s: expected an object", where);
+        return false;
+    }
+    if (!s_known_keys(a, known, where, why) || !s_str(a, "fingerprint", true, where, &s, why) ||
+        !s_str(a, "status", true, where, &s, why))
+        return false;
+    if (strcmp(s, "firing") && strcmp(s, "resolved")) {
+        snprintf(why, S_WHY_MAX, "%s.status: expected firing or resolved", where);
+        return false;
+    }
+    if (strlen(json_string_value(json_object_get(a, "fingerprint"))) > SD_ALERT_KEY_MAX) {
+        snprintf(why, S_WHY_MAX, "%s.fingerprint: longer than %d bytes", where, SD_ALERT_KEY_MAX);
+        return false;
+    }
+    json_t *labels = json_object_get(a, "labels"), *ann = json_object_get(a, "annotations");
+    if ((labels && !json_is_object(labels)) || (ann && !json_is_object(ann))) {
+        snprintf(why, S_WHY_MAX, "%s: labels and annotations are objects", where);
+        return false;
+    }
+    return s_str(a, "generatorURL", false, where, &s, why) &&
+           s_str(a, "startsAt", false, where, &s, why) && s_str(a, "endsAt", false, where, &s, why);
+}
+
+/* Checks the whole webhook before anything is ingested; false with why. */
+static bool s_am_body(const json_t *body, char *why)
+{
+    static const char *const known[] = {"receiver",
+                                        "status",
+                                        "alerts",
+                                        "groupLabels",
+                                        "commonLabels",
+                                        "commonAnnotations",
+                                        "externalURL",
+                                        "version",
+                                        "groupKey",
+                                        "truncatedAlerts",
+                                        NULL};
+    const char *version;
+    if (!s_known_keys(body, known, "body", why) ||
+        !s_str(body, "version", true, "body", &version, why))
+        return false;
+    if (strcmp(version, "4") != 0) {
+        snprintf(why, S_WHY_MAX, "body.version: '%.16s' (this door reads version 4)", version);
+        return false;
+    }
+    json_t *alerts = json_object_get(body, "alerts");
+    if (!json_is_array(alerts)) {
+        snprintf(why, S_WHY_MAX, "body.alerts: expected an array");
+        return false;
+    }
+    for (size_t i = 0; i < json_array_size(alerts); i++)
+        if (!s_am_check(json_array_get(alerts, i), i, why))
+            return false;
+    return true;
+}
+
+/* alert.ingest's arguments of one Alertmanager alert. */
+static json_t *s_am_args(const sd_alerts_config_t *cfg, const sd_alert_source_t *src,
+                         const json_t *a, char *why)
+{
+    json_t *labels = json_object_get(a, "labels"), *ann = json_object_get(a, "annotations");
+    const char *fp = json_string_value(json_object_get(a, "fingerprint"));
+    const char *status = json_string_value(json_object_get(a, "status"));
+    const char *summary = json_string_value(json_object_get(ann, "summary"));
+    const char *name = json_string_value(json_object_get(labels, "alertname"));
+    json_t *args =
+        s_args(cfg, src, fp, status, json_string_value(json_object_get(labels, "severity")));
+    char *lab = labels ? s_lines(labels, NULL, NULL, "labels", why) : strdup("");
+    char *more = ann ? s_lines(ann, "summary", "description", "annotations", why) : strdup("");
+    if (!args || !lab || !more) {
+        json_decref(args);
+        args = NULL;
+    } else {
+        s_put(args, "title",
+              summary && *summary ? summary
+              : name && *name     ? name
+                                  : fp,
+              SD_TITLE_MAX);
+        const char *desc = json_string_value(json_object_get(ann, "description"));
+        size_t dlen = (desc ? strlen(desc) : 0) + strlen(more) + 2;
+        char *text = malloc(dlen);
+        if (text)
+            snprintf(text, dlen, "%s%s%s", desc ? desc : "", desc && *more ? "\n" : "", more);
+        s_put(args, "description", text, SD_TEXT_MAX);
+        free(text);
+        s_put(args, "labels", lab, SD_ALERT_LABELS_MAX);
+        s_put(args, "url", json_string_value(json_object_get(a, "generatorURL")), SD_ALERT_URL_MAX);
+    }
+    free(lab);
+    free(more);
+    return args;
+}
+
+static void s_alertmanager(const sd_alerts_config_t *cfg, const sd_alert_source_t *src,
+                           const sd_http_caller_t *c, const json_t *body)
+{
+    char why[S_WHY_MAX] = "";
+    if (!s_am_body(body, why)) {
+        s_bad(c, false, why);
+        return;
+    }
+    json_t *alerts = json_object_get(body, "alerts"), *done = json_array();
+    for (size_t i = 0; done && i < json_array_size(alerts); i++) {
+        const json_t *a = json_array_get(alerts, i);
+        json_t *args = s_am_args(cfg, src, a, why);
+        sd_reply_t reply;
+        if (!args) {
+            sd_problem_send(c->req, why[0] ? 400 : 500, why[0] ? "bad_alert" : "no_memory",
+                            why[0] ? why : "out of memory", NULL);
+            json_decref(done);
+            return;
+        }
+        int rc = sd_routes_call(c, "alert.ingest", args, NULL, NULL, &reply);
+        json_decref(args);
+        if (rc) { /* answered with the node's refusal; the sender retries the group */
+            json_decref(done);
+            return;
+        }
+        char ticket[SD_ID_MAX + 1], id[SD_ID_MAX + 1];
+        s_mp_str(reply.result, "ticket", ticket, sizeof ticket);
+        s_mp_str(reply.result, "id", id, sizeof id);
+        json_array_append_new(done, json_pack("{s:O, s:O, s:s?, s:s?}", "fingerprint",
+                                              json_object_get(a, "fingerprint"), "status",
+                                              json_object_get(a, "status"), "alert", id, "ticket",
+                                              *ticket ? ticket : NULL));
+        sd_reply_clear(&reply);
+    }
+    json_t *out = done ? json_pack("{s:o}", "alerts", done) : NULL;
+    if (out)
+        sd_http_json(c->req, 200, NULL, out);
+    else
+        sd_problem_send(c->req, 500, "no_memory", "out of memory", NULL);
+    json_decref(out);
+}
+
+/* ---- PagerDuty Events v2 ------------------------------------------------------------------ */
+
+static bool s_pd_check(const sd_alert_source_t *src, const json_t *body, char *why)
+{
+    static const char *const known[] = {"routing_key", "event_action", "dedup_key",
+                                        "client",      "client_url",   "images",
+                                        "links",       "payload",      NULL};
+    static const char *const pknown[] = {"summary",   "source",         "severity",
+                                         "timestamp", "component",      "group",
+                                         "class",     "custom_details", NULL};
+    const char *rk, *action, *dedup, *s;
+    if (!s_known_keys(body, known, "body", why) ||
+        !s_str(body, "routing_key", true, "body", &rk, why) ||
+        !s_str(body, "event_action", true, "body", &action, why) ||
+        !s_str(body, "dedup_key", false, "body", &dedup, why) ||
+        !s_str(body, "client", false, "body", &s, why) ||
+        !s_str(body, "client_url", false, "body", &s, why))
+        return false;
+    if (src->routing_key[0] && strcmp(rk, src->routing_key) != 0) {
+        snprintf(why, S_WHY_MAX, "body.routing_key: not the routing key of source %s", src->name);
+        return false;
+    }
+    bool trigger = !strcmp(action, "trigger");
+    if (!trigger && strcmp(action, "acknowledge") && strcmp(action, "resolve")) {
+        snprintf(why, S_WHY_MAX, "body.event_action: expected trigger, acknowledge or resolve");
+        return false;
+    }
+    if (dedup && strlen(dedup) > SD_ALERT_KEY_MAX) {
+        snprintf(why, S_WHY_MAX, "body.dedup_key: longer than 255 bytes");
+        return false;
+    }
+    if (!trigger && (!dedup || !*dedup)) {
+        snprintf(why, S_WHY_MAX, "body.dedup_key: required by %s", action);
+        return false;
+    }
+    json_t *p = json_object_get(body, "payload");
+    if (!trigger && !p)
+        return true;
+    if (!json_is_object(p)) {
+        snprintf(why, S_WHY_MAX, "body.payload: %s", p ? "expected an object" : "missing");
+        return false;
+    }
+    if (!s_known_keys(p, pknown, "payload", why) || !s_str(p, "summary", true, "payload", &s, why))
+        return false;
+    if (strlen(s) > 1024) {
+        snprintf(why, S_WHY_MAX, "payload.summary: longer than 1024 bytes");
+        return false;
+    }
+    if (!s_str(p, "source", true, "payload", &s, why) ||
+        !s_str(p, "severity", true, "payload", &s, why))
+        return false;
+    if (strcmp(s, "critical") && strcmp(s, "error") && strcmp(s, "warning") && strcmp(s, "info")) {
+        snprintf(why, S_WHY_MAX, "payload.severity: expected critical, error, warning or info");
+        return false;
+    }
+    return s_str(p, "timestamp", false, "payload", &s, why) &&
+           s_str(p, "component", false, "payload", &s, why) &&
+           s_str(p, "group", false, "payload", &s, why) &&
+           s_str(p, "class", false, "payload", &s, why);
+}
+
+static void s_pagerduty(const sd_alerts_config_t *cfg, const sd_alert_source_t *src,
+                        const sd_http_caller_t *c, const json_t *body)
+{
+    char why[S_WHY_MAX] = "";
+    if (!s_pd_check(src, body, why)) {
+        s_bad(c, true, why);
+        return;
+    }
+    const char *action = json_string_value(json_object_get(body, "event_action"));
+    const char *dedup = json_string_value(json_object_get(body, "dedup_key"));
+    char made[33];
+    if (!dedup || !*dedup) { /* PagerDuty makes one for a trigger without: so does the desk */
+        unsigned char r[16];
+        randombytes_buf(r, sizeof r);
+        sodium_bin2hex(made, sizeof made, r, sizeof r);
+        dedup = made;
+    }
+    json_t *p = json_object_get(body, "payload");
+    const char *status = !strcmp(action, "trigger")       ? "firing"
+                         : !strcmp(action, "acknowledge") ? "acknowledged"
+                                                          : "resolved";
+    json_t *args =
+        s_args(cfg, src, dedup, status, json_string_value(json_object_get(p, "severity")));
+    if (!args) {
+        sd_problem_send(c->req, 500, "no_memory", "out of memory", NULL);
+        return;
+    }
+    if (p) {
+        s_put(args, "title", json_string_value(json_object_get(p, "summary")), SD_TITLE_MAX);
+        json_t *d = json_pack("{s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}", "summary",
+                              json_object_get(p, "summary"), "source", json_object_get(p, "source"),
+                              "component", json_object_get(p, "component"), "group",
+                              json_object_get(p, "group"), "class", json_object_get(p, "class"),
+                              "custom_details", json_object_get(p, "custom_details"));
+        char *text = d ? json_dumps(d, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+        s_put(args, "description", text, SD_TEXT_MAX);
+        free(text);
+        json_decref(d);
+    }
+    s_put(args, "url", json_string_value(json_object_get(body, "client_url")), SD_ALERT_URL_MAX);
+    sd_reply_t reply;
+    int rc = sd_routes_call(c, "alert.ingest", args, NULL, NULL, &reply);
+    json_decref(args);
+    if (rc)
+        return;
+    sd_reply_clear(&reply);
+    json_t *out = json_pack("{s:s, s:s, s:s}", "status", "success", "message", "Event processed",
+                            "dedup_key", dedup);
+    sd_http_json(c->req, 202, NULL, out);
+    json_decref(out);
+}
+
+void sd_alerts_serve(const sd_alerts_config_t *cfg, const sd_http_caller_t *c, bool pagerduty)
+{
+    size_t len;
+    const char *text = sd_http_body(c->req, &len);
+    if (sd_http_body_too_big(c->req) || len > SD_ALERTS_MAX_BODY) {
+        sd_problem_send(c->req, 413, "too_big", "the request body is over 524288 bytes (512 KB)",
+                        NULL);
+        return;
+    }
+    const sd_alert_source_t *src = s_source(cfg, c, pagerduty);
+    if (!src)
+        return;
+    json_error_t err;
+    json_t *body = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES, &err);
+    char why[S_WHY_MAX];
+    if (!body || !json_is_object(body)) {
+        if (body)
+            snprintf(why, sizeof why, "the body must be a JSON object");
+        else
+            snprintf(why, sizeof why, "the body is not valid JSON: %s (line %d, column %d)",
+                     err.text, err.line, err.column);
+        s_bad(c, pagerduty, why);
+    } else if (pagerduty) {
+        s_pagerduty(cfg, src, c, body);
+    } else {
+        s_alertmanager(cfg, src, c, body);
+    }
+    json_decref(body);
+}
