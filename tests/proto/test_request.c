@@ -140,6 +140,13 @@ static const struct {
     {"kind", "ticket,article"}, /* a search's: tried when an asset's does not fit */
     {"cursor", "o20"},
     {"text", "三楼打印机卡纸\nThe printer jams."},
+    {"source", "prom"},
+    {"key", "6d0c8a4e1f2b3c5d"},
+    {"status", "firing"}, /* an alert's: tried when the ticket's and the asset's do not fit */
+    {"state", "resolved"},
+    {"labels", "alertname=DiskFull\ninstance=db1"},
+    {"url", "http://prometheus:9090/graph?g0.expr=up"},
+    {"flap_window", "900"},
 };
 
 /* Gives argument `name` of req->op's group its sample value, the way the CLI does. */
