@@ -142,11 +142,6 @@ static const sd_alert_source_t *s_source(const sd_alerts_config_t *cfg, const sd
                                          bool pagerduty)
 {
     sd_reply_t reply;
-    if (!c->token) {
-        sd_problem_send(c->req, 401, "unauthenticated",
-                        "send the source's API token: Authorization: Bearer TOKEN", NULL);
-        return NULL;
-    }
     if (sd_routes_call(c, "auth.whoami", NULL, NULL, NULL, &reply) != 0)
         return NULL;
     char user[SD_NAME_MAX + 1];
@@ -455,13 +450,18 @@ void sd_alerts_serve(const sd_alerts_config_t *cfg, const sd_http_caller_t *c, b
                         NULL);
         return;
     }
-    const sd_alert_source_t *src = s_source(cfg, c, pagerduty);
-    if (!src)
+    if (!c->token) {
+        sd_problem_send(c->req, 401, "unauthenticated",
+                        "send the source's API token: Authorization: Bearer TOKEN", NULL);
         return;
+    }
     json_error_t err;
     json_t *body = json_loadb(text ? text : "", len, JSON_REJECT_DUPLICATES, &err);
+    const sd_alert_source_t *src = NULL;
     char why[S_WHY_MAX];
-    if (!body || !json_is_object(body)) {
+    if (body && json_is_object(body) && !(src = s_source(cfg, c, pagerduty))) {
+        /* answered: 401, 403 */
+    } else if (!body || !json_is_object(body)) {
         if (body)
             snprintf(why, sizeof why, "the body must be a JSON object");
         else

@@ -135,6 +135,8 @@ static const s_route_t s_routes[] = {
     {"POST", "/api/v1/search/reindex", "search.reindex", NULL, RT_BODY | RT_EMPTY_OK, NULL},
     {"GET", "/api/v1/tickets/{id}/suggestions", "search.suggest", NULL, RT_QUERY | RT_ID_TICKET,
      NULL},
+    {"GET", "/api/v1/alerts", "alert.list", NULL, RT_QUERY | RT_PAGED, "alerts"},
+    {"GET", "/api/v1/alerts/{id}", "alert.get", NULL, RT_RECORD, NULL},
 };
 
 /* The parts of a path that matched a route. */
