@@ -53,8 +53,10 @@ int sd_alert_id_for(const char *source, const char *key, char id[SD_ID_MAX + 1])
     crypto_generichash_update(&st, (const unsigned char *)"\n", 1);
     crypto_generichash_update(&st, (const unsigned char *)key, strlen(key));
     crypto_generichash_final(&st, h, sizeof h);
-    memcpy(id, "AL-", 3);
-    sodium_bin2hex(id + 3, SD_ID_MAX + 1 - 3, h, sizeof h);
+    char hex[sizeof h * 2 + 1];
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    _Static_assert(3 + SD_ALERT_ID_HEX <= SD_ID_MAX, "an alert id fits SD_ID_MAX");
+    snprintf(id, SD_ID_MAX + 1, "AL-%.*s", SD_ALERT_ID_HEX, hex);
     return 0;
 }
 

@@ -1,12 +1,14 @@
 /* alert.h - the alert record kind: one alert of a monitoring source (Prometheus Alertmanager,
  * a PagerDuty Events v2 sender), correlated on its structured key only.
  *
- * An alert's id is not counted: it is "AL-" + 32 lowercase hex digits of BLAKE2b-128 over
- * source + "\n" + key (the Alertmanager fingerprint, or the PagerDuty dedup_key), so the same
- * alert reaching two sites' nodes is one record, merged by the fold (sd_alert_id_for). Every
- * field is a last-writer-wins register. The ticket it opened is `ticket`; `state` is what the
- * source said last (firing, acknowledged, resolved). Indexes: "ticket" (ticket id -> alert id),
- * "source" (source -> alert id). The rules (node/api/op_alert.c, proto/ALERTS.md). */
+ * An alert's id is not counted: it is "AL-" + the first 29 lowercase hex digits of BLAKE2b-128
+ * over source + "\n" + key (29, not 32: an id is at most SD_ID_MAX = 32 bytes; 116 bits still
+ * make a collision among a desk's alerts out of reach; the message kind cuts its M- ids alike) (the
+ * Alertmanager fingerprint, or the PagerDuty dedup_key), so the same alert reaching two sites'
+ * nodes is one record, merged by the fold (sd_alert_id_for). Every field is a last-writer-wins
+ * register. The ticket it opened is `ticket`; `state` is what the source said last (firing,
+ * acknowledged, resolved). Indexes: "ticket" (ticket id -> alert id), "source" (source -> alert
+ * id). The rules (node/api/op_alert.c, proto/ALERTS.md). */
 #ifndef SD_ALERT_H
 #define SD_ALERT_H
 
@@ -22,6 +24,8 @@
 #define SD_ALERT_LABELS_MAX   4096 /* "name=value" lines */
 #define SD_ALERT_URL_MAX      1024 /* generatorURL, client_url */
 #define SD_ALERT_SEVERITY_MAX 32   /* critical, error, warning, info, or a source's own word */
+
+#define SD_ALERT_ID_HEX 29 /* hex digits after "AL-" */
 
 #define SD_ALERT_INDEX_TICKET "ticket" /* ticket id, alert id */
 #define SD_ALERT_INDEX_SOURCE "source" /* source, alert id */
@@ -52,7 +56,7 @@ typedef enum {
 extern const char *const sd_alert_state_names[]; /* SD_ALERT_STATE_COUNT_ */
 
 typedef struct {
-    char id[SD_ID_MAX + 1]; /* AL-<32 hex> */
+    char id[SD_ID_MAX + 1]; /* AL-<29 hex> */
     uint64_t updated_at;    /* latest event time (Unix ms) */
     uint64_t created_at;    /* Unix ms */
     char *origin_site;      /* site that first recorded it */
@@ -80,7 +84,8 @@ static inline sd_alert_t *sd_event_alert(const sd_event_t *ev)
     return (sd_alert_t *)ev->fields;
 }
 
-/* The id of the alert of source with key: "AL-" + 32 hex of BLAKE2b-128(source "\n" key).
+/* The id of the alert of source with key: "AL-" + the first 29 hex digits of
+ * BLAKE2b-128(source "\n" key).
  * Returns 0, or SD_EINVAL for an empty source or key. */
 int sd_alert_id_for(const char *source, const char *key, char id[SD_ID_MAX + 1]);
 

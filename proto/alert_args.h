@@ -30,7 +30,7 @@ typedef enum {
 
 /* Arguments of the alert ops. Strings are heap-owned (NULL = absent). */
 typedef struct {
-    char *id;          /* AL-<32 hex>: sd_alert_id_for(source, key) */
+    char *id;          /* AL-<29 hex>: sd_alert_id_for(source, key) */
     char *source;      /* ingest: the source's name; list filter */
     char *key;         /* ingest: fingerprint or dedup_key */
     int status;        /* ingest: sd_alert_state_t the source reports */

@@ -120,19 +120,19 @@ static bool s_digits(const char *s, size_t n)
 int sd_asset_tag_check(const char *tag, const char *where, sd_fault_t *fault)
 {
     size_t n = strlen(tag);
-    bool ok = n >= 1 && n <= SD_ASSET_TAG_MAX;
+    bool ok = n >= 1 && n <= SD_ID_MAX;
     for (size_t i = 0; ok && i < n; i++)
         ok = s_tag_char(tag[i]);
     if (!ok)
         return sd_fault_set(fault, SD_ERANGE,
                             "%s: '%s' is not an asset tag (1 to %d of A-Z a-z 0-9 . _ -)", where,
-                            tag, SD_ASSET_TAG_MAX);
+                            tag, SD_ID_MAX);
     return 0;
 }
 
 int sd_asset_tags_check(const char *list, const char *where, sd_fault_t *fault)
 {
-    char tag[SD_ASSET_TAG_MAX + 2];
+    char tag[SD_ID_MAX + 2];
     for (const char *p = list; p && *p;) {
         while (*p == ' ')
             p++;
@@ -140,8 +140,8 @@ int sd_asset_tags_check(const char *list, const char *where, sd_fault_t *fault)
         size_t n = len;
         while (n && p[n - 1] == ' ')
             n--;
-        if (n > SD_ASSET_TAG_MAX)
-            n = SD_ASSET_TAG_MAX + 1; /* too long: checked below as such */
+        if (n > SD_ID_MAX)
+            n = SD_ID_MAX + 1; /* too long: checked below as such */
         memcpy(tag, p, n);
         tag[n] = 0;
         int rc = sd_asset_tag_check(tag, where, fault);

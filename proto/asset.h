@@ -17,7 +17,6 @@
 #include <stdint.h>
 
 #define SD_ASSET_KIND_MAX  32   /* free-text kind: laptop, phone, server, licence */
-#define SD_ASSET_TAG_MAX   32   /* an asset tag (PROTOCOL.md section 14; ids may be longer) */
 #define SD_ASSET_MODEL_MAX 128  /* model, serial number */
 #define SD_ASSET_DATE_MAX  10   /* warranty end, "YYYY-MM-DD" */
 #define SD_ASSET_NOTES_MAX 4096 /* notes, a vendor's terms and contacts */

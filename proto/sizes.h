@@ -5,7 +5,7 @@
 #define SD_PROTO_VERSION 1 /* "v" of every message and event */
 
 #define SD_SITE_MAX     16    /* site id: A-Z, 0-9, '-', '_' */
-#define SD_ID_MAX       40    /* ticket id, e.g. "APAC-000042" */
+#define SD_ID_MAX       32    /* ticket id, e.g. "APAC-000042" */
 #define SD_NAME_MAX     128   /* author, requester, assignee, team */
 #define SD_TITLE_MAX    200   /* ticket title */
 #define SD_CATEGORY_MAX 64    /* category */

@@ -12,7 +12,7 @@
 static void s_print_row(const sd_mp_node_t *a)
 {
     if (!a) {
-        printf("%-35s %-12s %-14s %-16s %-16s %s\n", "ID", "STATE", "SOURCE", "TICKET", "FIRED",
+        printf("%-32s %-12s %-14s %-16s %-16s %s\n", "ID", "STATE", "SOURCE", "TICKET", "FIRED",
                "TITLE");
         return;
     }
@@ -22,7 +22,7 @@ static void s_print_row(const sd_mp_node_t *a)
     const char *src = sd_cli_str_or_dash(a, "source", &srclen);
     const char *ticket = sd_cli_str_or_dash(a, "ticket", &tklen);
     const char *title = sd_cli_str(a, "title", &tlen);
-    printf("%-35.*s %-12.*s %-14.*s %-16.*s %-16.16s %.*s\n", ilen, id, slen, state, srclen, src,
+    printf("%-32.*s %-12.*s %-14.*s %-16.*s %-16.16s %.*s\n", ilen, id, slen, state, srclen, src,
            tklen, ticket, sd_render_time(sd_cli_u64(a, "fired_at"), fired), tlen, title);
 }
 
@@ -91,7 +91,7 @@ const sd_cli_verb_t sd_alert_verbs[] = {
      "for each alert, for scripts and tests: a firing alert opens a ticket (one per open\n"
      "alert; a repeat changes nothing), resolved resolves it unless a person replied\n"
      "publicly, firing again within --flap-window seconds (default 900) of the resolve\n"
-     "reopens it, acknowledged acknowledges a new ticket. The id is AL- + 32 hex of\n"
+     "reopens it, acknowledged acknowledges a new ticket. The id is AL- + 29 hex of\n"
      "BLAKE2b-128 of SOURCE \\n KEY (worked out here). Needs the agent role.",
      s_prepare_ingest},
     SD_CLI_VERBS_END,

@@ -15,17 +15,11 @@
 
 #define S_WHY_MAX 320
 
-/* A refusal of the body: the reason, to the sender in its own shape. */
+/* A refusal of the body: a problem (problem.h) whose detail is the reason, as every route's. */
 static void s_bad(const sd_http_caller_t *c, bool pagerduty, const char *why)
 {
-    if (!pagerduty) {
-        sd_problem_send(c->req, 400, "bad_alert", why, NULL);
-        return;
-    }
-    json_t *out = json_pack("{s:s, s:s, s:[s]}", "status", "invalid event", "message",
-                            "Event object is invalid", "errors", why);
-    sd_http_json(c->req, 400, NULL, out);
-    json_decref(out);
+    (void)pagerduty;
+    sd_problem_send(c->req, 400, "bad_json", why, NULL);
 }
 
 /* Copies text into a new JSON string of at most max bytes: a longer one is cut at a character
@@ -300,7 +294,7 @@ static void s_alertmanager(const sd_alerts_config_t *cfg, const sd_alert_source_
         json_t *args = s_am_args(cfg, src, a, why);
         sd_reply_t reply;
         if (!args) {
-            sd_problem_send(c->req, why[0] ? 400 : 500, why[0] ? "bad_alert" : "no_memory",
+            sd_problem_send(c->req, why[0] ? 400 : 500, why[0] ? "bad_json" : "no_memory",
                             why[0] ? why : "out of memory", NULL);
             json_decref(done);
             return;

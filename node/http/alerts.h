@@ -14,8 +14,8 @@
  * {"alerts": [{"fingerprint", "status", "alert": id, "ticket"}]}.
  * PagerDuty: event_action trigger | acknowledge | resolve, dedup_key (made when a trigger has
  * none), payload {summary, source, severity, ...} for a trigger. Answer 202
- * {"status": "success", "message": "Event processed", "dedup_key"}; a refusal 400
- * {"status": "invalid event", "message": "Event object is invalid", "errors": [reason]}.
+ * {"status": "success", "message": "Event processed", "dedup_key"}. A refusal of either is a
+ * problem (problem.h) with code bad_json and the reason as its detail.
  * Severity maps to the new ticket's impact and urgency by alerts/severity_*; team and category
  * come from the source. A node that is busy answers 503 (both senders retry). */
 #ifndef SD_ALERTS_HTTP_H

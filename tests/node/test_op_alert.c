@@ -168,7 +168,7 @@ static void test_acknowledge_and_refusals(void **state)
     assert_true(r->ok);
     assert_string_equal(sd_fx_str(fx, r->result, "ticket"), "");
     /* An id that is not the source's and key's; a requester. */
-    r = sd_fx_call(fx, prom, SD_REQ_ALERT_INGEST, "id", "AL-00000000000000000000000000000000",
+    r = sd_fx_call(fx, prom, SD_REQ_ALERT_INGEST, "id", "AL-00000000000000000000000000000",
                    "source", "prom", "key", "dk-2", "status", "firing", NULL);
     assert_int_equal(r->code, SD_EINVAL);
     assert_int_equal(s_ingest(fx, req, "dk-3", "firing", NULL, NULL, NULL, NULL)->code,

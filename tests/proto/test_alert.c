@@ -19,12 +19,12 @@ static void test_id(void **state)
 {
     (void)state;
     char id[SD_ID_MAX + 1], other[SD_ID_MAX + 1];
-    /* python3: hashlib.blake2b(b"prom\nfp-1", digest_size=16).hexdigest() */
+    /* python3: hashlib.blake2b(b"prom\nfp-1", digest_size=16).hexdigest()[:29] */
     assert_int_equal(sd_alert_id_for("prom", "fp-1", id), 0);
-    assert_string_equal(id, "AL-49576a25b50e69648ec0cc88eb3f84b6");
-    assert_int_equal(strlen(id), 35);
+    assert_string_equal(id, "AL-49576a25b50e69648ec0cc88eb3f8");
+    assert_int_equal(strlen(id), 32);
     assert_int_equal(sd_alert_id_for("pd", "srv01/disk", other), 0);
-    assert_string_equal(other, "AL-a4f85fe830ebcdc4d33fb4dbad15e6dd");
+    assert_string_equal(other, "AL-a4f85fe830ebcdc4d33fb4dbad15e");
     /* The same key of another source is another alert. */
     assert_int_equal(sd_alert_id_for("prom2", "fp-1", other), 0);
     assert_string_not_equal(id, other);
@@ -60,9 +60,9 @@ static void test_args(void **state)
     assert_int_equal(sd_request_set(&req, SD_ARG_ALERT_IMPACT, "4", &fault), SD_ERANGE);
     assert_int_equal(sd_request_set(&req, SD_ARG_ALERT_FLAP_WINDOW, "604801", &fault), SD_ERANGE);
     assert_int_equal(sd_request_set(&req, SD_ARG_ALERT_TITLE, "two\nlines", &fault), SD_EUTF8);
-    /* An id of 35 bytes fits (SD_ID_MAX). */
+    /* An id of 32 bytes fits (SD_ID_MAX). */
     assert_int_equal(
-        sd_request_set(&req, SD_ARG_ALERT_ID, "AL-49576a25b50e69648ec0cc88eb3f84b6", &fault), 0);
+        sd_request_set(&req, SD_ARG_ALERT_ID, "AL-49576a25b50e69648ec0cc88eb3f8", &fault), 0);
     sd_request_clear(&req);
 }
 
@@ -70,7 +70,7 @@ static void test_record_round_trip(void **state)
 {
     (void)state;
     sd_alert_t a = {.created_at = 1767225600000ull, .state = SD_ALERT_ACKNOWLEDGED, .fires = 3};
-    strcpy(a.id, "AL-49576a25b50e69648ec0cc88eb3f84b6");
+    strcpy(a.id, "AL-49576a25b50e69648ec0cc88eb3f8");
     a.source = strdup("prom");
     a.key = strdup("fp-1");
     a.title = strdup("磁盘已满 on db1");
