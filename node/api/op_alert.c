@@ -7,6 +7,7 @@
 #include "record.h"
 #include "ticket.h"
 #include "ticket_store.h"
+#include "utf8.h"
 #include "utc.h"
 #include "workflow.h"
 
@@ -45,13 +46,14 @@ static int s_open(const sd_api_write_ctx_t *ctx, const sd_request_t *req, sd_tic
                   sd_fault_t *fault)
 {
     const sd_alert_args_t *a = &req->args.alert;
-    char desc[SD_TEXT_MAX + 1];
-    snprintf(desc, sizeof desc, "%s%s%s%s%s%s%s", a->description ? a->description : "",
-             a->description ? "\n\n" : "", "Source: ", a->source, a->severity ? "\nSeverity: " : "",
-             a->severity ? a->severity : "", a->url ? "\nLink: " : "");
-    size_t used = strlen(desc);
-    snprintf(desc + used, sizeof desc - used, "%s%s%s", a->url ? a->url : "",
+    /* The alert's description, then where it comes from; cut visibly at the ticket's limit. */
+    char desc[SD_TEXT_MAX + SD_ALERT_LABELS_MAX + SD_ALERT_URL_MAX + 256];
+    snprintf(desc, sizeof desc, "%s%sSource: %s%s%s%s%s%s%s", a->description ? a->description : "",
+             a->description ? "\n\n" : "", a->source, a->severity ? "\nSeverity: " : "",
+             a->severity ? a->severity : "", a->url ? "\nLink: " : "", a->url ? a->url : "",
              a->labels ? "\nLabels:\n" : "", a->labels ? a->labels : "");
+    if (strlen(desc) > SD_TEXT_MAX)
+        strcpy(desc + sd_utf8_cut(desc, SD_TEXT_MAX - 3), "\xe2\x80\xa6");
     sd_request_t r = {.op = SD_REQ_TICKET_NEW};
     sd_ticket_args_t *ta = &r.args.ticket;
     ta->title = a->title ? a->title : a->key;
@@ -188,11 +190,11 @@ static int s_fire(const sd_api_write_ctx_t *ctx, const sd_alert_t *cur, const sd
     int rc = s_ticket(ctx->txn, cur, t);
     if (rc)
         return rc;
-    *opened = true;
     bool have = t->id[0] != 0;
     bool recent = cur && now <= cur->resolved_at + (uint64_t)window * 1000;
     if (have && sd_status_open(t->status)) /* left open at the resolve: it goes on */
         return 0;
+    *opened = true;
     if (have && recent && (t->status == SD_STATUS_RESOLVED || t->status == SD_STATUS_CLOSED)) {
         char reason[160];
         snprintf(reason, sizeof reason, "The alert fired again %llu s after it recovered.",

@@ -22,29 +22,37 @@ static void s_bad(const sd_http_caller_t *c, bool pagerduty, const char *why)
     sd_problem_send(c->req, 400, "bad_json", why, NULL);
 }
 
-/* Copies text into a new JSON string of at most max bytes: a longer one is cut at a character
- * boundary and ends with a visible "…" (never silently). */
-static json_t *s_cut(const char *text, size_t max)
+/* Copies text into a new JSON string of at most max bytes the node takes: control characters
+ * become spaces (all of them when line, else all but tab, CR and LF); a longer text is cut at a
+ * character boundary and ends with a visible "…" (never silently). */
+static json_t *s_cut(const char *text, size_t max, bool line)
 {
     size_t len = strlen(text);
-    if (len <= max)
-        return json_string(text);
-    size_t keep = sd_utf8_cut(text, max - 3);
+    size_t keep = len <= max ? len : sd_utf8_cut(text, max - 3);
     char *buf = malloc(keep + 4);
     if (!buf)
         return NULL;
-    memcpy(buf, text, keep);
-    memcpy(buf + keep, "\xe2\x80\xa6", 4);
+    for (size_t i = 0; i < keep; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        bool ctl = ch < 0x20 || ch == 0x7f;
+        buf[i] = ctl && (line || (ch != '\t' && ch != '\n' && ch != '\r')) ? ' ' : (char)ch;
+    }
+    if (keep < len)
+        memcpy(buf + keep, "\xe2\x80\xa6", 4);
+    else
+        buf[keep] = 0;
     json_t *s = json_string(buf);
     free(buf);
     return s;
 }
 
-/* Sets args[key] to text cut to max (see s_cut); nothing for NULL or "". */
+/* Sets args[key] to text as s_cut makes it (description and labels keep their lines); nothing for
+ * NULL or "". */
 static void s_put(json_t *args, const char *key, const char *text, size_t max)
 {
+    bool line = strcmp(key, "description") != 0 && strcmp(key, "labels") != 0;
     if (text && *text)
-        json_object_set_new(args, key, s_cut(text, max));
+        json_object_set_new(args, key, s_cut(text, max, line));
 }
 
 /* The keys of obj are all in known (NULL-terminated)? Else why names the first other one. */
@@ -340,6 +348,14 @@ static bool s_pd_check(const sd_alert_source_t *src, const json_t *body, char *w
         !s_str(body, "client", false, "body", &s, why) ||
         !s_str(body, "client_url", false, "body", &s, why))
         return false;
+    const char *arrays[] = {"images", "links"};
+    for (int i = 0; i < 2; i++) {
+        json_t *v = json_object_get(body, arrays[i]);
+        if (v && !json_is_array(v) && !json_is_null(v)) {
+            snprintf(why, S_WHY_MAX, "body.%s: expected an array", arrays[i]);
+            return false;
+        }
+    }
     if (src->routing_key[0] && strcmp(rk, src->routing_key) != 0) {
         snprintf(why, S_WHY_MAX, "body.routing_key: not the routing key of source %s", src->name);
         return false;

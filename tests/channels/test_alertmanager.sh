@@ -129,6 +129,20 @@ python3 -c 'import json; print(json.dumps({"version":"4","alerts":[],"receiver":
 check "over 512 KB" "$(curl -s -o "$dir/out" -w '%{http_code}' -H "Authorization: Bearer $prom" \
     -H 'Content-Type: application/json' --data-binary @"$dir/big.json" "$url$AM")" 413
 check "tickets after the refusals" "$(ticket_count)" 2
+# Texts the node's fields cannot hold as sent: a summary on two lines becomes one line, a
+# description over 8192 bytes is cut with a visible "…" (never silently).
+python3 - "$dir/long.json" <<'EOP'
+import json, sys
+alert = {"status": "firing", "fingerprint": "long-1", "labels": {"alertname": "Long", "severity": "info"},
+         "annotations": {"summary": "第一行\nsecond line", "description": "日志" * 3000}}
+json.dump({"version": "4", "alerts": [alert]}, open(sys.argv[1], "w"))
+EOP
+check "a long alert" "$(curl -s -o "$dir/out" -w '%{http_code}' -H "Authorization: Bearer $prom" \
+    -H 'Content-Type: application/json' --data-binary @"$dir/long.json" "$url$AM")" 200
+t_long=$(alert_field long-1 ticket)
+check "one-line title" "$(ticket_field "$t_long" title)" "第一行 second line"
+check "description cut visibly" "$(json ticket show "$t_long" -- "(len(d['description'].encode()) <= 8192, d['description'][-1])")" "(True, '…')"
+check "tickets with the long one" "$(ticket_count)" 3
 
 # PagerDuty Events v2.
 pdev() { echo "{\"routing_key\":\"R0123456789\",\"event_action\":\"$1\"${2:+,\"dedup_key\":\"$2\"}${3:-}}"; }
@@ -140,7 +154,7 @@ t_pd=$(alert_field db9/disk ticket)
 [ -n "$t_pd" ] && ok || bad "the trigger opened no ticket"
 check "pd priority" "$(ticket_field "$t_pd" priority)" P1
 check "trigger again" "$(post $PDE "$pd" "$(pdev trigger db9/disk "$payload")")" 202
-check "tickets after the repeat" "$(ticket_count)" 3
+check "tickets after the repeat" "$(ticket_count)" 4
 check "acknowledge" "$(post $PDE "$pd" "$(pdev acknowledge db9/disk)")" 202
 check "acknowledged ticket" "$(ticket_field "$t_pd" status)" acknowledged
 check "alert state" "$(alert_field db9/disk state)" acknowledged
@@ -154,11 +168,13 @@ has "payload.summary" "$(cat "$dir/out")"
 check "bad severity" "$(post $PDE "$pd" "$(pdev trigger k1 ',"payload":{"summary":"s","source":"a","severity":"fatal"}')")" 400
 has "payload.severity" "$(cat "$dir/out")"
 check "bad action" "$(post $PDE "$pd" "$(pdev escalate k1)")" 400
+check "images not an array" "$(post $PDE "$pd" "$(pdev resolve k1 ',"images":"x.png"')")" 400
+has "body.images" "$(cat "$dir/out")"
 check "resolve without dedup_key" "$(post $PDE "$pd" "$(pdev resolve)")" 400
 check "wrong routing key" "$(post $PDE "$pd" '{"routing_key":"R9","event_action":"resolve","dedup_key":"k"}')" 400
 check "unknown key" "$(post $PDE "$pd" '{"routing_key":"R0123456789","event_action":"resolve","dedup_key":"k","extra":1}')" 400
 check "alertmanager's token on the pagerduty door" "$(post $PDE "$prom" "$(pdev resolve db9/disk)")" 403
-check "tickets at the end" "$(ticket_count)" 4
+check "tickets at the end" "$(ticket_count)" 5
 
 # The CLI shows them.
 has "DiskFull on db1" "$(sd alert list)"
