@@ -21,14 +21,8 @@ int sd_alerts_severity(const char *word)
     return SD_ALERT_SEV_WARNING;
 }
 
-static bool s_set(char *out, size_t cap, const char *value)
-{
-    size_t len = strlen(value);
-    if (len >= cap)
-        return false;
-    memcpy(out, value, len + 1);
-    return true;
-}
+/* Copies value into out (cap bytes); false when it does not fit. */
+#define s_set(out, cap, value) (snprintf((out), (cap), "%s", (value)) < (int)(cap))
 
 /* A source's name: letters, digits, '-', '_', '.'. */
 static bool s_name(const char *v)

@@ -3,12 +3,15 @@
 # mistake is one clear line (sundeskd exits 1).
 set -uo pipefail
 . "$(dirname "$0")/../integration/lib.sh"
+# refused TEXT PATTERN: `sundeskd --check-config` on TEXT fails with one line holding PATTERN.
 refused() {
+    local out
     printf '%s\n' "$1" >"$dir/bad.zpl"
-    local err rc
-    err=$("$bin/node/sundeskd" --data "$dir/never" --config "$dir/bad.zpl" 2>&1 >/dev/null); rc=$?
-    if [ $rc -eq 1 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ $err == *"$2"* ]]; then ok
-    else bad "config '$1' -> rc=$rc '$err' (wanted '$2')"; fi
+    if out=$("$bin/node/sundeskd" --check-config --config "$dir/bad.zpl" 2>&1); then
+        bad "config '$1' taken"
+    else
+        [ "$(wc -l <<<"$out")" -eq 1 ] && [[ $out == *"$2"* ]] && ok || bad "config '$1' -> '$out' (wanted '$2')"
+    fi
 }
 src=$'alerts\n    source\n        name = prom\n        kind = alertmanager\n        user = prom'
 cat >"$dir/good.zpl" <<EOT
