@@ -70,7 +70,7 @@ typedef struct {
  *             category = monitoring
  *             site = SHA                   # the site it reports for (documentation; default
  *                                          #   the node's) */
-#define SD_ALERT_SOURCES_MAX 16
+#define SD_ALERT_SOURCES_MAX     16
 #define SD_ALERT_SOURCE_NAME_MAX 64
 #define SD_ALERT_ROUTING_KEY_MAX 128
 
@@ -95,10 +95,10 @@ typedef struct {
 } sd_alert_source_t;
 
 typedef struct {
-    int flap_window;                    /* seconds (default 900) */
-    bool flap_window_set;               /* configured */
-    int impact[SD_ALERT_SEV_COUNT_];    /* by sd_alert_severity_t (default 1, 2, 2, 3) */
-    int urgency[SD_ALERT_SEV_COUNT_];   /* (default 1, 1, 2, 3) */
+    int flap_window;                  /* seconds (default 900) */
+    bool flap_window_set;             /* configured */
+    int impact[SD_ALERT_SEV_COUNT_];  /* by sd_alert_severity_t (default 1, 2, 2, 3) */
+    int urgency[SD_ALERT_SEV_COUNT_]; /* (default 1, 1, 2, 3) */
     bool severity_set[SD_ALERT_SEV_COUNT_];
     sd_alert_source_t sources[SD_ALERT_SOURCES_MAX];
     int nsources;

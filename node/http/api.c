@@ -31,7 +31,8 @@ struct sd_http_api {
     sd_streams_t *streams;     /* the live streams */
     bool tls;                  /* served over TLS (cookies are then Secure) */
     char console[SD_PATH_MAX]; /* directory of the built console */
-    const sd_alerts_config_t *alerts; /* the monitoring sources (config alerts) */
+    /* the monitoring sources (config alerts) */
+    const sd_alerts_config_t *alerts;
 };
 
 /* The CSRF token of a session token: a digest of it, so the node keeps nothing more and a
