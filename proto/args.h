@@ -27,6 +27,7 @@
 #include "article_args.h"
 #include "bulletin_args.h"
 #include "message_args.h"
+#include "alert_args.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -11,6 +11,7 @@
 #include "cmd_backup.h"
 #include "cmd_bulletin.h"
 #include "cmd_message.h"
+#include "cmd_alert.h"
 #include "cmd_contact.h"
 #include "cmd_keygen.h"
 #include "cmd_major.h"
@@ -57,6 +58,7 @@ static const sd_cli_command_t s_commands[] = {
     {"bulletin", sd_bulletin_verbs},
     {"message", sd_message_verbs}, // inbound mail and chat (issue 17)
     {"blob", sd_blob_verbs},
+    {"alert", sd_alert_verbs}, // monitoring alerts (issue 17)
     {"logout", sd_logout_verbs},
     {NULL, NULL},
 };
@@ -128,6 +130,7 @@ static int s_command(sd_cli_opts_t *o, int argc, char **argv)
             "asset, vendor, search, "
             "article, bulletin, "
             "message, blob, "
+            "alert, "
             "restore); see sundesk --help",
             argv[0]);
     const sd_cli_verb_t *v = c->verbs;

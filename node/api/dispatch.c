@@ -7,6 +7,7 @@
 #include "op_asset.h"
 #include "op_article.h"
 #include "op_bulletin.h"
+#include "op_alert.h"
 #include "record.h"
 #include "op_audit.h"
 #include "op_contact.h"

@@ -56,10 +56,60 @@ typedef struct {
     char bulletin_to[SD_MAIL_LIST_MAX];        /* comma-separated addresses; "" = none */
 } sd_mail_config_t;
 
-/* The alerts section (config_alerts.c). */
+/* The alerts section (config_alerts.c):
+ *     alerts
+ *         flap_window = 900                # seconds: a trigger this soon after a resolve reopens
+ *         severity_critical = 1,1          # impact,urgency of a new ticket (critical, error,
+ *         severity_warning = 2,2           #   warning, info; another word counts as warning)
+ *         source
+ *             name = prom                  # the source's name (its alerts' ids hash it)
+ *             kind = alertmanager          # alertmanager | pagerduty
+ *             user = alertmanager          # the desk user whose API token it sends (agent role)
+ *             routing_key = R0123...       # pagerduty: the routing_key its events carry
+ *             team = ops                   # new tickets' team and category
+ *             category = monitoring
+ *             site = SHA                   # the site it reports for (documentation; default
+ *                                          #   the node's) */
+#define SD_ALERT_SOURCES_MAX     16
+#define SD_ALERT_SOURCE_NAME_MAX 64
+#define SD_ALERT_ROUTING_KEY_MAX 128
+
+typedef enum { SD_ALERT_SRC_ALERTMANAGER, SD_ALERT_SRC_PAGERDUTY } sd_alert_src_kind_t;
+
+typedef enum {
+    SD_ALERT_SEV_CRITICAL,
+    SD_ALERT_SEV_ERROR,
+    SD_ALERT_SEV_WARNING,
+    SD_ALERT_SEV_INFO,
+    SD_ALERT_SEV_COUNT_
+} sd_alert_severity_t;
+
 typedef struct {
-    int unused_; /* filled by the alerts change */
+    char name[SD_ALERT_SOURCE_NAME_MAX + 1];        /* source NAME */
+    int kind;                                       /* sd_alert_src_kind_t */
+    char user[SD_NAME_MAX + 1];                     /* the desk user it authenticates as */
+    char routing_key[SD_ALERT_ROUTING_KEY_MAX + 1]; /* pagerduty: "" = any */
+    char team[SD_NAME_MAX + 1];                     /* new tickets' team ("" = none) */
+    char category[SD_CATEGORY_MAX + 1];             /* new tickets' category ("" = none) */
+    char site[SD_SITE_MAX + 1];                     /* its site ("" = the node's) */
+} sd_alert_source_t;
+
+typedef struct {
+    int flap_window;                  /* seconds (default 900) */
+    bool flap_window_set;             /* configured */
+    int impact[SD_ALERT_SEV_COUNT_];  /* by sd_alert_severity_t (default 1, 2, 2, 3) */
+    int urgency[SD_ALERT_SEV_COUNT_]; /* (default 1, 1, 2, 3) */
+    bool severity_set[SD_ALERT_SEV_COUNT_];
+    sd_alert_source_t sources[SD_ALERT_SOURCES_MAX];
+    int nsources;
 } sd_alerts_config_t;
+
+extern const char *const sd_alert_severity_names[]; /* SD_ALERT_SEV_COUNT_ */
+
+/* The severity of a source's word: critical, error, warning, info (case-insensitive;
+ * PagerDuty's words, Alertmanager's usual label values; "page" and "high" count as critical,
+ * anything else as warning). */
+int sd_alerts_severity(const char *word);
 
 /* The chat section (config_chat.c). */
 typedef struct {

@@ -4,6 +4,7 @@
 #include "blobs.h"
 #include "bridge.h"
 #include "console.h"
+#include "alerts.h"
 #include "cti.h"
 #include "digest.h"
 #include "error.h"
@@ -14,6 +15,7 @@
 #include "problem.h"
 #include "routes.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,8 @@ struct sd_http_api {
     sd_streams_t *streams;     /* the live streams */
     bool tls;                  /* served over TLS (cookies are then Secure) */
     char console[SD_PATH_MAX]; /* directory of the built console */
+    /* the monitoring sources (config alerts) */
+    const sd_alerts_config_t *alerts;
 };
 
 /* The CSRF token of a session token: a digest of it, so the node keeps nothing more and a
@@ -193,6 +197,12 @@ static bool s_special(sd_http_api_t *api, const sd_http_caller_t *c)
             sd_cti_serve(api->streams, c);
         else
             allow = "POST";
+    } else if (!strcmp(path, "/api/v1/alerts/alertmanager") ||
+               !strcmp(path, "/api/v1/alerts/events")) {
+        if (!strcmp(method, "POST"))
+            sd_alerts_serve(api->alerts, c, !strcmp(path, "/api/v1/alerts/events"));
+        else
+            allow = "POST";
     } else if (!strcmp(path, "/api/v1/openapi.json")) {
         if (!strcmp(method, "GET"))
             sd_console_openapi(c->req);
@@ -278,6 +288,9 @@ int sd_http_api_start(const sd_http_config_t *cfg, sd_http_api_t **out, char *ur
         return SD_ENOMEM;
     }
     api->tls = cfg->tls_cert[0] != 0;
+    /* The node passes the http member of its whole configuration (api/server.c): the alerts
+     * section is beside it. */
+    api->alerts = &((const sd_config_t *)((const char *)cfg - offsetof(sd_config_t, http)))->alerts;
     snprintf(api->console, sizeof api->console, "%s",
              cfg->console[0] ? cfg->console : SD_CONSOLE_DIR);
     sd_httpd_opts_t opts = {.name = "http",
@@ -286,7 +299,7 @@ int sd_http_api_start(const sd_http_config_t *cfg, sd_http_api_t **out, char *ur
                             .tls_cert = api->tls ? cfg->tls_cert : NULL,
                             .tls_key = api->tls ? cfg->tls_key : NULL,
                             .max_connections = SD_HTTP_MAX_CONNECTIONS,
-                            .max_body = SD_HTTP_MAX_BODY,
+                            .max_body = SD_ALERTS_MAX_BODY, /* routes take SD_HTTP_MAX_BODY */
                             .idle_timeout_s = 60};
     int rc = sd_httpd_start(&opts, s_handle, api, &api->httpd, err, cap);
     if (rc) {

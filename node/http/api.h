@@ -22,6 +22,9 @@ typedef struct sd_http_api sd_http_api_t;
 #define SD_HTTP_MAX_CONNECTIONS 128   /* connections served at once, live streams included */
 
 /* Starts serving as cfg says; *url gets the base URL ("http://127.0.0.1:7480/"). */
+/* cfg is the http member of the node's whole sd_config_t (the alert webhooks read its alerts
+ * section, alerts.h); the server also takes bodies up to SD_ALERTS_MAX_BODY, which only those
+ * webhooks accept (every other route: SD_HTTP_MAX_BODY). */
 int sd_http_api_start(const sd_http_config_t *cfg, sd_http_api_t **api, char *url, size_t urlcap,
                       char *err, size_t cap);
 

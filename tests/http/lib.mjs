@@ -77,6 +77,7 @@ export async function startNode(opts = {}) {
   }
   if (calendars) conf += SCHEDULE;
   if (console) conf += `http\n    console = ${console}\n`;
+  if (opts.conf) conf += opts.conf; // more sections, as written (the alerts tests' sources)
   writeFileSync(join(dir, 'desk.zpl'), conf);
   // A port found free may be taken before the node binds it: try a few.
   for (let attempt = 0; attempt < 5; attempt++) {

@@ -581,6 +581,34 @@ C('POST', CTI, 409, async () => {
   return cti({ event: 'newCall', callId, from: '1003' });
 });
 C('POST', CTI, 422, () => cti({ event: 'newCall', callId: 'no-from' }));
+// monitoring alerts (issue 17): a node of its own with an Alertmanager and a PagerDuty source
+const AL = '/api/v1/alerts', AM = `${AL}/alertmanager`, PDE = `${AL}/events`;
+const SOURCES = 'alerts\n    source\n        name = prom\n        kind = alertmanager\n        user = prom\n' +
+  '    source\n        name = pd\n        kind = pagerduty\n        user = pd\n';
+let alertNode, prom, pd, nAlert = 0;
+const amBody = (fp) => ({ version: '4', status: 'firing', receiver: 'desk', groupKey: '{}:{}', truncatedAlerts: 0,
+  groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://am:9093',
+  alerts: [{ status: 'firing', labels: { alertname: 'DiskFull', severity: 'critical' }, annotations: { summary: 'Disk full' },
+    startsAt: '2026-01-01T00:00:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: 'http://prom:9090/graph', fingerprint: fp }] });
+const pdBody = () => ({ routing_key: 'R0123', event_action: 'trigger', dedup_key: `oa-${++nAlert}`,
+  payload: { summary: 'Disk full on db1', source: 'db1', severity: 'error' } });
+before(async () => {
+  alertNode = await startNode({ site: 'SHA', calendars: false, replication: false, conf: SOURCES });
+  prom = alertNode.user('prom', ['agent']);
+  pd = alertNode.user('pd', ['agent']);
+});
+after(async () => alertNode.stop());
+C('POST', AM, 200, () => alertNode.api('POST', AM, { token: prom.token, body: amBody(`oa-${++nAlert}`) }));
+C('POST', AM, 403, () => node.api('POST', AM, { token: agent.token, body: amBody('oa-no') }));
+C('POST', PDE, 202, () => alertNode.api('POST', PDE, { token: pd.token, body: pdBody() }));
+C('POST', PDE, 403, () => alertNode.api('POST', PDE, { token: prom.token, body: pdBody() }));
+C('GET', AL, 200, () => node.api('GET', `${AL}?state=firing&limit=5`, { token: agent.token }));
+C('GET', AL, 403, () => node.api('GET', AL, { token: req.token }));
+C('GET', `${AL}/{id}`, 200, async () => {
+  const r = await alertNode.api('POST', AM, { token: prom.token, body: amBody(`oa-${++nAlert}`) });
+  return alertNode.api('GET', `${AL}/${r.json.alerts[0].alert}`, { token: prom.token });
+});
+C('GET', `${AL}/{id}`, 403, () => node.api('GET', `${AL}/AL-00000000000000000000000000000`, { token: req.token }));
 // node
 C('GET', '/api/v1/audit', 200, () => node.api('GET', '/api/v1/audit?limit=5&since=0', { token: admin.token }));
 C('GET', '/api/v1/audit', 403, () => node.api('GET', '/api/v1/audit', { token: agent.token }));

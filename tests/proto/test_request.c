@@ -169,6 +169,13 @@ static const struct {
               "b2-1111111111111111111111111111111111111111111111111111111111111111"},
     {"blob", "b2-0000000000000000000000000000000000000000000000000000000000000000"},
     {"offset", "49152"},
+    {"source", "prom"},
+    {"key", "6d0c8a4e1f2b3c5d"},
+    {"status", "firing"}, /* an alert's: tried when the ticket's and the asset's do not fit */
+    {"state", "resolved"},
+    {"labels", "alertname=DiskFull\ninstance=db1"},
+    {"url", "http://prometheus:9090/graph?g0.expr=up"},
+    {"flap_window", "900"},
 };
 
 /* Gives argument `name` of req->op's group its sample value, the way the CLI does. */
@@ -331,6 +338,10 @@ static const struct {
     {SD_REQ_BLOB_PUT, "blob.put", true, "data", ""},
     {SD_REQ_BLOB_JOIN, "blob.join", true, "parts", "type"},
     {SD_REQ_BLOB_GET, "blob.get", false, "blob", "offset limit"},
+    {SD_REQ_ALERT_INGEST, "alert.ingest", true, "id source key status",
+     "title description severity labels url impact urgency team category flap_window"},
+    {SD_REQ_ALERT_GET, "alert.get", false, "id", ""},
+    {SD_REQ_ALERT_LIST, "alert.list", false, "", "source state ticket limit after"},
 };
 #define OP_COUNT (sizeof s_ops / sizeof s_ops[0])
 
