@@ -11,8 +11,8 @@
 const char *const sd_message_channel_names[] = {"email", "chat"};
 const char *const sd_message_class_names[] = {"normal", "auto", "list", "bounce"};
 const char *const sd_message_state_names[] = {"ticket", "held", "ignored", "bounce", "discarded"};
-const char *const sd_message_thread_names[] = {"none",         "in_reply_to", "references",
-                                               "subject",      "conversation", "new"};
+const char *const sd_message_thread_names[] = {"none",    "in_reply_to",  "references",
+                                               "subject", "conversation", "new"};
 
 #define OFF(m) offsetof(sd_message_t, m)
 #define STR(wire, m, reg, max, fl)                                                                 \
@@ -27,8 +27,8 @@ const char *const sd_message_thread_names[] = {"none",         "in_reply_to", "r
     {                                                                                              \
         wire, SD_F_ENUM, 0, reg, OFF(m), 0, count, names                                           \
     }
-#define C SD_MREG_CREATED
-#define R SD_MREG_ROUTE
+#define C SD_MSGREG_CREATED
+#define R SD_MSGREG_ROUTE
 
 static const sd_field_t s_fields[] = {
     SCALAR("created_at", SD_F_U64, created_at, C),
@@ -63,7 +63,7 @@ static const sd_field_t s_fields[] = {
 };
 #define NFIELDS (sizeof s_fields / sizeof s_fields[0])
 _Static_assert(NFIELDS <= SD_KIND_FIELDS_MAX, "a message has at most 64 register fields");
-_Static_assert(SD_MREG_COUNT_ <= SD_KIND_REGISTERS_MAX, "too many message registers");
+_Static_assert(SD_MSGREG_COUNT_ <= SD_KIND_REGISTERS_MAX, "too many message registers");
 _Static_assert(2 + SD_MESSAGE_ID_HEX == SD_ID_MAX, "a message id fills SD_ID_MAX");
 
 int sd_message_id_for(const char *channel, const char *key, char id[SD_ID_MAX + 1])
@@ -102,7 +102,8 @@ bool sd_message_id_valid(const char *id)
 
 bool sd_blob_id_valid(const char *id)
 {
-    return id && strncmp(id, "b2-", 3) == 0 && strlen(id) == SD_BLOB_ID_LEN && s_hex_tail(id + 3, 64);
+    return id && strncmp(id, "b2-", 3) == 0 && strlen(id) == SD_BLOB_ID_LEN &&
+           s_hex_tail(id + 3, 64);
 }
 
 void sd_message_lower(char *s)
@@ -146,7 +147,7 @@ int sd_message_attachment_each(const char *list, int (*fn)(const sd_message_att_
 
 /* ---- the kind -------------------------------------------------------------------------- */
 
-static const char *const s_op_names[SD_MOP_COUNT_] = {"create", "route"};
+static const char *const s_op_names[SD_MSGOP_COUNT_] = {"create", "route"};
 
 /* Puts entry index: part, [at,] id. */
 static void s_entry(sd_index_keys_t *keys, const char *index, const char *part, bool with_at,
@@ -192,7 +193,7 @@ static int s_index(const void *record, sd_index_keys_t *keys)
 static int s_check_event(const sd_event_t *ev, bool origin_hub, sd_fault_t *fault)
 {
     (void)origin_hub;
-    if (ev->op != SD_MOP_CREATE)
+    if (ev->op != SD_MSGOP_CREATE)
         return 0;
     const sd_message_t *m = sd_event_message(ev);
     char key[SD_MSGID_MAX + 2 * SD_NAME_MAX + 4], id[SD_ID_MAX + 1];
@@ -218,10 +219,10 @@ const sd_kind_t sd_kind_message = {
     .stamps_offset = OFF(stamps),
     .fields = s_fields,
     .nfields = NFIELDS,
-    .nregisters = SD_MREG_COUNT_,
-    .create_register = SD_MREG_CREATED,
+    .nregisters = SD_MSGREG_COUNT_,
+    .create_register = SD_MSGREG_CREATED,
     .ops = s_op_names,
-    .nops = SD_MOP_COUNT_,
+    .nops = SD_MSGOP_COUNT_,
     .set_op = -1,
     .check_event = s_check_event,
     .index = s_index,

@@ -50,13 +50,13 @@
 #define SD_MESSAGE_INDEX_BLOB    "blob"
 #define SD_MESSAGE_INDEX_CHAT    "chat"
 
-typedef enum { SD_MOP_CREATE, SD_MOP_ROUTE, SD_MOP_COUNT_ } sd_message_op_t;
+typedef enum { SD_MSGOP_CREATE, SD_MSGOP_ROUTE, SD_MSGOP_COUNT_ } sd_message_op_t;
 
 typedef enum {
-    SD_MREG_CREATED, /* everything that arrived */
-    SD_MREG_ROUTE,   /* state, ticket, thread_by, customer */
+    SD_MSGREG_CREATED, /* everything that arrived */
+    SD_MSGREG_ROUTE,   /* state, ticket, thread_by, customer */
     /* New registers go last. */
-    SD_MREG_COUNT_
+    SD_MSGREG_COUNT_
 } sd_message_register_t;
 
 typedef enum { SD_MCHAN_EMAIL, SD_MCHAN_CHAT, SD_MCHAN_COUNT_ } sd_message_channel_t;
@@ -93,7 +93,7 @@ extern const char *const sd_message_thread_names[];  /* SD_THREAD_COUNT_ */
 typedef struct {
     char id[SD_ID_MAX + 1]; /* M-<30 hex> */
     uint64_t updated_at;    /* latest event time (Unix ms) */
-    /* SD_MREG_CREATED */
+    /* SD_MSGREG_CREATED */
     uint64_t created_at;    /* when the node took it (Unix ms) */
     char *site;             /* the site whose node took it (and holds its blobs) */
     int channel;            /* sd_message_channel_t */
@@ -119,12 +119,12 @@ typedef struct {
     char *queue;            /* the mailgate's queue name */
     char *source;           /* chat: the source (robot, platform) */
     char *conversation;     /* chat: the conversation id */
-    /* SD_MREG_ROUTE */
+    /* SD_MSGREG_ROUTE */
     int state;      /* sd_message_state_t */
     char *ticket;   /* the ticket it is on */
     int thread_by;  /* sd_message_thread_t */
     char *customer; /* the customer its sender is */
-    sd_stamp_t stamps[SD_MREG_COUNT_];
+    sd_stamp_t stamps[SD_MSGREG_COUNT_];
 } sd_message_t;
 
 extern const sd_kind_t sd_kind_message;

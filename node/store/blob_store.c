@@ -42,8 +42,8 @@ static int s_parse(const MDB_val *v, char *tag, const char **type, const uint8_t
     return 0;
 }
 
-static int s_store(sd_store_txn_t *txn, const char *id, char tag, const char *type,
-                   const void *a, size_t alen, const void *b, size_t blen)
+static int s_store(sd_store_txn_t *txn, const char *id, char tag, const char *type, const void *a,
+                   size_t alen, const void *b, size_t blen)
 {
     size_t tlen = strlen(type);
     uint8_t *v = malloc(1 + tlen + 1 + alen + blen);

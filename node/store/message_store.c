@@ -134,7 +134,8 @@ int sd_message_by_msgid(sd_store_txn_t *txn, const char *msgid, char id[SD_ID_MA
     memcpy(key, msgid, n);
     key[n] = 0;
     id[0] = 0;
-    int rc = sd_store_index_find(txn, &sd_kind_message, SD_MESSAGE_INDEX_MSGID, key, s_first_id, id);
+    int rc =
+        sd_store_index_find(txn, &sd_kind_message, SD_MESSAGE_INDEX_MSGID, key, s_first_id, id);
     return rc == 1 ? 0 : rc ? rc : SD_ENOTFOUND;
 }
 
