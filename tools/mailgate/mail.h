@@ -29,7 +29,9 @@ typedef struct {
     size_t size;         /* bytes of data */
 } sd_mail_attachment_t;
 
-/* A parsed message. Every string is heap-allocated UTF-8 and never NULL ("" when absent). */
+/* A parsed message. Every string is heap-allocated UTF-8 and never NULL ("" when absent); no
+ * control character (one line: a tab or line break in a header is a blank) but in text (tab,
+ * LF). */
 typedef struct {
     char *message_id;       /* without the angle brackets; made from a hash of the bytes when the
                                message has none (message_id_made), so MTA retries match, or of
@@ -77,7 +79,7 @@ const char *sd_mail_charset(const char *label);
 /* buf[0..len) in charset label (NULL or "": unknown) as UTF-8, heap-allocated, never NULL but
  * on memory exhaustion: decoded with sd_mail_charset(label); when that fails (unknown label,
  * invalid bytes) tried as UTF-8, then GB18030, then the label's decoding with U+FFFD for each
- * invalid byte. CRLF and lone CR become LF; NUL bytes are dropped. */
+ * invalid byte. CRLF and lone CR become LF; other control characters but tab are dropped. */
 char *sd_mail_to_utf8(const char *buf, size_t len, const char *label);
 
 /* The text of an HTML document (UTF-8): tags removed, script/style/head dropped, block elements

@@ -34,13 +34,16 @@ const char *sd_mail_class_name(sd_mail_class_t cls)
     return (unsigned)cls < G_N_ELEMENTS(names) ? names[cls] : "normal";
 }
 
-/* s (may be NULL) as valid UTF-8, blanks trimmed, heap (malloc) - never NULL unless out of
- * memory. */
+/* s (may be NULL) as valid UTF-8 on one line (control characters as blanks), blanks trimmed,
+ * heap (malloc) - never NULL unless out of memory. */
 static char *s_clean(const char *s)
 {
     if (!s)
         return strdup("");
     gchar *v = g_utf8_make_valid(s, -1);
+    for (char *p = v; *p; p++) /* one line, no control characters (the node's rule) */
+        if ((unsigned char)*p < 0x20 || *p == 0x7F)
+            *p = ' ';
     char *out = strdup(g_strstrip(v));
     g_free(v);
     return out;

@@ -128,12 +128,14 @@ static char *s_iconv(const char *buf, size_t len, const char *charset, bool leni
     return s_buf_take(&out);
 }
 
-/* LF line ends, no NUL (iconv output may hold a decoded NUL). */
+/* LF line ends; no NUL (iconv output may hold a decoded NUL) nor other control character but
+ * tab and LF: the node refuses them in a text. */
 static char *s_lines(char *s, size_t len)
 {
     size_t j = 0;
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '\0')
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
             continue;
         if (s[i] == '\r') {
             s[j++] = '\n';
