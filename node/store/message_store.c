@@ -112,7 +112,7 @@ bool sd_message_bounced(sd_store_txn_t *txn, const char *address)
     if (sd_message_each(txn, SD_MESSAGE_INDEX_BOUNCED, addr, s_newest, &bounce) ||
         sd_message_each(txn, SD_MESSAGE_INDEX_FROM, addr, s_newest, &from))
         return false;
-    return bounce > from;
+    return bounce && bounce >= from; /* a bounce, and no mail from it after */
 }
 
 static int s_first_id(const char *rest, size_t len, void *arg)
