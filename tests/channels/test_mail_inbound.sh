@@ -97,9 +97,11 @@ deliver "$corpus/attachments.eml"
 within 10 s_msg_there att.1@corp.example.cn || bad "the attachments message is not stored"
 raw=$(msg_field att.1@corp.example.cn raw)
 sd blob get "$raw" --out "$dir/raw.eml" >/dev/null 2>&1 || bad "blob get raw"
-# Postfix adds its trace headers above the message: the message's own bytes end the raw.
-tail -c "$(stat -c %s "$corpus/attachments.eml")" "$dir/raw.eml" | sed 's/\r$//' >"$dir/raw.tail"
-sed 's/\r$//' "$corpus/attachments.eml" | cmp -s - "$dir/raw.tail" && ok || bad "raw message differs"
+# Postfix adds its trace headers above the message and hands it over with LF line ends: the
+# message's own lines end the raw.
+sed 's/\r$//' "$corpus/attachments.eml" >"$dir/sent.eml"
+sed 's/\r$//' "$dir/raw.eml" | tail -c "$(stat -c %s "$dir/sent.eml")" | cmp -s - "$dir/sent.eml" &&
+    ok || bad "raw message differs"
 atts=$(msg_field att.1@corp.example.cn attachments)
 pdf=$(printf '%s\n' "$atts" | awk -F'\t' '$4 == "license.pdf" {print $1}')
 sd blob get "$pdf" --out "$dir/license.pdf" >/dev/null 2>&1 || bad "blob get license.pdf ($atts)"
