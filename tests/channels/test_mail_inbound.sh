@@ -109,6 +109,16 @@ want=$("$bin/tools/mailgate/sundesk-mailgate" --dry-run <"$corpus/attachments.em
     js '[a["sha256"] for a in d["attachments"] if a["name"] == "license.pdf"][0]')
 check "license.pdf" "$(sha256sum "$dir/license.pdf" | cut -d' ' -f1)" "$want"
 printf '%s\n' "$atts" | grep -q "许可证清单.xlsx" && ok || bad "Chinese attachment name: $atts"
+# A text over 32 KiB: its start in the record, the whole as the blob text_blob.
+/usr/bin/python3 -c "
+import sys
+sys.stdout.write('From: long@corp.example.cn\nTo: $mta_desk\nSubject: long log\nMessage-ID: <long.1@corp.example.cn>\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n' + '日志行 0123456789\n' * 3000)" >"$dir/long.eml"
+deliver "$dir/long.eml"
+within 10 s_msg_there long.1@corp.example.cn || bad "the long message is not stored"
+check "text_truncated" "$(msg_field long.1@corp.example.cn text_truncated)" True
+sd blob get "$(msg_field long.1@corp.example.cn text_blob)" --out "$dir/long.txt" >/dev/null 2>&1 ||
+    bad "blob get text_blob"
+check "whole text" "$(wc -l <"$dir/long.txt")" 2999 # the last line break is trimmed
 t_before=$(tickets)
 
 # ---- 6. the node down: Postfix defers (exit 75), then delivers once it is back -----------------

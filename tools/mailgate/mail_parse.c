@@ -9,6 +9,7 @@
 #define S_REFERENCES_MAX                                                                           \
     4096                /* bytes of References kept: the newest ids; threading reads them          \
                           newest first */
+#define S_DEPTH_MAX 32  /* multipart nesting read */
 #define S_MSGID_MAX 255 /* a longer Message-ID is replaced by a hash of it (SD_MSGID_MAX) */
 
 /* GMime is set up once per process; parser options decode raw 8-bit header bytes as UTF-8,
@@ -185,8 +186,11 @@ static void s_thread_ids(GMimeObject *obj, sd_mail_t *m)
 {
     const char *irt = g_mime_object_get_header(obj, "In-Reply-To");
     GMimeReferences *refs = irt ? g_mime_references_parse(s_options(), irt) : NULL;
-    if (refs && g_mime_references_length(refs) > 0)
-        m->in_reply_to = g_strdup_printf("<%s>", g_mime_references_get_message_id(refs, 0));
+    if (refs && g_mime_references_length(refs) > 0) {
+        gchar *first = g_strdup_printf("<%s>", g_mime_references_get_message_id(refs, 0));
+        m->in_reply_to = s_clean(first);
+        g_free(first);
+    }
     if (refs)
         g_mime_references_free(refs);
     const char *rh = g_mime_object_get_header(obj, "References");
@@ -317,13 +321,14 @@ static void s_attach(s_walk_t *w, GMimeObject *obj, const char *name, GByteArray
     g_array_append_val(w->attachments, a);
 }
 
-static void s_walk(GMimeObject *obj, s_walk_t *w)
+static void s_walk(GMimeObject *obj, s_walk_t *w, int depth)
 {
     GMimeContentType *ct = g_mime_object_get_content_type(obj);
     if (GMIME_IS_MULTIPART(obj)) {
         GMimeMultipart *mp = GMIME_MULTIPART(obj);
-        for (int i = 0; i < g_mime_multipart_get_count(mp); i++)
-            s_walk(g_mime_multipart_get_part(mp, i), w);
+        /* Deeper parts (only a hostile message has them) stay in the raw message. */
+        for (int i = 0; depth < S_DEPTH_MAX && i < g_mime_multipart_get_count(mp); i++)
+            s_walk(g_mime_multipart_get_part(mp, i), w, depth + 1);
         return;
     }
     if (GMIME_IS_MESSAGE_PART(obj)) { /* an attached message: kept whole, not read as body */
@@ -539,7 +544,7 @@ int sd_mail_parse(const void *buf, size_t len, const char *sender, sd_mail_t *m,
                   g_array_new(FALSE, TRUE, sizeof(sd_mail_attachment_t)), NULL, NULL};
     GMimeObject *body = g_mime_message_get_mime_part(msg);
     if (body)
-        s_walk(body, &w);
+        s_walk(body, &w, 0);
     m->cls = s_class(obj, body, sender, &w, m);
     if (w.plain->len) {
         m->text = strdup(w.plain->str);

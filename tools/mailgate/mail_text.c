@@ -283,7 +283,7 @@ char *sd_mail_html_text(const char *html)
                 next = s_skip_hidden(next, name);
             bool at_line = !b.len || b.data[b.len - 1] == '\n';
             if (strcmp(name, "li") == 0 && p[1] != '/')
-                s_put(&b, "\n- " + at_line, 3 - at_line);
+                s_put(&b, &"\n- "[at_line], 3 - at_line);
             else if (strcmp(name, "br") == 0)
                 s_put(&b, "\n", 1); /* each <br> a line: <div><br></div> is an empty line */
             else if (s_in(name, s_blocks, G_N_ELEMENTS(s_blocks)) && !at_line)
