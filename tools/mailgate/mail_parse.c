@@ -211,7 +211,17 @@ static void s_thread_ids(GMimeObject *obj, sd_mail_t *m)
     g_string_free(line, TRUE);
 }
 
-/* The decoded bytes of a leaf part (transfer encoding removed); g_byte_array_unref it. */
+/* Makes bytes->data a NUL-terminated buffer (never NULL, even when empty); the NUL is not
+ * counted in bytes->len. */
+static GByteArray *s_terminate(GByteArray *bytes)
+{
+    g_byte_array_append(bytes, (const guint8 *)"", 1);
+    g_byte_array_set_size(bytes, bytes->len - 1);
+    return bytes;
+}
+
+/* The decoded bytes of a leaf part (transfer encoding removed), NUL-terminated;
+ * g_byte_array_unref it. */
 static GByteArray *s_content(GMimePart *part)
 {
     GByteArray *bytes = g_byte_array_new();
@@ -222,7 +232,7 @@ static GByteArray *s_content(GMimePart *part)
         g_mime_data_wrapper_write_to_stream(w, mem);
         g_object_unref(mem);
     }
-    return bytes;
+    return s_terminate(bytes);
 }
 
 /* RFC 3676: joins the soft line breaks of format=flowed text (in place). */
@@ -340,6 +350,7 @@ static void s_walk(GMimeObject *obj, s_walk_t *w, int depth)
             g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, mem);
             g_object_unref(mem);
         }
+        s_terminate(bytes);
         const char *name = g_mime_object_get_content_disposition_parameter(obj, "filename");
         s_attach(w, obj, name ? name : "message.eml", bytes);
         g_byte_array_unref(bytes);

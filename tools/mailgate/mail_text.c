@@ -171,6 +171,19 @@ char *sd_mail_to_utf8(const char *buf, size_t len, const char *label)
         n = s ? strlen(s) : 0;
         g_free(v);
     }
+    if (s && !g_utf8_validate_len(s, n, NULL)) {
+        /* iconv's UTF-8 takes 5-byte forms and a NUL here and there: the last word is GLib's,
+         * NULs dropped first */
+        size_t j = 0;
+        for (size_t i = 0; i < n; i++)
+            if (s[i])
+                s[j++] = s[i];
+        gchar *v = g_utf8_make_valid(s, (gssize)j);
+        free(s);
+        s = v ? strdup(v) : NULL;
+        n = s ? strlen(s) : 0;
+        g_free(v);
+    }
     return s ? s_lines(s, n) : NULL;
 }
 
