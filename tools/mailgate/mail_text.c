@@ -220,7 +220,9 @@ static bool s_in(const char *name, const char *const *list, size_t n)
 static void s_put_cp(s_buf_t *b, uint32_t cp)
 {
     char u[6];
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    if ((cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7F)
+        cp = ' '; /* &#22; and the like: no control character reaches the node */
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         cp = 0xFFFD;
     s_put(b, u, (size_t)g_unichar_to_utf8(cp, u));
 }
