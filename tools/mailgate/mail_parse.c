@@ -533,13 +533,14 @@ int sd_mail_parse(const void *buf, size_t len, const char *sender, sd_mail_t *m,
         return -1;
     }
     const char *id = g_mime_message_get_message_id(msg);
-    if (id && *id && strlen(id) <= S_MSGID_MAX) {
-        m->message_id = s_clean(id);
-    } else if (id && *id) { /* too long to be a key: a hash of it, the same on a retry */
-        m->message_id = s_made_id(id, strlen(id));
-        m->message_id_made = true;
-    } else {
-        m->message_id = s_made_id(bytes, len);
+    m->message_id = s_clean(id);
+    if (m->message_id && (!*m->message_id || strlen(m->message_id) > S_MSGID_MAX)) {
+        /* none (or only blanks): a hash of the bytes, the same on a retry; too long to be a
+         * key: a hash of it */
+        bool none = !*m->message_id;
+        char *made = none ? s_made_id(bytes, len) : s_made_id(m->message_id, strlen(m->message_id));
+        free(m->message_id);
+        m->message_id = made;
         m->message_id_made = true;
     }
     s_thread_ids(obj, m);
