@@ -168,6 +168,15 @@ static void test_classes(void **state)
     }
 }
 
+static void test_no_from(void **state)
+{
+    (void)state;
+    sd_mail_t m;
+    s_parse("Message-ID: <nofrom@x>\r\nSubject: s\r\n\r\nhi\r\n", "Scanner@Example.CN", &m);
+    assert_string_equal(m.from, "scanner@example.cn"); /* the envelope's, when no From */
+    sd_mail_clear(&m);
+}
+
 static void test_attachment_and_alternative(void **state)
 {
     (void)state;
@@ -259,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_trim_and_cut),
         cmocka_unit_test(test_thread_ids),
         cmocka_unit_test(test_classes),
+        cmocka_unit_test(test_no_from),
         cmocka_unit_test(test_attachment_and_alternative),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_not_a_message),

@@ -40,7 +40,8 @@ typedef struct {
     char *in_reply_to;      /* the first id of In-Reply-To, with its brackets: "<a@x>" */
     char *references;       /* References' ids with brackets, oldest first: "<a@x> <b@y>"; the
                                newest that fit in 4096 bytes */
-    char *from;             /* the sender's address, lower-case (From, else Sender) */
+    char *from;             /* the sender's address, lower-case (From, else Sender, else the
+                               envelope sender) */
     char *from_name;        /* the sender's display name */
     char *to;               /* To's addresses, lower-case, joined by ", " */
     char *cc;               /* Cc's addresses, likewise */

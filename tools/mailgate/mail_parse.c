@@ -545,6 +545,12 @@ int sd_mail_parse(const void *buf, size_t len, const char *sender, sd_mail_t *m,
     }
     s_thread_ids(obj, m);
     s_sender(obj, m);
+    if ((!m->from || !*m->from) && sender && *sender) { /* no From: the envelope's sender */
+        free(m->from);
+        gchar *low = g_utf8_strdown(sender, -1);
+        m->from = s_clean(low);
+        g_free(low);
+    }
     m->to = s_address_line(obj, "To");
     m->cc = s_address_line(obj, "Cc");
     m->subject = s_header_text(obj, "Subject");
