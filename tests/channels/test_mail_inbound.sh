@@ -5,7 +5,8 @@
 # to its site; the pipe runs as nobody). A Chinese gb2312/GBK message becomes a ticket with the
 # right title; its reply threads onto it; an auto-reply and a bounce open nothing; the same
 # message again is one record; the raw message and an attachment come back byte for byte; the
-# node down: Postfix defers, and after the restart delivers, nothing lost and nothing twice.
+# node down: Postfix defers, and after the restart delivers, nothing lost and nothing twice; a
+# message over --max-bytes bounces to its sender with the reason; a refused token is 77.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../integration/lib.sh"
@@ -21,7 +22,7 @@ sd user new mailgate --name "Mail gateway" --role agent --sites APAC >/dev/null 
 token=$(sd --json token new --user mailgate 2>/dev/null | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 [[ $token == sdt_* ]] && ok || bad "no token: $token"
 tokfile=$(mta_token_file "$token")
-MTA_DESK_COMMAND="$bin/tools/mailgate/sundesk-mailgate --node tcp://127.0.0.1:$port --token-file $tokfile --queue support --timeout 5"
+MTA_DESK_COMMAND="$bin/tools/mailgate/sundesk-mailgate --node tcp://127.0.0.1:$port --token-file $tokfile --queue support --timeout 5 --max-bytes 1000000"
 mta_start || { bad "postfix did not start"; finish; exit 1; }
 
 js() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
@@ -137,7 +138,17 @@ t2=$(msg_field 20240903100000.1234@example.cn ticket)
 check "its title (raw 8-bit GBK subject)" "$(sd --json ticket show "$t2" | js "d['title']")" "网络中断 – 镕"
 [ "$(mta_mailbox_count)" -eq 0 ] && ok || bad "something bounced: $(grep -a -A3 Diagnostic "$mta_mailbox")"
 
-# ---- 7. a refused token: Postfix keeps the message (77 is a hard failure only by the admin's
+# ---- 7. too big for the desk: Postfix bounces it to its sender with the gateway's one line -----
+/usr/bin/python3 -c "
+import sys
+sys.stdout.write('From: big@corp.example.cn\nTo: $mta_desk\nSubject: huge\nMessage-ID: <huge.1@corp.example.cn>\n\n' + ('x' * 99 + '\n') * 12000)" >"$dir/huge.eml"
+deliver "$dir/huge.eml"
+mta_wait_mailbox 1 30 || bad "no bounce for the huge message"
+grep -a -q "sundesk-mailgate: message refused: larger than 1000000" "$mta_mailbox" && ok ||
+    bad "the bounce does not quote the reason: $(grep -a -A2 Diagnostic "$mta_mailbox")"
+[ -z "$(msg_field huge.1@corp.example.cn state)" ] && ok || bad "the huge message was stored"
+
+# ---- 8. a refused token: Postfix keeps the message (77 is a hard failure only by the admin's
 # choice: the pipe's stderr line names the cause) ----------------------------------------------
 printf 'sdt_0000000000000000000000000000000000000000\n' >"$tokfile"
 err=$("$bin/tools/mailgate/sundesk-mailgate" --node "tcp://127.0.0.1:$port" --token-file "$tokfile" \
