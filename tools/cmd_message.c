@@ -122,6 +122,21 @@ const sd_cli_verb_t sd_message_verbs[] = {
      NULL},
     {"discard", SD_REQ_MESSAGE_DISCARD, "id", "ID: drop a held (or ignored) message",
      s_print_routed, false, NULL, NULL},
+    {"mail", SD_REQ_MAIL_INGEST, "",
+     "--id M-... --message-id MID --from ADDR [--subject S] [--text T] ...: feed one\n"
+     "                 parsed mail in (what sundesk-mailgate does)",
+     s_print_routed, false,
+     "The id is M- and the first 30 hex digits of BLAKE2b-128 over \"email\\n\" and the\n"
+     "Message-ID without brackets (proto/MAIL.md). The same id again changes nothing.\n"
+     "Blobs (--raw, --text-blob, --attachments) must be put first. Needs the agent role.",
+     NULL},
+    {"chat", SD_REQ_CHAT_INGEST, "",
+     "--source S --conversation C --sender U --text T [--message-id ID]: feed one chat\n"
+     "                 message in (a chat bridge's call)",
+     s_print_routed, false,
+     "A message of a conversation whose ticket is open is added to it; otherwise it opens\n"
+     "a ticket. Give --message-id so that a retry is recognised. Needs the agent role.",
+     NULL},
     SD_CLI_VERBS_END,
 };
 
@@ -180,5 +195,9 @@ const sd_cli_verb_t sd_blob_verbs[] = {
      "to FILE (default: standard output). A blob lives at the node that took its message:\n"
      "another node answers not_found and names that site.",
      s_prepare_blob},
+    {"put", SD_REQ_BLOB_PUT, "", "--data TEXT: store up to 49152 bytes as a blob (prints its id)",
+     NULL, false, NULL, NULL},
+    {"join", SD_REQ_BLOB_JOIN, "parts",
+     "BLOB,BLOB,... [--type MIME]: the blob of the parts' bytes in order", NULL, false, NULL, NULL},
     SD_CLI_VERBS_END,
 };

@@ -85,6 +85,11 @@ static int s_ticket_event(s_in_t *in, const sd_ticket_t *cur, sd_request_t *r, c
     if (!rc && id)
         snprintf(id, SD_ID_MAX + 1, "%s", tev.key);
     rc = rc ?: sd_journal_append(in->ctx->batch, &tev, after);
+    if (!rc && r->op == SD_REQ_TICKET_COMMENT) { /* the message names its comment */
+        char c[SD_SITE_MAX + 24];
+        snprintf(c, sizeof c, "%s:%llu", tev.origin, (unsigned long long)tev.seq);
+        rc = sd_api_set_str(&in->m->comment, c);
+    }
     sd_event_clear(&tev);
     return rc;
 }

@@ -20,7 +20,6 @@ typedef struct {
     sd_fx_t *fx;
     char gate[SD_TOKEN_MAX + 1];  /* the mail gateway's user (agent) */
     char agent[SD_TOKEN_MAX + 1]; /* a person at the desk */
-    bool halted;                  /* the server thread was stopped (s_halt) */
 } s_t;
 
 static int setup(void **state)
@@ -34,31 +33,20 @@ static int setup(void **state)
     return 0;
 }
 
-/* Stops the server thread: the test reads the store itself after. */
-static void s_halt(s_t *s)
-{
-    zsys_interrupted = 1;
-    pthread_join(s->fx->thread, NULL);
-    zsys_interrupted = 0;
-    s->halted = true;
-}
-
 static int teardown(void **state)
 {
     s_t *s = *state;
-    sd_fx_t *fx = s->fx;
-    if (!s->halted)
-        s_halt(s);
-    zsock_destroy(&fx->dealer);
-    sd_server_destroy(&fx->server);
-    sd_store_close(&fx->store);
-    sd_config_clear(&fx->cfg);
-    sd_reply_clear(&fx->reply);
-    sd_mp_writer_destroy(&fx->w);
-    sd_test_rmtree(fx->dir);
-    free(fx);
+    sd_fx_stop(&s->fx);
     free(s);
     return 0;
+}
+
+/* A read transaction on the node's store from the test's thread, while the node runs idle. */
+static sd_store_txn_t *s_read(s_t *s)
+{
+    sd_store_txn_t *txn = NULL;
+    assert_int_equal(sd_store_begin_reader(s->fx->store, &txn), 0);
+    return txn;
 }
 
 /* mail.ingest of Message-ID msgid from `from` with subject, as the gateway, with up to two
@@ -177,10 +165,21 @@ static void test_threading_by_headers(void **state)
                NULL, NULL);
     assert_string_equal(s_str(s, m, "thread_by"), "in_reply_to");
     assert_string_equal(s_str(s, m, "ticket"), ticket);
+    char reply_id[SD_ID_MAX + 1], got[SD_ID_MAX + 1];
+    sd_fx_copy(s->fx, m, "id", reply_id, sizeof reply_id);
     bool pub = false;
     const char *body = s_comment(s, ticket, 0, &pub);
     assert_true(pub);
     assert_non_null(strstr(body, "b@example.com"));
+    /* The comment is known as an inbound message's (the notifier sends it to nobody). */
+    const sd_reply_t *g = sd_fx_ok(s->fx, s->agent, SD_REQ_TICKET_GET, "id", ticket, NULL);
+    const sd_mp_node_t *c0 = sd_mp_at(sd_mp_get(g->result, "comments"), 0);
+    uint64_t seq = sd_fx_u64(c0, "seq");
+    sd_store_txn_t *txn = s_read(s);
+    assert_true(sd_message_of_comment(txn, "LOCAL", seq, got));
+    assert_string_equal(got, reply_id);
+    assert_false(sd_message_of_comment(txn, "LOCAL", seq + 1, NULL));
+    sd_store_abort(&txn);
     /* In-Reply-To an earlier inbound message of the ticket. */
     m = s_mail(s, "third@example.com", "c@example.com", "Re: Mail broken", "in_reply_to",
                "<first@example.com>", NULL, NULL);
@@ -260,9 +259,7 @@ static void test_auto_list_bounce(void **state)
     assert_false(pub);
     assert_non_null(strstr(note, "gone@example.com"));
     assert_non_null(strstr(note, "5.1.1"));
-    s_halt(s);
-    sd_store_txn_t *txn;
-    assert_int_equal(sd_store_begin(s->fx->store, false, &txn), 0);
+    sd_store_txn_t *txn = s_read(s);
     assert_true(sd_message_bounced(txn, "GONE@example.com"));
     assert_false(sd_message_bounced(txn, "f@example.com"));
     sd_message_t latest = {0};
@@ -404,14 +401,13 @@ static void test_two_stores_one_digest(void **state)
 {
     s_t *s = *state;
     s_mail(s, "both@example.com", "i@example.com", "Same mail", NULL, NULL, NULL, NULL);
-    s_halt(s);
     /* The events this node made, applied to a store of another site, in log order. */
     char dir[256];
     assert_int_equal(sd_test_mkdtemp(dir, sizeof dir, "sd-msg2"), 0);
     sd_store_t *other = NULL;
     assert_int_equal(sd_store_open(dir, "EMEA", &other), 0);
     sd_store_txn_t *from, *to;
-    assert_int_equal(sd_store_begin(s->fx->store, false, &from), 0);
+    from = s_read(s);
     assert_int_equal(sd_store_begin(other, true, &to), 0);
     assert_int_equal(sd_store_events_all(from, s_copy, to), 0);
     assert_int_equal(sd_store_commit(&to), 0);
