@@ -138,7 +138,17 @@ t2=$(msg_field 20240903100000.1234@example.cn ticket)
 check "its title (raw 8-bit GBK subject)" "$(sd --json ticket show "$t2" | js "d['title']")" "网络中断 – 镕"
 [ "$(mta_mailbox_count)" -eq 0 ] && ok || bad "something bounced: $(grep -a -A3 Diagnostic "$mta_mailbox")"
 
-# ---- 7. too big for the desk: Postfix bounces it to its sender with the gateway's one line -----
+# ---- 7. no usable sender: a person's mail is refused (65, the reason), an automatic one kept -----
+gate() { env -u SENDER "$bin/tools/mailgate/sundesk-mailgate" --node "tcp://127.0.0.1:$port" --token-file "$tokfile" "$@"; }
+err=$(printf 'From: John\nMessage-ID: <nofrom.1@x.cn>\nSubject: s\n\nhi\n' | gate 2>&1 >/dev/null)
+rc=$?
+[ $rc -eq 65 ] && [[ $err == *"not an e-mail address"* ]] && ok || bad "no sender: rc=$rc $err"
+printf 'From: MAILER-DAEMON (Mail Delivery System)\nMessage-ID: <md.1@x.cn>\nAuto-Submitted: auto-replied\nSubject: s\n\nhi\n' |
+    gate >/dev/null || bad "an automatic message without an address was refused"
+check "its state" "$(msg_field md.1@x.cn state)" ignored
+check "its from" "$(msg_field md.1@x.cn from)" unknown@mailgate.invalid
+
+# ---- 8. too big for the desk: Postfix bounces it to its sender with the gateway's one line -----
 /usr/bin/python3 -c "
 import sys
 sys.stdout.write('From: big@corp.example.cn\nTo: $mta_desk\nSubject: huge\nMessage-ID: <huge.1@corp.example.cn>\n\n' + ('x' * 99 + '\n') * 12000)" >"$dir/huge.eml"
@@ -148,7 +158,7 @@ grep -a -q "sundesk-mailgate: message refused: larger than 1000000" "$mta_mailbo
     bad "the bounce does not quote the reason: $(grep -a -A2 Diagnostic "$mta_mailbox")"
 [ -z "$(msg_field huge.1@corp.example.cn state)" ] && ok || bad "the huge message was stored"
 
-# ---- 8. a refused token: Postfix keeps the message (77 is a hard failure only by the admin's
+# ---- 9. a refused token: Postfix keeps the message (77 is a hard failure only by the admin's
 # choice: the pipe's stderr line names the cause) ----------------------------------------------
 printf 'sdt_0000000000000000000000000000000000000000\n' >"$tokfile"
 err=$("$bin/tools/mailgate/sundesk-mailgate" --node "tcp://127.0.0.1:$port" --token-file "$tokfile" \

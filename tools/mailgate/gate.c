@@ -2,6 +2,7 @@
 #include "gate.h"
 
 #include "client.h"
+#include "customer.h"
 #include "endpoint.h"
 #include "error.h"
 #include "message.h"
@@ -34,6 +35,21 @@ int sd_gate_message_id(const char *message_id, char id[64])
     if (sd_message_id_for("email", message_id, out) != 0)
         return -1;
     snprintf(id, 64, "%s", out);
+    return 0;
+}
+
+int sd_gate_from(const sd_mail_t *m, const char *sender, char *out, size_t cap)
+{
+    const char *from = m->from;
+    if (!sd_customer_email_valid(from))
+        from = sender && sd_customer_email_valid(sender) ? sender : NULL;
+    if (!from && m->cls != SD_MAIL_NORMAL)
+        from = "unknown@mailgate.invalid"; /* kept, never answered: the raw has the header */
+    if (!from || strlen(from) >= cap)
+        return -1;
+    snprintf(out, cap, "%s", from);
+    for (char *p = out; *p; p++)
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
     return 0;
 }
 
@@ -293,8 +309,8 @@ static s_arg_t s_text_arg(const char *name, const char *s, size_t max)
 }
 
 /* mail.ingest with every field known; prints the answer's id, state and ticket. */
-static int s_ingest(s_gate_t *g, const sd_mail_t *m, const char *id, const char *queue,
-                    const char *raw, const char *text_blob, const char *atts)
+static int s_ingest(s_gate_t *g, const sd_mail_t *m, const char *id, const char *from,
+                    const char *queue, const char *raw, const char *text_blob, const char *atts)
 {
     bool bounce = m->cls == SD_MAIL_BOUNCE;
     const char *none = "";
@@ -303,7 +319,7 @@ static int s_ingest(s_gate_t *g, const sd_mail_t *m, const char *id, const char 
         {"message_id", m->message_id, strlen(m->message_id)},
         {"raw", raw, strlen(raw)},
         {"class", sd_mail_class_name(m->cls), strlen(sd_mail_class_name(m->cls))},
-        {"from", m->from, strlen(m->from)}, /* too long: the node says so (65) */
+        {"from", from, strlen(from)},
         s_text_arg("in_reply_to", m->in_reply_to, SD_MESSAGE_REFS_MAX),
         s_text_arg("references", m->references, SD_MESSAGE_REFS_MAX),
         s_text_arg("from_name", m->from_name, SD_NAME_MAX),
@@ -320,7 +336,7 @@ static int s_ingest(s_gate_t *g, const sd_mail_t *m, const char *id, const char 
     };
     uint32_t n = (text_blob != NULL) + m->html_only + (m->date_ms > 0);
     for (size_t i = 0; i < sizeof args / sizeof args[0]; i++)
-        n += args[i].n > 0 || i < 5; /* the first five always: from may be "" */
+        n += args[i].n > 0 || i < 5; /* the first five always */
     s_begin(g, "mail.ingest", n);
     for (size_t i = 0; i < sizeof args / sizeof args[0]; i++)
         if (args[i].n > 0 || i < 5) {
@@ -359,6 +375,14 @@ int sd_gate_deliver(const sd_gate_opts_t *o, const char *raw, size_t len, const 
         fprintf(stderr, "sundesk-mailgate: message refused: no usable Message-ID\n");
         return SD_GATE_DATA;
     }
+    char from[SD_NAME_MAX + 1];
+    if (sd_gate_from(m, o->sender, from, sizeof from) != 0) {
+        fprintf(stderr,
+                "sundesk-mailgate: message refused: the sender's address \"%s\" is not an e-mail "
+                "address the desk can answer\n",
+                m->from);
+        return SD_GATE_DATA;
+    }
     s_gate_t g = {.next_id = 1};
     int rc = o->token_file ? s_token(o->token_file, g.token, sizeof g.token) : SD_GATE_OK;
     char endpoint[SD_IPC_PATH_MAX + 64];
@@ -386,7 +410,7 @@ int sd_gate_deliver(const sd_gate_opts_t *o, const char *raw, size_t len, const 
     if (!rc)
         rc = s_attachments(&g, m, atts, SD_MESSAGE_ATT_MAX + 1);
     if (!rc)
-        rc = s_ingest(&g, m, id, o->queue, raw_blob, long_text ? text_blob : NULL, atts);
+        rc = s_ingest(&g, m, id, from, o->queue, raw_blob, long_text ? text_blob : NULL, atts);
     free(atts);
     sd_mp_writer_destroy(&g.w);
     sd_client_destroy(&g.client);

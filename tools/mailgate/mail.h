@@ -16,9 +16,11 @@
 /* What kind of mail it is (REFERENCE.md "Loops"): only normal mail may open a ticket. */
 typedef enum {
     SD_MAIL_NORMAL, /* a person wrote it */
-    SD_MAIL_AUTO,   /* Auto-Submitted other than "no", Precedence bulk|junk, empty return path */
+    SD_MAIL_AUTO,   /* Auto-Submitted other than "no", Precedence bulk|junk, empty return path,
+                       a delivery report that names no message */
     SD_MAIL_LIST,   /* List-Id, or Precedence: list */
-    SD_MAIL_BOUNCE, /* a delivery-status report (or a null-sender report naming a message) */
+    SD_MAIL_BOUNCE, /* a delivery-status report (or a null-sender report) naming the message
+                       that failed (bounce_for) */
 } sd_mail_class_t;
 
 /* One attachment (any leaf part that is not the body text). */

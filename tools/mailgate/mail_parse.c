@@ -463,8 +463,11 @@ static sd_mail_class_t s_class(GMimeObject *obj, GMimeObject *body, const char *
     bool null_sender = sender ? !*sender : rp && strspn(rp, " \t<>") == strlen(rp);
     if (dsn || w->dsn || (null_sender && w->original)) {
         s_bounce(w, m);
-        if (dsn || w->dsn || (m->bounce_for && *m->bounce_for))
+        if (m->bounce_for && *m->bounce_for)
             return SD_MAIL_BOUNCE;
+        /* a report that names no message: nothing to attach it to; auto (never a ticket) */
+        if (dsn || w->dsn)
+            return SD_MAIL_AUTO;
     }
     char *auto_submitted = s_header_word(obj, "Auto-Submitted");
     char *precedence = s_header_word(obj, "Precedence");
@@ -534,9 +537,10 @@ int sd_mail_parse(const void *buf, size_t len, const char *sender, sd_mail_t *m,
     }
     const char *id = g_mime_message_get_message_id(msg);
     m->message_id = s_clean(id);
-    if (m->message_id && (!*m->message_id || strlen(m->message_id) > S_MSGID_MAX)) {
-        /* none (or only blanks): a hash of the bytes, the same on a retry; too long to be a
-         * key: a hash of it */
+    if (m->message_id && (!*m->message_id || strlen(m->message_id) > S_MSGID_MAX ||
+                          strpbrk(m->message_id, " <>\""))) {
+        /* none (or only blanks): a hash of the bytes, the same on a retry; too long or too odd
+         * to be a key (the node reads a key up to a blank or '>'): a hash of it */
         bool none = !*m->message_id;
         char *made = none ? s_made_id(bytes, len) : s_made_id(m->message_id, strlen(m->message_id));
         free(m->message_id);
