@@ -244,10 +244,11 @@ static int s_put(s_gate_t *g, const unsigned char *data, size_t len, const char 
     return rc;
 }
 
-/* s as one line of the attachments string: tabs and line breaks as blanks. */
+/* s as one field of a line of the attachments string (at most cap - 1 bytes, whole characters):
+ * tabs and line breaks as blanks. */
 static void s_att_text(char *out, size_t cap, const char *s)
 {
-    snprintf(out, cap, "%s", s);
+    snprintf(out, cap, "%.*s", (int)sd_mail_utf8_cut(s, cap - 1), s); /* whole characters */
     for (char *p = out; *p; p++)
         if (*p == '\t' || *p == '\n' || *p == '\r')
             *p = ' ';
