@@ -335,6 +335,17 @@ static void test_chat(void **state)
     assert_int_equal(s_tickets(s), tickets);
     r = sd_fx_ok(s->fx, s->agent, SD_REQ_MESSAGE_LIST, "ticket", ticket, NULL);
     assert_int_equal(sd_mp_len(sd_mp_get(r->result, "messages")), 2);
+    /* Another conversation: its own ticket, titled by the text's first line, cut visibly. */
+    char text[600];
+    memset(text, 'x', 300);
+    snprintf(text + 300, sizeof text - 300, "\nsecond line");
+    r = sd_fx_ok(s->fx, s->gate, SD_REQ_CHAT_INGEST, "source", "wecom", "conversation", "g-2",
+                 "sender", "li", "text", text, "message_id", "m1", NULL);
+    sd_fx_copy(s->fx, sd_mp_get(r->result, "message"), "ticket", ticket, sizeof ticket);
+    r = sd_fx_ok(s->fx, s->agent, SD_REQ_TICKET_GET, "id", ticket, NULL);
+    const char *title = sd_fx_str(s->fx, r->result, "title");
+    assert_int_equal(strlen(title), 197 + strlen("…"));
+    assert_non_null(strstr(title, "xxx…"));
 }
 
 /* Blobs: put is idempotent, join checks its parts, get reads a range; mail names blobs that
