@@ -17,6 +17,7 @@
 #include "cmd_node.h"
 #include "cmd_schedule.h"
 #include "cmd_search.h"
+#include "cmd_outbox.h"
 #include "cmd_customer.h"
 #include "cmd_team.h"
 #include "cmd_ticket.h"
@@ -54,6 +55,7 @@ static const sd_cli_command_t s_commands[] = {
     {"search", sd_search_verbs},
     {"article", sd_article_verbs}, // the knowledge base and bulletins (issue 16)
     {"bulletin", sd_bulletin_verbs},
+    {"outbox", sd_outbox_verbs}, // notifications out (issue 17)
     {"logout", sd_logout_verbs},
     {NULL, NULL},
 };
@@ -124,6 +126,7 @@ static int s_command(sd_cli_opts_t *o, int argc, char **argv)
             "whoami, login, logout, user, team, token, audit, customer, lookup, keygen, backup, "
             "asset, vendor, search, "
             "article, bulletin, "
+            "outbox, "
             "restore); see sundesk --help",
             argv[0]);
     const sd_cli_verb_t *v = c->verbs;

@@ -17,6 +17,7 @@ void sd_server_committed(void *arg, const sd_kind_t *kind, const char *key, int 
         sd_changes_publish(s->changes, kind, key, op);
     if (s->search)
         sd_search_wake(s->search, kind, key, op);
+    sd_channels_wake(s->channels);
 }
 
 int sd_server_search_start(sd_server_t *s)

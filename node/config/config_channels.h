@@ -16,6 +16,7 @@
  *         templates = /etc/sundesk/mail     # admin-edited templates; "" = the built-in ones
  *         console_url = https://desk.example.com/  # links in mails (default: the node's)
  *         bulletin_to = all-staff@example.com      # who hears of bulletins
+ *         auto_per_hour = 10                # most notices to one address an hour (1..1000)
  */
 #ifndef SD_CONFIG_CHANNELS_H
 #define SD_CONFIG_CHANNELS_H
@@ -54,6 +55,7 @@ typedef struct {
     char templates[SD_MAIL_PATH_MAX];          /* "" = built-in */
     char console_url[SD_MAIL_PATH_MAX];        /* "" = the node's own http URL */
     char bulletin_to[SD_MAIL_LIST_MAX];        /* comma-separated addresses; "" = none */
+    int auto_per_hour; /* most auto-generated mails to one recipient an hour (default 10) */
 } sd_mail_config_t;
 
 /* The alerts section (config_alerts.c). */

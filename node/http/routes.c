@@ -134,6 +134,9 @@ static const s_route_t s_routes[] = {
     {"POST", "/api/v1/search/reindex", "search.reindex", NULL, RT_BODY | RT_EMPTY_OK, NULL},
     {"GET", "/api/v1/tickets/{id}/suggestions", "search.suggest", NULL, RT_QUERY | RT_ID_TICKET,
      NULL},
+    {"GET", "/api/v1/outbox", "outbox.list", NULL, RT_QUERY | RT_PAGED, "entries"},
+    {"POST", "/api/v1/outbox/{id}/actions/{step}", "outbox.", " retry ", RT_BODY | RT_EMPTY_OK,
+     NULL},
 };
 
 /* The parts of a path that matched a route. */
