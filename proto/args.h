@@ -26,6 +26,7 @@
 #include "search_args.h"
 #include "article_args.h"
 #include "bulletin_args.h"
+#include "message_args.h"
 #include "outbox_args.h"
 
 #include <stdbool.h>

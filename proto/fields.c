@@ -131,6 +131,35 @@ static int s_decode_str(const sd_field_t *f, const sd_mp_node_t *v, const char *
     return 0;
 }
 
+/* Bytes into a heap copy (n + 1 bytes, NUL-terminated for convenience). */
+static int s_bin_set(sd_bin_t *b, const void *data, size_t n)
+{
+    uint8_t *copy = malloc(n + 1);
+    if (!copy)
+        return SD_ENOMEM;
+    if (n)
+        memcpy(copy, data, n);
+    copy[n] = 0;
+    free(b->data);
+    b->data = copy, b->len = n;
+    return 0;
+}
+
+static int s_decode_bin(const sd_field_t *f, const sd_mp_node_t *v, const char *where, void *obj,
+                        sd_fault_t *fault)
+{
+    size_t len;
+    const char *s = sd_mp_bytes(v, &len);
+    if (sd_mp_kind(v) != SD_MP_BIN && sd_mp_kind(v) != SD_MP_STR)
+        return sd_fault_set(fault, SD_ETYPE, "%s.%s: expected bytes", where, f->name);
+    if (len > f->max)
+        return sd_fault_set(fault, SD_ETOOLONG, "%s.%s: too long (%zu bytes, max %u)", where,
+                            f->name, len, f->max);
+    if (s_bin_set(MEMBER(obj, f, sd_bin_t), s, len))
+        return sd_fault_set(fault, SD_ENOMEM, "out of memory");
+    return 0;
+}
+
 int sd_field_decode(const sd_field_t *f, const sd_mp_node_t *v, const char *where, void *obj,
                     sd_fault_t *fault)
 {
@@ -138,6 +167,8 @@ int sd_field_decode(const sd_field_t *f, const sd_mp_node_t *v, const char *wher
     switch (f->kind) {
     case SD_F_STR:
         return s_decode_str(f, v, where, obj, fault);
+    case SD_F_BIN:
+        return s_decode_bin(f, v, where, obj, fault);
     case SD_F_U64:
         if (sd_mp_uint(v, &u) != 0)
             return sd_fault_set(fault, SD_ETYPE, "%s.%s: expected a non-negative integer", where,
@@ -232,6 +263,13 @@ int sd_field_parse(const sd_field_t *f, const char *text, void *obj, sd_fault_t 
         *MEMBER(obj, f, int) = v;
         return 0;
     }
+    case SD_F_BIN:
+        if (len > f->max)
+            return sd_fault_set(fault, SD_ETOOLONG, "--%s: too long (%zu bytes, max %u)", f->name,
+                                len, f->max);
+        if (s_bin_set(MEMBER(obj, f, sd_bin_t), text, len))
+            return sd_fault_set(fault, SD_ENOMEM, "out of memory");
+        return 0;
     }
     return sd_fault_set(fault, SD_EINVAL, "--%s: bad schema", f->name);
 }
@@ -298,6 +336,11 @@ uint32_t sd_fields_encode(const sd_field_t *table, size_t n, const void *obj, ui
         case SD_F_NODE:
             sd_mp_nil(w); /* a borrowed view of a received message, not a value to send */
             break;
+        case SD_F_BIN: {
+            const sd_bin_t *b = CMEMBER(obj, f, sd_bin_t);
+            sd_mp_bin(w, b->data, b->data ? b->len : 0);
+            break;
+        }
         }
         pairs++;
     }
@@ -311,6 +354,11 @@ void sd_fields_free(const sd_field_t *table, size_t n, void *obj, uint64_t mask)
             char **slot = MEMBER(obj, &table[i], char *);
             free(*slot);
             *slot = NULL;
+        }
+        if ((mask & (1ull << i)) && table[i].kind == SD_F_BIN) {
+            sd_bin_t *b = MEMBER(obj, &table[i], sd_bin_t);
+            free(b->data);
+            b->data = NULL, b->len = 0;
         }
     }
 }
@@ -337,6 +385,12 @@ int sd_fields_copy(const sd_field_t *table, size_t n, void *dst, const void *src
         const sd_field_t *f = &table[i];
         if (!(mask & (1ull << i)))
             continue;
+        if (f->kind == SD_F_BIN) {
+            const sd_bin_t *b = CMEMBER(src, f, sd_bin_t);
+            if (s_bin_set(MEMBER(dst, f, sd_bin_t), b->data, b->data ? b->len : 0))
+                return SD_ENOMEM;
+            continue;
+        }
         if (f->kind != SD_F_STR) {
             memcpy(MEMBER(dst, f, char), CMEMBER(src, f, char), s_scalar_size(f->kind));
             continue;
@@ -358,6 +412,12 @@ bool sd_fields_equal(const sd_field_t *table, size_t n, const void *a, const voi
         const sd_field_t *f = &table[i];
         if (!(mask & (1ull << i)))
             continue;
+        if (f->kind == SD_F_BIN) {
+            const sd_bin_t *x = CMEMBER(a, f, sd_bin_t), *y = CMEMBER(b, f, sd_bin_t);
+            if (x->len != y->len || (x->len && memcmp(x->data, y->data, x->len) != 0))
+                return false;
+            continue;
+        }
         if (f->kind != SD_F_STR) {
             if (memcmp(CMEMBER(a, f, char), CMEMBER(b, f, char), s_scalar_size(f->kind)) != 0)
                 return false;

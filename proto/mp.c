@@ -108,6 +108,12 @@ void sd_mp_strn(sd_mp_writer_t *w, const char *s, size_t len)
     msgpack_pack_str_body(&w->pk, s, len);
 }
 
+void sd_mp_bin(sd_mp_writer_t *w, const void *data, size_t len)
+{
+    msgpack_pack_bin(&w->pk, len);
+    msgpack_pack_bin_body(&w->pk, data, len);
+}
+
 void sd_mp_str(sd_mp_writer_t *w, const char *s)
 {
     if (s)

@@ -49,6 +49,8 @@ void sd_mp_i64(sd_mp_writer_t *w, int64_t v);
 /* Writes s as a msgpack str, or nil when s is NULL. */
 void sd_mp_str(sd_mp_writer_t *w, const char *s);
 void sd_mp_strn(sd_mp_writer_t *w, const char *s, size_t len);
+/* Writes data[0..len) as a msgpack bin. */
+void sd_mp_bin(sd_mp_writer_t *w, const void *data, size_t len);
 /* Appends v, which must already be one complete msgpack object. */
 void sd_mp_raw(sd_mp_writer_t *w, const void *v, size_t len);
 
@@ -111,8 +113,16 @@ typedef enum {
     SD_F_INT,  /* int, range [min, max] */
     SD_F_BOOL, /* bool */
     SD_F_ENUM, /* int index into names[0..max), on the wire the name */
-    SD_F_NODE  /* const sd_mp_node_t *: any value, kept for the caller to decode */
+    SD_F_NODE, /* const sd_mp_node_t *: any value, kept for the caller to decode */
+    SD_F_BIN   /* sd_bin_t: bytes (a msgpack bin; a str is taken as its bytes), heap-owned;
+                  max = most bytes */
 } sd_field_kind_t;
+
+/* The member of an SD_F_BIN field: len bytes at data (heap-owned; NULL when absent). */
+typedef struct {
+    uint8_t *data;
+    size_t len;
+} sd_bin_t;
 
 enum {
     SD_F_REQUIRED = 1 << 0, /* decode fails with SD_EMISSING without it */

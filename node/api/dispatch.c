@@ -12,6 +12,7 @@
 #include "op_contact.h"
 #include "op_customer.h"
 #include "op_major.h"
+#include "op_message.h"
 #include "op_oncall.h"
 #include "op_node.h"
 #include "op_people.h"

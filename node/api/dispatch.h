@@ -59,6 +59,8 @@ typedef struct {
                                   together */
     sd_mp_writer_t *reply;     /* the request's reply, for a handler that returns
                                   SD_API_NO_EVENT */
+    const sd_config_t *cfg;    /* the node's configuration (mail.ingest: mail/unknown_sender);
+                                  NULL: the defaults */
 } sd_api_write_ctx_t;
 
 /* What a write handler returns when the op writes only the node's local tables in ctx->txn (a

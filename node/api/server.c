@@ -348,7 +348,8 @@ static int s_write_one(sd_server_t *s, sd_journal_batch_t *batch, s_job_t *job, 
                               .allowed_cap = sizeof job->allowed,
                               .txn = txn,
                               .batch = batch,
-                              .reply = job->reply};
+                              .reply = job->reply,
+                              .cfg = s->cfg};
     rc = sd_api_write(&ctx, have ? cur : NULL, req, &ev, &job->fault);
     if (rc == SD_API_NO_EVENT) { /* local tables only: the handler answered */
         rc = 0;

@@ -8,6 +8,7 @@
 #include "customer.h"
 #include "error.h"
 #include "major.h"
+#include "message.h"
 #include "record.h"
 #include "team.h"
 #include "ticket.h"
@@ -101,6 +102,13 @@ sd_authz_subject_t sd_authz_subject(const sd_principal_t *who, const sd_request_
         const sd_bulletin_t *b = cur;
         const char *site = b ? b->origin_site : spec->creates ? node_site : NULL;
         return (sd_authz_subject_t){site, !spec->writes}; /* reads: narrowed by op_bulletin.h */
+    }
+    if (k == &sd_kind_message) { /* an intake's retry of a message is this site's, wherever
+                                    the record came from first (op_message.h) */
+        const sd_message_t *m = cur;
+        return (sd_authz_subject_t){spec->creates || !m ? (spec->writes ? node_site : NULL)
+                                                        : s_or(m->site, node_site),
+                                    false};
     }
     return (sd_authz_subject_t){NULL, false};
 }

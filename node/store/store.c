@@ -12,7 +12,8 @@
 #include <sys/statvfs.h>
 
 static const char *const s_db_names[DB_N] = {"events",   "vector",  "meta",    "records",
-                                             "timeline", "indexes", "denials", "idempotency"};
+                                             "timeline", "indexes", "denials", "idempotency",
+                                             "blobs"};
 
 /* ---- open / close -------------------------------------------------------- */
 

@@ -17,6 +17,9 @@
  *                                                 with that idempotency_key made (local,
  *                                                 never replicated, not in the digest; kept
  *                                                 as long as the store)
+ *   blobs     blob id                         -> bytes of a mail's raw form, attachments
+ *                                                 (blob_store.c, message_store.h): local,
+ *                                                 never replicated, not in the digest
  * The store knows no kind: the descriptor (proto/kind.h) says how to fold an event into its
  * record and which index entries and counters a record or an event has. An event, the vector,
  * the record, its timeline and index entries change in one write transaction, so a crash never

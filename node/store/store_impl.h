@@ -31,6 +31,7 @@ enum {
     DB_INDEXES,  /* kind NUL index NUL parts -> "" (each kind's secondary indexes) */
     DB_DENIALS,  /* ms, n -> refusal (this node's own: never replicated, not in the digest) */
     DB_IDEMPOTENCY, /* login NUL key NUL -> kind NUL id NUL op NUL (local, like the denials) */
+    DB_BLOBS,       /* blob id NUL -> content (blob_store.c; local, like the denials) */
     DB_N
 };
 

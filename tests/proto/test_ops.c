@@ -159,6 +159,8 @@ static const char *s_kind_word(int kind)
         return "bool";
     case SD_F_ENUM:
         return "enum";
+    case SD_F_BIN:
+        return "bin";
     }
     return "?";
 }

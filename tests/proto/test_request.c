@@ -140,6 +140,35 @@ static const struct {
     {"kind", "ticket,article"}, /* a search's: tried when an asset's does not fit */
     {"cursor", "o20"},
     {"text", "三楼打印机卡纸\nThe printer jams."},
+    {"message_id", "CAF=1234@mail.example.com"},
+    {"in_reply_to", "<sundesk.APAC-000042.7f3a@desk.example.com>"},
+    {"references", "<a@example.com> <sundesk.APAC-000042.7f3a@desk.example.com>"},
+    {"from", "wang.fang@example.com"}, /* a mail's: tried when a diff's does not fit */
+    {"from_name", "王芳"},
+    {"cc", "li@example.com, zhao@example.com"},
+    {"subject", "打印机卡纸 [APAC-000042]"},
+    {"text_truncated", "true"},
+    {"text_blob", "b2-0000000000000000000000000000000000000000000000000000000000000000"},
+    {"html_only", "false"},
+    {"received_at", "1700000000000"},
+    {"raw", "b2-1111111111111111111111111111111111111111111111111111111111111111"},
+    {"attachments", "b2-2222222222222222222222222222222222222222222222222222222222222222\t"
+                    "1024\timage/png\tscreen.png\n"},
+    {"class", "bounce"},
+    {"bounce_for", "sundesk.APAC-000042.7f3a@desk.example.com"},
+    {"bounce_recipient", "gone@example.com"},
+    {"bounce_status", "5.1.1"},
+    {"queue", "helpdesk"},
+    {"source", "wecom"},
+    {"conversation", "group-42"},
+    {"sender", "wangfang"},
+    {"sender_name", "王芳"},
+    {"state", "held"},
+    {"data", "raw bytes \x01\x02"},
+    {"parts", "b2-0000000000000000000000000000000000000000000000000000000000000000,"
+              "b2-1111111111111111111111111111111111111111111111111111111111111111"},
+    {"blob", "b2-0000000000000000000000000000000000000000000000000000000000000000"},
+    {"offset", "49152"},
 };
 
 /* Gives argument `name` of req->op's group its sample value, the way the CLI does. */
@@ -290,6 +319,18 @@ static const struct {
     {SD_REQ_BULLETIN_GET, "bulletin.get", false, "id", ""},
     {SD_REQ_BULLETIN_LIST, "bulletin.list", false, "", "current limit after"},
     {SD_REQ_BULLETIN_WITHDRAW, "bulletin.withdraw", true, "id", ""},
+    {SD_REQ_MAIL_INGEST, "mail.ingest", true, "id message_id from",
+     "in_reply_to references from_name to cc subject text text_truncated text_blob html_only "
+     "received_at raw attachments class bounce_for bounce_recipient bounce_status queue"},
+    {SD_REQ_CHAT_INGEST, "chat.ingest", true, "source conversation sender text",
+     "sender_name message_id received_at"},
+    {SD_REQ_MESSAGE_GET, "message.get", false, "id", ""},
+    {SD_REQ_MESSAGE_LIST, "message.list", false, "", "ticket state channel limit after"},
+    {SD_REQ_MESSAGE_RELEASE, "message.release", true, "id", ""},
+    {SD_REQ_MESSAGE_DISCARD, "message.discard", true, "id", ""},
+    {SD_REQ_BLOB_PUT, "blob.put", true, "data", ""},
+    {SD_REQ_BLOB_JOIN, "blob.join", true, "parts", "type"},
+    {SD_REQ_BLOB_GET, "blob.get", false, "blob", "offset limit"},
 };
 #define OP_COUNT (sizeof s_ops / sizeof s_ops[0])
 
