@@ -64,7 +64,8 @@ typedef struct {
 /* The chat section (config_chat.c): robots that post the desk's notices into group chats.
  * Example:
  *     chat
- *         robot ops-wecom
+ *         robot
+ *             name = ops-wecom             # letters, digits, '-', '_', '.'
  *             kind = wecom                 # wecom | dingtalk | feishu | webhook
  *             url = https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY
  *             secret_file = /etc/sundesk/robot.secret   # 0600; dingtalk, feishu, webhook

@@ -122,7 +122,11 @@ int sd_config_chat_item(sd_config_t *cfg, zconfig_t *item, char *why, size_t cap
         snprintf(why, cap, "unknown option (the chat section holds `robot NAME` subsections)");
         return SD_ECONFIG;
     }
+    /* The robot's name: its `name` key (as the schedule's sites), or `robot = NAME`. */
     const char *name = zconfig_value(item) ? zconfig_value(item) : "";
+    zconfig_t *named = zconfig_locate(item, "name");
+    if (named && zconfig_value(named))
+        name = zconfig_value(named);
     if (!s_robot_name(name)) {
         snprintf(why, cap, "robot '%.64s': a name of letters, digits, '-', '_' or '.' is needed",
                  name);
@@ -151,6 +155,8 @@ int sd_config_chat_item(sd_config_t *cfg, zconfig_t *item, char *why, size_t cap
                      zconfig_name(k));
             return SD_ECONFIG;
         }
+        if (!strcmp(zconfig_name(k), "name"))
+            continue;
         if (s_robot_key(r, zconfig_name(k), value, one, sizeof one) != 0) {
             snprintf(why, cap, "robot %s/%s: %s", name, zconfig_name(k), one);
             return SD_ECONFIG;

@@ -84,7 +84,7 @@ out=$("$bin/node/sundeskd" --check-config "$dir/metrics.zpl"); rc=$?
 [ $rc -eq 0 ] && [[ $out == *"metrics on"* ]] && ok || bad "metrics section: $out"
 
 # The chat section: robot subsections; a secret file must be its owner's only and is never shown.
-robot=$'chat\n    robot ops'
+robot=$'chat\n    robot\n        name = ops'
 refused $'chat\n    colour = blue' "chat/colour: unknown option"
 refused "$robot"$'\n        kind = icq\n        url = http://x/' "robot ops/kind: bad kind"
 refused "$robot"$'\n        kind = wecom\n        url = ftp://x/?key=K1' "robot ops/url: bad url"
@@ -93,7 +93,7 @@ refused "$robot"$'\n        kind = webhook\n        url = http://x/\n        eve
     "robot ops/events: bad events"
 refused "$robot"$'\n        kind = webhook\n        url = http://x/\n        per_minute = 0' \
     "robot ops/per_minute: bad per_minute (1 to 600)"
-refused "$robot"$'\n        kind = webhook\n        url = http://x/\n    robot ops\n        kind = webhook\n        url = http://y/' \
+refused "$robot"$'\n        kind = webhook\n        url = http://x/\n    robot\n        name = ops\n        kind = webhook\n        url = http://y/' \
     "robot ops is configured twice"
 printf 'SEKRET-4711\n' >"$dir/robot.secret"; chmod 644 "$dir/robot.secret"
 refused "$robot"$'\n        kind = dingtalk\n        url = http://x/\n        secret_file = '"$dir/robot.secret" \
@@ -105,7 +105,8 @@ refused "$robot"$'\n        kind = wecom\n        url = http://x/\n        secre
     "a wecom robot signs nothing"
 cat >"$dir/chat.zpl" <<EOT
 chat
-    robot ops-dingtalk
+    robot
+        name = ops-dingtalk
         kind = dingtalk
         url = "https://oapi.dingtalk.com/robot/send?access_token=T"
         secret_file = $dir/robot.secret
@@ -113,7 +114,7 @@ chat
         teams = network, servers
         sites = APAC
         per_minute = 10
-    robot all-hooks
+    robot = all-hooks
         kind = webhook
         url = http://127.0.0.1:9/hook
 EOT
