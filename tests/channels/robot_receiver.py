@@ -118,7 +118,7 @@ class Receiver(BaseHTTPRequestHandler):
             header = self.headers.get("X-Sundesk-Signature")
             if secret is not None:
                 want = "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
-                if header != want:
+                if not hmac.compare_digest(header or "", want):
                     return "X-Sundesk-Signature mismatch", content
             elif header is not None:
                 return "a signature without a secret", content
