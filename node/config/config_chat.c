@@ -13,13 +13,10 @@ static const char *const s_kinds[] = {"wecom", "dingtalk", "feishu", "webhook", 
 static const char *const s_events[] = {"new_p1", "new_p2",   "breach", "handover",
                                        "major",  "bulletin", "page",   NULL};
 
+/* value into out; false when it does not fit (the key is then refused). */
 static bool s_copy(char *out, size_t cap, const char *value)
 {
-    size_t len = strlen(value);
-    if (len >= cap)
-        return false;
-    memcpy(out, value, len + 1);
-    return true;
+    return (size_t)snprintf(out, cap, "%s", value) < cap;
 }
 
 /* A comma list of names (spaces after commas allowed), each printable ASCII without spaces. */
