@@ -83,6 +83,24 @@ bool sd_robot_ready(const sd_robot_config_t *r, uint64_t now_ms)
     return ready;
 }
 
+uint64_t sd_robot_ready_at(const sd_robot_config_t *r, uint64_t now_ms)
+{
+    pthread_mutex_lock(&s_lock);
+    const s_limiter_t *l = s_limiter(r, false);
+    uint64_t at = now_ms;
+    if (l && s_recent(l, r->per_minute, now_ms) >= r->per_minute) {
+        uint64_t oldest = UINT64_MAX; /* the window is full: its oldest post frees a slot */
+        for (int i = 0; i < r->per_minute && i < SD_ROBOT_RATE_MAX; i++)
+            if (l->sent[i] && l->sent[i] + SD_ROBOT_WINDOW_MS > now_ms && l->sent[i] < oldest)
+                oldest = l->sent[i];
+        at = oldest + SD_ROBOT_WINDOW_MS;
+    }
+    if (l && l->rest_until > at)
+        at = l->rest_until;
+    pthread_mutex_unlock(&s_lock);
+    return at;
+}
+
 /* Takes one post's slot; false when there is none. */
 static bool s_take(const sd_robot_config_t *r, uint64_t now_ms)
 {
@@ -425,4 +443,42 @@ int sd_robot_send(const sd_robot_config_t *r, const sd_robot_msg_t *m, uint64_t 
     curl_easy_cleanup(curl);
     free(q.body);
     return rc;
+}
+
+int sd_robot_post_all(const sd_chat_config_t *c, const sd_robot_msg_t *m, uint64_t now_ms,
+                      char *done, size_t cap, int *wanted, uint64_t *retry_at, char *err,
+                      size_t ecap)
+{
+    int n = 0;
+    bool busy = false, failed = false;
+    uint64_t at = UINT64_MAX;
+    err[0] = 0;
+    for (int i = 0; i < c->robot_count; i++) {
+        const sd_robot_config_t *r = &c->robots[i];
+        if (!sd_robot_wants(r, m->event, m->team, m->site))
+            continue;
+        n++;
+        if (s_listed(done, r->name))
+            continue;
+        char one[256];
+        int rc = sd_robot_send(r, m, now_ms, one, sizeof one);
+        size_t used = strlen(done);
+        if (rc == 0 && used + strlen(r->name) + 2 <= cap)
+            snprintf(done + used, cap - used, "%s%s", used ? "," : "", r->name);
+        else if (rc == 0)
+            rc = SD_EIO, snprintf(one, sizeof one, "robot %s: done list full", r->name);
+        if (rc == SD_EBUSY) {
+            busy = true;
+            uint64_t t = sd_robot_ready_at(r, now_ms);
+            at = t < at ? t : at;
+        } else if (rc != 0)
+            failed = true;
+        if (rc != 0 && !err[0])
+            snprintf(err, ecap, "%s", one);
+    }
+    if (wanted)
+        *wanted = n;
+    if (retry_at)
+        *retry_at = busy ? (at > now_ms ? at : now_ms) : now_ms;
+    return busy ? SD_EBUSY : failed ? SD_EIO : 0;
 }

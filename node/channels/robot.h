@@ -57,6 +57,22 @@ bool sd_robot_wants(const sd_robot_config_t *r, const char *event, const char *t
  * resting after the vendor's rate error. sd_robot_send checks it again itself. */
 bool sd_robot_ready(const sd_robot_config_t *r, uint64_t now_ms);
 
+/* The earliest time (ms, ≥ now_ms) at which robot r may post again: now_ms when it is ready,
+ * else when the oldest post of its last minute leaves the window or its rest ends. For the
+ * caller's next attempt of a notice held by SD_EBUSY. */
+uint64_t sd_robot_ready_at(const sd_robot_config_t *r, uint64_t now_ms);
+
+/* Posts m to every robot of c that wants it (sd_robot_wants on m's event, team and site) and
+ * is not named in done, a comma list of the robots that already took it (kept by the caller
+ * with its queued notice, so a retry posts only to the others); each robot that takes it now is
+ * appended to done (cap bytes). *wanted (may be NULL) is how many robots want it in all.
+ * Returns 0 when every robot that wants it has it (also when none wants it), SD_EBUSY when one
+ * is rate-limited (try again at *retry_at, may be NULL: the earliest sd_robot_ready_at of
+ * those), else SD_EIO with the first failure in err. */
+int sd_robot_post_all(const sd_chat_config_t *c, const sd_robot_msg_t *m, uint64_t now_ms,
+                      char *done, size_t cap, int *wanted, uint64_t *retry_at, char *err,
+                      size_t ecap);
+
 /* The SD_ROBOT_EV_* bit of an event name, 0 when unknown. */
 unsigned sd_robot_event_bit(const char *event);
 

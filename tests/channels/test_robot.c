@@ -296,6 +296,57 @@ static void test_failures(void **state)
     assert_non_null(strstr(err, "robot nowhere"));
 }
 
+/* Every robot that wants a notice gets it once: a retry posts only to those that did not take
+ * it; the rate-limited one says when to come back. */
+static void test_post_all(void **state)
+{
+    (void)state;
+    sd_chat_config_t c = {.robot_count = 4};
+    c.robots[0] = s_robot("pa-one", SD_ROBOT_WEBHOOK, "/webhook/plain/pa-one", NULL);
+    c.robots[1] = s_robot("pa-two", SD_ROBOT_FEISHU, "/feishu/pa-two", s_secret);
+    c.robots[2] = s_robot("pa-slow", SD_ROBOT_WEBHOOK, "/webhook/plain/pa-slow", NULL);
+    c.robots[2].per_minute = 1;
+    c.robots[3] = s_robot("pa-srv", SD_ROBOT_WEBHOOK, "/webhook/plain/pa-srv", NULL);
+    strcpy(c.robots[3].teams, "servers");
+    char done[256] = "", err[256];
+    int wanted, before, after;
+    uint64_t t = s_now(), retry;
+    /* pa-slow's one post a minute is used by another notice first. */
+    assert_int_equal(sd_robot_send(&c.robots[2], &s_msg, t, err, sizeof err), 0);
+    json_decref(s_last(&before));
+    assert_int_equal(
+        sd_robot_post_all(&c, &s_msg, t + 10, done, sizeof done, &wanted, &retry, err, sizeof err),
+        SD_EBUSY);
+    assert_int_equal(wanted, 3); /* not pa-srv: another team */
+    assert_string_equal(done, "pa-one,pa-two");
+    assert_int_equal(retry, t + 60000);
+    json_decref(s_last(&after));
+    assert_int_equal(after, before + 2);
+    assert_int_equal(sd_robot_post_all(&c, &s_msg, t + 60000, done, sizeof done, &wanted, &retry,
+                                       err, sizeof err),
+                     0);
+    assert_string_equal(done, "pa-one,pa-two,pa-slow");
+    json_decref(s_last(&after));
+    assert_int_equal(after, before + 3);
+    json_t *rec = s_last(NULL);
+    assert_string_equal(json_string_value(json_object_get(rec, "path")), "/webhook/plain/pa-slow");
+    json_decref(rec);
+    /* All done: nothing more is posted. */
+    assert_int_equal(
+        sd_robot_post_all(&c, &s_msg, t + 60001, done, sizeof done, NULL, NULL, err, sizeof err),
+        0);
+    json_decref(s_last(&after));
+    assert_int_equal(after, before + 3);
+    /* A failure is SD_EIO with its reason. */
+    sd_chat_config_t d = {.robot_count = 1};
+    d.robots[0] = s_robot("pa-down", SD_ROBOT_WEBHOOK, "/webhook/plain/down", NULL);
+    done[0] = 0;
+    assert_int_equal(
+        sd_robot_post_all(&d, &s_msg, t, done, sizeof done, NULL, NULL, err, sizeof err), SD_EIO);
+    assert_non_null(strstr(err, "HTTP 500"));
+    assert_string_equal(done, "");
+}
+
 static void test_wants(void **state)
 {
     (void)state;
@@ -328,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_vendor_busy),
         cmocka_unit_test(test_failures),
         cmocka_unit_test(test_wants),
+        cmocka_unit_test(test_post_all),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
