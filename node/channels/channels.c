@@ -7,6 +7,8 @@
 #include "event.h"
 #include "log.h"
 #include "notice.h"
+#include "robot.h"
+#include "ticket.h"
 #include "outbox_args.h"
 #include "request.h"
 #include "vector.h"
@@ -297,6 +299,38 @@ static const char *s_over_rate(s_thread_t *t, const sd_sendq_entry_t *e, uint64_
     return NULL;
 }
 
+/* Posts chat notice e to every robot that wants it and has not taken it yet (e->to keeps the
+ * robots that have). A rate-limited robot: SD_EBUSY with e->next_at when it may post again. */
+static int s_chat(s_thread_t *t, sd_sendq_entry_t *e, uint64_t now, char *err, size_t cap)
+{
+    sd_ticket_t tk = {0};
+    sd_store_txn_t *txn;
+    if (e->ticket[0] && sd_store_begin_reader(t->store, &txn) == 0) {
+        sd_store_get_record(txn, &sd_kind_ticket, e->ticket, &tk);
+        sd_store_abort(&txn);
+    }
+    char url[SD_MAIL_PATH_MAX + 64];
+    snprintf(url, sizeof url, "%s%s%s", t->console_url, e->ticket[0] ? "#/tickets/" : "",
+             e->ticket);
+    const char *prio = tk.priority >= 0 && tk.priority < SD_PRIORITY_COUNT_ && e->ticket[0]
+                           ? sd_priority_names[tk.priority]
+                           : "";
+    sd_robot_msg_t m = {.event = e->kind,
+                        .ticket = e->ticket,
+                        .priority = prio,
+                        .team = tk.team ? tk.team : "",
+                        .site = tk.owner_site ? tk.owner_site : t->cfg->site,
+                        .text = e->body ? e->body : "",
+                        .url = t->console_url[0] ? url : ""};
+    uint64_t retry_at = 0;
+    int rc =
+        sd_robot_post_all(&t->cfg->chat, &m, now, e->to, sizeof e->to, NULL, &retry_at, err, cap);
+    if (rc == SD_EBUSY)
+        e->next_at = retry_at > now ? retry_at : now + 1000;
+    sd_ticket_clear(&tk);
+    return rc;
+}
+
 /* Hands one due entry off. Returns true when one was handled. */
 static bool s_deliver_one(s_thread_t *t, zsock_t *pipe)
 {
@@ -324,14 +358,16 @@ static bool s_deliver_one(s_thread_t *t, zsock_t *pipe)
         rc = sd_deliver_mail(&t->cfg->mail, e.to, e.body ? e.body : "", SD_DELIVER_TIMEOUT_MS, err,
                              sizeof err);
     } else {
-        snprintf(err, sizeof err, "no chat robot delivers %s notices on this node", e.kind);
-        rc = SD_EIO;
+        rc = s_chat(t, &e, now, err, sizeof err);
     }
     now = s_now(t);
     if (rc == 0) {
         e.state = SD_SENDQ_SENT;
         e.sent_at = now;
         e.error[0] = 0;
+    } else if (rc == SD_EBUSY && e.channel == SD_SENDQ_CHAT && e.next_at > now) {
+        e.state = SD_SENDQ_QUEUED; /* a robot's rate limit: held, not a failed try */
+        e.attempts--;
     } else if (rc == SD_EBUSY && e.attempts < SD_CHANNELS_ATTEMPTS) {
         uint64_t wait = (uint64_t)SD_CHANNELS_BACKOFF_MS << (e.attempts - 1);
         e.state = SD_SENDQ_QUEUED;
