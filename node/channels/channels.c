@@ -344,11 +344,12 @@ static bool s_deliver_one(s_thread_t *t, zsock_t *pipe)
         e.channel == SD_SENDQ_EMAIL ? s_over_rate(t, &e, now, who, sizeof who) : NULL;
     e.state = SD_SENDQ_SENDING;
     e.attempts++;
-    if (over) {
+    if (over) { /* held (not a failed try) until the hour's count allows it */
         snprintf(err, sizeof err,
-                 "not sent: %.128s had %d automatic mails in the last hour (mail/auto_per_hour)",
-                 over, t->cfg->mail.auto_per_hour);
-        rc = SD_EIO;
+                 "held: %.128s had %d automatic mails in the last hour (mail/auto_per_hour)", over,
+                 t->cfg->mail.auto_per_hour);
+        e.next_at = now + SD_CHANNELS_RATE_WINDOW_MS / 6;
+        rc = SD_EBUSY;
     } else if ((rc = sd_sendq_put(t->q, &e)) != 0) { /* committed before the hand-off */
         sd_log(SD_LOG_ERROR, "channels: cannot mark sending: id=<%s> error=%s", e.id,
                sd_error_name(rc));
@@ -365,8 +366,8 @@ static bool s_deliver_one(s_thread_t *t, zsock_t *pipe)
         e.state = SD_SENDQ_SENT;
         e.sent_at = now;
         e.error[0] = 0;
-    } else if (rc == SD_EBUSY && e.channel == SD_SENDQ_CHAT && e.next_at > now) {
-        e.state = SD_SENDQ_QUEUED; /* a robot's rate limit: held, not a failed try */
+    } else if (rc == SD_EBUSY && e.next_at > now) {
+        e.state = SD_SENDQ_QUEUED; /* a rate limit (a robot's, auto_per_hour): not a failed try */
         e.attempts--;
     } else if (rc == SD_EBUSY && e.attempts < SD_CHANNELS_ATTEMPTS) {
         uint64_t wait = (uint64_t)SD_CHANNELS_BACKOFF_MS << (e.attempts - 1);
