@@ -179,8 +179,10 @@ static int s_step(s_thread_t *t)
     if (rc)
         return rc;
     rc = sd_store_vector(txn, &held);
-    sd_notice_ctx_t nctx = {
-        .cfg = t->cfg, .console_url = t->console_url, .now_ms = s_now(t), .chat = false};
+    sd_notice_ctx_t nctx = {.cfg = t->cfg,
+                            .console_url = t->console_url,
+                            .now_ms = s_now(t),
+                            .chat = t->cfg->chat.robot_count > 0};
     sd_sendq_entry_t *made = NULL;
     size_t nmade = 0, read = 0;
     for (size_t i = 0; !rc && i < held.count && read < SD_CHANNELS_BATCH; i++) {
