@@ -97,8 +97,12 @@ static int s_id(const sd_notice_ctx_t *ctx, const sd_event_t *ev, const char *ti
     snprintf(seed, sizeof seed, "%s:%llu:%s", ev->origin, (unsigned long long)ev->seq, what);
     crypto_generichash(h, sizeof h, (const unsigned char *)seed, strlen(seed), NULL, 0);
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-    int rc = sd_mailid_make(ticket && ticket[0] ? ticket : ctx->cfg->site, hex,
-                            ctx->cfg->mail.domain, id, sizeof id);
+    if (!ticket || !ticket[0]) { /* a bulletin: about no ticket, so no ticket in its id */
+        int n = snprintf(e->id, sizeof e->id, "sundesk-%s.%s.%s@%.150s", what, ev->key, hex,
+                         ctx->cfg->mail.domain);
+        return n > 0 && (size_t)n < sizeof e->id ? 0 : SD_ETOOLONG;
+    }
+    int rc = sd_mailid_make(ticket, hex, ctx->cfg->mail.domain, id, sizeof id);
     if (rc)
         return rc;
     snprintf(e->id, sizeof e->id, "%.*s", (int)strlen(id) - 2, id + 1);
@@ -168,6 +172,40 @@ static void s_addresses(const char *list, char *out, size_t cap)
     }
 }
 
+/* The ticket's owner site as of an event's clock, from the ticket's timeline as this node has
+ * it: the last event at or before that clock that set the owner register. */
+typedef struct {
+    uint64_t hlc;                /* the event's clock */
+    uint64_t mask;               /* the owner register's bit */
+    char owner[SD_SITE_MAX + 1]; /* found so far ("" none) */
+} s_owner_t;
+
+static int s_owner_one(const void *bytes, size_t len, void *arg)
+{
+    s_owner_t *o = arg;
+    sd_event_t e = {0};
+    if (sd_event_decode(bytes, len, &e, NULL) == 0 && e.kind == &sd_kind_ticket &&
+        e.hlc <= o->hlc && (e.mask & o->mask) && sd_event_ticket(&e)->owner_site)
+        snprintf(o->owner, sizeof o->owner, "%s", sd_event_ticket(&e)->owner_site);
+    sd_event_clear(&e);
+    return 0;
+}
+
+/* True when this site sends the notices of ticket event ev: it owned the ticket when the event
+ * was made (so that a ticket handed over between two events is told about once, by one site);
+ * a handover's notice is the handing site's. */
+static bool s_mine(const sd_notice_ctx_t *ctx, sd_store_txn_t *txn, const sd_event_t *ev,
+                   const sd_ticket_t *t)
+{
+    const char *site = ctx->cfg->site;
+    if (ev->op == SD_OP_HANDOVER)
+        return !strcmp(ev->origin, site);
+    s_owner_t o = {.hlc = ev->hlc, .mask = sd_kind_register_mask(&sd_kind_ticket, SD_REG_OWNER)};
+    if (sd_store_timeline(txn, &sd_kind_ticket, t->id, s_owner_one, &o) != 0 || !o.owner[0])
+        snprintf(o.owner, sizeof o.owner, "%s", t->owner_site ? t->owner_site : "");
+    return !strcmp(o.owner, site);
+}
+
 /* The notices of a ticket event. */
 static int s_ticket(const sd_notice_ctx_t *ctx, sd_store_txn_t *txn, const sd_event_t *ev,
                     bool intake, sd_sendq_entry_t *out)
@@ -178,11 +216,7 @@ static int s_ticket(const sd_notice_ctx_t *ctx, sd_store_txn_t *txn, const sd_ev
         sd_ticket_clear(&t);
         return rc == SD_ENOTFOUND ? 0 : rc;
     }
-    const char *site = ctx->cfg->site;
-    bool owner = t.owner_site && !strcmp(t.owner_site, site);
-    if (ev->op == SD_OP_HANDOVER)
-        owner = !strcmp(ev->origin, site);
-    if (!owner) {
+    if (!s_mine(ctx, txn, ev, &t)) {
         sd_ticket_clear(&t);
         return 0;
     }

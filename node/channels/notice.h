@@ -4,8 +4,9 @@
  *
  * The rules (proto/NOTIFY.md says them for users):
  * - Only events newer than SD_NOTICE_MAX_AGE_MS (a new or restored node never replays history
- *   into mail), and for a ticket only at the ticket's owner site (a handover: the site that made
- *   it; a bulletin: its origin site).
+ *   into mail), and for a ticket only at the site that owned it when the event was made (its
+ *   timeline's owner register as of the event's clock: a ticket handed over is told about by one
+ *   site; a handover: the site that made it; a bulletin: its origin site).
  * - Mail: a new ticket with an address (the requester's, when it is one, else its customer's
  *   first) gets the acknowledgement with the promised reply time (response_due in the customer's
  *   time zone, else the ticket's origin site's); a public comment not written by the intake
