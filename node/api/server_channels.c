@@ -19,7 +19,7 @@
 int sd_server_channels_start(sd_server_t *s)
 {
     const sd_config_t *cfg = s->cfg;
-    if (cfg->mail.transport == SD_MAIL_OFF)
+    if (cfg->mail.transport == SD_MAIL_OFF && cfg->chat.robot_count == 0)
         return 0; /* nothing to send: outbox requests are answered unavailable */
     char url[SD_MAIL_PATH_MAX + 2], err[256] = "";
     const char *base = cfg->mail.console_url[0] ? cfg->mail.console_url : s->http_url;
@@ -30,8 +30,11 @@ int sd_server_channels_start(sd_server_t *s)
         sd_log(SD_LOG_ERROR, "channels: cannot start: reason=\"%s\"; nothing is sent",
                err[0] ? err : sd_strerror(rc));
     else
-        sd_log(SD_LOG_INFO, "channels: started: mail=%s console=%s",
-               cfg->mail.transport == SD_MAIL_SMTP ? "smtp" : "sendmail", url);
+        sd_log(SD_LOG_INFO, "channels: started: mail=%s robots=%d console=%s",
+               cfg->mail.transport == SD_MAIL_SMTP       ? "smtp"
+               : cfg->mail.transport == SD_MAIL_SENDMAIL ? "sendmail"
+                                                         : "off",
+               cfg->chat.robot_count, url);
     return 0;
 }
 
@@ -44,8 +47,8 @@ int sd_server_channels_hand(sd_server_t *s, sd_server_job_t *job)
 {
     if (!s->channels)
         return sd_fault_set(&job->fault, SD_EUNAVAILABLE,
-                            "this node sends no notices (mail/transport is off), so it has no "
-                            "outbox");
+                            "this node sends no notices (mail/transport is off and no chat "
+                            "robot is configured), so it has no outbox");
     uint64_t tag = ++s->next_tag;
     sd_server_asked_t *slot = &s->asked[tag % SD_SERVER_ASKED];
     if (slot->envelope)

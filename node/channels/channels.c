@@ -9,6 +9,7 @@
 #include "notice.h"
 #include "outbox_args.h"
 #include "request.h"
+#include "robot.h"
 #include "vector.h"
 
 #include <errno.h>
@@ -177,8 +178,10 @@ static int s_step(s_thread_t *t)
     if (rc)
         return rc;
     rc = sd_store_vector(txn, &held);
-    sd_notice_ctx_t nctx = {
-        .cfg = t->cfg, .console_url = t->console_url, .now_ms = s_now(t), .chat = false};
+    sd_notice_ctx_t nctx = {.cfg = t->cfg,
+                            .console_url = t->console_url,
+                            .now_ms = s_now(t),
+                            .chat = t->cfg->chat.robot_count > 0};
     sd_sendq_entry_t *made = NULL;
     size_t nmade = 0, read = 0;
     for (size_t i = 0; !rc && i < held.count && read < SD_CHANNELS_BATCH; i++) {
@@ -305,6 +308,7 @@ static bool s_deliver_one(s_thread_t *t, zsock_t *pipe)
     if (sd_sendq_due(t->q, now, &e, NULL) != 0)
         return false;
     char err[SD_SENDQ_ERROR_MAX + 1] = "", who[SD_MAIL_ADDR_MAX + 1];
+    uint64_t wait = 0; /* chat: until a rate-limited robot may post again */
     int rc;
     const char *over =
         e.channel == SD_SENDQ_EMAIL ? s_over_rate(t, &e, now, who, sizeof who) : NULL;
@@ -324,16 +328,21 @@ static bool s_deliver_one(s_thread_t *t, zsock_t *pipe)
         rc = sd_deliver_mail(&t->cfg->mail, e.to, e.body ? e.body : "", SD_DELIVER_TIMEOUT_MS, err,
                              sizeof err);
     } else {
-        snprintf(err, sizeof err, "no chat robot delivers %s notices on this node", e.kind);
-        rc = SD_EIO;
+        rc = sd_robot_deliver(t->cfg, t->store, t->console_url, &e, &wait, err, sizeof err);
     }
     now = s_now(t);
-    if (rc == 0) {
+    bool chat = e.channel == SD_SENDQ_CHAT;
+    if (rc == 0 || (chat && rc == SD_ENOTFOUND)) { /* no robot wants it: done, nothing told */
+        e.recorded = rc != 0;
         e.state = SD_SENDQ_SENT;
         e.sent_at = now;
         e.error[0] = 0;
-    } else if (rc == SD_EBUSY && e.attempts < SD_CHANNELS_ATTEMPTS) {
-        uint64_t wait = (uint64_t)SD_CHANNELS_BACKOFF_MS << (e.attempts - 1);
+    } else if (chat && rc == SD_EBUSY) { /* a robot's rate limit: not a failed attempt */
+        e.state = SD_SENDQ_QUEUED;
+        e.attempts--;
+        e.next_at = now + wait;
+    } else if ((rc == SD_EBUSY || (chat && rc == SD_EIO)) && e.attempts < SD_CHANNELS_ATTEMPTS) {
+        wait = (uint64_t)SD_CHANNELS_BACKOFF_MS << (e.attempts - 1);
         e.state = SD_SENDQ_QUEUED;
         e.next_at = now + (wait < SD_CHANNELS_BACKOFF_MAX_MS ? wait : SD_CHANNELS_BACKOFF_MAX_MS);
     } else {
