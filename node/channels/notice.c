@@ -98,8 +98,8 @@ static int s_id(const sd_notice_ctx_t *ctx, const sd_event_t *ev, const char *ti
     crypto_generichash(h, sizeof h, (const unsigned char *)seed, strlen(seed), NULL, 0);
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
     /* a notice about no ticket (a bulletin) carries its record's id (APAC-BL-000001) */
-    int rc = sd_mailid_make(ticket && ticket[0] ? ticket : ev->key, hex, ctx->cfg->mail.domain,
-                            id, sizeof id);
+    int rc = sd_mailid_make(ticket && ticket[0] ? ticket : ev->key, hex, ctx->cfg->mail.domain, id,
+                            sizeof id);
     if (rc)
         return rc;
     snprintf(e->id, sizeof e->id, "%.*s", (int)strlen(id) - 2, id + 1);
