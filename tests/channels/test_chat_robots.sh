@@ -127,6 +127,13 @@ sd ticket new --title "Printer jam" --requester noc@example.com --impact 2 --urg
 sleep 2 # nothing is to come: a bounded wait before the counts are read
 check "dingtalk posts" "$(posts /dingtalk/net)" 2
 check "wecom (team servers) posts" "$(posts /wecom/srv)" 0
+# The outbox says which robots took the P1.
+has "net-ding,net-feishu" "$(sd outbox list --ticket "$id")"
+# A P1 of the servers team reaches the wecom robot (its notice and its page), not the network's.
+id2=$(sd ticket new --title "存储阵列告警 storage array" --requester noc@example.com     --impact 1 --urgency 1 --team servers)
+within 20 at_least /wecom/srv 2 && ok || bad "wecom: $(contents /wecom/srv)"
+has "$id2" "$(contents /wecom/srv)"
+check "dingtalk posts after the servers' P1" "$(posts /dingtalk/net)" 2
 
 # A bulletin reaches the webhook, signed, with its fields.
 now=$(s_now_ms)
