@@ -47,8 +47,8 @@ int sd_server_channels_hand(sd_server_t *s, sd_server_job_t *job)
 {
     if (!s->channels)
         return sd_fault_set(&job->fault, SD_EUNAVAILABLE,
-                            "this node sends no notices (mail/transport is off and no chat "
-                            "robot is configured), so it has no outbox");
+                            "this node sends no notices (mail/transport is off and no chat robot "
+                            "is configured), so it has no outbox");
     uint64_t tag = ++s->next_tag;
     sd_server_asked_t *slot = &s->asked[tag % SD_SERVER_ASKED];
     if (slot->envelope)
@@ -183,14 +183,7 @@ void sd_server_channels_take(sd_server_t *s)
             free(sent);
             continue;
         }
-        sd_server_asked_t *slot = &s->asked[tag % SD_SERVER_ASKED];
-        if (!slot->envelope || slot->tag != tag) {
-            zframe_destroy(&reply);
-            continue;
-        }
-        zmsg_append(slot->envelope, &reply);
-        sd_outbox_send(s->outbox, s->clients[slot->from], &slot->envelope, zclock_mono());
-        slot->envelope = NULL;
+        sd_server_forward(s, tag, &reply);
     }
 }
 

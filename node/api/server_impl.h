@@ -113,6 +113,10 @@ int sd_server_search_hand(sd_server_t *s, sd_server_job_t *job);
 /* Forwards the replies the search thread has made, unchanged, through the outbox. */
 void sd_server_search_replies(sd_server_t *s);
 
+/* Sends reply (taken) to the client whose request a thread held under tag (s->asked), through
+ * the outbox; a reply whose slot is gone is dropped. */
+void sd_server_forward(sd_server_t *s, uint64_t tag, zframe_t **reply);
+
 /* Stops the search thread and drops the requests it held. */
 void sd_server_search_stop(sd_server_t *s);
 

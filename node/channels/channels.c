@@ -7,9 +7,10 @@
 #include "event.h"
 #include "log.h"
 #include "notice.h"
+#include "robot.h"
+#include "ticket.h"
 #include "outbox_args.h"
 #include "request.h"
-#include "robot.h"
 #include "vector.h"
 
 #include <errno.h>
@@ -300,6 +301,46 @@ static const char *s_over_rate(s_thread_t *t, const sd_sendq_entry_t *e, uint64_
     return NULL;
 }
 
+/* Posts chat notice e to every robot that wants it and has not taken it yet (e->to keeps the
+ * robots that have). A rate-limited robot: SD_EBUSY with e->next_at when it may post again. */
+static int s_chat(s_thread_t *t, sd_sendq_entry_t *e, uint64_t now, char *err, size_t cap)
+{
+    sd_ticket_t tk = {0};
+    sd_store_txn_t *txn;
+    if (e->ticket[0] && sd_store_begin_reader(t->store, &txn) == 0) {
+        sd_store_get_record(txn, &sd_kind_ticket, e->ticket, &tk);
+        sd_store_abort(&txn);
+    }
+    char url[SD_MAIL_PATH_MAX + 64];
+    snprintf(url, sizeof url, "%s%s%s", t->console_url, e->ticket[0] ? "#/tickets/" : "",
+             e->ticket);
+    const char *prio = tk.priority >= 0 && tk.priority < SD_PRIORITY_COUNT_ && e->ticket[0]
+                           ? sd_priority_names[tk.priority]
+                           : "";
+    sd_robot_msg_t m = {.event = e->kind,
+                        .ticket = e->ticket,
+                        .priority = prio,
+                        .team = tk.team ? tk.team : "",
+                        .site = tk.owner_site ? tk.owner_site : t->cfg->site,
+                        .text = e->body ? e->body : "",
+                        .url = t->console_url[0] ? url : ""};
+    /* The vendors check their signatures' timestamps against the real time and count their
+     * limits on it: the robots run on the wall clock, whatever clock the desk runs on. */
+    uint64_t wall = (uint64_t)zclock_time(), retry_at = 0;
+    int wanted = 0;
+    int rc = sd_robot_post_all(&t->cfg->chat, &m, wall, e->to, sizeof e->to, &wanted, &retry_at,
+                               err, cap);
+    if (rc == SD_EBUSY)
+        e->next_at = now + (retry_at > wall ? retry_at - wall : 1000);
+    if (!rc && !wanted) { /* sent to no one: nothing for the ticket's history */
+        snprintf(err, cap, "no robot of the chat section takes %s notices%s%s", e->kind,
+                 tk.team && tk.team[0] ? " of team " : "", tk.team ? tk.team : "");
+        rc = SD_ENOTFOUND;
+    }
+    sd_ticket_clear(&tk);
+    return rc;
+}
+
 /* Hands one due entry off. Returns true when one was handled. */
 static bool s_deliver_one(s_thread_t *t, zsock_t *pipe)
 {
@@ -308,17 +349,17 @@ static bool s_deliver_one(s_thread_t *t, zsock_t *pipe)
     if (sd_sendq_due(t->q, now, &e, NULL) != 0)
         return false;
     char err[SD_SENDQ_ERROR_MAX + 1] = "", who[SD_MAIL_ADDR_MAX + 1];
-    uint64_t wait = 0; /* chat: until a rate-limited robot may post again */
     int rc;
     const char *over =
         e.channel == SD_SENDQ_EMAIL ? s_over_rate(t, &e, now, who, sizeof who) : NULL;
     e.state = SD_SENDQ_SENDING;
     e.attempts++;
-    if (over) {
+    if (over) { /* held (not a failed try) until the hour's count allows it */
         snprintf(err, sizeof err,
-                 "not sent: %.128s had %d automatic mails in the last hour (mail/auto_per_hour)",
-                 over, t->cfg->mail.auto_per_hour);
-        rc = SD_EIO;
+                 "held: %.128s had %d automatic mails in the last hour (mail/auto_per_hour)", over,
+                 t->cfg->mail.auto_per_hour);
+        e.next_at = now + SD_CHANNELS_RATE_WINDOW_MS / 6;
+        rc = SD_EBUSY;
     } else if ((rc = sd_sendq_put(t->q, &e)) != 0) { /* committed before the hand-off */
         sd_log(SD_LOG_ERROR, "channels: cannot mark sending: id=<%s> error=%s", e.id,
                sd_error_name(rc));
@@ -328,7 +369,7 @@ static bool s_deliver_one(s_thread_t *t, zsock_t *pipe)
         rc = sd_deliver_mail(&t->cfg->mail, e.to, e.body ? e.body : "", SD_DELIVER_TIMEOUT_MS, err,
                              sizeof err);
     } else {
-        rc = sd_robot_deliver(t->cfg, t->store, t->console_url, &e, &wait, err, sizeof err);
+        rc = s_chat(t, &e, now, err, sizeof err);
     }
     now = s_now(t);
     bool chat = e.channel == SD_SENDQ_CHAT;
@@ -337,12 +378,12 @@ static bool s_deliver_one(s_thread_t *t, zsock_t *pipe)
         e.state = SD_SENDQ_SENT;
         e.sent_at = now;
         e.error[0] = 0;
-    } else if (chat && rc == SD_EBUSY) { /* a robot's rate limit: not a failed attempt */
-        e.state = SD_SENDQ_QUEUED;
+    } else if (rc == SD_EBUSY && e.next_at > now) {
+        e.state = SD_SENDQ_QUEUED; /* a rate limit (a robot's, auto_per_hour): not a failed try */
         e.attempts--;
-        e.next_at = now + wait;
     } else if ((rc == SD_EBUSY || (chat && rc == SD_EIO)) && e.attempts < SD_CHANNELS_ATTEMPTS) {
-        wait = (uint64_t)SD_CHANNELS_BACKOFF_MS << (e.attempts - 1);
+        /* a robot that failed (down, refused) is tried again with the backoff */
+        uint64_t wait = (uint64_t)SD_CHANNELS_BACKOFF_MS << (e.attempts - 1);
         e.state = SD_SENDQ_QUEUED;
         e.next_at = now + (wait < SD_CHANNELS_BACKOFF_MAX_MS ? wait : SD_CHANNELS_BACKOFF_MAX_MS);
     } else {

@@ -21,10 +21,7 @@
 #ifndef SD_ROBOT_H
 #define SD_ROBOT_H
 
-#include "config.h"
 #include "config_channels.h"
-#include "sendq.h"
-#include "store.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -75,17 +72,6 @@ uint64_t sd_robot_ready_at(const sd_robot_config_t *r, uint64_t now_ms);
 int sd_robot_post_all(const sd_chat_config_t *c, const sd_robot_msg_t *m, uint64_t now_ms,
                       char *done, size_t cap, int *wanted, uint64_t *retry_at, char *err,
                       size_t ecap);
-
-/* ---- robot_deliver.c: the channels thread's chat hand-off ---- */
-
-/* Posts queued chat notice e (kind the event, body the text, ticket "" or its id) through the
- * robots of cfg's chat section that want it: the ticket's team, priority and owner site are
- * read from store; the link is console_url#/tickets/ID. e->to keeps the robots that took it (a
- * retry posts only to the others). Signs and limits on the wall clock (the vendors check it).
- * Returns 0 (every robot that wants it has it), SD_ENOTFOUND (no robot wants it; err says so),
- * SD_EBUSY (rate-limited: *wait_ms until a robot may post again), SD_EIO (err). */
-int sd_robot_deliver(const sd_config_t *cfg, sd_store_t *store, const char *console_url,
-                     sd_sendq_entry_t *e, uint64_t *wait_ms, char *err, size_t cap);
 
 /* The SD_ROBOT_EV_* bit of an event name, 0 when unknown. */
 unsigned sd_robot_event_bit(const char *event);

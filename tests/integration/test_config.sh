@@ -27,6 +27,8 @@ refused "$site"$'\n        zone = Europe/London\n    site\n        name = EMEA\n
     "EMEA: listed twice"
 refused $'schedule\n    follow_sun = "P7"' "schedule/follow_sun: bad value"
 refused $'schedule\n    clock_speed = 100' "the test clock needs clock_start and clock_speed"
+refused $'mail\n    auto_per_hour = 0' "mail/auto_per_hour: bad value '0' (1 to 1000)"
+refused $'mail\n    auto_per_hour = lots' "mail/auto_per_hour: bad value 'lots' (1 to 1000)"
 cat >"$dir/sched.zpl" <<EOT
 schedule
     site

@@ -164,6 +164,7 @@ static const struct {
     {"sender", "wangfang"},
     {"sender_name", "王芳"},
     {"state", "held"},
+    {"state", "unknown"},
     {"data", "raw bytes \x01\x02"},
     {"parts", "b2-0000000000000000000000000000000000000000000000000000000000000000,"
               "b2-1111111111111111111111111111111111111111111111111111111111111111"},
@@ -331,6 +332,8 @@ static const struct {
     {SD_REQ_BLOB_PUT, "blob.put", true, "data", ""},
     {SD_REQ_BLOB_JOIN, "blob.join", true, "parts", "type"},
     {SD_REQ_BLOB_GET, "blob.get", false, "blob", "offset limit"},
+    {SD_REQ_OUTBOX_LIST, "outbox.list", false, "", "state ticket limit after"},
+    {SD_REQ_OUTBOX_RETRY, "outbox.retry", false, "id", ""},
 };
 #define OP_COUNT (sizeof s_ops / sizeof s_ops[0])
 
