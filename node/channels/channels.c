@@ -324,11 +324,19 @@ static int s_chat(s_thread_t *t, sd_sendq_entry_t *e, uint64_t now, char *err, s
                         .site = tk.owner_site ? tk.owner_site : t->cfg->site,
                         .text = e->body ? e->body : "",
                         .url = t->console_url[0] ? url : ""};
-    uint64_t retry_at = 0;
-    int rc =
-        sd_robot_post_all(&t->cfg->chat, &m, now, e->to, sizeof e->to, NULL, &retry_at, err, cap);
+    /* The vendors check their signatures' timestamps against the real time and count their
+     * limits on it: the robots run on the wall clock, whatever clock the desk runs on. */
+    uint64_t wall = (uint64_t)zclock_time(), retry_at = 0;
+    int wanted = 0;
+    int rc = sd_robot_post_all(&t->cfg->chat, &m, wall, e->to, sizeof e->to, &wanted, &retry_at,
+                               err, cap);
     if (rc == SD_EBUSY)
-        e->next_at = retry_at > now ? retry_at : now + 1000;
+        e->next_at = now + (retry_at > wall ? retry_at - wall : 1000);
+    if (!rc && !wanted) { /* sent to no one: nothing for the ticket's history */
+        snprintf(err, cap, "no robot of the chat section takes %s notices%s%s", e->kind,
+                 tk.team && tk.team[0] ? " of team " : "", tk.team ? tk.team : "");
+        rc = SD_ENOTFOUND;
+    }
     sd_ticket_clear(&tk);
     return rc;
 }
@@ -364,14 +372,17 @@ static bool s_deliver_one(s_thread_t *t, zsock_t *pipe)
         rc = s_chat(t, &e, now, err, sizeof err);
     }
     now = s_now(t);
-    if (rc == 0) {
+    bool chat = e.channel == SD_SENDQ_CHAT;
+    if (rc == 0 || (chat && rc == SD_ENOTFOUND)) { /* no robot wants it: done, nothing told */
+        e.recorded = rc != 0;
         e.state = SD_SENDQ_SENT;
         e.sent_at = now;
         e.error[0] = 0;
     } else if (rc == SD_EBUSY && e.next_at > now) {
         e.state = SD_SENDQ_QUEUED; /* a rate limit (a robot's, auto_per_hour): not a failed try */
         e.attempts--;
-    } else if (rc == SD_EBUSY && e.attempts < SD_CHANNELS_ATTEMPTS) {
+    } else if ((rc == SD_EBUSY || (chat && rc == SD_EIO)) && e.attempts < SD_CHANNELS_ATTEMPTS) {
+        /* a robot that failed (down, refused) is tried again with the backoff */
         uint64_t wait = (uint64_t)SD_CHANNELS_BACKOFF_MS << (e.attempts - 1);
         e.state = SD_SENDQ_QUEUED;
         e.next_at = now + (wait < SD_CHANNELS_BACKOFF_MAX_MS ? wait : SD_CHANNELS_BACKOFF_MAX_MS);

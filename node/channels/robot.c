@@ -187,6 +187,8 @@ static const char *s_or(const char *s)
 static char *s_content(const sd_robot_msg_t *m, size_t max)
 {
     const char *url = s_or(m->url);
+    if (url[0] && strstr(s_or(m->text), url)) /* the text carries its link already */
+        url = "";
     size_t ulen = url[0] ? strlen(url) + 1 : 0;
     size_t room = ulen + 16 < max ? max - ulen : max;
     char *out = malloc(max + 8);
