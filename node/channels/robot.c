@@ -319,7 +319,9 @@ static int s_build(const sd_robot_config_t *r, const sd_robot_msg_t *m, const ch
     }
     sodium_memzero(buf, sizeof buf);
     free(content);
-    q->body = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    if (!doc) /* jansson refuses a string that is not UTF-8 */
+        return SD_EINVAL;
+    q->body = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
     if (!q->body)
         return SD_ENOMEM;
@@ -389,17 +391,20 @@ int sd_robot_send(const sd_robot_config_t *r, const sd_robot_msg_t *m, uint64_t 
         snprintf(err, cap, "robot %s: unknown kind %d", r->name, r->kind);
         return SD_EINVAL;
     }
-    if (!s_take(r, now_ms)) {
-        snprintf(err, cap, "robot %s: %d posts a minute used up; later", r->name, r->per_minute);
-        return SD_EBUSY;
-    }
     int rc = s_secret(r, secret, sizeof secret, err, cap);
     rc = rc ?: s_build(r, m, secret, now_ms, &q);
     sodium_memzero(secret, sizeof secret);
     if (rc != 0) {
         if (!err[0])
-            snprintf(err, cap, "robot %s: out of memory", r->name);
+            snprintf(err, cap, "robot %s: %s", r->name,
+                     rc == SD_EINVAL ? "the notice is not UTF-8 text" : "out of memory");
+        free(q.body);
         return rc;
+    }
+    if (!s_take(r, now_ms)) {
+        snprintf(err, cap, "robot %s: %d posts a minute used up; later", r->name, r->per_minute);
+        free(q.body);
+        return SD_EBUSY;
     }
     pthread_once(&once, s_curl_init);
     CURL *curl = curl_easy_init();

@@ -43,8 +43,9 @@ typedef struct {
  * SD_EBUSY when the robot's per_minute is used up (nothing sent), or on HTTP 429 or the
  * vendor's rate error (the robot then rests for a minute): send it later; SD_EIO on every
  * other failure (connection, HTTP status, vendor error, unreadable secret) with the reason in
- * err (never the secret). now_ms: the caller's clock (ms since the epoch): the rate limiter's
- * time and the signatures' timestamps. Thread-safe. */
+ * err (never the secret); SD_EINVAL when a field is not UTF-8 (nothing sent). now_ms: the
+ * wall clock (ms since the epoch): the rate limiter's time and the signatures' timestamps,
+ * which the vendors check against theirs. Thread-safe. */
 int sd_robot_send(const sd_robot_config_t *r, const sd_robot_msg_t *m, uint64_t now_ms, char *err,
                   size_t cap);
 

@@ -294,6 +294,16 @@ static void test_failures(void **state)
     assert_int_equal(sd_robot_send(&r, &s_msg, s_now(), err, sizeof err), SD_EIO);
     assert_null(strstr(err, "KEY-SECRET"));
     assert_non_null(strstr(err, "robot nowhere"));
+    /* Text that is not UTF-8 is refused before anything is posted. */
+    int before, after;
+    sd_robot_msg_t m = s_msg;
+    m.text = "caf\xe9 latin-1";
+    r = s_robot("latin1", SD_ROBOT_WEBHOOK, "/webhook/plain/latin1", NULL);
+    json_decref(s_last(&before));
+    assert_int_equal(sd_robot_send(&r, &m, s_now(), err, sizeof err), SD_EINVAL);
+    assert_non_null(strstr(err, "not UTF-8"));
+    json_decref(s_last(&after));
+    assert_int_equal(before, after);
 }
 
 /* Every robot that wants a notice gets it once: a retry posts only to those that did not take
