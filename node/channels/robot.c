@@ -457,7 +457,7 @@ int sd_robot_post_all(const sd_chat_config_t *c, const sd_robot_msg_t *m, uint64
                       size_t ecap)
 {
     int n = 0;
-    bool busy = false, failed = false;
+    bool busy = false, failed = false, invalid = false;
     uint64_t at = UINT64_MAX;
     err[0] = 0;
     for (int i = 0; i < c->robot_count; i++) {
@@ -478,7 +478,9 @@ int sd_robot_post_all(const sd_chat_config_t *c, const sd_robot_msg_t *m, uint64
             busy = true;
             uint64_t t = sd_robot_ready_at(r, now_ms);
             at = t < at ? t : at;
-        } else if (rc != 0)
+        } else if (rc == SD_EINVAL)
+            invalid = true;
+        else if (rc != 0)
             failed = true;
         if (rc != 0 && !err[0])
             snprintf(err, ecap, "%s", one);
@@ -487,5 +489,5 @@ int sd_robot_post_all(const sd_chat_config_t *c, const sd_robot_msg_t *m, uint64
         *wanted = n;
     if (retry_at)
         *retry_at = busy ? (at > now_ms ? at : now_ms) : now_ms;
-    return busy ? SD_EBUSY : failed ? SD_EIO : 0;
+    return busy ? SD_EBUSY : failed ? SD_EIO : invalid ? SD_EINVAL : 0;
 }

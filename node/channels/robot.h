@@ -69,7 +69,8 @@ uint64_t sd_robot_ready_at(const sd_robot_config_t *r, uint64_t now_ms);
  * appended to done (cap bytes). *wanted (may be NULL) is how many robots want it in all.
  * Returns 0 when every robot that wants it has it (also when none wants it), SD_EBUSY when one
  * is rate-limited (try again at *retry_at, may be NULL: the earliest sd_robot_ready_at of
- * those), else SD_EIO with the first failure in err. */
+ * those), else SD_EIO with the first failure in err (SD_EINVAL when the only failure is text
+ * that is not UTF-8: no robot will ever take it). */
 int sd_robot_post_all(const sd_chat_config_t *c, const sd_robot_msg_t *m, uint64_t now_ms,
                       char *done, size_t cap, int *wanted, uint64_t *retry_at, char *err,
                       size_t ecap);
