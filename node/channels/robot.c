@@ -101,20 +101,32 @@ uint64_t sd_robot_ready_at(const sd_robot_config_t *r, uint64_t now_ms)
     return at;
 }
 
+/* Counts a post at at_ms in l (s_lock held). */
+static void s_note(s_limiter_t *l, const sd_robot_config_t *r, uint64_t at_ms)
+{
+    int per = r->per_minute < SD_ROBOT_RATE_MAX ? r->per_minute : SD_ROBOT_RATE_MAX;
+    l->sent[l->next % per] = at_ms ? at_ms : 1;
+    l->next = (l->next + 1) % per;
+    l->used = at_ms > l->used ? at_ms : l->used;
+}
+
 /* Takes one post's slot; false when there is none. */
 static bool s_take(const sd_robot_config_t *r, uint64_t now_ms)
 {
     pthread_mutex_lock(&s_lock);
     s_limiter_t *l = s_limiter(r, true);
     bool ready = s_ready_locked(r, l, now_ms);
-    if (ready) {
-        int per = r->per_minute < SD_ROBOT_RATE_MAX ? r->per_minute : SD_ROBOT_RATE_MAX;
-        l->sent[l->next % per] = now_ms ? now_ms : 1;
-        l->next = (l->next + 1) % per;
-        l->used = now_ms;
-    }
+    if (ready)
+        s_note(l, r, now_ms);
     pthread_mutex_unlock(&s_lock);
     return ready;
+}
+
+void sd_robot_note_sent(const sd_robot_config_t *r, uint64_t at_ms)
+{
+    pthread_mutex_lock(&s_lock);
+    s_note(s_limiter(r, true), r, at_ms);
+    pthread_mutex_unlock(&s_lock);
 }
 
 static void s_rest(const sd_robot_config_t *r, uint64_t now_ms)
@@ -490,4 +502,11 @@ int sd_robot_post_all(const sd_chat_config_t *c, const sd_robot_msg_t *m, uint64
     if (retry_at)
         *retry_at = busy ? (at > now_ms ? at : now_ms) : now_ms;
     return busy ? SD_EBUSY : failed ? SD_EIO : invalid ? SD_EINVAL : 0;
+}
+
+void sd_robot_note_posted(const sd_chat_config_t *c, const char *robots, uint64_t at_ms)
+{
+    for (int i = 0; i < c->robot_count; i++)
+        if (s_listed(robots, c->robots[i].name))
+            sd_robot_note_sent(&c->robots[i], at_ms);
 }

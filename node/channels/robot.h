@@ -63,6 +63,14 @@ bool sd_robot_ready(const sd_robot_config_t *r, uint64_t now_ms);
  * caller's next attempt of a notice held by SD_EBUSY. */
 uint64_t sd_robot_ready_at(const sd_robot_config_t *r, uint64_t now_ms);
 
+/* Counts a post robot r made at at_ms (wall clock) in its limiter: a restarted node tells it
+ * the posts of the last minute that its queue remembers, so a burst stays within per_minute
+ * across the restart. */
+void sd_robot_note_sent(const sd_robot_config_t *r, uint64_t at_ms);
+
+/* sd_robot_note_sent for each robot of c named in robots (a comma list: a notice's robots). */
+void sd_robot_note_posted(const sd_chat_config_t *c, const char *robots, uint64_t at_ms);
+
 /* Posts m to every robot of c that wants it (sd_robot_wants on m's event, team and site) and
  * is not named in done, a comma list of the robots that already took it (kept by the caller
  * with its queued notice, so a retry posts only to the others); each robot that takes it now is

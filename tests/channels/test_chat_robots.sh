@@ -166,6 +166,14 @@ within 120 at_least /webhook/all 6 && ok || bad "the held bulletins were not del
 for i in 1 2 3 4 5; do
     check "Burst $i posted once" "$(contents /webhook/all | grep -c "Burst $i")" 1
 done
+# Never more than per_minute (3) in a minute, the kill -9 included (59 s: the receiver's clock
+# reads a post a little after the node's limiter counted it).
+most=$(/usr/bin/python3 -c '
+import json, sys
+t = sorted(json.loads(l)["time"] for l in open(sys.argv[1], encoding="utf-8")
+           if json.loads(l)["path"].startswith("/webhook/all"))
+print(max(sum(1 for u in t if s <= u < s + 59) for s in t))' "$dir/recv.jsonl")
+check "most webhook posts in a minute" "$most" 3
 
 # A restart posts nothing again.
 before=$(wc -l <"$dir/recv.jsonl")

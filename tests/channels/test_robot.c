@@ -262,6 +262,17 @@ static void test_rate_limit(void **state)
     assert_true(sd_robot_ready(&r, t0 + 60000)); /* the first post left the window */
     assert_int_equal(sd_robot_send(&r, &s_msg, t0 + 60000, err, sizeof err), 0);
     assert_false(sd_robot_ready(&r, t0 + 60500));
+    /* Posts a restarted node's queue remembers count as if this process had made them. */
+    sd_chat_config_t c = {.robot_count = 1};
+    c.robots[0] = s_robot("rate-restarted", SD_ROBOT_WEBHOOK, "/webhook/rate2", s_secret);
+    c.robots[0].per_minute = 2;
+    assert_true(sd_robot_ready(&c.robots[0], t0));
+    sd_robot_note_posted(&c, "other,rate-restarted", t0 - 30000);
+    assert_true(sd_robot_ready(&c.robots[0], t0));
+    sd_robot_note_posted(&c, "rate-restarted", t0 - 20000);
+    assert_false(sd_robot_ready(&c.robots[0], t0));
+    assert_int_equal(sd_robot_ready_at(&c.robots[0], t0), t0 + 30000);
+    assert_true(sd_robot_ready(&c.robots[0], t0 + 30000));
 }
 
 /* The vendor's rate error or HTTP 429: SD_EBUSY, and the robot rests a minute. */
