@@ -175,6 +175,10 @@ bool sd_robot_wants(const sd_robot_config_t *r, const char *event, const char *t
 
 bool sd_robot_cut(const char *text, size_t max, char *out, size_t cap)
 {
+    if (!cap)
+        return strlen(text) > 0;
+    if (max > cap - 1) /* what out holds is the limit too */
+        max = cap - 1;
     size_t len = strlen(text);
     bool cut = len > max;
     if (cut) {
@@ -182,10 +186,8 @@ bool sd_robot_cut(const char *text, size_t max, char *out, size_t cap)
         while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
             len--; /* never half a character */
     }
-    if (len + (cut ? 3 : 0) >= cap)
-        len = cap > 4 ? cap - 4 : 0;
     memcpy(out, text, len);
-    strcpy(out + len, cut ? SD_ROBOT_CUT : "");
+    strcpy(out + len, cut && max >= 3 ? SD_ROBOT_CUT : "");
     return cut;
 }
 

@@ -86,8 +86,9 @@ int sd_robot_post_all(const sd_chat_config_t *c, const sd_robot_msg_t *m, uint64
 /* The SD_ROBOT_EV_* bit of an event name, 0 when unknown. */
 unsigned sd_robot_event_bit(const char *event);
 
-/* Cuts text so that at most max bytes are used, at a UTF-8 character boundary, ending with
- * "…" when it was cut. Writes into out (cap ≥ max + 1); returns true when it was cut. */
+/* Cuts text so that at most max bytes (and at most cap - 1) are used, at a UTF-8 character
+ * boundary, ending with "…" when it was cut (a limit under 3 bytes leaves no room for it).
+ * Writes into out; returns true when it was cut. */
 bool sd_robot_cut(const char *text, size_t max, char *out, size_t cap);
 
 #endif

@@ -238,6 +238,10 @@ static void test_cut_visible(void **state)
     assert_string_equal(out, "abc");
     assert_true(sd_robot_cut("长长长长", 8, out, sizeof out)); /* 12 bytes into 8 */
     assert_string_equal(out, "长…");
+    assert_true(sd_robot_cut("abcdefghijklmnopqrstuvwxyz", 100, out, sizeof out)); /* cap 16 */
+    assert_string_equal(out, "abcdefghijkl…");
+    assert_false(sd_robot_cut("", 0, out, sizeof out));
+    assert_string_equal(out, "");
 }
 
 /* per_minute posts a minute; the next waits (SD_EBUSY, nothing sent) until the window moves. */
