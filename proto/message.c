@@ -60,6 +60,7 @@ static const sd_field_t s_fields[] = {
     STR("ticket", ticket, R, SD_ID_MAX, SD_F_LINE),
     ENUMF("thread_by", thread_by, R, SD_THREAD_COUNT_, sd_message_thread_names),
     STR("customer", customer, R, SD_ID_MAX, SD_F_LINE),
+    STR("comment", comment, R, SD_SITE_MAX + 21, SD_F_LINE),
 };
 #define NFIELDS (sizeof s_fields / sizeof s_fields[0])
 _Static_assert(NFIELDS <= SD_KIND_FIELDS_MAX, "a message has at most 64 register fields");
@@ -186,6 +187,8 @@ static int s_index(const void *record, sd_index_keys_t *keys)
         sd_index_u64(keys, at);
         sd_index_str(keys, m->id);
     }
+    if (m->comment && *m->comment)
+        s_entry(keys, SD_MESSAGE_INDEX_COMMENT, m->comment, false, 0, m->id);
     return keys->error;
 }
 

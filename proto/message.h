@@ -16,7 +16,8 @@
  * messages of a ticket), "msgid" (Message-ID without brackets, id), "from" (address,
  * received_at, id), "held" (received_at, id: messages waiting for release), "bounced"
  * (bounce_recipient, received_at, id), "blob" (blob id, id: which message holds a blob), "chat"
- * (source NUL conversation, received_at, id). See proto/MAIL.md. */
+ * (source NUL conversation, received_at, id), "comment" (the comment event's "ORIGIN:SEQ", id:
+ * which ticket comments are inbound messages, not the desk's replies). See proto/MAIL.md. */
 #ifndef SD_MESSAGE_H
 #define SD_MESSAGE_H
 
@@ -49,6 +50,7 @@
 #define SD_MESSAGE_INDEX_BOUNCED "bounced"
 #define SD_MESSAGE_INDEX_BLOB    "blob"
 #define SD_MESSAGE_INDEX_CHAT    "chat"
+#define SD_MESSAGE_INDEX_COMMENT "comment"
 
 typedef enum { SD_MSGOP_CREATE, SD_MSGOP_ROUTE, SD_MSGOP_COUNT_ } sd_message_op_t;
 
@@ -124,6 +126,7 @@ typedef struct {
     char *ticket;   /* the ticket it is on */
     int thread_by;  /* sd_message_thread_t */
     char *customer; /* the customer its sender is */
+    char *comment;  /* "ORIGIN:SEQ": the ticket's comment event the intake made of it */
     sd_stamp_t stamps[SD_MSGREG_COUNT_];
 } sd_message_t;
 

@@ -333,6 +333,10 @@ static int s_parse_args(sd_cli_t *cli, const sd_cli_verb_t *verb, int argc, char
         const char *a = argv[i];
         if (strncmp(a, "--", 2) == 0 && a[2]) {
             const char *option = a + 2;
+            if (!strcmp(option, "out") && req->op == SD_REQ_BLOB_GET && i + 1 < argc) {
+                cli->opts->out = argv[++i]; /* blob get: where the bytes go */
+                continue;
+            }
             int rc = s_cli_option(cli, req, option);
             if (rc >= 0) {
                 if (rc)

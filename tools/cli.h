@@ -28,6 +28,8 @@ typedef struct {
     bool password_stdin; /* --password-stdin (verbs that send a password) */
     int timeout_ms;      /* --timeout MS */
     bool zone_given;     /* --tz or $TZ chose the display zone (tz.h); else the user's, or UTC */
+    const char *out;     /* blob get --out FILE: where the bytes go (default: stdout) */
+    const char *blob;    /* blob get: the blob being read (borrowed from the request) */
 } sd_cli_opts_t;
 
 typedef struct sd_cli_verb sd_cli_verb_t;

@@ -10,6 +10,7 @@
 #include "cmd_auth.h"
 #include "cmd_backup.h"
 #include "cmd_bulletin.h"
+#include "cmd_message.h"
 #include "cmd_contact.h"
 #include "cmd_keygen.h"
 #include "cmd_major.h"
@@ -55,6 +56,8 @@ static const sd_cli_command_t s_commands[] = {
     {"search", sd_search_verbs},
     {"article", sd_article_verbs}, // the knowledge base and bulletins (issue 16)
     {"bulletin", sd_bulletin_verbs},
+    {"message", sd_message_verbs}, // inbound mail and chat (issue 17)
+    {"blob", sd_blob_verbs},
     {"outbox", sd_outbox_verbs}, // notifications out (issue 17)
     {"logout", sd_logout_verbs},
     {NULL, NULL},
@@ -126,6 +129,7 @@ static int s_command(sd_cli_opts_t *o, int argc, char **argv)
             "whoami, login, logout, user, team, token, audit, customer, lookup, keygen, backup, "
             "asset, vendor, search, "
             "article, bulletin, "
+            "message, blob, "
             "outbox, "
             "restore); see sundesk --help",
             argv[0]);

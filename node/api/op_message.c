@@ -85,6 +85,11 @@ static int s_ticket_event(s_in_t *in, const sd_ticket_t *cur, sd_request_t *r, c
     if (!rc && id)
         snprintf(id, SD_ID_MAX + 1, "%s", tev.key);
     rc = rc ?: sd_journal_append(in->ctx->batch, &tev, after);
+    if (!rc && r->op == SD_REQ_TICKET_COMMENT) { /* the message names its comment */
+        char c[SD_SITE_MAX + 24];
+        snprintf(c, sizeof c, "%s:%llu", tev.origin, (unsigned long long)tev.seq);
+        rc = sd_api_set_str(&in->m->comment, c);
+    }
     sd_event_clear(&tev);
     return rc;
 }
@@ -112,10 +117,16 @@ static int s_open_ticket(s_in_t *in, const char *customer)
     sd_message_t *m = in->m;
     char title[SD_TITLE_MAX + 1], desc[SD_TEXT_MAX + 1];
     const char *subject = m->subject && *m->subject ? m->subject : NULL;
-    char first[SD_TITLE_MAX + 1] = "";
-    if (!subject) /* a chat message or a mail without subject: its first line */
-        s_fit(first, sizeof first, m->text && *m->text ? m->text : "(no subject)", NULL, NULL,
-              true);
+    char first[1024] = ""; /* longer than a title: s_fit marks the cut */
+    if (!subject) {        /* a chat message or a mail without subject: its first line */
+        const char *text = m->text ? m->text + strspn(m->text, " \t\r\n") : "";
+        size_t n = strcspn(text, "\r\n");
+        if (!n)
+            text = "(no subject)", n = strlen(text);
+        n = n < sizeof first - 1 ? n : sd_utf8_cut(text, sizeof first - 1);
+        memcpy(first, text, n);
+        first[n] = 0;
+    }
     s_fit(title, sizeof title, subject ? subject : first, "…%.0s", "", true);
     s_fit(desc, sizeof desc, m->text ? m->text : "", S_CUT_MARK, m->id, false);
     sd_request_t r = {.op = SD_REQ_TICKET_NEW};
@@ -479,18 +490,19 @@ static int s_start(const sd_api_write_ctx_t *ctx, const char *id, uint64_t recei
     return sd_api_set_str(&m->site, ctx->wf->site);
 }
 
-/* Moves the request's string *from into *to (the event owns it now). */
-static void s_take(char **to, char **from)
+/* Copies the request's string from into *to (a batch redone after a map growth runs the
+ * handler again on the same request: nothing is taken from it). Once *rc is set, nothing. */
+static void s_take(int *rc, char **to, const char *from)
 {
-    free(*to);
-    *to = *from, *from = NULL;
+    if (!*rc)
+        *rc = sd_api_set_str(to, from);
 }
 
 int sd_api_mail_ingest(const sd_api_write_ctx_t *ctx, const void *cur, const sd_request_t *req,
                        sd_event_t *ev, sd_fault_t *fault)
 {
     (void)ev;
-    sd_message_args_t *a = (sd_message_args_t *)&req->args.message; /* its strings move */
+    const sd_message_args_t *a = &req->args.message;
     char from[SD_NAME_MAX + 1];
     snprintf(from, sizeof from, "%s", a->from);
     sd_message_lower(from);
@@ -512,13 +524,14 @@ int sd_api_mail_ingest(const sd_api_write_ctx_t *ctx, const void *cur, const sd_
         snprintf(key, sizeof key, "%.*s", (int)strcspn(k, "> "), k);
         m->channel = SD_MCHAN_EMAIL;
         rc = sd_api_set_str(&m->message_id, key) ?: sd_api_set_str(&m->from, from);
-        s_take(&m->in_reply_to, &a->in_reply_to), s_take(&m->references, &a->references);
-        s_take(&m->from_name, &a->from_name), s_take(&m->to, &a->to), s_take(&m->cc, &a->cc);
-        s_take(&m->subject, &a->subject), s_take(&m->text, &a->text);
-        s_take(&m->text_blob, &a->text_blob), s_take(&m->raw, &a->raw);
-        s_take(&m->attachments, &a->attachments), s_take(&m->bounce_for, &a->bounce_for);
-        s_take(&m->bounce_status, &a->bounce_status), s_take(&m->queue, &a->queue);
-        s_take(&m->bounce_recipient, &a->bounce_recipient);
+        s_take(&rc, &m->in_reply_to, a->in_reply_to), s_take(&rc, &m->references, a->references);
+        s_take(&rc, &m->from_name, a->from_name), s_take(&rc, &m->to, a->to);
+        s_take(&rc, &m->cc, a->cc), s_take(&rc, &m->subject, a->subject);
+        s_take(&rc, &m->text, a->text), s_take(&rc, &m->text_blob, a->text_blob);
+        s_take(&rc, &m->raw, a->raw), s_take(&rc, &m->attachments, a->attachments);
+        s_take(&rc, &m->bounce_for, a->bounce_for), s_take(&rc, &m->queue, a->queue);
+        s_take(&rc, &m->bounce_status, a->bounce_status);
+        s_take(&rc, &m->bounce_recipient, a->bounce_recipient);
         sd_message_lower(m->bounce_recipient);
         m->text_truncated = a->text_truncated, m->html_only = a->html_only;
         m->msg_class = a->msg_class;
@@ -536,7 +549,7 @@ int sd_api_chat_ingest(const sd_api_write_ctx_t *ctx, const void *cur, const sd_
                        sd_event_t *ev, sd_fault_t *fault)
 {
     (void)ev, (void)cur; /* the id is made here: the record is read here */
-    sd_message_args_t *a = (sd_message_args_t *)&req->args.message;
+    const sd_message_args_t *a = &req->args.message;
     char key[SD_CATEGORY_MAX + SD_NAME_MAX + SD_MSGID_MAX + 48], id[SD_ID_MAX + 1];
     uint64_t at = a->received_at ? a->received_at : ctx->wf->now_ms;
     char made[48] = "";
@@ -573,9 +586,9 @@ int sd_api_chat_ingest(const sd_api_write_ctx_t *ctx, const void *cur, const sd_
     if (m) {
         m->channel = SD_MCHAN_CHAT;
         rc = sd_api_set_str(&m->message_id, a->message_id ? a->message_id : made);
-        s_take(&m->source, &a->source), s_take(&m->conversation, &a->conversation);
-        s_take(&m->from, &a->sender), s_take(&m->from_name, &a->sender_name);
-        s_take(&m->text, &a->text);
+        s_take(&rc, &m->source, a->source), s_take(&rc, &m->conversation, a->conversation);
+        s_take(&rc, &m->from, a->sender), s_take(&rc, &m->from_name, a->sender_name);
+        s_take(&rc, &m->text, a->text);
         s_in_t in = {ctx, m, fault};
         rc = rc ?: s_route(&in, false);
     }

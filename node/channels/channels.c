@@ -195,10 +195,14 @@ static int s_step(s_thread_t *t)
         rc = sd_store_events_from(txn, origin, from, SD_CHANNELS_BATCH - read + 1, s_take_event, &e)
                  ?: e.rc;
         size_t use = e.n > SD_CHANNELS_BATCH - read ? SD_CHANNELS_BATCH - read : e.n;
-        if (!rc && use)
-            made = realloc(made, (nmade + use * SD_NOTICE_PER_EVENT) * sizeof *made);
-        if (!rc && use && !made)
-            rc = SD_ENOMEM;
+        if (!rc && use) { /* room for the notices of these events */
+            sd_sendq_entry_t *grown =
+                realloc(made, (nmade + use * SD_NOTICE_PER_EVENT) * sizeof *made);
+            if (grown)
+                made = grown;
+            else
+                rc = SD_ENOMEM;
+        }
         for (size_t k = 0; !rc && k < use; k++) {
             memset(made + nmade, 0, SD_NOTICE_PER_EVENT * sizeof *made);
             int n = sd_notice_make(&nctx, txn, &e.ev[k], s_intake(&e, k), made + nmade);
@@ -535,6 +539,21 @@ static void s_serve(s_thread_t *t, zsock_t *pipe, const s_job_t *job)
 
 /* ---- the thread -------------------------------------------------------------------------- */
 
+/* Removes the entries that are over (sendq.h, sd_sendq_prune). */
+static void s_prune(s_thread_t *t)
+{
+    uint64_t now = s_now(t);
+    size_t removed = 0;
+    int rc = sd_sendq_prune(t->q, now > SD_CHANNELS_KEEP_MS ? now - SD_CHANNELS_KEEP_MS : 0,
+                            now > SD_CHANNELS_RATE_WINDOW_MS ? now - SD_CHANNELS_RATE_WINDOW_MS : 0,
+                            &removed);
+    if (rc)
+        sd_log(SD_LOG_WARNING, "channels: cannot prune the send queue: error=%s",
+               sd_error_name(rc));
+    else if (removed)
+        sd_log(SD_LOG_INFO, "channels: pruned: entries=%zu", removed);
+}
+
 static void s_thread(zsock_t *pipe, void *arg)
 {
     s_thread_t *t = arg;
@@ -543,7 +562,7 @@ static void s_thread(zsock_t *pipe, void *arg)
     s_recent_t recent = {.chat = &t->cfg->chat, .now = s_now(t), .wall = (uint64_t)zclock_time()};
     if (t->cfg->chat.robot_count)
         sd_sendq_list(t->q, SD_SENDQ_SENT, NULL, NULL, s_recent_post, &recent);
-    int64_t next_look = 0;
+    int64_t next_look = 0, next_prune = 0;
     bool more = true;
     for (bool running = true; running;) {
         zmq_pollitem_t item = {zsock_resolve(pipe), 0, ZMQ_POLLIN, 0};
@@ -574,6 +593,10 @@ static void s_thread(zsock_t *pipe, void *arg)
         if (!running)
             break;
         int64_t now = zclock_mono();
+        if (now >= next_prune) {
+            next_prune = now + SD_CHANNELS_RATE_WINDOW_MS;
+            s_prune(t);
+        }
         if (atomic_exchange(&t->self->woken, false) || now >= next_look) {
             more = true;
             next_look = now + S_LOOK_MS;

@@ -7,7 +7,8 @@
  * Then it hands the due entries off (deliver.c; chat through the robots of the chat section),
  * one at a time: committed `sending` first, then `sent`, or queued again with a backoff
  * (SD_CHANNELS_BACKOFF_MS doubled per attempt, at most SD_CHANNELS_BACKOFF_MAX_MS) or `failed`
- * after SD_CHANNELS_ATTEMPTS attempts or a permanent refusal.
+ * after SD_CHANNELS_ATTEMPTS attempts or a permanent refusal. Once an hour it removes the sent
+ * (and recorded) and failed entries older than SD_CHANNELS_KEEP_MS.
  *
  * The history: each sent entry is told to the server (sd_channels_take gives an
  * sd_channels_sent_t), which writes the ticket's contact record itself (author mailer@SITE) and
@@ -34,6 +35,7 @@
 #define SD_CHANNELS_BACKOFF_MS     30000   /* the first retry's wait; doubled each time */
 #define SD_CHANNELS_BACKOFF_MAX_MS 3600000 /* the longest wait between tries */
 #define SD_CHANNELS_RATE_WINDOW_MS 3600000 /* mail/auto_per_hour counts over this */
+#define SD_CHANNELS_KEEP_MS        (30ull * 24 * 3600 * 1000) /* sent and failed entries kept */
 
 typedef struct sd_channels sd_channels_t;
 

@@ -1,6 +1,7 @@
 /* api.c - the HTTP front door: who asks, the session routes, then the resources (api.h). */
 #include "api.h"
 
+#include "blobs.h"
 #include "bridge.h"
 #include "console.h"
 #include "cti.h"
@@ -261,7 +262,7 @@ static void s_handle(void *arg, sd_http_req_t *req)
     char csrf[33];
     if (!s_caller(req, &c, csrf))
         return;
-    if (s_special(api, &c) || sd_routes_serve(&c))
+    if (s_special(api, &c) || sd_blobs_serve(&c) || sd_routes_serve(&c))
         return;
     sd_problem_send(req, 404, "not_found_route",
                     "no such resource (the API's routes: GET /api/v1/openapi.json)", NULL);

@@ -71,9 +71,10 @@ static int s_latest_one(const char *id, uint64_t at, void *arg)
         return 0;
     if (rc)
         return rc;
-    /* A person's message: not a bounce, not auto-generated; entries come oldest first. */
+    /* A person's e-mail: not a bounce, not auto-generated, not chat; entries come oldest
+     * first. */
     if (!sd_record_exists(&sd_kind_message, l->tmp) || l->tmp->msg_class != SD_MCLASS_NORMAL ||
-        l->tmp->state != SD_MSTATE_TICKET)
+        l->tmp->state != SD_MSTATE_TICKET || l->tmp->channel != SD_MCHAN_EMAIL)
         return 0;
     sd_message_t *swap = l->out;
     l->out = l->tmp, l->tmp = swap;
@@ -112,7 +113,7 @@ bool sd_message_bounced(sd_store_txn_t *txn, const char *address)
     if (sd_message_each(txn, SD_MESSAGE_INDEX_BOUNCED, addr, s_newest, &bounce) ||
         sd_message_each(txn, SD_MESSAGE_INDEX_FROM, addr, s_newest, &from))
         return false;
-    return bounce > from;
+    return bounce && bounce >= from; /* a bounce, and no mail from it after */
 }
 
 static int s_first_id(const char *rest, size_t len, void *arg)
@@ -157,4 +158,16 @@ int sd_message_chat_latest(sd_store_txn_t *txn, const char *source, const char *
     id[0] = 0;
     int rc = s_range(txn, &from, s_last_id, id);
     return rc ? rc : id[0] ? 0 : SD_ENOTFOUND;
+}
+
+bool sd_message_of_comment(sd_store_txn_t *txn, const char *origin, uint64_t seq,
+                           char id[SD_ID_MAX + 1])
+{
+    char key[SD_SITE_MAX + 24], found[SD_ID_MAX + 1] = "";
+    snprintf(key, sizeof key, "%s:%llu", origin, (unsigned long long)seq);
+    bool yes = sd_store_index_find(txn, &sd_kind_message, SD_MESSAGE_INDEX_COMMENT, key, s_first_id,
+                                   found) == 1;
+    if (yes && id)
+        snprintf(id, SD_ID_MAX + 1, "%s", found);
+    return yes;
 }

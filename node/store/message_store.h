@@ -9,9 +9,10 @@
 
 #include <stdbool.h>
 
-/* The newest inbound message of ticket (by received_at; its from, message_id, references,
- * subject, ...) into *out (zeroed; the caller clears it with sd_record_clear(&sd_kind_message,
- * out)). Returns 0, SD_ENOTFOUND when the ticket has none, the store's errors. */
+/* The newest inbound e-mail of ticket that a person wrote (class normal, on the ticket; by
+ * received_at): its from, message_id, references, subject, ... into *out (zeroed; the caller clears
+ * it with sd_record_clear(&sd_kind_message, out)). Returns 0, SD_ENOTFOUND when the ticket has
+ * none, the store's errors. */
 int sd_message_latest(sd_store_txn_t *txn, const char *ticket, sd_message_t *out);
 
 /* True when a delivery failure report names address (case-insensitive) as failed and no
@@ -21,6 +22,12 @@ bool sd_message_bounced(sd_store_txn_t *txn, const char *address);
 /* The id of the message whose Message-ID is msgid (angle brackets and blanks ignored) into id.
  * Returns 0, SD_ENOTFOUND, the store's errors. */
 int sd_message_by_msgid(sd_store_txn_t *txn, const char *msgid, char id[SD_ID_MAX + 1]);
+
+/* True when the ticket comment made by event (origin, seq) is an inbound message (a customer's
+ * mail or chat, or a bounce note) that the intake added, not a reply of the desk: id (may be
+ * NULL) gets the message's id. */
+bool sd_message_of_comment(sd_store_txn_t *txn, const char *origin, uint64_t seq,
+                           char id[SD_ID_MAX + 1]);
 
 /* Calls fn with the id of each message of index `index` (SD_MESSAGE_INDEX_TICKET, _FROM,
  * _BOUNCED: entries part, received_at, id) whose first part is `part`, oldest first. Non-zero

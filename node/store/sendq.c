@@ -509,3 +509,42 @@ size_t sd_sendq_sent_to(sd_sendq_t *q, const char *address, uint64_t since)
     mdb_txn_abort(txn);
     return n;
 }
+
+int sd_sendq_prune(sd_sendq_t *q, uint64_t before, uint64_t counted, size_t *removed)
+{
+    MDB_txn *txn;
+    MDB_cursor *cur = NULL;
+    MDB_val k, v;
+    size_t n = 0;
+    int rc = s_err(mdb_txn_begin(q->env, NULL, 0, &txn));
+    if (rc)
+        return rc;
+    rc = s_err(mdb_cursor_open(txn, q->dbi[S_ENTRIES], &cur));
+    for (int op = MDB_FIRST; !rc && mdb_cursor_get(cur, &k, &v, op) == 0; op = MDB_NEXT) {
+        sd_sendq_entry_t e;
+        rc = s_decode(v.mv_data, v.mv_size, &e);
+        bool over = !rc && e.created_at < before &&
+                    ((e.state == SD_SENDQ_SENT && (e.recorded || !e.ticket[0])) ||
+                     e.state == SD_SENDQ_FAILED);
+        sd_sendq_entry_clear(&e);
+        if (over && (rc = s_err(mdb_cursor_del(cur, 0))) == 0)
+            n++;
+    }
+    if (cur)
+        mdb_cursor_close(cur);
+    cur = NULL;
+    rc = rc ?: s_err(mdb_cursor_open(txn, q->dbi[S_SENT], &cur));
+    for (int op = MDB_FIRST; !rc && mdb_cursor_get(cur, &k, &v, op) == 0; op = MDB_NEXT)
+        if (k.mv_size >= 8 && s_get64((const unsigned char *)k.mv_data + k.mv_size - 8) < counted)
+            rc = s_err(mdb_cursor_del(cur, 0));
+    if (cur)
+        mdb_cursor_close(cur);
+    if (rc) {
+        mdb_txn_abort(txn);
+        return rc;
+    }
+    rc = s_err(mdb_txn_commit(txn));
+    if (!rc && removed)
+        *removed = n;
+    return rc;
+}

@@ -110,6 +110,11 @@ int sd_sendq_retry(sd_sendq_t *q, const char *id, uint64_t now);
  * ms): the per-recipient rate limit. 0 on a store error. */
 size_t sd_sendq_sent_to(sd_sendq_t *q, const char *address, uint64_t since);
 
+/* Removes what is over: sent entries whose history is written and failed entries, made before
+ * `before` (Unix ms), and the per-recipient counts of mail sent before `counted`. *removed gets
+ * how many entries went (may be NULL). Returns 0, SD_ESTORE, SD_ECORRUPT. */
+int sd_sendq_prune(sd_sendq_t *q, uint64_t before, uint64_t counted, size_t *removed);
+
 /* Frees what e owns (its body) and zeroes it; NULL-safe. */
 void sd_sendq_entry_clear(sd_sendq_entry_t *e);
 

@@ -19,6 +19,8 @@
 #   mta_flush                       makes Postfix retry its deferred mail now
 #   mta_stop                        stops Postfix (also done on exit)
 #   mta_log                         prints Postfix's log (for a failure's message)
+#   $mta_sendmail                   the sendmail(1) command line that submits to it (-t -i to
+#                                   add), e.g. for the node's mail/sendmail
 #
 # The pipe runs as $mta_user (nobody: default_privs, the alias file being root's): a token file
 # the command reads must be that user's and 0600 (mta_token_file TOKEN prints such a file's
@@ -29,7 +31,8 @@ mta_port=""
 mta_user=nobody
 mta_domain=desk.sundesk.test
 mta_desk="support@$mta_domain"
-mta_mailbox="$mta_dir/mailbox"
+mta_mailbox="$mta_dir/box/mailbox"
+mta_sendmail="/usr/sbin/sendmail -C $mta_dir/etc" # or MAIL_CONFIG=$mta_dir/etc for sendmail
 mta_running=""
 
 s_mta_cleanup() {
@@ -49,8 +52,9 @@ mta_start() {
     mta_port=$(free_port)
     mkdir -p "$mta_dir/etc" "$mta_dir/queue" "$mta_dir/data" || return 1
     chmod 711 "$dir" "$mta_dir"
-    : >"$mta_mailbox"
-    chown "$mta_user" "$mta_mailbox" && chmod 600 "$mta_mailbox"
+    mkdir -p "$mta_dir/box" && : >"$mta_mailbox" # its own directory: local(8) makes its lock
+    chown "$mta_user" "$mta_dir/box" "$mta_mailbox" && chmod 700 "$mta_dir/box" &&
+        chmod 600 "$mta_mailbox"
     chown postfix "$mta_dir/data"
     local daemon_dir
     daemon_dir=$(postconf -dh daemon_directory)

@@ -168,6 +168,30 @@ static void test_classes(void **state)
     }
 }
 
+static void test_report_without_original(void **state)
+{
+    (void)state;
+    sd_mail_t m;
+    s_parse("From: postmaster@x.cn\r\nMessage-ID: <r@x>\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: multipart/report; report-type=delivery-status; boundary=R\r\n\r\n"
+            "--R\r\nContent-Type: text/plain\r\n\r\nfailed\r\n"
+            "--R\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; x\r\n\r\n"
+            "Final-Recipient: rfc822; a@b.cn\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n--R--\r\n",
+            "", &m);
+    /* No original message named: nothing to attach it to, and never a ticket. */
+    assert_int_equal(m.cls, SD_MAIL_AUTO);
+    sd_mail_clear(&m);
+}
+
+static void test_no_from(void **state)
+{
+    (void)state;
+    sd_mail_t m;
+    s_parse("Message-ID: <nofrom@x>\r\nSubject: s\r\n\r\nhi\r\n", "Scanner@Example.CN", &m);
+    assert_string_equal(m.from, "scanner@example.cn"); /* the envelope's, when no From */
+    sd_mail_clear(&m);
+}
+
 static void test_attachment_and_alternative(void **state)
 {
     (void)state;
@@ -259,6 +283,8 @@ int main(void)
         cmocka_unit_test(test_trim_and_cut),
         cmocka_unit_test(test_thread_ids),
         cmocka_unit_test(test_classes),
+        cmocka_unit_test(test_no_from),
+        cmocka_unit_test(test_report_without_original),
         cmocka_unit_test(test_attachment_and_alternative),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_not_a_message),

@@ -6,7 +6,8 @@
 # time zone; a ticket handed to another site is no longer this site's to tell; an admin's
 # template wins over the built-in one; mail/auto_per_hour holds the notice that would pass the
 # limit (queued, with the reason); a major incident mails the contact list; a bulletin mails
-# mail/bulletin_to; a refused mail (sendmail's EX_DATAERR) is failed at once, with the reason.
+# mail/bulletin_to; a refused mail (sendmail's EX_DATAERR) is failed at once, with the reason;
+# SMTP to nobody leaves the notice queued for its backoff, with the reason.
 set -uo pipefail
 . "$(dirname "$0")/../integration/lib.sh"
 
@@ -122,4 +123,16 @@ failed() { json outbox list --ticket "$t3" --state failed -- "len(d)" | grep -qx
 within 30 failed || bad "not failed: $(sd outbox list --ticket "$t3")"
 has "exited with 65: 550 no such user" "$(sd outbox list --ticket "$t3")"
 check "no history for it" "$(json contact list --ticket "$t3" -- "len(d)")" 0
+
+# 7. SMTP to a port nobody listens on: the notice stays queued, retried later, with the reason.
+stop_node
+conf smtp "    smtp_url = smtp://127.0.0.1:$(free_port)"
+start_node --config "$dir/desk.zpl" || bad "node did not restart with smtp"
+t4=$(sd ticket new --title "y" --requester later@example.com | head -1)
+tried() { json outbox list --ticket "$t4" -- "d[0]['attempts']" 2>/dev/null | grep -qx 1; }
+within 30 tried || bad "not tried: $(sd outbox list --ticket "$t4")"
+check "queued again" "$(json outbox list --ticket "$t4" -- "d[0]['state']")" queued
+check "after its backoff" "$(json outbox list --ticket "$t4" -- "d[0]['next_at'] > d[0]['created_at'] + 20000")" True
+has "smtp smtp://127.0.0.1:" "$(sd outbox list --ticket "$t4")"
+expect_fail "is not failed or unknown" outbox retry "$(json outbox list --ticket "$t4" -- "d[0]['id']")"
 finish

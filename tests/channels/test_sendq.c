@@ -176,6 +176,32 @@ static void test_list_after_and_bad_input(void **state)
     assert_string_equal(marker, "APAC:1"); /* a refused step moves nothing */
 }
 
+static void test_prune(void **state)
+{
+    fx_t *fx = *state;
+    sd_sendq_entry_t e[4] = {s_entry("old-sent@d", 1, "a@x"), s_entry("old-failed@d", 1, "a@x"),
+                             s_entry("old-unrecorded@d", 1, "a@x"), s_entry("new@d", 1, "a@x")};
+    e[3].created_at = 500;
+    assert_int_equal(sd_sendq_add(fx->q, e, 4, "APAC:4", NULL), 0);
+    for (int i = 0; i < 4; i++) {
+        sd_sendq_entry_t got;
+        assert_int_equal(sd_sendq_get(fx->q, e[i].id, &got), 0);
+        got.state = i == 1 ? SD_SENDQ_FAILED : SD_SENDQ_SENT;
+        got.sent_at = 10 + (uint64_t)i;
+        got.recorded = i != 2;
+        assert_int_equal(sd_sendq_put(fx->q, &got), 0);
+        sd_sendq_entry_clear(&got);
+    }
+    assert_int_equal(sd_sendq_sent_to(fx->q, "a@x", 0), 3);
+    size_t removed = 0;
+    assert_int_equal(sd_sendq_prune(fx->q, 100, 12, &removed), 0);
+    assert_int_equal(removed, 2);
+    int n = 0;
+    assert_int_equal(sd_sendq_list(fx->q, -1, NULL, NULL, s_count, &n), 0);
+    assert_int_equal(n, 2); /* not in the history yet, and the new one, stay */
+    assert_int_equal(sd_sendq_sent_to(fx->q, "a@x", 0), 2); /* counts from 12 on */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -183,6 +209,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_due_order_and_states, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sending_becomes_unknown, setup, teardown),
         cmocka_unit_test_setup_teardown(test_list_after_and_bad_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prune, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

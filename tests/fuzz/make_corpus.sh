@@ -33,8 +33,9 @@ for h in request reply event record heartbeat sync_request sync_reply; do
     find "$corpus/$h" -type f ! -name 'regress-*' -delete
     cp "$work/out/$h"/* "$corpus/$h/"
 done
-mkdir -p "$corpus/config" "$corpus/ics"
+mkdir -p "$corpus/config" "$corpus/ics" "$corpus/mail"
 cp "$root/deploy/examples/"*.zpl "$corpus/config/"
 cp "$root/tests/node/data/holidays.ics" "$corpus/ics/"
+cp "$root/tests/channels/mail/corpus/"*.eml "$corpus/mail/"
 echo "fuzz corpora written to $corpus:"
 for d in "$corpus"/*/; do echo "  $(basename "$d"): $(ls "$d" | wc -l) files"; done

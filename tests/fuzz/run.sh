@@ -15,7 +15,7 @@ seconds=${1:-600}
 shift || true
 harnesses=("$@")
 [ ${#harnesses[@]} -gt 0 ] ||
-    harnesses=(request reply event record heartbeat sync_request sync_reply config ics)
+    harnesses=(request reply event record heartbeat sync_request sync_reply config ics mail)
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSD_FUZZ=ON \
     -DSD_BENCH_PG=OFF >/dev/null || exit 1

@@ -49,6 +49,33 @@ const freshCustomer = () => JSON.parse(node.sd('--json', 'customer', 'new', '--n
 const STALE = `"${'0'.repeat(32)}"`; // a well-formed version no record has
 const freshArticle = () => node.sd('article', 'new', '--title', 'A', '--body', 'one\ntwo\n', '--audience', 'public').trim();
 const freshBulletin = () => node.sd('bulletin', 'new', '--title', 'B', '--valid-until', '2100-01-01').trim();
+// Inbound messages (proto/MAIL.md): ids made from the Message-ID (BLAKE2b-128, computed once
+// with Python's hashlib), a chat message's by the node.
+const MAIL = { id: 'M-b343e296eda0ce887a692b1c29dc71', message_id: 'openapi-good@example.com', from: 'good@example.com' };
+const AUTO = {
+  'openapi-auto1@example.com': 'M-981606973b623de219593ed3e4ce76', 'openapi-auto2@example.com': 'M-6a4d628386cdc8a675fbaba4ed29b6',
+  'openapi-auto3@example.com': 'M-62dcc641d3ed8c7cfb14a9b43628b1',
+};
+// An auto-reply (state ignored: release and discard take it); its id.
+async function autoMail(msgid) {
+  const r = await node.api('POST', '/api/v1/mail/messages', { token: agent.token,
+    body: { id: AUTO[msgid], message_id: msgid, from: 'ooo@example.com', class: 'auto', subject: 'Out of office' } });
+  assert.equal(r.status, 200, r.text);
+  return r.json.message.id;
+}
+let nChat = 0;
+async function freshMessage() {
+  const r = await node.api('POST', '/api/v1/chat/messages', { token: agent.token,
+    body: { source: 'wecom', conversation: `c${++nChat}`, sender: 'wang', text: 'VPN 连不上', message_id: 'm1' } });
+  assert.equal(r.status, 200, r.text);
+  return r.json.message.id;
+}
+async function freshBlob(bytes = 'hello blob') {
+  const r = await node.api('POST', '/api/v1/blobs', { token: agent.token, raw: bytes, type: 'application/octet-stream' });
+  assert.equal(r.status, 201, r.text);
+  return r.json.blob;
+}
+const NO_BLOB = `b2-${'0'.repeat(64)}`;
 
 // Path parameters for requests that should reach an existing record (generic cases).
 async function fill(path) {
@@ -63,6 +90,8 @@ async function fill(path) {
   if (path.includes('/oncall/{roster}')) return path.replace('{roster}', 'desk');
   if (path.includes('/articles/{id}')) return path.replace('{id}', freshArticle()).replace('{version}', '1');
   if (path.includes('/bulletins/{id}')) return path.replace('{id}', freshBulletin());
+  if (path.includes('/messages/{id}')) return path.replace('{id}', await freshMessage());
+  if (path.includes('/blobs/{blob}')) return path.replace('{blob}', await freshBlob());
   return path.replace('{login}', 'li').replace('{name}', 'network').replace('{file}', 'app.js');
 }
 // Who may pass the permission check of a route, so that only the case's fault is refused.
@@ -99,6 +128,8 @@ const GOOD = {
   '/api/v1/oncall/overrides/{id}/actions/cancel': { reason: 'r' },
   '/api/v1/articles': { title: 'x' }, '/api/v1/articles/{id}': { title: 'y' }, '/api/v1/articles/{id}/actions/link': { ticket: 'APAC-000001' },
   '/api/v1/bulletins': { title: 'b', valid_until: 4102444800000 }, '/api/v1/bulletins/{id}': { title: 'b2' },
+  '/api/v1/mail/messages': MAIL, '/api/v1/chat/messages': { source: 'wecom', conversation: 'good', sender: 's', text: 'hi', message_id: 'g' },
+  '/api/v1/blobs/join': { parts: `b2-${'a'.repeat(64)}` },
 };
 // Routes that take keys beyond their schema (a telephone system adds its own): no 422 for one.
 const LENIENT = new Set(['/api/v1/cti/events']);
@@ -416,6 +447,50 @@ C('POST', BW, 409, async () => {
   await node.api('POST', `${BL}/${id}/actions/withdraw`, { token: mgr.token, body: {} });
   return node.api('POST', `${BL}/${id}/actions/withdraw`, { token: mgr.token, body: {} });
 });
+// inbound mail and chat, blobs
+const MS = '/api/v1/messages';
+C('GET', MS, 200, () => node.api('GET', `${MS}?state=ignored&channel=email&limit=5`, { token: agent.token }));
+C('GET', MS, 403, () => node.api('GET', MS, { token: req.token }));
+C('GET', `${MS}/{id}`, 200, async () => node.api('GET', `${MS}/${await freshMessage()}`, { token: agent.token }));
+C('GET', `${MS}/{id}`, 403, async () => node.api('GET', `${MS}/${await freshMessage()}`, { token: req.token }));
+C('POST', `${MS}/{id}/actions/release`, 200, async () =>
+  node.api('POST', `${MS}/${await autoMail('openapi-auto1@example.com')}/actions/release`, { token: agent.token }));
+C('POST', `${MS}/{id}/actions/release`, 403, async () =>
+  node.api('POST', `${MS}/${await freshMessage()}/actions/release`, { token: req.token }));
+C('POST', `${MS}/{id}/actions/release`, 409, async () =>
+  node.api('POST', `${MS}/${await freshMessage()}/actions/release`, { token: agent.token }));
+C('POST', `${MS}/{id}/actions/discard`, 200, async () =>
+  node.api('POST', `${MS}/${await autoMail('openapi-auto2@example.com')}/actions/discard`, { token: agent.token }));
+C('POST', `${MS}/{id}/actions/discard`, 403, async () =>
+  node.api('POST', `${MS}/${await autoMail('openapi-auto3@example.com')}/actions/discard`, { token: req.token }));
+C('POST', `${MS}/{id}/actions/discard`, 409, async () =>
+  node.api('POST', `${MS}/${await freshMessage()}/actions/discard`, { token: agent.token }));
+C('GET', '/api/v1/tickets/{id}/messages', 200, async () => {
+  const r = await node.api('POST', '/api/v1/chat/messages', { token: agent.token,
+    body: { source: 'wecom', conversation: 'tm', sender: 'wang', text: 'printer', message_id: 'tm1' } });
+  return node.api('GET', `/api/v1/tickets/${r.json.message.ticket}/messages?limit=5`, { token: agent.token });
+});
+C('GET', '/api/v1/tickets/{id}/messages', 403, async () =>
+  node.api('GET', `/api/v1/tickets/${await ticketIn('new')}/messages`, { token: req.token }));
+C('POST', '/api/v1/mail/messages', 200, () => node.api('POST', '/api/v1/mail/messages', { token: agent.token,
+  body: { ...MAIL, from_name: '王芳', subject: '打印机卡纸', text: '三楼打印机卡纸', received_at: 1700000000000 } }));
+C('POST', '/api/v1/mail/messages', 403, () => node.api('POST', '/api/v1/mail/messages', { token: req.token, body: MAIL }));
+C('POST', '/api/v1/mail/messages', 404, () => node.api('POST', '/api/v1/mail/messages', { token: agent.token,
+  body: { id: 'M-f3b1484f20fb4ba17d242bfb16bf91', message_id: 'openapi-noraw@example.com', from: 'a@example.com', raw: NO_BLOB } }));
+C('POST', '/api/v1/chat/messages', 200, () => node.api('POST', '/api/v1/chat/messages', { token: agent.token,
+  body: { source: 'feishu', conversation: 'g', sender: 'li', sender_name: '李', text: '你好', message_id: 'x1', received_at: 1700000000000 } }));
+C('POST', '/api/v1/chat/messages', 403, () => node.api('POST', '/api/v1/chat/messages', { token: req.token,
+  body: { source: 'feishu', conversation: 'g', sender: 'li', text: '你好' } }));
+C('POST', '/api/v1/blobs', 201, () => node.api('POST', '/api/v1/blobs', { token: agent.token, raw: 'raw bytes', type: 'application/octet-stream' }));
+C('POST', '/api/v1/blobs', 403, () => node.api('POST', '/api/v1/blobs', { token: req.token, raw: 'x', type: 'application/octet-stream' }));
+C('POST', '/api/v1/blobs/join', 200, async () => node.api('POST', '/api/v1/blobs/join', { token: agent.token,
+  body: { parts: `${await freshBlob('one ')},${await freshBlob('two')}`, type: 'text/plain' } }));
+C('POST', '/api/v1/blobs/join', 403, async () => node.api('POST', '/api/v1/blobs/join', { token: req.token,
+  body: { parts: await freshBlob() } }));
+C('POST', '/api/v1/blobs/join', 404, () => node.api('POST', '/api/v1/blobs/join', { token: agent.token, body: { parts: NO_BLOB } }));
+C('GET', '/api/v1/blobs/{blob}', 200, async () => node.api('GET', `/api/v1/blobs/${await freshBlob()}`, { token: agent.token }));
+C('GET', '/api/v1/blobs/{blob}', 403, async () => node.api('GET', `/api/v1/blobs/${await freshBlob()}`, { token: req.token }));
+C('GET', '/api/v1/blobs/{blob}', 404, () => node.api('GET', `/api/v1/blobs/${NO_BLOB}`, { token: agent.token }));
 // contacts, majors, CTI
 const CT = '/api/v1/contacts/{id}';
 const contact = () => node.sd('contact', 'new', '--channel', 'email').trim();

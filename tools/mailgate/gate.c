@@ -2,6 +2,7 @@
 #include "gate.h"
 
 #include "client.h"
+#include "customer.h"
 #include "endpoint.h"
 #include "error.h"
 #include "message.h"
@@ -34,6 +35,21 @@ int sd_gate_message_id(const char *message_id, char id[64])
     if (sd_message_id_for("email", message_id, out) != 0)
         return -1;
     snprintf(id, 64, "%s", out);
+    return 0;
+}
+
+int sd_gate_from(const sd_mail_t *m, const char *sender, char *out, size_t cap)
+{
+    const char *from = m->from;
+    if (!sd_customer_email_valid(from))
+        from = sender && sd_customer_email_valid(sender) ? sender : NULL;
+    if (!from && m->cls != SD_MAIL_NORMAL)
+        from = "unknown@mailgate.invalid"; /* kept, never answered: the raw has the header */
+    if (!from || strlen(from) >= cap)
+        return -1;
+    snprintf(out, cap, "%s", from);
+    for (char *p = out; *p; p++)
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
     return 0;
 }
 
@@ -207,10 +223,17 @@ static int s_put(s_gate_t *g, const unsigned char *data, size_t len, const char 
         memcpy(blob, parts[0], sizeof parts[0]);
     } else if (!rc) {
         s_begin(g, "blob.join", 2);
-        sd_mp_str(g->w, "parts");
-        sd_mp_array(g->w, (uint32_t)nparts);
+        sd_mp_str(g->w, "parts"); /* the ids, comma-separated */
+        char *list = malloc(nparts * (SD_BLOB_ID_MAX + 1) + 1);
+        if (!list) {
+            free(parts);
+            return SD_GATE_TEMP;
+        }
+        size_t used = 0;
         for (size_t i = 0; i < nparts; i++)
-            sd_mp_str(g->w, parts[i]);
+            used += (size_t)sprintf(list + used, "%s%s", i ? "," : "", parts[i]);
+        sd_mp_str(g->w, list);
+        free(list);
         sd_mp_str(g->w, "type");
         sd_mp_str(g->w, type);
         rc = s_call(g, &reply);
@@ -221,10 +244,11 @@ static int s_put(s_gate_t *g, const unsigned char *data, size_t len, const char 
     return rc;
 }
 
-/* s as one line of the attachments string: tabs and line breaks as blanks. */
+/* s as one field of a line of the attachments string (at most cap - 1 bytes, whole characters):
+ * tabs and line breaks as blanks. */
 static void s_att_text(char *out, size_t cap, const char *s)
 {
-    snprintf(out, cap, "%s", s);
+    snprintf(out, cap, "%.*s", (int)sd_mail_utf8_cut(s, cap - 1), s); /* whole characters */
     for (char *p = out; *p; p++)
         if (*p == '\t' || *p == '\n' || *p == '\r')
             *p = ' ';
@@ -259,20 +283,6 @@ static int s_attachments(s_gate_t *g, const sd_mail_t *m, char *list, size_t cap
     return SD_GATE_OK;
 }
 
-/* A string argument when s is not empty (the node takes absent and empty alike). */
-static uint32_t s_count(const char *s)
-{
-    return s && *s;
-}
-
-static void s_arg(s_gate_t *g, const char *name, const char *s)
-{
-    if (s && *s) {
-        sd_mp_str(g->w, name);
-        sd_mp_str(g->w, s);
-    }
-}
-
 /* The largest prefix of the comma-separated list s of at most max bytes that ends after an
  * address (a list too long for the record keeps its first addresses; the raw has all). */
 static size_t s_addr_cut(const char *s, size_t max)
@@ -286,52 +296,57 @@ static size_t s_addr_cut(const char *s, size_t max)
     return n;
 }
 
-/* mail.ingest with every field known; prints the answer's id, ticket and state. */
-static int s_ingest(s_gate_t *g, const sd_mail_t *m, const char *id, const char *queue,
-                    const char *raw, const char *text_blob, const char *atts)
+/* One string argument of mail.ingest: sent when not empty, cut to what the record holds (the
+ * whole text goes as text_blob, the whole message as raw). */
+typedef struct {
+    const char *name; /* argument */
+    const char *s;    /* its value */
+    size_t n;         /* bytes of it sent */
+} s_arg_t;
+
+static s_arg_t s_text_arg(const char *name, const char *s, size_t max)
 {
-    size_t cut = sd_mail_utf8_cut(m->text, SD_GATE_TEXT_MAX);
-    size_t subj = sd_mail_utf8_cut(m->subject, SD_MESSAGE_SUBJ_MAX);
-    size_t to = s_addr_cut(m->to, SD_MESSAGE_ADDRS_MAX),
-           cc = s_addr_cut(m->cc, SD_MESSAGE_ADDRS_MAX);
+    return (s_arg_t){name, s, sd_mail_utf8_cut(s, max)};
+}
+
+/* mail.ingest with every field known; prints the answer's id, state and ticket. */
+static int s_ingest(s_gate_t *g, const sd_mail_t *m, const char *id, const char *from,
+                    const char *queue, const char *raw, const char *text_blob, const char *atts)
+{
     bool bounce = m->cls == SD_MAIL_BOUNCE;
-    uint32_t n =
-        3 + s_count(m->in_reply_to) + s_count(m->references) + s_count(m->from) +
-        s_count(m->from_name) + (to > 0) + (cc > 0) + (subj > 0) + (cut > 0) +
-        2 * (text_blob != NULL) + m->html_only + (m->date_ms > 0) + s_count(atts) + s_count(queue) +
-        (bounce ? s_count(m->bounce_for) + s_count(m->bounce_recipient) + s_count(m->bounce_status)
-                : 0);
-    s_begin(g, "mail.ingest", n + 1);
-    sd_mp_str(g->w, "id");
-    sd_mp_str(g->w, id);
-    sd_mp_str(g->w, "message_id");
-    sd_mp_str(g->w, m->message_id);
-    sd_mp_str(g->w, "raw");
-    sd_mp_str(g->w, raw);
-    sd_mp_str(g->w, "class");
-    sd_mp_str(g->w, sd_mail_class_name(m->cls));
-    s_arg(g, "in_reply_to", m->in_reply_to);
-    s_arg(g, "references", m->references);
-    s_arg(g, "from", m->from);
-    s_arg(g, "from_name", m->from_name);
-    const struct {
-        const char *name; /* argument */
-        const char *s;    /* text */
-        size_t n;         /* bytes of it sent */
-    } cuts[] = {{"to", m->to, to},
-                {"cc", m->cc, cc},
-                {"subject", m->subject, subj},
-                {"text", m->text, cut}};
-    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++)
-        if (cuts[i].n) {
-            sd_mp_str(g->w, cuts[i].name);
-            sd_mp_strn(g->w, cuts[i].s, cuts[i].n);
+    const char *none = "";
+    s_arg_t args[] = {
+        {"id", id, strlen(id)},
+        {"message_id", m->message_id, strlen(m->message_id)},
+        {"raw", raw, strlen(raw)},
+        {"class", sd_mail_class_name(m->cls), strlen(sd_mail_class_name(m->cls))},
+        {"from", from, strlen(from)},
+        s_text_arg("in_reply_to", m->in_reply_to, SD_MESSAGE_REFS_MAX),
+        s_text_arg("references", m->references, SD_MESSAGE_REFS_MAX),
+        s_text_arg("from_name", m->from_name, SD_NAME_MAX),
+        {"to", m->to, s_addr_cut(m->to, SD_MESSAGE_ADDRS_MAX)},
+        {"cc", m->cc, s_addr_cut(m->cc, SD_MESSAGE_ADDRS_MAX)},
+        s_text_arg("subject", m->subject, SD_MESSAGE_SUBJ_MAX),
+        s_text_arg("text", m->text, SD_GATE_TEXT_MAX),
+        {"text_blob", text_blob ? text_blob : none, text_blob ? strlen(text_blob) : 0},
+        {"attachments", atts, strlen(atts)},
+        s_text_arg("queue", queue ? queue : none, SD_NAME_MAX),
+        s_text_arg("bounce_for", bounce ? m->bounce_for : none, SD_MSGID_MAX),
+        s_text_arg("bounce_recipient", bounce ? m->bounce_recipient : none, SD_NAME_MAX),
+        s_text_arg("bounce_status", bounce ? m->bounce_status : none, SD_MESSAGE_STATUS_MAX),
+    };
+    uint32_t n = (text_blob != NULL) + m->html_only + (m->date_ms > 0);
+    for (size_t i = 0; i < sizeof args / sizeof args[0]; i++)
+        n += args[i].n > 0 || i < 5; /* the first five always */
+    s_begin(g, "mail.ingest", n);
+    for (size_t i = 0; i < sizeof args / sizeof args[0]; i++)
+        if (args[i].n > 0 || i < 5) {
+            sd_mp_str(g->w, args[i].name);
+            sd_mp_strn(g->w, args[i].s, args[i].n);
         }
     if (text_blob) {
         sd_mp_str(g->w, "text_truncated");
         sd_mp_bool(g->w, true);
-        sd_mp_str(g->w, "text_blob");
-        sd_mp_str(g->w, text_blob);
     }
     if (m->html_only) {
         sd_mp_str(g->w, "html_only");
@@ -340,13 +355,6 @@ static int s_ingest(s_gate_t *g, const sd_mail_t *m, const char *id, const char 
     if (m->date_ms > 0) {
         sd_mp_str(g->w, "received_at");
         sd_mp_u64(g->w, (uint64_t)m->date_ms);
-    }
-    s_arg(g, "attachments", atts);
-    s_arg(g, "queue", queue);
-    if (bounce) {
-        s_arg(g, "bounce_for", m->bounce_for);
-        s_arg(g, "bounce_recipient", m->bounce_recipient);
-        s_arg(g, "bounce_status", m->bounce_status);
     }
     sd_reply_t reply;
     int rc = s_call(g, &reply);
@@ -366,6 +374,14 @@ int sd_gate_deliver(const sd_gate_opts_t *o, const char *raw, size_t len, const 
     char id[64];
     if (sd_gate_message_id(m->message_id, id) != 0) {
         fprintf(stderr, "sundesk-mailgate: message refused: no usable Message-ID\n");
+        return SD_GATE_DATA;
+    }
+    char from[SD_NAME_MAX + 1];
+    if (sd_gate_from(m, o->sender, from, sizeof from) != 0) {
+        fprintf(stderr,
+                "sundesk-mailgate: message refused: the sender's address \"%s\" is not an e-mail "
+                "address the desk can answer\n",
+                m->from);
         return SD_GATE_DATA;
     }
     s_gate_t g = {.next_id = 1};
@@ -395,7 +411,7 @@ int sd_gate_deliver(const sd_gate_opts_t *o, const char *raw, size_t len, const 
     if (!rc)
         rc = s_attachments(&g, m, atts, SD_MESSAGE_ATT_MAX + 1);
     if (!rc)
-        rc = s_ingest(&g, m, id, o->queue, raw_blob, long_text ? text_blob : NULL, atts);
+        rc = s_ingest(&g, m, id, from, o->queue, raw_blob, long_text ? text_blob : NULL, atts);
     free(atts);
     sd_mp_writer_destroy(&g.w);
     sd_client_destroy(&g.client);

@@ -28,12 +28,19 @@ typedef struct {
     const char *node;       /* an endpoint, "tcp://127.0.0.1:7300", or NULL */
     const char *token_file; /* a 0600 file holding the API token, or NULL (ipc: the account) */
     const char *queue;      /* the queue name for new tickets, or NULL */
+    const char *sender;     /* the envelope sender ($SENDER of Postfix), or NULL */
     int timeout_ms;         /* per call */
 } sd_gate_opts_t;
 
 /* The record id of the e-mail with Message-ID message_id (no brackets) into id: "M-" and 30
  * hex digits (sd_message_id_for). Returns 0, or -1 for an empty message_id. */
 int sd_gate_message_id(const char *message_id, char id[64]);
+
+/* The address mail.ingest gets as from, into out (cap bytes): the message's when it is an
+ * address the node takes (sd_customer_email_valid), else the envelope sender's, else for mail
+ * that opens no ticket (auto, list, bounce) "unknown@mailgate.invalid". Returns 0, or -1 (a
+ * person's mail without a usable address: refused, 65). */
+int sd_gate_from(const sd_mail_t *m, const char *sender, char *out, size_t cap);
 
 /* Stores one message: blobs, then mail.ingest. Prints one line to stderr when it fails (to
  * stdout the message's id, ticket and state when it succeeds). Returns an SD_GATE_* status. */

@@ -16,9 +16,11 @@
 /* What kind of mail it is (REFERENCE.md "Loops"): only normal mail may open a ticket. */
 typedef enum {
     SD_MAIL_NORMAL, /* a person wrote it */
-    SD_MAIL_AUTO,   /* Auto-Submitted other than "no", Precedence bulk|junk, empty return path */
+    SD_MAIL_AUTO,   /* Auto-Submitted other than "no", Precedence bulk|junk, empty return path,
+                       a delivery report that names no message */
     SD_MAIL_LIST,   /* List-Id, or Precedence: list */
-    SD_MAIL_BOUNCE, /* a delivery-status report (or a null-sender report naming a message) */
+    SD_MAIL_BOUNCE, /* a delivery-status report (or a null-sender report) naming the message
+                       that failed (bounce_for) */
 } sd_mail_class_t;
 
 /* One attachment (any leaf part that is not the body text). */
@@ -29,7 +31,9 @@ typedef struct {
     size_t size;         /* bytes of data */
 } sd_mail_attachment_t;
 
-/* A parsed message. Every string is heap-allocated UTF-8 and never NULL ("" when absent). */
+/* A parsed message. Every string is heap-allocated UTF-8 and never NULL ("" when absent); no
+ * control character (one line: a tab or line break in a header is a blank) but in text (tab,
+ * LF). */
 typedef struct {
     char *message_id;       /* without the angle brackets; made from a hash of the bytes when the
                                message has none (message_id_made), so MTA retries match, or of
@@ -38,7 +42,8 @@ typedef struct {
     char *in_reply_to;      /* the first id of In-Reply-To, with its brackets: "<a@x>" */
     char *references;       /* References' ids with brackets, oldest first: "<a@x> <b@y>"; the
                                newest that fit in 4096 bytes */
-    char *from;             /* the sender's address, lower-case (From, else Sender) */
+    char *from;             /* the sender's address, lower-case (From, else Sender, else the
+                               envelope sender) */
     char *from_name;        /* the sender's display name */
     char *to;               /* To's addresses, lower-case, joined by ", " */
     char *cc;               /* Cc's addresses, likewise */
@@ -77,7 +82,7 @@ const char *sd_mail_charset(const char *label);
 /* buf[0..len) in charset label (NULL or "": unknown) as UTF-8, heap-allocated, never NULL but
  * on memory exhaustion: decoded with sd_mail_charset(label); when that fails (unknown label,
  * invalid bytes) tried as UTF-8, then GB18030, then the label's decoding with U+FFFD for each
- * invalid byte. CRLF and lone CR become LF; NUL bytes are dropped. */
+ * invalid byte. CRLF and lone CR become LF; other control characters but tab are dropped. */
 char *sd_mail_to_utf8(const char *buf, size_t len, const char *label);
 
 /* The text of an HTML document (UTF-8): tags removed, script/style/head dropped, block elements

@@ -9,6 +9,7 @@
 #define S_REFERENCES_MAX                                                                           \
     4096                /* bytes of References kept: the newest ids; threading reads them          \
                           newest first */
+#define S_DEPTH_MAX 32  /* multipart nesting read */
 #define S_MSGID_MAX 255 /* a longer Message-ID is replaced by a hash of it (SD_MSGID_MAX) */
 
 /* GMime is set up once per process; parser options decode raw 8-bit header bytes as UTF-8,
@@ -34,13 +35,16 @@ const char *sd_mail_class_name(sd_mail_class_t cls)
     return (unsigned)cls < G_N_ELEMENTS(names) ? names[cls] : "normal";
 }
 
-/* s (may be NULL) as valid UTF-8, blanks trimmed, heap (malloc) - never NULL unless out of
- * memory. */
+/* s (may be NULL) as valid UTF-8 on one line (control characters as blanks), blanks trimmed,
+ * heap (malloc) - never NULL unless out of memory. */
 static char *s_clean(const char *s)
 {
     if (!s)
         return strdup("");
     gchar *v = g_utf8_make_valid(s, -1);
+    for (char *p = v; *p; p++) /* one line, no control characters (the node's rule) */
+        if ((unsigned char)*p < 0x20 || *p == 0x7F)
+            *p = ' ';
     char *out = strdup(g_strstrip(v));
     g_free(v);
     return out;
@@ -182,8 +186,11 @@ static void s_thread_ids(GMimeObject *obj, sd_mail_t *m)
 {
     const char *irt = g_mime_object_get_header(obj, "In-Reply-To");
     GMimeReferences *refs = irt ? g_mime_references_parse(s_options(), irt) : NULL;
-    if (refs && g_mime_references_length(refs) > 0)
-        m->in_reply_to = g_strdup_printf("<%s>", g_mime_references_get_message_id(refs, 0));
+    if (refs && g_mime_references_length(refs) > 0) {
+        gchar *first = g_strdup_printf("<%s>", g_mime_references_get_message_id(refs, 0));
+        m->in_reply_to = s_clean(first);
+        g_free(first);
+    }
     if (refs)
         g_mime_references_free(refs);
     const char *rh = g_mime_object_get_header(obj, "References");
@@ -204,7 +211,17 @@ static void s_thread_ids(GMimeObject *obj, sd_mail_t *m)
     g_string_free(line, TRUE);
 }
 
-/* The decoded bytes of a leaf part (transfer encoding removed); g_byte_array_unref it. */
+/* Makes bytes->data a NUL-terminated buffer (never NULL, even when empty); the NUL is not
+ * counted in bytes->len. */
+static GByteArray *s_terminate(GByteArray *bytes)
+{
+    g_byte_array_append(bytes, (const guint8 *)"", 1);
+    g_byte_array_set_size(bytes, bytes->len - 1);
+    return bytes;
+}
+
+/* The decoded bytes of a leaf part (transfer encoding removed), NUL-terminated;
+ * g_byte_array_unref it. */
 static GByteArray *s_content(GMimePart *part)
 {
     GByteArray *bytes = g_byte_array_new();
@@ -215,7 +232,7 @@ static GByteArray *s_content(GMimePart *part)
         g_mime_data_wrapper_write_to_stream(w, mem);
         g_object_unref(mem);
     }
-    return bytes;
+    return s_terminate(bytes);
 }
 
 /* RFC 3676: joins the soft line breaks of format=flowed text (in place). */
@@ -314,13 +331,14 @@ static void s_attach(s_walk_t *w, GMimeObject *obj, const char *name, GByteArray
     g_array_append_val(w->attachments, a);
 }
 
-static void s_walk(GMimeObject *obj, s_walk_t *w)
+static void s_walk(GMimeObject *obj, s_walk_t *w, int depth)
 {
     GMimeContentType *ct = g_mime_object_get_content_type(obj);
     if (GMIME_IS_MULTIPART(obj)) {
         GMimeMultipart *mp = GMIME_MULTIPART(obj);
-        for (int i = 0; i < g_mime_multipart_get_count(mp); i++)
-            s_walk(g_mime_multipart_get_part(mp, i), w);
+        /* Deeper parts (only a hostile message has them) stay in the raw message. */
+        for (int i = 0; depth < S_DEPTH_MAX && i < g_mime_multipart_get_count(mp); i++)
+            s_walk(g_mime_multipart_get_part(mp, i), w, depth + 1);
         return;
     }
     if (GMIME_IS_MESSAGE_PART(obj)) { /* an attached message: kept whole, not read as body */
@@ -332,6 +350,7 @@ static void s_walk(GMimeObject *obj, s_walk_t *w)
             g_mime_object_write_to_stream(GMIME_OBJECT(inner), NULL, mem);
             g_object_unref(mem);
         }
+        s_terminate(bytes);
         const char *name = g_mime_object_get_content_disposition_parameter(obj, "filename");
         s_attach(w, obj, name ? name : "message.eml", bytes);
         g_byte_array_unref(bytes);
@@ -444,8 +463,11 @@ static sd_mail_class_t s_class(GMimeObject *obj, GMimeObject *body, const char *
     bool null_sender = sender ? !*sender : rp && strspn(rp, " \t<>") == strlen(rp);
     if (dsn || w->dsn || (null_sender && w->original)) {
         s_bounce(w, m);
-        if (dsn || w->dsn || (m->bounce_for && *m->bounce_for))
+        if (m->bounce_for && *m->bounce_for)
             return SD_MAIL_BOUNCE;
+        /* a report that names no message: nothing to attach it to; auto (never a ticket) */
+        if (dsn || w->dsn)
+            return SD_MAIL_AUTO;
     }
     char *auto_submitted = s_header_word(obj, "Auto-Submitted");
     char *precedence = s_header_word(obj, "Precedence");
@@ -514,17 +536,25 @@ int sd_mail_parse(const void *buf, size_t len, const char *sender, sd_mail_t *m,
         return -1;
     }
     const char *id = g_mime_message_get_message_id(msg);
-    if (id && *id && strlen(id) <= S_MSGID_MAX) {
-        m->message_id = s_clean(id);
-    } else if (id && *id) { /* too long to be a key: a hash of it, the same on a retry */
-        m->message_id = s_made_id(id, strlen(id));
-        m->message_id_made = true;
-    } else {
-        m->message_id = s_made_id(bytes, len);
+    m->message_id = s_clean(id);
+    if (m->message_id && (!*m->message_id || strlen(m->message_id) > S_MSGID_MAX ||
+                          strpbrk(m->message_id, " <>\""))) {
+        /* none (or only blanks): a hash of the bytes, the same on a retry; too long or too odd
+         * to be a key (the node reads a key up to a blank or '>'): a hash of it */
+        bool none = !*m->message_id;
+        char *made = none ? s_made_id(bytes, len) : s_made_id(m->message_id, strlen(m->message_id));
+        free(m->message_id);
+        m->message_id = made;
         m->message_id_made = true;
     }
     s_thread_ids(obj, m);
     s_sender(obj, m);
+    if ((!m->from || !*m->from) && sender && *sender) { /* no From: the envelope's sender */
+        free(m->from);
+        gchar *low = g_utf8_strdown(sender, -1);
+        m->from = s_clean(low);
+        g_free(low);
+    }
     m->to = s_address_line(obj, "To");
     m->cc = s_address_line(obj, "Cc");
     m->subject = s_header_text(obj, "Subject");
@@ -536,7 +566,7 @@ int sd_mail_parse(const void *buf, size_t len, const char *sender, sd_mail_t *m,
                   g_array_new(FALSE, TRUE, sizeof(sd_mail_attachment_t)), NULL, NULL};
     GMimeObject *body = g_mime_message_get_mime_part(msg);
     if (body)
-        s_walk(body, &w);
+        s_walk(body, &w, 0);
     m->cls = s_class(obj, body, sender, &w, m);
     if (w.plain->len) {
         m->text = strdup(w.plain->str);

@@ -128,12 +128,14 @@ static char *s_iconv(const char *buf, size_t len, const char *charset, bool leni
     return s_buf_take(&out);
 }
 
-/* LF line ends, no NUL (iconv output may hold a decoded NUL). */
+/* LF line ends; no NUL (iconv output may hold a decoded NUL) nor other control character but
+ * tab and LF: the node refuses them in a text. */
 static char *s_lines(char *s, size_t len)
 {
     size_t j = 0;
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '\0')
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
             continue;
         if (s[i] == '\r') {
             s[j++] = '\n';
@@ -165,6 +167,19 @@ char *sd_mail_to_utf8(const char *buf, size_t len, const char *label)
         s = s_iconv(buf, len, charset, true, &n);
     if (!s) { /* a label iconv does not know, and bytes neither UTF-8 nor GB18030 */
         gchar *v = g_utf8_make_valid(buf, (gssize)len);
+        s = v ? strdup(v) : NULL;
+        n = s ? strlen(s) : 0;
+        g_free(v);
+    }
+    if (s && !g_utf8_validate_len(s, n, NULL)) {
+        /* iconv's UTF-8 takes 5-byte forms and a NUL here and there: the last word is GLib's,
+         * NULs dropped first */
+        size_t j = 0;
+        for (size_t i = 0; i < n; i++)
+            if (s[i])
+                s[j++] = s[i];
+        gchar *v = g_utf8_make_valid(s, (gssize)j);
+        free(s);
         s = v ? strdup(v) : NULL;
         n = s ? strlen(s) : 0;
         g_free(v);
@@ -205,7 +220,9 @@ static bool s_in(const char *name, const char *const *list, size_t n)
 static void s_put_cp(s_buf_t *b, uint32_t cp)
 {
     char u[6];
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    if ((cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7F)
+        cp = ' '; /* &#22; and the like: no control character reaches the node */
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         cp = 0xFFFD;
     s_put(b, u, (size_t)g_unichar_to_utf8(cp, u));
 }
@@ -281,7 +298,7 @@ char *sd_mail_html_text(const char *html)
                 next = s_skip_hidden(next, name);
             bool at_line = !b.len || b.data[b.len - 1] == '\n';
             if (strcmp(name, "li") == 0 && p[1] != '/')
-                s_put(&b, "\n- " + at_line, 3 - at_line);
+                s_put(&b, &"\n- "[at_line], 3 - at_line);
             else if (strcmp(name, "br") == 0)
                 s_put(&b, "\n", 1); /* each <br> a line: <div><br></div> is an empty line */
             else if (s_in(name, s_blocks, G_N_ELEMENTS(s_blocks)) && !at_line)

@@ -181,7 +181,8 @@ int main(int argc, char **argv)
     char err[256];
     /* Postfix's local(8) gives the envelope sender in $SENDER ("" for a bounce); fetchmail and
      * getmail6 do not, and then Return-Path decides. */
-    if (sd_mail_parse(buf, len, getenv("SENDER"), &mail, err, sizeof err) != 0) {
+    o.sender = getenv("SENDER");
+    if (sd_mail_parse(buf, len, o.sender, &mail, err, sizeof err) != 0) {
         fprintf(stderr, "sundesk-mailgate: message refused: %s\n", err);
         sd_mail_clear(&mail);
         free(buf);

@@ -170,27 +170,25 @@ write("iso2022jp", [
     "Content-Transfer-Encoding: 7bit\n\n",
     "お世話になっております。\nパスワードのリセットをお願いします。\n".encode("iso2022_jp")])
 
+def single(name, codec, label, sender, addr, subject, date, msgid, body):
+    """A one-part text message, its names and body in codec under charset label, base64."""
+    write(name, [
+        "From: %s <%s>\n" % (word(sender, codec, label), addr),
+        "To: support@desk.example.com\nSubject: %s\n" % word(subject, codec, label),
+        "Date: %s\nMessage-ID: <%s>\nMIME-Version: 1.0\n" % (date, msgid),
+        "Content-Type: text/plain; charset=\"%s\"\n" % label,
+        "Content-Transfer-Encoding: base64\n\n%s\n" % b64(body, codec)])
+
+
 # 8. Shift_JIS label with CP932-only characters (① and 髙).
-write("shift_jis_cp932", [
-    "From: =?Shift_JIS?B?%s?= <takahashi@example.jp>\n" % base64.b64encode("髙橋".encode("cp932")).decode(),
-    "To: support@desk.example.com\n"
-    "Subject: =?Shift_JIS?B?%s?=\n" % base64.b64encode("①メールが届かない".encode("cp932")).decode(),
-    "Date: Mon, 9 Sep 2024 12:00:00 +0900\n"
-    "Message-ID: <sjis.20240909120000@example.jp>\n"
-    "MIME-Version: 1.0\n"
-    "Content-Type: text/plain; charset=Shift_JIS\n"
-    "Content-Transfer-Encoding: base64\n\n%s\n" % b64("①昨日からメールが届きません。\n髙橋\n", "cp932")])
+single("shift_jis_cp932", "cp932", "Shift_JIS", "髙橋", "takahashi@example.jp", "①メールが届かない",
+       "Mon, 9 Sep 2024 12:00:00 +0900", "sjis.20240909120000@example.jp",
+       "①昨日からメールが届きません。\n髙橋\n")
 
 # 9. Korean labelled ks_c_5601-1987 (Outlook) with a CP949-only syllable (똠).
-write("ks_c_5601_cp949", [
-    "From: =?ks_c_5601-1987?B?%s?= <kim@example.co.kr>\n" % base64.b64encode("김똠".encode("cp949")).decode(),
-    "To: support@desk.example.com\n"
-    "Subject: =?ks_c_5601-1987?B?%s?=\n" % base64.b64encode("프린터 오류 똠".encode("cp949")).decode(),
-    "Date: Tue, 10 Sep 2024 09:30:00 +0900\n"
-    "Message-ID: <kr.0001@example.co.kr>\n"
-    "MIME-Version: 1.0\n"
-    "Content-Type: text/plain; charset=\"ks_c_5601-1987\"\n"
-    "Content-Transfer-Encoding: base64\n\n%s\n" % b64("안녕하세요. 프린터가 작동하지 않습니다. 똠\n", "cp949")])
+single("ks_c_5601_cp949", "cp949", "ks_c_5601-1987", "김똠", "kim@example.co.kr", "프린터 오류 똠",
+       "Tue, 10 Sep 2024 09:30:00 +0900", "kr.0001@example.co.kr",
+       "안녕하세요. 프린터가 작동하지 않습니다. 똠\n")
 
 # 10. Raw 8-bit UTF-8 headers (no encoded words), as some webmail and scripts send.
 write("raw_utf8_headers", [

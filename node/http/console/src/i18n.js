@@ -2,6 +2,7 @@
 // always names the time zone it is in.
 import { en as deskEn, zh as deskZh } from './i18n_desk.js';
 import { en as kbEn, zh as kbZh } from './i18n_kb.js';
+import { en as msgEn, zh as msgZh } from './ticket_messages.js';
 
 const en = {
     app_name: 'sundesk',
@@ -459,6 +460,8 @@ Object.assign(en, deskEn); // the caller's context: customers, assets, vendors, 
 Object.assign(zh, deskZh);
 Object.assign(en, kbEn); // search, knowledge base, suggestions, bulletins
 Object.assign(zh, kbZh);
+Object.assign(en, msgEn); // a ticket's mail and chat messages (issue 17)
+Object.assign(zh, msgZh);
 export const LANGS = { en, 'zh-CN': zh };
 
 // The console's language for a BCP 47 tag: any zh-* is zh-CN, everything else en.

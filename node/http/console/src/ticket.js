@@ -8,6 +8,7 @@ import { t, fmtTime } from './i18n.js';
 import { html, useApp, useNow, navigate, ErrorLine, StatusBadge, SlaBadge, Time, Due } from './common.js';
 import { TicketContext } from './ticket_ctx.js';
 import { SuggestedArticles, ArticlePicker } from './kb_suggest.js';
+import { TicketMessages } from './ticket_messages.js';
 
 const OPEN = ['new', 'acknowledged', 'assigned', 'in_progress', 'pending'];
 // The state machine (PROTOCOL.md section 8): the statuses each step is allowed from.
@@ -349,6 +350,7 @@ export function TicketCard({ id }) {
         ${ticket.description ? html`<section><h2>${t('description')}</h2><p class="desc">${ticket.description}</p></section>` : null}
         ${ticket.resolution ? html`<section><h2>${t('resolution')}</h2><p class="desc" data-testid="ticket-resolution">${ticket.resolution}</p>
             ${ticket.article ? html`<p data-testid="ticket-article">${t('kb_resolved_with')}: <a href=${'#/kb/' + encodeURIComponent(ticket.article)}>${ticket.article}</a></p>` : null}</section>` : null}
+        <${TicketMessages} ticket=${ticket} />
         <${SuggestedArticles} ticket=${ticket} />
         <section class="sla" aria-labelledby="h-sla" data-testid="sla-clocks">
             <h2 id="h-sla">${t('sla_clocks')} <${SlaBadge} state=${ticket.sla_state} /></h2>
