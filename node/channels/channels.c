@@ -409,6 +409,22 @@ static bool s_deliver_one(s_thread_t *t, zsock_t *pipe)
     return true;
 }
 
+/* The chat notices posted in the last minute, counted again in their robots' limiters (kept in
+ * memory): a burst stays within per_minute across a restart. */
+typedef struct {
+    const sd_chat_config_t *chat;
+    uint64_t now, wall; /* the desk's clock, the wall clock */
+} s_recent_t;
+
+static int s_recent_post(const sd_sendq_entry_t *e, void *arg)
+{
+    const s_recent_t *r = arg;
+    if (e->channel == SD_SENDQ_CHAT && e->to[0] && e->sent_at <= r->now &&
+        e->sent_at + 60000 > r->now)
+        sd_robot_note_posted(r->chat, e->to, r->wall - (r->now - e->sent_at));
+    return 0;
+}
+
 /* Entries sent but not in the history yet (a stop between the two) are told again. */
 static int s_unrecorded(const sd_sendq_entry_t *e, void *arg)
 {
@@ -543,6 +559,9 @@ static void s_thread(zsock_t *pipe, void *arg)
     s_thread_t *t = arg;
     zsock_signal(pipe, 0);
     sd_sendq_list(t->q, SD_SENDQ_SENT, NULL, NULL, s_unrecorded, pipe);
+    s_recent_t recent = {.chat = &t->cfg->chat, .now = s_now(t), .wall = (uint64_t)zclock_time()};
+    if (t->cfg->chat.robot_count)
+        sd_sendq_list(t->q, SD_SENDQ_SENT, NULL, NULL, s_recent_post, &recent);
     int64_t next_look = 0, next_prune = 0;
     bool more = true;
     for (bool running = true; running;) {

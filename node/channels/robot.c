@@ -101,20 +101,32 @@ uint64_t sd_robot_ready_at(const sd_robot_config_t *r, uint64_t now_ms)
     return at;
 }
 
+/* Counts a post at at_ms in l (s_lock held). */
+static void s_note(s_limiter_t *l, const sd_robot_config_t *r, uint64_t at_ms)
+{
+    int per = r->per_minute < SD_ROBOT_RATE_MAX ? r->per_minute : SD_ROBOT_RATE_MAX;
+    l->sent[l->next % per] = at_ms ? at_ms : 1;
+    l->next = (l->next + 1) % per;
+    l->used = at_ms > l->used ? at_ms : l->used;
+}
+
 /* Takes one post's slot; false when there is none. */
 static bool s_take(const sd_robot_config_t *r, uint64_t now_ms)
 {
     pthread_mutex_lock(&s_lock);
     s_limiter_t *l = s_limiter(r, true);
     bool ready = s_ready_locked(r, l, now_ms);
-    if (ready) {
-        int per = r->per_minute < SD_ROBOT_RATE_MAX ? r->per_minute : SD_ROBOT_RATE_MAX;
-        l->sent[l->next % per] = now_ms ? now_ms : 1;
-        l->next = (l->next + 1) % per;
-        l->used = now_ms;
-    }
+    if (ready)
+        s_note(l, r, now_ms);
     pthread_mutex_unlock(&s_lock);
     return ready;
+}
+
+void sd_robot_note_sent(const sd_robot_config_t *r, uint64_t at_ms)
+{
+    pthread_mutex_lock(&s_lock);
+    s_note(s_limiter(r, true), r, at_ms);
+    pthread_mutex_unlock(&s_lock);
 }
 
 static void s_rest(const sd_robot_config_t *r, uint64_t now_ms)
@@ -163,6 +175,10 @@ bool sd_robot_wants(const sd_robot_config_t *r, const char *event, const char *t
 
 bool sd_robot_cut(const char *text, size_t max, char *out, size_t cap)
 {
+    if (!cap)
+        return strlen(text) > 0;
+    if (max > cap - 1) /* what out holds is the limit too */
+        max = cap - 1;
     size_t len = strlen(text);
     bool cut = len > max;
     if (cut) {
@@ -170,10 +186,8 @@ bool sd_robot_cut(const char *text, size_t max, char *out, size_t cap)
         while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
             len--; /* never half a character */
     }
-    if (len + (cut ? 3 : 0) >= cap)
-        len = cap > 4 ? cap - 4 : 0;
     memcpy(out, text, len);
-    strcpy(out + len, cut ? SD_ROBOT_CUT : "");
+    strcpy(out + len, cut && max >= 3 ? SD_ROBOT_CUT : "");
     return cut;
 }
 
@@ -319,7 +333,9 @@ static int s_build(const sd_robot_config_t *r, const sd_robot_msg_t *m, const ch
     }
     sodium_memzero(buf, sizeof buf);
     free(content);
-    q->body = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    if (!doc) /* jansson refuses a string that is not UTF-8 */
+        return SD_EINVAL;
+    q->body = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
     if (!q->body)
         return SD_ENOMEM;
@@ -389,17 +405,20 @@ int sd_robot_send(const sd_robot_config_t *r, const sd_robot_msg_t *m, uint64_t 
         snprintf(err, cap, "robot %s: unknown kind %d", r->name, r->kind);
         return SD_EINVAL;
     }
-    if (!s_take(r, now_ms)) {
-        snprintf(err, cap, "robot %s: %d posts a minute used up; later", r->name, r->per_minute);
-        return SD_EBUSY;
-    }
     int rc = s_secret(r, secret, sizeof secret, err, cap);
     rc = rc ?: s_build(r, m, secret, now_ms, &q);
     sodium_memzero(secret, sizeof secret);
     if (rc != 0) {
         if (!err[0])
-            snprintf(err, cap, "robot %s: out of memory", r->name);
+            snprintf(err, cap, "robot %s: %s", r->name,
+                     rc == SD_EINVAL ? "the notice is not UTF-8 text" : "out of memory");
+        free(q.body);
         return rc;
+    }
+    if (!s_take(r, now_ms)) {
+        snprintf(err, cap, "robot %s: %d posts a minute used up; later", r->name, r->per_minute);
+        free(q.body);
+        return SD_EBUSY;
     }
     pthread_once(&once, s_curl_init);
     CURL *curl = curl_easy_init();
@@ -452,7 +471,7 @@ int sd_robot_post_all(const sd_chat_config_t *c, const sd_robot_msg_t *m, uint64
                       size_t ecap)
 {
     int n = 0;
-    bool busy = false, failed = false;
+    bool busy = false, failed = false, invalid = false;
     uint64_t at = UINT64_MAX;
     err[0] = 0;
     for (int i = 0; i < c->robot_count; i++) {
@@ -473,7 +492,9 @@ int sd_robot_post_all(const sd_chat_config_t *c, const sd_robot_msg_t *m, uint64
             busy = true;
             uint64_t t = sd_robot_ready_at(r, now_ms);
             at = t < at ? t : at;
-        } else if (rc != 0)
+        } else if (rc == SD_EINVAL)
+            invalid = true;
+        else if (rc != 0)
             failed = true;
         if (rc != 0 && !err[0])
             snprintf(err, ecap, "%s", one);
@@ -482,5 +503,12 @@ int sd_robot_post_all(const sd_chat_config_t *c, const sd_robot_msg_t *m, uint64
         *wanted = n;
     if (retry_at)
         *retry_at = busy ? (at > now_ms ? at : now_ms) : now_ms;
-    return busy ? SD_EBUSY : failed ? SD_EIO : 0;
+    return busy ? SD_EBUSY : failed ? SD_EIO : invalid ? SD_EINVAL : 0;
+}
+
+void sd_robot_note_posted(const sd_chat_config_t *c, const char *robots, uint64_t at_ms)
+{
+    for (int i = 0; i < c->robot_count; i++)
+        if (s_listed(robots, c->robots[i].name))
+            sd_robot_note_sent(&c->robots[i], at_ms);
 }

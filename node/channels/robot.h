@@ -43,8 +43,9 @@ typedef struct {
  * SD_EBUSY when the robot's per_minute is used up (nothing sent), or on HTTP 429 or the
  * vendor's rate error (the robot then rests for a minute): send it later; SD_EIO on every
  * other failure (connection, HTTP status, vendor error, unreadable secret) with the reason in
- * err (never the secret). now_ms: the caller's clock (ms since the epoch): the rate limiter's
- * time and the signatures' timestamps. Thread-safe. */
+ * err (never the secret); SD_EINVAL when a field is not UTF-8 (nothing sent). now_ms: the
+ * wall clock (ms since the epoch): the rate limiter's time and the signatures' timestamps,
+ * which the vendors check against theirs. Thread-safe. */
 int sd_robot_send(const sd_robot_config_t *r, const sd_robot_msg_t *m, uint64_t now_ms, char *err,
                   size_t cap);
 
@@ -62,13 +63,22 @@ bool sd_robot_ready(const sd_robot_config_t *r, uint64_t now_ms);
  * caller's next attempt of a notice held by SD_EBUSY. */
 uint64_t sd_robot_ready_at(const sd_robot_config_t *r, uint64_t now_ms);
 
+/* Counts a post robot r made at at_ms (wall clock) in its limiter: a restarted node tells it
+ * the posts of the last minute that its queue remembers, so a burst stays within per_minute
+ * across the restart. */
+void sd_robot_note_sent(const sd_robot_config_t *r, uint64_t at_ms);
+
+/* sd_robot_note_sent for each robot of c named in robots (a comma list: a notice's robots). */
+void sd_robot_note_posted(const sd_chat_config_t *c, const char *robots, uint64_t at_ms);
+
 /* Posts m to every robot of c that wants it (sd_robot_wants on m's event, team and site) and
  * is not named in done, a comma list of the robots that already took it (kept by the caller
  * with its queued notice, so a retry posts only to the others); each robot that takes it now is
  * appended to done (cap bytes). *wanted (may be NULL) is how many robots want it in all.
  * Returns 0 when every robot that wants it has it (also when none wants it), SD_EBUSY when one
  * is rate-limited (try again at *retry_at, may be NULL: the earliest sd_robot_ready_at of
- * those), else SD_EIO with the first failure in err. */
+ * those), else SD_EIO with the first failure in err (SD_EINVAL when the only failure is text
+ * that is not UTF-8: no robot will ever take it). */
 int sd_robot_post_all(const sd_chat_config_t *c, const sd_robot_msg_t *m, uint64_t now_ms,
                       char *done, size_t cap, int *wanted, uint64_t *retry_at, char *err,
                       size_t ecap);
@@ -76,8 +86,9 @@ int sd_robot_post_all(const sd_chat_config_t *c, const sd_robot_msg_t *m, uint64
 /* The SD_ROBOT_EV_* bit of an event name, 0 when unknown. */
 unsigned sd_robot_event_bit(const char *event);
 
-/* Cuts text so that at most max bytes are used, at a UTF-8 character boundary, ending with
- * "…" when it was cut. Writes into out (cap ≥ max + 1); returns true when it was cut. */
+/* Cuts text so that at most max bytes (and at most cap - 1) are used, at a UTF-8 character
+ * boundary, ending with "…" when it was cut (a limit under 3 bytes leaves no room for it).
+ * Writes into out; returns true when it was cut. */
 bool sd_robot_cut(const char *text, size_t max, char *out, size_t cap);
 
 #endif

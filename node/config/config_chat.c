@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const s_kinds[] = {"wecom", "dingtalk", "feishu", "webhook", NULL};
 static const char *const s_events[] = {"new_p1", "new_p2",   "breach", "handover",
@@ -187,6 +188,13 @@ int sd_config_chat_done(sd_config_t *cfg, char *why, size_t cap)
             snprintf(why, cap,
                      "chat/robot %s: secret_file %s must exist and be readable by its owner "
                      "only (chmod 600)",
+                     r->name, r->secret_file);
+            return SD_ECONFIG;
+        }
+        if (r->secret_file[0] && access(r->secret_file, R_OK) != 0) {
+            snprintf(why, cap,
+                     "chat/robot %s: secret_file %s cannot be read by this process (its owner "
+                     "should be the user sundeskd runs as)",
                      r->name, r->secret_file);
             return SD_ECONFIG;
         }

@@ -238,6 +238,10 @@ static void test_cut_visible(void **state)
     assert_string_equal(out, "abc");
     assert_true(sd_robot_cut("长长长长", 8, out, sizeof out)); /* 12 bytes into 8 */
     assert_string_equal(out, "长…");
+    assert_true(sd_robot_cut("abcdefghijklmnopqrstuvwxyz", 100, out, sizeof out)); /* cap 16 */
+    assert_string_equal(out, "abcdefghijkl…");
+    assert_false(sd_robot_cut("", 0, out, sizeof out));
+    assert_string_equal(out, "");
 }
 
 /* per_minute posts a minute; the next waits (SD_EBUSY, nothing sent) until the window moves. */
@@ -262,6 +266,17 @@ static void test_rate_limit(void **state)
     assert_true(sd_robot_ready(&r, t0 + 60000)); /* the first post left the window */
     assert_int_equal(sd_robot_send(&r, &s_msg, t0 + 60000, err, sizeof err), 0);
     assert_false(sd_robot_ready(&r, t0 + 60500));
+    /* Posts a restarted node's queue remembers count as if this process had made them. */
+    sd_chat_config_t c = {.robot_count = 1};
+    c.robots[0] = s_robot("rate-restarted", SD_ROBOT_WEBHOOK, "/webhook/rate2", s_secret);
+    c.robots[0].per_minute = 2;
+    assert_true(sd_robot_ready(&c.robots[0], t0));
+    sd_robot_note_posted(&c, "other,rate-restarted", t0 - 30000);
+    assert_true(sd_robot_ready(&c.robots[0], t0));
+    sd_robot_note_posted(&c, "rate-restarted", t0 - 20000);
+    assert_false(sd_robot_ready(&c.robots[0], t0));
+    assert_int_equal(sd_robot_ready_at(&c.robots[0], t0), t0 + 30000);
+    assert_true(sd_robot_ready(&c.robots[0], t0 + 30000));
 }
 
 /* The vendor's rate error or HTTP 429: SD_EBUSY, and the robot rests a minute. */
@@ -294,6 +309,16 @@ static void test_failures(void **state)
     assert_int_equal(sd_robot_send(&r, &s_msg, s_now(), err, sizeof err), SD_EIO);
     assert_null(strstr(err, "KEY-SECRET"));
     assert_non_null(strstr(err, "robot nowhere"));
+    /* Text that is not UTF-8 is refused before anything is posted. */
+    int before, after;
+    sd_robot_msg_t m = s_msg;
+    m.text = "caf\xe9 latin-1";
+    r = s_robot("latin1", SD_ROBOT_WEBHOOK, "/webhook/plain/latin1", NULL);
+    json_decref(s_last(&before));
+    assert_int_equal(sd_robot_send(&r, &m, s_now(), err, sizeof err), SD_EINVAL);
+    assert_non_null(strstr(err, "not UTF-8"));
+    json_decref(s_last(&after));
+    assert_int_equal(before, after);
 }
 
 /* Every robot that wants a notice gets it once: a retry posts only to those that did not take
