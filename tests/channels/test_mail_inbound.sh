@@ -148,6 +148,12 @@ printf 'From: MAILER-DAEMON (Mail Delivery System)\nMessage-ID: <md.1@x.cn>\nAut
 check "its state" "$(msg_field md.1@x.cn state)" ignored
 check "its from" "$(msg_field md.1@x.cn from)" unknown@mailgate.invalid
 
+# The node's own account on its ipc socket (--data, no token: as fetchmail run by the operator
+# would): stored, and one line says the record, its state and ticket.
+out=$(env -u SENDER "$bin/tools/mailgate/sundesk-mailgate" --data "$data" <"$corpus/big5_tw.eml")
+[[ $out =~ ^M-[0-9a-f]{30}\ ticket\ APAC-[0-9]+$ ]] && ok || bad "--data: '$out'"
+check "Big5 title" "$(sd --json ticket show "${out##* }" | js "d['title']")" "印表機無法連線"
+
 # ---- 8. too big for the desk: Postfix bounces it to its sender with the gateway's one line -----
 /usr/bin/python3 -c "
 import sys
