@@ -7,7 +7,8 @@
 # template wins over the built-in one; mail/auto_per_hour holds the notice that would pass the
 # limit (queued, with the reason); a major incident mails the contact list; a bulletin mails
 # mail/bulletin_to; a refused mail (sendmail's EX_DATAERR) is failed at once, with the reason;
-# SMTP to nobody leaves the notice queued for its backoff, with the reason.
+# no mail to an address a bounce marked; SMTP to nobody leaves the notice queued for its backoff,
+# with the reason.
 set -uo pipefail
 . "$(dirname "$0")/../integration/lib.sh"
 
@@ -124,7 +125,23 @@ within 30 failed || bad "not failed: $(sd outbox list --ticket "$t3")"
 has "exited with 65: 550 no such user" "$(sd outbox list --ticket "$t3")"
 check "no history for it" "$(json contact list --ticket "$t3" -- "len(d)")" 0
 
-# 7. SMTP to a port nobody listens on: the notice stays queued, retried later, with the reason.
+# 7. A bounce of our acknowledgement marks the address: no more mail to it.
+t5=$(sd ticket new --title "bounce" --requester gone@example.com | head -1)
+n=$(($(count) + 1))
+within 30 has_mails $n || bad "no acknowledgement for $t5"
+ackid=$(json outbox list --ticket "$t5" -- "d[0]['id']")
+bmid="bounce-1@mx.example.com"
+bid=$(/usr/bin/python3 -c "import hashlib,sys; print('M-'+hashlib.blake2b(('email\n'+sys.argv[1]).encode(),digest_size=16).hexdigest()[:30])" "$bmid")
+expect_ok message mail --id "$bid" --message-id "$bmid" --from mailer-daemon@mx.example.com \
+    --subject "Undelivered Mail Returned to Sender" --class bounce --bounce-for "<$ackid>" \
+    --bounce-recipient gone@example.com --bounce-status 5.1.1
+expect_ok ticket comment "$t5" "Are you still there?" --public
+t6=$(sd ticket new --title "after the bounce" --requester here@example.com | head -1)
+within 30 has_mails $((n + 1)) || bad "no acknowledgement for $t6"
+check "the bounced address got nothing more" "$(mail $((n + 1)) to)" here@example.com
+check "no reply queued for it" "$(json outbox list --ticket "$t5" -- "len(d)")" 1
+
+# 8. SMTP to a port nobody listens on: the notice stays queued, retried later, with the reason.
 stop_node
 conf smtp "    smtp_url = smtp://127.0.0.1:$(free_port)"
 start_node --config "$dir/desk.zpl" || bad "node did not restart with smtp"
