@@ -9,11 +9,8 @@
 #include "mailid.h"
 #include "record.h"
 #include "ticket.h"
-#if __has_include("message_store.h")
 #include "message.h"
 #include "message_store.h"
-#define S_HAVE_MESSAGES 1
-#endif
 
 #include <sodium.h>
 #include <stdio.h>
@@ -32,16 +29,6 @@ typedef struct {
 static bool s_is_address(const char *a)
 {
     return a && strchr(a, '@') && !strpbrk(a, " <>,;\"");
-}
-
-static bool s_bounced(sd_store_txn_t *txn, const char *address)
-{
-#ifdef S_HAVE_MESSAGES
-    return sd_message_bounced(txn, address);
-#else
-    (void)txn, (void)address;
-    return false;
-#endif
 }
 
 /* Fills r for ticket t: the requester when it is an address, else its customer's first e-mail;
@@ -73,9 +60,8 @@ static int s_reach(const sd_notice_ctx_t *ctx, sd_store_txn_t *txn, const sd_tic
         if (rc && rc != SD_ENOTFOUND)
             return rc;
     }
-    if (r->to[0] && s_bounced(txn, r->to))
+    if (r->to[0] && sd_message_bounced(txn, r->to))
         r->to[0] = 0;
-#ifdef S_HAVE_MESSAGES
     sd_message_t m = {0};
     if (sd_message_latest(txn, t->id, &m) == 0 && m.message_id && m.message_id[0]) {
         snprintf(r->in_reply_to, sizeof r->in_reply_to, "%s%s%s", m.message_id[0] == '<' ? "" : "<",
@@ -84,7 +70,6 @@ static int s_reach(const sd_notice_ctx_t *ctx, sd_store_txn_t *txn, const sd_tic
                  m.references ? " " : "", r->in_reply_to);
     }
     sd_record_clear(&sd_kind_message, &m);
-#endif
     return 0;
 }
 
