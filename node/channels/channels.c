@@ -148,22 +148,6 @@ static int s_take_event(const void *bytes, size_t len, void *arg)
     return 0;
 }
 
-/* True when event i of the origin's run was written by the intake: a message record of the same
- * author next to it (mail.ingest and chat.ingest write the message and the ticket's comment in
- * one batch). */
-static bool s_intake(const s_events_t *e, size_t i)
-{
-    for (int d = -1; d <= 1; d += 2) {
-        if ((d < 0 && i == 0) || (d > 0 && i + 1 >= e->n))
-            continue;
-        const sd_event_t *o = &e->ev[i + (size_t)d];
-        if (o->kind && !strcmp(o->kind->name, "message") && !strcmp(o->origin, e->ev[i].origin) &&
-            !strcmp(o->author, e->ev[i].author))
-            return true;
-    }
-    return false;
-}
-
 static uint64_t s_now(const s_thread_t *t)
 {
     return (uint64_t)sd_clock_now(&t->cfg->sched.clock);
@@ -191,8 +175,7 @@ static int s_step(s_thread_t *t)
         if (from > held.entries[i].seq)
             continue;
         s_events_t e = {0};
-        /* one more than used: the intake's message record after a comment is seen */
-        rc = sd_store_events_from(txn, origin, from, SD_CHANNELS_BATCH - read + 1, s_take_event, &e)
+        rc = sd_store_events_from(txn, origin, from, SD_CHANNELS_BATCH - read, s_take_event, &e)
                  ?: e.rc;
         size_t use = e.n > SD_CHANNELS_BATCH - read ? SD_CHANNELS_BATCH - read : e.n;
         if (!rc && use) { /* room for the notices of these events */
@@ -205,7 +188,7 @@ static int s_step(s_thread_t *t)
         }
         for (size_t k = 0; !rc && k < use; k++) {
             memset(made + nmade, 0, SD_NOTICE_PER_EVENT * sizeof *made);
-            int n = sd_notice_make(&nctx, txn, &e.ev[k], s_intake(&e, k), made + nmade);
+            int n = sd_notice_make(&nctx, txn, &e.ev[k], made + nmade);
             if (n < 0 && n != SD_ENOMEM) { /* a notice that cannot be made is logged, not fatal */
                 sd_log(SD_LOG_WARNING, "channels: no notice for event: origin=%s seq=%llu error=%s",
                        e.ev[k].origin, (unsigned long long)e.ev[k].seq, sd_error_name(n));

@@ -193,7 +193,7 @@ static bool s_mine(const sd_notice_ctx_t *ctx, sd_store_txn_t *txn, const sd_eve
 
 /* The notices of a ticket event. */
 static int s_ticket(const sd_notice_ctx_t *ctx, sd_store_txn_t *txn, const sd_event_t *ev,
-                    bool intake, sd_sendq_entry_t *out)
+                    sd_sendq_entry_t *out)
 {
     sd_ticket_t t = {0};
     int rc = sd_store_get_record(txn, &sd_kind_ticket, ev->key, &t);
@@ -234,7 +234,9 @@ static int s_ticket(const sd_notice_ctx_t *ctx, sd_store_txn_t *txn, const sd_ev
     } else if (!rc && ev->op == SD_OP_COMMENT) {
         const sd_comment_t *c = ev->item;
         v.text = c ? c->body : NULL;
-        if (mail && r.to[0] && c && c->public_reply && !intake)
+        /* the customer's own mail or chat, added by the intake, is not echoed back */
+        if (mail && r.to[0] && c && c->public_reply &&
+            !sd_message_of_comment(txn, ev->origin, ev->seq, NULL))
             rc = s_notice(ctx, ev, t.id, "reply", false, r.to, &r, &v, &out[n++]);
     } else if (!rc && ev->op == SD_OP_RESOLVE) {
         v.text = t.resolution;
@@ -287,14 +289,14 @@ static int s_bulletin(const sd_notice_ctx_t *ctx, const sd_event_t *ev, sd_sendq
 }
 
 int sd_notice_make(const sd_notice_ctx_t *ctx, sd_store_txn_t *txn, const sd_event_t *ev,
-                   bool intake, sd_sendq_entry_t out[SD_NOTICE_PER_EVENT])
+                   sd_sendq_entry_t out[SD_NOTICE_PER_EVENT])
 {
     uint64_t at = sd_hlc_ms(ev->hlc);
     if (at + SD_NOTICE_MAX_AGE_MS < ctx->now_ms)
         return 0; /* history: never replayed into mail */
     int n = 0;
     if (ev->kind == &sd_kind_ticket)
-        n = s_ticket(ctx, txn, ev, intake, out);
+        n = s_ticket(ctx, txn, ev, out);
     else if (ev->kind == &sd_kind_bulletin)
         n = s_bulletin(ctx, ev, out);
     if (n < 0)

@@ -10,7 +10,7 @@
  * - Mail: a new ticket with an address (the requester's, when it is one, else its customer's
  *   first) gets the acknowledgement with the promised reply time (response_due in the customer's
  *   time zone, else the ticket's origin site's); a public comment not written by the intake
- *   (mail.ingest / chat.ingest write a message record in the same batch) goes to that address
+ *   (sd_message_of_comment: the customer's own mail or chat) goes to that address
  *   In-Reply-To the newest inbound message; a resolve sends the resolution with the console link
  *   to confirm or reopen; declaring a major incident mails the addresses of major_notify; a new
  *   bulletin mails mail/bulletin_to. Never to an address the intake marked bounced.
@@ -42,11 +42,10 @@ typedef struct {
 } sd_notice_ctx_t;
 
 /* The notices ev (decoded) makes, read against txn (the records as they are now), into
- * out[0..SD_NOTICE_PER_EVENT) (zeroed by the caller; the bodies are yours). intake: ev was
- * written by the intake (a message record in the same batch). Returns how many (0: none), or
- * SD_ENOMEM / a store error. */
+ * out[0..SD_NOTICE_PER_EVENT) (zeroed by the caller; the bodies are yours). Returns how many
+ * (0: none), or SD_ENOMEM / a store error. */
 int sd_notice_make(const sd_notice_ctx_t *ctx, sd_store_txn_t *txn, const sd_event_t *ev,
-                   bool intake, sd_sendq_entry_t out[SD_NOTICE_PER_EVENT]);
+                   sd_sendq_entry_t out[SD_NOTICE_PER_EVENT]);
 
 /* ---- mailtext.c ------------------------------------------------------------------------------ */
 
