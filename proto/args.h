@@ -28,6 +28,7 @@
 #include "bulletin_args.h"
 #include "message_args.h"
 #include "alert_args.h"
+#include "outbox_args.h"
 
 #include <stdbool.h>
 #include <stddef.h>

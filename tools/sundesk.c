@@ -19,6 +19,7 @@
 #include "cmd_node.h"
 #include "cmd_schedule.h"
 #include "cmd_search.h"
+#include "cmd_outbox.h"
 #include "cmd_customer.h"
 #include "cmd_team.h"
 #include "cmd_ticket.h"
@@ -59,6 +60,7 @@ static const sd_cli_command_t s_commands[] = {
     {"message", sd_message_verbs}, // inbound mail and chat (issue 17)
     {"blob", sd_blob_verbs},
     {"alert", sd_alert_verbs}, // monitoring alerts (issue 17)
+    {"outbox", sd_outbox_verbs}, // notifications out (issue 17)
     {"logout", sd_logout_verbs},
     {NULL, NULL},
 };
@@ -131,6 +133,7 @@ static int s_command(sd_cli_opts_t *o, int argc, char **argv)
             "article, bulletin, "
             "message, blob, "
             "alert, "
+            "outbox, "
             "restore); see sundesk --help",
             argv[0]);
     const sd_cli_verb_t *v = c->verbs;

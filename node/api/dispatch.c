@@ -18,6 +18,7 @@
 #include "op_node.h"
 #include "op_people.h"
 #include "op_search.h"
+#include "op_outbox.h"
 #include "op_ticket.h"
 #include "schedule_ops.h"
 #include "workflow.h"

@@ -141,6 +141,7 @@ int sd_server_new(const sd_config_t *cfg, sd_store_t *store, sd_server_t **out, 
         rc = s_bind_client(s, cfg->local_endpoint, err, cap);
     if (!rc && cfg->http.port)
         rc = s_start_http(s, err, cap);
+    rc = rc ?: sd_server_channels_start(s); /* after HTTP: its URL is the console's default */
     if (rc) {
         sd_server_destroy(&s);
         return rc;
@@ -161,6 +162,7 @@ void sd_server_destroy(sd_server_t **server)
     if (s->journal)
         sd_journal_set_listener(s->journal, NULL, NULL);
     sd_server_search_stop(s);
+    sd_server_channels_stop(s);
     sd_changes_destroy(&s->changes);
     sd_outbox_destroy(&s->outbox);
     for (int i = 0; i < s->nclients; i++)
@@ -448,6 +450,8 @@ static int s_read_one(sd_server_t *s, sd_store_txn_t *txn, s_job_t *job)
     sd_record_destroy(kind, &cur);
     if (rc || sd_search_op(job->req.op)) /* the search thread answers, never this one */
         return rc ?: sd_server_search_hand(s, job);
+    if (sd_channels_op(job->req.op)) /* the channels thread answers outbox requests */
+        return sd_server_channels_hand(s, job);
     sd_node_stats_t stats = s_stats(s);
     sd_api_ctx_t ctx = {.cfg = s->cfg,
                         .store = s->store,
@@ -649,10 +653,11 @@ static void s_drain(sd_server_t *s)
 /* Every socket the loop watches: the client ROUTERs first, then replication's, then the search
  * thread's. */
 typedef struct {
-    zmq_pollitem_t items[4 + SD_REPLICA_SOCKETS_MAX]; /* for zmq_poll */
-    void *handles[4 + SD_REPLICA_SOCKETS_MAX];        /* the czmq object behind each item */
+    zmq_pollitem_t items[5 + SD_REPLICA_SOCKETS_MAX]; /* for zmq_poll */
+    void *handles[5 + SD_REPLICA_SOCKETS_MAX];        /* the czmq object behind each item */
     int count;                                        /* used entries */
     int search;                                       /* the search thread's entry, or -1 */
+    int channels;                                     /* the channels thread's, or -1 */
 } s_watch_t;
 
 static void s_watch_init(sd_server_t *s, s_watch_t *w)
@@ -666,6 +671,9 @@ static void s_watch_init(sd_server_t *s, s_watch_t *w)
     w->search = s->search ? w->count : -1;
     if (s->search)
         w->handles[w->count++] = sd_search_socket(s->search);
+    w->channels = s->channels ? w->count : -1;
+    if (s->channels)
+        w->handles[w->count++] = sd_channels_socket(s->channels);
     for (int i = 0; i < w->count; i++)
         w->items[i] = (zmq_pollitem_t){zsock_resolve(w->handles[i]), 0, ZMQ_POLLIN, 0};
 }
@@ -751,10 +759,12 @@ int sd_server_run(sd_server_t *s)
         /* Serve every socket that is ready, not only the first: with one per
          * wakeup, a busy client socket or first upstream starves the rest. */
         for (int i = s->nclients; ready > 0 && i < watch.count; i++)
-            if (i != watch.search && (watch.items[i].revents & ZMQ_POLLIN))
+            if (i != watch.search && i != watch.channels && (watch.items[i].revents & ZMQ_POLLIN))
                 sd_replica_handle(s->replica, watch.handles[i]);
         if (ready > 0 && watch.search >= 0 && (watch.items[watch.search].revents & ZMQ_POLLIN))
             sd_server_search_replies(s);
+        if (ready > 0 && watch.channels >= 0 && (watch.items[watch.channels].revents & ZMQ_POLLIN))
+            sd_server_channels_take(s);
         bool clients = false;
         for (int i = 0; ready > 0 && i < s->nclients; i++)
             clients |= (watch.items[i].revents & ZMQ_POLLIN) != 0;

@@ -9,6 +9,7 @@
 #include "api.h"
 #include "audit.h"
 #include "authn.h"
+#include "channels.h"
 #include "events.h"
 #include "journal.h"
 #include "metrics.h"
@@ -86,6 +87,7 @@ struct sd_server {
     uint64_t next_tag;                        /* tag of the next request handed to it */
     char search_down[256];   /* why the search thread is not running ("" when it is) */
     int64_t search_retry_at; /* monotonic ms of the next try to start it */
+    sd_channels_t *channels; /* the channels thread (channels.h), or NULL: nothing is sent */
 };
 
 /* The journal's listener: a committed event goes to the HTTP live streams and wakes the search
@@ -111,7 +113,24 @@ int sd_server_search_hand(sd_server_t *s, sd_server_job_t *job);
 /* Forwards the replies the search thread has made, unchanged, through the outbox. */
 void sd_server_search_replies(sd_server_t *s);
 
+/* Sends reply (taken) to the client whose request a thread held under tag (s->asked), through
+ * the outbox; a reply whose slot is gone is dropped. */
+void sd_server_forward(sd_server_t *s, uint64_t tag, zframe_t **reply);
+
 /* Stops the search thread and drops the requests it held. */
 void sd_server_search_stop(sd_server_t *s);
+
+/* server_channels.c: starts the channels thread when mail/transport is not off (a failure is
+ * logged and the node serves on, sending nothing); always returns 0. */
+int sd_server_channels_start(sd_server_t *s);
+
+/* Stops the channels thread. */
+void sd_server_channels_stop(sd_server_t *s);
+
+/* Hands an outbox request (admitted) to the channels thread, as sd_server_search_hand. */
+int sd_server_channels_hand(sd_server_t *s, sd_server_job_t *job);
+
+/* Forwards the thread's replies and writes the history of what it sent. */
+void sd_server_channels_take(sd_server_t *s);
 
 #endif

@@ -17,6 +17,7 @@ void sd_server_committed(void *arg, const sd_kind_t *kind, const char *key, int 
         sd_changes_publish(s->changes, kind, key, op);
     if (s->search)
         sd_search_wake(s->search, kind, key, op);
+    sd_channels_wake(s->channels);
 }
 
 int sd_server_search_start(sd_server_t *s)
@@ -71,16 +72,20 @@ void sd_server_search_replies(sd_server_t *s)
 {
     uint64_t tag;
     zframe_t *reply;
-    while (s->search && sd_search_take(s->search, &tag, &reply) == 0) {
-        sd_server_asked_t *slot = &s->asked[tag % SD_SERVER_ASKED];
-        if (!slot->envelope || slot->tag != tag) {
-            zframe_destroy(&reply);
-            continue;
-        }
-        zmsg_append(slot->envelope, &reply);
-        sd_outbox_send(s->outbox, s->clients[slot->from], &slot->envelope, zclock_mono());
-        slot->envelope = NULL;
+    while (s->search && sd_search_take(s->search, &tag, &reply) == 0)
+        sd_server_forward(s, tag, &reply);
+}
+
+void sd_server_forward(sd_server_t *s, uint64_t tag, zframe_t **reply)
+{
+    sd_server_asked_t *slot = &s->asked[tag % SD_SERVER_ASKED];
+    if (!slot->envelope || slot->tag != tag) {
+        zframe_destroy(reply);
+        return;
     }
+    zmsg_append(slot->envelope, reply);
+    sd_outbox_send(s->outbox, s->clients[slot->from], &slot->envelope, zclock_mono());
+    slot->envelope = NULL;
 }
 
 void sd_server_search_stop(sd_server_t *s)

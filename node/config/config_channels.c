@@ -18,6 +18,7 @@ void sd_config_channels_defaults(sd_config_t *cfg)
     strcpy(m->sendmail, "/usr/sbin/sendmail");
     m->unknown_sender = SD_UNKNOWN_OPEN;
     m->max_bytes = 10L * 1024 * 1024;
+    m->auto_per_hour = 10;
     strcpy(m->language, "zh-CN");
 }
 

@@ -16,6 +16,7 @@
  *         templates = /etc/sundesk/mail     # admin-edited templates; "" = the built-in ones
  *         console_url = https://desk.example.com/  # links in mails (default: the node's)
  *         bulletin_to = all-staff@example.com      # who hears of bulletins
+ *         auto_per_hour = 10                # most notices to one address an hour (1..1000)
  */
 #ifndef SD_CONFIG_CHANNELS_H
 #define SD_CONFIG_CHANNELS_H
@@ -54,6 +55,7 @@ typedef struct {
     char templates[SD_MAIL_PATH_MAX];          /* "" = built-in */
     char console_url[SD_MAIL_PATH_MAX];        /* "" = the node's own http URL */
     char bulletin_to[SD_MAIL_LIST_MAX];        /* comma-separated addresses; "" = none */
+    int auto_per_hour; /* most auto-generated mails to one recipient an hour (default 10) */
 } sd_mail_config_t;
 
 /* The alerts section (config_alerts.c):
@@ -111,9 +113,57 @@ extern const char *const sd_alert_severity_names[]; /* SD_ALERT_SEV_COUNT_ */
  * anything else as warning). */
 int sd_alerts_severity(const char *word);
 
-/* The chat section (config_chat.c). */
+/* The chat section (config_chat.c): robots that post the desk's notices into group chats.
+ * Example:
+ *     chat
+ *         robot
+ *             name = ops-wecom             # letters, digits, '-', '_', '.'
+ *             kind = wecom                 # wecom | dingtalk | feishu | webhook
+ *             url = https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY
+ *             secret_file = /etc/sundesk/robot.secret   # 0600; dingtalk, feishu, webhook
+ *             events = new_p1,breach,major,page         # default: all seven
+ *             teams = network,servers      # "" (default) = every team
+ *             sites = APAC                 # "" (default) = every site
+ *             per_minute = 20              # most posts a minute (default 20)
+ */
+#define SD_CHAT_ROBOTS_MAX 16 /* robots one node posts to */
+#define SD_ROBOT_URL_MAX   1024
+
+typedef enum {
+    SD_ROBOT_WECOM,
+    SD_ROBOT_DINGTALK,
+    SD_ROBOT_FEISHU,
+    SD_ROBOT_WEBHOOK
+} sd_robot_kind_t;
+
+/* The events a robot may post (its `events` key), as bits of sd_robot_config_t.events. */
+enum {
+    SD_ROBOT_EV_NEW_P1 = 1u << 0,   /* "new_p1": a new P1 ticket */
+    SD_ROBOT_EV_NEW_P2 = 1u << 1,   /* "new_p2": a new P2 ticket */
+    SD_ROBOT_EV_BREACH = 1u << 2,   /* "breach": an SLA breach */
+    SD_ROBOT_EV_HANDOVER = 1u << 3, /* "handover": a follow-the-sun handover */
+    SD_ROBOT_EV_MAJOR = 1u << 4,    /* "major": a major incident */
+    SD_ROBOT_EV_BULLETIN = 1u << 5, /* "bulletin": a bulletin */
+    SD_ROBOT_EV_PAGE = 1u << 6,     /* "page": an on-call page */
+    SD_ROBOT_EV_ALL = (1u << 7) - 1
+};
+
+/* One `robot NAME` subsection. The secret itself is never kept here: robot.c reads the file
+ * when it signs (a rotated secret needs no restart) and never logs it. */
 typedef struct {
-    int unused_; /* filled by the chat change */
+    char name[SD_NAME_MAX + 1];
+    int kind;                           /* sd_robot_kind_t */
+    char url[SD_ROBOT_URL_MAX];         /* http:// or https:// */
+    char secret_file[SD_MAIL_PATH_MAX]; /* "" = none (wecom: none; webhook: unsigned) */
+    unsigned events;                    /* SD_ROBOT_EV_* bits; default all */
+    char teams[SD_MAIL_LIST_MAX];       /* comma-separated; "" = every team */
+    char sites[SD_MAIL_LIST_MAX];       /* comma-separated; "" = every site */
+    int per_minute;                     /* 1..600; default 20 */
+} sd_robot_config_t;
+
+typedef struct {
+    int robot_count;
+    sd_robot_config_t robots[SD_CHAT_ROBOTS_MAX];
 } sd_chat_config_t;
 
 typedef struct sd_config sd_config_t;

@@ -123,11 +123,17 @@ int sd_config_mail_item(sd_config_t *cfg, zconfig_t *item, char *why, size_t cap
         ok = s_addresses(value);
         ok = ok && s_set(m->bulletin_to, sizeof m->bulletin_to, value);
         expect = "comma-separated addresses";
+    } else if (!strcmp(key, "auto_per_hour")) {
+        char *end;
+        long n = strtol(value, &end, 10);
+        ok = value[0] && !*end && n >= 1 && n <= 1000;
+        m->auto_per_hour = ok ? (int)n : m->auto_per_hour;
+        expect = "1 to 1000";
     } else {
         snprintf(why, cap,
                  "unknown option (known: address, domain, transport, sendmail, smtp_url, "
                  "smtp_user, smtp_password_file, unknown_sender, max_bytes, language, "
-                 "templates, console_url, bulletin_to)");
+                 "templates, console_url, bulletin_to, auto_per_hour)");
         return SD_ECONFIG;
     }
     if (!ok)

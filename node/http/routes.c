@@ -146,6 +146,9 @@ static const s_route_t s_routes[] = {
      NULL},
     {"GET", "/api/v1/alerts", "alert.list", NULL, RT_QUERY | RT_PAGED, "alerts"},
     {"GET", "/api/v1/alerts/{id}", "alert.get", NULL, RT_RECORD, NULL},
+    {"GET", "/api/v1/outbox", "outbox.list", NULL, RT_QUERY | RT_PAGED, "entries"},
+    {"POST", "/api/v1/outbox/{id}/actions/{step}", "outbox.", " retry ", RT_BODY | RT_EMPTY_OK,
+     NULL},
 };
 
 /* The parts of a path that matched a route. */

@@ -78,6 +78,12 @@ export async function startNode(opts = {}) {
   if (calendars) conf += SCHEDULE;
   if (console) conf += `http\n    console = ${console}\n`;
   if (opts.conf) conf += opts.conf; // more sections, as written (the alerts tests' sources)
+  // Notifications out (issue 17): the full node sends its mail to a sendmail that takes it all but
+  // refuses (EX_DATAERR) a message to fail...@, so an outbox entry can be made to fail.
+  if (opts.mail ?? calendars) {
+    writeFileSync(join(dir, 'sendmail'), '#!/bin/sh\nif grep -q "^To: fail"; then exit 65; fi\nexit 0\n', { mode: 0o755 });
+    conf += `mail\n    address = desk@example.com\n    transport = sendmail\n    sendmail = ${dir}/sendmail\n`;
+  }
   writeFileSync(join(dir, 'desk.zpl'), conf);
   // A port found free may be taken before the node binds it: try a few.
   for (let attempt = 0; attempt < 5; attempt++) {

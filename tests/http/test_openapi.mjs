@@ -103,6 +103,7 @@ function tokenFor(path) {
   if (path.startsWith('/api/v1/vendors')) return mgr.token;
   if (path.startsWith('/api/v1/oncall/overrides')) return mgr.token;
   if (path.startsWith('/api/v1/bulletins')) return mgr.token;
+  if (path.startsWith('/api/v1/outbox/')) return mgr.token; // outbox.retry: managers
   return agent.token;
 }
 // A body the route accepts, so that 401 comes from the missing token alone.
@@ -609,6 +610,31 @@ C('GET', `${AL}/{id}`, 200, async () => {
   return alertNode.api('GET', `${AL}/${r.json.alerts[0].alert}`, { token: prom.token });
 });
 C('GET', `${AL}/{id}`, 403, () => node.api('GET', `${AL}/AL-00000000000000000000000000000`, { token: req.token }));
+// notifications out (issue 17): the outbox (lib.mjs: mail to fail...@ is refused, the rest taken)
+const OB = '/api/v1/outbox', OBR = '/api/v1/outbox/{id}/actions/retry';
+const obr = (id) => `/api/v1/outbox/${encodeURIComponent(id)}/actions/retry`;
+let nOut = 0;
+// The outbox entry (its id) of a new ticket whose requester is PREFIX<n>@example.com, once in state.
+async function outboxEntry(prefix, state) {
+  const t = node.sd('ticket', 'new', '--title', `out ${++nOut}`, '--requester', `${prefix}${nOut}@example.com`).trim().split('\n')[0];
+  for (let i = 0; i < 200; i++) {
+    const r = await node.api('GET', `${OB}?ticket=${t}&state=${state}`, { token: agent.token });
+    if (r.json?.items?.length) return r.json.items[0].id;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  throw new Error(`no ${state} outbox entry for ${t}`);
+}
+C('GET', OB, 200, async () => {
+  await outboxEntry('ok', 'sent');
+  return node.api('GET', `${OB}?limit=1`, { token: agent.token });
+});
+C('GET', OB, 403, () => node.api('GET', OB, { token: req.token }));
+C('GET', OB, 422, () => node.api('GET', `${OB}?state=lost`, { token: agent.token }));
+C('GET', OB, 503, () => plain.api('GET', OB, { token: plainAgent.token }));
+C('POST', OBR, 200, async () => node.api('POST', obr(await outboxEntry('fail', 'failed')), { token: mgr.token }));
+C('POST', OBR, 403, () => node.api('POST', obr('x@example.com'), { token: agent.token }));
+C('POST', OBR, 409, async () => node.api('POST', obr(await outboxEntry('ok', 'sent')), { token: mgr.token }));
+C('POST', OBR, 503, () => plain.api('POST', obr('x@example.com'), { token: plain.user(`pm${++nOut}`, ['manager']).token }));
 // node
 C('GET', '/api/v1/audit', 200, () => node.api('GET', '/api/v1/audit?limit=5&since=0', { token: admin.token }));
 C('GET', '/api/v1/audit', 403, () => node.api('GET', '/api/v1/audit', { token: agent.token }));

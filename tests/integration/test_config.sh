@@ -27,6 +27,8 @@ refused "$site"$'\n        zone = Europe/London\n    site\n        name = EMEA\n
     "EMEA: listed twice"
 refused $'schedule\n    follow_sun = "P7"' "schedule/follow_sun: bad value"
 refused $'schedule\n    clock_speed = 100' "the test clock needs clock_start and clock_speed"
+refused $'mail\n    auto_per_hour = 0' "mail/auto_per_hour: bad value '0' (1 to 1000)"
+refused $'mail\n    auto_per_hour = lots' "mail/auto_per_hour: bad value 'lots' (1 to 1000)"
 cat >"$dir/sched.zpl" <<EOT
 schedule
     site
@@ -82,6 +84,44 @@ mkdir "$dir/cwd"
 printf 'metrics\n    port = 9470\n' >"$dir/metrics.zpl"
 out=$("$bin/node/sundeskd" --check-config "$dir/metrics.zpl"); rc=$?
 [ $rc -eq 0 ] && [[ $out == *"metrics on"* ]] && ok || bad "metrics section: $out"
+
+# The chat section: robot subsections; a secret file must be its owner's only and is never shown.
+robot=$'chat\n    robot\n        name = ops'
+refused $'chat\n    colour = blue' "chat/colour: unknown option"
+refused "$robot"$'\n        kind = icq\n        url = http://x/' "robot ops/kind: bad kind"
+refused "$robot"$'\n        kind = wecom\n        url = ftp://x/?key=K1' "robot ops/url: bad url"
+refused "$robot"$'\n        kind = wecom' "robot ops: kind and url are needed"
+refused "$robot"$'\n        kind = webhook\n        url = http://x/\n        events = new_p1,lunch' \
+    "robot ops/events: bad events"
+refused "$robot"$'\n        kind = webhook\n        url = http://x/\n        per_minute = 0' \
+    "robot ops/per_minute: bad per_minute (1 to 600)"
+refused "$robot"$'\n        kind = webhook\n        url = http://x/\n    robot\n        name = ops\n        kind = webhook\n        url = http://y/' \
+    "robot ops is configured twice"
+printf 'SEKRET-4711\n' >"$dir/robot.secret"; chmod 644 "$dir/robot.secret"
+refused "$robot"$'\n        kind = dingtalk\n        url = http://x/\n        secret_file = '"$dir/robot.secret" \
+    "must exist and be readable by its owner only (chmod 600)"
+err=$("$bin/node/sundeskd" --check-config "$dir/bad.zpl" 2>&1)
+[[ $err != *SEKRET* ]] && ok || bad "the secret was shown: $err"
+chmod 600 "$dir/robot.secret"
+refused "$robot"$'\n        kind = wecom\n        url = http://x/\n        secret_file = '"$dir/robot.secret" \
+    "a wecom robot signs nothing"
+cat >"$dir/chat.zpl" <<EOT
+chat
+    robot
+        name = ops-dingtalk
+        kind = dingtalk
+        url = "https://oapi.dingtalk.com/robot/send?access_token=T"
+        secret_file = $dir/robot.secret
+        events = new_p1, breach, page
+        teams = network, servers
+        sites = APAC
+        per_minute = 10
+    robot = all-hooks
+        kind = webhook
+        url = http://127.0.0.1:9/hook
+EOT
+out=$("$bin/node/sundeskd" --check-config "$dir/chat.zpl" 2>&1) && [[ $out != *SEKRET* ]] && ok ||
+    bad "a valid chat section: $out"
 
 
 # The example configs of deploy/examples pass the check, with their paths moved to real keys.

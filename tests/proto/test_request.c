@@ -164,6 +164,7 @@ static const struct {
     {"sender", "wangfang"},
     {"sender_name", "王芳"},
     {"state", "held"},
+    {"state", "unknown"},
     {"data", "raw bytes \x01\x02"},
     {"parts", "b2-0000000000000000000000000000000000000000000000000000000000000000,"
               "b2-1111111111111111111111111111111111111111111111111111111111111111"},
@@ -342,6 +343,8 @@ static const struct {
      "title description severity labels url impact urgency team category flap_window"},
     {SD_REQ_ALERT_GET, "alert.get", false, "id", ""},
     {SD_REQ_ALERT_LIST, "alert.list", false, "", "source state ticket limit after"},
+    {SD_REQ_OUTBOX_LIST, "outbox.list", false, "", "state ticket limit after"},
+    {SD_REQ_OUTBOX_RETRY, "outbox.retry", false, "id", ""},
 };
 #define OP_COUNT (sizeof s_ops / sizeof s_ops[0])
 

@@ -3,6 +3,7 @@
 import { en as deskEn, zh as deskZh } from './i18n_desk.js';
 import { en as kbEn, zh as kbZh } from './i18n_kb.js';
 import { en as msgEn, zh as msgZh } from './ticket_messages.js';
+import { en as obEn, zh as obZh } from './outbox.js';
 
 const en = {
     app_name: 'sundesk',
@@ -462,6 +463,8 @@ Object.assign(en, kbEn); // search, knowledge base, suggestions, bulletins
 Object.assign(zh, kbZh);
 Object.assign(en, msgEn); // a ticket's mail and chat messages (issue 17)
 Object.assign(zh, msgZh);
+Object.assign(en, obEn); // the notices this node sends (issue 17)
+Object.assign(zh, obZh);
 export const LANGS = { en, 'zh-CN': zh };
 
 // The console's language for a BCP 47 tag: any zh-* is zh-CN, everything else en.

@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 import { api } from './api.js';
 import { t, fmtTime, fmtDuration } from './i18n.js';
 import { html, useApp, ErrorLine, useFetch } from './common.js';
+import { Outbox } from './outbox.js';
 
 const STATUSES = ['new', 'acknowledged', 'assigned', 'in_progress', 'pending', 'resolved', 'closed', 'cancelled'];
 
@@ -51,5 +52,6 @@ export function NodePage() {
         <h2>${t('digest')}</h2>
         <p><code data-testid="node-digest">${s.data.digest}</code></p>
         <p class="more">${t('digest_help')}</p>` : null}
+        <${Outbox} />
     </section>`;
 }
