@@ -83,8 +83,9 @@ static void s_encode(const sd_event_t *ev, bool with_sig, sd_mp_writer_t *w)
     sd_mp_str(w, ev->author);
     sd_mp_str(w, "fields");
     if (ev->op == k->set_op) {
-        sd_mp_map(w, (uint32_t)k->nitem_fields);
-        sd_fields_encode(k->item_fields, k->nitem_fields, ev->item, ~0ull, w);
+        uint64_t present = sd_fields_present(k->item_fields, k->nitem_fields, ev->item);
+        sd_mp_map(w, s_count(present));
+        sd_fields_encode(k->item_fields, k->nitem_fields, ev->item, present, w);
     } else {
         sd_mp_map(w, s_count(ev->mask));
         sd_fields_encode(k->fields, k->nfields, ev->fields, ev->mask, w);

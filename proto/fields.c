@@ -308,6 +308,16 @@ int sd_fields_decode(const sd_field_t *table, size_t n, const sd_mp_node_t *map,
     return 0;
 }
 
+uint64_t sd_fields_present(const sd_field_t *table, size_t n, const void *obj)
+{
+    uint64_t mask = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(table[i].flags & SD_F_OMIT_ZERO) || table[i].kind != SD_F_BOOL ||
+            *CMEMBER(obj, &table[i], bool))
+            mask |= 1ull << i;
+    return mask;
+}
+
 uint32_t sd_fields_encode(const sd_field_t *table, size_t n, const void *obj, uint64_t mask,
                           sd_mp_writer_t *w)
 {

@@ -129,7 +129,9 @@ enum {
     SD_F_LINE = 1 << 1,     /* STR: single line, no control characters */
     SD_F_NONEMPTY = 1 << 2, /* STR: at least one byte */
     SD_F_MAX = 1 << 3,      /* U64 record field merged by maximum, not last writer (fold.c) */
-    SD_F_SECRET = 1 << 4    /* record field stored and replicated but never shown to clients */
+    SD_F_SECRET = 1 << 4,   /* record field stored and replicated but never shown to clients */
+    SD_F_OMIT_ZERO = 1 << 5 /* BOOL item field left out of an event when false: an event that
+                               does not set it is the same bytes as one made before it existed */
 };
 
 /* One field of a struct as seen on the wire. Tables have at most 64 entries so
@@ -175,6 +177,10 @@ int sd_field_parse(const sd_field_t *f, const char *text, void *obj, sd_fault_t 
 
 /* Writes the fields in `mask` as key/value pairs, in table order, without a map
  * header (so a caller can add pairs of its own). Returns the pair count. */
+/* The mask of table's fields that obj carries: all, but a field flagged SD_F_OMIT_ZERO whose
+ * value is false. */
+uint64_t sd_fields_present(const sd_field_t *table, size_t n, const void *obj);
+
 uint32_t sd_fields_encode(const sd_field_t *table, size_t n, const void *obj, uint64_t mask,
                           sd_mp_writer_t *w);
 

@@ -227,7 +227,11 @@ static void s_encode_extra(const void *record, bool with_stamps, sd_mp_writer_t 
     sd_mp_array(w, (uint32_t)t->ncomments);
     for (size_t i = 0; i < t->ncomments; i++) {
         const sd_comment_t *c = &t->comments[i];
-        sd_mp_map(w, 7);
+        sd_mp_map(w, c->inbound ? 8 : 7); /* "inbound" only when set: older stores' bytes stay */
+        if (c->inbound) {
+            sd_mp_str(w, "inbound");
+            sd_mp_bool(w, true);
+        }
         sd_mp_str(w, "at");
         sd_mp_u64(w, sd_hlc_ms(c->hlc));
         sd_mp_str(w, "hlc");
@@ -259,8 +263,10 @@ static int s_decode_comments(const sd_mp_node_t *arr, sd_ticket_t *t)
         const sd_mp_node_t *hlc = sd_mp_get(m, "hlc"), *pub = sd_mp_get(m, "public");
         const sd_mp_node_t *seq = sd_mp_get(m, "seq"), *origin = sd_mp_get(m, "origin");
         const sd_mp_node_t *author = sd_mp_get(m, "author"), *body = sd_mp_get(m, "body");
+        const sd_mp_node_t *inbound = sd_mp_get(m, "inbound");
         int rc = SD_ECORRUPT;
         if (!hlc || !pub || !seq || !origin || !author || !body || sd_mp_uint(hlc, &c.hlc) ||
+            (inbound && sd_mp_boolean(inbound, &c.inbound)) ||
             sd_mp_boolean(pub, &c.public_reply) || sd_mp_uint(seq, &c.seq) ||
             sd_mp_copy_str(origin, c.origin, sizeof c.origin) ||
             sd_field_decode(&author_field, author, "comment", &c, NULL) ||
@@ -291,9 +297,8 @@ int sd_ticket_decode(const sd_mp_node_t *map, sd_ticket_t *t, sd_fault_t *fault)
 /* ---- the ticket kind ------------------------------------------------------ */
 
 static const char *const s_op_names[SD_OP_COUNT_] = {
-    "create", "ack",    "assign",  "start",  "pending",  "resolve",  "close",
-    "reopen", "cancel", "comment", "update", "handover", "escalate", "sla",
-    "page",
+    "create", "ack",     "assign", "start",    "pending",  "resolve", "close", "reopen",
+    "cancel", "comment", "update", "handover", "escalate", "sla",     "page",
 };
 
 const char *sd_op_name(int op)
@@ -306,6 +311,7 @@ const char *sd_op_name(int op)
 static const sd_field_t s_comment_fields[] = {
     {"body", SD_F_STR, SD_F_REQUIRED | SD_F_NONEMPTY, 0, COFF(body), 0, SD_COMMENT_MAX, NULL},
     {"public", SD_F_BOOL, SD_F_REQUIRED, 0, COFF(public_reply), 0, 0, NULL},
+    {"inbound", SD_F_BOOL, SD_F_OMIT_ZERO, 0, COFF(inbound), 0, 0, NULL},
 };
 
 static void s_item_clear(void *item)
@@ -318,7 +324,10 @@ static int s_fold_comment(void *record, const sd_event_t *ev)
 {
     sd_ticket_t *t = record;
     const sd_comment_t *item = ev->item;
-    sd_comment_t c = {.hlc = ev->hlc, .seq = ev->seq, .public_reply = item->public_reply};
+    sd_comment_t c = {.hlc = ev->hlc,
+                      .seq = ev->seq,
+                      .public_reply = item->public_reply,
+                      .inbound = item->inbound};
     strcpy(c.origin, ev->origin);
     c.author = strdup(ev->author);
     c.body = strdup(item->body ? item->body : "");
@@ -329,8 +338,9 @@ static int s_fold_comment(void *record, const sd_event_t *ev)
     return sd_ticket_add_comment(t, &c);
 }
 
-/* The first response is the earliest public reply by someone other than the requester: worked
- * out from the comments and the requester as they are now, whatever order they arrived in. */
+/* The first response is the earliest public reply by someone other than the requester (and not
+ * the requester's own mail or chat taken in by a channel): worked out from the comments and the
+ * requester as they are now, whatever order they arrived in. */
 static void s_after_fold(void *record)
 {
     sd_ticket_t *t = record;
@@ -338,7 +348,8 @@ static void s_after_fold(void *record)
     for (size_t i = 0; i < t->ncomments; i++) {
         const sd_comment_t *c = &t->comments[i];
         uint64_t ms = sd_hlc_ms(c->hlc);
-        if (c->public_reply && !(t->requester && strcmp(c->author, t->requester) == 0) &&
+        if (c->public_reply && !c->inbound &&
+            !(t->requester && strcmp(c->author, t->requester) == 0) &&
             (t->first_response_at == 0 || ms < t->first_response_at))
             t->first_response_at = ms;
     }

@@ -120,6 +120,8 @@ typedef struct {
     char *author;                 /* who wrote it (owned) */
     char *body;                   /* the text (owned) */
     bool public_reply;            /* true: sent to the customer; false: internal note */
+    bool inbound; /* the requester's own words taken in by a channel (mail.ingest, chat.ingest):
+                     public, but no reply of the desk's (first_response_at leaves it out) */
 } sd_comment_t;
 
 /* A ticket. Strings are heap-owned (NULL = not set); times are Unix ms, 0 =

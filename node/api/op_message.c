@@ -78,6 +78,8 @@ static int s_ticket_event(s_in_t *in, const sd_ticket_t *cur, sd_request_t *r, c
 {
     sd_event_t tev = {0};
     int rc = sd_api_ticket_write(in->ctx, cur, r, &tev, in->fault);
+    if (!rc && r->op == SD_REQ_TICKET_COMMENT) /* the sender's words, not the desk's reply */
+        sd_event_comment(&tev)->inbound = r->args.ticket.public_reply;
     if (!rc && !cur)
         rc = sd_store_next_id(in->ctx->txn, &sd_kind_ticket, tev.key);
     else if (!rc)

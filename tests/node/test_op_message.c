@@ -175,6 +175,11 @@ static void test_threading_by_headers(void **state)
     const sd_reply_t *g = sd_fx_ok(s->fx, s->agent, SD_REQ_TICKET_GET, "id", ticket, NULL);
     const sd_mp_node_t *c0 = sd_mp_at(sd_mp_get(g->result, "comments"), 0);
     uint64_t seq = sd_fx_u64(c0, "seq");
+    /* The sender's words: public, marked inbound, and no first response of the desk's. */
+    bool inbound = false;
+    assert_int_equal(sd_mp_boolean(sd_mp_get(c0, "inbound"), &inbound), 0);
+    assert_true(inbound);
+    assert_int_equal(sd_fx_u64(g->result, "first_response_at"), 0);
     sd_store_txn_t *txn = s_read(s);
     assert_true(sd_message_of_comment(txn, "LOCAL", seq, got));
     assert_string_equal(got, reply_id);
@@ -200,6 +205,13 @@ static void test_threading_by_headers(void **state)
     const sd_reply_t *r = sd_fx_ok(s->fx, s->agent, SD_REQ_TICKET_GET, "id", ticket, NULL);
     assert_string_equal(sd_fx_str(s->fx, r->result, "status"), "in_progress");
     assert_int_equal(s_comments(s, ticket), 3);
+    assert_int_equal(sd_fx_u64(r->result, "first_response_at"), 0);
+    /* An agent's public reply is the first response, and carries no inbound mark. */
+    sd_fx_ok(s->fx, s->agent, SD_REQ_TICKET_COMMENT, "id", ticket, "body", "Restarted it.",
+             "public", "true", NULL);
+    r = sd_fx_ok(s->fx, s->agent, SD_REQ_TICKET_GET, "id", ticket, NULL);
+    assert_true(sd_fx_u64(r->result, "first_response_at") > 0);
+    assert_null(sd_mp_get(sd_mp_at(sd_mp_get(r->result, "comments"), 3), "inbound"));
     /* An In-Reply-To that names nothing known: a new ticket. */
     m = s_mail(s, "fifth@example.com", "b@example.com", "Re: ?", "in_reply_to", "<nothing@nowhere>",
                NULL, NULL);
