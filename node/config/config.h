@@ -121,6 +121,9 @@ int sd_config_http_option(sd_http_config_t *http, const char *text, char *why, s
 /* Frees what the config owns (the calendars); NULL-safe. */
 void sd_config_clear(sd_config_t *cfg);
 
+/* Copies value into out (cap bytes) when it fits: false (out untouched) when it does not. */
+bool sd_config_set_str(char *out, size_t cap, const char *value);
+
 /* Parses exactly n integers in [lo, hi], separated by blanks, from s. */
 bool sd_config_ints(const char *s, int *out, int n, int lo, int hi);
 

@@ -15,7 +15,7 @@ static bool s_numeric(const char *address)
     return inet_pton(AF_INET, address, buf) == 1 || inet_pton(AF_INET6, address, buf) == 1;
 }
 
-static bool s_set(char *out, size_t cap, const char *value)
+bool sd_config_set_str(char *out, size_t cap, const char *value)
 {
     size_t len = strlen(value);
     if (len >= cap)
@@ -32,13 +32,13 @@ int sd_config_http_key(sd_config_t *cfg, const char *key, const char *value, cha
         ok = sd_config_ints(value, &h->port, 1, 0, 65535);
         h->port_set = true;
     } else if (!strcmp(key, "address"))
-        ok = s_set(h->address, sizeof h->address, value) && s_numeric(value);
+        ok = sd_config_set_str(h->address, sizeof h->address, value) && s_numeric(value);
     else if (!strcmp(key, "tls_cert"))
-        ok = s_set(h->tls_cert, sizeof h->tls_cert, value) && value[0];
+        ok = sd_config_set_str(h->tls_cert, sizeof h->tls_cert, value) && value[0];
     else if (!strcmp(key, "tls_key"))
-        ok = s_set(h->tls_key, sizeof h->tls_key, value) && value[0];
+        ok = sd_config_set_str(h->tls_key, sizeof h->tls_key, value) && value[0];
     else if (!strcmp(key, "console"))
-        ok = s_set(h->console, sizeof h->console, value) && value[0];
+        ok = sd_config_set_str(h->console, sizeof h->console, value) && value[0];
     else {
         snprintf(why, cap, "unknown option (known: port, address, tls_cert, tls_key, console)");
         return SD_ECONFIG;

@@ -9,15 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static bool s_set(char *out, size_t cap, const char *value)
-{
-    size_t len = strlen(value);
-    if (len >= cap)
-        return false;
-    memcpy(out, value, len + 1);
-    return true;
-}
-
 /* A plain address: local@domain, printable ASCII without spaces, brackets or quotes. */
 static bool s_address(const char *a)
 {
@@ -34,7 +25,7 @@ static bool s_address(const char *a)
 static bool s_addresses(const char *list)
 {
     char buf[SD_MAIL_LIST_MAX];
-    if (!s_set(buf, sizeof buf, list))
+    if (!sd_config_set_str(buf, sizeof buf, list))
         return false;
     char *save = NULL;
     for (char *a = strtok_r(buf, ", ", &save); a; a = strtok_r(NULL, ", ", &save))
@@ -79,27 +70,28 @@ int sd_config_mail_item(sd_config_t *cfg, zconfig_t *item, char *why, size_t cap
         return SD_ECONFIG;
     }
     if (!strcmp(key, "address")) {
-        ok = s_set(m->address, sizeof m->address, value) && s_address(value);
+        ok = sd_config_set_str(m->address, sizeof m->address, value) && s_address(value);
         expect = "an address such as support@example.com";
     } else if (!strcmp(key, "domain")) {
-        ok = s_set(m->domain, sizeof m->domain, value) && s_domain(value);
+        ok = sd_config_set_str(m->domain, sizeof m->domain, value) && s_domain(value);
         m->domain_set = ok;
         expect = "a domain name such as desk.example.com";
     } else if (!strcmp(key, "transport")) {
         ok = s_choice(value, transports, &m->transport);
         expect = "off, sendmail or smtp";
     } else if (!strcmp(key, "sendmail")) {
-        ok = s_set(m->sendmail, sizeof m->sendmail, value) && value[0] == '/';
+        ok = sd_config_set_str(m->sendmail, sizeof m->sendmail, value) && value[0] == '/';
         expect = "an absolute path";
     } else if (!strcmp(key, "smtp_url")) {
-        ok = s_set(m->smtp_url, sizeof m->smtp_url, value) &&
+        ok = sd_config_set_str(m->smtp_url, sizeof m->smtp_url, value) &&
              (!strncmp(value, "smtp://", 7) || !strncmp(value, "smtps://", 8));
         expect = "smtp://HOST:PORT or smtps://HOST:PORT";
     } else if (!strcmp(key, "smtp_user")) {
-        ok = s_set(m->smtp_user, sizeof m->smtp_user, value);
+        ok = sd_config_set_str(m->smtp_user, sizeof m->smtp_user, value);
         expect = "a user name";
     } else if (!strcmp(key, "smtp_password_file")) {
-        ok = s_set(m->smtp_password_file, sizeof m->smtp_password_file, value) && value[0] == '/';
+        ok = sd_config_set_str(m->smtp_password_file, sizeof m->smtp_password_file, value) &&
+             value[0] == '/';
         expect = "an absolute path";
     } else if (!strcmp(key, "unknown_sender")) {
         ok = s_choice(value, policies, &m->unknown_sender);
@@ -110,18 +102,18 @@ int sd_config_mail_item(sd_config_t *cfg, zconfig_t *item, char *why, size_t cap
         ok = value[0] && !*end && m->max_bytes >= 4096 && m->max_bytes <= 100L * 1024 * 1024;
         expect = "4096 to 104857600";
     } else if (!strcmp(key, "language")) {
-        ok = s_set(m->language, sizeof m->language, value) && value[0];
+        ok = sd_config_set_str(m->language, sizeof m->language, value) && value[0];
         expect = "a language tag such as zh-CN or en";
     } else if (!strcmp(key, "templates")) {
-        ok = s_set(m->templates, sizeof m->templates, value) && value[0] == '/';
+        ok = sd_config_set_str(m->templates, sizeof m->templates, value) && value[0] == '/';
         expect = "an absolute path";
     } else if (!strcmp(key, "console_url")) {
-        ok = s_set(m->console_url, sizeof m->console_url, value) &&
+        ok = sd_config_set_str(m->console_url, sizeof m->console_url, value) &&
              (!strncmp(value, "http://", 7) || !strncmp(value, "https://", 8));
         expect = "an http:// or https:// URL";
     } else if (!strcmp(key, "bulletin_to")) {
         ok = s_addresses(value);
-        ok = ok && s_set(m->bulletin_to, sizeof m->bulletin_to, value);
+        ok = ok && sd_config_set_str(m->bulletin_to, sizeof m->bulletin_to, value);
         expect = "comma-separated addresses";
     } else if (!strcmp(key, "auto_per_hour")) {
         char *end;

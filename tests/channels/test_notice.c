@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "chan_test.h"
+
 static char s_dir[64];
 
 static int setup(void **state)
@@ -36,15 +38,6 @@ static int teardown(void **state)
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", s_dir);
     return system(cmd) == 0 ? 0 : -1;
-}
-
-static void s_write(const char *path, const char *text, mode_t mode)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    chmod(path, mode);
 }
 
 static void test_builtin_and_override(void **state)
@@ -70,7 +63,8 @@ static void test_builtin_and_override(void **state)
     snprintf(path, sizeof path, "%s/zh-CN", s_dir);
     mkdir(path, 0700);
     snprintf(path, sizeof path, "%s/zh-CN/ack.txt", s_dir);
-    s_write(path, "Subject: 收到 {ticket} {unknown}\n\n{title}，{reply_due} 前回复。\n", 0600);
+    sd_test_write_file(path, "Subject: 收到 {ticket} {unknown}\n\n{title}，{reply_due} 前回复。\n",
+                       0600);
     v.title = "两行\n标题";
     assert_int_equal(sd_notice_render(s_dir, "zh", "ack", &v, &subject, &body), 0);
     assert_string_equal(subject, "收到 APAC-000042 {unknown}");
@@ -78,7 +72,7 @@ static void test_builtin_and_override(void **state)
     free(subject), free(body);
     v.title = "a\r\nBcc: x@y";
     snprintf(path, sizeof path, "%s/zh-CN/reply.txt", s_dir);
-    s_write(path, "Subject: {title}\n\n{text}\n", 0600);
+    sd_test_write_file(path, "Subject: {title}\n\n{text}\n", 0600);
     assert_int_equal(sd_notice_render(s_dir, "zh-CN", "reply", &v, &subject, &body), 0);
     assert_null(strchr(subject, '\n'));
     free(subject), free(body);
@@ -172,7 +166,7 @@ static int s_send_with(const char *script, int timeout_ms, char *err, size_t cap
     char path[128];
     snprintf(path, sizeof path, "%s/sendmail", s_dir);
     unlink(path);
-    s_write(path, script, 0755);
+    sd_test_write_file(path, script, 0755);
     sd_mail_config_t m = {.transport = SD_MAIL_SENDMAIL};
     snprintf(m.sendmail, sizeof m.sendmail, "%s", path);
     return sd_deliver_mail(&m, "a@b", "To: a@b\nSubject: x\n\nbody\n", timeout_ms, err, cap);

@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+
+#include "chan_test.h"
 #include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,15 +35,6 @@ static uint64_t s_now(void)
     return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
 }
 
-static void s_write_file(const char *path, const char *text, mode_t mode)
-{
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    chmod(path, mode);
-}
-
 static int s_setup(void **state)
 {
     (void)state;
@@ -52,8 +45,8 @@ static int s_setup(void **state)
     snprintf(s_secret, sizeof s_secret, "%s/secret", s_dir);
     snprintf(s_other, sizeof s_other, "%s/other", s_dir);
     snprintf(portfile, sizeof portfile, "%s/port", s_dir);
-    s_write_file(s_secret, "SEC-test-7f3a9\n", 0600);
-    s_write_file(s_other, "not-the-secret\n", 0600);
+    sd_test_write_file(s_secret, "SEC-test-7f3a9\n", 0600);
+    sd_test_write_file(s_other, "not-the-secret\n", 0600);
     s_pid = fork();
     if (s_pid == 0) {
         execlp("python3", "python3", SD_RECEIVER, "--log", s_log, "--port-file", portfile,
@@ -200,7 +193,7 @@ static void test_open_secret_refused(void **state)
     char path[300], err[256];
     int before, after;
     snprintf(path, sizeof path, "%s/open", s_dir);
-    s_write_file(path, "SEC-open\n", 0644);
+    sd_test_write_file(path, "SEC-open\n", 0644);
     sd_robot_config_t r = s_robot("open", SD_ROBOT_WEBHOOK, "/webhook/open", path);
     json_decref(s_last(&before));
     assert_int_equal(sd_robot_send(&r, &s_msg, s_now(), err, sizeof err), SD_EIO);
