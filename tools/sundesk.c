@@ -59,7 +59,7 @@ static const sd_cli_command_t s_commands[] = {
     {"bulletin", sd_bulletin_verbs},
     {"message", sd_message_verbs}, // inbound mail and chat (issue 17)
     {"blob", sd_blob_verbs},
-    {"alert", sd_alert_verbs}, // monitoring alerts (issue 17)
+    {"alert", sd_alert_verbs},   // monitoring alerts (issue 17)
     {"outbox", sd_outbox_verbs}, // notifications out (issue 17)
     {"logout", sd_logout_verbs},
     {NULL, NULL},

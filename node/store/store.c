@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
-static const char *const s_db_names[DB_N] = {"events",   "vector",  "meta",    "records",
-                                             "timeline", "indexes", "denials", "idempotency",
-                                             "blobs"};
+static const char *const s_db_names[DB_N] = {"events",  "vector",      "meta",
+                                             "records", "timeline",    "indexes",
+                                             "denials", "idempotency", "blobs"};
 
 /* ---- open / close -------------------------------------------------------- */
 

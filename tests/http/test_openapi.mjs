@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNode, openapi as doc, root, problem, assert } from './lib.mjs';
 import { check, documented, resolve } from './schema.mjs';
+import { channels } from './openapi_channels.mjs';
 
 let node, plain, admin, agent, mgr, req, plainAgent;
 let bare; // a desk user without a role: reads bulletins, nothing of the knowledge base
@@ -49,33 +50,12 @@ const freshCustomer = () => JSON.parse(node.sd('--json', 'customer', 'new', '--n
 const STALE = `"${'0'.repeat(32)}"`; // a well-formed version no record has
 const freshArticle = () => node.sd('article', 'new', '--title', 'A', '--body', 'one\ntwo\n', '--audience', 'public').trim();
 const freshBulletin = () => node.sd('bulletin', 'new', '--title', 'B', '--valid-until', '2100-01-01').trim();
-// Inbound messages (proto/MAIL.md): ids made from the Message-ID (BLAKE2b-128, computed once
-// with Python's hashlib), a chat message's by the node.
-const MAIL = { id: 'M-b343e296eda0ce887a692b1c29dc71', message_id: 'openapi-good@example.com', from: 'good@example.com' };
-const AUTO = {
-  'openapi-auto1@example.com': 'M-981606973b623de219593ed3e4ce76', 'openapi-auto2@example.com': 'M-6a4d628386cdc8a675fbaba4ed29b6',
-  'openapi-auto3@example.com': 'M-62dcc641d3ed8c7cfb14a9b43628b1',
-};
-// An auto-reply (state ignored: release and discard take it); its id.
-async function autoMail(msgid) {
-  const r = await node.api('POST', '/api/v1/mail/messages', { token: agent.token,
-    body: { id: AUTO[msgid], message_id: msgid, from: 'ooo@example.com', class: 'auto', subject: 'Out of office' } });
-  assert.equal(r.status, 200, r.text);
-  return r.json.message.id;
-}
-let nChat = 0;
-async function freshMessage() {
-  const r = await node.api('POST', '/api/v1/chat/messages', { token: agent.token,
-    body: { source: 'wecom', conversation: `c${++nChat}`, sender: 'wang', text: 'VPN 连不上', message_id: 'm1' } });
-  assert.equal(r.status, 200, r.text);
-  return r.json.message.id;
-}
-async function freshBlob(bytes = 'hello blob') {
-  const r = await node.api('POST', '/api/v1/blobs', { token: agent.token, raw: bytes, type: 'application/octet-stream' });
-  assert.equal(r.status, 201, r.text);
-  return r.json.blob;
-}
-const NO_BLOB = `b2-${'0'.repeat(64)}`;
+// Inbound messages, blobs, alerts, the outbox: openapi_channels.mjs.
+const ch = channels({
+  get node() { return node; }, get plain() { return plain; }, get agent() { return agent; },
+  get mgr() { return mgr; }, get req() { return req; }, get plainAgent() { return plainAgent; },
+  ticketIn: (...a) => ticketIn(...a),
+});
 
 // Path parameters for requests that should reach an existing record (generic cases).
 async function fill(path) {
@@ -90,8 +70,8 @@ async function fill(path) {
   if (path.includes('/oncall/{roster}')) return path.replace('{roster}', 'desk');
   if (path.includes('/articles/{id}')) return path.replace('{id}', freshArticle()).replace('{version}', '1');
   if (path.includes('/bulletins/{id}')) return path.replace('{id}', freshBulletin());
-  if (path.includes('/messages/{id}')) return path.replace('{id}', await freshMessage());
-  if (path.includes('/blobs/{blob}')) return path.replace('{blob}', await freshBlob());
+  if (path.includes('/messages/{id}')) return path.replace('{id}', await ch.freshMessage());
+  if (path.includes('/blobs/{blob}')) return path.replace('{blob}', await ch.freshBlob());
   return path.replace('{login}', 'li').replace('{name}', 'network').replace('{file}', 'app.js');
 }
 // Who may pass the permission check of a route, so that only the case's fault is refused.
@@ -128,7 +108,7 @@ const GOOD = {
   '/api/v1/oncall/overrides/{id}/actions/cancel': { reason: 'r' },
   '/api/v1/articles': { title: 'x' }, '/api/v1/articles/{id}': { title: 'y' }, '/api/v1/articles/{id}/actions/link': { ticket: 'APAC-000001' },
   '/api/v1/bulletins': { title: 'b', valid_until: 4102444800000 }, '/api/v1/bulletins/{id}': { title: 'b2' },
-  '/api/v1/mail/messages': MAIL, '/api/v1/chat/messages': { source: 'wecom', conversation: 'good', sender: 's', text: 'hi', message_id: 'g' },
+  '/api/v1/mail/messages': ch.MAIL, '/api/v1/chat/messages': { source: 'wecom', conversation: 'good', sender: 's', text: 'hi', message_id: 'g' },
   '/api/v1/blobs/join': { parts: `b2-${'a'.repeat(64)}` },
 };
 // Routes that take keys beyond their schema (a telephone system adds its own): no 422 for one.
@@ -447,50 +427,8 @@ C('POST', BW, 409, async () => {
   await node.api('POST', `${BL}/${id}/actions/withdraw`, { token: mgr.token, body: {} });
   return node.api('POST', `${BL}/${id}/actions/withdraw`, { token: mgr.token, body: {} });
 });
-// inbound mail and chat, blobs
-const MS = '/api/v1/messages';
-C('GET', MS, 200, () => node.api('GET', `${MS}?state=ignored&channel=email&limit=5`, { token: agent.token }));
-C('GET', MS, 403, () => node.api('GET', MS, { token: req.token }));
-C('GET', `${MS}/{id}`, 200, async () => node.api('GET', `${MS}/${await freshMessage()}`, { token: agent.token }));
-C('GET', `${MS}/{id}`, 403, async () => node.api('GET', `${MS}/${await freshMessage()}`, { token: req.token }));
-C('POST', `${MS}/{id}/actions/release`, 200, async () =>
-  node.api('POST', `${MS}/${await autoMail('openapi-auto1@example.com')}/actions/release`, { token: agent.token }));
-C('POST', `${MS}/{id}/actions/release`, 403, async () =>
-  node.api('POST', `${MS}/${await freshMessage()}/actions/release`, { token: req.token }));
-C('POST', `${MS}/{id}/actions/release`, 409, async () =>
-  node.api('POST', `${MS}/${await freshMessage()}/actions/release`, { token: agent.token }));
-C('POST', `${MS}/{id}/actions/discard`, 200, async () =>
-  node.api('POST', `${MS}/${await autoMail('openapi-auto2@example.com')}/actions/discard`, { token: agent.token }));
-C('POST', `${MS}/{id}/actions/discard`, 403, async () =>
-  node.api('POST', `${MS}/${await autoMail('openapi-auto3@example.com')}/actions/discard`, { token: req.token }));
-C('POST', `${MS}/{id}/actions/discard`, 409, async () =>
-  node.api('POST', `${MS}/${await freshMessage()}/actions/discard`, { token: agent.token }));
-C('GET', '/api/v1/tickets/{id}/messages', 200, async () => {
-  const r = await node.api('POST', '/api/v1/chat/messages', { token: agent.token,
-    body: { source: 'wecom', conversation: 'tm', sender: 'wang', text: 'printer', message_id: 'tm1' } });
-  return node.api('GET', `/api/v1/tickets/${r.json.message.ticket}/messages?limit=5`, { token: agent.token });
-});
-C('GET', '/api/v1/tickets/{id}/messages', 403, async () =>
-  node.api('GET', `/api/v1/tickets/${await ticketIn('new')}/messages`, { token: req.token }));
-C('POST', '/api/v1/mail/messages', 200, () => node.api('POST', '/api/v1/mail/messages', { token: agent.token,
-  body: { ...MAIL, from_name: '王芳', subject: '打印机卡纸', text: '三楼打印机卡纸', received_at: 1700000000000 } }));
-C('POST', '/api/v1/mail/messages', 403, () => node.api('POST', '/api/v1/mail/messages', { token: req.token, body: MAIL }));
-C('POST', '/api/v1/mail/messages', 404, () => node.api('POST', '/api/v1/mail/messages', { token: agent.token,
-  body: { id: 'M-f3b1484f20fb4ba17d242bfb16bf91', message_id: 'openapi-noraw@example.com', from: 'a@example.com', raw: NO_BLOB } }));
-C('POST', '/api/v1/chat/messages', 200, () => node.api('POST', '/api/v1/chat/messages', { token: agent.token,
-  body: { source: 'feishu', conversation: 'g', sender: 'li', sender_name: '李', text: '你好', message_id: 'x1', received_at: 1700000000000 } }));
-C('POST', '/api/v1/chat/messages', 403, () => node.api('POST', '/api/v1/chat/messages', { token: req.token,
-  body: { source: 'feishu', conversation: 'g', sender: 'li', text: '你好' } }));
-C('POST', '/api/v1/blobs', 201, () => node.api('POST', '/api/v1/blobs', { token: agent.token, raw: 'raw bytes', type: 'application/octet-stream' }));
-C('POST', '/api/v1/blobs', 403, () => node.api('POST', '/api/v1/blobs', { token: req.token, raw: 'x', type: 'application/octet-stream' }));
-C('POST', '/api/v1/blobs/join', 200, async () => node.api('POST', '/api/v1/blobs/join', { token: agent.token,
-  body: { parts: `${await freshBlob('one ')},${await freshBlob('two')}`, type: 'text/plain' } }));
-C('POST', '/api/v1/blobs/join', 403, async () => node.api('POST', '/api/v1/blobs/join', { token: req.token,
-  body: { parts: await freshBlob() } }));
-C('POST', '/api/v1/blobs/join', 404, () => node.api('POST', '/api/v1/blobs/join', { token: agent.token, body: { parts: NO_BLOB } }));
-C('GET', '/api/v1/blobs/{blob}', 200, async () => node.api('GET', `/api/v1/blobs/${await freshBlob()}`, { token: agent.token }));
-C('GET', '/api/v1/blobs/{blob}', 403, async () => node.api('GET', `/api/v1/blobs/${await freshBlob()}`, { token: req.token }));
-C('GET', '/api/v1/blobs/{blob}', 404, () => node.api('GET', `/api/v1/blobs/${NO_BLOB}`, { token: agent.token }));
+// inbound mail and chat, blobs; monitoring alerts; the outbox (openapi_channels.mjs)
+ch.cases(C);
 // contacts, majors, CTI
 const CT = '/api/v1/contacts/{id}';
 const contact = () => node.sd('contact', 'new', '--channel', 'email').trim();
@@ -582,59 +520,6 @@ C('POST', CTI, 409, async () => {
   return cti({ event: 'newCall', callId, from: '1003' });
 });
 C('POST', CTI, 422, () => cti({ event: 'newCall', callId: 'no-from' }));
-// monitoring alerts (issue 17): a node of its own with an Alertmanager and a PagerDuty source
-const AL = '/api/v1/alerts', AM = `${AL}/alertmanager`, PDE = `${AL}/events`;
-const SOURCES = 'alerts\n    source\n        name = prom\n        kind = alertmanager\n        user = prom\n' +
-  '    source\n        name = pd\n        kind = pagerduty\n        user = pd\n';
-let alertNode, prom, pd, nAlert = 0;
-const amBody = (fp) => ({ version: '4', status: 'firing', receiver: 'desk', groupKey: '{}:{}', truncatedAlerts: 0,
-  groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://am:9093',
-  alerts: [{ status: 'firing', labels: { alertname: 'DiskFull', severity: 'critical' }, annotations: { summary: 'Disk full' },
-    startsAt: '2026-01-01T00:00:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: 'http://prom:9090/graph', fingerprint: fp }] });
-const pdBody = () => ({ routing_key: 'R0123', event_action: 'trigger', dedup_key: `oa-${++nAlert}`,
-  payload: { summary: 'Disk full on db1', source: 'db1', severity: 'error' } });
-before(async () => {
-  alertNode = await startNode({ site: 'SHA', calendars: false, replication: false, conf: SOURCES });
-  prom = alertNode.user('prom', ['agent']);
-  pd = alertNode.user('pd', ['agent']);
-});
-after(async () => alertNode.stop());
-C('POST', AM, 200, () => alertNode.api('POST', AM, { token: prom.token, body: amBody(`oa-${++nAlert}`) }));
-C('POST', AM, 403, () => node.api('POST', AM, { token: agent.token, body: amBody('oa-no') }));
-C('POST', PDE, 202, () => alertNode.api('POST', PDE, { token: pd.token, body: pdBody() }));
-C('POST', PDE, 403, () => alertNode.api('POST', PDE, { token: prom.token, body: pdBody() }));
-C('GET', AL, 200, () => node.api('GET', `${AL}?state=firing&limit=5`, { token: agent.token }));
-C('GET', AL, 403, () => node.api('GET', AL, { token: req.token }));
-C('GET', `${AL}/{id}`, 200, async () => {
-  const r = await alertNode.api('POST', AM, { token: prom.token, body: amBody(`oa-${++nAlert}`) });
-  return alertNode.api('GET', `${AL}/${r.json.alerts[0].alert}`, { token: prom.token });
-});
-C('GET', `${AL}/{id}`, 403, () => node.api('GET', `${AL}/AL-00000000000000000000000000000`, { token: req.token }));
-// notifications out (issue 17): the outbox (lib.mjs: mail to fail...@ is refused, the rest taken)
-const OB = '/api/v1/outbox', OBR = '/api/v1/outbox/{id}/actions/retry';
-const obr = (id) => `/api/v1/outbox/${encodeURIComponent(id)}/actions/retry`;
-let nOut = 0;
-// The outbox entry (its id) of a new ticket whose requester is PREFIX<n>@example.com, once in state.
-async function outboxEntry(prefix, state) {
-  const t = node.sd('ticket', 'new', '--title', `out ${++nOut}`, '--requester', `${prefix}${nOut}@example.com`).trim().split('\n')[0];
-  for (let i = 0; i < 200; i++) {
-    const r = await node.api('GET', `${OB}?ticket=${t}&state=${state}`, { token: agent.token });
-    if (r.json?.items?.length) return r.json.items[0].id;
-    await new Promise((done) => setTimeout(done, 50));
-  }
-  throw new Error(`no ${state} outbox entry for ${t}`);
-}
-C('GET', OB, 200, async () => {
-  await outboxEntry('ok', 'sent');
-  return node.api('GET', `${OB}?limit=1`, { token: agent.token });
-});
-C('GET', OB, 403, () => node.api('GET', OB, { token: req.token }));
-C('GET', OB, 422, () => node.api('GET', `${OB}?state=lost`, { token: agent.token }));
-C('GET', OB, 503, () => plain.api('GET', OB, { token: plainAgent.token }));
-C('POST', OBR, 200, async () => node.api('POST', obr(await outboxEntry('fail', 'failed')), { token: mgr.token }));
-C('POST', OBR, 403, () => node.api('POST', obr('x@example.com'), { token: agent.token }));
-C('POST', OBR, 409, async () => node.api('POST', obr(await outboxEntry('ok', 'sent')), { token: mgr.token }));
-C('POST', OBR, 503, () => plain.api('POST', obr('x@example.com'), { token: plain.user(`pm${++nOut}`, ['manager']).token }));
 // node
 C('GET', '/api/v1/audit', 200, () => node.api('GET', '/api/v1/audit?limit=5&since=0', { token: admin.token }));
 C('GET', '/api/v1/audit', 403, () => node.api('GET', '/api/v1/audit', { token: agent.token }));
