@@ -6,9 +6,13 @@ import { onEvent } from './sse.js';
 import { t } from './i18n.js';
 import { html, ErrorLine, Input, Select } from './common.js';
 
-// usePaged(path, query) → {items, next, error, more(), reload()}: a GET list with next_cursor,
-// fetched again on any change of a kind other than tickets (and after a reconnect).
-export function usePaged(path, query) {
+const QUIET = ['ticket', 'call', 'message', 'alert']; // kinds a record list does not refetch on by default
+
+// usePaged(path, query, kinds) → {items, next, error, more(), reload()}: a GET list with
+// next_cursor, fetched again on any change of a kind in `kinds` (default: the kinds other than
+// tickets and the channels' messages and alerts) and after a reconnect.
+
+export function usePaged(path, query, kinds) {
     const key = JSON.stringify(query);
     const [s, setS] = useState({ items: [], next: null, error: null, loading: true });
     const load = async (cursor, prev) => {
@@ -21,7 +25,8 @@ export function usePaged(path, query) {
     };
     useEffect(() => {
         load(null, []);
-        return onEvent((k) => k !== 'ticket' && k !== 'call' && load(null, []));
+        const mine = (k) => (kinds ? kinds.includes(k) || k === 'reconnect' : !QUIET.includes(k));
+        return onEvent((k) => mine(k) && load(null, []));
     }, [path, key]);
     return Object.assign({}, s, { more: () => load(s.next, s.items), reload: () => load(null, []) });
 }

@@ -4,6 +4,8 @@ import { en as deskEn, zh as deskZh } from './i18n_desk.js';
 import { en as kbEn, zh as kbZh } from './i18n_kb.js';
 import { en as msgEn, zh as msgZh } from './ticket_messages.js';
 import { en as obEn, zh as obZh } from './outbox.js';
+import { en as heldEn, zh as heldZh } from './mail_review.js';
+import { en as alEn, zh as alZh } from './alerts.js';
 
 const en = {
     app_name: 'sundesk',
@@ -465,6 +467,10 @@ Object.assign(en, msgEn); // a ticket's mail and chat messages (issue 17)
 Object.assign(zh, msgZh);
 Object.assign(en, obEn); // the notices this node sends (issue 17)
 Object.assign(zh, obZh);
+Object.assign(en, heldEn); // mail held for review, ignored mail (issue 17)
+Object.assign(zh, heldZh);
+Object.assign(en, alEn); // monitoring alerts (issue 17)
+Object.assign(zh, alZh);
 export const LANGS = { en, 'zh-CN': zh };
 
 // The console's language for a BCP 47 tag: any zh-* is zh-CN, everything else en.

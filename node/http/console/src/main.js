@@ -1,7 +1,7 @@
 // main.js - the console's entry: restores the session, picks language and zone, routes hash
 // paths (#/queue, #/tickets/ID, #/customers/..., #/assets/..., #/hub/..., #/portal/...,
-// #/search, #/kb/..., #/bulletins/..., #/admin/..., #/node) to pages by the caller's roles;
-// agents get the caller pop-ups; everyone the current bulletins' banner.
+// #/search, #/kb/..., #/bulletins/..., #/admin/..., #/node, #/mail, #/alerts) to pages by the
+// caller's roles; agents get the caller pop-ups; everyone the current bulletins' banner.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, setCsrf, setOnUnauthenticated } from './api.js';
@@ -22,6 +22,8 @@ import { CallPopups } from './callpop.js';
 import { SearchBox, SearchPage } from './search.js';
 import { KnowledgeBase } from './kb.js';
 import { Bulletins, BulletinBanner } from './bulletins.js';
+import { HeldMail } from './mail_review.js';
+import { Alerts } from './alerts.js';
 
 function useHash() {
     const [hash, setHash] = useState(location.hash.replace(/^#/, '') || '/');
@@ -80,6 +82,7 @@ function Nav({ roles, route }) {
         links.push(['/queue', 'nav_my_queue', 'g q'], ['/queue/team', 'nav_team_queue', 'g t'],
             ['/queue/site', 'nav_site_queue', 'g s']);
     }
+    if (roles.agent) links.push(['/mail', 'nav_mail'], ['/alerts', 'nav_alerts']); // the channels (issue 17)
     if (roles.agent) links.push(['/customers', 'nav_customers', null, true]);
     if (roles.agent || roles.admin) links.push(['/assets', 'nav_assets', null, true], ['/vendors', 'nav_vendors', null, true]);
     if (roles.manager || roles.admin) links.push(['/majors', 'nav_majors', null, true]);
@@ -127,6 +130,9 @@ function Page({ route: full, app }) {
     if (r.agent && route === '/queue') return html`<${Queue} kind="mine" />`;
     if (r.agent && route === '/queue/team') return html`<${Queue} kind="team" />`;
     if (r.agent && route === '/queue/site') return html`<${Queue} kind="site" />`;
+    if (r.agent && route === '/mail') return html`<${HeldMail} state=${params.get('state')} />`;
+    if (r.agent && route === '/alerts')
+        return html`<${Alerts} state=${params.get('state')} source=${params.get('source')} />`;
     if (r.agent && (m = route.match(/^\/customers(?:\/([^/]+))?$/)))
         return html`<${Customers} sub=${m[1] ? decodeURIComponent(m[1]) : null} params=${params} />`;
     if ((r.agent || r.admin) && (m = route.match(/^\/assets(?:\/([^/]+))?$/)))

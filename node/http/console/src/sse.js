@@ -4,7 +4,8 @@
 
 const listeners = new Set(); // functions(kind, data): kind is 'ticket', 'user', ..., 'call' or 'reconnect'
 // The record kinds the node streams, and `call` (a caller pop-up, callpop.js).
-const KINDS = ['ticket', 'user', 'team', 'token', 'customer', 'asset', 'vendor', 'contact', 'major', 'article', 'bulletin', 'call'];
+const KINDS = ['ticket', 'user', 'team', 'token', 'customer', 'asset', 'vendor', 'contact', 'major', 'article', 'bulletin', 'message', 'alert',
+    'call'];
 let source = null; // the EventSource while logged in
 let wasDown = false; // the stream failed since it last opened: refetch on the next open
 
