@@ -3,7 +3,7 @@
 // opened or reopened its ticket, and the ticket as a link; filtered by state and source
 // (#/alerts?state=firing&source=prom-sha). Its description, labels and link open below the
 // title. The newest change first among the loaded pages; live by the stream's `alert` events.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { t } from './i18n.js';
 import { html, useApp, navigate, ErrorLine, Time } from './common.js';
 import { usePaged } from './forms.js';
@@ -91,6 +91,7 @@ export function Alerts({ state: asked, source }) {
     const { zone } = useApp();
     const state = STATES.includes(asked) ? asked : '';
     const [typed, setTyped] = useState(source || '');
+    useEffect(() => setTyped(source || ''), [source]); // a link or Back changed the filter
     const list = usePaged('/alerts', { state, source: source || '', limit: 100 }, ['alert']);
     // The newest change first among what is loaded (the node pages in id order).
     const items = list.items.filter((a) => (!state || a.state === state) && (!source || a.source === source))
@@ -113,7 +114,7 @@ export function Alerts({ state: asked, source }) {
         <${ErrorLine} error=${list.error} />
         ${list.loading && !items.length ? html`<p>${t('loading')}</p>` : null}
         ${!list.loading && !list.error && !items.length ? html`<p class="empty" data-testid="alerts-none">${t('al_none')}</p>` : null}
-        ${items.length ? html`<table class="alerts" data-testid="alerts-table"><thead><tr>
+        ${items.length ? html`<table class="tickets alerts" data-testid="alerts-table"><thead><tr>
             <th scope="col">${t('al_state')}</th><th scope="col">${t('al_source')}</th>
             <th scope="col">${t('al_alert')}</th><th scope="col">${t('al_severity')}</th>
             <th scope="col">${t('al_fired')}</th><th scope="col">${t('al_resolved')}</th>
