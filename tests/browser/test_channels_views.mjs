@@ -62,6 +62,9 @@ test('held mail is released into a ticket or discarded; an ignored auto-reply is
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = watchErrors(page);
     await login(page, node.url, 'li', 'secret-pass-1');
+    // The navigation says how many mails wait.
+    await within(10, 'the held count 2 in the navigation', async () =>
+        (await page.getByTestId('held-count').innerText()) === '2');
     await page.getByTestId('nav-mail').click();
     const view = page.getByTestId('held-mail');
     await view.waitFor();
@@ -96,6 +99,7 @@ test('held mail is released into a ticket or discarded; an ignored auto-reply is
     assert.equal(await rows.count(), 2);
     assert.equal(await ra.getByTestId('held-ticket').innerText(), ticket);
     await shot(page, 'held-mail-handled');
+    await within(10, 'no held count once both are handled', async () => (await page.getByTestId('held-count').count()) === 0);
     // The released mail's ticket opens from its link.
     await link.click();
     const card = page.getByTestId('ticket-card').and(page.locator(`[data-id="${ticket}"]`));

@@ -5,8 +5,9 @@
 // to the ticket) or discarded (.../discard). The second filter (#/mail?state=ignored) lists the
 // auto-replies and list mail the intake ignored, so a wrongly ignored one can be released too.
 // Kept live by the event stream's `message` events.
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { request } from './api.js';
+import { onEvent } from './sse.js';
 import { t } from './i18n.js';
 import { html, useApp, navigate, ErrorLine, Time } from './common.js';
 import { usePaged } from './forms.js';
@@ -68,6 +69,31 @@ export const zh = {
 };
 
 const STATES = ['held', 'ignored'];
+
+// useHeldCount(on) → how many mails wait for review ('99+' past a page; null when none or
+// unknown), for the navigation's entry; refetched on `message` events and after a reconnect.
+export function useHeldCount(on) {
+    const [n, setN] = useState(null);
+    useEffect(() => {
+        if (!on) return undefined;
+        let alive = true;
+        let timer = null;
+        const load = () => request('GET', '/messages', { query: { state: 'held', channel: 'email', limit: 99 } })
+            .then((r) => alive && setN(r.next_cursor ? '99+' : (r.items || []).length || null), () => alive && setN(null));
+        load();
+        const off = onEvent((k) => {
+            if (k !== 'message' && k !== 'reconnect') return;
+            clearTimeout(timer); // a burst of mail is one refetch
+            timer = setTimeout(load, 300);
+        });
+        return () => {
+            alive = false;
+            clearTimeout(timer);
+            off();
+        };
+    }, [on]);
+    return n;
+}
 
 // The start of a text on one line, for the table.
 function preview(text, n = 200) {

@@ -22,7 +22,7 @@ import { CallPopups } from './callpop.js';
 import { SearchBox, SearchPage } from './search.js';
 import { KnowledgeBase } from './kb.js';
 import { Bulletins, BulletinBanner } from './bulletins.js';
-import { HeldMail } from './mail_review.js';
+import { HeldMail, useHeldCount } from './mail_review.js';
 import { Alerts } from './alerts.js';
 
 function useHash() {
@@ -77,6 +77,7 @@ async function loadSession(csrf) {
 }
 
 function Nav({ roles, route }) {
+    const held = useHeldCount(roles.agent); // mail waiting for review: shown on its entry
     const links = [];
     if (roles.agent) {
         links.push(['/queue', 'nav_my_queue', 'g q'], ['/queue/team', 'nav_team_queue', 'g t'],
@@ -97,7 +98,8 @@ function Nav({ roles, route }) {
     if (roles.admin || roles.manager) links.push(['/node', 'nav_node']);
     return html`<nav aria-label=${t('nav_main')} data-testid="nav"><ul>
         ${links.map(([p, k, keys, tree]) => html`<li><a href=${'#' + p} data-testid=${'nav-' + p.replace(/\//g, '-').slice(1)}
-            aria-current=${route.split('?')[0] === p || (tree && route.startsWith(p + '/')) || (p === '/admin/users' && route.startsWith('/admin')) ? 'page' : null} aria-keyshortcuts=${keys || null}>${t(k)}</a></li>`)}
+            aria-current=${route.split('?')[0] === p || (tree && route.startsWith(p + '/')) || (p === '/admin/users' && route.startsWith('/admin')) ? 'page' : null} aria-keyshortcuts=${keys || null}>${t(k)}${p === '/mail' && held
+                ? html` <span class="badge" data-testid="held-count" title=${t('held_title')}>${held}</span>` : null}</a></li>`)}
     </ul></nav>`;
 }
 
