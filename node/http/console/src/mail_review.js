@@ -4,7 +4,7 @@
 // of its text, released into a ticket (POST /messages/ID/actions/release; the row then links
 // to the ticket) or discarded (.../discard). The second filter (#/mail?state=ignored) lists the
 // auto-replies and list mail the intake ignored, so a wrongly ignored one can be released too.
-// Kept live by the event stream's `message` events.
+// Kept live by the event stream's `message` events; useHeldCount gives the navigation's count.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { request } from './api.js';
 import { onEvent } from './sse.js';
