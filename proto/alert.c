@@ -1,9 +1,9 @@
 /* alert.c - the alert kind: field table, id, indexes (alert.h). */
 #include "alert.h"
 
+#include "digest.h"
 #include "error.h"
 
-#include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -46,15 +46,9 @@ int sd_alert_id_for(const char *source, const char *key, char id[SD_ID_MAX + 1])
 {
     if (!source || !*source || !key || !*key)
         return SD_EINVAL;
-    unsigned char h[16];
-    crypto_generichash_state st;
-    crypto_generichash_init(&st, NULL, 0, sizeof h);
-    crypto_generichash_update(&st, (const unsigned char *)source, strlen(source));
-    crypto_generichash_update(&st, (const unsigned char *)"\n", 1);
-    crypto_generichash_update(&st, (const unsigned char *)key, strlen(key));
-    crypto_generichash_final(&st, h, sizeof h);
-    char hex[sizeof h * 2 + 1];
-    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    char hex[2 * 16 + 1]; /* BLAKE2b-128 */
+    if (sd_hash_pair_hex(source, key, 16, hex) != 0)
+        return SD_EINVAL;
     _Static_assert(3 + SD_ALERT_ID_HEX <= SD_ID_MAX, "an alert id fits SD_ID_MAX");
     snprintf(id, SD_ID_MAX + 1, "AL-%.*s", SD_ALERT_ID_HEX, hex);
     return 0;

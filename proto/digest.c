@@ -4,6 +4,7 @@
 #include "error.h"
 
 #include <sodium.h>
+#include <string.h>
 
 _Static_assert(sizeof(crypto_generichash_state) <= sizeof(sd_digest_t), "state fits");
 
@@ -108,4 +109,51 @@ void sd_digest_final(sd_digest_t *d, uint8_t out[SD_DIGEST_BYTES], char *hex)
     crypto_generichash_final((crypto_generichash_state *)d, out, SD_DIGEST_BYTES);
     if (hex)
         sodium_bin2hex(hex, SD_DIGEST_BYTES * 2 + 1, out, SD_DIGEST_BYTES);
+}
+
+_Static_assert(sizeof(sd_digest_t) >= sizeof(crypto_generichash_state), "sd_digest_t holds it");
+
+int sd_hash_init(sd_digest_t *d, size_t bytes)
+{
+    if (bytes < crypto_generichash_BYTES_MIN || bytes > crypto_generichash_BYTES_MAX ||
+        sodium_init() < 0)
+        return SD_EINVAL;
+    crypto_generichash_init((crypto_generichash_state *)d, NULL, 0, bytes);
+    return 0;
+}
+
+void sd_hash_add(sd_digest_t *d, const void *data, size_t len)
+{
+    crypto_generichash_update((crypto_generichash_state *)d, data, len);
+}
+
+void sd_hash_final_hex(sd_digest_t *d, size_t bytes, char *hex)
+{
+    unsigned char h[crypto_generichash_BYTES_MAX];
+    crypto_generichash_final((crypto_generichash_state *)d, h, bytes);
+    sodium_bin2hex(hex, 2 * bytes + 1, h, bytes);
+}
+
+int sd_hash_hex(const void *data, size_t len, size_t bytes, char *hex)
+{
+    sd_digest_t d;
+    int rc = sd_hash_init(&d, bytes);
+    if (!rc) {
+        sd_hash_add(&d, data, len);
+        sd_hash_final_hex(&d, bytes, hex);
+    }
+    return rc;
+}
+
+int sd_hash_pair_hex(const char *a, const char *b, size_t bytes, char *hex)
+{
+    sd_digest_t d;
+    int rc = sd_hash_init(&d, bytes);
+    if (!rc) {
+        sd_hash_add(&d, a, strlen(a));
+        sd_hash_add(&d, "\n", 1);
+        sd_hash_add(&d, b, strlen(b));
+        sd_hash_final_hex(&d, bytes, hex);
+    }
+    return rc;
 }

@@ -1,4 +1,5 @@
-/* digest.h - incremental BLAKE2b-256 digest of store state, to prove convergence.
+/* digest.h - incremental BLAKE2b-256 digest of store state, to prove convergence; and plain
+ * BLAKE2b content hashes as hex (the ids of messages, alerts, blobs and notices).
  *
  * Wraps libsodium; the only module of proto/ that includes <sodium.h> (the node's other use of
  * it, token and password hashing, is node/auth/secrets.c). */
@@ -23,6 +24,19 @@ int sd_digest_init(sd_digest_t *d);
 void sd_digest_add(sd_digest_t *d, const void *data, size_t len);
 /* Writes the digest and, as hex (65 bytes with NUL), to hex if not NULL. */
 void sd_digest_final(sd_digest_t *d, uint8_t out[SD_DIGEST_BYTES], char *hex);
+
+/* Plain BLAKE2b (no length prefixes) with a `bytes`-long output (16..64; BLAKE2b's output length
+ * is a parameter of the hash, not a cut): start, add, and write it as 2 * bytes lower-case hex
+ * digits and a NUL. init returns 0, or SD_EINVAL (a bad length, or libsodium cannot start). */
+int sd_hash_init(sd_digest_t *d, size_t bytes);
+void sd_hash_add(sd_digest_t *d, const void *data, size_t len);
+void sd_hash_final_hex(sd_digest_t *d, size_t bytes, char *hex);
+
+/* The hex BLAKE2b-(8 * bytes) of len bytes at data; of a, "\n" and b for sd_hash_pair_hex (the
+ * id of a thing named by two strings: a channel and a Message-ID, a source and an alert's key).
+ * 0 or SD_EINVAL. */
+int sd_hash_hex(const void *data, size_t len, size_t bytes, char *hex);
+int sd_hash_pair_hex(const char *a, const char *b, size_t bytes, char *hex);
 
 /* The version of a parsed msgpack object (a record as a reply shows it): the first 16 bytes, as
  * 32 lower-case hex digits, of BLAKE2b-256 over its canonical re-encoding (maps and arrays in

@@ -1,9 +1,9 @@
 /* message.c - the message kind: field table, ids, indexes (message.h). */
 #include "message.h"
 
+#include "digest.h"
 #include "error.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,17 +72,9 @@ int sd_message_id_for(const char *channel, const char *key, char id[SD_ID_MAX + 
     if (!channel || !key || !*key ||
         (strcmp(channel, "email") != 0 && strcmp(channel, "chat") != 0))
         return SD_EINVAL;
-    if (sodium_init() < 0)
-        return SD_ENOMEM;
-    crypto_generichash_state st;
-    unsigned char h[16];
-    crypto_generichash_init(&st, NULL, 0, sizeof h);
-    crypto_generichash_update(&st, (const unsigned char *)channel, strlen(channel));
-    crypto_generichash_update(&st, (const unsigned char *)"\n", 1);
-    crypto_generichash_update(&st, (const unsigned char *)key, strlen(key));
-    crypto_generichash_final(&st, h, sizeof h);
-    char hex[33];
-    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    char hex[2 * 16 + 1]; /* BLAKE2b-128 */
+    if (sd_hash_pair_hex(channel, key, 16, hex) != 0)
+        return SD_ENOMEM; /* libsodium cannot start */
     snprintf(id, SD_ID_MAX + 1, "M-%.*s", SD_MESSAGE_ID_HEX, hex);
     return 0;
 }

@@ -56,6 +56,41 @@ void sd_secret_wipe(void *p, size_t n)
     sodium_memzero(p, n);
 }
 
+_Static_assert(SD_SECRET_MAC_BYTES == crypto_auth_hmacsha256_BYTES, "an HMAC-SHA256");
+_Static_assert(SD_SECRET_MAC_B64 == sodium_base64_ENCODED_LEN(crypto_auth_hmacsha256_BYTES,
+                                                              sodium_base64_VARIANT_ORIGINAL),
+               "its base64");
+
+void sd_secret_hmac_sha256(const char *key, const void *msg, size_t len,
+                           unsigned char mac[SD_SECRET_MAC_BYTES])
+{
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, (const unsigned char *)key, strlen(key));
+    crypto_auth_hmacsha256_update(&st, msg, len);
+    crypto_auth_hmacsha256_final(&st, mac);
+    sodium_memzero(&st, sizeof st);
+}
+
+void sd_secret_mac_base64(const unsigned char mac[SD_SECRET_MAC_BYTES], char b64[SD_SECRET_MAC_B64])
+{
+    sodium_bin2base64(b64, SD_SECRET_MAC_B64, mac, SD_SECRET_MAC_BYTES,
+                      sodium_base64_VARIANT_ORIGINAL);
+}
+
+void sd_secret_mac_hex(const unsigned char mac[SD_SECRET_MAC_BYTES],
+                       char hex[2 * SD_SECRET_MAC_BYTES + 1])
+{
+    sodium_bin2hex(hex, 2 * SD_SECRET_MAC_BYTES + 1, mac, SD_SECRET_MAC_BYTES);
+}
+
+void sd_secret_random_hex(size_t bytes, char *hex)
+{
+    unsigned char r[32];
+    bytes = bytes > sizeof r ? sizeof r : bytes;
+    randombytes_buf(r, bytes);
+    sodium_bin2hex(hex, 2 * bytes + 1, r, bytes);
+}
+
 int sd_secret_pw_hash(const char *password, char out[SD_SECRET_PW_MAX])
 {
     return crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,

@@ -4,6 +4,7 @@
 #include "bulletin.h"
 #include "calendar.h"
 #include "customer.h"
+#include "digest.h"
 #include "error.h"
 #include "hlc.h"
 #include "mailid.h"
@@ -12,7 +13,6 @@
 #include "message.h"
 #include "message_store.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,10 +78,9 @@ static int s_id(const sd_notice_ctx_t *ctx, const sd_event_t *ev, const char *ti
                 const char *what, sd_sendq_entry_t *e)
 {
     char seed[SD_SITE_MAX + 64], hex[17], id[SD_MAILID_MAX + 1];
-    unsigned char h[8];
     snprintf(seed, sizeof seed, "%s:%llu:%s", ev->origin, (unsigned long long)ev->seq, what);
-    crypto_generichash(h, sizeof h, (const unsigned char *)seed, strlen(seed), NULL, 0);
-    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    if (sd_hash_hex(seed, strlen(seed), 8, hex) != 0) /* BLAKE2b-64 */
+        return SD_EINVAL;
     if (!ticket || !ticket[0]) { /* a bulletin: about no ticket, so no ticket in its id */
         int n = snprintf(e->id, sizeof e->id, "sundesk-%s.%s.%s@%.150s", what, ev->key, hex,
                          ctx->cfg->mail.domain);

@@ -3,12 +3,12 @@
 #include "robot.h"
 
 #include "error.h"
+#include "secrets.h"
 
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,21 +243,6 @@ static int s_secret(const sd_robot_config_t *r, char *out, size_t cap, char *err
     return 0;
 }
 
-static void s_hmac(const char *key, const void *msg, size_t len,
-                   unsigned char mac[crypto_auth_hmacsha256_BYTES])
-{
-    crypto_auth_hmacsha256_state st;
-    crypto_auth_hmacsha256_init(&st, (const unsigned char *)key, strlen(key));
-    crypto_auth_hmacsha256_update(&st, msg, len);
-    crypto_auth_hmacsha256_final(&st, mac);
-    sodium_memzero(&st, sizeof st);
-}
-
-static void s_base64(const unsigned char mac[crypto_auth_hmacsha256_BYTES], char *out, size_t cap)
-{
-    sodium_bin2base64(out, cap, mac, crypto_auth_hmacsha256_BYTES, sodium_base64_VARIANT_ORIGINAL);
-}
-
 /* Percent-encodes all but RFC 3986's unreserved characters. */
 static void s_urlencode(const char *in, char *out, size_t cap)
 {
@@ -286,9 +271,8 @@ typedef struct {
 static int s_build(const sd_robot_config_t *r, const sd_robot_msg_t *m, const char *secret,
                    uint64_t now_ms, s_request_t *q)
 {
-    unsigned char mac[crypto_auth_hmacsha256_BYTES];
-    char b64[sodium_base64_ENCODED_LEN(crypto_auth_hmacsha256_BYTES,
-                                       sodium_base64_VARIANT_ORIGINAL)];
+    unsigned char mac[SD_SECRET_MAC_BYTES];
+    char b64[SD_SECRET_MAC_B64];
     char stamp[32], enc[3 * sizeof b64], buf[SD_ROBOT_SECRET_MAX + 40];
     json_t *doc = NULL;
     char *content = s_content(m, s_limit[r->kind]);
@@ -305,8 +289,8 @@ static int s_build(const sd_robot_config_t *r, const sd_robot_msg_t *m, const ch
         if (secret[0]) { /* sign = urlencode(base64(HMAC(secret, "MS\nsecret"))) */
             snprintf(stamp, sizeof stamp, "%llu", (unsigned long long)now_ms);
             int n = snprintf(buf, sizeof buf, "%s\n%s", stamp, secret);
-            s_hmac(secret, buf, (size_t)n, mac);
-            s_base64(mac, b64, sizeof b64);
+            sd_secret_hmac_sha256(secret, buf, (size_t)n, mac);
+            sd_secret_mac_base64(mac, b64);
             s_urlencode(b64, enc, sizeof enc);
             snprintf(q->url, sizeof q->url, "%s%ctimestamp=%s&sign=%s", r->url,
                      strchr(r->url, '?') ? '&' : '?', stamp, enc);
@@ -319,8 +303,8 @@ static int s_build(const sd_robot_config_t *r, const sd_robot_msg_t *m, const ch
         if (doc && secret[0]) { /* sign = base64(HMAC(key "S\nsecret", "")) */
             snprintf(stamp, sizeof stamp, "%llu", (unsigned long long)(now_ms / 1000));
             snprintf(buf, sizeof buf, "%s\n%s", stamp, secret);
-            s_hmac(buf, "", 0, mac);
-            s_base64(mac, b64, sizeof b64);
+            sd_secret_hmac_sha256(buf, "", 0, mac);
+            sd_secret_mac_base64(mac, b64);
             json_object_set_new(doc, "timestamp", json_string(stamp));
             json_object_set_new(doc, "sign", json_string(b64));
         }
@@ -331,7 +315,7 @@ static int s_build(const sd_robot_config_t *r, const sd_robot_msg_t *m, const ch
                         s_or(m->ticket), "priority", s_or(m->priority), "team", s_or(m->team),
                         "site", s_or(m->site), "text", content, "url", s_or(m->url));
     }
-    sodium_memzero(buf, sizeof buf);
+    sd_secret_wipe(buf, sizeof buf);
     free(content);
     if (!doc) /* jansson refuses a string that is not UTF-8 */
         return SD_EINVAL;
@@ -340,9 +324,9 @@ static int s_build(const sd_robot_config_t *r, const sd_robot_msg_t *m, const ch
     if (!q->body)
         return SD_ENOMEM;
     if (r->kind == SD_ROBOT_WEBHOOK && secret[0]) {
-        char hex[2 * crypto_auth_hmacsha256_BYTES + 1];
-        s_hmac(secret, q->body, strlen(q->body), mac);
-        sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+        char hex[2 * SD_SECRET_MAC_BYTES + 1];
+        sd_secret_hmac_sha256(secret, q->body, strlen(q->body), mac);
+        sd_secret_mac_hex(mac, hex);
         snprintf(q->header, sizeof q->header, "X-Sundesk-Signature: sha256=%s", hex);
     }
     return 0;
@@ -407,7 +391,7 @@ int sd_robot_send(const sd_robot_config_t *r, const sd_robot_msg_t *m, uint64_t 
     }
     int rc = s_secret(r, secret, sizeof secret, err, cap);
     rc = rc ?: s_build(r, m, secret, now_ms, &q);
-    sodium_memzero(secret, sizeof secret);
+    sd_secret_wipe(secret, sizeof secret);
     if (rc != 0) {
         if (!err[0])
             snprintf(err, cap, "robot %s: %s", r->name,

@@ -7,8 +7,8 @@
 #include "alert.h"
 #include "error.h"
 #include "problem.h"
+#include "secrets.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,9 +112,7 @@ static void s_pagerduty(const sd_alerts_config_t *cfg, const sd_alert_source_t *
     const char *dedup = json_string_value(json_object_get(body, "dedup_key"));
     char made[33];
     if (!dedup || !*dedup) { /* PagerDuty makes one for a trigger without: so does the desk */
-        unsigned char r[16];
-        randombytes_buf(r, sizeof r);
-        sodium_bin2hex(made, sizeof made, r, sizeof r);
+        sd_secret_random_hex(16, made);
         dedup = made;
     }
     json_t *args = sd_alerts_pd_args(cfg, src, body, dedup);

@@ -4,11 +4,11 @@
  * A value is 'D' type NUL bytes (the content itself, at most SD_BLOB_PART_MAX bytes after a
  * put, or a small join), or 'J' type NUL size (big-endian u64) and the ids of its parts
  * (SD_BLOB_ID_LEN bytes each, no NUL): a join of parts that are each a 'D' blob. */
+#include "digest.h"
 #include "message_store.h"
 
 #include "store_impl.h"
 
-#include <sodium.h>
 #include <stdlib.h>
 
 #define S_DEFAULT_TYPE "application/octet-stream"
@@ -19,10 +19,11 @@ static void s_blob_key(s_key_t *k, const char *id)
     s_key_str(k, id);
 }
 
-static void s_hex_id(const unsigned char h[32], char id[SD_BLOB_ID_MAX + 1])
+/* A blob's id: "b2-" and the hex BLAKE2b-256 of its bytes, from the hash d of them. */
+static void s_id_of(sd_digest_t *d, char id[SD_BLOB_ID_MAX + 1])
 {
     memcpy(id, "b2-", 3);
-    sodium_bin2hex(id + 3, 65, h, 32);
+    sd_hash_final_hex(d, 32, id + 3);
 }
 
 /* Splits a stored value: its tag, type and the bytes after the type. */
@@ -76,11 +77,11 @@ int sd_blob_put(sd_store_txn_t *txn, const void *data, size_t len, char id[SD_BL
 {
     if (len > SD_BLOB_PART_MAX)
         return SD_ETOOBIG;
-    if (sodium_init() < 0)
-        return SD_ENOMEM;
-    unsigned char h[32];
-    crypto_generichash(h, sizeof h, data, len, NULL, 0);
-    s_hex_id(h, id);
+    sd_digest_t d;
+    if (sd_hash_init(&d, 32) != 0)
+        return SD_ENOMEM; /* libsodium cannot start */
+    sd_hash_add(&d, data, len);
+    s_id_of(&d, id);
     return sd_blob_has(txn, id) ? 0 : s_store(txn, id, 'D', "", data, len, NULL, 0);
 }
 
@@ -105,10 +106,9 @@ int sd_blob_join(sd_store_txn_t *txn, const char *const *parts, size_t nparts, c
         return SD_EINVAL;
     if (!type || !*type)
         type = S_DEFAULT_TYPE;
-    if (strlen(type) > SD_BLOB_TYPE_MAX || sodium_init() < 0)
+    sd_digest_t d;
+    if (strlen(type) > SD_BLOB_TYPE_MAX || sd_hash_init(&d, 32) != 0)
         return SD_EINVAL;
-    crypto_generichash_state st;
-    crypto_generichash_init(&st, NULL, 0, 32);
     *size = 0;
     for (size_t i = 0; i < nparts; i++) {
         const uint8_t *data;
@@ -118,12 +118,10 @@ int sd_blob_join(sd_store_txn_t *txn, const char *const *parts, size_t nparts, c
             snprintf(missing, SD_BLOB_ID_MAX + 1, "%s", parts[i]);
         if (rc)
             return rc;
-        crypto_generichash_update(&st, data, len);
+        sd_hash_add(&d, data, len);
         *size += len;
     }
-    unsigned char h[32];
-    crypto_generichash_final(&st, h, sizeof h);
-    s_hex_id(h, id);
+    s_id_of(&d, id);
     if (*size <= SD_BLOB_PART_MAX) { /* small: the content itself, with its type */
         uint8_t buf[SD_BLOB_PART_MAX];
         size_t at = 0;
