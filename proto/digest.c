@@ -115,7 +115,7 @@ _Static_assert(sizeof(sd_digest_t) >= sizeof(crypto_generichash_state), "sd_dige
 
 int sd_hash_init(sd_digest_t *d, size_t bytes)
 {
-    if (bytes < crypto_generichash_BYTES_MIN || bytes > crypto_generichash_BYTES_MAX ||
+    if (bytes == 0 || bytes > crypto_generichash_BYTES_MAX || /* 1..64: BLAKE2b's range */
         sodium_init() < 0)
         return SD_EINVAL;
     crypto_generichash_init((crypto_generichash_state *)d, NULL, 0, bytes);

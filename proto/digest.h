@@ -25,7 +25,7 @@ void sd_digest_add(sd_digest_t *d, const void *data, size_t len);
 /* Writes the digest and, as hex (65 bytes with NUL), to hex if not NULL. */
 void sd_digest_final(sd_digest_t *d, uint8_t out[SD_DIGEST_BYTES], char *hex);
 
-/* Plain BLAKE2b (no length prefixes) with a `bytes`-long output (16..64; BLAKE2b's output length
+/* Plain BLAKE2b (no length prefixes) with a `bytes`-long output (1..64; BLAKE2b's output length
  * is a parameter of the hash, not a cut): start, add, and write it as 2 * bytes lower-case hex
  * digits and a NUL. init returns 0, or SD_EINVAL (a bad length, or libsodium cannot start). */
 int sd_hash_init(sd_digest_t *d, size_t bytes);
